@@ -1,0 +1,112 @@
+// Package cli holds the cobra commands of ksm: one file per noun, a Factory
+// with the IO streams and global options, and the one mapping from errors to
+// the exit codes of the command-line contract.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
+)
+
+// Main runs ksm with the process's arguments and streams and returns the exit code.
+func Main() int {
+	f := NewFactory(iostreams.System())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return Run(ctx, f, os.Args[1:])
+}
+
+// Run executes ksm with args and returns the exit code; errors are printed
+// on f's stderr.
+func Run(ctx context.Context, f *Factory, args []string) int {
+	root := NewRootCmd(f)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	code := ExitCode(err)
+	if code == ExitCancelled && !errors.Is(err, ErrCancelled) {
+		err = ErrCancelled
+	}
+	fmt.Fprintf(f.IO.ErrOut, "ksm: %v\n", err)
+	if code == ExitUsage {
+		fmt.Fprintf(f.IO.ErrOut, "Run 'ksm --help' for usage.\n")
+	}
+	return code
+}
+
+// NewRootCmd builds the ksm command tree.
+func NewRootCmd(f *Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "ksm",
+		Short: "Kusama wallet and staking toolkit with an embedded light client",
+		Long: `ksm holds your Kusama keys, verifies the chain itself with an embedded GRANDPA
+light client, and does claims, staking, voting and parachain bonding from a
+terminal or a script.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			// The TUI opens here on a terminal once it exists; until then, help.
+			return cmd.Help()
+		},
+	}
+	root.SetIn(f.IO.In)
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &ExitError{Code: ExitUsage, Err: err}
+	})
+
+	pf := root.PersistentFlags()
+	pf.StringVar(&f.Opts.Home, "home", "", "data directory (default $KSM_HOME, else the OS config dir + /ksm)")
+	pf.StringVar(&f.Opts.Network, "network", "kusama", "network: kusama, polkadot, westend, paseo, or a chain-spec JSON file")
+	pf.StringVar(&f.Opts.RPC, "rpc", "", "JSON-RPC endpoint (ws, wss, http, https); its answers are verified")
+	pf.BoolVar(&f.Opts.TrustRPC, "trust-rpc", false, "accept an endpoint that cannot prove its answers (dev chains)")
+	pf.BoolVar(&f.Opts.JSON, "json", false, "machine-readable output on stdout")
+	pf.BoolVar(&f.Opts.Yes, "yes", false, "do not ask for confirmation")
+	pf.StringVar(&f.Opts.PasswordFile, "password-file", "", "read the keystore password from a file")
+	pf.BoolVar(&f.Opts.PasswordStdin, "password-stdin", false, "read the keystore password from standard input")
+
+	root.AddCommand(newVersionCmd(f))
+	for _, add := range commandGroups {
+		root.AddCommand(add(f))
+	}
+	return root
+}
+
+// commandGroups are the nouns below the root; each file that defines a noun
+// adds its constructor here in an init function, so nouns stay independent.
+var commandGroups []func(*Factory) *cobra.Command
+
+func registerCommand(newCmd func(*Factory) *cobra.Command) {
+	commandGroups = append(commandGroups, newCmd)
+}
+
+// exactArgs is cobra.ExactArgs with a usage error (exit 2).
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return UsageErrorf("%s takes %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+		}
+		return nil
+	}
+}
+
+// rangeArgs is cobra.RangeArgs with a usage error (exit 2).
+func rangeArgs(min, max int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < min || len(args) > max {
+			return UsageErrorf("%s takes %d to %d arguments, got %d", cmd.CommandPath(), min, max, len(args))
+		}
+		return nil
+	}
+}

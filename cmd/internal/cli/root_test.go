@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
+)
+
+// runCLI runs ksm with in-memory streams and returns exit code, stdout, stderr.
+func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	io, in, out, errOut := iostreams.Test()
+	in.WriteString(stdin)
+	f := NewFactory(io)
+	f.Getenv = func(string) string { return "" }
+	code := Run(context.Background(), f, args)
+	return code, out.String(), errOut.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		err  string
+	}{
+		{[]string{"version"}, ExitOK, ""},
+		{[]string{"no-such-command"}, ExitUsage, "unknown command"},
+		{[]string{"--no-such-flag"}, ExitUsage, "unknown flag"},
+		{[]string{"version", "extra"}, ExitUsage, "takes 0 argument"},
+	}
+	for _, tt := range tests {
+		code, _, stderr := runCLI(t, "", tt.args...)
+		if code != tt.code || !strings.Contains(stderr, tt.err) {
+			t.Errorf("ksm %v: exit %d stderr %q; want exit %d containing %q", tt.args, code, stderr, tt.code, tt.err)
+		}
+	}
+}
+
+func TestVersionJSON(t *testing.T) {
+	code, stdout, _ := runCLI(t, "", "--json", "version")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var v struct{ Version, Go string }
+	if err := json.Unmarshal([]byte(stdout), &v); err != nil || v.Version == "" || !strings.HasPrefix(v.Go, "go") {
+		t.Fatalf("version JSON %q: %v", stdout, err)
+	}
+}
+
+func TestExitCodeMapping(t *testing.T) {
+	tests := []struct {
+		err  error
+		code int
+	}{
+		{nil, 0},
+		{VerificationError(context.Canceled), ExitVerification},
+		{NetworkError(errString("x")), ExitNetwork},
+		{TxFailedError(errString("x")), ExitTxFailed},
+		{context.Canceled, ExitCancelled},
+		{ErrCancelled, ExitCancelled},
+		{errString("anything else"), ExitFailure},
+	}
+	for _, tt := range tests {
+		if got := ExitCode(tt.err); got != tt.code {
+			t.Errorf("ExitCode(%v) = %d, want %d", tt.err, got, tt.code)
+		}
+	}
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }

@@ -1,0 +1,124 @@
+// Package testenv helps ksm's tests find the real data they check against
+// and the independent implementations they compare with:
+//
+//   - Shared returns a path under ../shared/testdata (beside the repository),
+//     skipping the test with a clear message when that folder is absent.
+//   - Node runs a script of the npm oracle project in .interop/ (polkadot-js,
+//     polkadot-api, pinned in its package-lock.json) and returns its output.
+//
+// The test command (.ci/test) installs the oracles and sets
+// KSM_REQUIRE_ORACLES=1, so a missing oracle fails there instead of skipping.
+package testenv
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+var (
+	rootOnce sync.Once
+	rootDir  string
+)
+
+// RepoRoot returns the directory holding ksm's go.mod.
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	rootOnce.Do(func() {
+		dir, err := os.Getwd()
+		if err != nil {
+			return
+		}
+		for {
+			if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && bytes.HasPrefix(b, []byte("module github.com/ksm-wallet/ksm\n")) {
+				rootDir = dir
+				return
+			}
+			parent := filepath.Dir(dir)
+			if parent == dir {
+				return
+			}
+			dir = parent
+		}
+	})
+	if rootDir == "" {
+		t.Fatal("testenv: cannot find the ksm repository root")
+	}
+	return rootDir
+}
+
+// SharedDir returns ../shared/testdata beside the repository, or the
+// directory named by KSM_SHARED_TESTDATA, and whether it exists.
+func SharedDir(t testing.TB) (string, bool) {
+	t.Helper()
+	dir := os.Getenv("KSM_SHARED_TESTDATA")
+	if dir == "" {
+		dir = filepath.Join(RepoRoot(t), "..", "shared", "testdata")
+	}
+	st, err := os.Stat(dir)
+	return dir, err == nil && st.IsDir()
+}
+
+// Shared returns the path of a file or folder under the shared test data,
+// skipping the test when the shared data is absent.
+func Shared(t testing.TB, elem ...string) string {
+	t.Helper()
+	dir, ok := SharedDir(t)
+	if !ok {
+		t.Skipf("shared test data not found at %s (set KSM_SHARED_TESTDATA): skipping a test on real data", dir)
+	}
+	p := filepath.Join(append([]string{dir}, elem...)...)
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("shared test data present but %s is missing: %v", p, err)
+	}
+	return p
+}
+
+// ReadShared reads a file under the shared test data (see Shared).
+func ReadShared(t testing.TB, elem ...string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(Shared(t, elem...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// OracleDir returns the npm oracle project directory, skipping the test (or
+// failing it under KSM_REQUIRE_ORACLES) when node or its packages are missing.
+func OracleDir(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join(RepoRoot(t), ".interop")
+	missing := ""
+	if _, err := exec.LookPath("node"); err != nil {
+		missing = "node is not installed"
+	} else if _, err := os.Stat(filepath.Join(dir, "node_modules", "@polkadot", "api")); err != nil {
+		missing = "the npm oracles are not installed (run .ci/test, or npm ci in .interop)"
+	}
+	if missing != "" {
+		if os.Getenv("KSM_REQUIRE_ORACLES") != "" {
+			t.Fatalf("interop oracle required but %s", missing)
+		}
+		t.Skipf("interop test skipped: %s", missing)
+	}
+	return dir
+}
+
+// Node runs `node .interop/<script> args...` with stdin and returns stdout;
+// the test fails with stderr when the script fails.
+func Node(t testing.TB, stdin []byte, script string, args ...string) []byte {
+	t.Helper()
+	dir := OracleDir(t)
+	cmd := exec.Command("node", append([]string{filepath.Join(dir, script)}, args...)...)
+	cmd.Dir = dir
+	cmd.Stdin = bytes.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("oracle %s failed: %v\n%s", script, err, errb.String())
+	}
+	return out.Bytes()
+}
