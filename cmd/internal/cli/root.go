@@ -55,7 +55,10 @@ terminal or a script.`,
 		SilenceUsage:  true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			// The TUI opens here on a terminal once it exists; until then, help.
+			// On a terminal ksm opens the TUI; piped or with --json, help.
+			if f.IO.IsStdinTTY() && f.IO.IsStdoutTTY() && !f.Opts.JSON {
+				return runTUI(cmd.Context(), f)
+			}
 			return cmd.Help()
 		},
 	}

@@ -73,3 +73,37 @@ func TestExitCodeMapping(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+func TestTUIKeySourceListsKeystore(t *testing.T) {
+	home := t.TempDir()
+	io, in, _, _ := iostreams.Test()
+	in.WriteString("//Alice\n")
+	f := NewFactory(io)
+	f.Getenv = func(k string) string {
+		if k == "KSM_PASSWORD" {
+			return "pw"
+		}
+		return ""
+	}
+	f.Opts.Home = home
+	if code := Run(context.Background(), f, []string{"--home", home, "key", "import", "--name", "alice", "--suri-stdin"}); code != 0 {
+		t.Fatalf("import exit %d", code)
+	}
+	f2 := NewFactory(io)
+	f2.Opts.Home, f2.Opts.Network = home, "kusama"
+	list, err := tuiKeys{f2}.ListKeys(context.Background())
+	if err != nil || len(list) != 1 {
+		t.Fatalf("ListKeys = %+v, %v", list, err)
+	}
+	// //Alice on Kusama (prefix 2).
+	if list[0].Name != "alice" || list[0].Address != "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F" || list[0].WatchOnly {
+		t.Errorf("key = %+v", list[0])
+	}
+}
+
+func TestNoArgsPrintsHelpWhenPiped(t *testing.T) {
+	code, stdout, _ := runCLI(t, "")
+	if code != 0 || !strings.Contains(stdout, "Usage:") {
+		t.Fatalf("exit %d, stdout %q", code, stdout)
+	}
+}

@@ -1,0 +1,281 @@
+package cli
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"math/big"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
+	"github.com/ksm-wallet/ksm/wallet/keys"
+	"github.com/ksm-wallet/ksm/wallet/keystore"
+)
+
+func newKeyNewCmd(f *Factory) *cobra.Command {
+	var name, scheme string
+	var words int
+	var remember, noCheck bool
+	cmd := &cobra.Command{
+		Use:   "new --name NAME",
+		Short: "Make a new key from a fresh mnemonic",
+		Long: `Make a new key from a fresh BIP39 mnemonic. The mnemonic is shown once on the
+terminal (in the JSON with --json) and never stored; on a terminal ksm then asks
+for one of its words to check the backup.`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sc, err := keys.ParseScheme(scheme)
+			if err != nil || sc == keys.Ethereum {
+				return UsageErrorf("unknown scheme %q (want sr25519, ed25519 or ecdsa)", scheme)
+			}
+			if err := keystore.CheckName(name); err != nil {
+				return keyErr(err)
+			}
+			env, err := openKeyEnv(f)
+			if err != nil {
+				return err
+			}
+			if _, err := env.store.Get(name); err == nil {
+				return fmt.Errorf("%w: %q", keystore.ErrExists, name)
+			}
+			phrase, err := keys.NewMnemonic(words)
+			if err != nil {
+				return keyErr(err)
+			}
+			pair, err := keys.FromURI(phrase, sc)
+			if err != nil {
+				return err
+			}
+			defer pair.Wipe()
+			pws := newPasswordSource(f, remember)
+			pw, err := pws.newPassword(name)
+			if err != nil {
+				return err
+			}
+			defer wipeBytes(pw)
+			if !f.Opts.JSON {
+				fmt.Fprintf(f.IO.ErrOut, "\nSecret phrase of %q — write it down; ksm shows it only now:\n\n  %s\n\n", name, phrase)
+				if f.IO.CanPrompt() && !noCheck && !f.Opts.Yes {
+					if err := keyCheckBackup(f, phrase); err != nil {
+						return err
+					}
+				}
+			}
+			e, err := env.store.Add(name, pair, pw, nil)
+			if err != nil {
+				return keyErr(err)
+			}
+			pws.keep(env.home, e.Name, pw)
+			k := keyEntryJSON(e, env.net)
+			if f.Opts.JSON {
+				k.SecretPhrase = phrase
+				return f.PrintJSON(k)
+			}
+			return keyPrintEntry(f, e, env.net, fmt.Sprintf("Created key %q (%s)", e.Name, sc))
+		},
+	}
+	cmd.Flags().StringVar(&name, "name", "", "name of the new key (required)")
+	cmd.Flags().StringVar(&scheme, "scheme", "sr25519", "signature scheme: sr25519, ed25519 or ecdsa")
+	cmd.Flags().IntVar(&words, "words", 12, "mnemonic length: 12, 15, 18, 21 or 24 words")
+	cmd.Flags().BoolVar(&remember, "remember", false, "remember the password in the OS keyring")
+	cmd.Flags().BoolVar(&noCheck, "no-check", false, "do not ask for a word of the mnemonic to check the backup")
+	cmd.MarkFlagRequired("name")
+	return cmd
+}
+
+// keyBackupWord picks which word of n the backup check asks for; tests
+// replace it.
+var keyBackupWord = func(n int) (int, error) {
+	i, err := rand.Int(rand.Reader, big.NewInt(int64(n)))
+	if err != nil {
+		return 0, err
+	}
+	return int(i.Int64()), nil
+}
+
+// keyCheckBackup asks for a random word of the phrase, three tries.
+func keyCheckBackup(f *Factory, phrase string) error {
+	words := strings.Fields(phrase)
+	i, err := keyBackupWord(len(words))
+	if err != nil {
+		return err
+	}
+	for try := 0; try < 3; try++ {
+		ans, err := f.IO.Prompt(fmt.Sprintf("Check your backup: what is word #%d? ", i+1))
+		if err != nil {
+			return err
+		}
+		if strings.TrimSpace(strings.ToLower(ans)) == words[i] {
+			fmt.Fprintln(f.IO.ErrOut, "Correct.")
+			return nil
+		}
+		fmt.Fprintln(f.IO.ErrOut, "That is not it.")
+	}
+	return fmt.Errorf("backup check failed, no key saved: %w", ErrCancelled)
+}
+
+func newKeyImportCmd(f *Factory) *cobra.Command {
+	var name, scheme, file string
+	var suriStdin, remember bool
+	cmd := &cobra.Command{
+		Use:   "import --name NAME (--suri-stdin | --keystore FILE)",
+		Short: "Import a key from a secret URI or a polkadot-js keystore file",
+		Long: `Import a key from a secret URI (read from standard input with --suri-stdin, else
+asked without echo) or from a polkadot-js keystore file (--keystore; the
+file's password stays the key's password). With --suri-stdin and
+--password-stdin, the first line is the URI and the second the password.`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if suriStdin && file != "" {
+				return UsageErrorf("--suri-stdin and --keystore exclude each other")
+			}
+			if err := keystore.CheckName(name); err != nil {
+				return keyErr(err)
+			}
+			env, err := openKeyEnv(f)
+			if err != nil {
+				return err
+			}
+			if _, err := env.store.Get(name); err == nil {
+				return fmt.Errorf("%w: %q", keystore.ErrExists, name)
+			}
+			pws := newPasswordSource(f, remember)
+			if file != "" {
+				if cmd.Flags().Changed("scheme") {
+					return UsageErrorf("--scheme does not apply to --keystore: the file says its key type")
+				}
+				b, err := os.ReadFile(file)
+				if err != nil {
+					return err
+				}
+				if _, err := keystore.ParseFile(b); err != nil {
+					return fmt.Errorf("%s: %w", file, err)
+				}
+				pw, err := pws.forFile(file)
+				if err != nil {
+					return err
+				}
+				defer wipeBytes(pw)
+				e, err := env.store.Import(name, b, pw, nil)
+				if err != nil {
+					return fmt.Errorf("%s: %w", file, keyErr(err))
+				}
+				pws.keep(env.home, e.Name, pw)
+				return keyPrintEntry(f, e, env.net, fmt.Sprintf("Imported key %q (%s) from %s", e.Name, e.Scheme, file))
+			}
+			sc, err := keys.ParseScheme(scheme)
+			if err != nil {
+				return keyErr(err)
+			}
+			var suri string
+			if suriStdin {
+				if suri, err = f.IO.ReadLine(); err != nil {
+					return fmt.Errorf("read secret URI from standard input: %w", err)
+				}
+			} else {
+				b, err := f.IO.PromptSecret("Secret URI (mnemonic or 0x-seed, with any //path///password): ")
+				if err != nil {
+					if errors.Is(err, iostreams.ErrNoTTY) {
+						return UsageErrorf("no terminal to ask for the secret URI: use --suri-stdin or --keystore")
+					}
+					return err
+				}
+				suri = string(b)
+				wipeBytes(b)
+			}
+			pair, err := keys.FromURI(suri, sc)
+			suri = ""
+			if err != nil {
+				return keyErr(err)
+			}
+			defer pair.Wipe()
+			pw, err := pws.newPassword(name)
+			if err != nil {
+				return err
+			}
+			defer wipeBytes(pw)
+			e, err := env.store.Add(name, pair, pw, nil)
+			if err != nil {
+				return keyErr(err)
+			}
+			pws.keep(env.home, e.Name, pw)
+			return keyPrintEntry(f, e, env.net, fmt.Sprintf("Imported key %q (%s)", e.Name, sc))
+		},
+	}
+	cmd.Flags().StringVar(&name, "name", "", "name of the key (required)")
+	cmd.Flags().StringVar(&scheme, "scheme", "sr25519", "signature scheme of a secret URI: sr25519, ed25519 or ecdsa")
+	cmd.Flags().StringVar(&file, "keystore", "", "polkadot-js keystore JSON file to import")
+	cmd.Flags().BoolVar(&suriStdin, "suri-stdin", false, "read the secret URI from the first line of standard input")
+	cmd.Flags().BoolVar(&remember, "remember", false, "remember the password in the OS keyring")
+	cmd.MarkFlagRequired("name")
+	return cmd
+}
+
+func newKeyDeriveCmd(f *Factory) *cobra.Command {
+	var child string
+	cmd := &cobra.Command{
+		Use:   "derive NAME PATH --name CHILD",
+		Short: "Store the key at a derivation path (//hard, /soft) below a stored key",
+		Long: `Derive a child key from a stored key and store it under --name with the
+parent's password. PATH is //hard and /soft junctions (soft only for sr25519);
+the result equals importing <parent's secret URI>PATH.`,
+		Args: exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path, err := keys.ParsePath(args[1])
+			if err != nil {
+				return keyErr(err)
+			}
+			if len(path) == 0 {
+				return UsageErrorf("empty derivation path")
+			}
+			if err := keystore.CheckName(child); err != nil {
+				return keyErr(err)
+			}
+			env, err := openKeyEnv(f)
+			if err != nil {
+				return err
+			}
+			parent, err := env.store.Get(args[0])
+			if err != nil {
+				return keyErr(err)
+			}
+			if parent.WatchOnly {
+				return fmt.Errorf("key %q: %w", parent.Name, keystore.ErrWatchOnly)
+			}
+			if _, err := env.store.Get(child); err == nil {
+				return fmt.Errorf("%w: %q", keystore.ErrExists, child)
+			}
+			pws := newPasswordSource(f, false)
+			pw, err := pws.forKey(env.home, parent.Name)
+			if err != nil {
+				return err
+			}
+			defer wipeBytes(pw)
+			p, err := env.store.Unlock(parent.Name, pw)
+			if err != nil {
+				return keyErr(err)
+			}
+			defer p.Wipe()
+			c, err := p.Derive(path)
+			if err != nil {
+				return keyErr(err)
+			}
+			defer c.Wipe()
+			extra := map[string]any{}
+			if g, ok := parent.File.Meta["genesisHash"]; ok {
+				extra["genesisHash"] = g
+			}
+			e, err := env.store.Add(child, c, pw, extra)
+			if err != nil {
+				return keyErr(err)
+			}
+			return keyPrintEntry(f, e, env.net, fmt.Sprintf("Derived %q from %q", e.Name, parent.Name))
+		},
+	}
+	cmd.Flags().StringVar(&child, "name", "", "name of the derived key (required)")
+	cmd.MarkFlagRequired("name")
+	return cmd
+}

@@ -1,0 +1,284 @@
+package cli
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ksm-wallet/ksm/wallet/keys"
+	"github.com/ksm-wallet/ksm/wallet/ss58"
+)
+
+// inspectJSON is subkey's inspect output (its field names).
+type inspectJSON struct {
+	Scheme        string `json:"scheme"`
+	SecretPhrase  string `json:"secretPhrase,omitempty"`
+	SecretSeed    string `json:"secretSeed,omitempty"`
+	PublicKey     string `json:"publicKey,omitempty"`
+	AccountID     string `json:"accountId"`
+	SS58Address   string `json:"ss58Address"`
+	SS58PublicKey string `json:"ss58PublicKey,omitempty"`
+	NetworkID     string `json:"networkId"`
+}
+
+func newKeyInspectCmd(f *Factory) *cobra.Command {
+	var scheme string
+	var prefix int
+	var public bool
+	cmd := &cobra.Command{
+		Use:   "inspect SURI|ADDRESS",
+		Short: "Show the keys and addresses of a secret URI or an address (subkey inspect)",
+		Long: `Show the public key, account id and addresses of a secret URI, an SS58 address
+or (with --public) a 0x-hex public key. "-" reads the secret URI from standard
+input, which keeps it out of shell history. secretSeed is shown when the
+URI has no soft junction.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sc, err := keys.ParseScheme(scheme)
+			if err != nil || sc == keys.Ethereum {
+				return UsageErrorf("unknown scheme %q (want sr25519, ed25519 or ecdsa)", scheme)
+			}
+			net, err := f.Network()
+			if err != nil {
+				return err
+			}
+			outPrefix := net.SS58Prefix
+			if cmd.Flags().Changed("prefix") {
+				if prefix < 0 || prefix > ss58.MaxPrefix {
+					return UsageErrorf("--prefix %d is not in 0..%d", prefix, ss58.MaxPrefix)
+				}
+				outPrefix = uint16(prefix)
+			}
+			arg := args[0]
+			if arg == "-" {
+				if arg, err = f.IO.ReadLine(); err != nil {
+					return fmt.Errorf("read secret URI: %w", err)
+				}
+			}
+			var out inspectJSON
+			if public || keyLooksLikeAddress(arg) {
+				out, err = keyInspectPublic(arg, sc, outPrefix, net, public)
+			} else {
+				out, err = keyInspectURI(arg, sc, outPrefix, net)
+			}
+			if err != nil {
+				return keyErr(err)
+			}
+			if f.Opts.JSON {
+				return f.PrintJSON(out)
+			}
+			w := f.IO.Out
+			if out.SecretPhrase != "" {
+				fmt.Fprintf(w, "Secret phrase:       %s\n", out.SecretPhrase)
+			}
+			if out.SecretSeed != "" {
+				fmt.Fprintf(w, "  Network ID:        %s\n  Secret seed:       %s\n", out.NetworkID, out.SecretSeed)
+			} else {
+				fmt.Fprintf(w, "  Network ID:        %s\n", out.NetworkID)
+			}
+			if out.PublicKey != "" {
+				fmt.Fprintf(w, "  Public key (hex):  %s\n", out.PublicKey)
+			}
+			fmt.Fprintf(w, "  Account ID:        %s\n", out.AccountID)
+			if out.SS58PublicKey != "" {
+				fmt.Fprintf(w, "  Public key (SS58): %s\n", out.SS58PublicKey)
+			}
+			fmt.Fprintf(w, "  SS58 Address:      %s\n", out.SS58Address)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&scheme, "scheme", "sr25519", "signature scheme: sr25519, ed25519 or ecdsa")
+	cmd.Flags().IntVar(&prefix, "prefix", 0, "SS58 prefix of the addresses shown (default: the network's)")
+	cmd.Flags().BoolVar(&public, "public", false, "the argument is a public key (0x-hex) or address, not a secret")
+	return cmd
+}
+
+// keyLooksLikeAddress: an SS58 string has no spaces or slashes and does not
+// start with 0x.
+func keyLooksLikeAddress(s string) bool {
+	return s != "" && !strings.ContainsAny(s, " /") && !strings.HasPrefix(s, "0x")
+}
+
+func keyInspectURI(suri string, sc keys.Scheme, prefix uint16, net Network) (inspectJSON, error) {
+	u, err := keys.ParseURI(suri)
+	if err != nil {
+		return inspectJSON{}, err
+	}
+	defer u.Wipe()
+	p, err := u.Pair(sc)
+	if err != nil {
+		return inspectJSON{}, err
+	}
+	defer p.Wipe()
+	out := keyPublicJSON(sc, p.PublicKey(), prefix, net)
+	if seed, ok := p.Seed(); ok {
+		out.SecretSeed = keyHex(seed)
+		wipeBytes(seed)
+	}
+	trimmed := strings.TrimSpace(suri)
+	if !strings.HasPrefix(u.Phrase, "0x") && !strings.HasPrefix(trimmed, "/") {
+		// subkey shows the phrase it was given (without path or password).
+		out.SecretPhrase = u.Phrase
+	}
+	return out, nil
+}
+
+func keyPublicJSON(sc keys.Scheme, pub []byte, prefix uint16, net Network) inspectJSON {
+	id := keys.AccountID(sc, pub)
+	out := inspectJSON{
+		Scheme:      string(sc),
+		PublicKey:   keyHex(pub),
+		AccountID:   keyHex(id[:]),
+		SS58Address: ss58.MustEncode(id, prefix),
+		NetworkID:   networkNameForPrefix(prefix, net),
+	}
+	if s, err := ss58.Encode(pub, prefix); err == nil {
+		out.SS58PublicKey = s
+	}
+	return out
+}
+
+func keyInspectPublic(arg string, sc keys.Scheme, prefix uint16, net Network, explicitPublic bool) (inspectJSON, error) {
+	if strings.HasPrefix(arg, "0x") {
+		if !explicitPublic {
+			return inspectJSON{}, errors.New("a 0x argument is a seed; pass --public to inspect a public key")
+		}
+		b, err := hex.DecodeString(arg[2:])
+		if err != nil || len(b) != sc.PublicKeyLen() {
+			return inspectJSON{}, fmt.Errorf("%w: want 0x and %d hex bytes for %s", keys.ErrInvalidPublicKey, sc.PublicKeyLen(), sc)
+		}
+		return keyPublicJSON(sc, b, prefix, net), nil
+	}
+	payload, got, err := ss58.Decode(arg)
+	if err != nil {
+		return inspectJSON{}, fmt.Errorf("address: %w", err)
+	}
+	if got != prefix {
+		return inspectJSON{}, fmt.Errorf("%w: address has SS58 prefix %d, %s uses %d (pass --prefix %d to inspect it as such)", ss58.ErrWrongNetwork, got, networkNameForPrefix(prefix, net), prefix, got)
+	}
+	switch {
+	case len(payload) == sc.PublicKeyLen():
+		return keyPublicJSON(sc, payload, prefix, net), nil
+	case len(payload) == 32:
+		// An account id whose public key is unknown (ecdsa).
+		return inspectJSON{Scheme: string(sc), AccountID: keyHex(payload), SS58Address: arg, NetworkID: networkNameForPrefix(prefix, net)}, nil
+	}
+	return inspectJSON{}, fmt.Errorf("%w: address of %d bytes", keys.ErrInvalidPublicKey, len(payload))
+}
+
+// keyMessage returns the bytes of a MESSAGE argument: UTF-8, or with --hex
+// 0x-hex.
+func keyMessage(arg string, isHex bool) ([]byte, error) {
+	if !isHex {
+		return []byte(arg), nil
+	}
+	b, err := hex.DecodeString(strings.TrimPrefix(arg, "0x"))
+	if err != nil {
+		return nil, UsageErrorf("message is not hex: %v", err)
+	}
+	return b, nil
+}
+
+func newKeySignCmd(f *Factory) *cobra.Command {
+	var isHex, remember bool
+	cmd := &cobra.Command{
+		Use:   "sign NAME MESSAGE",
+		Short: "Sign a message (UTF-8, or hex with --hex) with a stored key",
+		Long: `Sign the bytes of MESSAGE as they are (no <Bytes> wrapping): sr25519 in the
+"substrate" context, ed25519, or ecdsa over blake2b-256 of the message (65 bytes
+r||s||v).`,
+		Args: exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			msg, err := keyMessage(args[1], isHex)
+			if err != nil {
+				return err
+			}
+			env, err := openKeyEnv(f)
+			if err != nil {
+				return err
+			}
+			e, err := env.store.Get(args[0])
+			if err != nil {
+				return keyErr(err)
+			}
+			pws := newPasswordSource(f, remember)
+			pw, err := pws.forKey(env.home, e.Name)
+			if err != nil {
+				return err
+			}
+			defer wipeBytes(pw)
+			p, err := env.store.Unlock(e.Name, pw)
+			if err != nil {
+				return keyErr(err)
+			}
+			defer p.Wipe()
+			pws.keep(env.home, e.Name, pw)
+			sig, err := p.Sign(msg)
+			if err != nil {
+				return err
+			}
+			if f.Opts.JSON {
+				return f.PrintJSON(map[string]string{"signature": keyHex(sig)})
+			}
+			fmt.Fprintln(f.IO.Out, keyHex(sig))
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&isHex, "hex", false, "MESSAGE is 0x-hex bytes")
+	cmd.Flags().BoolVar(&remember, "remember", false, "remember the password in the OS keyring")
+	return cmd
+}
+
+func newKeyVerifyCmd(f *Factory) *cobra.Command {
+	var scheme, public, signature string
+	var isHex bool
+	cmd := &cobra.Command{
+		Use:   "verify --scheme S --public 0x.. --signature 0x.. MESSAGE",
+		Short: "Verify a signature (exit 0 valid, 3 invalid)",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sc, err := keys.ParseScheme(scheme)
+			if err != nil {
+				return keyErr(err)
+			}
+			net, err := f.Network()
+			if err != nil {
+				return err
+			}
+			pub, err := keyParsePublic(public, sc, net)
+			if err != nil {
+				return keyErr(err)
+			}
+			sig, err := hex.DecodeString(strings.TrimPrefix(signature, "0x"))
+			if err != nil || !strings.HasPrefix(signature, "0x") {
+				return UsageErrorf("--signature must be 0x-hex")
+			}
+			msg, err := keyMessage(args[0], isHex)
+			if err != nil {
+				return err
+			}
+			valid := keys.Verify(sc, pub, msg, sig)
+			if f.Opts.JSON {
+				if err := f.PrintJSON(map[string]bool{"valid": valid}); err != nil {
+					return err
+				}
+			} else if valid {
+				fmt.Fprintln(f.IO.Out, "valid")
+			}
+			if !valid {
+				return VerificationError(fmt.Errorf("invalid %s signature", sc))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&scheme, "scheme", "sr25519", "signature scheme: sr25519, ed25519, ecdsa or ethereum")
+	cmd.Flags().StringVar(&public, "public", "", "public key (0x-hex) or SS58 address of the signer (required)")
+	cmd.Flags().StringVar(&signature, "signature", "", "signature, 0x-hex (required)")
+	cmd.Flags().BoolVar(&isHex, "hex", false, "MESSAGE is 0x-hex bytes")
+	cmd.MarkFlagRequired("public")
+	cmd.MarkFlagRequired("signature")
+	return cmd
+}

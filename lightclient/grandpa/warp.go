@@ -1,0 +1,178 @@
+package grandpa
+
+import (
+	"fmt"
+
+	"github.com/ksm-wallet/ksm/lightclient/header"
+	"github.com/ksm-wallet/ksm/tx/scale"
+)
+
+// Fragment is one warp-sync fragment: the last header of an authority set
+// and the justification finalizing it.
+type Fragment struct {
+	Header        *header.Header
+	Justification *Justification
+}
+
+// WarpProof is a /sync/warp response: fragments and whether the last one
+// reaches the responder's finalized head.
+type WarpProof struct {
+	Fragments  []Fragment
+	IsFinished bool
+}
+
+// DecodeWarpProof decodes a warp-sync response
+// `Vec<{header, justification}> ‖ is_finished bool`, refusing trailing bytes.
+func DecodeWarpProof(b []byte) (*WarpProof, error) {
+	d := scale.NewDecoder(b)
+	// header ≥ 98 bytes, justification ≥ 8+36+1+1 bytes.
+	n, err := d.Len(98 + 46)
+	if err != nil {
+		return nil, fmt.Errorf("%w: warp fragment count: %w", ErrMalformed, err)
+	}
+	p := &WarpProof{Fragments: make([]Fragment, n)}
+	for i := range p.Fragments {
+		h, err := header.DecodeFrom(d)
+		if err != nil {
+			return nil, fmt.Errorf("%w: warp fragment %d header: %w", ErrMalformed, i, err)
+		}
+		j, err := DecodeJustificationFrom(d)
+		if err != nil {
+			return nil, fmt.Errorf("warp fragment %d justification: %w", i, err)
+		}
+		p.Fragments[i] = Fragment{Header: h, Justification: j}
+	}
+	if p.IsFinished, err = d.Bool(); err != nil {
+		return nil, fmt.Errorf("%w: warp is_finished: %w", ErrMalformed, err)
+	}
+	if err := d.Finish(); err != nil {
+		return nil, fmt.Errorf("%w: warp proof: %w", ErrMalformed, err)
+	}
+	return p, nil
+}
+
+// Encode returns the SCALE encoding of p.
+func (p *WarpProof) Encode() []byte {
+	dst := scale.AppendCompact(nil, uint64(len(p.Fragments)))
+	for _, f := range p.Fragments {
+		dst = f.Header.AppendTo(dst)
+		dst = append(dst, f.Justification.Encode()...)
+	}
+	return scale.AppendBool(dst, p.IsFinished)
+}
+
+// WarpResult is the outcome of a verified warp proof.
+type WarpResult struct {
+	// Set is the authority set after the last fragment.
+	Set AuthoritySet
+	// Header is the last finalized header of the proof (nil for an empty proof).
+	Header *header.Header
+	// Hash is the hash of Header.
+	Hash header.Hash
+	// Fragments is the number of fragments verified.
+	Fragments int
+	// Complete is the proof's is_finished flag.
+	Complete bool
+}
+
+// WarpOptions tunes VerifyWarpProof.
+type WarpOptions struct {
+	// FromNumber is the number of the block the caller has finalized; every
+	// fragment must be above it.
+	FromNumber uint32
+	// HardForks replaces the verification of the fragment whose header has
+	// the given hash: its justification is not checked and the next set is
+	// the given one (Substrate's AuthoritySetHardFork, for chains whose
+	// finality was restored by hand).
+	HardForks map[header.Hash]AuthoritySet
+}
+
+// VerifyWarpProof verifies p against set with the zero Verifier.
+func VerifyWarpProof(p *WarpProof, set AuthoritySet, opts WarpOptions) (*WarpResult, error) {
+	var v Verifier
+	return v.VerifyWarpProof(p, set, opts)
+}
+
+// VerifyWarpProof verifies the fragments of p in order, starting from set:
+// each fragment's justification must finalize its header
+// (ErrTargetMismatch) and verify for the current set, and the header must
+// enact the next set with a ScheduledChange or ForcedChange log
+// (ErrNoAuthorityChange), whose authorities become set id+1. Only the last
+// fragment of a finished proof may lack a change. Fragments must be in
+// increasing block order (ErrFragmentOrder).
+func (v *Verifier) VerifyWarpProof(p *WarpProof, set AuthoritySet, opts WarpOptions) (*WarpResult, error) {
+	if v.CheckSignatures == nil && v.KeyCache == nil {
+		// Consecutive sets share most voters: decompress each key once.
+		scoped := *v
+		scoped.KeyCache = NewKeyCache(0)
+		v = &scoped
+	}
+	cur := set.Clone()
+	res := &WarpResult{Complete: p.IsFinished}
+	last := opts.FromNumber
+	for i, f := range p.Fragments {
+		if f.Header == nil {
+			return nil, fmt.Errorf("%w: fragment %d has no header", ErrMalformed, i)
+		}
+		if f.Header.Number <= last {
+			return nil, fmt.Errorf("%w: fragment %d is #%d, not above #%d", ErrFragmentOrder, i, f.Header.Number, last)
+		}
+		last = f.Header.Number
+	}
+	for i, f := range p.Fragments {
+		h := f.Header
+		hh := h.Hash()
+		if fork, ok := opts.HardForks[hh]; ok {
+			if err := fork.Validate(); err != nil {
+				return nil, fmt.Errorf("hard fork at fragment %d: %w", i, err)
+			}
+			cur = fork.Clone()
+		} else {
+			j := f.Justification
+			if j == nil || j.Commit.TargetHash != hh || j.Commit.TargetNumber != h.Number {
+				return nil, fmt.Errorf("fragment %d (#%d %s): %w", i, h.Number, hh, ErrTargetMismatch)
+			}
+			if _, err := v.VerifyJustification(j, &cur); err != nil {
+				return nil, fmt.Errorf("fragment %d (#%d, set %d): %w", i, h.Number, cur.SetID, err)
+			}
+			change, err := headerChange(h)
+			if err != nil {
+				return nil, fmt.Errorf("fragment %d (#%d): %w", i, h.Number, err)
+			}
+			switch {
+			case change != nil:
+				next := AuthoritySet{SetID: cur.SetID + 1, Authorities: change.NextAuthorities}
+				if err := next.Validate(); err != nil {
+					return nil, fmt.Errorf("fragment %d (#%d) next set: %w", i, h.Number, err)
+				}
+				cur = next
+			case i != len(p.Fragments)-1 || !p.IsFinished:
+				return nil, fmt.Errorf("fragment %d (#%d): %w", i, h.Number, ErrNoAuthorityChange)
+			}
+		}
+		res.Header, res.Hash = h, hh
+		res.Fragments++
+	}
+	res.Set = cur
+	return res, nil
+}
+
+// headerChange returns the authority-set change a header signals, if any.
+func headerChange(h *header.Header) (*header.GrandpaChange, error) {
+	logs, err := h.GrandpaLogs()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	var change *header.GrandpaChange
+	for _, l := range logs {
+		if l.Kind != header.GrandpaScheduledChange && l.Kind != header.GrandpaForcedChange {
+			continue
+		}
+		if change != nil {
+			return nil, fmt.Errorf("%w: more than one change log", ErrConflictingChanges)
+		}
+		c := l.Change
+		change = &c
+	}
+	return change, nil
+}

@@ -1,0 +1,226 @@
+package header
+
+import (
+	"fmt"
+
+	"github.com/ksm-wallet/ksm/tx/scale"
+)
+
+// BABEPreDigestKind is the variant of a BABE pre-runtime digest.
+type BABEPreDigestKind uint8
+
+// Variants of sp_consensus_babe::digests::PreDigest.
+const (
+	BABEPrimary        BABEPreDigestKind = 1
+	BABESecondaryPlain BABEPreDigestKind = 2
+	BABESecondaryVRF   BABEPreDigestKind = 3
+)
+
+// String names the variant as Substrate does.
+func (k BABEPreDigestKind) String() string {
+	switch k {
+	case BABEPrimary:
+		return "Primary"
+	case BABESecondaryPlain:
+		return "SecondaryPlain"
+	case BABESecondaryVRF:
+		return "SecondaryVRF"
+	}
+	return fmt.Sprintf("BABEPreDigestKind(%d)", uint8(k))
+}
+
+// BABEPreDigest is a decoded BABE pre-runtime digest. VRFOutput and VRFProof
+// are zero for SecondaryPlain.
+type BABEPreDigest struct {
+	Kind           BABEPreDigestKind
+	AuthorityIndex uint32
+	Slot           uint64
+	VRFOutput      [32]byte
+	VRFProof       [64]byte
+}
+
+// DecodeBABEPreDigest decodes the payload of a BABE pre-runtime digest item,
+// refusing trailing bytes.
+func DecodeBABEPreDigest(b []byte) (BABEPreDigest, error) {
+	d := scale.NewDecoder(b)
+	tag, err := d.U8()
+	if err != nil {
+		return BABEPreDigest{}, fmt.Errorf("decode BABE pre-digest: %w", err)
+	}
+	p := BABEPreDigest{Kind: BABEPreDigestKind(tag)}
+	switch p.Kind {
+	case BABEPrimary, BABESecondaryPlain, BABESecondaryVRF:
+	default:
+		return BABEPreDigest{}, fmt.Errorf("decode BABE pre-digest: %w: tag %d", ErrUnknownLog, tag)
+	}
+	if p.AuthorityIndex, err = d.U32(); err == nil {
+		p.Slot, err = d.U64()
+	}
+	if err == nil && p.Kind != BABESecondaryPlain {
+		if err = d.Fixed(p.VRFOutput[:]); err == nil {
+			err = d.Fixed(p.VRFProof[:])
+		}
+	}
+	if err == nil {
+		err = d.Finish()
+	}
+	if err != nil {
+		return BABEPreDigest{}, fmt.Errorf("decode BABE %s pre-digest: %w", p.Kind, err)
+	}
+	return p, nil
+}
+
+// Encode returns the SCALE encoding of p (the BABE pre-runtime payload).
+func (p BABEPreDigest) Encode() []byte {
+	dst := []byte{byte(p.Kind)}
+	dst = scale.AppendU32(dst, p.AuthorityIndex)
+	dst = scale.AppendU64(dst, p.Slot)
+	if p.Kind != BABESecondaryPlain {
+		dst = append(dst, p.VRFOutput[:]...)
+		dst = append(dst, p.VRFProof[:]...)
+	}
+	return dst
+}
+
+// DigestItem wraps p in a BABE pre-runtime digest item.
+func (p BABEPreDigest) DigestItem() DigestItem {
+	return DigestItem{Kind: DigestPreRuntime, Engine: EngineBABE, Data: p.Encode()}
+}
+
+// BABEAuthority is a BABE block author: an sr25519 public key and its weight.
+type BABEAuthority struct {
+	Key    [32]byte
+	Weight uint64
+}
+
+// BABELogKind is the variant of a BABE consensus log.
+type BABELogKind uint8
+
+// Variants of sp_consensus_babe::ConsensusLog.
+const (
+	BABENextEpochData  BABELogKind = 1
+	BABEOnDisabled     BABELogKind = 2
+	BABENextConfigData BABELogKind = 3
+)
+
+// String names the variant as Substrate does.
+func (k BABELogKind) String() string {
+	switch k {
+	case BABENextEpochData:
+		return "NextEpochData"
+	case BABEOnDisabled:
+		return "OnDisabled"
+	case BABENextConfigData:
+		return "NextConfigData"
+	}
+	return fmt.Sprintf("BABELogKind(%d)", uint8(k))
+}
+
+// BABENextEpoch is the data of the next BABE epoch.
+type BABENextEpoch struct {
+	Authorities []BABEAuthority
+	Randomness  [32]byte
+}
+
+// BABENextConfig is NextConfigDescriptor::V1: the primary-slot probability
+// C = (numerator, denominator) and the allowed slot kinds
+// (0 PrimarySlots, 1 PrimaryAndSecondaryPlainSlots, 2 PrimaryAndSecondaryVRFSlots).
+type BABENextConfig struct {
+	C            [2]uint64
+	AllowedSlots uint8
+}
+
+// BABELog is a decoded BABE consensus log. NextEpoch is set for
+// NextEpochData, DisabledIndex for OnDisabled, NextConfig for NextConfigData.
+type BABELog struct {
+	Kind          BABELogKind
+	NextEpoch     BABENextEpoch
+	DisabledIndex uint32
+	NextConfig    BABENextConfig
+}
+
+// DecodeBABELog decodes the payload of a BABE consensus digest item,
+// refusing trailing bytes.
+func DecodeBABELog(b []byte) (BABELog, error) {
+	d := scale.NewDecoder(b)
+	tag, err := d.U8()
+	if err != nil {
+		return BABELog{}, fmt.Errorf("decode BABE log: %w", err)
+	}
+	l := BABELog{Kind: BABELogKind(tag)}
+	switch l.Kind {
+	case BABENextEpochData:
+		var n int
+		if n, err = d.Len(40); err != nil {
+			break
+		}
+		l.NextEpoch.Authorities = make([]BABEAuthority, n)
+		for i := range l.NextEpoch.Authorities {
+			a := &l.NextEpoch.Authorities[i]
+			if err = d.Fixed(a.Key[:]); err != nil {
+				break
+			}
+			if a.Weight, err = d.U64(); err != nil {
+				break
+			}
+		}
+		if err == nil {
+			err = d.Fixed(l.NextEpoch.Randomness[:])
+		}
+	case BABEOnDisabled:
+		l.DisabledIndex, err = d.U32()
+	case BABENextConfigData:
+		var version uint8
+		if version, err = d.U8(); err != nil {
+			break
+		}
+		if version != 1 {
+			return BABELog{}, fmt.Errorf("decode BABE NextConfigData: %w: descriptor version %d", ErrUnknownLog, version)
+		}
+		if l.NextConfig.C[0], err = d.U64(); err != nil {
+			break
+		}
+		if l.NextConfig.C[1], err = d.U64(); err != nil {
+			break
+		}
+		if l.NextConfig.AllowedSlots, err = d.U8(); err == nil && l.NextConfig.AllowedSlots > 2 {
+			return BABELog{}, fmt.Errorf("decode BABE NextConfigData: %w: allowed slots %d", ErrUnknownLog, l.NextConfig.AllowedSlots)
+		}
+	default:
+		return BABELog{}, fmt.Errorf("decode BABE log: %w: tag %d", ErrUnknownLog, tag)
+	}
+	if err == nil {
+		err = d.Finish()
+	}
+	if err != nil {
+		return BABELog{}, fmt.Errorf("decode BABE %s: %w", l.Kind, err)
+	}
+	return l, nil
+}
+
+// Encode returns the SCALE encoding of l (the BABE consensus payload).
+func (l BABELog) Encode() []byte {
+	dst := []byte{byte(l.Kind)}
+	switch l.Kind {
+	case BABENextEpochData:
+		dst = scale.AppendCompact(dst, uint64(len(l.NextEpoch.Authorities)))
+		for _, a := range l.NextEpoch.Authorities {
+			dst = append(dst, a.Key[:]...)
+			dst = scale.AppendU64(dst, a.Weight)
+		}
+		dst = append(dst, l.NextEpoch.Randomness[:]...)
+	case BABEOnDisabled:
+		dst = scale.AppendU32(dst, l.DisabledIndex)
+	case BABENextConfigData:
+		dst = append(dst, 1)
+		dst = scale.AppendU64(dst, l.NextConfig.C[0])
+		dst = scale.AppendU64(dst, l.NextConfig.C[1])
+		dst = append(dst, l.NextConfig.AllowedSlots)
+	}
+	return dst
+}
+
+// DigestItem wraps l in a BABE consensus digest item.
+func (l BABELog) DigestItem() DigestItem {
+	return DigestItem{Kind: DigestConsensus, Engine: EngineBABE, Data: l.Encode()}
+}

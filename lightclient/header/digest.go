@@ -1,0 +1,108 @@
+package header
+
+import (
+	"fmt"
+
+	"github.com/ksm-wallet/ksm/tx/scale"
+)
+
+// DigestKind is the SCALE tag of a digest item.
+type DigestKind uint8
+
+// Digest item kinds of sp_runtime::generic::DigestItem.
+const (
+	DigestOther                     DigestKind = 0
+	DigestConsensus                 DigestKind = 4
+	DigestSeal                      DigestKind = 5
+	DigestPreRuntime                DigestKind = 6
+	DigestRuntimeEnvironmentUpdated DigestKind = 8
+)
+
+// String names the kind as Substrate does.
+func (k DigestKind) String() string {
+	switch k {
+	case DigestOther:
+		return "Other"
+	case DigestConsensus:
+		return "Consensus"
+	case DigestSeal:
+		return "Seal"
+	case DigestPreRuntime:
+		return "PreRuntime"
+	case DigestRuntimeEnvironmentUpdated:
+		return "RuntimeEnvironmentUpdated"
+	}
+	return fmt.Sprintf("DigestKind(%d)", uint8(k))
+}
+
+// HasEngine reports whether items of kind k carry a consensus engine id.
+func (k DigestKind) HasEngine() bool {
+	return k == DigestConsensus || k == DigestSeal || k == DigestPreRuntime
+}
+
+// EngineID is a 4-byte consensus engine identifier.
+type EngineID [4]byte
+
+// Well-known consensus engine ids.
+var (
+	EngineBABE    = EngineID{'B', 'A', 'B', 'E'}
+	EngineGRANDPA = EngineID{'F', 'R', 'N', 'K'}
+	EngineAura    = EngineID{'a', 'u', 'r', 'a'}
+	EngineBEEFY   = EngineID{'B', 'E', 'E', 'F'}
+)
+
+// String returns the id as text when printable, else as 0x-hex.
+func (e EngineID) String() string {
+	for _, c := range e {
+		if c < 0x20 || c > 0x7e {
+			return fmt.Sprintf("0x%x", e[:])
+		}
+	}
+	return string(e[:])
+}
+
+// DigestItem is one header digest item. Engine is zero and unused for Other
+// and RuntimeEnvironmentUpdated; Data is empty for RuntimeEnvironmentUpdated.
+type DigestItem struct {
+	Kind   DigestKind
+	Engine EngineID
+	Data   []byte
+}
+
+func decodeDigestItem(d *scale.Decoder) (DigestItem, error) {
+	tag, err := d.U8()
+	if err != nil {
+		return DigestItem{}, err
+	}
+	it := DigestItem{Kind: DigestKind(tag)}
+	switch it.Kind {
+	case DigestConsensus, DigestSeal, DigestPreRuntime:
+		if err := d.Fixed(it.Engine[:]); err != nil {
+			return DigestItem{}, fmt.Errorf("%s engine: %w", it.Kind, err)
+		}
+		fallthrough
+	case DigestOther:
+		b, err := d.Bytes()
+		if err != nil {
+			return DigestItem{}, fmt.Errorf("%s payload: %w", it.Kind, err)
+		}
+		it.Data = append([]byte{}, b...)
+	case DigestRuntimeEnvironmentUpdated:
+	default:
+		return DigestItem{}, fmt.Errorf("%w: tag %d", ErrUnknownDigestItem, tag)
+	}
+	return it, nil
+}
+
+// AppendTo appends the SCALE encoding of it to dst.
+func (it DigestItem) AppendTo(dst []byte) []byte {
+	dst = append(dst, byte(it.Kind))
+	switch it.Kind {
+	case DigestConsensus, DigestSeal, DigestPreRuntime:
+		dst = append(dst, it.Engine[:]...)
+		dst = scale.AppendBytes(dst, it.Data)
+	case DigestOther:
+		dst = scale.AppendBytes(dst, it.Data)
+	}
+	return dst
+}

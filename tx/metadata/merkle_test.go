@@ -1,0 +1,114 @@
+package metadata_test
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/ksm-wallet/ksm/tx/metadata"
+	"github.com/ksm-wallet/ksm/tx/testenv"
+)
+
+// merkleCase is one metadata file and the chain facts the digest commits to.
+type merkleCase struct {
+	name     string
+	path     func(t *testing.T) string
+	decimals uint8
+	token    string
+}
+
+func sharedMeta(name string) func(t *testing.T) string {
+	return func(t *testing.T) string { return testenv.Shared(t, "metadata", name) }
+}
+
+func typesSupportMeta(rel string) func(t *testing.T) string {
+	return func(t *testing.T) string {
+		return filepath.Join(testenv.OracleDir(t), "node_modules", "@polkadot", "types-support", "metadata", rel)
+	}
+}
+
+var merkleCases = []merkleCase{
+	{"kusama-v15-spec1009002", sharedMeta("kusama-v15-spec1009002.scale"), 12, "KSM"},
+	{"polkadot-v15-spec2000000", sharedMeta("polkadot-v15-spec2000000.scale"), 10, "DOT"},
+	{"substrate-v16", typesSupportMeta("v16/substrate-hex.js"), 12, "UNIT"},
+	{"asset-hub-kusama-v15", typesSupportMeta("v15/asset-hub-kusama-hex.js"), 12, "KSM"},
+	{"asset-hub-polkadot-v15", typesSupportMeta("v15/asset-hub-polkadot-hex.js"), 10, "DOT"},
+	{"substrate-v15", typesSupportMeta("v15/substrate-hex.js"), 12, "UNIT"},
+}
+
+var jsHexModule = regexp.MustCompile(`export default '0x([0-9a-fA-F]+)'`)
+
+// loadMetaFile reads raw metadata or a types-support hex module.
+func loadMetaFile(t *testing.T, path string) *metadata.Metadata {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Ext(path) == ".js" {
+		m := jsHexModule.FindSubmatch(b)
+		if m == nil {
+			t.Fatalf("%s: no hex default export", path)
+		}
+		if b, err = hex.DecodeString(string(m[1])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	md, err := metadata.Decode(b)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return md
+}
+
+func merkleize(t *testing.T, md *metadata.Metadata, decimals uint8, token string) *metadata.Merkleized {
+	t.Helper()
+	info, err := md.MerkleInfo(metadata.MerkleExtraInfo{Decimals: decimals, TokenSymbol: token}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk, err := md.Merkleize(info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mk
+}
+
+type oracleMerkle struct {
+	Digest string   `json:"digest"`
+	Proofs []string `json:"proofs"`
+}
+
+func runMerkleOracle(t *testing.T, path string, decimals uint8, token string, payloads ...string) oracleMerkle {
+	t.Helper()
+	args := append([]string{path, strconv.Itoa(int(decimals)), token}, payloads...)
+	out := testenv.Node(t, nil, "merkle-digest.mjs", args...)
+	var o oracleMerkle
+	if err := json.Unmarshal(out, &o); err != nil {
+		t.Fatalf("oracle output %q: %v", out, err)
+	}
+	return o
+}
+
+// TestMerkleDigestMatchesOracle compares the RFC-0078 digest with
+// @polkadot-api/merkleize-metadata for every v15+ metadata file available.
+func TestMerkleDigestMatchesOracle(t *testing.T) {
+	for _, c := range merkleCases {
+		t.Run(c.name, func(t *testing.T) {
+			path := c.path(t)
+			md := loadMetaFile(t, path)
+			mk := merkleize(t, md, c.decimals, c.token)
+			d := mk.Digest()
+			got := "0x" + hex.EncodeToString(d[:])
+			want := runMerkleOracle(t, path, c.decimals, c.token).Digest
+			if got != want {
+				t.Fatalf("digest %s, oracle %s (%d leaves)", got, want, len(mk.Leaves))
+			}
+			t.Logf("%s: %d leaves, digest %s", c.name, len(mk.Leaves), got)
+		})
+	}
+}

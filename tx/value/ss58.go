@@ -1,0 +1,112 @@
+package value
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/ksm-wallet/ksm/tx/hash"
+)
+
+// A minimal SS58 codec (tx must not import wallet): account ids of 32 bytes,
+// simple and full address types, 2-byte blake2b-512 checksum.
+
+const b58Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+var b58Index = func() [256]int8 {
+	var t [256]int8
+	for i := range t {
+		t[i] = -1
+	}
+	for i := 0; i < len(b58Alphabet); i++ {
+		t[b58Alphabet[i]] = int8(i)
+	}
+	return t
+}()
+
+func b58Encode(b []byte) string {
+	zeros := 0
+	for zeros < len(b) && b[zeros] == 0 {
+		zeros++
+	}
+	n := new(big.Int).SetBytes(b)
+	var out []byte
+	mod, base := new(big.Int), big.NewInt(58)
+	for n.Sign() > 0 {
+		n.DivMod(n, base, mod)
+		out = append(out, b58Alphabet[mod.Int64()])
+	}
+	for i := 0; i < zeros; i++ {
+		out = append(out, '1')
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return string(out)
+}
+
+func b58Decode(s string) ([]byte, bool) {
+	if len(s) == 0 || len(s) > 64 {
+		return nil, false
+	}
+	n := new(big.Int)
+	base := big.NewInt(58)
+	zeros := 0
+	for i := 0; i < len(s); i++ {
+		d := b58Index[s[i]]
+		if d < 0 {
+			return nil, false
+		}
+		if d == 0 && i == zeros {
+			zeros++
+		}
+		n.Mul(n, base)
+		n.Add(n, big.NewInt(int64(d)))
+	}
+	return append(make([]byte, zeros), n.Bytes()...), true
+}
+
+func ss58Checksum(data []byte) [64]byte {
+	return hash.Blake2b512([]byte("SS58PRE"), data)
+}
+
+func encodeSS58(payload []byte, prefix uint16) string {
+	var data []byte
+	if prefix < 64 {
+		data = []byte{byte(prefix)}
+	} else {
+		p := prefix & 0x3fff
+		data = []byte{byte((p&0xfc)>>2) | 0x40, byte(p>>8) | byte(p&3)<<6}
+	}
+	data = append(data, payload...)
+	sum := ss58Checksum(data)
+	return b58Encode(append(data, sum[:2]...))
+}
+
+// decodeSS58 returns the payload and prefix of an SS58 address with a
+// 32-byte payload, checking the checksum.
+func decodeSS58(s string) ([]byte, uint16, error) {
+	raw, ok := b58Decode(s)
+	if !ok || len(raw) < 3 {
+		return nil, 0, fmt.Errorf("%w: %q is not base58 SS58", ErrAddress, s)
+	}
+	var prefix uint16
+	plen := 1
+	switch {
+	case raw[0] < 64:
+		prefix = uint16(raw[0])
+	case raw[0] < 128:
+		plen = 2
+		prefix = uint16(raw[0]&0x3f)<<2 | uint16(raw[1]>>6) | uint16(raw[1]&0x3f)<<8
+	default:
+		return nil, 0, fmt.Errorf("%w: %q has a reserved SS58 prefix", ErrAddress, s)
+	}
+	if len(raw) != plen+32+2 {
+		return nil, 0, fmt.Errorf("%w: %q is not a 32-byte SS58 address", ErrAddress, s)
+	}
+	body := raw[:len(raw)-2]
+	sum := ss58Checksum(body)
+	if sum[0] != raw[len(raw)-2] || sum[1] != raw[len(raw)-1] {
+		return nil, 0, fmt.Errorf("%w: %q has a bad SS58 checksum", ErrAddress, s)
+	}
+	return body[plen:], prefix, nil
+}

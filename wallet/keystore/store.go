@@ -1,0 +1,388 @@
+package keystore
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ksm-wallet/ksm/wallet/keys"
+)
+
+// Store is the key directory <home>/keys.
+type Store struct {
+	dir string
+	// Prefix is the SS58 prefix written in the address field of new files.
+	Prefix uint16
+	// Now gives whenCreated; tests set it.
+	Now func() time.Time
+}
+
+// testHook is called at each step of a write; tests use it to simulate a
+// crash between steps.
+var testHook = func(step string) {}
+
+// Open returns the store under home, creating <home>/keys with mode 0700
+// when absent.
+func Open(home string) (*Store, error) {
+	dir := filepath.Join(home, "keys")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create key directory: %w", err)
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("key directory: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("key directory %s is not a directory", dir)
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		// Tighten a directory others can read (made by hand or by an
+		// older tool); the key files themselves are 0600.
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("key directory: %w", err)
+		}
+	}
+	return &Store{dir: dir, Prefix: 42, Now: time.Now}, nil
+}
+
+// Dir is the store's directory.
+func (s *Store) Dir() string { return s.dir }
+
+// CheckName returns an error unless name is 1–64 characters of letters,
+// digits, '.', '_' and '-', starting with a letter or digit.
+func CheckName(name string) error {
+	if name == "" || len(name) > 64 {
+		return fmt.Errorf("%w %q: 1 to 64 characters", ErrBadName, name)
+	}
+	for i, r := range name {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || i > 0 && (r == '.' || r == '_' || r == '-')
+		if !ok {
+			return fmt.Errorf("%w %q: use letters, digits, '.', '_' and '-', starting with a letter or digit", ErrBadName, name)
+		}
+	}
+	return nil
+}
+
+func (s *Store) path(name string) string {
+	return filepath.Join(s.dir, strings.ToLower(name)+".json")
+}
+
+// Entry is a key as listed: what the file states, nothing decrypted.
+type Entry struct {
+	Name      string
+	Scheme    keys.Scheme
+	PublicKey []byte
+	WatchOnly bool
+	File      *File
+	Path      string
+}
+
+func (s *Store) load(path string) (*Entry, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	f, err := ParseFile(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	pub, err := f.PublicKey()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	name := f.Name()
+	if !strings.EqualFold(name+".json", filepath.Base(path)) {
+		return nil, fmt.Errorf("%s: %w: meta.name %q does not match the file name", filepath.Base(path), ErrCorrupt, name)
+	}
+	return &Entry{Name: name, Scheme: f.Scheme(), PublicKey: pub, WatchOnly: f.WatchOnly(), File: f, Path: path}, nil
+}
+
+// List returns all keys sorted by name, reading no secret. Files that do
+// not parse are reported in the error along with the keys that do.
+func (s *Store) List() ([]*Entry, error) {
+	des, err := os.ReadDir(s.dir)
+	if err != nil {
+		return nil, fmt.Errorf("read key directory: %w", err)
+	}
+	var out []*Entry
+	var errs []error
+	for _, de := range des {
+		n := de.Name()
+		if de.IsDir() || !strings.HasSuffix(n, ".json") || strings.HasPrefix(n, ".") {
+			continue
+		}
+		e, err := s.load(filepath.Join(s.dir, n))
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name) })
+	return out, errors.Join(errs...)
+}
+
+// Get returns the key called name.
+func (s *Store) Get(name string) (*Entry, error) {
+	if err := CheckName(name); err != nil {
+		return nil, err
+	}
+	e, err := s.load(s.path(name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w %q", ErrNotFound, name)
+	}
+	return e, err
+}
+
+// Unlock decrypts the key called name.
+func (s *Store) Unlock(name string, password []byte) (*keys.Pair, error) {
+	e, err := s.Get(name)
+	if err != nil {
+		return nil, err
+	}
+	p, err := e.File.Decrypt(password)
+	if err != nil {
+		return nil, fmt.Errorf("key %q: %w", name, err)
+	}
+	return p, nil
+}
+
+func (s *Store) newMeta(name string, extra map[string]any) map[string]any {
+	m := copyMeta(extra)
+	m["name"] = name
+	m["whenCreated"] = s.Now().UnixMilli()
+	return m
+}
+
+// Add stores pair under name, encrypted with password. extra meta (such
+// as genesisHash) is kept.
+func (s *Store) Add(name string, pair *keys.Pair, password []byte, extra map[string]any) (*Entry, error) {
+	if err := CheckName(name); err != nil {
+		return nil, err
+	}
+	if err := s.absent(name); err != nil {
+		return nil, err
+	}
+	f, err := Encrypt(pair, password, s.newMeta(name, extra), s.Prefix)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.write(name, f, password, false); err != nil {
+		return nil, err
+	}
+	return s.Get(name)
+}
+
+// AddWatch stores a watch-only entry for a public key.
+func (s *Store) AddWatch(name string, scheme keys.Scheme, public []byte) (*Entry, error) {
+	if err := CheckName(name); err != nil {
+		return nil, err
+	}
+	if err := s.absent(name); err != nil {
+		return nil, err
+	}
+	f, err := WatchFile(scheme, public, s.newMeta(name, nil), s.Prefix)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.write(name, f, nil, false); err != nil {
+		return nil, err
+	}
+	return s.Get(name)
+}
+
+// Import stores a polkadot-js keystore file under name after checking that
+// password opens it. The file is re-encrypted with newPassword (the same
+// password when newPassword is nil), in ksm's parameters; its meta is kept
+// except for name.
+func (s *Store) Import(name string, file []byte, password, newPassword []byte) (*Entry, error) {
+	if err := CheckName(name); err != nil {
+		return nil, err
+	}
+	if err := s.absent(name); err != nil {
+		return nil, err
+	}
+	f, err := ParseFile(file)
+	if err != nil {
+		return nil, err
+	}
+	if f.WatchOnly() {
+		return nil, fmt.Errorf("%w: the file holds no secret", ErrWatchOnly)
+	}
+	pair, err := f.Decrypt(password)
+	if err != nil {
+		return nil, err
+	}
+	defer pair.Wipe()
+	if newPassword == nil {
+		newPassword = password
+	}
+	meta := copyMeta(f.Meta)
+	if _, ok := meta["whenCreated"]; !ok {
+		meta["whenCreated"] = s.Now().UnixMilli()
+	}
+	meta["name"] = name
+	nf, err := Encrypt(pair, newPassword, meta, s.Prefix)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.write(name, nf, newPassword, false); err != nil {
+		return nil, err
+	}
+	return s.Get(name)
+}
+
+// Remove deletes the key called name.
+func (s *Store) Remove(name string) error {
+	e, err := s.Get(name)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(e.Path); err != nil {
+		return fmt.Errorf("remove key %q: %w", name, err)
+	}
+	return syncDir(s.dir)
+}
+
+// Rename renames a key; its secret is not touched.
+func (s *Store) Rename(old, name string) (*Entry, error) {
+	e, err := s.Get(old)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckName(name); err != nil {
+		return nil, err
+	}
+	sameFile := strings.EqualFold(old, name)
+	if !sameFile {
+		if err := s.absent(name); err != nil {
+			return nil, err
+		}
+	}
+	f := *e.File
+	f.Meta = copyMeta(e.File.Meta)
+	f.Meta["name"] = name
+	if err := s.write(name, &f, nil, sameFile); err != nil {
+		return nil, err
+	}
+	if !sameFile {
+		testHook("rename-before-remove")
+		if err := os.Remove(e.Path); err != nil {
+			return nil, fmt.Errorf("remove old file: %w", err)
+		}
+		if err := syncDir(s.dir); err != nil {
+			return nil, err
+		}
+	}
+	return s.Get(name)
+}
+
+func (s *Store) absent(name string) error {
+	if _, err := os.Lstat(s.path(name)); err == nil {
+		return fmt.Errorf("%w: %q", ErrExists, name)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// write puts f at name's path atomically. With password it first checks
+// that the written bytes decrypt to the same public key. replace allows
+// overwriting an existing file.
+func (s *Store) write(name string, f *File, password []byte, replace bool) (err error) {
+	b, err := f.Marshal()
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(s.dir, ".tmp-*.json")
+	if err != nil {
+		return fmt.Errorf("write key file: %w", err)
+	}
+	tmpName := tmp.Name()
+	defer func() {
+		if err != nil {
+			os.Remove(tmpName)
+		}
+	}()
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write key file: %w", err)
+	}
+	testHook("temp-created")
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write key file: %w", err)
+	}
+	testHook("temp-written")
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("sync key file: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write key file: %w", err)
+	}
+	// Re-read what is on disk and check it.
+	back, err := os.ReadFile(tmpName)
+	if err != nil {
+		return fmt.Errorf("re-read key file: %w", err)
+	}
+	g, err := ParseFile(back)
+	if err != nil {
+		return fmt.Errorf("written key file does not parse: %w", err)
+	}
+	want, err := f.PublicKey()
+	if err != nil {
+		return err
+	}
+	if !g.WatchOnly() && password != nil {
+		p, err := g.Decrypt(password)
+		if err != nil {
+			return fmt.Errorf("written key file does not decrypt: %w", err)
+		}
+		got := p.PublicKey()
+		p.Wipe()
+		if string(got) != string(want) {
+			return fmt.Errorf("written key file holds another key")
+		}
+	}
+	testHook("verified")
+	dst := s.path(name)
+	if replace {
+		err = os.Rename(tmpName, dst)
+	} else {
+		// Link fails when dst exists: names stay unique even against a
+		// concurrent ksm.
+		err = os.Link(tmpName, dst)
+		if err == nil {
+			os.Remove(tmpName)
+		} else if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("%w: %q", ErrExists, name)
+		} else if _, statErr := os.Lstat(dst); statErr == nil {
+			return fmt.Errorf("%w: %q", ErrExists, name)
+		} else {
+			err = os.Rename(tmpName, dst) // file systems without hard links
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("install key file: %w", err)
+	}
+	testHook("installed")
+	return syncDir(s.dir)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return fmt.Errorf("sync key directory: %w", err)
+	}
+	return nil
+}
