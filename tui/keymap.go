@@ -19,7 +19,9 @@ func defaultKeyMap() keyMap {
 	}
 }
 
-func (k keyMap) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Down, k.Reload, k.Help, k.Quit} }
+func (k keyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Reload, k.Help, k.Quit}
+}
 
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Reload, k.Help, k.Quit}}
