@@ -25,6 +25,9 @@ var ErrCancelled = errors.New("cancelled")
 type ExitError struct {
 	Code int
 	Err  error
+	// syntax marks a mistake in the command line itself (unknown command or
+	// flag, wrong number of arguments): the usage hint is printed after it.
+	syntax bool
 }
 
 func (e *ExitError) Error() string { return e.Err.Error() }
@@ -56,6 +59,32 @@ var exitClasses = []struct {
 	{context.DeadlineExceeded, ExitNetwork},
 }
 
+// syntaxErrorf reports a malformed command line (exit 2, with a usage hint).
+func syntaxErrorf(format string, args ...any) error {
+	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, args...), syntax: true}
+}
+
+// isSyntaxError reports whether err is a malformed command line.
+func isSyntaxError(err error) bool {
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		return ee.syntax
+	}
+	return cobraUsageError(err)
+}
+
+// cobraUsageError recognises the plain errors cobra returns for unknown
+// commands and bad arguments.
+func cobraUsageError(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "requires at most", "invalid argument", "flag needs an argument", "required flag", "if any flags in the group"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // ExitCode returns the process exit code for err.
 func ExitCode(err error) int {
 	if err == nil {
@@ -70,12 +99,8 @@ func ExitCode(err error) int {
 			return c.code
 		}
 	}
-	// cobra reports unknown commands and bad arguments as plain errors.
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "requires at most", "invalid argument", "flag needs an argument", "required flag"} {
-		if strings.HasPrefix(msg, p) {
-			return ExitUsage
-		}
+	if cobraUsageError(err) {
+		return ExitUsage
 	}
 	return ExitFailure
 }

@@ -37,7 +37,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 		err = ErrCancelled
 	}
 	fmt.Fprintf(f.IO.ErrOut, "ksm: %v\n", err)
-	if code == ExitUsage {
+	if isSyntaxError(err) {
 		fmt.Fprintf(f.IO.ErrOut, "Run 'ksm --help' for usage.\n")
 	}
 	return code
@@ -66,7 +66,7 @@ terminal or a script.`,
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return &ExitError{Code: ExitUsage, Err: err}
+		return &ExitError{Code: ExitUsage, Err: err, syntax: true}
 	})
 
 	pf := root.PersistentFlags()
@@ -98,7 +98,7 @@ func registerCommand(newCmd func(*Factory) *cobra.Command) {
 func exactArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return UsageErrorf("%s takes %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+			return syntaxErrorf("%s takes %d argument(s), got %d", cmd.CommandPath(), n, len(args))
 		}
 		return nil
 	}
@@ -108,7 +108,7 @@ func exactArgs(n int) cobra.PositionalArgs {
 func rangeArgs(min, max int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < min || len(args) > max {
-			return UsageErrorf("%s takes %d to %d arguments, got %d", cmd.CommandPath(), min, max, len(args))
+			return syntaxErrorf("%s takes %d to %d arguments, got %d", cmd.CommandPath(), min, max, len(args))
 		}
 		return nil
 	}

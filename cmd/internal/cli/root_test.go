@@ -30,11 +30,17 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"no-such-command"}, ExitUsage, "unknown command"},
 		{[]string{"--no-such-flag"}, ExitUsage, "unknown flag"},
 		{[]string{"version", "extra"}, ExitUsage, "takes 0 argument"},
+		{[]string{"--network", "nowhere", "key", "inspect", "//Alice"}, ExitUsage, "unknown network"},
 	}
 	for _, tt := range tests {
 		code, _, stderr := runCLI(t, "", tt.args...)
 		if code != tt.code || !strings.Contains(stderr, tt.err) {
 			t.Errorf("ksm %v: exit %d stderr %q; want exit %d containing %q", tt.args, code, stderr, tt.code, tt.err)
+		}
+		// The usage hint follows command-line syntax errors only.
+		syntax := strings.Contains(tt.err, "unknown command") || strings.Contains(tt.err, "unknown flag") || strings.Contains(tt.err, "takes 0")
+		if hint := strings.Contains(stderr, "Run 'ksm --help'"); hint != syntax {
+			t.Errorf("ksm %v: usage hint %v, want %v", tt.args, hint, syntax)
 		}
 	}
 }
