@@ -183,26 +183,31 @@ func batchVerify(items []SigItem, cache *KeyCache) bool {
 	return acc.Equal(edwards25519.NewIdentityPoint()) == 1
 }
 
-// windowFor picks the Pippenger window width for n points.
+// windowFor picks the Pippenger window width for n points, half of which
+// (the R terms) have 128-bit scalars: it minimises the number of point
+// additions, (⌈128/c⌉ + ⌈253/c⌉)·n/2 into buckets plus 2^c per window to sum
+// the buckets.
 func windowFor(n int) uint {
-	switch {
-	case n < 32:
-		return 4
-	case n < 128:
-		return 5
-	case n < 512:
-		return 6
-	case n < 2048:
-		return 7
+	best, bestCost := uint(4), -1
+	for c := 4; c <= 12; c++ {
+		w := (253 + c - 1) / c
+		cost := ((128+c-1)/c+w)*n/2 + w*(1<<c)
+		if bestCost < 0 || cost < bestCost {
+			best, bestCost = uint(c), cost
+		}
 	}
-	return 8
+	return best
 }
 
 // pippenger returns Σ[scalars[i]]pos[i] (variable time) with signed
 // base-2^c digits and 2^(c−1) buckets per window. Scalars are 32-byte
-// little-endian values below 2^255.
+// little-endian values below 2^255; points must have Z = 1, as decompress
+// makes them.
 func pippenger(scalars [][32]byte, pos []cachedPoint) *edwards25519.Point {
-	c := windowFor(len(pos))
+	return pippengerWindow(scalars, pos, windowFor(len(pos)))
+}
+
+func pippengerWindow(scalars [][32]byte, pos []cachedPoint, c uint) *edwards25519.Point {
 	windows := (256 + int(c) - 1) / int(c)
 	half := 1 << (c - 1)
 	// Signed digits, window-major so each window reads one row.
@@ -249,9 +254,9 @@ func pippenger(scalars [][32]byte, pos []cachedPoint) *edwards25519.Point {
 				p, b = &neg[i], -b
 			}
 			if used[b] {
-				buckets[b].addCached(&buckets[b], p)
+				buckets[b].addAffine(&buckets[b], p)
 			} else {
-				buckets[b].setCached(p)
+				buckets[b].setAffine(p)
 				used[b] = true
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"testing"
 
+	"filippo.io/edwards25519"
 	"github.com/hdevalence/ed25519consensus"
 )
 
@@ -115,5 +116,82 @@ func TestPippengerMatchesNaive(t *testing.T) {
 		if bad := PippengerChecker(0)(items); bad != n-1 {
 			t.Fatalf("n=%d corrupted last: %d", n, bad)
 		}
+	}
+}
+
+func TestWindowFor(t *testing.T) {
+	prev := uint(0)
+	for _, n := range []int{1, 10, 100, 667, 1334, 10000, 100000} {
+		c := windowFor(n)
+		if c < 4 || c > 12 || c < prev {
+			t.Errorf("windowFor(%d) = %d", n, c)
+		}
+		prev = c
+	}
+}
+
+// TestPippengerWindows compares the bucket MSM with a naive sum of scalar
+// multiplications for every window width, with full-size scalars.
+func TestPippengerWindows(t *testing.T) {
+	const n = 24
+	scalars := make([][32]byte, n)
+	pos := make([]cachedPoint, n)
+	want := edwards25519.NewIdentityPoint()
+	for i := 0; i < n; i++ {
+		var wide [64]byte
+		wide[0], wide[1], wide[40] = byte(i+1), byte(i*7), byte(i*13)
+		for k := range wide {
+			wide[k] ^= byte(k * (i + 3))
+		}
+		s, _ := edwards25519.NewScalar().SetUniformBytes(wide[:])
+		if i == 3 {
+			s = edwards25519.NewScalar() // a zero scalar
+		}
+		copy(scalars[i][:], s.Bytes())
+		p := new(edwards25519.Point).ScalarBaseMult(edwards25519.NewScalar().Add(s, s))
+		if i%5 == 0 {
+			p.Negate(p)
+		}
+		if !decompress(p.Bytes(), &pos[i]) { // affine, as pippenger needs
+			t.Fatal("not a point")
+		}
+		want.Add(want, new(edwards25519.Point).ScalarMult(s, p))
+	}
+	for c := uint(4); c <= 12; c++ {
+		if got := pippengerWindow(scalars, pos, c); got.Equal(want) != 1 {
+			t.Errorf("window %d: wrong sum", c)
+		}
+	}
+}
+
+// BenchmarkDecompress is one point decompression (two per signature, one
+// saved by a KeyCache hit).
+func BenchmarkDecompress(b *testing.B) {
+	items := testItems(b, 1)
+	var p cachedPoint
+	for i := 0; i < b.N; i++ {
+		if !decompress(items[0].Key[:], &p) {
+			b.Fatal("not a point")
+		}
+	}
+}
+
+// BenchmarkPippenger1334 is the multi-scalar multiplication of a 667-signature batch.
+func BenchmarkPippenger1334(b *testing.B) {
+	items := testItems(b, 667)
+	pos := make([]cachedPoint, 2*len(items))
+	scalars := make([][32]byte, 2*len(items))
+	for i, it := range items {
+		decompress(it.Sig[:32], &pos[i])
+		decompress(it.Key[:], &pos[len(items)+i])
+		scalars[i][0], scalars[i][15] = byte(i), 0xff
+		for k := 0; k < 31; k++ {
+			scalars[len(items)+i][k] = byte(i*31 + k*7)
+		}
+		scalars[len(items)+i][31] = 0x0f
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		pippenger(scalars, pos)
 	}
 }

@@ -361,6 +361,12 @@ func TestAdversarial(t *testing.T) {
 			t.Errorf("finished proof ending inside set 5: %v", err)
 		}
 	}
+	if _, err := grandpa.VerifyWarpProof(&grandpa.WarpProof{}, c.Set(0), grandpa.WarpOptions{}); !errors.Is(err, grandpa.ErrWarpIncomplete) {
+		t.Errorf("empty unfinished proof: %v", err)
+	}
+	if r, err := grandpa.VerifyWarpProof(&grandpa.WarpProof{IsFinished: true}, c.Set(3), grandpa.WarpOptions{}); err != nil || r.Set.SetID != 3 || r.Header != nil {
+		t.Errorf("empty finished proof: %v", err)
+	}
 	// Truncated or padded warp responses do not decode.
 	enc := base.Encode()
 	for _, b := range [][]byte{enc[:len(enc)-1], enc[:len(enc)/2], append(append([]byte{}, enc...), 0), {}} {

@@ -41,6 +41,6 @@ var (
 	ErrConflictingChanges = errors.New("grandpa: conflicting authority-set changes")
 	// ErrNotFinalizedInOrder means finalized headers were fed out of order.
 	ErrNotFinalizedInOrder = errors.New("grandpa: finalized header out of order")
-	// ErrWarpIncomplete means a warp proof ended before reaching its target.
+	// ErrWarpIncomplete means a warp proof has no fragment yet claims more.
 	ErrWarpIncomplete = errors.New("grandpa: warp proof incomplete")
 )

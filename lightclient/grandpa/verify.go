@@ -61,29 +61,30 @@ func (v *Verifier) VerifyJustification(j *Justification, set *AuthoritySet) (*Re
 		return nil, err
 	}
 	c := &j.Commit
+	type vote struct {
+		id [32]byte
+		p  Precommit
+	}
 	signed := make(map[[32]byte]int, len(c.Precommits))
+	votes := make(map[vote]int, len(c.Precommits))
 	var weight uint64
 	for i, p := range c.Precommits {
 		ai, ok := index[p.ID]
 		if !ok {
 			return nil, fmt.Errorf("precommit %d by 0x%x: %w", i, p.ID, ErrUnknownAuthority)
 		}
+		if prev, dup := votes[vote{p.ID, p.Precommit}]; dup {
+			return nil, fmt.Errorf("precommits %d and %d by 0x%x: %w", prev, i, p.ID, ErrDuplicateSignature)
+		}
+		votes[vote{p.ID, p.Precommit}] = i
 		if prev, dup := signed[p.ID]; dup {
-			if c.Precommits[prev].Precommit == p.Precommit {
-				return nil, fmt.Errorf("precommits %d and %d by 0x%x: %w", prev, i, p.ID, ErrDuplicateSignature)
-			}
 			if !v.AllowEquivocations {
 				return nil, fmt.Errorf("precommits %d and %d by 0x%x: %w", prev, i, p.ID, ErrEquivocation)
-			}
-			for _, q := range c.Precommits[:i] {
-				if q.ID == p.ID && q.Precommit == p.Precommit {
-					return nil, fmt.Errorf("precommit %d by 0x%x repeats a vote: %w", i, p.ID, ErrDuplicateSignature)
-				}
 			}
 			continue // an equivocator's weight counts once
 		}
 		signed[p.ID] = i
-		weight += set.Authorities[ai].Weight // cannot overflow: Validate bounds the total
+		weight += set.Authorities[ai].Weight // cannot overflow: index() bounds the total
 	}
 	threshold := set.Threshold()
 	if weight < threshold {
@@ -106,6 +107,9 @@ func (v *Verifier) VerifyJustification(j *Justification, set *AuthoritySet) (*Re
 		}
 	}
 	if bad := check(items); bad >= 0 {
+		if bad >= len(items) {
+			return nil, fmt.Errorf("round %d, set %d: %w", j.Round, set.SetID, ErrBadSignature)
+		}
 		return nil, fmt.Errorf("precommit %d by 0x%x (round %d, set %d): %w", bad, c.Precommits[bad].ID, j.Round, set.SetID, ErrBadSignature)
 	}
 	return &Result{

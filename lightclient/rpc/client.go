@@ -123,8 +123,9 @@ type callResult struct {
 }
 
 type pendingCall struct {
-	ch  chan callResult // buffered, receives exactly one value
-	sub *Subscription   // set for subscribe calls: registered by the reader
+	ch        chan callResult // buffered, receives exactly one value
+	sub       *Subscription   // set for subscribe calls: registered by the reader
+	abandoned bool            // the subscribe call's context ended first
 }
 
 // Dial connects to a JSON-RPC endpoint: ws:// or wss:// (WebSocket, with
@@ -294,7 +295,7 @@ func (c *Client) call(ctx context.Context, method string, params []any, sub *Sub
 	if c.closeErr != nil {
 		err := c.closeErr
 		c.mu.Unlock()
-		return nil, err
+		return nil, fmt.Errorf("rpc: %s: %w", method, err)
 	}
 	c.nextID++
 	id := c.nextID
@@ -316,7 +317,7 @@ func (c *Client) callWS(ctx context.Context, method string, id uint64, body []by
 	if c.closeErr != nil {
 		err := c.closeErr
 		c.mu.Unlock()
-		return nil, err
+		return nil, fmt.Errorf("rpc: %s: %w", method, err)
 	}
 	c.pending[id] = p
 	c.mu.Unlock()
@@ -339,7 +340,13 @@ func (c *Client) callWS(ctx context.Context, method string, id uint64, body []by
 	case <-ctx.Done():
 		c.mu.Lock()
 		_, still := c.pending[id]
-		delete(c.pending, id)
+		if still && sub != nil {
+			// Keep waiting for the id: if the server does subscribe, the
+			// reader unsubscribes at once instead of leaking it.
+			p.abandoned = true
+		} else {
+			delete(c.pending, id)
+		}
 		c.mu.Unlock()
 		if !still {
 			// The reader answered at the same moment: a subscription it
@@ -445,6 +452,13 @@ func (c *Client) dispatch(f frame) {
 		delete(c.pending, f.id)
 		if f.err != nil {
 			p.ch <- callResult{err: f.err}
+			return
+		}
+		if p.sub != nil && p.abandoned {
+			if _, err := subscriptionKey(f.result); err == nil {
+				p.sub.rawID = f.result
+				go c.sendUnsubscribe(p.sub)
+			}
 			return
 		}
 		if p.sub != nil {

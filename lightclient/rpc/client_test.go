@@ -442,6 +442,23 @@ func TestSubscribeCancelled(t *testing.T) {
 	if _, err := c.Subscribe(ctx, "test_subscribe", []any{1}, "test_unsubscribe"); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
 	}
+	// A subscribe call abandoned before the answer: the late subscription
+	// is unsubscribed, not leaked on the server.
+	short, cancelShort := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancelShort()
+	if _, err := c.Subscribe(short, "sub_slow", nil, "test_unsubscribe"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(fs.unsubs()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("abandoned subscription not unsubscribed")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if u := fs.unsubs(); len(u) != 1 || !strings.HasPrefix(u[0], "slow-") {
+		t.Fatalf("unsubscribed %v", u)
+	}
 	if _, err := c.Subscribe(testCtx(t), "fail", nil, "test_unsubscribe"); err == nil {
 		t.Fatal("subscribe to a failing method succeeded")
 	}

@@ -34,7 +34,7 @@ type fakeRequest struct {
 	Params  []json.RawMessage `json:"params"`
 }
 
-func newFakeServer(t *testing.T) *fakeServer {
+func newFakeServer(t testing.TB) *fakeServer {
 	t.Helper()
 	fs := &fakeServer{}
 	fs.srv = httptest.NewServer(http.HandlerFunc(fs.serveHTTP))
@@ -196,6 +196,11 @@ func (fs *fakeServer) handle(ctx context.Context, sc *fakeConn, req fakeRequest)
 		for i := range n {
 			sc.send(notify("test_notification", id, i))
 		}
+		return nil
+	case "sub_slow": // answers after 200 ms
+		time.Sleep(200 * time.Millisecond)
+		id := fmt.Sprintf("slow-%d", fs.nextSub.Add(1))
+		sc.send(result(req.ID, id))
 		return nil
 	case "sub_flood", "test_subscribe": // string id, n notifications
 		id := fmt.Sprintf("sub-%d", fs.nextSub.Add(1))

@@ -42,10 +42,14 @@ type TxStatus struct {
 	Block Hash     // inBlock, retracted, finalityTimeout, finalized
 	Other Hash     // usurped: the hash of the transaction that replaced it
 	Peers []string // broadcast
+	// Detail is the value of a unit status sent in object form, e.g. an
+	// error under "invalid"; nil otherwise.
+	Detail json.RawMessage
 }
 
 // ParseTxStatus decodes one notification of author_submitAndWatchExtrinsic:
-// a bare string ("ready") or a one-key object ({"inBlock":"0x.."}).
+// a bare string ("ready", as Substrate sends unit statuses), or a one-key
+// object ({"inBlock":"0x.."}, or {"ready":null} as chopsticks sends them).
 func ParseTxStatus(raw json.RawMessage) (TxStatus, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) > 0 && raw[0] == '"' {
@@ -78,6 +82,12 @@ func ParseTxStatus(raw json.RawMessage) (TxStatus, error) {
 			err = json.Unmarshal(v, &st.Block)
 		case TxUsurped:
 			err = json.Unmarshal(v, &st.Other)
+		case TxFuture, TxReady, TxDropped, TxInvalid:
+			// Object form of a unit status, e.g. chopsticks' {"ready":null}
+			// or an error object under "invalid".
+			if !isNull(v) {
+				st.Detail = v
+			}
 		default:
 			return TxStatus{}, fmt.Errorf("%w: unknown tx status %.40q", ErrBadResult, key)
 		}

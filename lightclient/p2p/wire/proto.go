@@ -14,9 +14,10 @@ type field struct {
 	b   []byte // bytes value (aliases the input)
 }
 
-// eachField walks the protobuf message b, calling f for every field. Groups
-// and fixed-width fields are skipped like unknown fields; malformed input
-// gives ErrMalformed.
+// eachField walks the protobuf message b, calling f for every field (for
+// fixed-width and group fields only num and typ are set, so a decoder's type
+// check refuses them where it expects another type); malformed input gives
+// ErrMalformed.
 func eachField(b []byte, f func(field) error) error {
 	for len(b) > 0 {
 		num, typ, n := protowire.ConsumeTag(b)
@@ -44,7 +45,6 @@ func eachField(b []byte, f func(field) error) error {
 				return fmt.Errorf("%w: protobuf field %d: %w", ErrMalformed, num, protowire.ParseError(n))
 			}
 			b = b[n:]
-			continue
 		}
 		if err := f(fl); err != nil {
 			return err

@@ -1,0 +1,52 @@
+// Package app holds ksm's use cases: what the command line and the TUI do,
+// composed from wallet keys, tx (metadata, values, calls, extrinsics) and a
+// chain reached through the chain.Chain interface (package app/chain).
+//
+// # Sessions
+//
+// Open identifies the chain behind a chain.Chain: its genesis hash, the
+// embedded network profile with that genesis (nil for a development chain),
+// and its token (SS58 prefix, decimals, symbol from system_properties, else
+// the profile). Session.Runtime loads a block's runtime (metadata v14–v16,
+// newest first, cached per spec version) with its extrinsic Format, value
+// Codec and call Builder (tx/calls).
+//
+// Reading: Session.Read (a storage item's decoded value at a block),
+// Session.Iterate (a map's keys and values, paged), Session.CallAPI (a
+// runtime API method with value-JSON arguments and result), Session.Balance
+// (free, reserved, frozen, transferable, locks, holds, freezes).
+//
+// Routing: Session.Route(pallet) fails with ErrWrongChain naming the chain
+// to use when the network's profile places pallet on another of its chains
+// (Kusama: staking, pools, voting and claims on Asset Hub); a development
+// chain serves every pallet. Prepare routes every call of a batch itself.
+//
+// # Transactions
+//
+// Every submitting command goes through the same steps:
+//
+//	rt, _ := sess.Latest(ctx)
+//	call, _ := rt.Calls.TransferKeepAlive(dest, amount)   // or rt.Calls.Call(pallet, name, args), BatchAll
+//	p, err := sess.Prepare(ctx, app.Request{From: id, Scheme: "sr25519", Call: call, Spend: amount})
+//	// show p.Call (decoded from p.Payload, the exact bytes to sign), p.Fee,
+//	// p.Balance and p.After; ask for confirmation; unlock the key
+//	signed, _ := p.Sign(pair)
+//	_ = sess.Check(ctx, p, signed)                    // system_dryRun when no DryRunApi ran before signing
+//	out, err := sess.Submit(ctx, p, signed, progress) // once; ready → inBlock → finalized
+//
+// Prepare takes the nonce from the chain and this machine's pending
+// transactions (NonceStore, a file per account under <home>/pending), signs
+// a mortal era of DefaultEraPeriod blocks from the finalized head, enables
+// CheckMetadataHash (mode 1, RFC-0078 digest) whenever the runtime has the
+// extension, estimates the fee with TransactionPaymentApi_query_info, checks
+// the balance (ErrInsufficientBalance, ErrExistentialDeposit unless
+// AllowDeath) and dry-runs the call with DryRunApi_dry_run_call where the
+// runtime has it (a *WouldFailError with the decoded dispatch error).
+//
+// Submit never sends twice. Its errors: *NotIncludedError (refused or
+// dropped; wraps ErrRejected), *InterruptedError (the backend went away;
+// says whether the transaction was sent; wraps chain.ErrDisconnected). Its
+// Outcome has the inclusion block, the events of the transaction decoded
+// from metadata, the fee paid and, when the call failed, the decoded
+// DispatchError (pallet, name, docs).
+package app

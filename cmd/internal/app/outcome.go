@@ -1,0 +1,246 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/tx/hash"
+	"github.com/ksm-wallet/ksm/tx/value"
+)
+
+// Event is a runtime event of a transaction, decoded from metadata.
+type Event struct {
+	Pallet string `json:"pallet"`
+	Name   string `json:"name"`
+	// Fields is value JSON: an object for named fields, an array for
+	// several unnamed ones, the value of a single unnamed one, null for none.
+	Fields any `json:"fields"`
+}
+
+// DispatchError explains why a call failed: a pallet's error (Pallet, Name
+// and Docs from metadata) or a general dispatch error (Pallet empty; Name
+// such as "BadOrigin" or "Token.FundsUnavailable").
+type DispatchError struct {
+	Pallet string   `json:"pallet"`
+	Name   string   `json:"name"`
+	Docs   string   `json:"docs"`
+	Fields any      `json:"-"`
+	Raw    any      `json:"-"` // the DispatchError as value JSON
+	docs   []string // unjoined
+}
+
+func (e *DispatchError) Error() string {
+	name := e.Name
+	if e.Pallet != "" {
+		name = e.Pallet + "." + e.Name
+	}
+	if e.Docs != "" {
+		return fmt.Sprintf("%s: %s", name, e.Docs)
+	}
+	return name
+}
+
+// Outcome is what became of an included transaction.
+type Outcome struct {
+	ExtrinsicHash chain.Hash
+	BlockHash     chain.Hash
+	BlockNumber   uint64
+	// Index is the transaction's position in the block.
+	Index int
+	// Finalized says whether BlockHash was reported final.
+	Finalized bool
+	Success   bool
+	// Fee is the fee paid (TransactionPayment.TransactionFeePaid's
+	// actual_fee), nil when the runtime did not say; Tip likewise.
+	Fee    *big.Int
+	Tip    *big.Int
+	Events []Event
+	// Error is set when the call failed (Success false).
+	Error    *DispatchError
+	Verified bool
+}
+
+// ExtrinsicHash is blake2b-256 of an extrinsic (with its length prefix).
+func ExtrinsicHash(ext []byte) chain.Hash { return chain.Hash(hash.Blake2b256(ext)) }
+
+// FindExtrinsic returns the index of the extrinsic with hash h in block at.
+func (s *Session) FindExtrinsic(ctx context.Context, at chain.Hash, h chain.Hash) (int, error) {
+	body, err := s.Chain.BlockBody(ctx, at)
+	if err != nil {
+		return 0, err
+	}
+	for i, x := range body {
+		if ExtrinsicHash(x) == h {
+			return i, nil
+		}
+	}
+	return 0, fmt.Errorf("transaction %s is not in block %s", h, at)
+}
+
+// Outcome reads what became of extrinsic h in block at: its events
+// (System.Events with phase ApplyExtrinsic(index)), success or the decoded
+// dispatch error, and the fee paid.
+func (s *Session) Outcome(ctx context.Context, at chain.Hash, h chain.Hash) (*Outcome, error) {
+	hdr, err := s.Chain.Header(ctx, at)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := s.FindExtrinsic(ctx, at, h)
+	if err != nil {
+		return nil, err
+	}
+	rt, err := s.Runtime(ctx, at)
+	if err != nil {
+		return nil, err
+	}
+	evs, _, err := s.Read(ctx, rt, at, "System", "Events")
+	if err != nil {
+		return nil, fmt.Errorf("events of block %s: %w", at, err)
+	}
+	o := &Outcome{ExtrinsicHash: h, BlockHash: at, BlockNumber: hdr.Number, Index: idx, Verified: s.Chain.Verified(), Events: []Event{}}
+	records, _ := evs.([]any)
+	for _, r := range records {
+		n, ok := applyExtrinsicPhase(Get(r, "phase"))
+		if !ok || n != uint64(idx) {
+			continue
+		}
+		ev, ok := splitEvent(Get(r, "event"))
+		if !ok {
+			continue
+		}
+		o.Events = append(o.Events, ev)
+		switch {
+		case ev.Pallet == "System" && ev.Name == "ExtrinsicSuccess":
+			o.Success = true
+		case ev.Pallet == "System" && ev.Name == "ExtrinsicFailed":
+			o.Error = DecodeDispatchError(rt, Get(ev.Fields, "dispatch_error"))
+		case ev.Pallet == "TransactionPayment" && ev.Name == "TransactionFeePaid":
+			o.Fee = BigAt(ev.Fields, "actual_fee")
+			o.Tip = BigAt(ev.Fields, "tip")
+		}
+	}
+	if !o.Success && o.Error == nil {
+		o.Error = &DispatchError{Name: "Unknown", Docs: "no ExtrinsicSuccess or ExtrinsicFailed event for the transaction"}
+	}
+	return o, nil
+}
+
+// applyExtrinsicPhase reads Phase::ApplyExtrinsic(n).
+func applyExtrinsicPhase(v any) (uint64, bool) {
+	o, ok := v.(value.Object)
+	if !ok || len(o) != 1 || o[0].Name != "ApplyExtrinsic" {
+		return 0, false
+	}
+	n, err := value.Uint64(o[0].Value)
+	return n, err == nil
+}
+
+// splitEvent reads a RuntimeEvent value {"Pallet": {"Name": fields}} or
+// {"Pallet": "Name"}.
+func splitEvent(v any) (Event, bool) {
+	o, ok := v.(value.Object)
+	if !ok || len(o) != 1 {
+		return Event{}, false
+	}
+	ev := Event{Pallet: o[0].Name}
+	switch x := o[0].Value.(type) {
+	case string:
+		ev.Name = x
+	case value.Object:
+		if len(x) != 1 {
+			return Event{}, false
+		}
+		ev.Name, ev.Fields = x[0].Name, x[0].Value
+	default:
+		return Event{}, false
+	}
+	return ev, true
+}
+
+// DecodeDispatchError explains a DispatchError given as value JSON.
+func DecodeDispatchError(rt *Runtime, v any) *DispatchError {
+	switch x := v.(type) {
+	case string:
+		return &DispatchError{Name: x, Raw: v, Docs: generalDocs[x]}
+	case value.Object:
+		if len(x) != 1 {
+			break
+		}
+		if x[0].Name == "Module" {
+			idx := BigAt(x[0].Value, "index")
+			var errBytes []byte
+			switch e := Get(x[0].Value, "error").(type) {
+			case string:
+				errBytes, _ = hexBytes(e)
+			default:
+				errBytes = []byte{byte(BigAt(x[0].Value, "error").Uint64())}
+			}
+			if idx.IsUint64() && idx.Uint64() < 256 && len(errBytes) > 0 {
+				if pe, err := rt.Codec.DecodeModuleError(uint8(idx.Uint64()), errBytes); err == nil {
+					return &DispatchError{Pallet: pe.Pallet, Name: pe.Name, Docs: joinDocs(pe.Docs), Fields: pe.Fields, Raw: v, docs: pe.Docs}
+				}
+			}
+			return &DispatchError{Name: "Module", Raw: v, Docs: fmt.Sprintf("pallet %s, error %x (not in this runtime's metadata)", idx, errBytes)}
+		}
+		name := x[0].Name
+		if s := EnumPath(x[0].Value); s != "" {
+			name += "." + s
+		}
+		return &DispatchError{Name: name, Raw: v, Docs: generalDocs[x[0].Name]}
+	}
+	return &DispatchError{Name: "Unknown", Raw: v, Docs: fmt.Sprintf("%v", v)}
+}
+
+var generalDocs = map[string]string{
+	"BadOrigin":         "the call needs an origin this account does not have",
+	"CannotLookup":      "an account lookup failed",
+	"Other":             "an error the runtime did not classify",
+	"ConsumerRemaining": "the account still has consumers (other pallets rely on it)",
+	"NoProviders":       "the account has no providers (it does not exist)",
+	"TooManyConsumers":  "too many consumers of the account",
+	"Token":             "a balance or asset rule was broken",
+	"Arithmetic":        "an arithmetic overflow or underflow",
+	"Transactional":     "too deeply nested transactional layers",
+	"Exhausted":         "resources exhausted",
+	"Corruption":        "the state is corrupt",
+	"Unavailable":       "a resource is unavailable",
+	"RootNotAllowed":    "the root origin is not allowed here",
+}
+
+func joinDocs(d []string) string {
+	var parts []string
+	for _, l := range d {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			break // the first paragraph
+		}
+		parts = append(parts, l)
+	}
+	return strings.Join(parts, " ")
+}
+
+func hexBytes(s string) ([]byte, error) {
+	s = strings.TrimPrefix(s, "0x")
+	b := make([]byte, len(s)/2)
+	for i := range b {
+		var v byte
+		for _, c := range s[2*i : 2*i+2] {
+			v <<= 4
+			switch {
+			case c >= '0' && c <= '9':
+				v |= byte(c - '0')
+			case c >= 'a' && c <= 'f':
+				v |= byte(c-'a') + 10
+			case c >= 'A' && c <= 'F':
+				v |= byte(c-'A') + 10
+			default:
+				return nil, fmt.Errorf("not hex: %q", s)
+			}
+		}
+		b[i] = v
+	}
+	return b, nil
+}

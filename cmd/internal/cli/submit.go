@@ -1,0 +1,474 @@
+package cli
+
+// Shared plumbing of every command that reads the chain or submits a
+// transaction: opening the chain (--rpc/--trust-rpc), resolving accounts,
+// the confirmation screen, signing, progress and the outcome. A submitting
+// command builds its call with the session's runtime and calls
+// runSubmit; see cmd/internal/app for the pipeline.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
+	"github.com/ksm-wallet/ksm/tx/value"
+	"github.com/ksm-wallet/ksm/wallet/keys"
+	"github.com/ksm-wallet/ksm/wallet/keystore"
+	"github.com/ksm-wallet/ksm/wallet/ss58"
+)
+
+// chainEnv is an open chain session with the keystore beside it.
+type chainEnv struct {
+	f     *Factory
+	sess  *app.Session
+	home  string
+	store *keystore.Store
+}
+
+func (e *chainEnv) Close() { _ = e.sess.Chain.Close() }
+
+// dialTimeout bounds connecting and identifying the chain.
+const dialTimeout = 30 * time.Second
+
+// openChain opens the chain the global flags name. Until ksm's verified
+// modes exist: without --rpc it fails with exit 5 (the light client's
+// networking is not built yet); with --rpc but without --trust-rpc with
+// exit 3 (an endpoint's answers cannot be verified yet); with both it warns
+// once on stderr that nothing is verified.
+func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
+	if f.Opts.RPC == "" {
+		return nil, NetworkError(errors.New("no chain access: ksm's light client cannot reach the network yet (its networking is not built); for a development chain pass --rpc URL --trust-rpc"))
+	}
+	if !f.Opts.TrustRPC {
+		return nil, VerificationError(fmt.Errorf("the answers of %s cannot be verified yet (ksm's verified RPC mode is not built); --trust-rpc accepts them unverified, for development chains", redactRPC(f.Opts.RPC)))
+	}
+	home, err := f.HomeDir()
+	if err != nil {
+		return nil, err
+	}
+	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
+	defer cancel()
+	c, err := chain.DialRPC(dctx, f.Opts.RPC)
+	if err != nil {
+		return nil, NetworkError(fmt.Errorf("connect to %s: %w", redactRPC(f.Opts.RPC), err))
+	}
+	f.Warnf("--trust-rpc: the answers of %s are not verified; balances, fees and outcomes shown are what the endpoint claims", redactRPC(f.Opts.RPC))
+	sess, err := app.Open(dctx, c, app.Options{Home: home})
+	if err != nil {
+		_ = c.Close()
+		return nil, chainErr(fmt.Errorf("identify the chain at %s: %w", redactRPC(f.Opts.RPC), err))
+	}
+	st, err := keystore.Open(home)
+	if err != nil {
+		_ = c.Close()
+		return nil, fmt.Errorf("home %s: %w", home, err)
+	}
+	st.Prefix = sess.Token.SS58Prefix
+	return &chainEnv{f: f, sess: sess, home: home, store: st}, nil
+}
+
+// redactRPC hides user info and query of an endpoint URL in messages.
+func redactRPC(u string) string {
+	if i := strings.Index(u, "?"); i >= 0 {
+		u = u[:i] + "?…"
+	}
+	if at := strings.Index(u, "@"); at >= 0 {
+		if s := strings.Index(u, "://"); s >= 0 && s < at {
+			u = u[:s+3] + "…@" + u[at+1:]
+		}
+	}
+	return u
+}
+
+// chainErr gives chain and use-case errors their exit codes.
+func chainErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		return err
+	}
+	switch {
+	case errors.Is(err, chain.ErrDisconnected), errors.Is(err, context.DeadlineExceeded):
+		return NetworkError(err)
+	case errors.Is(err, app.ErrWrongChain):
+		return &ExitError{Code: ExitUsage, Err: err}
+	case errors.Is(err, value.ErrAmount):
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	return valueInputError(err)
+}
+
+// resolveAccount reads a key name or an address (SS58 of any prefix, or
+// 0x-hex account id).
+func (e *chainEnv) resolveAccount(arg string) ([32]byte, string, error) {
+	if keystore.CheckName(arg) == nil && !keyLooksLikeAddress(arg) {
+		if ent, err := e.store.Get(arg); err == nil {
+			return keys.AccountID(ent.Scheme, ent.PublicKey), ent.Name, nil
+		}
+	}
+	if ent, err := e.store.Get(arg); err == nil {
+		return keys.AccountID(ent.Scheme, ent.PublicKey), ent.Name, nil
+	}
+	if strings.HasPrefix(arg, "0x") && len(arg) == 66 {
+		b, err := xtHex(arg, "account")
+		if err != nil {
+			return [32]byte{}, "", err
+		}
+		var id [32]byte
+		copy(id[:], b)
+		return id, "", nil
+	}
+	id, _, err := ss58.DecodeAccountID(arg)
+	if err != nil {
+		return [32]byte{}, "", UsageErrorf("%q is neither a key name nor an address: %v", arg, err)
+	}
+	return id, "", nil
+}
+
+// sender looks up the signing key --from names.
+func (e *chainEnv) sender(name string) (*keystore.Entry, [32]byte, error) {
+	if name == "" {
+		return nil, [32]byte{}, UsageErrorf("--from NAME is required (the key that signs)")
+	}
+	ent, err := e.store.Get(name)
+	if err != nil {
+		return nil, [32]byte{}, keyErr(err)
+	}
+	if ent.WatchOnly {
+		return nil, [32]byte{}, UsageErrorf("key %q is watch-only: it cannot sign", ent.Name)
+	}
+	return ent, keys.AccountID(ent.Scheme, ent.PublicKey), nil
+}
+
+// submitFlags are the flags every submitting command has.
+type submitFlags struct {
+	from      string
+	dryRun    bool
+	tip       string
+	mortality uint64
+}
+
+func (s *submitFlags) add(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&s.from, "from", "", "name of the key that signs and pays")
+	fl.BoolVar(&s.dryRun, "dry-run", false, "show what would be signed, the fee and the dry run; do not sign or submit")
+	fl.StringVar(&s.tip, "tip", "", "tip for the block author (an amount)")
+	fl.Uint64Var(&s.mortality, "mortality", app.DefaultEraPeriod, "blocks the transaction stays valid (rounded to a power of two; 0: immortal)")
+}
+
+// request fills the flag-given parts of a request.
+func (s *submitFlags) request(e *chainEnv, req *app.Request) error {
+	if s.tip != "" {
+		t, err := e.sess.ParseAmount(s.tip)
+		if err != nil {
+			return UsageErrorf("--tip: %v", err)
+		}
+		req.Tip = t
+	}
+	if s.mortality == 0 {
+		req.Immortal = true
+	} else {
+		req.EraPeriod = s.mortality
+	}
+	return nil
+}
+
+// submitJSON is the outcome of a submitting command (cli.md).
+type submitJSON struct {
+	ExtrinsicHash string         `json:"extrinsicHash"`
+	BlockHash     string         `json:"blockHash"`
+	BlockNumber   uint64         `json:"blockNumber"`
+	Success       bool           `json:"success"`
+	Fee           any            `json:"fee"`
+	Events        []app.Event    `json:"events"`
+	Error         *errorJSON     `json:"error"`
+	Verified      bool           `json:"verified"`
+	Extra         map[string]any `json:"-"`
+}
+
+type errorJSON struct {
+	Pallet string `json:"pallet"`
+	Name   string `json:"name"`
+	Docs   string `json:"docs"`
+}
+
+// dryRunJSON is what --dry-run --json prints.
+type dryRunJSON struct {
+	DryRun       bool           `json:"dryRun"`
+	From         string         `json:"from"`
+	Call         *value.Call    `json:"call"`
+	CallHex      string         `json:"callHex"`
+	Nonce        uint64         `json:"nonce"`
+	Era          xtEra          `json:"era"`
+	Tip          any            `json:"tip"`
+	MetadataHash bool           `json:"metadataHash"`
+	MetadataNote string         `json:"metadataHashNote,omitempty"`
+	Digest       string         `json:"metadataDigest,omitempty"`
+	Fee          any            `json:"fee"`
+	Balance      balanceEffect  `json:"balance"`
+	Result       *dryRunOutcome `json:"result"`
+	Verified     bool           `json:"verified"`
+}
+
+type balanceEffect struct {
+	Free   any `json:"free"`
+	Spend  any `json:"spend"`
+	After  any `json:"after"`
+	MinAll any `json:"existentialDeposit"`
+}
+
+type dryRunOutcome struct {
+	Method  string      `json:"method"`
+	Success bool        `json:"success"`
+	Error   *errorJSON  `json:"error"`
+	Events  []app.Event `json:"events,omitempty"`
+}
+
+func numOrNull(v *big.Int) any {
+	if v == nil {
+		return nil
+	}
+	return value.Number(v)
+}
+
+// submitSpec is one transaction for runSubmit.
+type submitSpec struct {
+	flags *submitFlags
+	req   app.Request
+	// title is a one-line summary ("Transfer 1.5 KSM to …").
+	title string
+}
+
+// runSubmit shows, confirms, signs, submits and reports a transaction:
+// the screen every submitting command shares. The call shown is decoded
+// from the signing payload itself.
+func runSubmit(ctx context.Context, e *chainEnv, spec submitSpec) error {
+	f := e.f
+	ent, id, err := e.sender(spec.flags.from)
+	if err != nil {
+		return err
+	}
+	spec.req.From = id
+	spec.req.Scheme = string(ent.Scheme)
+	if err := spec.flags.request(e, &spec.req); err != nil {
+		return err
+	}
+	p, err := e.sess.Prepare(ctx, spec.req)
+	if p != nil && p.Call != nil {
+		showPrepared(e, ent.Name, spec.title, p)
+	}
+	if err != nil {
+		return chainErr(err)
+	}
+	if spec.flags.dryRun {
+		if f.Opts.JSON {
+			return f.PrintJSON(dryRunView(e, p))
+		}
+		f.Infof("Dry run only: nothing was signed or submitted.")
+		return nil
+	}
+	if !f.Opts.Yes {
+		ok, err := f.IO.Confirm("Sign and submit this transaction?")
+		if errors.Is(err, iostreams.ErrNoTTY) {
+			return UsageErrorf("not on a terminal: pass --yes to submit without confirmation")
+		}
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrCancelled
+		}
+	}
+	pw, err := newPasswordSource(f, false).forKey(e.home, ent.Name)
+	if err != nil {
+		return err
+	}
+	pair, err := e.store.Unlock(ent.Name, pw)
+	wipeBytes(pw)
+	if err != nil {
+		return keyErr(err)
+	}
+	signed, err := p.Sign(pair)
+	pair.Wipe()
+	if err != nil {
+		return err
+	}
+	if err := e.sess.Check(ctx, p, signed); err != nil {
+		return chainErr(err)
+	}
+	out, err := e.sess.Submit(ctx, p, signed, progressPrinter(f))
+	if err != nil {
+		return submitErr(err)
+	}
+	return reportOutcome(e, out)
+}
+
+// submitErr gives submission errors their exit codes: a lost connection is
+// 5 (the message says whether the transaction was sent), a refusal 1.
+func submitErr(err error) error {
+	var ie *app.InterruptedError
+	if errors.As(err, &ie) {
+		return NetworkError(err)
+	}
+	return chainErr(err)
+}
+
+// progressPrinter writes ready → in block → finalized on stderr.
+func progressPrinter(f *Factory) app.Progress {
+	return func(st chain.Status) {
+		switch st.Kind {
+		case chain.StatusInBlock, chain.StatusFinalized, chain.StatusRetracted, chain.StatusTimeout:
+			f.Infof("  %s %s", statusWord(st.Kind), st.Block)
+		default:
+			f.Infof("  %s", statusWord(st.Kind))
+		}
+	}
+}
+
+func statusWord(k chain.StatusKind) string {
+	switch k {
+	case chain.StatusInBlock:
+		return "in block"
+	case chain.StatusFinalized:
+		return "finalized"
+	case chain.StatusReady:
+		return "ready"
+	case chain.StatusFuture:
+		return "waiting for an earlier nonce (future)"
+	case chain.StatusBroadcast:
+		return "broadcast"
+	case chain.StatusRetracted:
+		return "retracted from block"
+	case chain.StatusTimeout:
+		return "finality timeout at block"
+	}
+	return string(k)
+}
+
+func dryRunView(e *chainEnv, p *app.Prepared) dryRunJSON {
+	v := dryRunJSON{
+		DryRun: true, From: e.sess.Account(p.From), Call: p.Call, CallHex: xtHexString(p.Decoded.Call),
+		Nonce: p.Params.Nonce, Era: xtEraJSON(p.Params.Era), Tip: numOrNull(nz(p.Params.Tip)),
+		MetadataHash: p.MetadataHash, MetadataNote: p.MetadataHashNote, Fee: numOrNull(p.Fee), Verified: e.sess.Chain.Verified(),
+		Balance: balanceEffect{Free: numOrNull(p.Balance.Free), Spend: numOrNull(nz(p.Spend)), After: numOrNull(p.After), MinAll: numOrNull(p.Balance.ExistentialDeposit)},
+	}
+	if p.MetadataDigest != nil {
+		v.Digest = xtHexString(p.MetadataDigest[:])
+	}
+	if p.DryRun != nil {
+		v.Result = &dryRunOutcome{Method: p.DryRun.Method, Success: p.DryRun.Error == nil, Events: p.DryRun.Events}
+		if d := p.DryRun.Error; d != nil {
+			v.Result.Error = &errorJSON{Pallet: d.Pallet, Name: d.Name, Docs: d.Docs}
+		}
+	}
+	return v
+}
+
+func nz(v *big.Int) *big.Int {
+	if v == nil {
+		return new(big.Int)
+	}
+	return v
+}
+
+// showPrepared writes the confirmation screen on stderr: the call decoded
+// from the signing payload, the signing parameters, fee and balance effect.
+func showPrepared(e *chainEnv, keyName, title string, p *app.Prepared) {
+	s := e.sess
+	w := e.f.IO.ErrOut
+	if title != "" {
+		fmt.Fprintf(w, "%s\n", title)
+	}
+	fmt.Fprintf(w, "From:      %s (key %s)\n", s.Account(p.From), keyName)
+	fmt.Fprintf(w, "Chain:     %s (%s %d)\n", s.ChainName(), p.Runtime.Version.SpecName, p.Runtime.Version.SpecVersion)
+	b, _ := json.MarshalIndent(p.Call, "           ", "  ")
+	fmt.Fprintf(w, "Call:      %s\n", b)
+	era := "immortal"
+	if p.Params.Era.Mortal {
+		era = fmt.Sprintf("mortal, %d blocks from #%d", p.Params.Era.Period, p.At.Number)
+	}
+	fmt.Fprintf(w, "Nonce:     %d   Era: %s\n", p.Params.Nonce, era)
+	if p.MetadataHash {
+		fmt.Fprintf(w, "Metadata:  CheckMetadataHash enabled (RFC-0078 digest 0x%x)\n", p.Params.MetadataHash[:])
+	} else if p.MetadataHashNote != "" {
+		fmt.Fprintf(w, "Metadata:  CheckMetadataHash disabled: %s\n", p.MetadataHashNote)
+	}
+	if p.Fee != nil {
+		fmt.Fprintf(w, "Fee:       about %s\n", s.FormatAmount(p.Fee))
+	} else {
+		fmt.Fprintf(w, "Fee:       unknown (%v)\n", p.FeeErr)
+	}
+	if p.Tip != nil && p.Tip.Sign() > 0 {
+		fmt.Fprintf(w, "Tip:       %s\n", s.FormatAmount(p.Tip))
+	}
+	if p.Balance != nil && p.After != nil {
+		if p.SpendAll {
+			fmt.Fprintf(w, "Balance:   %s free → everything transferable leaves\n", s.FormatAmount(p.Balance.Free))
+		} else {
+			fmt.Fprintf(w, "Balance:   %s free → about %s after (−%s)\n", s.FormatAmount(p.Balance.Free), s.FormatAmount(p.After), s.FormatAmount(p.Total()))
+		}
+	}
+	if p.DryRun != nil {
+		if p.DryRun.Error != nil {
+			fmt.Fprintf(w, "Dry run:   FAILS with %v\n", p.DryRun.Error)
+		} else {
+			fmt.Fprintf(w, "Dry run:   succeeds\n")
+		}
+	}
+}
+
+// outcomeJSON converts an outcome to the cli.md shape.
+func outcomeJSON(out *app.Outcome) submitJSON {
+	j := submitJSON{
+		ExtrinsicHash: out.ExtrinsicHash.String(), BlockHash: out.BlockHash.String(), BlockNumber: out.BlockNumber,
+		Success: out.Success, Fee: numOrNull(out.Fee), Events: out.Events, Verified: out.Verified,
+	}
+	if j.Events == nil {
+		j.Events = []app.Event{}
+	}
+	if out.Error != nil {
+		j.Error = &errorJSON{Pallet: out.Error.Pallet, Name: out.Error.Name, Docs: out.Error.Docs}
+	}
+	return j
+}
+
+// reportOutcome prints the outcome (JSON on stdout with --json, text on
+// stderr otherwise) and returns exit 4 when the call failed on chain.
+func reportOutcome(e *chainEnv, out *app.Outcome) error {
+	f := e.f
+	if f.Opts.JSON {
+		if err := f.PrintJSON(outcomeJSON(out)); err != nil {
+			return err
+		}
+	} else {
+		w := f.IO.ErrOut
+		state := "succeeded"
+		if !out.Success {
+			state = "FAILED"
+		}
+		fmt.Fprintf(w, "Transaction %s %s in block #%d %s\n", out.ExtrinsicHash, state, out.BlockNumber, out.BlockHash)
+		if out.Fee != nil {
+			fmt.Fprintf(w, "Fee paid:  %s\n", e.sess.FormatAmount(out.Fee))
+		}
+		for _, ev := range out.Events {
+			b, _ := json.Marshal(ev.Fields)
+			fmt.Fprintf(w, "  %s.%s %s\n", ev.Pallet, ev.Name, b)
+		}
+		fmt.Fprintln(f.IO.Out, out.ExtrinsicHash)
+	}
+	if !out.Success {
+		return TxFailedError(fmt.Errorf("transaction %s was included in block #%d but failed: %v", out.ExtrinsicHash, out.BlockNumber, out.Error))
+	}
+	return nil
+}

@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
+)
+
+func init() { registerSubcommand("tx", newTxSubmitCmd) }
+
+func newTxSubmitCmd(f *Factory) *cobra.Command {
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "submit HEX",
+		Short: "Submit a signed extrinsic (from 'ksm tx sign' or another signer) and follow it",
+		Long: `Submit a signed extrinsic given as 0x-hex (or '-' to read it from stdin), once,
+and follow it to a final block. It is decoded with the chain's metadata and
+shown first (signer, nonce, era, call), dry-run where the endpoint can, and
+submitted after confirmation (--yes skips it; --dry-run stops before
+submitting). The outcome is as for every submitting command; exit code 4
+when it was included but failed.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			text, err := xtReadArg(f, args[0])
+			if err != nil {
+				return err
+			}
+			ext, err := xtHex(text, "extrinsic")
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			e, err := openChain(ctx, f)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			head, err := e.sess.Chain.BestHead(ctx)
+			if err != nil {
+				return chainErr(err)
+			}
+			rt, err := e.sess.Runtime(ctx, head.Hash)
+			if err != nil {
+				return chainErr(err)
+			}
+			x, err := rt.Format.Decode(ext)
+			if err != nil {
+				return UsageErrorf("not an extrinsic of this runtime (%s %d): %v", rt.Version.SpecName, rt.Version.SpecVersion, err)
+			}
+			call, err := rt.Codec.DecodeCall(x.Call)
+			if err != nil {
+				return UsageErrorf("the extrinsic's call does not decode with this runtime's metadata: %v", err)
+			}
+			inner, err := rt.Calls.Split(x.Call)
+			if err == nil {
+				for _, c := range inner {
+					if err := e.sess.Route(c.Pallet); err != nil {
+						return chainErr(err)
+					}
+				}
+			}
+			w := f.IO.ErrOut
+			h := app.ExtrinsicHash(ext)
+			fmt.Fprintf(w, "Extrinsic: %s (v%d, %d bytes)\n", h, x.Version, len(ext))
+			var signer *[32]byte
+			if x.Address != nil {
+				if id, ok := x.Address.AccountID(); ok {
+					signer = &id
+					fmt.Fprintf(w, "Signer:    %s\n", e.sess.Account(id))
+				}
+			}
+			if x.Extra.HasNonce {
+				fmt.Fprintf(w, "Nonce:     %d\n", x.Extra.Nonce)
+			}
+			if x.Extra.HasEra {
+				fmt.Fprintf(w, "Era:       %s\n", x.Extra.Era)
+			}
+			b, _ := json.MarshalIndent(call, "           ", "  ")
+			fmt.Fprintf(w, "Call:      %s\n", b)
+			if fee, err := e.sess.QueryFee(ctx, rt, head.Hash, ext); err == nil {
+				fmt.Fprintf(w, "Fee:       about %s\n", e.sess.FormatAmount(fee))
+			}
+			if x.Signed {
+				if _, err := e.sess.DryRunSigned(ctx, rt, head.Hash, ext); err != nil {
+					return chainErr(err)
+				}
+			}
+			if dryRun {
+				f.Infof("Dry run only: nothing was submitted.")
+				return nil
+			}
+			if !f.Opts.Yes {
+				ok, err := f.IO.Confirm("Submit this transaction?")
+				if errors.Is(err, iostreams.ErrNoTTY) {
+					return UsageErrorf("not on a terminal: pass --yes to submit without confirmation")
+				}
+				if err != nil {
+					return err
+				}
+				if !ok {
+					return ErrCancelled
+				}
+			}
+			if signer != nil && x.Extra.HasNonce {
+				var death uint64
+				if x.Extra.Era.Mortal {
+					death = x.Extra.Era.Death(head.Number)
+				}
+				_ = e.sess.Nonces.Add(e.sess.Genesis, *signer, app.PendingTx{Nonce: x.Extra.Nonce, Hash: h.String(), Death: death})
+			}
+			out, err := e.sess.SubmitSigned(ctx, ext, progressPrinter(f))
+			if err != nil {
+				var ni *app.NotIncludedError
+				if signer != nil && x.Extra.HasNonce && errors.As(err, &ni) {
+					_ = e.sess.Nonces.Remove(e.sess.Genesis, *signer, x.Extra.Nonce)
+				}
+				return submitErr(err)
+			}
+			return reportOutcome(e, out)
+		},
+	}
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "decode, estimate and dry-run only; do not submit")
+	return cmd
+}

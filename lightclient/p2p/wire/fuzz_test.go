@@ -1,0 +1,194 @@
+package wire
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ksm-wallet/ksm/lightclient/grandpa"
+	"github.com/ksm-wallet/ksm/lightclient/header"
+	"github.com/ksm-wallet/ksm/tx/testenv"
+)
+
+// sharedSeed adds a shared testdata file as a seed when it is present.
+func sharedSeed(f *testing.F, elem ...string) []byte {
+	dir, ok := testenv.SharedDir(f)
+	if !ok {
+		return nil
+	}
+	b, err := os.ReadFile(filepath.Join(append([]string{dir}, elem...)...))
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+func FuzzFrame(f *testing.F) {
+	f.Add(AppendFrame(nil, []byte("hello")))
+	f.Add([]byte{0x81, 0x00})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := ReadFrame(bytes.NewReader(b), 1<<16)
+		m2, _, err2 := SplitFrame(b, 1<<16)
+		if (err == nil) != (err2 == nil) {
+			t.Fatalf("ReadFrame %v, SplitFrame %v", err, err2)
+		}
+		if err == nil && !bytes.Equal(m, m2) {
+			t.Fatal("frame mismatch")
+		}
+		if err == nil && !bytes.Equal(AppendFrame(nil, m), b[:len(AppendFrame(nil, m))]) {
+			t.Fatal("re-encoding differs")
+		}
+	})
+}
+
+func FuzzHandshake(f *testing.F) {
+	f.Add(Handshake{Roles: RoleFull, BestNumber: 5}.Encode())
+	f.Fuzz(func(t *testing.T, b []byte) {
+		h, err := DecodeHandshake(b)
+		if err == nil && !bytes.Equal(h.Encode(), b) {
+			t.Fatal("round trip")
+		}
+		DecodeRoles(b)
+	})
+}
+
+func FuzzAnnounce(f *testing.F) {
+	f.Add((&Announce{Header: testHeader(3), State: StateBest, Data: []byte{1}}).Encode())
+	if b := sharedSeed(f, "grandpa", "kusama-header-b7472481.scale"); b != nil {
+		f.Add(append(b, 1, 0))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		a, err := DecodeAnnounce(b)
+		if err == nil && !bytes.Equal(a.Encode(), b) {
+			t.Fatal("round trip")
+		}
+	})
+}
+
+func FuzzTransactions(f *testing.F) {
+	b, _ := EncodeTransactions([][]byte{{4, 1}, {0}})
+	f.Add(b)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		xts, err := DecodeTransactions(b, 1<<16)
+		if err != nil {
+			return
+		}
+		enc, err := EncodeTransactions(xts)
+		if err != nil || !bytes.Equal(enc, b) {
+			t.Fatalf("round trip: %v", err)
+		}
+	})
+}
+
+func FuzzGossip(f *testing.F) {
+	if b := sharedSeed(f, "grandpa", "westend-b5105457-commit.scale"); b != nil {
+		f.Add(append([]byte{1}, b...))
+	}
+	f.Add((&Gossip{Kind: GossipNeighbor, Neighbor: &Neighbor{Round: 1}}).Encode())
+	f.Add((&Gossip{Kind: GossipCatchUp, CatchUp: &CatchUp{Prevotes: []SignedVote{{}}}}).Encode())
+	f.Fuzz(func(t *testing.T, b []byte) {
+		g, err := DecodeGossip(b)
+		if err == nil && !bytes.Equal(g.Encode(), b) {
+			t.Fatal("round trip")
+		}
+	})
+}
+
+func FuzzBlockRequest(f *testing.F) {
+	f.Add((&BlockRequest{Fields: FieldHeader, HasHash: true, MaxBlocks: 3}).Encode())
+	f.Add([]byte{8, 128, 128, 128, 136, 1, 26, 4, 237, 91, 33, 0, 48, 1, 56, 1})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := DecodeBlockRequest(b)
+		if err != nil {
+			return
+		}
+		r2, err := DecodeBlockRequest(r.Encode())
+		if err != nil || *r2 != *r {
+			t.Fatalf("re-decode: %v", err)
+		}
+	})
+}
+
+func FuzzBlockResponse(f *testing.F) {
+	if b := sharedSeed(f, "grandpa", "westend-blocks-1-10.json"); b != nil {
+		f.Add(unhex(f, loadWestend(f).Raw))
+	}
+	f.Add((&BlockResponse{Blocks: []BlockData{{HasJustification: true, Justifications: []EngineJustification{{}}}}}).Encode())
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := DecodeBlockResponse(b)
+		if err != nil {
+			return
+		}
+		r2, err := DecodeBlockResponse(r.Encode())
+		if err != nil || len(r2.Blocks) != len(r.Blocks) {
+			t.Fatalf("re-decode: %v", err)
+		}
+		if !bytes.Equal(r2.Encode(), r.Encode()) {
+			t.Fatal("not idempotent")
+		}
+	})
+}
+
+func FuzzLightRequest(f *testing.F) {
+	f.Add((&LightRequest{Kind: LightRead, Keys: [][]byte{{1}}}).Encode())
+	f.Add((&LightRequest{Kind: LightCall, Method: "m", Data: []byte{}}).Encode())
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := DecodeLightRequest(b)
+		if err != nil {
+			return
+		}
+		r2, err := DecodeLightRequest(r.Encode())
+		if err != nil || !bytes.Equal(r2.Encode(), r.Encode()) {
+			t.Fatalf("re-decode: %v", err)
+		}
+	})
+}
+
+func FuzzLightResponse(f *testing.F) {
+	f.Add((&LightResponse{Kind: LightRead, HasProof: true, Proof: EncodeProof([][]byte{{1}})}).Encode())
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, k := range []LightKind{LightCall, LightRead} {
+			r, err := DecodeLightResponse(b, k)
+			if err != nil {
+				continue
+			}
+			if _, err := DecodeLightResponse(r.Encode(), k); err != nil {
+				t.Fatal(err)
+			}
+			if nodes, err := DecodeProof(r.Proof); err == nil && !bytes.Equal(EncodeProof(nodes), r.Proof) {
+				t.Fatal("proof round trip")
+			}
+		}
+	})
+}
+
+func FuzzWarpResponse(f *testing.F) {
+	h := testHeader(1)
+	j := &grandpa.Justification{Commit: grandpa.Commit{TargetHash: h.Hash(), Precommits: []grandpa.SignedPrecommit{{}}}, VotesAncestries: []*header.Header{testHeader(2)}}
+	f.Add((&grandpa.WarpProof{Fragments: []grandpa.Fragment{{Header: h, Justification: j}}}).Encode())
+	if b := sharedSeed(f, "grandpa", "polkadot-b4635975-justification.scale"); b != nil {
+		f.Add(append(append(append([]byte{4}, h.Encode()...), b...), 1))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := DecodeWarpResponse(b)
+		if err == nil && !bytes.Equal(r.Encode(), b) {
+			t.Fatal("round trip")
+		}
+		DecodeWarpRequest(b)
+	})
+}
+
+func FuzzKadMessage(f *testing.F) {
+	f.Add((&KadMessage{Type: KadFindNode, Key: []byte{1}, CloserPeers: []KadPeer{{ID: []byte{1}, Addrs: [][]byte{{2}}}}}).Encode())
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := DecodeKadMessage(b)
+		if err != nil {
+			return
+		}
+		m2, err := DecodeKadMessage(m.Encode())
+		if err != nil || !bytes.Equal(m2.Encode(), m.Encode()) {
+			t.Fatalf("re-decode: %v", err)
+		}
+	})
+}
