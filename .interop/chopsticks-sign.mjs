@@ -18,7 +18,11 @@ const keyring = new Keyring({ type: 'sr25519' });
 const alice = keyring.addFromUri('//Alice');
 const bob = keyring.addFromUri('//Bob');
 const tx = api.tx.balances.transferKeepAlive(bob.address, 12345n);
-const signed = await tx.signAsync(alice, { nonce: -1 });
+// Immortal: the checkpoint is then chain_getBlockHash(0), which chopsticks
+// reports as 0x4545..45 and the runtime stores as BlockHash(0). (Left to
+// choose a mortal anchor, polkadot-js may pick block #0 and hash its header,
+// giving the real genesis hash, which the runtime refuses as BadProof.)
+const signed = await tx.signAsync(alice, { nonce: -1, era: 0 });
 process.stdout.write(signed.toHex() + '\n');
 await api.disconnect();
 process.exit(0);

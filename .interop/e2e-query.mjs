@@ -9,6 +9,8 @@
 //   {"q": "mode1", "suri": "//Alice", "to": "<address>", "value": "1", "digest": "0x.."}
 //       signs Balances.transfer_keep_alive with CheckMetadataHash mode 1 and the
 //       given digest and returns what system_dryRun says of it (nothing is submitted)
+//   {"q": "sign", "suri": "//Alice", "to": "<address>", "value": "1"}
+//       a signed (immortal, next nonce) Balances.transfer_keep_alive as 0x-hex, not submitted
 // Prints a JSON array with one result per query (toPrimitive: integers beyond
 // 2^53 as decimal strings).
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
@@ -37,6 +39,10 @@ for (const q of input.queries) {
     const tx = api.tx.balances.transferKeepAlive(q.to, BigInt(q.value));
     const signed = await tx.signAsync(pair, { mode: 1, metadataHash: q.digest, era: 0 });
     out.push((await api.rpc.system.dryRun(signed.toHex())).toJSON());
+  } else if (q.q === 'sign') {
+    const pair = new Keyring({ type: 'sr25519' }).addFromUri(q.suri);
+    const tx = api.tx.balances.transferKeepAlive(q.to, BigInt(q.value));
+    out.push((await tx.signAsync(pair, { nonce: -1, era: 0 })).toHex());
   } else if (parts[0] === 'query' || parts[0] === 'call') {
     const fn = get(api, parts);
     if (typeof fn !== 'function') throw new Error(`no ${q.q}`);

@@ -57,6 +57,9 @@ func TestMain(m *testing.M) {
 	e2eBinary = bin
 	code := m.Run()
 	testenv.StopChopsticks()
+	if e2eHomes != "" {
+		os.RemoveAll(e2eHomes)
+	}
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -68,6 +71,8 @@ type e2eChain struct {
 	Home  string
 	Alice string // addresses as ksm prints them on this chain
 	Bob   string
+	// Decimals is the token's decimals as ksm reads them.
+	Decimals int
 }
 
 var (
@@ -99,14 +104,19 @@ func e2eStart(t *testing.T, name string) *e2eChain {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e2eHomes = dir // removed with the process's temp files by the OS; small
+		e2eHomes = dir // removed by TestMain
 	}
 	c := &e2eChain{Name: name, URL: url, Home: filepath.Join(e2eHomes, name)}
 	for _, k := range []struct{ name, suri string }{{"alice", "//Alice"}, {"bob", "//Bob"}} {
 		r := c.ksm(t, k.suri+"\n", "key", "import", "--name", k.name, "--suri-stdin")
 		r.ok(t)
 	}
-	c.Alice = c.address(t, "alice")
+	var b struct {
+		Address  string `json:"address"`
+		Decimals int    `json:"decimals"`
+	}
+	c.ksm(t, "", "balance", "alice", "--json").ok(t).json(t, &b)
+	c.Alice, c.Decimals = b.Address, b.Decimals
 	c.Bob = c.address(t, "bob")
 	e2eChains[name] = c
 	return c
@@ -383,3 +393,6 @@ func add(vs ...*big.Int) *big.Int {
 	}
 	return s
 }
+
+// decimals is the chain's token decimals as ksm reads them.
+func (c *e2eChain) decimals(t *testing.T) int { return c.Decimals }

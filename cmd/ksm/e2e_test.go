@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestE2ECore runs the core transaction pipeline on both chains at once.
@@ -26,6 +27,8 @@ func TestE2ECore(t *testing.T) {
 			t.Run("balance", func(t *testing.T) { e2eBalance(t, c) })
 			t.Run("transfer", func(t *testing.T) { e2eTransfers(t, c) })
 			t.Run("batch", func(t *testing.T) { e2eBatch(t, c) })
+			t.Run("failed-on-chain", func(t *testing.T) { e2eFailedOnChain(t, c) })
+			t.Run("submit-hex", func(t *testing.T) { e2eSubmitHex(t, c) })
 			t.Run("refusals", func(t *testing.T) { e2eRefusals(t, c) })
 			t.Run("disconnect", func(t *testing.T) { e2eDisconnect(t, c) })
 			if name == "paseo-local" {
@@ -65,7 +68,7 @@ func e2eBalance(t *testing.T, c *e2eChain) {
 // e2eTransfers: keep-alive and allow-death transfers move exactly the
 // amount plus the fee the outcome reports, seen by ksm and @polkadot/api.
 func e2eTransfers(t *testing.T, c *e2eChain) {
-	dec := c.decimals(t)
+	dec := c.Decimals
 	for _, tc := range []struct {
 		name     string
 		from, to string
@@ -113,7 +116,7 @@ func e2eTransfers(t *testing.T, c *e2eChain) {
 
 // e2eBatch: two transfers as one Utility.batch_all through tx call.
 func e2eBatch(t *testing.T, c *e2eChain) {
-	dec := c.decimals(t)
+	dec := c.Decimals
 	one, two := tokens(1, dec), tokens(2, dec)
 	before := c.oracleFree(t, c.Alice, c.Bob)
 	out := c.submit(t, "tx", "call", "Balances.transfer_keep_alive", "--args", `{"dest":"`+c.Bob+`","value":"`+one.String()+`"}`,
@@ -157,6 +160,65 @@ func e2eBatch(t *testing.T, c *e2eChain) {
 	}
 }
 
+// e2eFailedOnChain: a call that fails on chain (the dry run skipped) is
+// included, pays its fee, and is reported with its decoded module error
+// and exit code 4.
+func e2eFailedOnChain(t *testing.T, c *e2eChain) {
+	before := c.oracleFree(t, c.Alice)[0]
+	r := c.ksm(t, "", "tx", "call", "Proxy.remove_proxy", "--args", `{"delegate":"`+c.Bob+`","proxy_type":"Any","delay":0}`,
+		"--from", "alice", "--skip-dry-run", "--yes", "--json").code(t, 4)
+	var o e2eOutcome
+	r.json(t, &o)
+	if o.Success || o.Error == nil || o.Error.Pallet != "Proxy" || o.Error.Name != "NotFound" || o.Error.Docs == "" || !o.has("System", "ExtrinsicFailed") {
+		t.Fatalf("outcome %+v error %+v", o, o.Error)
+	}
+	r.stderrHas(t, "included", "failed", "Proxy.NotFound")
+	// The fee was paid all the same.
+	if got := sub(before, c.oracleFree(t, c.Alice)[0]); got.Cmp(e2eBig(t, o.Fee)) != 0 {
+		t.Fatalf("alice paid %s, the outcome says fee %s", got, o.Fee)
+	}
+}
+
+// e2eSubmitHex: a transaction signed by polkadot-js, submitted by ksm.
+func e2eSubmitHex(t *testing.T, c *e2eChain) {
+	var hexTx string
+	if err := json.Unmarshal(c.query(t, e2eQuery{"q": "sign", "suri": "//Alice", "to": c.Bob, "value": "12345000000"})[0], &hexTx); err != nil {
+		t.Fatal(err)
+	}
+	r := c.ksm(t, hexTx+"\n", "tx", "submit", "-", "--dry-run").ok(t)
+	r.stderrHas(t, "transfer_keep_alive", "Signer:    "+c.Alice, "Dry run only")
+	before := c.oracleFree(t, c.Bob)[0]
+	out := c.submit(t, "tx", "submit", hexTx)
+	if !out.has("Balances", "Transfer") {
+		t.Fatalf("events %+v", out.Events)
+	}
+	if got := sub(c.oracleFree(t, c.Bob)[0], before); got.Int64() != 12345000000 {
+		t.Fatalf("bob got %s", got)
+	}
+	// The same bytes again: refused by the chain (stale nonce), reported.
+	c.ksm(t, "", "tx", "submit", hexTx, "--yes").code(t, 1).stderrHas(t, "Stale")
+	// ksm account: nonce and balance agree with @polkadot/api.
+	var acc struct {
+		Address string      `json:"address"`
+		Nonce   uint64      `json:"nonce"`
+		Free    json.Number `json:"free"`
+		Pending []any       `json:"pending"`
+	}
+	c.ksm(t, "", "account", "alice", "--json").ok(t).json(t, &acc)
+	var oracle struct {
+		Nonce uint64 `json:"nonce"`
+		Data  struct {
+			Free json.Number `json:"free"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(c.query(t, e2eQ("query.system.account", c.Alice))[0], &oracle); err != nil {
+		t.Fatal(err)
+	}
+	if acc.Address != c.Alice || acc.Nonce != oracle.Nonce || e2eBig(t, acc.Free).Cmp(e2eBig(t, oracle.Data.Free)) != 0 || acc.Pending == nil {
+		t.Fatalf("ksm account %+v, @polkadot/api %+v", acc, oracle)
+	}
+}
+
 // e2eRefusals: what ksm refuses before anything reaches the chain.
 func e2eRefusals(t *testing.T, c *e2eChain) {
 	nonceBefore := c.balance(t, "alice").Nonce
@@ -172,12 +234,24 @@ func e2eRefusals(t *testing.T, c *e2eChain) {
 	var dry struct {
 		Fee json.Number `json:"fee"`
 	}
-	c.ksm(t, "", "transfer", "alice", sub(bobFree, ed).String()+"planck", "--from", "bob", "--dry-run", "--json").ok(t).json(t, &dry)
+	// (the fee of a transfer of an amount of the same encoded size)
+	c.ksm(t, "", "transfer", "alice", new(big.Int).Div(bobFree, big.NewInt(2)).String()+"planck", "--from", "bob", "--dry-run", "--json").ok(t).json(t, &dry)
 	amount := sub(sub(bobFree, e2eBig(t, dry.Fee)), new(big.Int).Div(ed, big.NewInt(2)))
 	c.ksm(t, "", "transfer", "alice", amount.String()+"planck", "--from", "bob", "--yes").
 		code(t, 1).stderrHas(t, "existential deposit", "--allow-death")
 	// With --allow-death the same amount passes the checks (dry run only).
 	c.ksm(t, "", "transfer", "alice", amount.String()+"planck", "--from", "bob", "--allow-death", "--dry-run").ok(t)
+	// --all sends everything transferable with Balances.transfer_all.
+	var all struct {
+		Call struct {
+			Name string         `json:"name"`
+			Args map[string]any `json:"args"`
+		} `json:"call"`
+	}
+	c.ksm(t, "", "transfer", "alice", "--all", "--from", "bob", "--dry-run", "--json").ok(t).json(t, &all)
+	if all.Call.Name != "transfer_all" || all.Call.Args["keep_alive"] != false {
+		t.Fatalf("--all: %+v", all.Call)
+	}
 	// A new account must receive at least the existential deposit.
 	c.ksm(t, "", "transfer", "0x"+strings.Repeat("77", 32), "1planck", "--from", "alice", "--allow-death", "--yes").
 		code(t, 1).stderrHas(t, "existential deposit")
@@ -216,6 +290,16 @@ func e2eDisconnect(t *testing.T, c *e2eChain) {
 	// The chain got it once: the nonce moved by one (the chain builds the
 	// block even though the client went away).
 	waitNonce(t, c, before.Nonce+1)
+	// The pending file holds it until the chain's nonce passes it.
+	var acc struct {
+		Pending []struct {
+			Nonce uint64 `json:"nonce"`
+		} `json:"pending"`
+	}
+	c.ksm(t, "", "account", "alice", "--json").ok(t).json(t, &acc)
+	if len(acc.Pending) != 1 || acc.Pending[0].Nonce != before.Nonce {
+		t.Fatalf("pending %+v, want the lost transaction's nonce %d", acc.Pending, before.Nonce)
+	}
 	// The next transaction takes the following nonce without a collision.
 	out := c.submit(t, "transfer", "bob", "1", "--from", "alice")
 	if !out.Success {
@@ -226,23 +310,28 @@ func e2eDisconnect(t *testing.T, c *e2eChain) {
 	}
 }
 
-// waitNonce waits until @polkadot/api sees alice's nonce reach want.
+// waitNonce waits until alice's nonce reaches want (polled through ksm,
+// then checked with @polkadot/api).
 func waitNonce(t *testing.T, c *e2eChain, want uint64) {
 	t.Helper()
-	for i := 0; i < 20; i++ {
-		var acc struct {
-			Nonce uint64 `json:"nonce"`
+	for i := 0; i < 30; i++ {
+		n := c.balance(t, "alice").Nonce
+		if n > want {
+			t.Fatalf("nonce %d, want %d: submitted more than once", n, want)
 		}
-		raw := c.query(t, e2eQ("query.system.account", c.Alice))[0]
-		if err := json.Unmarshal(raw, &acc); err != nil {
-			t.Fatal(err)
-		}
-		if acc.Nonce == want {
+		if n == want {
+			var acc struct {
+				Nonce uint64 `json:"nonce"`
+			}
+			if err := json.Unmarshal(c.query(t, e2eQ("query.system.account", c.Alice))[0], &acc); err != nil {
+				t.Fatal(err)
+			}
+			if acc.Nonce != want {
+				t.Fatalf("@polkadot/api sees nonce %d, want %d", acc.Nonce, want)
+			}
 			return
 		}
-		if acc.Nonce > want {
-			t.Fatalf("nonce %d, want %d: submitted more than once", acc.Nonce, want)
-		}
+		time.Sleep(500 * time.Millisecond)
 	}
 	t.Fatalf("nonce did not reach %d", want)
 }
@@ -257,7 +346,7 @@ func e2eMetadataHash(t *testing.T, c *e2eChain) {
 		Digest       string `json:"metadataDigest"`
 	}
 	c.ksm(t, "", "transfer", "bob", "1", "--from", "alice", "--dry-run", "--json").ok(t).json(t, &dr)
-	res := c.query(t, e2eQuery{"q": "digest", "decimals": c.decimals(t), "symbol": "PAS"})
+	res := c.query(t, e2eQuery{"q": "digest", "decimals": c.Decimals, "symbol": "PAS"})
 	var oracle string
 	if err := json.Unmarshal(res[0], &oracle); err != nil {
 		t.Fatal(err)
@@ -276,16 +365,6 @@ func e2eMetadataHash(t *testing.T, c *e2eChain) {
 	if !builtIn && !strings.Contains(dr.Note, "CannotLookup") {
 		t.Fatalf("mode 0 without an explanation: %q", dr.Note)
 	}
-}
-
-// decimals is the chain's token decimals as ksm reads them.
-func (c *e2eChain) decimals(t *testing.T) int {
-	t.Helper()
-	var b struct {
-		Decimals int `json:"decimals"`
-	}
-	c.ksm(t, "", "balance", "alice", "--json").ok(t).json(t, &b)
-	return b.Decimals
 }
 
 // tokens is n × 10^dec planck.

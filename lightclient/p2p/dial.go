@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"sync"
 
 	"github.com/ksm-wallet/ksm/lightclient/p2p/wire"
@@ -50,7 +51,7 @@ func (h *Host) Connect(ctx context.Context, ai peer.AddrInfo) (wire.Handshake, e
 	}
 	cancel()
 	if err != nil {
-		return wire.Handshake{}, fmt.Errorf("dial %s: %w", ai.ID, err)
+		return wire.Handshake{}, fmt.Errorf("dial %s: %w%s", ai.ID, err, h.dnsHint(ctx, ai))
 	}
 	if _, err := h.openOut(ctx, ai.ID, wire.KindBlockAnnounces); err != nil {
 		return wire.Handshake{}, err
@@ -105,4 +106,29 @@ func (h *Host) ConnectBootnodes(ctx context.Context, addrs []string) ([]BootResu
 		return res, fmt.Errorf("%w (%d tried): %w", ErrNoBootnode, len(infos), errors.Join(errs...))
 	}
 	return res, nil
+}
+
+// dnsHint explains a failed dial of DNS-only addresses: libp2p reports
+// "no good addresses" when resolution fails, so resolve the first name
+// again to give the reason.
+func (h *Host) dnsHint(ctx context.Context, ai peer.AddrInfo) string {
+	for _, a := range ai.Addrs {
+		for _, code := range []int{ma.P_DNS, ma.P_DNS4, ma.P_DNS6} {
+			name, err := a.ValueForProtocol(code)
+			if err != nil {
+				continue
+			}
+			r := h.cfg.Resolver
+			if r == nil {
+				r = net.DefaultResolver
+			}
+			rctx, cancel := context.WithTimeout(ctx, h.cfg.DialTimeout)
+			defer cancel()
+			if _, err := r.LookupIPAddr(rctx, name); err != nil {
+				return fmt.Sprintf(" (DNS resolution failed: %v)", err)
+			}
+			return ""
+		}
+	}
+	return ""
 }

@@ -75,7 +75,7 @@ type testNet struct {
 func (n *testNet) nodeInfo() peer.AddrInfo { return n.node.AddrInfo() }
 
 // newNet builds a node and a client over "mock", "tcp" or "ws".
-func newNet(t *testing.T, transport string, tweak func(*p2p.Config)) *testNet {
+func newNet(t testing.TB, transport string, tweak func(*p2p.Config)) *testNet {
 	t.Helper()
 	c := newChain(20)
 	tn := &testNet{chain: c}
@@ -115,7 +115,7 @@ func newNet(t *testing.T, transport string, tweak func(*p2p.Config)) *testNet {
 	return tn
 }
 
-func (tn *testNet) connect(t *testing.T) wire.Handshake {
+func (tn *testNet) connect(t testing.TB) wire.Handshake {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -331,7 +331,17 @@ func (g *gater) InterceptAddrDial(_ peer.ID, a ma.Multiaddr) bool {
 	return g.h == nil || g.h.cfg.AllowAddr == nil || g.h.cfg.AllowAddr(a)
 }
 func (g *gater) InterceptAccept(network.ConnMultiaddrs) bool { return true }
-func (g *gater) InterceptSecured(_ network.Direction, p peer.ID, _ network.ConnMultiaddrs) bool {
-	return g.h == nil || !g.h.Banned(p)
+func (g *gater) InterceptSecured(dir network.Direction, p peer.ID, _ network.ConnMultiaddrs) bool {
+	if g.h == nil {
+		return true
+	}
+	if g.h.Banned(p) {
+		return false
+	}
+	n := g.h.h.Network()
+	if dir == network.DirInbound && len(n.ConnsToPeer(p)) == 0 && len(n.Peers()) >= g.h.cfg.MaxPeers {
+		return false
+	}
+	return true
 }
 func (g *gater) InterceptUpgraded(network.Conn) (bool, control.DisconnectReason) { return true, 0 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/ksm-wallet/ksm/lightclient/p2p/wire"
@@ -124,6 +125,10 @@ func (h *Host) handleKadStream(_ wire.Kind, s network.Stream) {
 		if err != nil {
 			if errors.Is(err, wire.ErrTooLarge) || errors.Is(err, wire.ErrVarint) {
 				h.Ban(p, "kademlia request: "+err.Error())
+			}
+			if errors.Is(err, io.EOF) {
+				_ = s.Close() // the requester is done: end gracefully so it reads our replies
+				return
 			}
 			break
 		}

@@ -193,11 +193,7 @@ func (h *Host) handleNotificationStream(k wire.Kind, s network.Stream) {
 		s.Reset()
 		return
 	}
-	if err := wire.WriteFrame(s, h.ourHandshake(k)); err != nil {
-		s.Reset()
-		return
-	}
-	_ = s.SetDeadline(time.Time{})
+	// A newer inbound substream of the same protocol replaces the older one.
 	h.mu.Lock()
 	ps := h.peerLocked(p)
 	if old := ps.inbound[k]; old != nil {
@@ -214,6 +210,10 @@ func (h *Host) handleNotificationStream(k wire.Kind, s network.Stream) {
 		}
 		h.mu.Unlock()
 	}()
+	if err := wire.WriteFrame(s, h.ourHandshake(k)); err != nil {
+		return
+	}
+	_ = s.SetDeadline(time.Time{})
 	if needOut {
 		h.goTracked(func() {
 			// Never redial for a reciprocal substream: if the peer is gone, so be it.

@@ -1,7 +1,6 @@
 package p2p
 
 import (
-	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -234,8 +233,10 @@ func (h *Host) onConnected(n network.Network, c network.Conn) {
 		h.goTracked(func() { _ = c.Close() })
 		return
 	}
-	if c.Stat().Direction == network.DirInbound && len(n.Peers()) > h.cfg.MaxPeers {
-		h.log.Debug("too many peers, closing inbound connection", "peer", p)
+	// MaxPeers is a hard cap in both directions (the gater already refuses
+	// most inbound excess before the upgrade; this catches the rest).
+	if len(n.Peers()) > h.cfg.MaxPeers && len(n.ConnsToPeer(p)) <= 1 {
+		h.log.Debug("too many peers, closing connection", "peer", p)
 		h.goTracked(func() { _ = c.Close() })
 	}
 }
@@ -243,9 +244,6 @@ func (h *Host) onConnected(n network.Network, c network.Conn) {
 func (h *Host) onDisconnected(n network.Network, c network.Conn) {
 	p := c.RemotePeer()
 	if n.Connectedness(p) == network.Connected {
-		for _, c2 := range n.ConnsToPeer(p) {
-			fmt.Println("DBG still connected", c2.Stat().Direction, c2.Stat().Opened, c.Stat().Opened, c.Stat().Direction)
-		}
 		return
 	}
 	h.mu.Lock()
@@ -262,8 +260,10 @@ func (h *Host) onDisconnected(n network.Network, c network.Conn) {
 			s.Reset()
 		}
 		// Keep the reputation of a peer that may come back; forget the rest.
-		h.peers[p] = &peerState{rep: ps.rep, out: make(map[wire.Kind]*outSub), opening: make(map[wire.Kind]chan struct{}),
-			inbound: make(map[wire.Kind]network.Stream), buckets: make(map[wire.Kind]*bucket)}
+		delete(h.peers, p)
+		if ps.rep != 0 {
+			h.peerLocked(p).rep = ps.rep
+		}
 	}
 	h.mu.Unlock()
 	if ev != nil {

@@ -54,7 +54,7 @@ func dialChain(t *testing.T, lc localChain) (*rpc.Client, string) {
 }
 
 func chainCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	t.Cleanup(cancel)
 	return ctx
 }

@@ -136,7 +136,7 @@ func isErrVariant(v any, name string) bool {
 // *WouldFailError when the transaction is invalid or its call fails, nil
 // when it would succeed or the backend cannot dry-run.
 func (s *Session) Check(ctx context.Context, p *Prepared, signed []byte) error {
-	if p.DryRun != nil {
+	if p.DryRun != nil || p.SkipDryRun {
 		return nil
 	}
 	best, err := s.Chain.BestHead(ctx)

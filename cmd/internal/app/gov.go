@@ -197,10 +197,10 @@ func trackName(v any) string {
 	}
 	if strings.HasPrefix(s, "0x") {
 		if b, err := hexBytes(s); err == nil {
-			return strings.TrimRight(string(b), "\x00")
+			s = string(b)
 		}
 	}
-	return s
+	return strings.TrimRight(s, "\x00 ")
 }
 
 // FindTrack finds a track by id or name ("root", "small_spender", "30").

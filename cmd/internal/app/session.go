@@ -46,6 +46,7 @@ type Session struct {
 	Nonces *NonceStore
 
 	props    chain.Properties
+	cache    metadataCache
 	mu       sync.Mutex
 	runtimes map[uint32]*Runtime
 }
@@ -60,7 +61,7 @@ func Open(ctx context.Context, c chain.Chain, o Options) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{Chain: c, Genesis: g, props: props, runtimes: map[uint32]*Runtime{}, Nonces: NewNonceStore(o.Home)}
+	s := &Session{Chain: c, Genesis: g, props: props, runtimes: map[uint32]*Runtime{}, Nonces: NewNonceStore(o.Home), cache: newMetadataCache(o.Home, c.Verified())}
 	s.Profile = ProfileByGenesis(g)
 	s.Token = Token{SS58Prefix: 42, Decimals: 0, Symbol: "UNIT"}
 	if p := s.Profile; p != nil {
@@ -211,13 +212,19 @@ func (s *Session) Runtime(ctx context.Context, at chain.Hash) (*Runtime, error) 
 	if rt != nil {
 		return rt, nil
 	}
-	raw, err := s.fetchMetadata(ctx, at)
-	if err != nil {
-		return nil, err
+	var md *metadata.Metadata
+	if raw := s.cache.load(s.Genesis, v, "scale"); raw != nil {
+		md, _ = metadata.Decode(raw)
 	}
-	md, err := metadata.Decode(raw)
-	if err != nil {
-		return nil, fmt.Errorf("runtime %s %d metadata: %w", v.SpecName, v.SpecVersion, err)
+	if md == nil {
+		raw, err := s.fetchMetadata(ctx, at)
+		if err != nil {
+			return nil, err
+		}
+		if md, err = metadata.Decode(raw); err != nil {
+			return nil, fmt.Errorf("runtime %s %d metadata: %w", v.SpecName, v.SpecVersion, err)
+		}
+		s.cache.store(s.Genesis, v, "scale", raw)
 	}
 	f, err := extrinsic.New(md)
 	if err != nil {
@@ -225,6 +232,12 @@ func (s *Session) Runtime(ctx context.Context, at chain.Hash) (*Runtime, error) 
 	}
 	codec := value.New(md, s.Token.SS58Prefix)
 	rt = &Runtime{Version: *v, Meta: md, Format: f, Codec: codec, Calls: calls.New(codec), token: s.Token, propsSS58: s.props.HasSS58}
+	switch string(s.cache.load(s.Genesis, v, "mh")) {
+	case "built-in":
+		rt.mhKnown, rt.mhBuiltIn = true, true
+	case "absent":
+		rt.mhKnown = true
+	}
 	s.mu.Lock()
 	s.runtimes[v.SpecVersion] = rt
 	s.mu.Unlock()

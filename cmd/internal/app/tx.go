@@ -38,6 +38,9 @@ type Request struct {
 	// SkipChecks skips the balance and existential-deposit checks (the
 	// chain still refuses what it must).
 	SkipChecks bool
+	// SkipDryRun skips the dry runs: a call that fails is then included,
+	// pays its fee and fails on chain.
+	SkipDryRun bool
 }
 
 // Prepared is a transaction ready to be shown, signed and submitted. Shown
@@ -158,6 +161,9 @@ func (s *Session) Prepare(ctx context.Context, req Request) (*Prepared, error) {
 	}
 	if err := p.checkBalance(s); err != nil {
 		return p, err
+	}
+	if req.SkipDryRun {
+		return p, nil
 	}
 	if p.DryRun, err = s.dryRunCall(ctx, p); err != nil {
 		return p, err
@@ -341,8 +347,12 @@ func (s *Session) metadataHashBuiltIn(ctx context.Context, p *Prepared) (bool, e
 	}
 	rt.mhKnown = true
 	rt.mhBuiltIn = true
+	state := "built-in"
 	if inv, bad := resultErr(out); bad && EnumPath(inv) == "Unknown.CannotLookup" {
 		rt.mhBuiltIn = false
+		state = "absent"
 	}
+	v := rt.Version
+	s.cache.store(s.Genesis, &v, "mh", []byte(state))
 	return rt.mhBuiltIn, nil
 }

@@ -112,18 +112,16 @@ func chainErr(err error) error {
 // resolveAccount reads a key name or an address (SS58 of any prefix, or
 // 0x-hex account id).
 func (e *chainEnv) resolveAccount(arg string) ([32]byte, string, error) {
-	if keystore.CheckName(arg) == nil && !keyLooksLikeAddress(arg) {
-		if ent, err := e.store.Get(arg); err == nil {
-			return keys.AccountID(ent.Scheme, ent.PublicKey), ent.Name, nil
-		}
-	}
 	if ent, err := e.store.Get(arg); err == nil {
 		return keys.AccountID(ent.Scheme, ent.PublicKey), ent.Name, nil
 	}
-	if strings.HasPrefix(arg, "0x") && len(arg) == 66 {
+	if strings.HasPrefix(arg, "0x") {
 		b, err := xtHex(arg, "account")
 		if err != nil {
 			return [32]byte{}, "", err
+		}
+		if len(b) != 32 {
+			return [32]byte{}, "", UsageErrorf("account %s: %d bytes, want 32", arg, len(b))
 		}
 		var id [32]byte
 		copy(id[:], b)
@@ -157,6 +155,7 @@ type submitFlags struct {
 	dryRun    bool
 	tip       string
 	mortality uint64
+	noDryRun  bool
 }
 
 func (s *submitFlags) add(cmd *cobra.Command) {
@@ -165,6 +164,7 @@ func (s *submitFlags) add(cmd *cobra.Command) {
 	fl.BoolVar(&s.dryRun, "dry-run", false, "show what would be signed, the fee and the dry run; do not sign or submit")
 	fl.StringVar(&s.tip, "tip", "", "tip for the block author (an amount)")
 	fl.Uint64Var(&s.mortality, "mortality", app.DefaultEraPeriod, "blocks the transaction stays valid (rounded to a power of two; 0: immortal)")
+	fl.BoolVar(&s.noDryRun, "skip-dry-run", false, "submit without dry-running first (a failing call is then included and pays its fee)")
 }
 
 // request fills the flag-given parts of a request.
@@ -176,6 +176,7 @@ func (s *submitFlags) request(e *chainEnv, req *app.Request) error {
 		}
 		req.Tip = t
 	}
+	req.SkipDryRun = s.noDryRun
 	if s.mortality == 0 {
 		req.Immortal = true
 	} else {

@@ -111,28 +111,23 @@ other calls take from the sender (deposits, bonds) instead.`,
 				if err != nil {
 					return err
 				}
-				var items []json.RawMessage
+				var items []struct {
+					Pallet string          `json:"pallet"`
+					Name   string          `json:"name"`
+					Args   json.RawMessage `json:"args"`
+				}
 				if err := json.Unmarshal(b, &items); err != nil {
-					return UsageErrorf("--calls-stdin: want a JSON array of calls: %v", err)
+					return UsageErrorf("--calls-stdin: want a JSON array of {\"pallet\", \"name\", \"args\"}: %v", err)
 				}
 				for i, it := range items {
-					v, err := value.ParseJSON(it)
-					if err != nil {
-						return UsageErrorf("--calls-stdin item %d: %v", i, err)
-					}
-					o, _ := v.(value.Object)
-					pv, _ := o.Get("pallet")
-					nv, _ := o.Get("name")
-					av, _ := o.Get("args")
-					ps, ok1 := pv.(string)
-					ns, ok2 := nv.(string)
-					if !ok1 || !ok2 {
+					if it.Pallet == "" || it.Name == "" {
 						return UsageErrorf("--calls-stdin item %d: want {\"pallet\", \"name\", \"args\"}", i)
 					}
-					if av == nil {
-						av = value.Object{}
+					av, err := parseArgsJSON(string(it.Args), fmt.Sprintf("--calls-stdin item %d args", i))
+					if err != nil {
+						return err
 					}
-					specs = append(specs, callSpec{ps, ns, av})
+					specs = append(specs, callSpec{it.Pallet, it.Name, av})
 				}
 			}
 			if len(specs) == 0 {

@@ -1,0 +1,138 @@
+package app
+
+// Parachain bonding on the relay chain: Registrar (para ids, registration
+// deposits), Paras (lifecycle, heads, code) and Crowdloan.
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+
+	"github.com/ksm-wallet/ksm/tx/value"
+)
+
+// ParaDeposits are the registrar's deposit constants.
+type ParaDeposits struct {
+	// ParaDeposit is reserved by Registrar.reserve.
+	ParaDeposit *big.Int
+	// DataDepositPerByte is reserved per byte of genesis head and code.
+	DataDepositPerByte *big.Int
+}
+
+// RegistrarDeposits reads Registrar.ParaDeposit and DataDepositPerByte.
+func RegistrarDeposits(rt *Runtime) (*ParaDeposits, error) {
+	pd, err := rt.Codec.Constant("Registrar", "ParaDeposit")
+	if err != nil {
+		return nil, err
+	}
+	pb, err := rt.Codec.Constant("Registrar", "DataDepositPerByte")
+	if err != nil {
+		return nil, err
+	}
+	d := &ParaDeposits{}
+	if d.ParaDeposit, err = value.BigInt(pd); err != nil {
+		return nil, fmt.Errorf("Registrar.ParaDeposit: %w", err)
+	}
+	if d.DataDepositPerByte, err = value.BigInt(pb); err != nil {
+		return nil, fmt.Errorf("Registrar.DataDepositPerByte: %w", err)
+	}
+	return d, nil
+}
+
+// RegisterDeposit is the total deposit of a registration (as
+// Registrar::validate_onboarding_data computes it): ParaDeposit +
+// DataDepositPerByte × (head bytes + code bytes); Extra is what register
+// reserves on top of the ParaDeposit that reserve already took.
+func (d *ParaDeposits) RegisterDeposit(headLen, codeLen int) (total, extra *big.Int) {
+	extra = new(big.Int).Mul(d.DataDepositPerByte, big.NewInt(int64(headLen)+int64(codeLen)))
+	return new(big.Int).Add(d.ParaDeposit, extra), extra
+}
+
+// ParaLimits are the active configuration's limits on registration data.
+type ParaLimits struct {
+	MaxCodeSize     uint64
+	MaxHeadDataSize uint64
+}
+
+// ParaLimits reads Configuration.ActiveConfig.
+func (s *Session) ParaLimits(ctx context.Context, rt *Runtime) (*ParaLimits, error) {
+	h, err := s.Chain.FinalizedHead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, _, err := s.Read(ctx, rt, h.Hash, "Configuration", "ActiveConfig")
+	if err != nil {
+		return nil, err
+	}
+	return &ParaLimits{MaxCodeSize: BigAt(v, "max_code_size").Uint64(), MaxHeadDataSize: BigAt(v, "max_head_data_size").Uint64()}, nil
+}
+
+// ParaStatus is what the relay chain knows of a para id.
+type ParaStatus struct {
+	ID uint32 `json:"id"`
+	// Registered: Registrar.Paras holds it (reserved or registered).
+	Registered bool     `json:"registered"`
+	Manager    string   `json:"manager,omitempty"`
+	Deposit    *big.Int `json:"deposit,omitempty"`
+	Locked     any      `json:"locked,omitempty"`
+	// Lifecycle is Paras.ParaLifecycles ("Onboarding", "Parathread",
+	// "Parachain", ...; "" when none).
+	Lifecycle string `json:"lifecycle"`
+	// Head is Paras.Heads (0x-hex, "" when none); CodeHash Paras.CurrentCodeHash.
+	Head     string `json:"head,omitempty"`
+	CodeHash string `json:"codeHash,omitempty"`
+	// Upcoming is set when the para's genesis waits for the next session
+	// (Paras.UpcomingParasGenesis).
+	Upcoming bool `json:"upcomingGenesis"`
+}
+
+// ParaStatus reads Registrar.Paras, Paras.ParaLifecycles, Heads,
+// CurrentCodeHash and UpcomingParasGenesis of id.
+func (s *Session) ParaStatus(ctx context.Context, rt *Runtime, id uint32) (*ParaStatus, error) {
+	h, err := s.Chain.FinalizedHead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st := &ParaStatus{ID: id}
+	v, found, err := s.Read(ctx, rt, h.Hash, "Registrar", "Paras", id)
+	if err != nil {
+		return nil, err
+	}
+	if found {
+		st.Registered = true
+		st.Manager, _ = Get(v, "manager").(string)
+		st.Deposit = BigAt(v, "deposit")
+		st.Locked = Get(v, "locked")
+	}
+	if v, found, err := s.Read(ctx, rt, h.Hash, "Paras", "ParaLifecycles", id); err != nil {
+		return nil, err
+	} else if found {
+		st.Lifecycle = EnumPath(v)
+	}
+	if v, found, err := s.Read(ctx, rt, h.Hash, "Paras", "Heads", id); err != nil {
+		return nil, err
+	} else if found {
+		st.Head, _ = v.(string)
+	}
+	if v, found, err := s.Read(ctx, rt, h.Hash, "Paras", "CurrentCodeHash", id); err == nil && found {
+		st.CodeHash, _ = v.(string)
+	}
+	if _, found, err := s.Read(ctx, rt, h.Hash, "Paras", "UpcomingParasGenesis", id); err == nil {
+		st.Upcoming = found
+	}
+	return st, nil
+}
+
+// NextFreeParaID reads Registrar.NextFreeParaId.
+func (s *Session) NextFreeParaID(ctx context.Context, rt *Runtime) (uint32, error) {
+	h, err := s.Chain.FinalizedHead(ctx)
+	if err != nil {
+		return 0, err
+	}
+	v, _, err := s.Read(ctx, rt, h.Hash, "Registrar", "NextFreeParaId")
+	if err != nil {
+		return 0, err
+	}
+	n, err := value.Uint64(v)
+	return uint32(n), err
+}

@@ -1,0 +1,102 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+)
+
+func profileGenesis(t *testing.T, name string) chain.Hash {
+	t.Helper()
+	p, err := chainspec.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return chain.Hash(p.GenesisHash)
+}
+
+func TestRoute(t *testing.T) {
+	cases := []struct {
+		chain, pallet string
+		wantHost      string // "" = served here
+	}{
+		{"kusama", "Staking", "Kusama Asset Hub"},
+		{"kusama", "NominationPools", "Kusama Asset Hub"},
+		{"kusama", "ConvictionVoting", "Kusama Asset Hub"},
+		{"kusama", "Claims", "Kusama Asset Hub"},
+		{"kusama", "Registrar", ""},
+		{"kusama", "Balances", ""},
+		{"kusama", "System", ""}, // not a mission pallet: the runtime judges
+		{"kusama-asset-hub", "Staking", ""},
+		{"kusama-asset-hub", "Registrar", "Kusama"},
+		{"polkadot", "ConvictionVoting", "Polkadot Asset Hub"},
+		{"paseo", "Staking", "Paseo Asset Hub"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.chain+"/"+tc.pallet, func(t *testing.T) {
+			s := &Session{Genesis: profileGenesis(t, tc.chain)}
+			s.Profile = ProfileByGenesis(s.Genesis)
+			if s.Profile == nil {
+				t.Fatal("profile not found by genesis")
+			}
+			err := s.Route(tc.pallet)
+			if tc.wantHost == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrWrongChain) || !strings.Contains(err.Error(), tc.pallet+" lives on "+tc.wantHost) || !strings.Contains(err.Error(), "--rpc") {
+				t.Fatalf("err %v, want %s to be sent to %s", err, tc.pallet, tc.wantHost)
+			}
+		})
+	}
+	// A development chain serves everything.
+	s := &Session{Genesis: devGenesis}
+	for _, p := range []string{"Staking", "Registrar", "Claims", "Anything"} {
+		if err := s.Route(p); err != nil {
+			t.Fatalf("dev chain refused %s: %v", p, err)
+		}
+	}
+}
+
+// TestPrepareRoutesBatches: a staking call inside a batch on the Kusama
+// relay is refused before anything is signed, naming Asset Hub.
+func TestPrepareRoutesBatches(t *testing.T) {
+	f := newFakeChain(t, profileGenesis(t, "kusama"))
+	alice := devKey(t, "//Alice").AccountID()
+	f.setAccount(alice, 0, ksm(10), ksm(0), ksm(0))
+	s := openFake(t, f, "")
+	if s.Profile == nil || s.Profile.Name != "kusama" || s.Token.Symbol != "KSM" || s.ChainName() != "Kusama" {
+		t.Fatalf("identified as %+v", s.Profile)
+	}
+	ctx := context.Background()
+	rt, _ := s.Latest(ctx)
+	tr, _ := rt.Calls.TransferKeepAlive(devKey(t, "//Bob").AccountID(), ksm(1))
+	chill, err := rt.Calls.Call("Staking", "chill", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch, err := rt.Calls.BatchAll([][]byte{tr, chill})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Prepare(ctx, Request{From: alice, Call: batch})
+	if !errors.Is(err, ErrWrongChain) || !strings.Contains(err.Error(), "Kusama Asset Hub") {
+		t.Fatalf("err %v", err)
+	}
+	// The transfer alone is fine on the relay.
+	if _, err := s.Prepare(ctx, Request{From: alice, Call: tr, Spend: ksm(1)}); err != nil {
+		t.Fatal(err)
+	}
+	// TransferredValue counts the transfers of a batch.
+	tr2, _ := rt.Calls.TransferAllowDeath(devKey(t, "//Bob").AccountID(), ksm(2))
+	b2, _ := rt.Calls.BatchAll([][]byte{tr, tr2, chill})
+	if v := TransferredValue(rt, b2); v.Cmp(ksm(3)) != 0 {
+		t.Fatalf("transferred %s, want 3 KSM", v)
+	}
+}

@@ -1,0 +1,305 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ksm-wallet/ksm/lightclient/header"
+	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
+)
+
+func init() { registerCommand(newChainCmd) }
+
+func newChainCmd(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "chain",
+		Short: "Light-client status and sync: GRANDPA-verified finality",
+		Args:  exactArgs(0),
+	}
+	cmd.AddCommand(newChainStatusCmd(f), newChainSyncCmd(f))
+	return cmd
+}
+
+type blockJSON struct {
+	Number uint32      `json:"number"`
+	Hash   header.Hash `json:"hash"`
+}
+
+type checkpointJSON struct {
+	Source     string `json:"source"`
+	Number     uint32 `json:"number"`
+	Hash       string `json:"hash"`
+	Age        string `json:"age,omitempty"`
+	AgeSeconds int64  `json:"ageSeconds,omitempty"`
+	Warning    string `json:"warning,omitempty"`
+}
+
+type runtimeJSON struct {
+	SpecName    string `json:"specName"`
+	SpecVersion uint32 `json:"specVersion"`
+}
+
+type progressJSON struct {
+	Done    uint32  `json:"done"`
+	Target  uint32  `json:"target"`
+	Percent float64 `json:"percent"`
+}
+
+type chainStatusJSON struct {
+	Network     string          `json:"network"`
+	GenesisHash header.Hash     `json:"genesisHash"`
+	Mode        string          `json:"mode"`
+	Peers       int             `json:"peers"`
+	Best        uint32          `json:"bestBlock"`
+	Finalized   blockJSON       `json:"finalized"`
+	SetID       *uint64         `json:"setId"`
+	Synced      bool            `json:"synced"`
+	Progress    progressJSON    `json:"progress"`
+	Checkpoint  *checkpointJSON `json:"checkpoint,omitempty"`
+	Runtime     *runtimeJSON    `json:"runtime,omitempty"`
+	Verified    bool            `json:"verified"`
+}
+
+func progressOf(done, target uint32, start uint32) progressJSON {
+	p := progressJSON{Done: done, Target: target, Percent: 100}
+	if target > done && target > start {
+		p.Percent = float64(done-min(done, start)) * 100 / float64(target-start)
+	}
+	return p
+}
+
+func (e *lightEnv) status(ctx context.Context) (chainStatusJSON, error) {
+	st := chainStatusJSON{Network: e.net.Name, GenesisHash: e.genesis, Mode: e.mode, Verified: e.verified()}
+	if !e.verified() {
+		// --trust-rpc on an endpoint that proves nothing: its claims.
+		h, err := e.rpc.FinalizedHead(ctx)
+		if err != nil {
+			return st, NetworkError(err)
+		}
+		hd, err := e.rpc.Header(ctx, &h)
+		if err != nil {
+			return st, NetworkError(err)
+		}
+		st.Peers, st.Finalized = 1, blockJSON{Number: uint32(hd.Number), Hash: header.Hash(h)}
+		st.Best, st.Synced = uint32(hd.Number), true
+		st.Progress = progressOf(st.Best, st.Best, st.Best)
+		return st, nil
+	}
+	s := e.client.Status()
+	setID := s.SetID
+	st.Peers, st.Best, st.SetID, st.Synced = s.Peers, s.Target, &setID, s.Synced
+	st.Finalized = blockJSON{Number: s.Finalized.Number, Hash: s.Hash}
+	st.Progress = progressOf(s.Finalized.Number, s.Target, s.StartNumber)
+	sp := e.client.StartPoint()
+	cp := &checkpointJSON{Source: string(sp.Source), Number: sp.Header.Number, Hash: sp.Hash.String()}
+	if e.age != nil {
+		cp.Age, cp.AgeSeconds, cp.Warning = roundAge(e.age.Age), int64(e.age.Age/time.Second), e.age.Warning
+	}
+	st.Checkpoint = cp
+	if s.Synced {
+		// System.LastRuntimeUpgrade, proven: a few bytes.
+		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		up, err := e.client.LastRuntimeUpgrade(rctx)
+		cancel()
+		if err == nil {
+			st.Runtime = &runtimeJSON{SpecName: up.SpecName, SpecVersion: up.SpecVersion}
+		}
+	}
+	return st, nil
+}
+
+func roundAge(d time.Duration) string {
+	if d >= 48*time.Hour {
+		return fmt.Sprintf("%dd%dh", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
+	}
+	return d.Round(time.Minute).String()
+}
+
+func printStatus(f *Factory, st chainStatusJSON) {
+	w := f.IO.Out
+	fmt.Fprintf(w, "network     %s (genesis %s)\n", st.Network, st.GenesisHash)
+	fmt.Fprintf(w, "source      %s, %d peer(s)\n", st.Mode, st.Peers)
+	fmt.Fprintf(w, "finalized   #%d %s\n", st.Finalized.Number, st.Finalized.Hash)
+	fmt.Fprintf(w, "best        #%d (claimed by peers)\n", st.Best)
+	if st.Runtime != nil {
+		fmt.Fprintf(w, "runtime     %s %d\n", st.Runtime.SpecName, st.Runtime.SpecVersion)
+	}
+	if st.SetID != nil {
+		fmt.Fprintf(w, "set id      %d\n", *st.SetID)
+	}
+	if st.Synced {
+		fmt.Fprintln(w, "synced      yes")
+	} else {
+		fmt.Fprintf(w, "synced      no (%.1f%%, #%d of #%d)\n", st.Progress.Percent, st.Progress.Done, st.Progress.Target)
+	}
+	if c := st.Checkpoint; c != nil {
+		fmt.Fprintf(w, "start       #%d from %s", c.Number, c.Source)
+		if c.Age != "" {
+			fmt.Fprintf(w, ", age %s", c.Age)
+		}
+		fmt.Fprintln(w)
+	}
+	if st.Verified {
+		fmt.Fprintln(w, "verified    yes (GRANDPA justifications)")
+	} else {
+		fmt.Fprintln(w, "verified    NO (--trust-rpc)")
+	}
+}
+
+func newChainStatusCmd(f *Factory) *cobra.Command {
+	var wait time.Duration
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show peers, best and finalized block, authority set, checkpoint age and sync progress",
+		Long: `Connect to the network (libp2p bootnodes, or --rpc in verified mode), sync
+for up to --wait, and show the verified state: the finalized block (proven by
+GRANDPA justifications), the authority set id, the start checkpoint and its
+age, the peers and the sync progress. Fails with exit code 5 when no bootnode
+or endpoint is reachable within 30 s, 3 when the endpoint cannot prove its
+answers (without --trust-rpc) or every peer sent invalid data.
+
+JSON: {network, genesisHash, mode: "p2p"|"rpc"|"trusted-rpc", peers, bestBlock,
+finalized: {number, hash}, setId, synced, progress: {done, target, percent},
+checkpoint: {source: "checkpoint"|"saved", number, hash, age, ageSeconds, warning},
+runtime: {specName, specVersion}, verified}.`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			e, err := openLight(ctx, f)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			if e.verified() && wait > 0 {
+				wctx, cancel := context.WithTimeout(ctx, wait)
+				err := e.client.WaitSynced(wctx)
+				cancel()
+				if err != nil && wctx.Err() == nil {
+					return lightErr(e, err)
+				}
+			}
+			st, err := e.status(ctx)
+			if err != nil {
+				return err
+			}
+			if f.Opts.JSON {
+				return f.PrintJSON(st)
+			}
+			printStatus(f, st)
+			return nil
+		},
+	}
+	cmd.Flags().DurationVar(&wait, "wait", 20*time.Second, "how long to sync before reporting (0: report at once)")
+	return cmd
+}
+
+func newChainSyncCmd(f *Factory) *cobra.Command {
+	var follow bool
+	var timeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "sync",
+		Short: "Warp-sync to the latest finalized block (and keep following with --follow)",
+		Long: `Warp-sync from the start point (the embedded checkpoint or the saved state) to
+the latest finalized block, verifying every authority-set change, and save the
+verified state in the data directory. On a terminal a progress bar is drawn on
+stderr; otherwise (or with --json) one JSON object per line goes to stdout:
+{"event":"progress","done":N,"target":N}, {"event":"finalized","number":N,"hash":H,"setId":N},
+{"event":"setChanged","number":N,"setId":N,"forced":B}, {"event":"synced","number":N,"hash":H}.
+With --follow it keeps following finality until interrupted.`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if timeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, timeout)
+				defer cancel()
+			}
+			e, err := openLight(ctx, f)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			if !e.verified() {
+				st, err := e.status(ctx)
+				if err != nil {
+					return err
+				}
+				f.Warnf("nothing to sync: the endpoint's claims are used as they are")
+				return f.PrintJSON(st)
+			}
+			bar := f.IO.IsStderrTTY() && !f.Opts.JSON
+			start := e.client.StartPoint().Header.Number
+			out := json.NewEncoder(f.IO.Out)
+			line := func(v map[string]any) {
+				if !bar {
+					_ = out.Encode(v)
+				}
+			}
+			var synced bool
+			for {
+				select {
+				case <-ctx.Done():
+					if bar {
+						fmt.Fprintln(f.IO.ErrOut)
+					}
+					if synced {
+						return nil
+					}
+					return lightErr(e, ctx.Err())
+				case <-e.client.Done():
+					if bar {
+						fmt.Fprintln(f.IO.ErrOut)
+					}
+					return lightErr(e, e.client.Err())
+				case ev := <-e.client.Events():
+					switch x := ev.(type) {
+					case lcsync.Progress:
+						if bar {
+							drawBar(f, progressOf(x.Done, x.Target, start))
+						}
+						line(map[string]any{"event": "progress", "done": x.Done, "target": x.Target})
+					case lcsync.Finalized:
+						line(map[string]any{"event": "finalized", "number": x.Header.Number, "hash": x.Hash, "setId": x.SetID, "verified": true})
+					case lcsync.SetChanged:
+						line(map[string]any{"event": "setChanged", "number": x.Number, "hash": x.Hash, "setId": x.Set.SetID, "forced": x.Forced, "authorities": len(x.Set.Authorities)})
+					case lcsync.PeerBanned:
+						f.Warnf("peer %s dropped (%s): %v", shortPeer(string(x.Peer)), x.Verdict, x.Reason)
+					case lcsync.Synced:
+						synced = true
+						if bar {
+							drawBar(f, progressOf(x.Number, x.Number, start))
+							fmt.Fprintln(f.IO.ErrOut)
+							f.Infof("synced: finalized #%d %s (verified)", x.Number, x.Hash)
+						}
+						line(map[string]any{"event": "synced", "number": x.Number, "hash": x.Hash, "verified": true})
+						if !follow {
+							return nil
+						}
+					}
+				}
+			}
+		},
+	}
+	cmd.Flags().BoolVar(&follow, "follow", false, "keep following finality after the sync")
+	cmd.Flags().DurationVar(&timeout, "timeout", 0, "give up after this long (0: never)")
+	return cmd
+}
+
+func drawBar(f *Factory, p progressJSON) {
+	const width = 30
+	filled := int(p.Percent * width / 100)
+	filled = max(0, min(width, filled))
+	fmt.Fprintf(f.IO.ErrOut, "\r[%s%s] %5.1f%% #%d/#%d", strings.Repeat("#", filled), strings.Repeat(".", width-filled), p.Percent, p.Done, p.Target)
+}
+
+func shortPeer(p string) string {
+	if len(p) > 16 {
+		return p[:8] + "…" + p[len(p)-6:]
+	}
+	return p
+}

@@ -1,0 +1,182 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ksm-wallet/ksm/lightclient"
+	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/header"
+	"github.com/ksm-wallet/ksm/lightclient/p2p"
+	"github.com/ksm-wallet/ksm/lightclient/rpc"
+	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
+)
+
+// connectTimeout bounds reaching the network: bootnodes or the endpoint.
+const connectTimeout = 30 * time.Second
+
+// lightTestStart, when set by tests, replaces the network's genesis and
+// checkpoint with those of a generated chain.
+var lightTestStart func() (header.Hash, *chainspec.Checkpoint)
+
+// lightEnv is a started light client (or, with --trust-rpc on an endpoint
+// that cannot prove anything, only the endpoint).
+type lightEnv struct {
+	f       *Factory
+	net     Network
+	mode    string // "p2p", "rpc" or "trusted-rpc"
+	genesis header.Hash
+	client  *lightclient.Client
+	rpc     *rpc.Client
+	age     *chainspec.Age
+	policy  chainspec.AgePolicy
+}
+
+func (e *lightEnv) verified() bool { return e.client != nil }
+
+func (e *lightEnv) Close() {
+	if e.client != nil {
+		_ = e.client.Close()
+	} else if e.rpc != nil {
+		_ = e.rpc.Close()
+	}
+}
+
+// openLight starts the light client of the active network: over --rpc in
+// verified mode, else over libp2p from the chain spec's bootnodes. It fails
+// with exit 5 when nothing is reachable within connectTimeout and exit 3 when
+// the endpoint cannot prove its answers (unless --trust-rpc).
+func openLight(ctx context.Context, f *Factory) (*lightEnv, error) {
+	n, err := f.Network()
+	if err != nil {
+		return nil, err
+	}
+	e := &lightEnv{f: f, net: n}
+	var (
+		cp        *chainspec.Checkpoint
+		bootnodes []string
+		protoID   string
+	)
+	if lightTestStart != nil {
+		e.genesis, cp = lightTestStart()
+	} else {
+		p := n.Profile
+		if p == nil {
+			return nil, UsageErrorf("network %s: the light client needs an embedded network (kusama, polkadot, westend, paseo)", n.Name)
+		}
+		p = p.RelayProfile()
+		if p.Name != n.Profile.Name {
+			f.Infof("following the relay chain %s of %s", p.Name, n.Profile.Name)
+		}
+		e.genesis, e.policy = p.GenesisHash, p.Age
+		if cp, err = p.Checkpoint(); err != nil {
+			return nil, fmt.Errorf("network %s: checkpoint: %w", p.Name, err)
+		}
+		if bootnodes, err = p.BootNodes(); err != nil {
+			return nil, fmt.Errorf("network %s: bootnodes: %w", p.Name, err)
+		}
+		if spec, err := p.Spec(); err == nil {
+			protoID = spec.ProtocolID
+		}
+	}
+	home, err := f.HomeDir()
+	if err != nil {
+		return nil, err
+	}
+	cctx, cancel := context.WithTimeout(ctx, connectTimeout)
+	defer cancel()
+	var src lightclient.Source
+	if f.Opts.RPC != "" {
+		url := redactRPC(f.Opts.RPC)
+		rc, err := rpc.Dial(cctx, f.Opts.RPC)
+		if err != nil {
+			return nil, NetworkError(fmt.Errorf("connect to %s: %w", url, err))
+		}
+		if err := lightclient.CheckProvable(cctx, rc, false); err != nil {
+			if errors.Is(err, lightclient.ErrUnprovable) && f.Opts.TrustRPC {
+				f.Warnf("--trust-rpc: %s cannot prove its answers; what is shown is what it claims, unverified", url)
+				e.mode, e.rpc = "trusted-rpc", rc
+				return e, nil
+			}
+			_ = rc.Close()
+			if errors.Is(err, lightclient.ErrUnprovable) {
+				return nil, VerificationError(fmt.Errorf("%s: %w; --trust-rpc accepts its answers unverified (development chains only)", url, err))
+			}
+			return nil, NetworkError(fmt.Errorf("%s: %w", url, err))
+		}
+		if g, err := rc.BlockHash(cctx, 0); err == nil && header.Hash(g) != e.genesis {
+			_ = rc.Close()
+			return nil, VerificationError(fmt.Errorf("%s serves another chain (genesis %s, want %s)", url, header.Hash(g), e.genesis))
+		}
+		e.mode, e.rpc = "rpc", rc
+		src = lightclient.NewRPCSource(rc, lightclient.RPCOptions{Name: url})
+	} else {
+		host, err := p2p.New(p2p.Config{Genesis: e.genesis, ProtocolID: protoID, DialTimeout: 10 * time.Second})
+		if err != nil {
+			return nil, fmt.Errorf("start libp2p: %w", err)
+		}
+		e.mode = "p2p"
+		src = lightclient.NewP2PSource(host, bootnodes)
+	}
+	cl, err := lightclient.New(lightclient.Config{Genesis: e.genesis, Checkpoint: cp, Home: home, Sources: []lightclient.Source{src}})
+	if err != nil {
+		_ = src.Close()
+		return nil, err
+	}
+	e.client = cl
+	sp := cl.StartPoint()
+	if sp.Note != "" {
+		f.Warnf("%s", sp.Note)
+	}
+	if e.policy.SlotDuration > 0 {
+		age, err := sp.CheckAge(time.Now(), e.policy, false)
+		if err != nil {
+			cl.Close()
+			return nil, VerificationError(err)
+		}
+		e.age = &age
+		if age.Warning != "" {
+			f.Warnf("%s", age.Warning)
+		}
+	}
+	if err := cl.Start(cctx); err != nil {
+		cl.Close()
+		return nil, lightErr(e, err)
+	}
+	return e, nil
+}
+
+// lightErr gives light-client errors their exit codes and messages.
+func lightErr(e *lightEnv, err error) error {
+	var ee *ExitError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ee):
+		return err
+	case errors.Is(err, p2p.ErrNoBootnode):
+		// The error lists every dial; the first line says enough.
+		msg := err.Error()
+		if i := strings.IndexByte(msg, '\n'); i >= 0 {
+			msg = msg[:i] + " …"
+		}
+		return NetworkError(fmt.Errorf("no bootnode was reachable for %s within %s: %w", e.net.Name, connectTimeout, errLine{msg, err}))
+	case errors.Is(err, lightclient.ErrUnreachable), errors.Is(err, context.DeadlineExceeded):
+		return NetworkError(err)
+	case errors.Is(err, lightclient.ErrUnprovable), errors.Is(err, lightclient.ErrVerification), errors.Is(err, lcsync.ErrMalicious):
+		return VerificationError(err)
+	}
+	return err
+}
+
+// errLine shows a shortened message but keeps the error chain for errors.Is.
+type errLine struct {
+	msg string
+	err error
+}
+
+func (e errLine) Error() string { return e.msg }
+func (e errLine) Unwrap() error { return e.err }

@@ -1,0 +1,198 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ksm-wallet/ksm/lightclient"
+	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/grandpa"
+	"github.com/ksm-wallet/ksm/lightclient/header"
+	"github.com/ksm-wallet/ksm/lightclient/rpctest"
+	"github.com/ksm-wallet/ksm/lightclient/store"
+	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
+	"github.com/ksm-wallet/ksm/lightclient/testchain"
+	"github.com/ksm-wallet/ksm/lightclient/trie"
+	"github.com/ksm-wallet/ksm/tx/hash"
+	"github.com/ksm-wallet/ksm/tx/scale"
+)
+
+var aliceID, _ = hex.DecodeString("d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d")
+
+// accountKey is System.Account(id): twox128 ‖ twox128 ‖ blake2_128(id) ‖ id.
+func accountKey(id []byte) []byte {
+	s, a, h := hash.Twox128([]byte("System")), hash.Twox128([]byte("Account")), hash.Blake2b128(id)
+	k := append(append(append([]byte(nil), s[:]...), a[:]...), h[:]...)
+	return append(k, id...)
+}
+
+// accountInfo encodes an AccountInfo whose free balance is the block number.
+func accountInfo(n uint32) []byte {
+	b := scale.AppendU32(nil, 7) // nonce
+	b = scale.AppendU32(b, 1)
+	b = scale.AppendU32(b, 1)
+	b = scale.AppendU32(b, 0)
+	for i, v := range []uint64{uint64(n) * 1_000_000, 0, 0, 0} {
+		_ = i
+		b = scale.AppendU64(b, v)
+		b = scale.AppendU64(b, 0)
+	}
+	return b
+}
+
+// testNetwork generates a chain, serves it over JSON-RPC and points the
+// light client at its genesis.
+func testNetwork(t *testing.T, visible uint32) (*rpctest.Server, string, *testchain.Chain) {
+	t.Helper()
+	c, err := testchain.Generate(testchain.Config{Seed: "cli-chain", Blocks: 240, SetLength: 40, ForcedEvery: 3,
+		ExtraState: func(n uint32) []trie.KV {
+			return []trie.KV{{Key: accountKey(aliceID), Value: accountInfo(n)},
+				{Key: lightclient.LastRuntimeUpgradeKey, Value: scale.AppendString(scale.AppendCompact(nil, 9999), "kusama")}}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lightTestStart = func() (header.Hash, *chainspec.Checkpoint) {
+		return c.Blocks[0].Hash, &chainspec.Checkpoint{Header: c.Blocks[0].Header, Hash: c.Blocks[0].Hash, Grandpa: &chainspec.GrandpaState{Set: c.Set(0)}}
+	}
+	t.Cleanup(func() { lightTestStart = nil })
+	srv := rpctest.New(c, visible)
+	url, stop := srv.Start()
+	t.Cleanup(stop)
+	return srv, url, c
+}
+
+func TestChainStatusNoNetwork(t *testing.T) {
+	if testing.Short() {
+		t.Skip("dials the real Kusama bootnodes (fails fast without a network)")
+	}
+	start := time.Now()
+	code, _, stderr := runCLI(t, "", "--home", t.TempDir(), "chain", "status")
+	if d := time.Since(start); d > 30*time.Second {
+		t.Fatalf("took %v", d)
+	}
+	if code == ExitOK {
+		t.Skip("this machine reached a Kusama bootnode")
+	}
+	if code != ExitNetwork || !strings.Contains(stderr, "no bootnode was reachable") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestChainStatusRPC(t *testing.T) {
+	_, url, c := testNetwork(t, 200)
+	home := t.TempDir()
+	code, out, stderr := runCLI(t, "", "--home", home, "--rpc", url, "--json", "chain", "status")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var st chainStatusJSON
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatal(err, out)
+	}
+	if !st.Verified || !st.Synced || st.Finalized.Number != 200 || st.Finalized.Hash != c.Blocks[200].Hash || st.Mode != "rpc" {
+		t.Fatalf("status %+v", st)
+	}
+	if st.SetID == nil || *st.SetID != c.SetIDAt(201) || st.Peers != 1 || st.Progress.Percent != 100 || st.Runtime == nil || st.Runtime.SpecVersion != 9999 {
+		t.Fatalf("status %+v", st)
+	}
+	// The verified state was saved: the next run starts there.
+	saved, err := store.Load(home, c.Blocks[0].Hash)
+	if err != nil || saved.Header.Number != 200 {
+		t.Fatalf("saved %v %v", saved, err)
+	}
+	code, out, _ = runCLI(t, "", "--home", home, "--rpc", url, "chain", "status")
+	if code != 0 || !strings.Contains(out, "finalized   #200") || !strings.Contains(out, "from saved") || !strings.Contains(out, "verified    yes") {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+}
+
+func TestChainUnprovableRPC(t *testing.T) {
+	srv, url, _ := testNetwork(t, 100)
+	srv.Methods = []string{"rpc_methods", "chain_getFinalizedHead", "chain_getHeader", "state_getStorage", "state_getMetadata"}
+	code, _, stderr := runCLI(t, "", "--home", t.TempDir(), "--rpc", url, "chain", "status")
+	if code != ExitVerification || !strings.Contains(stderr, "cannot prove") || !strings.Contains(stderr, "--trust-rpc") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	code, out, stderr := runCLI(t, "", "--home", t.TempDir(), "--rpc", url, "--trust-rpc", "--json", "chain", "status")
+	if code != 0 || !strings.Contains(stderr, "warning") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var st chainStatusJSON
+	if err := json.Unmarshal([]byte(out), &st); err != nil || st.Verified || st.Finalized.Number != 100 {
+		t.Fatalf("trusted status %+v %v", st, err)
+	}
+}
+
+func TestChainSyncJSONLines(t *testing.T) {
+	_, url, c := testNetwork(t, 240)
+	code, out, stderr := runCLI(t, "", "--home", t.TempDir(), "--rpc", url, "chain", "sync")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var last map[string]any
+	sets := 0
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		last = nil
+		if err := json.Unmarshal(sc.Bytes(), &last); err != nil {
+			t.Fatalf("line %q: %v", sc.Text(), err)
+		}
+		if last["event"] == "setChanged" {
+			sets++
+		}
+	}
+	if last["event"] != "synced" || last["number"] != float64(240) || last["hash"] != c.Blocks[240].Hash.String() || last["verified"] != true {
+		t.Fatalf("last line %v", last)
+	}
+	if sets != len(c.Changes) {
+		t.Fatalf("%d setChanged lines, want %d", sets, len(c.Changes))
+	}
+}
+
+func TestChainSyncLyingRPC(t *testing.T) {
+	srv, url, _ := testNetwork(t, 240)
+	srv.SetLie(func(method string, res any) any {
+		if method != "grandpa_proveFinality" || res == nil {
+			return res
+		}
+		raw, _ := hex.DecodeString(strings.TrimPrefix(res.(string), "0x"))
+		p, err := lcsync.DecodeFinalityProof(raw)
+		if err != nil {
+			return res
+		}
+		j, _ := grandpa.DecodeJustification(p.Justification)
+		j.Commit.Precommits[0].Signature[3] ^= 1
+		p.Justification = j.Encode()
+		return rpctest.Hex(p.Encode())
+	})
+	code, _, stderr := runCLI(t, "", "--home", t.TempDir(), "--rpc", url, "chain", "sync")
+	if code != ExitVerification || !strings.Contains(stderr, "invalid") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+}
+
+func TestChainSyncProgressBar(t *testing.T) {
+	_, url, _ := testNetwork(t, 240)
+	io, _, out, errOut := iostreams.Test()
+	io.SetTTY(false, true, true)
+	f := NewFactory(io)
+	f.Getenv = func(string) string { return "" }
+	code := Run(context.Background(), f, []string{"--home", t.TempDir(), "--rpc", url, "chain", "sync"})
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if out.Len() != 0 {
+		t.Fatalf("stdout on a terminal: %q", out)
+	}
+	s := errOut.String()
+	if !strings.Contains(s, "\r[##############################] 100.0% #240/#240") || !strings.Contains(s, "synced: finalized #240") {
+		t.Fatalf("stderr %q", s)
+	}
+}

@@ -1,0 +1,638 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/tx/calls"
+)
+
+func init() { registerCommand(newGovCmd) }
+
+func newGovCmd(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "gov",
+		Short: "OpenGov: referenda, conviction votes and delegations",
+		Long: `Read referenda and vote on them (OpenGov: Referenda and ConvictionVoting).
+
+On Kusama governance lives on Asset Hub today: pass --rpc of an Asset Hub
+endpoint. Development chains host it on the relay.`,
+		Args: exactArgs(0),
+	}
+	cmd.AddCommand(newGovReferendaCmd(f), newGovShowCmd(f), newGovVoteCmd(f), newGovVotesCmd(f),
+		newGovRemoveVoteCmd(f), newGovDelegateCmd(f), newGovUndelegateCmd(f), newGovUnlockCmd(f), newGovTracksCmd(f))
+	return cmd
+}
+
+// perbillText writes a Perbill as a percentage.
+func perbillText(p int64) string {
+	return strconv.FormatFloat(float64(p)/1e7, 'f', 2, 64) + "%"
+}
+
+// referendumJSON is a referendum as `gov referenda` and `gov show` print it.
+type referendumJSON struct {
+	Index           uint32 `json:"index"`
+	Status          string `json:"status"`
+	Track           *int   `json:"track,omitempty"`
+	TrackName       string `json:"trackName,omitempty"`
+	Phase           string `json:"phase,omitempty"`
+	Origin          any    `json:"origin,omitempty"`
+	Proposal        any    `json:"proposal,omitempty"`
+	Call            any    `json:"call,omitempty"`
+	CallNote        string `json:"callNote,omitempty"`
+	Submitted       uint64 `json:"submitted,omitempty"`
+	Ayes            any    `json:"ayes,omitempty"`
+	Nays            any    `json:"nays,omitempty"`
+	Support         any    `json:"support,omitempty"`
+	Approval        *int64 `json:"approval,omitempty"`
+	SupportFraction *int64 `json:"supportFraction,omitempty"`
+	NeedApproval    *int64 `json:"needApproval,omitempty"`
+	NeedSupport     *int64 `json:"needSupport,omitempty"`
+	Passing         *bool  `json:"passing,omitempty"`
+	DecisionDeposit *bool  `json:"decisionDepositPlaced,omitempty"`
+	DecidingSince   uint64 `json:"decidingSince,omitempty"`
+	ConfirmingEnd   uint64 `json:"confirmingEnd,omitempty"`
+	End             uint64 `json:"end,omitempty"`
+	Block           uint64 `json:"block,omitempty"`
+}
+
+func referendumView(r *app.Referendum) referendumJSON {
+	j := referendumJSON{Index: r.Index, Status: r.Status, Block: r.Block}
+	if r.Status != "Ongoing" {
+		return j
+	}
+	t := int(r.TrackID)
+	j.Track, j.TrackName, j.Phase, j.Origin, j.Proposal, j.Submitted = &t, r.TrackName, r.Phase, r.Origin, r.Proposal, r.Submitted
+	j.Ayes, j.Nays, j.Support = numOrNull(r.Ayes), numOrNull(r.Nays), numOrNull(r.Support)
+	j.Approval, j.SupportFraction, j.NeedApproval, j.NeedSupport = &r.Approval, &r.SupportFraction, &r.NeedApproval, &r.NeedSupport
+	j.Passing, j.DecisionDeposit = &r.Passing, &r.DecisionDeposit
+	j.DecidingSince, j.ConfirmingEnd, j.End = r.DecidingSince, r.ConfirmingEnd, r.End
+	return j
+}
+
+func newGovReferendaCmd(f *Factory) *cobra.Command {
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "referenda",
+		Short: "List ongoing referenda with their track, tally and the curves' thresholds",
+		Long: `List the ongoing referenda: track (named from the Referenda.Tracks constant),
+phase (preparing, deciding, confirming), tally, approval (ayes / (ayes + nays))
+and support (support / active issuance) against the thresholds the track's
+curves require at the time elapsed in the decision period, and the block the
+current phase ends. --all lists finished referenda too. JSON: an array;
+fractions are parts per billion.`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			e, err := openChain(ctx, f)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			g, err := e.sess.Gov(ctx)
+			if err != nil {
+				return chainErr(err)
+			}
+			rs, err := e.sess.Referenda(ctx, g, !all)
+			if err != nil {
+				return chainErr(err)
+			}
+			if f.Opts.JSON {
+				out := make([]referendumJSON, 0, len(rs))
+				for _, r := range rs {
+					out = append(out, referendumView(r))
+				}
+				return f.PrintJSON(out)
+			}
+			if len(rs) == 0 {
+				f.Infof("No ongoing referenda at block #%d.", g.At.Number)
+				return nil
+			}
+			tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "#\tTRACK\tPHASE\tAYES\tNAYS\tAPPROVAL\tSUPPORT\tPASSING\tENDS")
+			for _, r := range rs {
+				if r.Status != "Ongoing" {
+					fmt.Fprintf(tw, "%d\t-\t%s\t\t\t\t\t\t#%d\n", r.Index, strings.ToLower(r.Status), r.Block)
+					continue
+				}
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s/%s\t%s/%s\t%v\t#%d\n", r.Index, r.TrackName, r.Phase,
+					e.sess.FormatAmount(r.Ayes), e.sess.FormatAmount(r.Nays),
+					perbillText(r.Approval), perbillText(r.NeedApproval), perbillText(r.SupportFraction), perbillText(r.NeedSupport), r.Passing, r.End)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "list finished referenda too")
+	return cmd
+}
+
+func parseReferendumIndex(s string) (uint32, error) {
+	n, err := strconv.ParseUint(s, 10, 32)
+	if err != nil {
+		return 0, UsageErrorf("referendum index %q: not a number", s)
+	}
+	return uint32(n), nil
+}
+
+func newGovShowCmd(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show N",
+		Short: "Show a referendum, with its proposal decoded when the preimage is available",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			idx, err := parseReferendumIndex(args[0])
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			e, err := openChain(ctx, f)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			g, err := e.sess.Gov(ctx)
+			if err != nil {
+				return chainErr(err)
+			}
+			r, err := e.sess.Referendum(ctx, g, idx)
+			if err != nil {
+				return govErr(err)
+			}
+			j := referendumView(r)
+			if r.Status == "Ongoing" {
+				c, note, err := e.sess.ProposalCall(ctx, g, r.Proposal)
+				if err != nil {
+					return chainErr(err)
+				}
+				if c != nil {
+					j.Call = c
+				}
+				j.CallNote = note
+			}
+			if f.Opts.JSON {
+				return f.PrintJSON(j)
+			}
+			b, _ := json.MarshalIndent(j, "", "  ")
+			fmt.Fprintln(f.IO.Out, string(b))
+			return nil
+		},
+	}
+}
+
+// govErr gives governance errors their exit codes.
+func govErr(err error) error {
+	if errors.Is(err, app.ErrNoReferendum) || errors.Is(err, app.ErrNotOngoing) {
+		return &ExitError{Code: ExitFailure, Err: err}
+	}
+	return chainErr(err)
+}
+
+func newGovVoteCmd(f *Factory) *cobra.Command {
+	var sf submitFlags
+	var amount, conviction, splitAye, splitNay string
+	cmd := &cobra.Command{
+		Use:   "vote N aye|nay|abstain --amount X [--conviction none|1x..6x] --from NAME",
+		Short: "Vote on a referendum (standard, split or split-abstain)",
+		Long: `Vote on referendum N with ConvictionVoting.vote.
+
+  aye|nay --amount X --conviction C   a standard vote: X locked with conviction C
+                                      (none: 0.1x votes and no lock; 1x..6x)
+  --split-aye X --split-nay Y         a split vote (no conviction)
+  abstain --amount X [--split-aye A --split-nay N]
+                                      a split-abstain vote
+
+A vote on a referendum that does not exist or is no longer ongoing is refused
+before signing.`,
+		Example: `  ksm gov vote 12 aye --amount 10 --conviction 2x --from alice
+  ksm gov vote 12 --split-aye 3 --split-nay 1 --from alice
+  ksm gov vote 12 abstain --amount 5 --from alice`,
+		Args: rangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			idx, err := parseReferendumIndex(args[0])
+			if err != nil {
+				return err
+			}
+			dir := ""
+			if len(args) == 2 {
+				dir = strings.ToLower(args[1])
+			}
+			split := splitAye != "" || splitNay != ""
+			switch {
+			case dir == "aye" || dir == "nay":
+				if split {
+					return UsageErrorf("a standard %s vote takes --amount, not --split-aye/--split-nay", dir)
+				}
+				if amount == "" {
+					return UsageErrorf("--amount is required")
+				}
+			case dir == "abstain":
+				if amount == "" {
+					return UsageErrorf("abstain needs --amount (the abstaining balance)")
+				}
+			case dir == "" && split:
+				if amount != "" || cmd.Flags().Changed("conviction") {
+					return UsageErrorf("a split vote takes --split-aye and --split-nay, no --amount or --conviction")
+				}
+			default:
+				return UsageErrorf("say aye, nay or abstain (or give --split-aye/--split-nay)")
+			}
+			conv, err := calls.ParseConviction(conviction)
+			if err != nil {
+				return UsageErrorf("--conviction: %v", err)
+			}
+			if dir == "abstain" && cmd.Flags().Changed("conviction") {
+				return UsageErrorf("an abstain vote has no conviction")
+			}
+			ctx := cmd.Context()
+			e, err := openChain(ctx, f)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			parse := func(flag, s string) (*big.Int, error) {
+				if s == "" {
+					return new(big.Int), nil
+				}
+				v, err := e.sess.ParseAmount(s)
+				if err != nil {
+					return nil, UsageErrorf("%s: %v", flag, err)
+				}
+				return v, nil
+			}
+			var v calls.AccountVote
+			switch {
+			case dir == "aye" || dir == "nay":
+				b, err := parse("--amount", amount)
+				if err != nil {
+					return err
+				}
+				v = calls.AccountVote{Kind: "Standard", Aye: dir == "aye", Conviction: conv, Balance: b}
+			default:
+				a, err := parse("--split-aye", splitAye)
+				if err != nil {
+					return err
+				}
+				n, err := parse("--split-nay", splitNay)
+				if err != nil {
+					return err
+				}
+				v = calls.AccountVote{Kind: "Split", AyeBal: a, NayBal: n}
+				if dir == "abstain" {
+					ab, err := parse("--amount", amount)
+					if err != nil {
+						return err
+					}
+					v.Kind, v.AbstainBal = "SplitAbstain", ab
+				}
+			}
+			if v.Locked().Sign() <= 0 {
+				return UsageErrorf("the vote's balance must be more than zero")
+			}
+			g, err := e.sess.Gov(ctx)
+			if err != nil {
+				return chainErr(err)
+			}
+			r, err := e.sess.Referendum(ctx, g, idx)
+			if err != nil {
+				return govErr(err)
+			}
+			if r.Status != "Ongoing" {
+				return govErr(fmt.Errorf("%w: referendum %d is %s", app.ErrNotOngoing, idx, r.Status))
+			}
+			call, err := g.Runtime.Calls.Vote(idx, v)
+			if err != nil {
+				return chainErr(err)
+			}
+			title := fmt.Sprintf("Vote on referendum %d (track %s): %s", idx, r.TrackName, voteText(e, v))
+			return runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call}, title: title})
+		},
+	}
+	sf.add(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&amount, "amount", "", "balance to vote with (standard) or to abstain with")
+	fl.StringVar(&conviction, "conviction", "none", "none (0.1x, no lock) or 1x..6x")
+	fl.StringVar(&splitAye, "split-aye", "", "split vote: balance for aye")
+	fl.StringVar(&splitNay, "split-nay", "", "split vote: balance for nay")
+	return cmd
+}
+
+func voteText(e *chainEnv, v calls.AccountVote) string {
+	switch v.Kind {
+	case "Standard":
+		d := "nay"
+		if v.Aye {
+			d = "aye"
+		}
+		return fmt.Sprintf("%s with %s, conviction %s", d, e.sess.FormatAmount(v.Balance), v.Conviction)
+	case "Split":
+		return fmt.Sprintf("split: aye %s, nay %s", e.sess.FormatAmount(v.AyeBal), e.sess.FormatAmount(v.NayBal))
+	}
+	return fmt.Sprintf("abstain %s (aye %s, nay %s)", e.sess.FormatAmount(v.AbstainBal), e.sess.FormatAmount(v.AyeBal), e.sess.FormatAmount(v.NayBal))
+}
+
+// votesJSON is what `gov votes` prints.
+type votesJSON struct {
+	Address  string            `json:"address"`
+	Tracks   []app.TrackVoting `json:"tracks"`
+	Block    uint64            `json:"blockNumber"`
+	Verified bool              `json:"verified"`
+}
+
+func newGovVotesCmd(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "votes [NAME|ADDRESS]",
+		Short: "An account's votes and delegations, by track (ConvictionVoting.VotingFor)",
+		Args:  rangeArgs(0, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			e, err := openChain(ctx, f)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			who, err := govAccountArg(e, args)
+			if err != nil {
+				return err
+			}
+			g, err := e.sess.Gov(ctx)
+			if err != nil {
+				return chainErr(err)
+			}
+			tv, err := e.sess.Votes(ctx, g, who)
+			if err != nil {
+				return chainErr(err)
+			}
+			if tv == nil {
+				tv = []app.TrackVoting{}
+			}
+			if f.Opts.JSON {
+				return f.PrintJSON(votesJSON{Address: e.sess.Account(who), Tracks: tv, Block: g.At.Number, Verified: e.sess.Chain.Verified()})
+			}
+			if len(tv) == 0 {
+				f.Infof("%s has no votes or delegations.", e.sess.Account(who))
+				return nil
+			}
+			for _, t := range tv {
+				switch t.Kind {
+				case "Delegating":
+					fmt.Fprintf(f.IO.Out, "track %s (%d): delegating %s to %s, conviction %s\n", t.TrackName, t.Track,
+						e.sess.FormatAmount(t.Delegate.Balance), t.Delegate.Target, t.Delegate.Conviction)
+				default:
+					for _, v := range t.Votes {
+						b, _ := json.Marshal(v.Vote)
+						fmt.Fprintf(f.IO.Out, "track %s (%d): referendum %d: %s\n", t.TrackName, t.Track, v.Referendum, b)
+					}
+					if len(t.Votes) == 0 {
+						b, _ := json.Marshal(t.Prior)
+						fmt.Fprintf(f.IO.Out, "track %s (%d): no votes; prior lock %s\n", t.TrackName, t.Track, b)
+					}
+				}
+			}
+			return nil
+		},
+	}
+}
+
+// govAccountArg resolves an optional NAME|ADDRESS argument (the only key
+// when absent).
+func govAccountArg(e *chainEnv, args []string) ([32]byte, error) {
+	if len(args) == 1 {
+		id, _, err := e.resolveAccount(args[0])
+		return id, err
+	}
+	list, err := e.store.List()
+	if err != nil {
+		return [32]byte{}, err
+	}
+	if len(list) != 1 {
+		return [32]byte{}, UsageErrorf("name the account (NAME or ADDRESS): the keystore has %d keys", len(list))
+	}
+	id, _, err := e.resolveAccount(list[0].Name)
+	return id, err
+}
+
+// govTrack resolves a track argument with the chain's tracks.
+func govTrack(ctx context.Context, e *chainEnv, arg string) (*app.GovState, *app.Track, error) {
+	g, err := e.sess.Gov(ctx)
+	if err != nil {
+		return nil, nil, chainErr(err)
+	}
+	t, err := app.FindTrack(g.Tracks, arg)
+	if err != nil {
+		return nil, nil, UsageErrorf("%v", err)
+	}
+	return g, t, nil
+}
+
+func newGovRemoveVoteCmd(f *Factory) *cobra.Command {
+	var sf submitFlags
+	var track string
+	cmd := &cobra.Command{
+		Use:   "remove-vote N [--track T] --from NAME",
+		Short: "Remove a vote (ConvictionVoting.remove_vote)",
+		Long: `Remove the sender's vote on referendum N. The track is found from the
+referendum when it is ongoing, else from the sender's votes; --track names it.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			idx, err := parseReferendumIndex(args[0])
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			e, err := openChain(ctx, f)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			_, who, err := e.sender(sf.from)
+			if err != nil {
+				return err
+			}
+			g, err := e.sess.Gov(ctx)
+			if err != nil {
+				return chainErr(err)
+			}
+			var class *uint16
+			if track != "" {
+				t, err := app.FindTrack(g.Tracks, track)
+				if err != nil {
+					return UsageErrorf("%v", err)
+				}
+				class = &t.ID
+			} else {
+				tv, err := e.sess.Votes(ctx, g, who)
+				if err != nil {
+					return chainErr(err)
+				}
+				for _, t := range tv {
+					for _, v := range t.Votes {
+						if v.Referendum == idx {
+							c := t.Track
+							class = &c
+						}
+					}
+				}
+				if class == nil {
+					return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%s has no vote on referendum %d", e.sess.Account(who), idx)}
+				}
+			}
+			call, err := g.Runtime.Calls.RemoveVote(class, idx)
+			if err != nil {
+				return chainErr(err)
+			}
+			return runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call}, title: fmt.Sprintf("Remove the vote on referendum %d", idx)})
+		},
+	}
+	sf.add(cmd)
+	cmd.Flags().StringVar(&track, "track", "", "the referendum's track (name or id)")
+	return cmd
+}
+
+func newGovDelegateCmd(f *Factory) *cobra.Command {
+	var sf submitFlags
+	var amount, conviction string
+	cmd := &cobra.Command{
+		Use:   "delegate TRACK TO --amount X [--conviction C] --from NAME",
+		Short: "Delegate votes on a track (ConvictionVoting.delegate)",
+		Args:  exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			conv, err := calls.ParseConviction(conviction)
+			if err != nil {
+				return UsageErrorf("--conviction: %v", err)
+			}
+			if amount == "" {
+				return UsageErrorf("--amount is required")
+			}
+			ctx := cmd.Context()
+			e, err := openChain(ctx, f)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			bal, err := e.sess.ParseAmount(amount)
+			if err != nil {
+				return UsageErrorf("--amount: %v", err)
+			}
+			to, _, err := e.resolveAccount(args[1])
+			if err != nil {
+				return err
+			}
+			g, t, err := govTrack(ctx, e, args[0])
+			if err != nil {
+				return err
+			}
+			call, err := g.Runtime.Calls.Delegate(t.ID, to, conv, bal)
+			if err != nil {
+				return chainErr(err)
+			}
+			title := fmt.Sprintf("Delegate %s on track %s (%d) to %s, conviction %s", e.sess.FormatAmount(bal), t.Name, t.ID, e.sess.Account(to), conv)
+			return runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call}, title: title})
+		},
+	}
+	sf.add(cmd)
+	cmd.Flags().StringVar(&amount, "amount", "", "balance to delegate")
+	cmd.Flags().StringVar(&conviction, "conviction", "none", "none or 1x..6x")
+	return cmd
+}
+
+func newGovUndelegateCmd(f *Factory) *cobra.Command {
+	var sf submitFlags
+	cmd := &cobra.Command{
+		Use:   "undelegate TRACK --from NAME",
+		Short: "End a delegation on a track (ConvictionVoting.undelegate)",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			e, err := openChain(ctx, f)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			g, t, err := govTrack(ctx, e, args[0])
+			if err != nil {
+				return err
+			}
+			call, err := g.Runtime.Calls.Undelegate(t.ID)
+			if err != nil {
+				return chainErr(err)
+			}
+			return runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call}, title: fmt.Sprintf("Undelegate on track %s (%d)", t.Name, t.ID)})
+		},
+	}
+	sf.add(cmd)
+	return cmd
+}
+
+func newGovUnlockCmd(f *Factory) *cobra.Command {
+	var sf submitFlags
+	cmd := &cobra.Command{
+		Use:   "unlock TRACK [TARGET] --from NAME",
+		Short: "Remove expired voting locks on a track (ConvictionVoting.unlock)",
+		Args:  rangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			e, err := openChain(ctx, f)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			var target [32]byte
+			if len(args) == 2 {
+				if target, _, err = e.resolveAccount(args[1]); err != nil {
+					return err
+				}
+			} else if _, target, err = e.sender(sf.from); err != nil {
+				return err
+			}
+			g, t, err := govTrack(ctx, e, args[0])
+			if err != nil {
+				return err
+			}
+			call, err := g.Runtime.Calls.Unlock(t.ID, target)
+			if err != nil {
+				return chainErr(err)
+			}
+			return runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call}, title: fmt.Sprintf("Unlock voting locks of %s on track %s (%d)", e.sess.Account(target), t.Name, t.ID)})
+		},
+	}
+	sf.add(cmd)
+	return cmd
+}
+
+func newGovTracksCmd(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "tracks",
+		Short: "List the referenda tracks (Referenda.Tracks)",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			e, err := openChain(ctx, f)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			g, err := e.sess.Gov(ctx)
+			if err != nil {
+				return chainErr(err)
+			}
+			if f.Opts.JSON {
+				return f.PrintJSON(g.Tracks)
+			}
+			tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tNAME\tDECISION DEPOSIT\tDECISION PERIOD\tAPPROVAL CURVE\tSUPPORT CURVE")
+			for _, t := range g.Tracks {
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\n", t.ID, t.Name, e.sess.FormatAmount(t.DecisionDeposit), t.DecisionPeriod, t.MinApproval.Kind, t.MinSupport.Kind)
+			}
+			return tw.Flush()
+		},
+	}
+}

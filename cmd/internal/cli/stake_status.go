@@ -1,0 +1,294 @@
+package cli
+
+import (
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
+)
+
+// stakeStatusJSON is `ksm stake status --json`: amounts in planck (value
+// JSON numbers), commission in parts per billion, the block the state was
+// read at and whether it was verified.
+type stakeStatusJSON struct {
+	Address       string             `json:"address"`
+	Key           string             `json:"key,omitempty"`
+	Bonded        bool               `json:"bonded"`
+	Stash         string             `json:"stash,omitempty"`
+	Controller    string             `json:"controller,omitempty"`
+	Total         any                `json:"total"`
+	Active        any                `json:"active"`
+	Unlocking     []unlockJSON       `json:"unlocking"`
+	Withdrawable  any                `json:"withdrawable"`
+	Payee         any                `json:"payee"`
+	Nominating    bool               `json:"nominating"`
+	NominatedIn   *uint32            `json:"nominatedInEra"`
+	Nominations   []nominationJSON   `json:"nominations"`
+	IsValidator   bool               `json:"isValidator"`
+	CurrentEra    uint32             `json:"currentEra"`
+	ActiveEra     uint32             `json:"activeEra"`
+	EraSeconds    *int64             `json:"eraLengthSeconds"`
+	BondingEras   uint32             `json:"bondingDurationEras"`
+	HistoryDepth  uint32             `json:"historyDepth"`
+	SlashingSpans uint32             `json:"slashingSpans"`
+	Pending       []pendingAmountRow `json:"pendingRewards"`
+	PendingTotal  any                `json:"pendingRewardsTotal"`
+	BlockNumber   uint64             `json:"blockNumber"`
+	BlockHash     string             `json:"blockHash"`
+	Decimals      int                `json:"decimals"`
+	Symbol        string             `json:"symbol"`
+	Verified      bool               `json:"verified"`
+}
+
+type unlockJSON struct {
+	Value        any    `json:"value"`
+	Era          uint32 `json:"era"`
+	ErasLeft     uint32 `json:"erasLeft"`
+	SecondsLeft  *int64 `json:"secondsLeft"`
+	Withdrawable bool   `json:"withdrawable"`
+}
+
+type nominationJSON struct {
+	Validator   string `json:"validator"`
+	IsValidator bool   `json:"isValidator"`
+	Commission  uint64 `json:"commission"`
+	Blocked     bool   `json:"blocked"`
+	Elected     bool   `json:"elected"`
+	Active      bool   `json:"active"`
+}
+
+type pendingAmountRow struct {
+	Validator string  `json:"validator"`
+	Era       uint32  `json:"era"`
+	Page      *uint32 `json:"page"`
+	Amount    any     `json:"amount"`
+}
+
+func stakeStatusView(e *chainEnv, st *app.StakeStatus, key string) stakeStatusJSON {
+	s := e.sess
+	j := stakeStatusJSON{
+		Address: s.Account(st.Account), Key: key, Bonded: st.Bonded,
+		Total: numOrNull(st.Total), Active: numOrNull(st.Active), Withdrawable: numOrNull(st.Withdrawable),
+		Unlocking: []unlockJSON{}, Payee: st.Payee, Nominating: st.Nominating, Nominations: []nominationJSON{},
+		IsValidator: st.IsValidator, CurrentEra: st.CurrentEra, ActiveEra: st.ActiveEra,
+		BondingEras: st.BondingEras, HistoryDepth: st.HistoryDepth, SlashingSpans: st.SlashingSpans,
+		BlockNumber: st.Block.Number, BlockHash: st.Block.Hash.String(),
+		Decimals: s.Token.Decimals, Symbol: s.Token.Symbol, Verified: s.Chain.Verified(),
+	}
+	if st.Bonded {
+		j.Stash, j.Controller = s.Account(st.Stash), s.Account(st.Controller)
+	}
+	if st.EraLength > 0 {
+		sec := int64(st.EraLength / time.Second)
+		j.EraSeconds = &sec
+	}
+	if st.Nominating {
+		n := st.NominatedIn
+		j.NominatedIn = &n
+	}
+	for _, c := range st.Unlocking {
+		u := unlockJSON{Value: numOrNull(c.Value), Era: c.Era, ErasLeft: c.ErasLeft, Withdrawable: c.Withdrawable}
+		if c.Withdrawable || st.EraLength > 0 {
+			sec := int64(c.Remaining / time.Second)
+			u.SecondsLeft = &sec
+		}
+		j.Unlocking = append(j.Unlocking, u)
+	}
+	for _, n := range st.Nominations {
+		j.Nominations = append(j.Nominations, nominationJSON{Validator: s.Account(n.Validator), IsValidator: n.IsValidator,
+			Commission: n.Commission, Blocked: n.Blocked, Elected: n.Elected, Active: n.Active})
+	}
+	if st.PendingChecked {
+		j.Pending = []pendingAmountRow{}
+		for _, p := range st.Pending {
+			j.Pending = append(j.Pending, pendingAmountRow{Validator: s.Account(p.Validator), Era: p.Era, Page: p.Page, Amount: numOrNull(p.Amount)})
+		}
+		j.PendingTotal = numOrNull(st.PendingTotal)
+	}
+	return j
+}
+
+func printStakeStatus(e *chainEnv, st *app.StakeStatus, key string) {
+	s := e.sess
+	w := tabwriter.NewWriter(e.f.IO.Out, 0, 4, 2, ' ', 0)
+	title := s.Account(st.Account)
+	if key != "" {
+		title += "  (key " + key + ")"
+	}
+	fmt.Fprintf(w, "%s\n", title)
+	fmt.Fprintf(w, "  era\tcurrent %d, active %d", st.CurrentEra, st.ActiveEra)
+	if st.EraLength > 0 {
+		fmt.Fprintf(w, " (an era is about %s)", humanDuration(st.EraLength))
+	}
+	fmt.Fprintf(w, "\n")
+	if !st.Bonded {
+		fmt.Fprintf(w, "  not bonded\n")
+		_ = w.Flush()
+		return
+	}
+	if st.Controller != st.Stash {
+		fmt.Fprintf(w, "  stash\t%s\n  controller\t%s\n", s.Account(st.Stash), s.Account(st.Controller))
+	}
+	fmt.Fprintf(w, "  bonded\t%s\n", s.FormatAmount(st.Total))
+	fmt.Fprintf(w, "  active\t%s\n", s.FormatAmount(st.Active))
+	for _, c := range st.Unlocking {
+		when := "withdrawable now"
+		if !c.Withdrawable {
+			when = fmt.Sprintf("in %d era(s)", c.ErasLeft)
+			if c.Remaining > 0 {
+				when += ", about " + humanDuration(c.Remaining)
+			}
+		}
+		fmt.Fprintf(w, "  unlocking\t%s\tera %d: %s\n", s.FormatAmount(c.Value), c.Era, when)
+	}
+	if st.Withdrawable.Sign() > 0 {
+		fmt.Fprintf(w, "  withdrawable\t%s\t(ksm stake withdraw)\n", s.FormatAmount(st.Withdrawable))
+	}
+	if st.PayeeText != "" {
+		fmt.Fprintf(w, "  rewards to\t%s\n", st.PayeeText)
+	}
+	if st.IsValidator {
+		fmt.Fprintf(w, "  validating\tyes\n")
+	}
+	if st.Nominating {
+		fmt.Fprintf(w, "  nominations\t%d (submitted in era %d)\n", len(st.Nominations), st.NominatedIn)
+		_ = w.Flush()
+		w = tabwriter.NewWriter(e.f.IO.Out, 0, 4, 2, ' ', 0)
+		for _, n := range st.Nominations {
+			state := "inactive"
+			switch {
+			case n.Active:
+				state = "active (backed in era " + fmt.Sprint(st.ActiveEra) + ")"
+			case n.Elected:
+				state = "elected, not backed by this stake"
+			case !n.IsValidator:
+				state = "not a validator"
+			}
+			extra := ""
+			if n.IsValidator {
+				extra = "commission " + perbillPercent(n.Commission)
+				if n.Blocked {
+					extra += ", blocked"
+				}
+			}
+			fmt.Fprintf(w, "    %s\t%s\t%s\n", s.Account(n.Validator), state, extra)
+		}
+		_ = w.Flush()
+		w = tabwriter.NewWriter(e.f.IO.Out, 0, 4, 2, ' ', 0)
+	} else {
+		fmt.Fprintf(w, "  nominations\tnone\n")
+	}
+	if st.PendingChecked {
+		if len(st.Pending) == 0 {
+			fmt.Fprintf(w, "  pending rewards\tnone within %d eras\n", st.HistoryDepth)
+		} else {
+			fmt.Fprintf(w, "  pending rewards\tabout %s in %d validator era(s)\t(ksm stake payout --all)\n", s.FormatAmount(st.PendingTotal), len(st.Pending))
+		}
+	}
+	_ = w.Flush()
+}
+
+func newStakeStatusCmd(f *Factory) *cobra.Command {
+	var noRewards bool
+	cmd := &cobra.Command{
+		Use:   "status [ADDRESS|NAME]",
+		Short: "Show bond, unlocking chunks, nominations and pending rewards",
+		Long: `Show an account's staking state at the finalized head: bonded and active
+amounts, unlocking chunks with the era each frees and the estimated time
+(era length = SessionsPerEra × EpochDuration × ExpectedBlockTime from
+metadata), the reward destination, its nominations with whether each is
+backed in the active era, and unclaimed rewards within the history depth
+(--no-rewards skips that scan). Without an argument, every key.
+
+--json prints one object (an array without an argument): address, key,
+bonded, stash, controller, total, active, withdrawable (planck),
+unlocking [{value, era, erasLeft, secondsLeft (estimate; null when the era
+length is unknown), withdrawable}], payee (value JSON of the
+RewardDestination, null when none), nominating, nominatedInEra,
+nominations [{validator, isValidator, commission (parts per billion),
+blocked, elected (in the active era's exposures), active (backed by this
+stake there)}], isValidator, currentEra, activeEra, eraLengthSeconds,
+bondingDurationEras, historyDepth, slashingSpans, pendingRewards
+[{validator, era, page, amount}] and pendingRewardsTotal (null with
+--no-rewards), blockNumber and blockHash (the state's block), decimals,
+symbol and verified.`,
+		Args: rangeArgs(0, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			e, err := openPallet(ctx, f, "Staking")
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			type target struct {
+				id  [32]byte
+				key string
+			}
+			var targets []target
+			if len(args) == 1 {
+				id, key, err := e.resolveAccount(args[0])
+				if err != nil {
+					return err
+				}
+				targets = append(targets, target{id, key})
+			} else {
+				list, err := e.store.List()
+				if err != nil && len(list) == 0 {
+					return err
+				}
+				for _, ent := range list {
+					id, _, _ := e.resolveAccount(ent.Name)
+					targets = append(targets, target{id, ent.Name})
+				}
+				if len(targets) == 0 {
+					return UsageErrorf("no keys yet: give an ADDRESS")
+				}
+			}
+			var views []stakeStatusJSON
+			for i, t := range targets {
+				st, err := e.sess.StakeStatus(ctx, e.rt, e.head, t.id, app.StakeStatusOptions{Rewards: !noRewards})
+				if err != nil {
+					return chainErr(err)
+				}
+				if f.Opts.JSON {
+					views = append(views, stakeStatusView(e.chainEnv, st, t.key))
+					continue
+				}
+				if i > 0 {
+					fmt.Fprintln(f.IO.Out)
+				}
+				printStakeStatus(e.chainEnv, st, t.key)
+			}
+			if f.Opts.JSON {
+				if len(args) == 1 {
+					return f.PrintJSON(views[0])
+				}
+				return f.PrintJSON(views)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&noRewards, "no-rewards", false, "skip the scan for unclaimed rewards")
+	return cmd
+}
+
+// humanDuration writes a duration as days, hours and minutes.
+func humanDuration(d time.Duration) string {
+	if d < time.Minute {
+		return "less than a minute"
+	}
+	m := int64(d / time.Minute)
+	days, hours, mins := m/1440, (m%1440)/60, m%60
+	switch {
+	case days > 0:
+		return fmt.Sprintf("%dd %dh", days, hours)
+	case hours > 0:
+		return fmt.Sprintf("%dh %dm", hours, mins)
+	}
+	return fmt.Sprintf("%dm", mins)
+}
+
+func timeDuration(n uint64) time.Duration { return time.Duration(n) }

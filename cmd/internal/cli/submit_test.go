@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"net"
+	"strings"
+	"testing"
+)
+
+// TestChainAccessModes: which chain access ksm accepts until its verified
+// modes exist.
+func TestChainAccessModes(t *testing.T) {
+	home := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "ws://" + ln.Addr().String()
+	ln.Close()
+	for _, tc := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"balance", "alice"}, ExitNetwork, "light client"},
+		{[]string{"transfer", "bob", "1", "--from", "alice"}, ExitNetwork, "--rpc URL --trust-rpc"},
+		{[]string{"--rpc", "ws://127.0.0.1:1", "balance", "alice"}, ExitVerification, "--trust-rpc accepts them unverified"},
+		{[]string{"--rpc", "wss://user:secret@example.invalid/?key=hidden", "account", "alice"}, ExitVerification, "cannot be verified yet"},
+		{[]string{"--rpc", closed, "--trust-rpc", "balance", "alice"}, ExitNetwork, "connect to"},
+	} {
+		code, _, errOut := runCLI(t, "", append([]string{"--home", home}, tc.args...)...)
+		if code != tc.code || !strings.Contains(errOut, tc.msg) {
+			t.Errorf("ksm %s: exit %d (want %d)\n%s", strings.Join(tc.args, " "), code, tc.code, errOut)
+		}
+		if strings.Contains(errOut, "secret") || strings.Contains(errOut, "hidden") {
+			t.Errorf("credentials of the URL in a message: %s", errOut)
+		}
+	}
+}
+
+// TestSubmitUsage: mistakes found before any network access (exit 2).
+func TestSubmitUsage(t *testing.T) {
+	home := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"transfer", "bob", "1", "--from", "a", "--keep-alive", "--allow-death"}, "exclude each other"},
+		{[]string{"transfer", "bob", "1", "--all", "--from", "a"}, "without an AMOUNT"},
+		{[]string{"transfer", "bob", "--from", "a"}, "TO and AMOUNT"},
+		{[]string{"tx", "call", "--from", "a"}, "no call given"},
+		{[]string{"tx", "call", "Balances", "--from", "a"}, "PALLET.CALL"},
+		{[]string{"tx", "call", "System.remark", "--args", "{nope", "--from", "a"}, "not JSON"},
+		{[]string{"tx", "call", "System.remark", "--args", "{}", "--call", "System.remark", "--args", "{}", "--from", "a"}, "--batch"},
+		{[]string{"tx", "call", "--calls-stdin", "--batch", "--password-stdin", "--from", "a"}, "both read standard input"},
+		{[]string{"tx", "call", "--calls-stdin", "--batch", "--from", "a"}, "JSON array"},
+		{[]string{"tx", "submit", "0xzz"}, "not hex"},
+	} {
+		code, _, errOut := runCLI(t, "not json", append([]string{"--home", home}, tc.args...)...)
+		if code != ExitUsage || !strings.Contains(errOut, tc.msg) {
+			t.Errorf("ksm %s: exit %d, want 2 with %q\n%s", strings.Join(tc.args, " "), code, tc.msg, errOut)
+		}
+	}
+}
+
+func TestRedactRPC(t *testing.T) {
+	for in, want := range map[string]string{
+		"ws://127.0.0.1:9944":              "ws://127.0.0.1:9944",
+		"wss://u:p@host/path?apikey=x":     "wss://…@host/path?…",
+		"https://rpc.example/v1?token=abc": "https://rpc.example/v1?…",
+	} {
+		if got := redactRPC(in); got != want {
+			t.Errorf("redactRPC(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

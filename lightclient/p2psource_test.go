@@ -1,0 +1,229 @@
+package lightclient
+
+import (
+	"context"
+	"errors"
+	gosync "sync"
+	"testing"
+	"time"
+
+	mocknet "github.com/libp2p/go-libp2p/p2p/net/mock"
+
+	"github.com/ksm-wallet/ksm/lightclient/grandpa"
+	"github.com/ksm-wallet/ksm/lightclient/header"
+	"github.com/ksm-wallet/ksm/lightclient/p2p"
+	"github.com/ksm-wallet/ksm/lightclient/p2p/p2ptest"
+	"github.com/ksm-wallet/ksm/lightclient/p2p/wire"
+	"github.com/ksm-wallet/ksm/lightclient/testchain"
+	"github.com/ksm-wallet/ksm/lightclient/trie"
+)
+
+// chainSource serves a generated chain to p2ptest nodes: warp proofs up to
+// visible, storage proofs of any block. forge corrupts warp proofs.
+type chainSource struct {
+	c       *testchain.Chain
+	mu      gosync.Mutex
+	visible uint32
+	forge   bool
+}
+
+func (s *chainSource) Best() (uint32, header.Hash) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.visible, s.c.Blocks[s.visible].Hash
+}
+
+func (s *chainSource) Blocks(*wire.BlockRequest) ([]wire.BlockData, error) { return nil, nil }
+
+func (s *chainSource) CallProof(header.Hash, string, []byte) ([][]byte, bool, error) {
+	return nil, false, nil
+}
+
+func (s *chainSource) number(h header.Hash) (uint32, bool) {
+	for n, b := range s.c.Blocks {
+		if b.Hash == h {
+			return uint32(n), true
+		}
+	}
+	return 0, false
+}
+
+func (s *chainSource) Warp(begin header.Hash) (*wire.WarpResponse, error) {
+	s.mu.Lock()
+	visible := s.visible
+	s.mu.Unlock()
+	n, ok := s.number(begin)
+	if !ok {
+		return nil, p2ptest.ErrUnknownBlock
+	}
+	p := &grandpa.WarpProof{IsFinished: true}
+	for _, ch := range s.c.Changes {
+		if ch.Enact > n && ch.Enact <= visible {
+			b := s.c.Blocks[ch.Enact]
+			p.Fragments = append(p.Fragments, grandpa.Fragment{Header: b.Header, Justification: b.Justification})
+		}
+	}
+	if visible > n && (len(p.Fragments) == 0 || p.Fragments[len(p.Fragments)-1].Header.Number != visible) {
+		j, err := s.c.Justify(visible, testchain.JustifyOptions{})
+		if err != nil {
+			return nil, err
+		}
+		p.Fragments = append(p.Fragments, grandpa.Fragment{Header: s.c.Blocks[visible].Header, Justification: j})
+	}
+	if s.forge && len(p.Fragments) > 0 {
+		f := p.Fragments[0]
+		j := *f.Justification
+		j.Commit.Precommits = append([]grandpa.SignedPrecommit(nil), j.Commit.Precommits...)
+		j.Commit.Precommits[0].Signature[1] ^= 1
+		p.Fragments[0] = grandpa.Fragment{Header: f.Header, Justification: &j}
+	}
+	return wire.DecodeWarpResponse(p.Encode())
+}
+
+func (s *chainSource) ReadProof(block header.Hash, keys [][]byte) ([][]byte, bool, error) {
+	n, ok := s.number(block)
+	if !ok {
+		return nil, false, nil
+	}
+	_, nodes := trie.Prove(*s.c.Config.Layout, s.c.State(n), keys)
+	return nodes, true, nil
+}
+
+func TestP2PMocknet(t *testing.T) {
+	c := genChain(t, testchain.Config{Seed: "lc-p2p", Blocks: 300, SetLength: 25, ForcedEvery: 3})
+	genesis := c.Blocks[0].Hash
+	mn := mocknet.New()
+	t.Cleanup(func() { mn.Close() })
+	honest := &chainSource{c: c, visible: 280}
+	liar := &chainSource{c: c, visible: 300, forge: true} // always claims something newer
+	var nodes []*p2ptest.Node
+	for _, src := range []*chainSource{liar, honest, honest} {
+		n, err := p2ptest.NewMock(mn, p2ptest.FullConfig(genesis, src), src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { n.Close() })
+		nodes = append(nodes, n)
+	}
+	lh, err := mn.GenPeer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, err := p2p.Wrap(lh, p2p.Config{Genesis: genesis, ProtocolID: "ksmcc3", RequestTimeout: 5 * time.Second, DialTimeout: 5 * time.Second, HandshakeTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mn.LinkAll(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := ctxT(t)
+	for _, n := range nodes {
+		if _, err := host.Connect(ctx, n.AddrInfo()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := NewP2PSource(host, nil)
+	cl, err := New(Config{Genesis: genesis, Checkpoint: genesisCheckpoint(c), Sources: []Source{src}, Sync: fastSync(), Tick: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cl.Close() })
+	if err := cl.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.WaitSynced(ctx); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for !host.Banned(nodes[0].ID()) {
+		if time.Now().After(deadline) {
+			t.Fatal("forging peer not banned")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if h, hash, _ := cl.Finalized(); h.Number != 280 || hash != c.Blocks[280].Hash {
+		t.Fatalf("finalized %d", h.Number)
+	}
+	res, err := cl.ReadStorage(ctx, [][]byte{testchain.KeyTimestampNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := stateOf(c, res.Number)[string(testchain.KeyTimestampNow)]; string(res.Values[0].Value) != string(want) {
+		t.Fatalf("value %x want %x", res.Values[0].Value, want)
+	}
+	// Follow: the honest nodes' finality moves on.
+	honest.mu.Lock()
+	honest.visible = 300
+	honest.mu.Unlock()
+	deadline = time.Now().Add(20 * time.Second)
+	for h, _, _ := cl.Finalized(); h.Number != 300; h, _, _ = cl.Finalized() {
+		if time.Now().After(deadline) {
+			t.Fatalf("did not follow to 300 (at %d)", h.Number)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestP2PNoBootnode(t *testing.T) {
+	c := genChain(t, testchain.Config{Seed: "lc-p2p-none", Blocks: 10})
+	host, err := p2p.New(p2p.Config{Genesis: c.Blocks[0].Hash, DialTimeout: time.Second, AllowAddr: p2ptest.Loopback, Resolver: p2ptest.NoDNS()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A closed loopback port: nothing answers.
+	src := NewP2PSource(host, []string{"/ip4/127.0.0.1/tcp/1/p2p/12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp"})
+	cl, err := New(Config{Genesis: c.Blocks[0].Hash, Checkpoint: genesisCheckpoint(c), Sources: []Source{src}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	start := time.Now()
+	err = cl.Start(context.Background())
+	if !errors.Is(err, ErrUnreachable) || !errors.Is(err, p2p.ErrNoBootnode) {
+		t.Fatalf("Start: %v", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Fatalf("took %v", d)
+	}
+}
+
+// TestP2PLoopback syncs over real loopback TCP and WebSocket connections,
+// reaching the nodes through the bootnode path.
+func TestP2PLoopback(t *testing.T) {
+	c := genChain(t, testchain.Config{Seed: "lc-p2p-tcp", Blocks: 120, SetLength: 30})
+	genesis := c.Blocks[0].Hash
+	for _, transport := range []string{"tcp", "ws"} {
+		t.Run(transport, func(t *testing.T) {
+			src := &chainSource{c: c, visible: 110}
+			node, err := p2ptest.NewLoopback(transport, p2ptest.FullConfig(genesis, src), src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { node.Close() })
+			var boot []string
+			for _, a := range node.Multiaddrs() {
+				boot = append(boot, a.String())
+			}
+			host, err := p2p.New(p2p.Config{Genesis: genesis, ProtocolID: "ksmcc3", AllowAddr: p2ptest.Loopback, Resolver: p2ptest.NoDNS(), DialTimeout: 5 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cl, err := New(Config{Genesis: genesis, Checkpoint: genesisCheckpoint(c), Sources: []Source{NewP2PSource(host, boot)}, Sync: fastSync(), Tick: 5 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { cl.Close() })
+			ctx := ctxT(t)
+			if err := cl.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			res, err := cl.ReadStorage(ctx, [][]byte{testchain.KeySystemNumber})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Number != 110 || res.Block != c.Blocks[110].Hash || !res.Values[0].Found {
+				t.Fatalf("read %+v", res)
+			}
+		})
+	}
+}

@@ -1,0 +1,52 @@
+package lightclient
+
+import (
+	"context"
+	"errors"
+
+	"github.com/ksm-wallet/ksm/lightclient/sync"
+)
+
+// Sentinel errors (possibly wrapped) of this package.
+var (
+	// ErrUnreachable means no source could be reached, or every peer
+	// stalled: a network failure (ksm exit code 5).
+	ErrUnreachable = errors.New("lightclient: network unreachable")
+	// ErrUnprovable means an endpoint cannot prove its answers (no
+	// grandpa_proveFinality or state_getReadProof): refused unless trusted
+	// (ksm exit code 3).
+	ErrUnprovable = errors.New("lightclient: endpoint cannot prove its answers")
+	// ErrVerification means every peer sent invalid data (ksm exit code 3).
+	ErrVerification = errors.New("lightclient: verification failed")
+	// ErrClosed means the client is closed.
+	ErrClosed = errors.New("lightclient: client closed")
+)
+
+// Source is a transport the client reaches peers through. Its methods are
+// called from the client's driver goroutine, except Do, which is called from
+// one goroutine per request.
+type Source interface {
+	// Start connects and reports the first peers on Events. It fails with an
+	// error wrapping ErrUnreachable when nothing can be reached, or
+	// ErrUnprovable when the peer cannot prove its answers.
+	Start(ctx context.Context) error
+	// Events delivers peer changes.
+	Events() <-chan SourceEvent
+	// Do performs one request and returns its canonical payload (see package
+	// sync), unverified. An error means the request failed.
+	Do(ctx context.Context, r sync.Request) ([]byte, error)
+	// Ban tells the source a peer sent invalid data.
+	Ban(peer sync.PeerID, reason error)
+	// Close releases the source.
+	Close() error
+}
+
+// SourceEvent reports a peer of a source.
+type SourceEvent struct {
+	Peer sync.PeerID
+	Caps sync.PeerCaps
+	// Gone is set when the peer disconnected.
+	Gone bool
+	// Best is the best block number the peer claims (0: unknown).
+	Best uint32
+}
