@@ -8,7 +8,8 @@
 //   {"q": "digest", "decimals": 10, "symbol": "PAS"}       RFC-0078 digest (@polkadot-api/merkleize-metadata)
 //   {"q": "mode1", "suri": "//Alice", "to": "<address>", "value": "1", "digest": "0x.."}
 //       signs Balances.transfer_keep_alive with CheckMetadataHash mode 1 and the
-//       given digest and returns what system_dryRun says of it (nothing is submitted)
+//       given digest ("auto": the digest computed as for "digest", with "decimals"
+//       and "symbol") and returns what system_dryRun says of it (nothing is submitted)
 //   {"q": "sign", "suri": "//Alice", "to": "<address>", "value": "1"}
 //       a signed (immortal, next nonce) Balances.transfer_keep_alive as 0x-hex, not submitted
 // Prints a JSON array with one result per query (toPrimitive: integers beyond
@@ -24,20 +25,24 @@ const input = JSON.parse(await new Promise((resolve) => {
 }));
 const api = await ApiPromise.create({ provider: new WsProvider(input.url), noInitWarn: true, throwOnConnect: true });
 const get = (root, path) => path.reduce((o, k) => (o == null ? undefined : o[k]), root);
+const digest = async (q) => {
+  const md = await api.call.metadata.metadataAtVersion(15);
+  const m = merkleizeMetadata(md.unwrap().toU8a(), {
+    decimals: q.decimals, tokenSymbol: q.symbol, base58Prefix: api.registry.chainSS58,
+    specName: api.runtimeVersion.specName.toString(), specVersion: api.runtimeVersion.specVersion.toNumber(),
+  });
+  return u8aToHex(m.digest());
+};
 const out = [];
 for (const q of input.queries) {
   const parts = q.q.split('.');
   if (q.q === 'digest') {
-    const md = await api.call.metadata.metadataAtVersion(15);
-    const m = merkleizeMetadata(md.unwrap().toU8a(), {
-      decimals: q.decimals, tokenSymbol: q.symbol, base58Prefix: api.registry.chainSS58,
-      specName: api.runtimeVersion.specName.toString(), specVersion: api.runtimeVersion.specVersion.toNumber(),
-    });
-    out.push(u8aToHex(m.digest()));
+    out.push(await digest(q));
   } else if (q.q === 'mode1') {
     const pair = new Keyring({ type: 'sr25519' }).addFromUri(q.suri);
     const tx = api.tx.balances.transferKeepAlive(q.to, BigInt(q.value));
-    const signed = await tx.signAsync(pair, { mode: 1, metadataHash: q.digest, era: 0 });
+    const metadataHash = q.digest === 'auto' ? await digest(q) : q.digest;
+    const signed = await tx.signAsync(pair, { mode: 1, metadataHash, era: 0 });
     out.push((await api.rpc.system.dryRun(signed.toHex())).toJSON());
   } else if (q.q === 'sign') {
     const pair = new Keyring({ type: 'sr25519' }).addFromUri(q.suri);

@@ -324,3 +324,53 @@ func TestRuntimeVersionKusamaGenesisCode(t *testing.T) {
 		t.Fatalf(":code read %d times", reads)
 	}
 }
+
+func TestClientLifecycle(t *testing.T) {
+	c := genChain(t, testchain.Config{Seed: "lc-life", Blocks: 30})
+	src := newMemSource(c, 30, 0)
+	if _, err := New(Config{Genesis: c.Blocks[0].Hash, Checkpoint: genesisCheckpoint(c)}); err == nil {
+		t.Fatal("New without sources succeeded")
+	}
+	cl, err := New(Config{Genesis: c.Blocks[0].Hash, Checkpoint: genesisCheckpoint(c), Sources: []Source{src}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Closed before Start: queries fail at once with ErrClosed.
+	if err := cl.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cl.ReadStorage(ctxT(t), [][]byte{testchain.KeySystemNumber}); !errors.Is(err, ErrClosed) {
+		t.Fatalf("ReadStorage after Close: %v", err)
+	}
+	if err := cl.Start(ctxT(t)); err == nil {
+		t.Fatal("Start after Close succeeded")
+	}
+	cl2, err := New(Config{Genesis: c.Blocks[0].Hash, Checkpoint: genesisCheckpoint(c), Sources: []Source{newMemSource(c, 30, 0)}, Tick: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := ctxT(t)
+	if err := cl2.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := cl2.Start(ctx); err == nil {
+		t.Fatal("second Start succeeded")
+	}
+	if err := cl2.WaitSynced(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var sawSynced bool
+	for len(cl2.Events()) > 0 {
+		if _, ok := (<-cl2.Events()).(sync.Synced); ok {
+			sawSynced = true
+		}
+	}
+	if !sawSynced {
+		t.Fatal("no Synced event")
+	}
+	cl2.Close()
+	<-cl2.Done()
+	if !errors.Is(cl2.Err(), ErrClosed) {
+		t.Fatalf("Err after Close: %v", cl2.Err())
+	}
+}

@@ -67,7 +67,7 @@ func (s *memSource) warp(begin header.Hash) ([]byte, error) {
 			p.Fragments = append(p.Fragments, grandpa.Fragment{Header: b.Header, Justification: b.Justification})
 		}
 	}
-	if p.IsFinished && s.visible > n && (len(p.Fragments) == 0 || p.Fragments[len(p.Fragments)-1].Header.Number != s.visible) {
+	if p.IsFinished && s.visible >= n && (len(p.Fragments) == 0 || p.Fragments[len(p.Fragments)-1].Header.Number != s.visible) {
 		j, err := s.c.Justify(s.visible, testchain.JustifyOptions{})
 		if err != nil {
 			return nil, err

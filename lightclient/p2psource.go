@@ -18,6 +18,10 @@ import (
 // proofs (/light/2 remote reads); handshakes and announcements give the
 // sync target.
 type P2PSource struct {
+	// Discover, when positive, is how many more peers to look for with a
+	// Kademlia walk after the bootnodes answered (set before Start).
+	Discover int
+
 	h         *p2p.Host
 	bootnodes []string
 	ev        chan SourceEvent
@@ -60,7 +64,37 @@ func (s *P2PSource) Start(ctx context.Context) error {
 	s.cancel = cancel
 	s.wg.Add(1)
 	go s.forward(fctx)
+	if s.Discover > 0 {
+		s.wg.Add(1)
+		go s.discover(fctx)
+	}
 	return nil
+}
+
+// discover walks the DHT once and dials up to Discover new peers; those that
+// complete the block-announces handshake arrive as PeerConnected events.
+func (s *P2PSource) discover(ctx context.Context) {
+	defer s.wg.Done()
+	found, err := s.h.Discover(ctx, 8)
+	if err != nil && len(found) == 0 {
+		return
+	}
+	known := map[peer.ID]bool{s.h.ID(): true}
+	for _, p := range s.h.Peers() {
+		known[p.ID] = true
+	}
+	dialed := 0
+	for _, ai := range found {
+		if dialed >= s.Discover || ctx.Err() != nil {
+			return
+		}
+		if known[ai.ID] || s.h.Banned(ai.ID) {
+			continue
+		}
+		known[ai.ID] = true
+		dialed++
+		_, _ = s.h.Connect(ctx, ai)
+	}
 }
 
 func (s *P2PSource) forward(ctx context.Context) {

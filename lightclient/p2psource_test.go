@@ -63,7 +63,7 @@ func (s *chainSource) Warp(begin header.Hash) (*wire.WarpResponse, error) {
 			p.Fragments = append(p.Fragments, grandpa.Fragment{Header: b.Header, Justification: b.Justification})
 		}
 	}
-	if visible > n && (len(p.Fragments) == 0 || p.Fragments[len(p.Fragments)-1].Header.Number != visible) {
+	if visible >= n && (len(p.Fragments) == 0 || p.Fragments[len(p.Fragments)-1].Header.Number != visible) {
 		j, err := s.c.Justify(visible, testchain.JustifyOptions{})
 		if err != nil {
 			return nil, err
@@ -123,6 +123,7 @@ func TestP2PMocknet(t *testing.T) {
 		}
 	}
 	src := NewP2PSource(host, nil)
+	src.Discover = 4 // the nodes know each other: nothing new, but the walk runs
 	cl, err := New(Config{Genesis: genesis, Checkpoint: genesisCheckpoint(c), Sources: []Source{src}, Sync: fastSync(), Tick: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -223,6 +224,20 @@ func TestP2PLoopback(t *testing.T) {
 			}
 			if res.Number != 110 || res.Block != c.Blocks[110].Hash || !res.Values[0].Found {
 				t.Fatalf("read %+v", res)
+			}
+			// An announcement raises the sync target (a claim, used for progress only).
+			if n := node.Announce(ctx, &wire.Announce{Header: c.Blocks[117].Header, State: wire.StateBest}); n != 1 {
+				t.Fatalf("announce reached %d peers", n)
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for cl.Status().Target != 117 {
+				if time.Now().After(deadline) {
+					t.Fatalf("target %d after an announcement of 117", cl.Status().Target)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			if h, _, _ := cl.Finalized(); h.Number != 110 {
+				t.Fatalf("an announcement moved finality to %d", h.Number)
 			}
 		})
 	}

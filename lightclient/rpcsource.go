@@ -6,6 +6,7 @@ import (
 	"fmt"
 	gosync "sync"
 
+	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
 	"github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
@@ -155,12 +156,7 @@ func (s *RPCSource) Do(ctx context.Context, r sync.Request) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("grandpa_proveFinality(%d): %w", r.Number, err)
 		}
-		if len(b) == 0 {
-			// An empty proof is not "nothing newer" (that is null): make it
-			// fail verification rather than pass as no news.
-			return []byte{0}, nil
-		}
-		return b, nil
+		return s.normalize(ctx, r.Number, b)
 	case sync.KindStorage:
 		at := rpc.Hash(r.Block)
 		p, err := s.c.ReadProof(ctx, r.Keys, &at)
@@ -174,6 +170,49 @@ func (s *RPCSource) Do(ctx context.Context, r sync.Request) ([]byte, error) {
 		return trie.EncodeProofSCALE(nodes), nil
 	}
 	return nil, fmt.Errorf("rpc source: %s requests not supported", r.Kind)
+}
+
+// normalize turns Substrate's answer to grandpa_proveFinality(n), whose
+// headers start after n (and are empty when the justified block is n), into
+// the machine's form, whose headers start at n: it adds header n, fetched by
+// number. Nothing here is trusted: the machine checks that the headers chain
+// from its finalized block to the justified one.
+func (s *RPCSource) normalize(ctx context.Context, n uint32, b []byte) ([]byte, error) {
+	if len(b) == 0 {
+		// An empty proof is not "nothing newer" (that is null): make the
+		// machine judge it as the malformed answer it is.
+		return []byte{0}, nil
+	}
+	p, err := sync.DecodeFinalityProof(b)
+	if err != nil {
+		return b, nil // the machine judges malformed bytes
+	}
+	if len(p.UnknownHeaders) > 0 && p.UnknownHeaders[0].Number == n {
+		return b, nil
+	}
+	hash, err := s.c.BlockHash(ctx, uint64(n))
+	if err != nil {
+		return nil, fmt.Errorf("chain_getBlockHash(%d): %w", n, err)
+	}
+	rh, err := s.c.Header(ctx, &hash)
+	if err != nil {
+		return nil, fmt.Errorf("chain_getHeader(%d): %w", n, err)
+	}
+	enc, err := rh.SCALE()
+	if err != nil {
+		return nil, fmt.Errorf("chain_getHeader(%d): %w", n, err)
+	}
+	h, err := header.Decode(enc)
+	if err != nil {
+		return nil, fmt.Errorf("chain_getHeader(%d): %w", n, err)
+	}
+	if len(p.UnknownHeaders) == 0 && p.Block != header.Hash(hash) {
+		// A justification of an older block (the server's best
+		// justification does not reach n): nothing newer.
+		return nil, nil
+	}
+	p.UnknownHeaders = append([]*header.Header{h}, p.UnknownHeaders...)
+	return p.Encode(), nil
 }
 
 // Ban marks the endpoint as a liar: later requests fail.

@@ -87,11 +87,20 @@ func TestE2EGov(t *testing.T) {
 				}
 			}
 		}
-		if want := curveStart(t, root.MinApproval); fmt.Sprint(mine["needApproval"]) != want {
+		if want := govCurveStart(t, root.MinApproval); fmt.Sprint(mine["needApproval"]) != want {
 			t.Fatalf("needApproval %v, the root track's approval curve starts at %s (%v)", mine["needApproval"], want, root.MinApproval)
 		}
-		if want := curveStart(t, root.MinSupport); fmt.Sprint(mine["needSupport"]) != want {
+		if want := govCurveStart(t, root.MinSupport); fmt.Sprint(mine["needSupport"]) != want {
 			t.Fatalf("needSupport %v, the root track's support curve starts at %s", mine["needSupport"], want)
+		}
+		// The table for people, and the tracks.
+		if r := c.ksm(t, "", "gov", "referenda").ok(t); !strings.Contains(r.Stdout, "root") || !strings.Contains(r.Stdout, "preparing") {
+			t.Fatalf("gov referenda:\n%s", r.Stdout)
+		}
+		var tks []map[string]any
+		c.ksm(t, "", "gov", "tracks", "--json").ok(t).json(t, &tks)
+		if len(tks) != len(tr) || tks[0]["name"] != root.Name {
+			t.Fatalf("gov tracks: %d tracks (oracle %d), first %v", len(tks), len(tr), tks[0]["name"])
 		}
 		// show decodes the proposal from its preimage.
 		var sh struct {
@@ -137,17 +146,17 @@ func TestE2EGov(t *testing.T) {
 			t.Fatalf("events %+v", out.Events)
 		}
 		after := oracleTally(t)
-		if got := sub(jbig(t, after["ayes"]), jbig(t, before["ayes"])); got.Cmp(new(big.Int).Mul(one, big.NewInt(2))) != 0 {
+		if got := sub(govJBig(t, after["ayes"]), govJBig(t, before["ayes"])); got.Cmp(new(big.Int).Mul(one, big.NewInt(2))) != 0 {
 			t.Fatalf("ayes grew by %s, want 2 × 1 token (conviction 2x)", got)
 		}
-		if got := sub(jbig(t, after["support"]), jbig(t, before["support"])); got.Cmp(one) != 0 {
+		if got := sub(govJBig(t, after["support"]), govJBig(t, before["support"])); got.Cmp(one) != 0 {
 			t.Fatalf("support grew by %s, want 1 token", got)
 		}
 		votes := castVotes(t, c.Alice)
 		if !strings.Contains(votes, fmt.Sprintf(`[%d,{"standard":{"balance":%s,"vote":{"aye":true,"conviction":"Locked2x"}}}]`, idx, one)) {
 			t.Fatalf("@polkadot/api votingFor: %s", votes)
 		}
-		kv := ksmVotes(t, c, "alice")
+		kv := govKsmVotes(t, c, "alice")
 		if !strings.Contains(kv, `"referendum":`+n) || !strings.Contains(kv, `{"Standard":{"balance":`+one.String()+`,"vote":{"aye":true,"conviction":"Locked2x"}}}`) {
 			t.Fatalf("ksm gov votes: %s", kv)
 		}
@@ -159,7 +168,7 @@ func TestE2EGov(t *testing.T) {
 		if !strings.Contains(v, fmt.Sprintf(`{"split":{"aye":%s,"nay":%s}}`, tokens(2, dec), one)) {
 			t.Fatalf("@polkadot/api votingFor bob: %s", v)
 		}
-		if kv := ksmVotes(t, c, c.Bob); !strings.Contains(kv, `{"Split":{"aye":`+tokens(2, dec).String()+`,"nay":`+one.String()+`}}`) {
+		if kv := govKsmVotes(t, c, c.Bob); !strings.Contains(kv, `{"Split":{"aye":`+tokens(2, dec).String()+`,"nay":`+one.String()+`}}`) {
 			t.Fatalf("ksm gov votes bob: %s", kv)
 		}
 		// Alice's vote becomes a split-abstain vote (a new vote replaces the old).
@@ -172,7 +181,7 @@ func TestE2EGov(t *testing.T) {
 		after := oracleTally(t)
 		// ayes: −2 (the 2x vote) + 0.1 × 1 (split votes count 0.1x).
 		want := new(big.Int).Sub(new(big.Int).Div(one, big.NewInt(10)), new(big.Int).Mul(one, big.NewInt(2)))
-		if got := sub(jbig(t, after["ayes"]), jbig(t, before["ayes"])); got.Cmp(want) != 0 {
+		if got := sub(govJBig(t, after["ayes"]), govJBig(t, before["ayes"])); got.Cmp(want) != 0 {
 			t.Fatalf("ayes changed by %s, want %s", got, want)
 		}
 	})
@@ -182,7 +191,7 @@ func TestE2EGov(t *testing.T) {
 		if v := castVotes(t, c.Bob); v != "[]" {
 			t.Fatalf("bob's votes after remove-vote: %s", v)
 		}
-		if kv := ksmVotes(t, c, c.Bob); strings.Contains(kv, `"referendum":`+n) {
+		if kv := govKsmVotes(t, c, c.Bob); strings.Contains(kv, `"referendum":`+n) {
 			t.Fatalf("ksm still shows bob's vote: %s", kv)
 		}
 		// No vote left to remove: refused before signing.
@@ -201,10 +210,10 @@ func TestE2EGov(t *testing.T) {
 		c.submit(t, "gov", "delegate", "small_tipper", "alice", "--amount", "2", "--conviction", "1x", "--from", "bob")
 		d := oracleVoting(t, c.Bob, 30)
 		del, ok := d["delegating"].(map[string]any)
-		if !ok || del["target"] != c.Alice || jbig(t, del["balance"]).Cmp(tokens(2, dec)) != 0 || del["conviction"] != "Locked1x" {
+		if !ok || del["target"] != c.Alice || govJBig(t, del["balance"]).Cmp(tokens(2, dec)) != 0 || del["conviction"] != "Locked1x" {
 			t.Fatalf("@polkadot/api votingFor bob track 30: %v", d)
 		}
-		if kv := ksmVotes(t, c, c.Bob); !strings.Contains(kv, `"kind":"Delegating"`) || !strings.Contains(kv, c.Alice) {
+		if kv := govKsmVotes(t, c, c.Bob); !strings.Contains(kv, `"kind":"Delegating"`) || !strings.Contains(kv, c.Alice) {
 			t.Fatalf("ksm gov votes bob: %s", kv)
 		}
 		c.submit(t, "gov", "undelegate", "30", "--from", "bob")
@@ -218,8 +227,8 @@ func TestE2EGov(t *testing.T) {
 	})
 }
 
-// ksmVotes is `ksm gov votes WHO --json` as compact JSON text.
-func ksmVotes(t *testing.T, c *e2eChain, who string) string {
+// govKsmVotes is `ksm gov votes WHO --json` as compact JSON text.
+func govKsmVotes(t *testing.T, c *e2eChain, who string) string {
 	t.Helper()
 	r := c.ksm(t, "", "gov", "votes", who, "--json").ok(t)
 	var v any
@@ -228,8 +237,8 @@ func ksmVotes(t *testing.T, c *e2eChain, who string) string {
 	return string(b)
 }
 
-// jbig reads an integer of a decoded JSON value (float64 or string).
-func jbig(t *testing.T, v any) *big.Int {
+// govJBig reads an integer of a decoded JSON value (float64 or string).
+func govJBig(t *testing.T, v any) *big.Int {
 	t.Helper()
 	switch x := v.(type) {
 	case float64:
@@ -248,8 +257,8 @@ func jbig(t *testing.T, v any) *big.Int {
 	return nil
 }
 
-// curveStart is a curve's value at x = 0 as @polkadot/api gives the curve.
-func curveStart(t *testing.T, c map[string]json.RawMessage) string {
+// govCurveStart is a curve's value at x = 0 as @polkadot/api gives the curve.
+func govCurveStart(t *testing.T, c map[string]json.RawMessage) string {
 	t.Helper()
 	for kind, raw := range c {
 		var f map[string]json.Number

@@ -19,6 +19,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,6 +32,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ksm-wallet/ksm/lightclient/rpc"
 	"github.com/ksm-wallet/ksm/tx/testenv"
 )
 
@@ -106,6 +108,7 @@ func e2eStart(t *testing.T, name string) *e2eChain {
 		}
 		e2eHomes = dir // removed by TestMain
 	}
+	e2eWarmUp(t, url)
 	c := &e2eChain{Name: name, URL: url, Home: filepath.Join(e2eHomes, name)}
 	for _, k := range []struct{ name, suri string }{{"alice", "//Alice"}, {"bob", "//Bob"}} {
 		r := c.ksm(t, k.suri+"\n", "key", "import", "--name", k.name, "--suri-stdin")
@@ -120,6 +123,33 @@ func e2eStart(t *testing.T, name string) *e2eChain {
 	c.Bob = c.address(t, "bob")
 	e2eChains[name] = c
 	return c
+}
+
+// e2eWarmUp builds blocks until the chain has one past genesis: chopsticks'
+// first block build on these specs sometimes fails ("Timestamp slot must
+// match CurrentSlot") and silently drops the transactions it held.
+func e2eWarmUp(t *testing.T, url string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c, err := rpc.Dial(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for i := 0; i < 5; i++ {
+		h, err := c.Header(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Number >= 1 {
+			return
+		}
+		if _, err := c.DevNewBlock(ctx, 1); err != nil {
+			t.Logf("warm-up block %d: %v", i, err)
+		}
+	}
+	t.Fatalf("chain at %s builds no block", url)
 }
 
 // address returns the address of a key of the home on this chain.

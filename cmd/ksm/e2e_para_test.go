@@ -64,7 +64,7 @@ func TestE2EPara(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The deposit is shown before signing.
-		want := add(paraDeposit, new(big.Int).Mul(perByte, bigInt(int64(len(headBytes)+len(codeBytes)))))
+		want := add(paraDeposit, new(big.Int).Mul(perByte, paraBigInt(int64(len(headBytes)+len(codeBytes)))))
 		r := c.ksm(t, "", "para", "register", id, "--genesis-head", head, "--validation-code", code, "--from", "alice", "--dry-run").ok(t)
 		r.stderrHas(t, "Deposit: ", "40 bytes (head 32, code 8)")
 		out := c.submit(t, "para", "register", id, "--genesis-head", head, "--validation-code", code, "--from", "alice")
@@ -115,4 +115,4 @@ func TestE2EPara(t *testing.T) {
 	})
 }
 
-func bigInt(n int64) *big.Int { return big.NewInt(n) }
+func paraBigInt(n int64) *big.Int { return big.NewInt(n) }

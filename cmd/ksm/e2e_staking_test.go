@@ -434,6 +434,13 @@ func TestE2EStaking(t *testing.T) {
 			t.Fatalf("still pending after payout: %+v", s.Pending)
 		}
 		c.ksm(t, "", "stake", "payout", "--all", "--from", "charlie", "--yes").ok(t).stderrHas(t, "No unclaimed rewards")
+		// Paying the same era again: the dry run of the signed transaction
+		// (system_dryRun on this runtime) catches it; nothing is submitted.
+		n := c.nonce(t, "charlie")
+		c.ksm(t, "", "stake", "payout", v1, fmt.Sprint(era), "--from", "charlie", "--yes").code(t, 1).stderrHas(t, "dry run", "AlreadyClaimed")
+		if got := c.nonce(t, "charlie"); got != n {
+			t.Fatalf("nonce moved from %d to %d: a failing payout was submitted", n, got)
+		}
 	})
 
 	t.Run("withdraw", func(t *testing.T) {
@@ -555,4 +562,45 @@ func TestE2EStaking(t *testing.T) {
 			t.Fatalf("unbonding after withdraw: %v", ue)
 		}
 	})
+}
+
+// TestE2EStakingPaseo builds the staking and pool calls for the Paseo
+// runtime (metadata v16, CheckMetadataHash, DryRunApi) and dry-runs them
+// there before signing; nothing is submitted.
+func TestE2EStakingPaseo(t *testing.T) {
+	base := e2ePaseo(t)
+	c := *base
+	c.Home = t.TempDir()
+	c.ksm(t, "//Ferdie\n", "key", "import", "--name", "ferdie", "--suri-stdin").ok(t)
+	n := c.nonce(t, "ferdie")
+	var dr struct {
+		DryRun       bool `json:"dryRun"`
+		MetadataHash bool `json:"metadataHash"`
+		Call         struct {
+			Pallet string         `json:"pallet"`
+			Name   string         `json:"name"`
+			Args   map[string]any `json:"args"`
+		} `json:"call"`
+		Result *struct {
+			Method  string `json:"method"`
+			Success bool   `json:"success"`
+		} `json:"result"`
+	}
+	c.ksm(t, "", "stake", "bond", "10", "--from", "ferdie", "--payee", "stash", "--dry-run", "--json").ok(t).json(t, &dr)
+	if dr.Call.Name != "bond" || lowerJSON(dr.Call.Args["payee"]) != `"stash"` || dr.Call.Args["controller"] != nil {
+		t.Fatalf("bond call on Paseo: %+v", dr.Call)
+	}
+	if dr.Result == nil || dr.Result.Method != "DryRunApi_dry_run_call" || !dr.Result.Success {
+		t.Fatalf("bond dry run on Paseo: %+v", dr.Result)
+	}
+	if s := c.stakeStatus(t, "ferdie"); s.Bonded || s.EraSeconds == nil {
+		t.Fatalf("ferdie on Paseo: %+v", s)
+	}
+	if s := c.poolStatus(t, "ferdie"); s.Member {
+		t.Fatalf("ferdie in a pool on Paseo: %+v", s)
+	}
+	c.ksm(t, "", "stake", "unbond", "1", "--from", "ferdie", "--yes").code(t, 1).stderrHas(t, "nothing is bonded")
+	if got := c.nonce(t, "ferdie"); got != n {
+		t.Fatalf("nonce moved from %d to %d", n, got)
+	}
 }

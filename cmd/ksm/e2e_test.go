@@ -47,13 +47,20 @@ func e2eBalance(t *testing.T, c *e2eChain) {
 	if b.Address != c.Alice {
 		t.Fatalf("address %s, want %s", b.Address, c.Alice)
 	}
-	oracle := c.oracleFree(t, c.Alice)[0]
-	if e2eBig(t, b.Free).Cmp(oracle) != 0 {
-		t.Fatalf("ksm free %s, @polkadot/api %s", b.Free, oracle)
+	res := c.query(t, e2eQ("query.system.account", c.Alice), e2eQuery{"q": "consts.balances.existentialDeposit"})
+	var acc struct {
+		Data struct {
+			Free json.Number `json:"free"`
+		} `json:"data"`
 	}
-	ed := c.query(t, e2eQuery{"q": "consts.balances.existentialDeposit"})[0]
-	if strings.Trim(string(ed), `"`) != string(b.ExistentialDeposit) {
-		t.Fatalf("existential deposit %s, @polkadot/api %s", b.ExistentialDeposit, ed)
+	if err := json.Unmarshal(res[0], &acc); err != nil {
+		t.Fatal(err)
+	}
+	if e2eBig(t, b.Free).Cmp(e2eBig(t, acc.Data.Free)) != 0 {
+		t.Fatalf("ksm free %s, @polkadot/api %s", b.Free, acc.Data.Free)
+	}
+	if strings.Trim(string(res[1]), `"`) != string(b.ExistentialDeposit) {
+		t.Fatalf("existential deposit %s, @polkadot/api %s", b.ExistentialDeposit, res[1])
 	}
 	// The human form, with the chain's symbol.
 	r := c.ksm(t, "", "balance", "bob").ok(t)
@@ -181,18 +188,20 @@ func e2eFailedOnChain(t *testing.T, c *e2eChain) {
 
 // e2eSubmitHex: a transaction signed by polkadot-js, submitted by ksm.
 func e2eSubmitHex(t *testing.T, c *e2eChain) {
+	res := c.query(t, e2eQuery{"q": "sign", "suri": "//Alice", "to": c.Bob, "value": "12345000000"}, e2eQ("query.system.account", c.Bob))
 	var hexTx string
-	if err := json.Unmarshal(c.query(t, e2eQuery{"q": "sign", "suri": "//Alice", "to": c.Bob, "value": "12345000000"})[0], &hexTx); err != nil {
+	if err := json.Unmarshal(res[0], &hexTx); err != nil {
 		t.Fatal(err)
 	}
+	before := e2eAccountFree(t, res[1])
 	r := c.ksm(t, hexTx+"\n", "tx", "submit", "-", "--dry-run").ok(t)
 	r.stderrHas(t, "transfer_keep_alive", "Signer:    "+c.Alice, "Dry run only")
-	before := c.oracleFree(t, c.Bob)[0]
 	out := c.submit(t, "tx", "submit", hexTx)
 	if !out.has("Balances", "Transfer") {
 		t.Fatalf("events %+v", out.Events)
 	}
-	if got := sub(c.oracleFree(t, c.Bob)[0], before); got.Int64() != 12345000000 {
+	after := c.query(t, e2eQ("query.system.account", c.Bob), e2eQ("query.system.account", c.Alice))
+	if got := sub(e2eAccountFree(t, after[0]), before); got.Int64() != 12345000000 {
 		t.Fatalf("bob got %s", got)
 	}
 	// The same bytes again: refused by the chain (stale nonce), reported.
@@ -211,12 +220,26 @@ func e2eSubmitHex(t *testing.T, c *e2eChain) {
 			Free json.Number `json:"free"`
 		} `json:"data"`
 	}
-	if err := json.Unmarshal(c.query(t, e2eQ("query.system.account", c.Alice))[0], &oracle); err != nil {
+	if err := json.Unmarshal(after[1], &oracle); err != nil {
 		t.Fatal(err)
 	}
 	if acc.Address != c.Alice || acc.Nonce != oracle.Nonce || e2eBig(t, acc.Free).Cmp(e2eBig(t, oracle.Data.Free)) != 0 || acc.Pending == nil {
 		t.Fatalf("ksm account %+v, @polkadot/api %+v", acc, oracle)
 	}
+}
+
+// e2eAccountFree reads data.free of a System.Account result.
+func e2eAccountFree(t *testing.T, raw json.RawMessage) *big.Int {
+	t.Helper()
+	var acc struct {
+		Data struct {
+			Free json.Number `json:"free"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &acc); err != nil {
+		t.Fatal(err)
+	}
+	return e2eBig(t, acc.Data.Free)
 }
 
 // e2eRefusals: what ksm refuses before anything reaches the chain.
@@ -346,7 +369,8 @@ func e2eMetadataHash(t *testing.T, c *e2eChain) {
 		Digest       string `json:"metadataDigest"`
 	}
 	c.ksm(t, "", "transfer", "bob", "1", "--from", "alice", "--dry-run", "--json").ok(t).json(t, &dr)
-	res := c.query(t, e2eQuery{"q": "digest", "decimals": c.Decimals, "symbol": "PAS"})
+	res := c.query(t, e2eQuery{"q": "digest", "decimals": c.Decimals, "symbol": "PAS"},
+		e2eQuery{"q": "mode1", "suri": "//Alice", "to": c.Bob, "value": "1000000000", "digest": "auto", "decimals": c.Decimals, "symbol": "PAS"})
 	var oracle string
 	if err := json.Unmarshal(res[0], &oracle); err != nil {
 		t.Fatal(err)
@@ -355,8 +379,8 @@ func e2eMetadataHash(t *testing.T, c *e2eChain) {
 		t.Fatalf("ksm digest %q, @polkadot-api/merkleize-metadata %q", dr.Digest, oracle)
 	}
 	// What the runtime says of a mode 1 transaction signed by polkadot-js
-	// with the right digest.
-	m1 := c.query(t, e2eQuery{"q": "mode1", "suri": "//Alice", "to": c.Bob, "value": "1000000000", "digest": oracle})[0]
+	// with that digest.
+	m1 := res[1]
 	builtIn := !strings.Contains(strings.ToLower(string(m1)), "cannotlookup")
 	t.Logf("runtime's answer to CheckMetadataHash mode 1 with the right digest: %s", m1)
 	if builtIn != dr.MetadataHash {

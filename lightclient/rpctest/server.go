@@ -228,13 +228,14 @@ func ProofHex(c *testchain.Chain, n uint32, keys ...[]byte) []string {
 	return out
 }
 
-// FinalityProof answers grandpa_proveFinality(r) as Substrate does for a
-// node whose finalized head is visible: the justification of the block
-// ending r's authority set (or of the head, in the latest set) and the
-// headers from r to it; nil when r is not final yet.
+// FinalityProof answers grandpa_proveFinality(r) as Substrate's
+// prove_finality does for a node whose finalized head is visible: the
+// justification of the last block J of r's authority set (or, in the latest
+// set, of the best justification: the head) and the headers r+1..J (so not
+// r itself; none when r == J). It fails like Substrate when r is not final.
 func FinalityProof(c *testchain.Chain, r, visible uint32) ([]byte, error) {
-	if r > visible || r == 0 {
-		return nil, nil
+	if r > visible {
+		return nil, fmt.Errorf("Requested finality proof for descendant of #%d while we only have finalized #%d", r, visible)
 	}
 	target := visible
 	for _, ch := range c.Changes {
@@ -251,7 +252,7 @@ func FinalityProof(c *testchain.Chain, r, visible uint32) ([]byte, error) {
 		}
 	}
 	fp := &lcsync.FinalityProof{Block: c.Blocks[target].Hash, Justification: j.Encode()}
-	for n := r; n <= target; n++ {
+	for n := r + 1; n <= target; n++ {
 		fp.UnknownHeaders = append(fp.UnknownHeaders, c.Blocks[n].Header)
 	}
 	return fp.Encode(), nil

@@ -23,9 +23,12 @@
 //
 //   - KindWarp: a /sync/warp response, SCALE Vec<(header, justification)> ‖
 //     is_finished, from the finalized block Request.Block.
-//   - KindFinality: a SCALE FinalityProof {block, justification, unknown_headers}
-//     as grandpa_proveFinality returns it for block Request.Number (the block
-//     after the finalized one); an empty payload means "nothing newer".
+//   - KindFinality: a SCALE FinalityProof {block, justification,
+//     unknown_headers} whose headers run from Request.Number (the block after
+//     the finalized one) to the justified block. Substrate's
+//     grandpa_proveFinality(n) starts its headers after n: the RPC adapter
+//     adds header n in front (it is checked like the rest, by the hash chain).
+//     An empty payload means "nothing newer".
 //   - KindStorage: a storage proof, SCALE Vec<Vec<u8>> of trie nodes, for
 //     Request.Keys at block Request.Block (a relay block, or a parachain block
 //     when Request.Para is set).

@@ -60,7 +60,9 @@ func (s *server) warp(from header.Hash) ([]byte, error) {
 		b := s.c.Blocks[ch.Enact]
 		p.Fragments = append(p.Fragments, grandpa.Fragment{Header: b.Header.Clone(), Justification: b.Justification})
 	}
-	if s.Visible > n && (len(p.Fragments) == 0 || p.Fragments[len(p.Fragments)-1].Header.Number != s.Visible) {
+	// Like Substrate: the best justification (of the head) ends a finished
+	// proof when it is above the last fragment, or at or above the start.
+	if s.Visible >= n && s.Visible > 0 && (len(p.Fragments) == 0 || p.Fragments[len(p.Fragments)-1].Header.Number != s.Visible) {
 		if s.MaxFragments > 0 && len(p.Fragments) == s.MaxFragments {
 			return p.Encode(), nil
 		}

@@ -562,6 +562,14 @@ func (m *Machine) onWarp(f *inflight, payload []byte, now time.Time) error {
 		return malicious("warp proof: %v", err)
 	}
 	start := m.fin.Number
+	frags := proof.Fragments
+	// Substrate ends a finished proof with its best justification when that
+	// is at or above the requested block: with nothing newer, that is a
+	// fragment of our own finalized block. Skip it.
+	if n := len(frags); n > 0 && frags[n-1].Header.Number == m.fin.Number && frags[n-1].Header.Hash() == m.finHash {
+		frags = frags[:n-1]
+	}
+	proof = &grandpa.WarpProof{Fragments: frags, IsFinished: proof.IsFinished}
 	var verr error
 	for i := range proof.Fragments {
 		last := i == len(proof.Fragments)-1

@@ -221,7 +221,8 @@ func (PeerBanned) isEvent()  {}
 
 // FinalityProof is sc-consensus-grandpa's FinalityProof, the answer of
 // grandpa_proveFinality: the justified block, its encoded justification, and
-// the headers after the requested block up to and including it.
+// headers up to and including it (Substrate: after the requested block; the
+// machine's payload: from the block after the finalized one).
 type FinalityProof struct {
 	Block          header.Hash
 	Justification  []byte

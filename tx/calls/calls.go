@@ -102,8 +102,8 @@ func (b *Builder) batch(name string, calls [][]byte) ([]byte, error) {
 	return b.Call("Utility", name, value.Object{{Name: "calls", Value: items}})
 }
 
-// Split returns the calls of a Utility.batch, batch_all or force_batch, or
-// the call itself when it is not a batch.
+// Split returns the calls of a Utility.batch, batch_all or force_batch
+// (none for an empty batch), or the call itself when it is not a batch.
 func (b *Builder) Split(call []byte) ([]*value.Call, error) {
 	d, err := b.c.DecodeCall(call)
 	if err != nil {

@@ -126,8 +126,19 @@ func FuzzSplit(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if len(parts) == 0 {
-			t.Fatal("no calls and no error")
+		// Every call found encodes again (an empty batch has none).
+		var enc [][]byte
+		for _, p := range parts {
+			c, err := b.Codec().EncodeCall(p)
+			if err != nil {
+				t.Fatalf("split call %s.%s does not encode: %v", p.Pallet, p.Name, err)
+			}
+			enc = append(enc, c)
+		}
+		if len(parts) == 1 && !bytes.Equal(enc[0], in) {
+			if d, err := b.Codec().DecodeCall(in); err == nil && d.Pallet != "Utility" {
+				t.Fatalf("a lone call changed: %x -> %x", in, enc[0])
+			}
 		}
 	})
 }

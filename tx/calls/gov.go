@@ -66,11 +66,11 @@ func (v AccountVote) Value() (any, error) {
 		}}}, nil
 	case "Split":
 		return value.Object{{Name: "Split", Value: value.Object{
-			{Name: "aye", Value: nzBig(v.AyeBal)}, {Name: "nay", Value: nzBig(v.NayBal)},
+			{Name: "aye", Value: govNZBig(v.AyeBal)}, {Name: "nay", Value: govNZBig(v.NayBal)},
 		}}}, nil
 	case "SplitAbstain":
 		return value.Object{{Name: "SplitAbstain", Value: value.Object{
-			{Name: "aye", Value: nzBig(v.AyeBal)}, {Name: "nay", Value: nzBig(v.NayBal)}, {Name: "abstain", Value: nzBig(v.AbstainBal)},
+			{Name: "aye", Value: govNZBig(v.AyeBal)}, {Name: "nay", Value: govNZBig(v.NayBal)}, {Name: "abstain", Value: govNZBig(v.AbstainBal)},
 		}}}, nil
 	}
 	return nil, fmt.Errorf("%w: unknown vote kind %q", value.ErrType, v.Kind)
@@ -80,13 +80,13 @@ func (v AccountVote) Value() (any, error) {
 // of a split one).
 func (v AccountVote) Locked() *big.Int {
 	if v.Kind == "Standard" {
-		return nzBig(v.Balance)
+		return govNZBig(v.Balance)
 	}
-	t := new(big.Int).Add(nzBig(v.AyeBal), nzBig(v.NayBal))
-	return t.Add(t, nzBig(v.AbstainBal))
+	t := new(big.Int).Add(govNZBig(v.AyeBal), govNZBig(v.NayBal))
+	return t.Add(t, govNZBig(v.AbstainBal))
 }
 
-func nzBig(b *big.Int) *big.Int {
+func govNZBig(b *big.Int) *big.Int {
 	if b == nil {
 		return new(big.Int)
 	}

@@ -12,10 +12,10 @@ import (
 	"github.com/ksm-wallet/ksm/tx/value"
 )
 
-// kusamaBuilder is a Builder over the real Kusama relay metadata v15
+// govKusamaBuilder is a Builder over the real Kusama relay metadata v15
 // (spec 1_009_002), which has ConvictionVoting, Claims, Registrar and
 // Crowdloan.
-func kusamaBuilder(t *testing.T) (*Builder, *metadata.Metadata) {
+func govKusamaBuilder(t *testing.T) (*Builder, *metadata.Metadata) {
 	t.Helper()
 	md, err := metadata.Decode(testenv.ReadShared(t, "metadata", "kusama-v15-spec1009002.scale"))
 	if err != nil {
@@ -25,7 +25,7 @@ func kusamaBuilder(t *testing.T) (*Builder, *metadata.Metadata) {
 }
 
 // head is the call's two index bytes, looked up independently of the builder.
-func head(t *testing.T, md *metadata.Metadata, pallet, name string) []byte {
+func govHead(t *testing.T, md *metadata.Metadata, pallet, name string) []byte {
 	t.Helper()
 	it, err := md.Call(pallet, name)
 	if err != nil {
@@ -34,7 +34,7 @@ func head(t *testing.T, md *metadata.Metadata, pallet, name string) []byte {
 	return []byte{it.Pallet.Index, it.Variant.Index}
 }
 
-func u128(v *big.Int) []byte {
+func govU128(v *big.Int) []byte {
 	b, err := scale.AppendUint(nil, v, 16)
 	if err != nil {
 		panic(err)
@@ -42,7 +42,7 @@ func u128(v *big.Int) []byte {
 	return b
 }
 
-func compactBig(v *big.Int) []byte {
+func govCompactBig(v *big.Int) []byte {
 	b, err := scale.AppendCompactBig(nil, v)
 	if err != nil {
 		panic(err)
@@ -50,8 +50,8 @@ func compactBig(v *big.Int) []byte {
 	return b
 }
 
-func TestMissionCallsBytes(t *testing.T) {
-	b, md := kusamaBuilder(t)
+func TestGovClaimsRegistrarCallsBytes(t *testing.T) {
+	b, md := govKusamaBuilder(t)
 	alice, _ := hex.DecodeString("d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d")
 	var aliceID [32]byte
 	copy(aliceID[:], alice)
@@ -73,47 +73,47 @@ func TestMissionCallsBytes(t *testing.T) {
 		// AccountVote::Standard (0) { vote: aye | Locked2x = 0x82, balance }.
 		{"vote standard", func() ([]byte, error) {
 			return b.Vote(7, AccountVote{Kind: "Standard", Aye: true, Conviction: "Locked2x", Balance: one})
-		}, cat(head(t, md, "ConvictionVoting", "vote"), scale.AppendCompact(nil, 7), []byte{0, 0x82}, u128(one))},
+		}, cat(govHead(t, md, "ConvictionVoting", "vote"), scale.AppendCompact(nil, 7), []byte{0, 0x82}, govU128(one))},
 		{"vote nay none", func() ([]byte, error) {
 			return b.Vote(7, AccountVote{Kind: "Standard", Aye: false, Conviction: "None", Balance: one})
-		}, cat(head(t, md, "ConvictionVoting", "vote"), scale.AppendCompact(nil, 7), []byte{0, 0x00}, u128(one))},
+		}, cat(govHead(t, md, "ConvictionVoting", "vote"), scale.AppendCompact(nil, 7), []byte{0, 0x00}, govU128(one))},
 		// Split (1) { aye, nay }.
 		{"vote split", func() ([]byte, error) {
 			return b.Vote(300, AccountVote{Kind: "Split", AyeBal: two, NayBal: one})
-		}, cat(head(t, md, "ConvictionVoting", "vote"), scale.AppendCompact(nil, 300), []byte{1}, u128(two), u128(one))},
+		}, cat(govHead(t, md, "ConvictionVoting", "vote"), scale.AppendCompact(nil, 300), []byte{1}, govU128(two), govU128(one))},
 		// SplitAbstain (2) { aye, nay, abstain }.
 		{"vote split abstain", func() ([]byte, error) {
 			return b.Vote(1, AccountVote{Kind: "SplitAbstain", AyeBal: one, AbstainBal: two})
-		}, cat(head(t, md, "ConvictionVoting", "vote"), scale.AppendCompact(nil, 1), []byte{2}, u128(one), u128(new(big.Int)), u128(two))},
+		}, cat(govHead(t, md, "ConvictionVoting", "vote"), scale.AppendCompact(nil, 1), []byte{2}, govU128(one), govU128(new(big.Int)), govU128(two))},
 		{"remove vote with class", func() ([]byte, error) { return b.RemoveVote(&class, 9) },
-			cat(head(t, md, "ConvictionVoting", "remove_vote"), []byte{1, 30, 0}, scale.AppendU32(nil, 9))},
+			cat(govHead(t, md, "ConvictionVoting", "remove_vote"), []byte{1, 30, 0}, scale.AppendU32(nil, 9))},
 		{"remove vote without class", func() ([]byte, error) { return b.RemoveVote(nil, 9) },
-			cat(head(t, md, "ConvictionVoting", "remove_vote"), []byte{0}, scale.AppendU32(nil, 9))},
+			cat(govHead(t, md, "ConvictionVoting", "remove_vote"), []byte{0}, scale.AppendU32(nil, 9))},
 		{"delegate", func() ([]byte, error) { return b.Delegate(30, aliceID, "Locked1x", one) },
-			cat(head(t, md, "ConvictionVoting", "delegate"), []byte{30, 0}, multiID, []byte{1}, u128(one))},
+			cat(govHead(t, md, "ConvictionVoting", "delegate"), []byte{30, 0}, multiID, []byte{1}, govU128(one))},
 		{"undelegate", func() ([]byte, error) { return b.Undelegate(30) },
-			cat(head(t, md, "ConvictionVoting", "undelegate"), []byte{30, 0})},
+			cat(govHead(t, md, "ConvictionVoting", "undelegate"), []byte{30, 0})},
 		{"unlock", func() ([]byte, error) { return b.Unlock(30, aliceID) },
-			cat(head(t, md, "ConvictionVoting", "unlock"), []byte{30, 0}, multiID)},
+			cat(govHead(t, md, "ConvictionVoting", "unlock"), []byte{30, 0}, multiID)},
 		{"claim", func() ([]byte, error) { return b.Claim(aliceID, sig) },
-			cat(head(t, md, "Claims", "claim"), alice, sig[:])},
+			cat(govHead(t, md, "Claims", "claim"), alice, sig[:])},
 		{"claim attest", func() ([]byte, error) { return b.ClaimAttest(aliceID, sig, []byte("abc")) },
-			cat(head(t, md, "Claims", "claim_attest"), alice, sig[:], []byte{12}, []byte("abc"))},
+			cat(govHead(t, md, "Claims", "claim_attest"), alice, sig[:], []byte{12}, []byte("abc"))},
 		{"attest", func() ([]byte, error) { return b.Attest([]byte("abc")) },
-			cat(head(t, md, "Claims", "attest"), []byte{12}, []byte("abc"))},
+			cat(govHead(t, md, "Claims", "attest"), []byte{12}, []byte("abc"))},
 		// mint_claim(who, value, Some((locked, per_block, start)), Some(Saft = 1)).
 		{"mint claim", func() ([]byte, error) {
 			return b.MintClaim(eth, one, &Vesting{Locked: one, PerBlock: big.NewInt(5), StartingBlock: 10}, "Saft")
-		}, cat(head(t, md, "Claims", "mint_claim"), eth[:], u128(one), []byte{1}, u128(one), u128(big.NewInt(5)), scale.AppendU32(nil, 10), []byte{1, 1})},
-		{"reserve", func() ([]byte, error) { return b.Reserve() }, head(t, md, "Registrar", "reserve")},
+		}, cat(govHead(t, md, "Claims", "mint_claim"), eth[:], govU128(one), []byte{1}, govU128(one), govU128(big.NewInt(5)), scale.AppendU32(nil, 10), []byte{1, 1})},
+		{"reserve", func() ([]byte, error) { return b.Reserve() }, govHead(t, md, "Registrar", "reserve")},
 		{"register", func() ([]byte, error) { return b.Register(2000, []byte{1, 2}, []byte{3}) },
-			cat(head(t, md, "Registrar", "register"), scale.AppendU32(nil, 2000), []byte{8, 1, 2}, []byte{4, 3})},
+			cat(govHead(t, md, "Registrar", "register"), scale.AppendU32(nil, 2000), []byte{8, 1, 2}, []byte{4, 3})},
 		{"deregister", func() ([]byte, error) { return b.Deregister(2000) },
-			cat(head(t, md, "Registrar", "deregister"), scale.AppendU32(nil, 2000))},
+			cat(govHead(t, md, "Registrar", "deregister"), scale.AppendU32(nil, 2000))},
 		{"contribute", func() ([]byte, error) { return b.Contribute(2000, one) },
-			cat(head(t, md, "Crowdloan", "contribute"), scale.AppendCompact(nil, 2000), compactBig(one), []byte{0})},
+			cat(govHead(t, md, "Crowdloan", "contribute"), scale.AppendCompact(nil, 2000), govCompactBig(one), []byte{0})},
 		{"refund", func() ([]byte, error) { return b.Refund(2000) },
-			cat(head(t, md, "Crowdloan", "refund"), scale.AppendCompact(nil, 2000))},
+			cat(govHead(t, md, "Crowdloan", "refund"), scale.AppendCompact(nil, 2000))},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -42,6 +42,19 @@
 // the balance (ErrInsufficientBalance, ErrExistentialDeposit unless
 // AllowDeath) and dry-runs the call with DryRunApi_dry_run_call where the
 // runtime has it (a *WouldFailError with the decoded dispatch error).
+// Request.Spend declares what leaves the sender besides the fee (amounts,
+// deposits, bonds) for the balance effect; SkipDryRun submits without dry
+// runs.
+//
+// A runtime compiled without its metadata hash (RUNTIME_METADATA_HASH unset,
+// as the local Paseo runtime of the test data) refuses every mode 1
+// transaction with UnknownTransaction::CannotLookup whatever the digest.
+// Prepare asks once per runtime, by validating the transaction with a
+// placeholder signature (TaggedTransactionQueue_validate_transaction), and
+// then signs with mode 0, saying so in Prepared.MetadataHashNote.
+//
+// Runtime metadata is cached per spec version in memory and under
+// <home>/cache (metadata read from an unverified backend apart).
 //
 // Submit never sends twice. Its errors: *NotIncludedError (refused or
 // dropped; wraps ErrRejected), *InterruptedError (the backend went away;

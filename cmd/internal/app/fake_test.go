@@ -40,6 +40,8 @@ type fakeChain struct {
 	result func(ext []byte) ([]any, error)
 	// dropAfterReady makes the watch end with a lost connection after "ready".
 	dropAfterReady bool
+	// silent makes the watch report nothing at all.
+	silent bool
 }
 
 func loadKusamaMetadata(t testing.TB) ([]byte, *metadata.Metadata) {
@@ -191,7 +193,11 @@ func record(index int, event value.Object) value.Object {
 func (f *fakeChain) Submit(ctx context.Context, ext []byte) (chain.Watch, error) {
 	f.mu.Lock()
 	f.submitted = append(f.submitted, ext)
+	silent := f.silent
 	f.mu.Unlock()
+	if silent {
+		return silentWatch{}, nil
+	}
 	recs, err := f.result(ext)
 	if err != nil {
 		return nil, err
@@ -259,3 +265,12 @@ func openFake(t *testing.T, f *fakeChain, home string) *Session {
 }
 
 func ksm(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), big.NewInt(1_000_000_000_000)) }
+
+// silentWatch never reports anything.
+type silentWatch struct{}
+
+func (silentWatch) Next(ctx context.Context) (chain.Status, error) {
+	<-ctx.Done()
+	return chain.Status{}, ctx.Err()
+}
+func (silentWatch) Close() error { return nil }

@@ -82,13 +82,13 @@ func (c Curve) Threshold(x int64) int64 {
 	case "Reciprocal":
 		// factor / (x + x_offset) + y_offset, in FixedI64, clamped to [0, 1].
 		xf := new(big.Int).Mul(big.NewInt(x), big.NewInt(1_000_000_000)) // Perbill → 10^18
-		den := new(big.Int).Add(xf, nzb(c.XOffset))
+		den := new(big.Int).Add(xf, govNZ(c.XOffset))
 		if den.Sign() <= 0 {
 			return Perbill
 		}
-		q := new(big.Int).Mul(nzb(c.Factor), fixedOne)
+		q := new(big.Int).Mul(govNZ(c.Factor), fixedOne)
 		q.Quo(q, den)
-		q.Add(q, nzb(c.YOffset))
+		q.Add(q, govNZ(c.YOffset))
 		if q.Sign() < 0 {
 			return 0
 		}
@@ -101,7 +101,7 @@ func (c Curve) Threshold(x int64) int64 {
 	return Perbill
 }
 
-func nzb(b *big.Int) *big.Int {
+func govNZ(b *big.Int) *big.Int {
 	if b == nil {
 		return new(big.Int)
 	}
@@ -363,8 +363,8 @@ func (g *GovState) parseReferendum(index uint32, v any) (*Referendum, error) {
 	r.Submitted = BigAt(st, "submitted").Uint64()
 	r.DecisionDeposit = Get(st, "decision_deposit") != nil
 	r.Ayes, r.Nays, r.Support = BigAt(st, "tally", "ayes"), BigAt(st, "tally", "nays"), BigAt(st, "tally", "support")
-	r.Approval = fraction(r.Ayes, new(big.Int).Add(r.Ayes, r.Nays))
-	r.SupportFraction = fraction(r.Support, g.Issuance)
+	r.Approval = perbillOf(r.Ayes, new(big.Int).Add(r.Ayes, r.Nays))
+	r.SupportFraction = perbillOf(r.Support, g.Issuance)
 	r.Phase = "preparing"
 	if d := Get(st, "deciding"); d != nil {
 		r.Phase = "deciding"
@@ -395,8 +395,8 @@ func (g *GovState) parseReferendum(index uint32, v any) (*Referendum, error) {
 	return r, nil
 }
 
-// fraction is a/b in Perbill (0 when b is 0).
-func fraction(a, b *big.Int) int64 {
+// perbillOf is a/b in Perbill (0 when b is 0).
+func perbillOf(a, b *big.Int) int64 {
 	if b == nil || b.Sign() == 0 || a == nil {
 		return 0
 	}
@@ -490,13 +490,13 @@ func findLen(v any) any {
 
 // TrackVoting is an account's ConvictionVoting.VotingFor entry on a track.
 type TrackVoting struct {
-	Track     uint16       `json:"track"`
-	TrackName string       `json:"trackName"`
-	Kind      string       `json:"kind"` // Casting or Delegating
-	Votes     []CastVote   `json:"votes,omitempty"`
-	Delegate  *Delegation  `json:"delegating,omitempty"`
-	Prior     any          `json:"prior,omitempty"`
-	Raw       value.Object `json:"-"`
+	Track     uint16          `json:"track"`
+	TrackName string          `json:"trackName"`
+	Kind      string          `json:"kind"` // Casting or Delegating
+	Votes     []CastVote      `json:"votes,omitempty"`
+	Delegate  *VoteDelegation `json:"delegating,omitempty"`
+	Prior     any             `json:"prior,omitempty"`
+	Raw       value.Object    `json:"-"`
 }
 
 // CastVote is one vote on a referendum.
@@ -505,8 +505,8 @@ type CastVote struct {
 	Vote       any    `json:"vote"`
 }
 
-// Delegation is a Delegating entry.
-type Delegation struct {
+// VoteDelegation is a Delegating entry.
+type VoteDelegation struct {
 	Target     string   `json:"target"`
 	Balance    *big.Int `json:"balance"`
 	Conviction string   `json:"conviction"`
@@ -556,7 +556,7 @@ func (s *Session) Votes(ctx context.Context, g *GovState, who [32]byte) ([]Track
 		case "Delegating":
 			tgt, _ := Get(body, "target").(string)
 			conv, _ := Get(body, "conviction").(string)
-			tv.Delegate = &Delegation{Target: tgt, Balance: BigAt(body, "balance"), Conviction: conv}
+			tv.Delegate = &VoteDelegation{Target: tgt, Balance: BigAt(body, "balance"), Conviction: conv}
 		}
 		out = append(out, tv)
 		return nil

@@ -11,13 +11,13 @@ import (
 	"github.com/ksm-wallet/ksm/tx/value"
 )
 
-func fixed(f float64) *big.Int { return big.NewInt(int64(f * 1e18)) }
+func govFixed(f float64) *big.Int { return big.NewInt(int64(f * 1e18)) }
 
 func TestCurveThreshold(t *testing.T) {
 	lin := Curve{Kind: "LinearDecreasing", Length: Perbill, Floor: 500_000_000, Ceil: Perbill}
 	short := Curve{Kind: "LinearDecreasing", Length: 500_000_000, Floor: 0, Ceil: 500_000_000}
 	step := Curve{Kind: "SteppedDecreasing", Begin: Perbill, End: 500_000_000, Step: 100_000_000, Period: 200_000_000}
-	rec := Curve{Kind: "Reciprocal", Factor: fixed(0.1), XOffset: fixed(0.1), YOffset: fixed(-0.05)}
+	rec := Curve{Kind: "Reciprocal", Factor: govFixed(0.1), XOffset: govFixed(0.1), YOffset: govFixed(-0.05)}
 	for _, tc := range []struct {
 		c    Curve
 		x    int64
@@ -34,11 +34,11 @@ func TestCurveThreshold(t *testing.T) {
 		}
 	}
 	// Clamped to [0, 1].
-	big := Curve{Kind: "Reciprocal", Factor: fixed(2), XOffset: fixed(0.1), YOffset: fixed(0)}
+	big := Curve{Kind: "Reciprocal", Factor: govFixed(2), XOffset: govFixed(0.1), YOffset: govFixed(0)}
 	if got := big.Threshold(0); got != Perbill {
 		t.Errorf("clamp high: %d", got)
 	}
-	neg := Curve{Kind: "Reciprocal", Factor: fixed(0.01), XOffset: fixed(1), YOffset: fixed(-0.5)}
+	neg := Curve{Kind: "Reciprocal", Factor: govFixed(0.01), XOffset: govFixed(1), YOffset: govFixed(-0.5)}
 	if got := neg.Threshold(Perbill); got != 0 {
 		t.Errorf("clamp low: %d", got)
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
 	"github.com/ksm-wallet/ksm/tx/metadata"
@@ -358,5 +359,19 @@ func TestSubmitFailures(t *testing.T) {
 	}
 	if p, _ := s.Nonces.Pending(s.Genesis, alice); len(p) != 1 || p[0].Nonce != 0 || p[0].Hash != ie.Hash.String() {
 		t.Fatalf("pending after a lost submission: %+v", p)
+	}
+
+	// An endpoint that accepts and then says nothing: ksm gives up after
+	// FollowTimeout, saying the transaction was sent.
+	f.dropAfterReady = false
+	f.silent = true
+	s.FollowTimeout = 50 * time.Millisecond
+	_, _, err = submitTransfer(t, s, "//Alice", ksm(1))
+	if !errors.As(err, &ie) || !ie.Sent || !errors.Is(err, ErrFollowTimeout) || !strings.Contains(err.Error(), "stopped reporting") {
+		t.Fatalf("silent endpoint: %v", err)
+	}
+	// The pending nonce is kept: the next transaction does not reuse it.
+	if p, _ := s.Nonces.Pending(s.Genesis, alice); len(p) != 2 || p[1].Nonce != 1 {
+		t.Fatalf("pending %+v", p)
 	}
 }

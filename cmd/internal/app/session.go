@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
@@ -44,6 +45,9 @@ type Session struct {
 	Token   Token
 	// Nonces tracks this machine's pending transactions.
 	Nonces *NonceStore
+	// FollowTimeout bounds the wait for each status of a submitted
+	// transaction (DefaultFollowTimeout when zero).
+	FollowTimeout time.Duration
 
 	props    chain.Properties
 	cache    metadataCache

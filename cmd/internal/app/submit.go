@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
 )
@@ -37,7 +38,10 @@ func (e *InterruptedError) Error() string {
 		what = "it was not sent"
 	}
 	lost := "the connection was lost"
-	if !errors.Is(e.Err, chain.ErrDisconnected) {
+	switch {
+	case errors.Is(e.Err, ErrFollowTimeout):
+		lost = "the endpoint stopped reporting"
+	case !errors.Is(e.Err, chain.ErrDisconnected):
 		lost = "following the transaction failed"
 	}
 	return fmt.Sprintf("%s during the submission of transaction %s: %s. ksm did not send it again; check the hash on a block explorer or with another endpoint before retrying (%v)", lost, e.Hash, what, e.Err)
@@ -64,6 +68,14 @@ func (e *NotIncludedError) Error() string {
 }
 
 func (e *NotIncludedError) Unwrap() error { return ErrRejected }
+
+// DefaultFollowTimeout is how long Submit waits for the next status of a
+// transaction before giving up on following it.
+const DefaultFollowTimeout = 3 * time.Minute
+
+// ErrFollowTimeout means a submitted transaction gave no news for the
+// session's FollowTimeout.
+var ErrFollowTimeout = errors.New("gave up following the transaction")
 
 // Progress receives each status of a submission.
 type Progress func(chain.Status)
@@ -117,8 +129,17 @@ func (s *Session) SubmitSigned(ctx context.Context, ext []byte, progress Progres
 	defer w.Close()
 	var last chain.StatusKind
 	var inBlock *chain.Hash
+	idle := s.FollowTimeout
+	if idle <= 0 {
+		idle = DefaultFollowTimeout
+	}
 	for {
-		st, err := w.Next(ctx)
+		nctx, cancel := context.WithTimeout(ctx, idle)
+		st, err := w.Next(nctx)
+		cancel()
+		if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+			err = fmt.Errorf("%w: no news of the transaction for %v (it stays valid until its era ends; it may still be included)", ErrFollowTimeout, idle)
+		}
 		if err != nil {
 			if inBlock != nil && !chain.IsDisconnectedErr(err) {
 				break // the stream ended after inclusion: read the outcome

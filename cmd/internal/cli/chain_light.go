@@ -39,6 +39,9 @@ func (e *lightEnv) verified() bool { return e.client != nil }
 
 func (e *lightEnv) Close() {
 	if e.client != nil {
+		if err := e.client.SaveError(); err != nil {
+			e.f.Warnf("the verified state could not be saved: %v", err)
+		}
 		_ = e.client.Close()
 	} else if e.rpc != nil {
 		_ = e.rpc.Close()
@@ -119,7 +122,9 @@ func openLight(ctx context.Context, f *Factory) (*lightEnv, error) {
 			return nil, fmt.Errorf("start libp2p: %w", err)
 		}
 		e.mode = "p2p"
-		src = lightclient.NewP2PSource(host, bootnodes)
+		ps := lightclient.NewP2PSource(host, bootnodes)
+		ps.Discover = 16
+		src = ps
 	}
 	cl, err := lightclient.New(lightclient.Config{Genesis: e.genesis, Checkpoint: cp, Home: home, Sources: []lightclient.Source{src}})
 	if err != nil {

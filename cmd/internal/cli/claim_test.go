@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -132,5 +133,15 @@ func TestGovUsageErrors(t *testing.T) {
 		if code != ExitUsage || !strings.Contains(errOut, tc.want) {
 			t.Errorf("ksm %v: exit %d %q, want 2 with %q", tc.args, code, errOut, tc.want)
 		}
+	}
+}
+
+func TestCrowdloanFilteredMessage(t *testing.T) {
+	err := crowdloanErr(errors.New("the transaction would fail: the dry run fails with System.CallFiltered: the call is not allowed"))
+	if err == nil || !strings.Contains(err.Error(), "AhOps on Asset Hub") {
+		t.Fatalf("%v", err)
+	}
+	if other := errors.New("Crowdloan.InvalidParaId"); crowdloanErr(other) != other {
+		t.Fatal("other errors must pass through")
 	}
 }

@@ -451,6 +451,12 @@ is nominated with a warning (it earns nothing until it validates).`,
 			for _, n := range st.Nominations {
 				current[n.Validator] = true
 			}
+			if v, _, err := e.sess.Read(ctx, e.rt, e.head.Hash, "Staking", "MinNominatorBond"); err == nil {
+				if min := app.BigAt(v); l.Active.Cmp(min) < 0 {
+					return fmt.Errorf("the active bond of %s is below the minimum nominator bond of %s (Staking.MinNominatorBond): bond more first", e.amt(l.Active), e.amt(min))
+				}
+			}
+			var warnings []string
 			w := tabwriter.NewWriter(e.f.IO.ErrOut, 0, 4, 2, ' ', 0)
 			fmt.Fprintf(w, "Targets (%d of at most %d, %s):\n", len(targets), limit, source)
 			for _, t := range targets {
@@ -473,10 +479,13 @@ is nominated with a warning (it earns nothing until it validates).`,
 					return fmt.Errorf("%w: %s blocks new nominations (Staking.Validators blocked flag); the chain would refuse the nomination", app.ErrBadTarget, e.sess.Account(t))
 				}
 				if !isV {
-					defer e.f.Warnf("%s is not a validator candidate (no Staking.Validators entry): the nomination earns nothing until it validates", e.sess.Account(t))
+					warnings = append(warnings, fmt.Sprintf("%s is not a validator candidate (no Staking.Validators entry): the nomination earns nothing until it validates", e.sess.Account(t)))
 				}
 			}
 			_ = w.Flush()
+			for _, m := range warnings {
+				e.f.Warnf("%s", m)
+			}
 			call, err := e.rt.Calls.Nominate(targets)
 			if err != nil {
 				return chainErr(err)
