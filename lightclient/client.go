@@ -169,7 +169,7 @@ func New(cfg Config) (*Client, error) {
 	sc := cfg.Sync
 	sc.Header, sc.Set, sc.Pending = start.Header, start.Set, start.Pending
 	if sc.Verifier == nil {
-		sc.Verifier = &grandpa.Verifier{KeyCache: grandpa.NewKeyCache(0)}
+		sc.Verifier = &grandpa.Verifier{}
 	}
 	m, err := sync.New(sc)
 	if err != nil {

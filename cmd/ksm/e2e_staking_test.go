@@ -603,4 +603,65 @@ func TestE2EStakingPaseo(t *testing.T) {
 	if got := c.nonce(t, "ferdie"); got != n {
 		t.Fatalf("nonce moved from %d to %d", n, got)
 	}
+
+	// Paged exposures (ErasStakersOverview/ErasStakersPaged, ClaimedRewards):
+	// ferdie bonds and nominates, an era's page 0 of a validator holds it,
+	// ksm finds the reward and pays it with payout_stakers_by_page.
+	var fixed []any
+	for _, raw := range c.query(t, e2eQ("query.session.validators"), e2eQ("query.timestamp.now")) {
+		var v any
+		d := json.NewDecoder(bytes.NewReader(raw))
+		d.UseNumber()
+		if err := d.Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+		fixed = append(fixed, v)
+	}
+	v1 := fixed[0].([]any)[0].(string)
+	dec := c.decimals(t)
+	stake := tokens(10, dec)
+	c.submit(t, "stake", "bond", "10", "--from", "ferdie", "--payee", "stash")
+	c.submit(t, "stake", "nominate", v1, "--from", "ferdie")
+	ferdie := c.address(t, "ferdie")
+	s := c.stakeStatus(t, "ferdie")
+	era := s.ActiveEra
+	own := tokens(100, dec)
+	c.setStaking(t, append([]map[string]any{
+		set("staking.erasStakersOverview", []any{era, v1}, map[string]any{"total": add(own, stake).String(), "own": own.String(), "nominatorCount": 1, "pageCount": 1}),
+		set("staking.erasStakersPaged", []any{era, v1, 0}, map[string]any{"pageTotal": stake.String(), "others": []any{map[string]any{"who": ferdie, "value": stake.String()}}}),
+		set("staking.erasValidatorPrefs", []any{era, v1}, map[string]any{"commission": 0, "blocked": false}),
+		set("staking.erasValidatorReward", []any{era}, tokens(110, dec).String()),
+		set("staking.erasRewardPoints", []any{era}, map[string]any{"total": 10, "individual": map[string]any{v1: 10}}),
+	}, eraSets(era+1, fixed[1])...)...)
+	s = c.stakeStatus(t, "ferdie")
+	// All points are v1's; ferdie's 10 of 110: 10 tokens.
+	if len(s.Pending) != 1 || s.Pending[0].Era != era || s.Pending[0].Validator != v1 {
+		t.Fatalf("pending on Paseo: %+v", s.Pending)
+	}
+	eqBig(t, "estimated share", e2eBig(t, s.Pending[0].Amount), stake)
+	var pd struct {
+		Call struct {
+			Name string         `json:"name"`
+			Args map[string]any `json:"args"`
+		} `json:"call"`
+	}
+	c.ksm(t, "", "stake", "payout", "--all", "--from", "ferdie", "--dry-run", "--json").ok(t).json(t, &pd)
+	if pd.Call.Name != "payout_stakers_by_page" || fmt.Sprint(pd.Call.Args["page"]) != "0" {
+		t.Fatalf("paged payout call: %+v", pd.Call)
+	}
+	out := c.submit(t, "stake", "payout", "--all", "--from", "ferdie")
+	paid := new(big.Int)
+	for _, e := range out.Events {
+		if e.Pallet == "Staking" && e.Name == "Rewarded" {
+			if f := e.Fields.(map[string]any); f["stash"] == ferdie {
+				paid.Add(paid, e2eBigAny(t, f["amount"]))
+			}
+		}
+	}
+	if diff := new(big.Int).Abs(sub(paid, stake)); paid.Sign() == 0 || diff.Cmp(new(big.Int).Div(stake, big.NewInt(1_000_000))) > 0 {
+		t.Fatalf("paid %s, ksm estimated %s", paid, stake)
+	}
+	if s := c.stakeStatus(t, "ferdie"); len(s.Pending) != 0 {
+		t.Fatalf("pending after the paged payout (ClaimedRewards): %+v", s.Pending)
+	}
 }

@@ -279,9 +279,10 @@ func e2eRefusals(t *testing.T, c *e2eChain) {
 	c.ksm(t, "", "transfer", "0x"+strings.Repeat("77", 32), "1planck", "--from", "alice", "--allow-death", "--yes").
 		code(t, 1).stderrHas(t, "existential deposit")
 
-	// Wrong password: nothing is signed.
-	r := e2eRun(t, map[string]string{"KSM_PASSWORD": "not-the-password"}, "", "--home", c.Home, "--rpc", c.URL, "--trust-rpc",
-		"transfer", "bob", "1", "--from", "alice", "--yes")
+	// Wrong password, given on stdin (the only source: KSM_PASSWORD is
+	// unset here): nothing is signed.
+	r := e2eRun(t, nil, "not-the-password\n", "--home", c.Home, "--rpc", c.URL, "--trust-rpc",
+		"transfer", "bob", "1", "--from", "alice", "--yes", "--password-stdin")
 	r.code(t, 1).stderrHas(t, "wrong password")
 
 	// A call that fails: the dry run catches it before submission (on Paseo

@@ -7,14 +7,17 @@ import (
 )
 
 // Verifier verifies justifications and commits. The zero value is ready to
-// use and checks signatures with PippengerChecker(0): ZIP-215 batch
-// verification split over the available cores.
+// use and checks signatures with ZIP215Checker(0): ed25519consensus batch
+// verification (ZIP-215 rules, as Substrate's ed25519-zebra) split over the
+// available cores. The hand-written PippengerChecker is faster but is used
+// only when a caller opts in (CheckSignatures or KeyCache): a well-kept
+// library decides by default whether a finality proof is valid.
 type Verifier struct {
 	// CheckSignatures replaces the signature checker (tests, benchmarks).
 	CheckSignatures SignatureChecker
-	// KeyCache, when set, keeps decompressed voter keys between
-	// verifications by the default checker (a light client following one
-	// authority set verifies many justifications with the same keys).
+	// KeyCache, when set, selects CachedPippengerChecker, which keeps
+	// decompressed voter keys between verifications (a client following
+	// one authority set verifies many justifications with the same keys).
 	KeyCache *KeyCache
 	// AllowEquivocations accepts a signer's precommits for two different
 	// targets, counting its weight once, as finality-grandpa's commit
@@ -34,7 +37,7 @@ type Result struct {
 	Threshold    uint64
 }
 
-var defaultChecker = PippengerChecker(0)
+var defaultChecker = ZIP215Checker(0)
 
 // VerifyJustification verifies j with the zero Verifier.
 func VerifyJustification(j *Justification, set *AuthoritySet) (*Result, error) {

@@ -137,8 +137,7 @@ func New(cfg Config) (*Machine, error) {
 		inflight: map[RequestID]*inflight{},
 	}
 	if m.verifier == nil {
-		// Consecutive sets share most voters: keep their decompressed keys.
-		m.verifier = &grandpa.Verifier{KeyCache: grandpa.NewKeyCache(0)}
+		m.verifier = &grandpa.Verifier{}
 	}
 	t, err := grandpa.NewTracker(m.set, m.finHash, m.fin.Number, cfg.Pending...)
 	if err != nil {
