@@ -244,6 +244,12 @@ func e2eAccountFree(t *testing.T, raw json.RawMessage) *big.Int {
 
 // e2eRefusals: what ksm refuses before anything reaches the chain.
 func e2eRefusals(t *testing.T, c *e2eChain) {
+	// The sender of the existential-deposit case below: a fresh key, funded
+	// before alice's nonce is noted.
+	if r := c.ksm(t, "//KsmE2eExistentialDeposit\n", "key", "import", "--name", "edtest", "--suri-stdin"); r.Code != 0 && !strings.Contains(r.Stderr, "exists") {
+		t.Fatalf("import edtest: %s", r.Stderr)
+	}
+	c.submit(t, "transfer", "edtest", "1", "--from", "alice")
 	nonceBefore := c.balance(t, "alice").Nonce
 	bob := c.balance(t, "bob")
 	bobFree := e2eBig(t, bob.Free)
@@ -253,17 +259,21 @@ func e2eRefusals(t *testing.T, c *e2eChain) {
 	c.ksm(t, "", "transfer", "bob", new(big.Int).Mul(bobFree, big.NewInt(3)).String()+"planck", "--from", "alice", "--yes").
 		code(t, 1).stderrHas(t, "insufficient balance")
 
-	// Below the existential deposit: leave bob about ED/2 after the fee.
+	// Below the existential deposit: leave a sender about ED/2 after the
+	// fee. The sender is the fresh key funded above, so that no lock left by
+	// another suite on this shared chain (a vote, a bond) makes the amount
+	// merely untransferable.
+	edFree := e2eBig(t, c.balance(t, "edtest").Free)
 	var dry struct {
 		Fee json.Number `json:"fee"`
 	}
 	// (the fee of a transfer of an amount of the same encoded size)
-	c.ksm(t, "", "transfer", "alice", new(big.Int).Div(bobFree, big.NewInt(2)).String()+"planck", "--from", "bob", "--dry-run", "--json").ok(t).json(t, &dry)
-	amount := sub(sub(bobFree, e2eBig(t, dry.Fee)), new(big.Int).Div(ed, big.NewInt(2)))
-	c.ksm(t, "", "transfer", "alice", amount.String()+"planck", "--from", "bob", "--yes").
+	c.ksm(t, "", "transfer", "alice", new(big.Int).Div(edFree, big.NewInt(2)).String()+"planck", "--from", "edtest", "--dry-run", "--json").ok(t).json(t, &dry)
+	amount := sub(sub(edFree, e2eBig(t, dry.Fee)), new(big.Int).Div(ed, big.NewInt(2)))
+	c.ksm(t, "", "transfer", "alice", amount.String()+"planck", "--from", "edtest", "--yes").
 		code(t, 1).stderrHas(t, "existential deposit", "--allow-death")
 	// With --allow-death the same amount passes the checks (dry run only).
-	c.ksm(t, "", "transfer", "alice", amount.String()+"planck", "--from", "bob", "--allow-death", "--dry-run").ok(t)
+	c.ksm(t, "", "transfer", "alice", amount.String()+"planck", "--from", "edtest", "--allow-death", "--dry-run").ok(t)
 	// --all sends everything transferable with Balances.transfer_all.
 	var all struct {
 		Call struct {
