@@ -249,11 +249,10 @@ func e2eRefusals(t *testing.T, c *e2eChain) {
 	if r := c.ksm(t, "//KsmE2eExistentialDeposit\n", "key", "import", "--name", "edtest", "--suri-stdin"); r.Code != 0 && !strings.Contains(r.Stderr, "exists") {
 		t.Fatalf("import edtest: %s", r.Stderr)
 	}
-	c.submit(t, "transfer", "edtest", "1", "--from", "alice")
+	ed := e2eBig(t, c.balance(t, "bob").ExistentialDeposit)
+	c.submit(t, "transfer", "edtest", new(big.Int).Mul(ed, big.NewInt(10)).String()+"planck", "--from", "alice")
 	nonceBefore := c.balance(t, "alice").Nonce
-	bob := c.balance(t, "bob")
-	bobFree := e2eBig(t, bob.Free)
-	ed := e2eBig(t, bob.ExistentialDeposit)
+	bobFree := e2eBig(t, c.balance(t, "bob").Free)
 
 	// Insufficient balance.
 	c.ksm(t, "", "transfer", "bob", new(big.Int).Mul(bobFree, big.NewInt(3)).String()+"planck", "--from", "alice", "--yes").

@@ -420,29 +420,9 @@ and verified. Amounts in planck.`,
 				return err
 			}
 			defer e.Close()
-			type target struct {
-				id  [32]byte
-				key string
-			}
-			var targets []target
-			if len(args) == 1 {
-				id, key, err := e.resolveAccount(args[0])
-				if err != nil {
-					return err
-				}
-				targets = append(targets, target{id, key})
-			} else {
-				list, err := e.store.List()
-				if err != nil && len(list) == 0 {
-					return err
-				}
-				for _, ent := range list {
-					id, _, _ := e.resolveAccount(ent.Name)
-					targets = append(targets, target{id, ent.Name})
-				}
-				if len(targets) == 0 {
-					return UsageErrorf("no keys yet: give an ADDRESS")
-				}
+			targets, err := statusTargets(e.chainEnv, args)
+			if err != nil {
+				return err
 			}
 			var views []poolStatusJSON
 			for i, t := range targets {

@@ -223,29 +223,9 @@ symbol and verified.`,
 				return err
 			}
 			defer e.Close()
-			type target struct {
-				id  [32]byte
-				key string
-			}
-			var targets []target
-			if len(args) == 1 {
-				id, key, err := e.resolveAccount(args[0])
-				if err != nil {
-					return err
-				}
-				targets = append(targets, target{id, key})
-			} else {
-				list, err := e.store.List()
-				if err != nil && len(list) == 0 {
-					return err
-				}
-				for _, ent := range list {
-					id, _, _ := e.resolveAccount(ent.Name)
-					targets = append(targets, target{id, ent.Name})
-				}
-				if len(targets) == 0 {
-					return UsageErrorf("no keys yet: give an ADDRESS")
-				}
+			targets, err := statusTargets(e.chainEnv, args)
+			if err != nil {
+				return err
 			}
 			var views []stakeStatusJSON
 			for i, t := range targets {
@@ -292,3 +272,35 @@ func humanDuration(d time.Duration) string {
 }
 
 func timeDuration(n uint64) time.Duration { return time.Duration(n) }
+
+// statusTarget is an account a status command reports on, with the name of
+// its key when it is one.
+type statusTarget struct {
+	id  [32]byte
+	key string
+}
+
+// statusTargets is the account of args[0] (an address or a key name), or
+// every key in the keystore when no argument is given.
+func statusTargets(e *chainEnv, args []string) ([]statusTarget, error) {
+	if len(args) == 1 {
+		id, key, err := e.resolveAccount(args[0])
+		if err != nil {
+			return nil, err
+		}
+		return []statusTarget{{id, key}}, nil
+	}
+	list, err := e.store.List()
+	if err != nil && len(list) == 0 {
+		return nil, err
+	}
+	var targets []statusTarget
+	for _, ent := range list {
+		id, _, _ := e.resolveAccount(ent.Name)
+		targets = append(targets, statusTarget{id, ent.Name})
+	}
+	if len(targets) == 0 {
+		return nil, UsageErrorf("no keys yet: give an ADDRESS")
+	}
+	return targets, nil
+}
