@@ -64,6 +64,8 @@ type StorageResult struct {
 	// Para is the parachain block read (ParachainStorage).
 	Para   *sync.ParaHead
 	Values []trie.Lookup
+	// Proof holds the verified proof nodes of a relay-chain read.
+	Proof [][]byte
 }
 
 // RuntimeInfo is the runtime of the finalized block, read from ":code".
@@ -79,6 +81,7 @@ type RuntimeInfo struct {
 
 type queryCmd struct {
 	keys   [][]byte
+	at     header.Hash // zero: the finalized block (storage_at.go)
 	para   bool
 	paraID uint32
 	reply  chan sync.QueryResult
@@ -101,6 +104,8 @@ type Client struct {
 
 	events chan sync.Event
 	cmds   chan queryCmd
+	// calls run on the driver goroutine (body.go, submit.go).
+	calls chan func()
 
 	mu      gosync.Mutex
 	status  Status
@@ -118,6 +123,9 @@ type Client struct {
 	codeReads int
 	wg        gosync.WaitGroup
 	closeOne  gosync.Once
+	// keyCache holds verified proof nodes for key enumeration (keys.go).
+	keysMu   gosync.Mutex
+	keyCache []keyCacheEntry
 }
 
 // New prepares a client: it chooses the start point (saved state or
@@ -179,6 +187,7 @@ func New(cfg Config) (*Client, error) {
 		cfg: cfg, genesis: genesis, start: start, m: m, clock: cfg.Clock,
 		events:  make(chan sync.Event, cfg.EventBuffer),
 		cmds:    make(chan queryCmd),
+		calls:   make(chan func()),
 		synced:  make(chan struct{}),
 		done:    make(chan struct{}),
 		peerSrc: map[sync.PeerID]Source{},
@@ -343,7 +352,7 @@ func (c *Client) query(ctx context.Context, q queryCmd) (*StorageResult, error) 
 		if r.Err != nil {
 			return nil, r.Err
 		}
-		return &StorageResult{Block: r.Block, Number: r.Number, Para: r.Para, Values: r.Values}, nil
+		return &StorageResult{Block: r.Block, Number: r.Number, Para: r.Para, Values: r.Values, Proof: r.Proof}, nil
 	case <-c.done:
 		return nil, c.doneErr()
 	case <-ctx.Done():
@@ -462,7 +471,13 @@ func (c *Client) drive(ctx context.Context, sources []Source) {
 					src.Ban(res.peer, err)
 				}
 			}
+		case fn := <-c.calls:
+			fn()
 		case se := <-srcEvents:
+			if se.ev.Commit != nil {
+				c.onCommit(se.src, se.ev)
+				continue
+			}
 			if se.ev.Gone {
 				c.m.RemovePeer(se.ev.Peer)
 				delete(c.peerSrc, se.ev.Peer)
@@ -478,7 +493,7 @@ func (c *Client) drive(ctx context.Context, sources []Source) {
 			if q.para {
 				id = c.m.QueryPara(q.paraID, q.keys)
 			} else {
-				id = c.m.Query(q.keys)
+				id = c.m.QueryAt(q.at, q.keys)
 			}
 			waiters[id] = q.reply
 		case <-ticker.C:
@@ -499,14 +514,7 @@ func (c *Client) dispatch(waiters map[sync.QueryID]chan sync.QueryResult) {
 			continue
 		case sync.Finalized:
 			c.save()
-		case sync.Synced:
-			c.mu.Lock()
-			select {
-			case <-c.synced:
-			default:
-				close(c.synced)
-			}
-			c.mu.Unlock()
+			c.announceFinalized(e)
 		}
 		c.snapshot()
 		select {
@@ -514,6 +522,17 @@ func (c *Client) dispatch(waiters map[sync.QueryID]chan sync.QueryResult) {
 		default:
 			c.mu.Lock()
 			c.dropped++
+			c.mu.Unlock()
+		}
+		if _, ok := ev.(sync.Synced); ok {
+			// After the event is queued, so that a WaitSynced caller
+			// finds it on Events.
+			c.mu.Lock()
+			select {
+			case <-c.synced:
+			default:
+				close(c.synced)
+			}
 			c.mu.Unlock()
 		}
 	}

@@ -18,7 +18,19 @@
 //     endpoint without these methods cannot prove anything and is refused
 //     (ErrUnprovable).
 //   - P2PSource, over the libp2p host (lightclient/p2p): /sync/warp warp
-//     proofs, /light/2 remote reads, block announcements for the sync target.
+//     proofs, /light/2 remote reads, block announcements for the sync target,
+//     GRANDPA commits (forwarded to the machine, which fetches the headers
+//     they need over /sync/2 and finalizes from them; the client's neighbor
+//     packet tells full nodes which set it follows), /sync/2 block bodies,
+//     and transactions notifications for Submit.
+//
+// # Live chain
+//
+// BlockBody returns the extrinsics of a kept verified block, checked against
+// its extrinsics root. Submit sends a transaction (p2p: transactions
+// notification to every full peer; RPC: author_submitExtrinsic) and follows
+// it: the body of every newly finalized block is fetched and searched, and
+// the Submission reports "broadcast", then "finalized" with block and index.
 //
 // # State
 //

@@ -2,11 +2,14 @@ package lightclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	gosync "sync"
+	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/p2p"
 	"github.com/ksm-wallet/ksm/lightclient/p2p/wire"
 	"github.com/ksm-wallet/ksm/lightclient/sync"
@@ -29,18 +32,24 @@ type P2PSource struct {
 	once   gosync.Once
 	cancel context.CancelFunc
 	wg     gosync.WaitGroup
+
+	// neighbor is the GRANDPA neighbor packet announcing our state (nil
+	// until SetGrandpaState); neighborCh wakes the sender.
+	nmu        gosync.Mutex
+	neighbor   *wire.Neighbor
+	neighborCh chan struct{}
 }
 
 // NewP2PSource wraps a host; Start dials bootnodes (which may be empty when
 // the caller connected peers itself). Close closes the host.
 func NewP2PSource(h *p2p.Host, bootnodes []string) *P2PSource {
-	return &P2PSource{h: h, bootnodes: bootnodes, ev: make(chan SourceEvent, 256)}
+	return &P2PSource{h: h, bootnodes: bootnodes, ev: make(chan SourceEvent, 256), neighborCh: make(chan struct{}, 1)}
 }
 
 // Host returns the wrapped host.
 func (s *P2PSource) Host() *p2p.Host { return s.h }
 
-var p2pCaps = sync.PeerCaps{Kinds: sync.CanWarp | sync.CanStorage}
+var p2pCaps = sync.PeerCaps{Kinds: sync.CanWarp | sync.CanStorage | sync.CanHeaders | sync.CanBody}
 
 // Start dials the bootnodes (error wrapping ErrUnreachable and
 // p2p.ErrNoBootnode when none answers), reports the connected peers and
@@ -62,8 +71,9 @@ func (s *P2PSource) Start(ctx context.Context) error {
 	}
 	fctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
-	s.wg.Add(1)
+	s.wg.Add(2)
 	go s.forward(fctx)
+	go s.neighbors(fctx)
 	if s.Discover > 0 {
 		s.wg.Add(1)
 		go s.discover(fctx)
@@ -114,11 +124,18 @@ func (s *P2PSource) forward(ctx context.Context) {
 		case pe := <-s.h.Events():
 			switch pe.Kind {
 			case p2p.PeerConnected:
+				s.wakeNeighbors()
 				if pe.Handshake.Roles.IsFull() && !send(SourceEvent{Peer: sync.PeerID(pe.Peer.String()), Caps: p2pCaps, Best: pe.Handshake.BestNumber}) {
 					return
 				}
 			case p2p.PeerDisconnected, p2p.PeerBanned:
 				if !send(SourceEvent{Peer: sync.PeerID(pe.Peer.String()), Gone: true}) {
+					return
+				}
+			}
+		case g := <-s.h.Gossip():
+			if g.Message != nil && g.Message.Kind == wire.GossipCommit && g.Message.Commit != nil {
+				if !send(SourceEvent{Peer: sync.PeerID(g.Peer.String()), Commit: g.Message.Commit}) {
 					return
 				}
 			}
@@ -150,6 +167,10 @@ func (s *P2PSource) Do(ctx context.Context, r sync.Request) ([]byte, error) {
 			return nil, err
 		}
 		return trie.EncodeProofSCALE(nodes), nil
+	case sync.KindHeaders:
+		return s.headers(ctx, p, r)
+	case sync.KindBody:
+		return s.body(ctx, p, r)
 	}
 	return nil, fmt.Errorf("p2p source: %s requests not supported", r.Kind)
 }
@@ -172,4 +193,128 @@ func (s *P2PSource) Close() error {
 		err = s.h.Close()
 	})
 	return err
+}
+
+// headers performs a KindHeaders request: a /sync/2 HEADER request for
+// r.Count blocks descending from r.Block. The answer is re-encoded as the
+// machine's payload (SCALE Vec<Header>), unverified: the machine checks the
+// hash chain. A block without a header, or a header that does not decode,
+// is a protocol violation (ErrInvalidResponse: the host bans the peer).
+func (s *P2PSource) headers(ctx context.Context, p peer.ID, r sync.Request) ([]byte, error) {
+	resp, err := s.h.RequestBlocks(ctx, p, &wire.BlockRequest{Fields: wire.FieldHeader, HasHash: true, FromHash: r.Block,
+		Direction: wire.Descending, MaxBlocks: r.Count})
+	if err != nil {
+		return nil, err
+	}
+	hs := make([]*header.Header, 0, len(resp.Blocks))
+	for i, b := range resp.Blocks {
+		if b.Header == nil {
+			return nil, fmt.Errorf("%w: /sync/2 block %d without the header asked for", p2p.ErrInvalidResponse, i)
+		}
+		h, err := header.Decode(b.Header)
+		if err != nil {
+			err = fmt.Errorf("%w: /sync/2 block %d: %w", p2p.ErrInvalidResponse, i, err)
+			s.h.Ban(p, err.Error())
+			return nil, err
+		}
+		hs = append(hs, h)
+	}
+	return sync.EncodeHeaders(hs), nil
+}
+
+// body performs a KindBody request: a /sync/2 BODY request for block
+// r.Block alone. A peer without the block answers no block: the request
+// fails (another peer is asked).
+func (s *P2PSource) body(ctx context.Context, p peer.ID, r sync.Request) ([]byte, error) {
+	resp, err := s.h.RequestBlocks(ctx, p, &wire.BlockRequest{Fields: wire.FieldBody, HasHash: true, FromHash: r.Block,
+		Direction: wire.Ascending, MaxBlocks: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(resp.Blocks) == 0 {
+		return nil, fmt.Errorf("p2p source: peer %s has no block %s", p, r.Block)
+	}
+	b := resp.Blocks[0]
+	if b.Hash != r.Block {
+		return nil, fmt.Errorf("%w: /sync/2 body of block %s, asked for %s", p2p.ErrInvalidResponse, b.Hash, r.Block)
+	}
+	return sync.EncodeBody(b.Body), nil
+}
+
+// Submit sends ext (SCALE-encoded, with its compact length prefix) in a
+// transactions notification to every full peer and returns how many it
+// reached. It fails with an error wrapping ErrUnreachable when none.
+func (s *P2PSource) Submit(ctx context.Context, ext []byte) (int, error) {
+	sent := 0
+	var errs []error
+	for _, pi := range s.h.Peers() {
+		if pi.Handshake == nil || !pi.Handshake.Roles.IsFull() || s.h.Banned(pi.ID) {
+			continue
+		}
+		if err := s.h.SendTransactions(ctx, pi.ID, [][]byte{ext}); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		sent++
+	}
+	if sent == 0 {
+		return 0, fmt.Errorf("%w: no full peer took the transaction: %w", ErrUnreachable, errors.Join(errs...))
+	}
+	return sent, nil
+}
+
+// SetGrandpaState announces the client's GRANDPA state to every peer in a
+// neighbor packet (round 1, as smoldot: a light client takes part in no
+// round), now and to peers that connect later. Full nodes only gossip
+// commits of a set to peers whose neighbor packet shows that set.
+func (s *P2PSource) SetGrandpaState(setID uint64, finalized uint32) {
+	s.nmu.Lock()
+	s.neighbor = &wire.Neighbor{Round: 1, SetID: setID, CommitFinalizedHeight: finalized}
+	s.nmu.Unlock()
+	s.wakeNeighbors()
+}
+
+func (s *P2PSource) wakeNeighbors() {
+	select {
+	case s.neighborCh <- struct{}{}:
+	default:
+	}
+}
+
+// neighborInterval is the least time between two neighbor broadcasts:
+// changes in between are coalesced (a peer's notification rate limit must
+// not see a flood when many blocks are finalized at once).
+const neighborInterval = 250 * time.Millisecond
+
+// neighbors sends the current neighbor packet to every full peer whenever
+// it changes or a peer connects.
+func (s *P2PSource) neighbors(ctx context.Context) {
+	defer s.wg.Done()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.neighborCh:
+		}
+		s.nmu.Lock()
+		n := s.neighbor
+		s.nmu.Unlock()
+		if n == nil {
+			continue
+		}
+		msg := &wire.Gossip{Kind: wire.GossipNeighbor, Neighbor: n}
+		for _, pi := range s.h.Peers() {
+			if pi.Handshake == nil || !pi.Handshake.Roles.IsFull() || s.h.Banned(pi.ID) {
+				continue
+			}
+			sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			_ = s.h.SendGossip(sctx, pi.ID, msg)
+			cancel()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(neighborInterval):
+		}
+	}
 }

@@ -41,7 +41,7 @@ func NewRPCSource(c *rpc.Client, opts RPCOptions) *RPCSource {
 	if name == "" {
 		name = "rpc"
 	}
-	caps := sync.PeerCaps{Kinds: sync.CanFinality | sync.CanStorage}
+	caps := sync.PeerCaps{Kinds: sync.CanFinality | sync.CanStorage | sync.CanBody}
 	if opts.Para {
 		caps = sync.PeerCaps{Kinds: sync.CanStorage, Para: true, ParaID: opts.ParaID}
 	}
@@ -168,6 +168,17 @@ func (s *RPCSource) Do(ctx context.Context, r sync.Request) ([]byte, error) {
 			nodes[i] = n
 		}
 		return trie.EncodeProofSCALE(nodes), nil
+	case sync.KindBody:
+		at := rpc.Hash(r.Block)
+		b, err := s.c.Block(ctx, &at)
+		if err != nil {
+			return nil, fmt.Errorf("chain_getBlock(%s): %w", r.Block, err)
+		}
+		body := make([][]byte, len(b.Block.Extrinsics))
+		for i, x := range b.Block.Extrinsics {
+			body[i] = x
+		}
+		return sync.EncodeBody(body), nil
 	}
 	return nil, fmt.Errorf("rpc source: %s requests not supported", r.Kind)
 }
@@ -233,3 +244,20 @@ func (s *RPCSource) Banned() error {
 
 // Close closes the JSON-RPC client.
 func (s *RPCSource) Close() error { return s.c.Close() }
+
+// Submit sends ext (SCALE-encoded, with its compact length prefix) with
+// author_submitExtrinsic. An error answer of the endpoint (the pool refused
+// the transaction) wraps ErrRejected with the endpoint's message.
+func (s *RPCSource) Submit(ctx context.Context, ext []byte) (int, error) {
+	if s.caps.Para {
+		return 0, fmt.Errorf("rpc source %s: a parachain endpoint takes no relay transactions", s.name)
+	}
+	if _, err := s.c.SubmitExtrinsic(ctx, ext); err != nil {
+		var rerr *rpc.Error
+		if errors.As(err, &rerr) {
+			return 0, fmt.Errorf("%w: author_submitExtrinsic: %s", ErrRejected, rerr.Error())
+		}
+		return 0, fmt.Errorf("author_submitExtrinsic: %w", err)
+	}
+	return 1, nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/ksm-wallet/ksm/lightclient/grandpa"
 	"github.com/ksm-wallet/ksm/lightclient/sync"
 )
 
@@ -49,4 +50,7 @@ type SourceEvent struct {
 	Gone bool
 	// Best is the best block number the peer claims (0: unknown).
 	Best uint32
+	// Commit, when set, is a GRANDPA commit the peer gossiped (the event
+	// reports nothing else); see sync.Machine.OnCommit.
+	Commit *grandpa.CompactCommit
 }

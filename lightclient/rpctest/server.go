@@ -25,7 +25,7 @@ import (
 
 // AllMethods are the methods a Server serves.
 var AllMethods = []string{"rpc_methods", "chain_getFinalizedHead", "chain_getHeader", "chain_getBlockHash",
-	"grandpa_proveFinality", "state_getReadProof", "state_getStorage", "state_getMetadata"}
+	"grandpa_proveFinality", "state_getReadProof", "state_getStorage", "state_getMetadata", "chain_getBlock", "author_submitExtrinsic"}
 
 // Server is a JSON-RPC node serving a generated chain up to its visible
 // (finalized) block. Its fields may be changed between requests.
@@ -43,6 +43,12 @@ type Server struct {
 	// Metadata is served by state_getMetadata (nil: null).
 	Metadata []byte
 	calls    map[string]int
+	// Reject, when set, refuses a submitted extrinsic with its error
+	// (author_submitExtrinsic answers an error); see live.go.
+	Reject func(ext []byte) error
+	// Hold accepts submitted extrinsics without ever including them.
+	Hold      bool
+	submitted [][]byte
 }
 
 // New returns a server of chain c whose finalized head is block visible.
@@ -209,6 +215,8 @@ func (s *Server) handle(req request) (any, error) {
 			}
 		}
 		return nil, nil
+	case "chain_getBlock", "author_submitExtrinsic":
+		return s.handleLive(req.Method, param)
 	case "state_getMetadata":
 		if s.Metadata == nil {
 			return nil, nil

@@ -32,6 +32,25 @@
 //   - KindStorage: a storage proof, SCALE Vec<Vec<u8>> of trie nodes, for
 //     Request.Keys at block Request.Block (a relay block, or a parachain block
 //     when Request.Para is set).
+//   - KindHeaders: SCALE Vec<Header>, Request.Count headers (or fewer)
+//     descending from Request.Block, that block first (a /sync/2 HEADER
+//     request); see EncodeHeaders.
+//   - KindBody: the SCALE block body of Request.Block, Vec<OpaqueExtrinsic>
+//     (a compact count, then each extrinsic with its compact length prefix);
+//     see EncodeBody.
+//
+// # Commits and bodies
+//
+// A synced machine also follows finality from GRANDPA commits (OnCommit): a
+// commit of the current set for a newer block has its signatures and weight
+// checked at once; the headers from its highest precommit target down to the
+// finalized block are then asked (KindHeaders, the commit's sender first),
+// must form a hash chain to the finalized block, and the precommits on that
+// chain must reach the threshold with the votes ancestries those headers
+// give; the authority set is tracked along them and the target finalized.
+// A commit of another set is ignored (the warp and finality requests catch
+// up). FetchBody asks peers for a block body and checks it against the
+// header's extrinsics root (VerifyBody).
 //
 // # States
 //
@@ -49,6 +68,15 @@
 // finalized block and verified against its state root (parachain queries:
 // Paras::Heads proven against the relay state root, then the parachain's
 // proof against the head's state root). Only verified values leave the machine.
+//
+// The machine keeps a window of verified headers (RememberHeader,
+// KnownHeader; at most KeptHeaders, the lowest-numbered forgotten first):
+// its start header, warp-fragment headers, the headers of finality proofs and
+// those linked to GRANDPA commits. QueryAt reads at any of them: the proof is
+// verified against that header's state root and its nodes come back in
+// QueryResult.Proof, so that a caller can merge the proofs of one block (the
+// client's verified key enumeration). A block outside the window fails the
+// query with ErrUnknownBlock.
 //
 // # Verdicts
 //

@@ -73,9 +73,15 @@ type query struct {
 	// stage 2 of a parachain query: the proven head.
 	head  *ParaHead
 	relay *header.Header // the relay block of stage 1
+	// at is the block a QueryAt reads (nil: the finalized block).
+	at    *header.Header
 	tried map[PeerID]bool
 	busy  bool
 	last  error
+	// headOnly ends a parachain query after stage 1 and done, when set,
+	// receives the result instead of an event (paraat.go).
+	headOnly bool
+	done     func(QueryResult)
 }
 
 // Machine is the sync state machine. It is not safe for concurrent use.
@@ -95,7 +101,10 @@ type Machine struct {
 
 	peers   map[PeerID]*peerState
 	everHad bool
-	useSeq  uint64
+	// everRelay is set once a relay (not parachain) peer was added: before
+	// that, para peers alone are no reason to give up syncing.
+	everRelay bool
+	useSeq    uint64
 
 	nextID   RequestID
 	inflight map[RequestID]*inflight
@@ -105,6 +114,12 @@ type Machine struct {
 	queries   []*query
 
 	events []Event
+
+	known *headerWindow // verified headers (window.go)
+
+	live liveState // commits and bodies (commit.go, body.go)
+
+	paras paraWindows // proven parachain heads (paraat.go)
 }
 
 // New returns a machine starting at cfg.Header.
@@ -145,6 +160,8 @@ func New(cfg Config) (*Machine, error) {
 	}
 	m.tracker = t
 	m.target = m.fin.Number
+	m.known = newHeaderWindow(KeptHeaders)
+	m.RememberHeader(m.fin, m.finHash)
 	return m, nil
 }
 
@@ -178,6 +195,9 @@ func (m *Machine) NoteTarget(number uint32) {
 // AddPeer adds (or updates the capabilities of) a peer.
 func (m *Machine) AddPeer(id PeerID, caps PeerCaps) {
 	m.everHad = true
+	if !caps.Para {
+		m.everRelay = true
+	}
 	if p, ok := m.peers[id]; ok {
 		p.caps = caps
 		return
@@ -248,7 +268,7 @@ func (m *Machine) emit(e Event) { m.events = append(m.events, e) }
 // or queries waiting). It wraps ErrAllPeersMalicious when every peer lost was
 // banned for invalid data, else ErrNoPeers.
 func (m *Machine) Err() error {
-	if !m.everHad || (m.synced && len(m.queries) == 0) {
+	if !m.everHad || (m.synced && len(m.queries) == 0) || (!m.synced && !m.everRelay) {
 		return nil
 	}
 	malicious, stalled := 0, 0
@@ -289,6 +309,7 @@ func (m *Machine) Desired(now time.Time) []Request {
 			out = append(out, r)
 		}
 	}
+	out = append(out, m.liveRequests(now)...)
 	if m.synced {
 		for _, q := range m.queries {
 			if q.busy {
@@ -369,6 +390,10 @@ func (m *Machine) storageRequest(q *query, now time.Time) (Request, bool) {
 	} else {
 		q.relay = m.fin
 		r.Block, r.Number = m.finHash, m.fin.Number
+		if q.at != nil {
+			anchor = q.at
+			r.Block, r.Number = q.at.Hash(), q.at.Number
+		}
 		if q.para {
 			r.Keys = [][]byte{parachain.HeadsKey(q.paraID)}
 		} else {
@@ -405,6 +430,10 @@ func (m *Machine) finishQuery(q *query, res *QueryResult, err error) {
 		res = &QueryResult{}
 	}
 	res.ID, res.Err = q.id, err
+	if q.done != nil {
+		q.done(*res)
+		return
+	}
 	m.emit(*res)
 }
 
@@ -470,7 +499,7 @@ func (m *Machine) fail(id RequestID) {
 		f.query.last = errors.New("request failed")
 	}
 	p := m.peers[f.req.Peer]
-	if p == nil {
+	if p == nil || m.excusedFailure(f) {
 		return
 	}
 	p.failures++
@@ -493,6 +522,8 @@ func (m *Machine) release(f *inflight) {
 			f.query.busy = false
 			f.query.tried[f.req.Peer] = true
 		}
+	case KindHeaders, KindBody:
+		m.releaseLive(f)
 	}
 }
 
@@ -521,6 +552,10 @@ func (m *Machine) OnResponseAt(id RequestID, payload []byte, now time.Time) erro
 		err = m.onFinality(f, payload, now)
 	case KindStorage:
 		err = m.onStorage(f, payload)
+	case KindHeaders:
+		err = m.onHeaders(f, payload, now)
+	case KindBody:
+		err = m.onBody(f, payload)
 	}
 	if p == nil {
 		return err
@@ -633,6 +668,7 @@ func (m *Machine) setSynced(now time.Time) {
 
 func (m *Machine) advance(h *header.Header, hash header.Hash, set grandpa.AuthoritySet) {
 	m.fin, m.finHash, m.set = h.Clone(), hash, set
+	m.RememberHeader(h, hash)
 }
 
 // resetTracker restarts authority-set tracking at the finalized block.
@@ -712,6 +748,11 @@ func (m *Machine) onFinality(f *inflight, payload []byte, now time.Time) error {
 		}
 	}
 	m.tracker = t
+	for i, h := range hs {
+		if i < len(hs)-1 {
+			m.RememberHeader(h, h.Hash())
+		}
+	}
 	for _, ch := range changes {
 		m.emit(SetChanged{Number: ch.Number, Hash: ch.Hash, Forced: ch.Forced, Set: ch.Set.Clone()})
 	}
@@ -748,7 +789,7 @@ func (m *Machine) onStorage(f *inflight, payload []byte) error {
 			q.last = err
 			return err
 		}
-		m.finishQuery(q, &QueryResult{Block: q.relay.Hash(), Number: q.relay.Number, Para: q.head, Values: vals}, nil)
+		m.finishQuery(q, &QueryResult{Block: q.relay.Hash(), Number: q.relay.Number, Para: q.head, Values: vals, Proof: nodes}, nil)
 		return nil
 	}
 	if q.para {
@@ -764,6 +805,7 @@ func (m *Machine) onStorage(f *inflight, payload []byte) error {
 		q.head = &ParaHead{ParaID: q.paraID, Header: head.Header, Hash: head.Hash}
 		q.relay = f.anchor
 		q.tried = map[PeerID]bool{}
+		m.paraHeadProven(q, f.anchor)
 		return nil
 	}
 	proof, err := trie.NewProofWith(root, nodes, trie.Options{AllowUnused: true})
@@ -776,7 +818,7 @@ func (m *Machine) onStorage(f *inflight, payload []byte) error {
 		q.last = err
 		return err
 	}
-	m.finishQuery(q, &QueryResult{Block: f.anchor.Hash(), Number: f.anchor.Number, Values: vals}, nil)
+	m.finishQuery(q, &QueryResult{Block: f.anchor.Hash(), Number: f.anchor.Number, Values: vals, Proof: nodes}, nil)
 	return nil
 }
 

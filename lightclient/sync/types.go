@@ -90,6 +90,11 @@ const (
 	KindWarp Kind = iota + 1
 	KindFinality
 	KindStorage
+	// KindHeaders asks for Request.Count headers descending from
+	// Request.Block (a /sync/2 HEADER request); see commit.go.
+	KindHeaders
+	// KindBody asks for the body of block Request.Block; see body.go.
+	KindBody
 )
 
 func (k Kind) String() string {
@@ -100,6 +105,10 @@ func (k Kind) String() string {
 		return "finality"
 	case KindStorage:
 		return "storage"
+	case KindHeaders:
+		return "headers"
+	case KindBody:
+		return "body"
 	}
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
@@ -112,6 +121,8 @@ const (
 	CanWarp Caps = 1 << iota
 	CanFinality
 	CanStorage
+	CanHeaders // serves KindHeaders (a p2p full node's /sync/2)
+	CanBody    // serves KindBody
 )
 
 func (c Caps) has(k Kind) bool {
@@ -122,6 +133,10 @@ func (c Caps) has(k Kind) bool {
 		return c&CanFinality != 0
 	case KindStorage:
 		return c&CanStorage != 0
+	case KindHeaders:
+		return c&CanHeaders != 0
+	case KindBody:
+		return c&CanBody != 0
 	}
 	return false
 }
@@ -150,6 +165,9 @@ type Request struct {
 	// Para is set for a storage request to a parachain peer.
 	Para   bool
 	ParaID uint32
+	// Count is how many headers a KindHeaders request wants, from Block
+	// descending (Block first).
+	Count uint32
 	// Deadline is when the machine gives up on the request.
 	Deadline time.Time
 }
@@ -194,7 +212,11 @@ type QueryResult struct {
 	// Para is the parachain head the values were read at (parachain queries).
 	Para   *ParaHead
 	Values []trie.Lookup
-	Err    error
+	// Proof holds the proof nodes the values were verified with (relay
+	// queries and parachain reads), for callers that merge proofs of one
+	// block.
+	Proof [][]byte
+	Err   error
 }
 
 // ParaHead is a parachain block proven by the relay state.

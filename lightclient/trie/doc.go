@@ -10,6 +10,11 @@
 //     absence), GetMany, Prefix (all keys below a prefix) and ChildGet (a key
 //     of a default child trie) — or reports that the proof does not cover the
 //     question (ErrIncompleteProof).
+//   - Verified key enumeration: KeysAfter (and NextKey) walk the trie a
+//     proof shows in key order, under a prefix and after a start key, and
+//     name the subtrees the proof lacks; a proof of PathKey(path) brings the
+//     node at path, so merging such proofs round after round lists keys that
+//     no server is trusted to list (as smoldot's prefix proofs do).
 //   - Root computation: Root (state root of a key/value set, V0 or V1, child
 //     tries included through StateRoot) and OrderedRoot (extrinsics root).
 //

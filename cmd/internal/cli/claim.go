@@ -50,6 +50,8 @@ type claimStatusJSON struct {
 	Statement     any      `json:"statement"`
 	StatementText string   `json:"statementText,omitempty"`
 	PreclaimedBy  []string `json:"preclaimedBy"`
+	BlockNumber   uint64   `json:"blockNumber"`
+	BlockHash     string   `json:"blockHash"`
 	Verified      bool     `json:"verified"`
 }
 
@@ -72,6 +74,10 @@ func newClaimStatusCmd(f *Factory) *cobra.Command {
 			if err := e.sess.Route("Claims"); err != nil {
 				return chainErr(err)
 			}
+			head, err := e.head(ctx)
+			if err != nil {
+				return err
+			}
 			rt, err := e.sess.Latest(ctx)
 			if err != nil {
 				return chainErr(err)
@@ -80,7 +86,8 @@ func newClaimStatusCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return chainErr(err)
 			}
-			j := claimStatusJSON{EthAddress: strings.ToLower(st.EthAddress), HasClaim: st.Amount != nil, Amount: numOrNull(st.Amount), Verified: e.sess.Chain.Verified(), StatementText: st.StatementText, PreclaimedBy: st.PreclaimedBy}
+			j := claimStatusJSON{EthAddress: strings.ToLower(st.EthAddress), HasClaim: st.Amount != nil, Amount: numOrNull(st.Amount), Verified: e.sess.Chain.Verified(), StatementText: st.StatementText, PreclaimedBy: st.PreclaimedBy,
+				BlockNumber: head.Number, BlockHash: head.Hash.String()}
 			if st.Vesting != nil {
 				j.Vesting = map[string]any{"locked": numOrNull(st.Vesting.Locked), "perBlock": numOrNull(st.Vesting.PerBlock), "startingBlock": st.Vesting.StartingBlock}
 			}

@@ -63,6 +63,11 @@ type referendumJSON struct {
 	ConfirmingEnd   uint64 `json:"confirmingEnd,omitempty"`
 	End             uint64 `json:"end,omitempty"`
 	Block           uint64 `json:"block,omitempty"`
+	// BlockNumber, BlockHash and Verified name the block `gov show` read
+	// and whether it was proven (not repeated in `gov referenda` lists).
+	BlockNumber uint64 `json:"blockNumber,omitempty"`
+	BlockHash   string `json:"blockHash,omitempty"`
+	Verified    *bool  `json:"verified,omitempty"`
 }
 
 func referendumView(r *app.Referendum) referendumJSON {
@@ -168,6 +173,8 @@ func newGovShowCmd(f *Factory) *cobra.Command {
 				return govErr(err)
 			}
 			j := referendumView(r)
+			verified := e.sess.Chain.Verified()
+			j.BlockNumber, j.BlockHash, j.Verified = g.At.Number, g.At.Hash.String(), &verified
 			if r.Status == "Ongoing" {
 				c, note, err := e.sess.ProposalCall(ctx, g, r.Proposal)
 				if err != nil {
@@ -344,6 +351,7 @@ type votesJSON struct {
 	Address  string            `json:"address"`
 	Tracks   []app.TrackVoting `json:"tracks"`
 	Block    uint64            `json:"blockNumber"`
+	Hash     string            `json:"blockHash"`
 	Verified bool              `json:"verified"`
 }
 
@@ -375,7 +383,7 @@ func newGovVotesCmd(f *Factory) *cobra.Command {
 				tv = []app.TrackVoting{}
 			}
 			if f.Opts.JSON {
-				return f.PrintJSON(votesJSON{Address: e.sess.Account(who), Tracks: tv, Block: g.At.Number, Verified: e.sess.Chain.Verified()})
+				return f.PrintJSON(votesJSON{Address: e.sess.Account(who), Tracks: tv, Block: g.At.Number, Hash: g.At.Hash.String(), Verified: e.sess.Chain.Verified()})
 			}
 			if len(tv) == 0 {
 				f.Infof("%s has no votes or delegations.", e.sess.Account(who))

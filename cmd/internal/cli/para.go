@@ -237,6 +237,8 @@ type paraStatusJSON struct {
 	Head            any    `json:"head"`
 	CodeHash        any    `json:"codeHash"`
 	UpcomingGenesis bool   `json:"upcomingGenesis"`
+	BlockNumber     uint64 `json:"blockNumber"`
+	BlockHash       string `json:"blockHash"`
 	Verified        bool   `json:"verified"`
 }
 
@@ -263,6 +265,10 @@ func newParaStatusCmd(f *Factory) *cobra.Command {
 				return err
 			}
 			defer e.Close()
+			head, err := e.head(ctx)
+			if err != nil {
+				return err
+			}
 			rt, err := e.sess.Latest(ctx)
 			if err != nil {
 				return chainErr(err)
@@ -272,7 +278,8 @@ func newParaStatusCmd(f *Factory) *cobra.Command {
 				return chainErr(err)
 			}
 			j := paraStatusJSON{ID: id, Registered: st.Registered, Manager: st.Manager, Deposit: numOrNull(st.Deposit), Locked: st.Locked,
-				Lifecycle: orNull(st.Lifecycle), Head: orNull(st.Head), CodeHash: orNull(st.CodeHash), UpcomingGenesis: st.Upcoming, Verified: e.sess.Chain.Verified()}
+				Lifecycle: orNull(st.Lifecycle), Head: orNull(st.Head), CodeHash: orNull(st.CodeHash), UpcomingGenesis: st.Upcoming, Verified: e.sess.Chain.Verified(),
+				BlockNumber: head.Number, BlockHash: head.Hash.String()}
 			if f.Opts.JSON {
 				return f.PrintJSON(j)
 			}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/tx/metadata"
 	"github.com/ksm-wallet/ksm/tx/storage"
@@ -34,28 +36,44 @@ type queryStorageJSON struct {
 	Value  any       `json:"value"`
 	Raw    *string   `json:"raw"`
 	Block  blockJSON `json:"block"`
+	// Para is the parachain block read (--para, or a parachain network),
+	// whose head the relay Block's Paras::Heads holds.
+	Para *paraBlockJSON `json:"para,omitempty"`
 	// Verified is true when the value was proven against the state root of
-	// the GRANDPA-finalized Block.
+	// the GRANDPA-finalized Block (or of Para's head proven in it).
 	Verified bool `json:"verified"`
 	// MetadataVerified says whether the metadata used to build the key and
-	// decode the value is known to be the runtime's (it is not yet: it comes
-	// from the endpoint or a file); MetadataSource says where it came from.
+	// decode the value is known to be the runtime's: true when it came from
+	// executing the runtime whose code is proven at Block ("runtime");
+	// false from a file or an endpoint's claim ("file", "rpc").
 	MetadataVerified bool   `json:"metadataVerified"`
 	MetadataSource   string `json:"metadataSource"`
 }
 
+type paraBlockJSON struct {
+	ID     uint32      `json:"id"`
+	Number uint32      `json:"number"`
+	Hash   header.Hash `json:"hash"`
+}
+
 func newQueryStorageCmd(f *Factory) *cobra.Command {
 	var mdFile string
+	var para uint32
 	cmd := &cobra.Command{
 		Use:   "storage PALLET ITEM [KEY...]",
 		Short: "Read a storage value by pallet, item and keys, proven at the finalized block",
 		Long: `Read PALLET.ITEM at the latest finalized block. KEY parts are value JSON
 (numbers, strings, 0x-hex bytes; an SS58 address may be given bare). The key
-is built and the value decoded with the runtime metadata, from --metadata FILE
-or from the --rpc endpoint (state_getMetadata). The value is proven by a
+is built and the value decoded with the runtime metadata: by default the
+metadata the runtime itself returns, executed locally over proven storage
+("metadataVerified": true), or --metadata FILE. The value is proven by a
 storage proof against the finalized state root; the output says so
-("verified") and names the block. The metadata itself cannot be proven yet
-(that needs executing the runtime): "metadataVerified" is false.`,
+("verified") and names the block.
+
+--para ID (or a parachain network such as kusama-asset-hub) reads a
+parachain's state instead: its head is proven in the relay chain's
+Paras::Heads and the value against that head's state root; its metadata
+must then be given with --metadata FILE.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 2 {
 				return syntaxErrorf("query storage takes PALLET ITEM [KEY...]")
@@ -64,8 +82,13 @@ storage proof against the finalized state root; the output says so
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			if n, err := f.Network(); err == nil && n.Profile != nil && !n.Profile.IsRelay() {
-				return UsageErrorf("query storage reads the relay chain; %s state (through Paras::Heads) is not offered by this command yet", n.Profile.Name)
+			n, err := f.Network()
+			if err != nil {
+				return err
+			}
+			paraID, isPara := para, cmd.Flags().Changed("para")
+			if !isPara && n.Profile != nil && !n.Profile.IsRelay() {
+				paraID, isPara = n.Profile.ParaID, true
 			}
 			var md *metadata.Metadata
 			mdSource := ""
@@ -78,15 +101,22 @@ storage proof against the finalized state root; the output says so
 					return UsageErrorf("--metadata %s: %v", mdFile, err)
 				}
 				mdSource = "file"
-			} else if f.Opts.RPC == "" {
-				return UsageErrorf("query storage over libp2p needs --metadata FILE (metadata from peers needs runtime execution, not available yet), or use --rpc URL")
+			} else if isPara {
+				return UsageErrorf("reading parachain %d needs its metadata: pass --metadata FILE (ksm executes only the relay runtime)", paraID)
 			}
 			e, err := openLight(ctx, f)
 			if err != nil {
 				return err
 			}
 			defer e.Close()
-			out, err := queryStorage(ctx, e, md, mdSource, args[0], args[1], args[2:])
+			if isPara && !e.verified() {
+				return UsageErrorf("--para reads a parachain through the relay chain's proofs; an endpoint trusted with --trust-rpc proves nothing: point --rpc at the parachain's own endpoint instead")
+			}
+			if err := e.waitSynced(ctx); err != nil {
+				return err
+			}
+			q := storageQuery{md: md, mdSource: mdSource, pallet: args[0], item: args[1], keyArgs: args[2:], para: isPara, paraID: paraID}
+			out, err := queryStorage(ctx, e, q)
 			if err != nil {
 				return err
 			}
@@ -106,23 +136,43 @@ storage proof against the finalized state root; the output says so
 			if !out.Found {
 				state += ", key absent: default value"
 			}
-			f.Infof("%s at block #%d %s; metadata from %s (not verified)", state, out.Block.Number, out.Block.Hash, out.MetadataSource)
+			mdState := "verified"
+			if !out.MetadataVerified {
+				mdState = "not verified"
+			}
+			where := fmt.Sprintf("block #%d %s", out.Block.Number, out.Block.Hash)
+			if out.Para != nil {
+				where = fmt.Sprintf("parachain %d block #%d %s (head in relay %s)", out.Para.ID, out.Para.Number, out.Para.Hash, where)
+			}
+			f.Infof("%s at %s; metadata from %s (%s)", state, where, out.MetadataSource, mdState)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&mdFile, "metadata", "", "metadata file (SCALE or hex) to build the key and decode the value")
+	cmd.Flags().Uint32Var(&para, "para", 0, "read parachain ID's state through the relay chain (needs --metadata)")
 	return cmd
 }
 
-func queryStorage(ctx context.Context, e *lightEnv, md *metadata.Metadata, mdSource, pallet, item string, keyArgs []string) (*queryStorageJSON, error) {
-	out := &queryStorageJSON{Pallet: pallet, Item: item, Verified: e.verified(), MetadataSource: mdSource}
+// storageQuery is one query storage request.
+type storageQuery struct {
+	md           *metadata.Metadata
+	mdSource     string
+	pallet, item string
+	keyArgs      []string
+	para         bool
+	paraID       uint32
+}
+
+// queryStorage reads one storage value: proven at the finalized block by
+// the light client (its key built with the runtime's own metadata unless a
+// file gave it), or claimed by a trusted endpoint.
+func queryStorage(ctx context.Context, e *lightEnv, q storageQuery) (*queryStorageJSON, error) {
+	out := &queryStorageJSON{Pallet: q.pallet, Item: q.item, Verified: e.verified(), MetadataSource: q.mdSource}
+	md := q.md
 	// The block to read at.
 	var at header.Hash
 	var number uint32
 	if e.verified() {
-		if err := e.client.WaitSynced(ctx); err != nil {
-			return nil, lightErr(e, err)
-		}
 		h, hash, _ := e.client.Finalized()
 		at, number = hash, h.Number
 	} else {
@@ -136,7 +186,23 @@ func queryStorage(ctx context.Context, e *lightEnv, md *metadata.Metadata, mdSou
 		}
 		at, number = header.Hash(h), uint32(hd.Number)
 	}
-	if md == nil {
+	if md == nil && e.verified() {
+		home, err := e.f.HomeDir()
+		if err != nil {
+			return nil, err
+		}
+		lc := newLightChain(e, home, false)
+		defer lc.Close()
+		sess, err := app.Open(ctx, lc, app.Options{Home: home})
+		if err != nil {
+			return nil, chainErr(fmt.Errorf("runtime metadata: %w", err))
+		}
+		rt, err := sess.Runtime(ctx, chain.Hash(at))
+		if err != nil {
+			return nil, chainErr(fmt.Errorf("runtime metadata at #%d: %w", number, err))
+		}
+		md, out.MetadataSource, out.MetadataVerified = rt.Meta, "runtime", true
+	} else if md == nil {
 		h := [32]byte(at)
 		raw, err := e.rpc.Metadata(ctx, (*rpcHash)(&h))
 		if err != nil {
@@ -148,12 +214,12 @@ func queryStorage(ctx context.Context, e *lightEnv, md *metadata.Metadata, mdSou
 		out.MetadataSource = "rpc"
 	}
 	codec := value.New(md, e.net.SS58Prefix)
-	entry, err := storage.Lookup(codec, pallet, item)
+	entry, err := storage.Lookup(codec, q.pallet, q.item)
 	if err != nil {
 		return nil, UsageErrorf("%v", err)
 	}
-	parts := make([]any, len(keyArgs))
-	for i, a := range keyArgs {
+	parts := make([]any, len(q.keyArgs))
+	for i, a := range q.keyArgs {
 		v, err := value.ParseJSON([]byte(a))
 		if err != nil {
 			v = a // a bare string (an SS58 address, a name)
@@ -162,19 +228,30 @@ func queryStorage(ctx context.Context, e *lightEnv, md *metadata.Metadata, mdSou
 	}
 	key, err := entry.Key(parts...)
 	if err != nil {
-		return nil, UsageErrorf("key of %s.%s: %v", pallet, item, err)
+		return nil, UsageErrorf("key of %s.%s: %v", q.pallet, q.item, err)
 	}
 	out.Key = "0x" + hex.EncodeToString(key)
 	var raw []byte
 	var found bool
-	if e.verified() {
-		res, err := e.client.ReadStorage(ctx, [][]byte{key})
+	switch {
+	case e.verified() && q.para:
+		res, err := e.client.ParachainStorage(ctx, q.paraID, [][]byte{key})
 		if err != nil {
 			return nil, lightErr(e, err)
 		}
 		raw, found = res.Values[0].Value, res.Values[0].Found
 		at, number = res.Block, res.Number
-	} else {
+		if p := res.Para; p != nil && p.Header != nil {
+			out.Para = &paraBlockJSON{ID: p.ParaID, Number: p.Header.Number, Hash: p.Hash}
+		}
+	case e.verified():
+		res, err := e.client.ReadStorageAt(ctx, at, [][]byte{key})
+		if err != nil {
+			return nil, lightErr(e, err)
+		}
+		raw, found = res.Values[0].Value, res.Values[0].Found
+		at, number = res.Block, res.Number
+	default:
 		h := [32]byte(at)
 		raw, err = e.rpc.Storage(ctx, key, (*rpcHash)(&h))
 		found = err == nil
@@ -190,7 +267,7 @@ func queryStorage(ctx context.Context, e *lightEnv, md *metadata.Metadata, mdSou
 	}
 	v, err := entry.ValueOrDefault(raw, found)
 	if err != nil {
-		return nil, fmt.Errorf("decode %s.%s: %w", pallet, item, err)
+		return nil, fmt.Errorf("decode %s.%s: %w", q.pallet, q.item, err)
 	}
 	out.Value = v
 	return out, nil

@@ -33,7 +33,7 @@ func TestQueryStorage(t *testing.T) {
 			}
 			return nil
 		}},
-		{"map-rpc-metadata", []string{"System", "Account", "0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d"}, func(v any) error {
+		{"map-file", []string{"--metadata", md, "System", "Account", "0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d"}, func(v any) error {
 			b, _ := json.Marshal(v)
 			if !strings.Contains(string(b), `"free":200000000`) || !strings.Contains(string(b), `"nonce":7`) {
 				return fmt.Errorf("System.Account = %s", b)
@@ -86,8 +86,30 @@ func TestQueryStorageUsage(t *testing.T) {
 	if code != ExitUsage {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	code, _, stderr = runCLI(t, "", "--home", t.TempDir(), "query", "storage", "System", "Number")
+	// A parachain's metadata cannot come from executing the relay runtime.
+	code, _, stderr = runCLI(t, "", "--home", t.TempDir(), "query", "storage", "--para", "1000", "System", "Number")
 	if code != ExitUsage || !strings.Contains(stderr, "--metadata") {
 		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "", "--home", t.TempDir(), "--network", "kusama-asset-hub", "query", "storage", "System", "Number")
+	if code != ExitUsage || !strings.Contains(stderr, "parachain 1000") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+}
+
+// TestQuerySyncProgress: on a terminal the warp sync draws its progress on
+// stderr; stdout holds only the value.
+func TestQuerySyncProgress(t *testing.T) {
+	md := kusamaMetadata(t)
+	_, url, _ := testNetwork(t, 200)
+	code, out, errOut := keyRun(t, t.TempDir(), keyRunOpts{tty: true}, "--rpc", url, "query", "storage", "--metadata", md, "System", "Number")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if strings.TrimSpace(out) != "200" {
+		t.Fatalf("stdout %q", out)
+	}
+	if !strings.Contains(errOut, "syncing") || !strings.Contains(errOut, "%") {
+		t.Fatalf("no progress on the terminal: %q", errOut)
 	}
 }

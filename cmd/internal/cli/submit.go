@@ -20,11 +20,23 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
+	"github.com/ksm-wallet/ksm/lightclient"
+	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/tx/value"
 	"github.com/ksm-wallet/ksm/wallet/keys"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
 	"github.com/ksm-wallet/ksm/wallet/ss58"
 )
+
+// head is the finalized block the command reads (for the light client the
+// block pinned when the chain was opened: every read comes from it).
+func (e *chainEnv) head(ctx context.Context) (*chain.Header, error) {
+	h, err := e.sess.Chain.FinalizedHead(ctx)
+	if err != nil {
+		return nil, chainErr(err)
+	}
+	return h, nil
+}
 
 // chainEnv is an open chain session with the keystore beside it.
 type chainEnv struct {
@@ -32,6 +44,7 @@ type chainEnv struct {
 	sess  *app.Session
 	home  string
 	store *keystore.Store
+	light *lightEnv
 }
 
 func (e *chainEnv) Close() { _ = e.sess.Chain.Close() }
@@ -39,33 +52,47 @@ func (e *chainEnv) Close() { _ = e.sess.Chain.Close() }
 // dialTimeout bounds connecting and identifying the chain.
 const dialTimeout = 30 * time.Second
 
-// openChain opens the chain the global flags name. Until ksm's verified
-// modes exist: without --rpc it fails with exit 5 (the light client's
-// networking is not built yet); with --rpc but without --trust-rpc with
-// exit 3 (an endpoint's answers cannot be verified yet); with both it warns
-// once on stderr that nothing is verified.
+// openChain opens the chain the global flags name: the verified light
+// client (libp2p by default, or a --rpc endpoint that proves its answers),
+// synced to the finalized head, whose runtime calls execute the runtime
+// itself. With --trust-rpc an endpoint that cannot prove anything is used
+// as it is, with a warning on stderr and "verified": false; without it such
+// an endpoint fails with exit 3.
 func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
-	if f.Opts.RPC == "" {
-		return nil, NetworkError(errors.New("no chain access: ksm's light client cannot reach the network yet (its networking is not built); for a development chain pass --rpc URL --trust-rpc"))
-	}
-	if !f.Opts.TrustRPC {
-		return nil, VerificationError(fmt.Errorf("the answers of %s cannot be verified yet (ksm's verified RPC mode is not built); --trust-rpc accepts them unverified, for development chains", redactRPC(f.Opts.RPC)))
-	}
 	home, err := f.HomeDir()
 	if err != nil {
 		return nil, err
 	}
+	le, err := openLight(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	var c chain.Chain
+	if le.verified() {
+		if err := le.waitSynced(ctx); err != nil {
+			le.Close()
+			return nil, err
+		}
+		lc := newLightChain(le, home, true)
+		// Every read of the command comes from this one finalized block.
+		if _, err := lc.Pin(ctx); err != nil {
+			_ = lc.Close()
+			return nil, chainErr(err)
+		}
+		c = lc
+	} else {
+		c = chain.NewRPC(le.rpc)
+	}
 	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
 	defer cancel()
-	c, err := chain.DialRPC(dctx, f.Opts.RPC)
-	if err != nil {
-		return nil, NetworkError(fmt.Errorf("connect to %s: %w", redactRPC(f.Opts.RPC), err))
-	}
-	f.Warnf("--trust-rpc: the answers of %s are not verified; balances, fees and outcomes shown are what the endpoint claims", redactRPC(f.Opts.RPC))
 	sess, err := app.Open(dctx, c, app.Options{Home: home})
 	if err != nil {
 		_ = c.Close()
-		return nil, chainErr(fmt.Errorf("identify the chain at %s: %w", redactRPC(f.Opts.RPC), err))
+		where := "the light client"
+		if f.Opts.RPC != "" {
+			where = redactRPC(f.Opts.RPC)
+		}
+		return nil, chainErr(fmt.Errorf("identify the chain at %s: %w", where, err))
 	}
 	st, err := keystore.Open(home)
 	if err != nil {
@@ -73,7 +100,7 @@ func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
 		return nil, fmt.Errorf("home %s: %w", home, err)
 	}
 	st.Prefix = sess.Token.SS58Prefix
-	return &chainEnv{f: f, sess: sess, home: home, store: st}, nil
+	return &chainEnv{f: f, sess: sess, home: home, store: st, light: le}, nil
 }
 
 // redactRPC hides user info and query of an endpoint URL in messages.
@@ -99,8 +126,11 @@ func chainErr(err error) error {
 		return err
 	}
 	switch {
-	case errors.Is(err, chain.ErrDisconnected), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, chain.ErrDisconnected), errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, lightclient.ErrUnreachable), errors.Is(err, lightclient.ErrClosed):
 		return NetworkError(err)
+	case errors.Is(err, lightclient.ErrVerification), errors.Is(err, lightclient.ErrUnprovable), errors.Is(err, lcsync.ErrMalicious):
+		return VerificationError(err)
 	case errors.Is(err, app.ErrWrongChain):
 		return &ExitError{Code: ExitUsage, Err: err}
 	case errors.Is(err, value.ErrAmount):

@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// TestChainAccessModes: which chain access ksm accepts until its verified
-// modes exist.
+// TestChainAccessModes: which chain access ksm accepts, and the exit codes
+// of the failures found before any value is read.
 func TestChainAccessModes(t *testing.T) {
 	home := t.TempDir()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -16,16 +16,21 @@ func TestChainAccessModes(t *testing.T) {
 	}
 	closed := "ws://" + ln.Addr().String()
 	ln.Close()
+	// An endpoint that cannot prove anything (no grandpa_proveFinality,
+	// no state_getReadProof), like chopsticks.
+	srv, url, _ := testNetwork(t, 10)
+	srv.Methods = []string{"rpc_methods", "chain_getFinalizedHead", "chain_getHeader", "chain_getBlockHash", "state_getStorage"}
 	for _, tc := range []struct {
 		args []string
 		code int
 		msg  string
 	}{
-		{[]string{"balance", "alice"}, ExitNetwork, "light client"},
-		{[]string{"transfer", "bob", "1", "--from", "alice"}, ExitNetwork, "--rpc URL --trust-rpc"},
-		{[]string{"--rpc", "ws://127.0.0.1:1", "balance", "alice"}, ExitVerification, "--trust-rpc accepts them unverified"},
-		{[]string{"--rpc", "wss://user:secret@example.invalid/?key=hidden", "account", "alice"}, ExitVerification, "cannot be verified yet"},
+		{[]string{"--rpc", url, "balance", "alice"}, ExitVerification, "--trust-rpc accepts its answers unverified"},
+		{[]string{"--rpc", url + "/?key=hidden", "account", "alice"}, ExitVerification, "cannot prove"},
+		{[]string{"--rpc", url, "transfer", "bob", "1", "--from", "alice"}, ExitVerification, "cannot prove"},
 		{[]string{"--rpc", closed, "--trust-rpc", "balance", "alice"}, ExitNetwork, "connect to"},
+		{[]string{"--rpc", "wss://user:secret@127.0.0.1:1/?key=hidden", "balance", "alice"}, ExitNetwork, "connect to"},
+		{[]string{"--network", "nowhere.json", "balance", "alice"}, ExitUsage, "network"},
 	} {
 		code, _, errOut := runCLI(t, "", append([]string{"--home", home}, tc.args...)...)
 		if code != tc.code || !strings.Contains(errOut, tc.msg) {

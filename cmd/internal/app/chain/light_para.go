@@ -1,0 +1,131 @@
+package chain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/ksm-wallet/ksm/lightclient"
+	"github.com/ksm-wallet/ksm/lightclient/header"
+	"github.com/ksm-wallet/ksm/lightclient/parachain"
+)
+
+// ParaClient is what LightPara needs of a parachain seen through the relay
+// light client (*lightclient.ParaView has these methods): heads proven by
+// the finalized relay state, and storage proven against their state roots.
+type ParaClient interface {
+	// ParaID is the parachain's id (Asset Hub: 1000).
+	ParaID() uint32
+	// Head proves the head recorded in the latest finalized relay state.
+	Head(ctx context.Context) (*lightclient.ParaHead, error)
+	// Header returns a para header proven so far.
+	Header(hash header.Hash) (*header.Header, bool)
+	// ReadStorageAt proves keys against the state root of para block.
+	ReadStorageAt(ctx context.Context, block header.Hash, keys [][]byte) (*lightclient.StorageResult, error)
+	// StorageKeys lists up to count keys with prefix after startKey, verified.
+	StorageKeys(ctx context.Context, block header.Hash, prefix []byte, count int, startKey []byte) ([][]byte, error)
+	// NextKey is the key following key in the whole para state, verified.
+	NextKey(ctx context.Context, block header.Hash, key []byte) ([]byte, bool, error)
+}
+
+var _ ParaClient = (*lightclient.ParaView)(nil)
+
+// LightPara is a Chain for a parachain (Asset Hub, where Kusama's staking,
+// governance and balances live since 2025) whose every answer is verified
+// through the relay light client: its finalized head is the para head the
+// latest finalized relay state records (Paras::Heads), proven by GRANDPA
+// finality of the relay chain; storage is proven against that head's state
+// root by para nodes' proofs; runtime calls execute the parachain's runtime
+// (its proven ":code") over proven storage, as Light does for the relay.
+//
+// Block bodies and transaction submission need the parachain's own network
+// (its collators and full nodes): LightPara answers them with
+// ErrUnsupported unless LightOptions.Submit is given.
+type LightPara struct {
+	*Light
+	pc ParaClient
+}
+
+// NewLightPara wraps the parachain view of a started relay light client.
+// opts.Genesis and opts.Properties are the parachain's (its chain spec's).
+func NewLightPara(pc ParaClient, opts LightOptions) *LightPara {
+	return &LightPara{Light: NewLight(&paraLight{pc: pc}, opts), pc: pc}
+}
+
+// ParaID is the parachain's id.
+func (l *LightPara) ParaID() uint32 { return l.pc.ParaID() }
+
+// BlockBody is ErrUnsupported: the relay chain proves a parachain's
+// headers and state, not its block bodies.
+func (l *LightPara) BlockBody(ctx context.Context, at Hash) ([][]byte, error) {
+	return nil, fmt.Errorf("block body of parachain %d block %s: %w: the relay light client proves parachain heads and state, not block bodies (those need the parachain's own full nodes)",
+		l.pc.ParaID(), at, ErrUnsupported)
+}
+
+// Submit sends through LightOptions.Submit when given; otherwise it is
+// ErrUnsupported (nothing was sent).
+func (l *LightPara) Submit(ctx context.Context, extrinsic []byte) (Watch, error) {
+	if l.opts.Submit != nil {
+		return l.opts.Submit(ctx, extrinsic)
+	}
+	return nil, &SubmitError{MaybeSent: false, Err: fmt.Errorf("submit to parachain %d: %w: the light client follows the parachain through the relay chain, "+
+		"but a transaction must reach the parachain's collators through the parachain's own network, which it does not join; "+
+		"submit through a parachain RPC endpoint instead", l.pc.ParaID(), ErrUnsupported)}
+}
+
+// paraLight adapts a ParaClient to the LightClient interface Light uses:
+// "synced" means the current para head was proven, and Finalized is that
+// head.
+type paraLight struct {
+	pc ParaClient
+
+	mu   sync.Mutex
+	head *lightclient.ParaHead
+}
+
+// WaitSynced proves the current para head (waiting for the relay client's
+// sync first) and makes it the one Finalized returns.
+func (p *paraLight) WaitSynced(ctx context.Context) error {
+	h, err := p.pc.Head(ctx)
+	if err != nil {
+		if errors.Is(err, parachain.ErrNoHead) {
+			return fmt.Errorf("%w: parachain %d has no head in the finalized relay state: %w", ErrNotFound, p.pc.ParaID(), err)
+		}
+		return err
+	}
+	p.mu.Lock()
+	if p.head == nil || h.RelayNumber >= p.head.RelayNumber {
+		p.head = h
+	}
+	p.mu.Unlock()
+	return nil
+}
+
+// Finalized is the para head last proven by WaitSynced (nil before).
+func (p *paraLight) Finalized() (*header.Header, header.Hash, uint64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.head == nil {
+		return nil, header.Hash{}, 0
+	}
+	return p.head.Header, p.head.Hash, 0
+}
+
+func (p *paraLight) Header(hash header.Hash) (*header.Header, bool) { return p.pc.Header(hash) }
+
+func (p *paraLight) ReadStorageAt(ctx context.Context, block header.Hash, keys [][]byte) (*lightclient.StorageResult, error) {
+	return p.pc.ReadStorageAt(ctx, block, keys)
+}
+
+func (p *paraLight) StorageKeys(ctx context.Context, block header.Hash, prefix []byte, count int, startKey []byte) ([][]byte, error) {
+	return p.pc.StorageKeys(ctx, block, prefix, count, startKey)
+}
+
+func (p *paraLight) NextKey(ctx context.Context, block header.Hash, key []byte) ([]byte, bool, error) {
+	return p.pc.NextKey(ctx, block, key)
+}
+
+func (p *paraLight) BlockBody(ctx context.Context, block header.Hash) ([][]byte, error) {
+	return nil, fmt.Errorf("parachain %d block body: %w", p.pc.ParaID(), ErrUnsupported)
+}

@@ -1,0 +1,181 @@
+package cli
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
+	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/header"
+	"github.com/ksm-wallet/ksm/lightclient/p2p"
+	"github.com/ksm-wallet/ksm/lightclient/p2p/p2ptest"
+	"github.com/ksm-wallet/ksm/lightclient/trie"
+	"github.com/ksm-wallet/ksm/tx/metadata"
+	"github.com/ksm-wallet/ksm/tx/storage"
+	"github.com/ksm-wallet/ksm/tx/value"
+)
+
+// TestLightSubmit: a transfer signed by ksm, sent over the verified light
+// client (author_submitExtrinsic of the test network's endpoint), found in
+// a GRANDPA-finalized block body verified against its extrinsics root, and
+// its outcome read from that block's proven System.Events. The test chain
+// does not execute transactions: the test gives the including block the
+// events and balances the runtime would write (their values are the fee the
+// runtime computed for ksm's dry run), so what is checked is that ksm finds,
+// proves and reports them.
+func TestLightSubmit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("executes the Kusama runtime")
+	}
+	t.Run("rpc", func(t *testing.T) {
+		c := lighttest.Generate(t, lighttest.Options{Seed: "light-submit"})
+		n := lighttest.Serve(t, c)
+		lightTestStart = func() (header.Hash, *chainspec.Checkpoint) { return n.Genesis(), n.Checkpoint() }
+		t.Cleanup(func() { lightTestStart = nil })
+		lightSubmit(t, c, []string{"--rpc", n.URL}, func() int { return len(n.Server.Submitted()) })
+	})
+	// Over libp2p: a transactions notification to the full node, which
+	// puts it in a new block, gossips the GRANDPA commit finalizing it and
+	// announces it; the client follows finality from the commit.
+	t.Run("p2p", func(t *testing.T) {
+		c := lighttest.Generate(t, lighttest.Options{Seed: "light-submit-p2p"})
+		live := p2ptest.NewLiveChain(c.Chain, uint32(len(c.Blocks)-1))
+		src := p2ptest.NewChainSource(live)
+		node, err := p2ptest.NewLoopback("tcp", p2ptest.FullConfig(c.Genesis(), src), src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { node.Close() })
+		prod := &p2ptest.Producer{L: live, Nodes: []*p2ptest.Node{node}}
+		ctx, cancel := context.WithCancel(context.Background())
+		go prod.Run(ctx)
+		t.Cleanup(cancel)
+		var boot []string
+		for _, a := range node.Multiaddrs() {
+			boot = append(boot, a.String()+"/p2p/"+node.ID().String())
+		}
+		lightTestStart = func() (header.Hash, *chainspec.Checkpoint) { return c.Genesis(), c.Checkpoint() }
+		lightTestP2P = func(cfg *p2p.Config) []string {
+			cfg.ProtocolID, cfg.AllowAddr, cfg.Resolver = "ksmcc3", p2ptest.Loopback, p2ptest.NoDNS()
+			return boot
+		}
+		t.Cleanup(func() { lightTestStart, lightTestP2P = nil, nil })
+		lightSubmit(t, c, nil, func() int { return int(prod.Included.Load()) })
+	})
+}
+
+// lightSubmit runs the transfer on chain c reached with the flags given;
+// included counts the transactions the network put in blocks.
+func lightSubmit(t *testing.T, c *lighttest.Chain, flags []string, included func() int) {
+	n := &lighttest.Network{Chain: c}
+	home := t.TempDir()
+	pw := map[string]string{"KSM_PASSWORD": "pw"}
+	ksm := func(args ...string) (int, string, string) {
+		t.Helper()
+		return keyRun(t, home, keyRunOpts{env: pw}, append(append([]string(nil), flags...), args...)...)
+	}
+	if code, _, errOut := keyRun(t, home, keyRunOpts{stdin: "//Alice\n", env: pw}, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
+		t.Fatalf("import: %s", errOut)
+	}
+	// The dry run gives the fee the runtime computes.
+	code, out, errOut := ksm("--json", "transfer", lightBob, "1.5", "--from", "alice", "--dry-run")
+	if code != 0 {
+		t.Fatalf("dry run: exit %d: %s", code, errOut)
+	}
+	var dry struct {
+		Fee any `json:"fee"`
+	}
+	if err := json.Unmarshal([]byte(out), &dry); err != nil {
+		t.Fatal(err)
+	}
+	fee, _ := new(big.Int).SetString(jsonNum(dry.Fee), 10)
+	amount := big.NewInt(1_500_000_000_000)
+
+	// The verified metadata ksm cached, to write the effects of the block.
+	files, _ := filepath.Glob(filepath.Join(home, "cache", "metadata", "*.scale"))
+	if len(files) != 1 {
+		t.Fatalf("metadata cache: %v", files)
+	}
+	raw, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := metadata.Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codec := value.New(md, 2)
+	evEntry, err := storage.Lookup(codec, "System", "Events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice, bob := lightAlice, lightBob
+	rec := func(ev any) any {
+		return map[string]any{"phase": map[string]any{"ApplyExtrinsic": 1}, "event": ev, "topics": []any{}}
+	}
+	events, err := codec.Encode(evEntry.Meta.Value, []any{
+		rec(map[string]any{"Balances": map[string]any{"Withdraw": map[string]any{"who": alice, "amount": fee.String()}}}),
+		rec(map[string]any{"Balances": map[string]any{"Transfer": map[string]any{"from": alice, "to": bob, "amount": amount.String()}}}),
+		rec(map[string]any{"TransactionPayment": map[string]any{"TransactionFeePaid": map[string]any{"who": alice, "actual_fee": fee.String(), "tip": 0}}}),
+		rec(map[string]any{"System": map[string]any{"ExtrinsicSuccess": map[string]any{"dispatch_info": map[string]any{
+			"weight": map[string]any{"ref_time": 1000, "proof_size": 10}, "class": "Normal", "pays_fee": "Yes"}}}}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	free, acc := genesisFree(t, n, alice)
+	after := new(big.Int).Sub(free, new(big.Int).Add(fee, amount))
+	newAcc := append([]byte(nil), acc...)
+	binary.LittleEndian.PutUint32(newAcc, binary.LittleEndian.Uint32(acc)+1)
+	lo := new(big.Int).And(after, new(big.Int).SetUint64(^uint64(0))).Uint64()
+	hi := new(big.Int).Rsh(after, 64).Uint64()
+	binary.LittleEndian.PutUint64(newAcc[16:], lo)
+	binary.LittleEndian.PutUint64(newAcc[24:], hi)
+	aliceID, _ := hex.DecodeString(alice[2:])
+	next := uint32(len(c.Blocks))
+	if err := c.SetState(next, []trie.KV{{Key: evEntry.Prefix(), Value: events}, {Key: accountKey(aliceID), Value: newAcc}}); err != nil {
+		t.Fatal(err)
+	}
+
+	code, out, errOut = ksm("--json", "--yes", "transfer", bob, "1.5", "--from", "alice")
+	if code != 0 {
+		t.Fatalf("transfer: exit %d\n%s\n%s", code, out, errOut)
+	}
+	var o submitJSON
+	if err := json.Unmarshal([]byte(out), &o); err != nil {
+		t.Fatal(err, out)
+	}
+	if k := included(); k != 1 {
+		t.Fatalf("%d transactions included", k)
+	}
+	if !o.Success || !o.Verified || o.BlockNumber != uint64(next) || o.BlockHash != c.Blocks[next].Hash.String() || jsonNum(o.Fee) != fee.String() || o.Error != nil {
+		t.Fatalf("outcome %s", out)
+	}
+	names := []string{}
+	for _, ev := range o.Events {
+		names = append(names, ev.Pallet+"."+ev.Name)
+	}
+	if strings.Join(names, ",") != "Balances.Withdraw,Balances.Transfer,TransactionPayment.TransactionFeePaid,System.ExtrinsicSuccess" {
+		t.Fatalf("events %v", names)
+	}
+	// The next read sees the new state, proven at the new block.
+	code, out, errOut = ksm("--json", "balance", alice)
+	if code != 0 {
+		t.Fatalf("balance: %s", errOut)
+	}
+	var b struct {
+		Free        json.Number `json:"free"`
+		Nonce       uint64      `json:"nonce"`
+		BlockNumber uint32      `json:"blockNumber"`
+	}
+	if err := json.Unmarshal([]byte(out), &b); err != nil || b.Free.String() != after.String() || b.Nonce != 1 || b.BlockNumber != next {
+		t.Fatalf("balance after: %s (%v)", out, err)
+	}
+}

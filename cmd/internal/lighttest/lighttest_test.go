@@ -1,0 +1,136 @@
+package lighttest
+
+import (
+	"bytes"
+	"encoding/hex"
+	"testing"
+	"time"
+
+	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/rpctest"
+	"github.com/ksm-wallet/ksm/lightclient/testchain"
+	"github.com/ksm-wallet/ksm/lightclient/trie"
+	"github.com/ksm-wallet/ksm/tx/hash"
+)
+
+// alice is //Alice's account id.
+var alice, _ = hex.DecodeString("d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d")
+
+func accountKey(id []byte) []byte {
+	s, a, h := hash.Twox128([]byte("System")), hash.Twox128([]byte("Account")), hash.Blake2b128(id)
+	k := append(append(append([]byte(nil), s[:]...), a[:]...), h[:]...)
+	return append(k, id...)
+}
+
+func TestGenerateKusamaLocal(t *testing.T) {
+	start := time.Now()
+	c := Generate(t, Options{Blocks: 3})
+	t.Logf("generated %d blocks over %d genesis entries in %v", len(c.Blocks)-1, len(c.Spec.Raw.Top), time.Since(start))
+	if c.Layout != trie.V1 && c.Layout != trie.V0 {
+		t.Fatalf("layout %v", c.Layout)
+	}
+	if len(c.Blocks) != 4 || c.Head().Justification == nil {
+		t.Fatalf("%d blocks, head justified %v", len(c.Blocks), c.Head().Justification != nil)
+	}
+	code, ok := c.Spec.Raw.Code()
+	if !ok {
+		t.Fatal("no :code in the spec")
+	}
+	v, found, err := chainspec.ReadRuntimeVersion(code)
+	if err != nil || !found || v.SpecName != "kusama" {
+		t.Fatalf("runtime version %+v %v %v", v, found, err)
+	}
+	want, ok := c.Value(accountKey(alice))
+	if !ok {
+		t.Fatal("alice is not endowed in the spec")
+	}
+	// Every block's state proves the genesis values, code included, and
+	// the testchain's own entries (System.Number = n), once each.
+	for n := uint32(0); n < uint32(len(c.Blocks)); n++ {
+		keys := [][]byte{accountKey(alice), []byte(":code"), testchain.KeySystemNumber}
+		var nodes [][]byte
+		for _, h := range rpctest.ProofHex(c.Chain, n, keys...) {
+			b, _ := hex.DecodeString(h[2:])
+			nodes = append(nodes, b)
+		}
+		p, err := trie.NewProof(trie.Hash(c.Blocks[n].Header.StateRoot), nodes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := p.GetMany(keys)
+		if !got[0].Found || !bytes.Equal(got[0].Value, want) {
+			t.Fatalf("block %d: alice %x, want %x", n, got[0].Value, want)
+		}
+		if !got[1].Found || !bytes.Equal(got[1].Value, code) {
+			t.Fatalf("block %d: code differs", n)
+		}
+		if !got[2].Found || got[2].Value[0] != byte(n) {
+			t.Fatalf("block %d: System.Number %x", n, got[2].Value)
+		}
+	}
+	seen := map[string]bool{}
+	for _, kv := range c.State(1) {
+		if seen[string(kv.Key)] {
+			t.Fatalf("key %x twice in the state", kv.Key)
+		}
+		seen[string(kv.Key)] = true
+	}
+	if len(seen) != len(c.Spec.Raw.Top)+5-countOwn(c) {
+		t.Fatalf("%d keys, spec has %d", len(seen), len(c.Spec.Raw.Top))
+	}
+}
+
+func countOwn(c *Chain) int { return len(c.Spec.Raw.Top) - len(GenesisEntries(c.Spec.Raw)) }
+
+func TestServe(t *testing.T) {
+	c := Shared(t, Options{})
+	if Shared(t, Options{}) != c {
+		t.Fatal("Shared generated twice")
+	}
+	n := Serve(t, c)
+	if n.URL == "" || n.Genesis() != c.Blocks[0].Hash || n.Checkpoint().Hash != n.Genesis() {
+		t.Fatal("network")
+	}
+}
+
+func TestSetState(t *testing.T) {
+	c := Generate(t, Options{Seed: "set-state", Blocks: 2})
+	if err := c.SetState(2, nil); err == nil {
+		t.Fatal("changed an existing block")
+	}
+	key := accountKey(alice)
+	old, _ := c.Value(key)
+	if err := c.SetState(3, []trie.KV{{Key: key, Value: []byte{1, 2, 3}}, {Key: []byte(":new"), Value: []byte{4}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetState(4, []trie.KV{{Key: []byte(":new"), Value: nil}}); err != nil {
+		t.Fatal(err)
+	}
+	get := func(n uint32, k []byte) []byte {
+		for _, kv := range c.State(n) {
+			if bytes.Equal(kv.Key, k) {
+				return kv.Value
+			}
+		}
+		return nil
+	}
+	if !bytes.Equal(get(2, key), old) || get(2, []byte(":new")) != nil {
+		t.Fatal("block 2 changed")
+	}
+	b, err := c.Extend(nil)
+	if err != nil || b.Header.Number != 3 {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(get(3, key), []byte{1, 2, 3}) || !bytes.Equal(get(3, []byte(":new")), []byte{4}) {
+		t.Fatal("block 3 lacks the change")
+	}
+	if _, err := c.Extend(nil); err != nil {
+		t.Fatal(err)
+	}
+	if get(4, []byte(":new")) != nil || !bytes.Equal(get(4, key), []byte{1, 2, 3}) {
+		t.Fatal("block 4: removal or earlier change lost")
+	}
+	if b.Header.StateRoot != trie.Root(c.Layout, c.State(3)) {
+		t.Fatal("state root of the extended block")
+	}
+}

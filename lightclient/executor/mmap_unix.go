@@ -1,0 +1,5 @@
+//go:build unix && !linux
+
+package executor
+
+const mmapExtraFlags = 0
