@@ -85,25 +85,31 @@ func (s *P2PSource) Start(ctx context.Context) error {
 // complete the block-announces handshake arrive as PeerConnected events.
 func (s *P2PSource) discover(ctx context.Context) {
 	defer s.wg.Done()
-	found, err := s.h.Discover(ctx, 8)
+	discoverPeers(ctx, s.h, s.Discover)
+}
+
+// discoverPeers walks h's DHT once and dials up to max peers it is not
+// connected to and has not banned.
+func discoverPeers(ctx context.Context, h *p2p.Host, max int) {
+	found, err := h.Discover(ctx, 8)
 	if err != nil && len(found) == 0 {
 		return
 	}
-	known := map[peer.ID]bool{s.h.ID(): true}
-	for _, p := range s.h.Peers() {
+	known := map[peer.ID]bool{h.ID(): true}
+	for _, p := range h.Peers() {
 		known[p.ID] = true
 	}
 	dialed := 0
 	for _, ai := range found {
-		if dialed >= s.Discover || ctx.Err() != nil {
+		if dialed >= max || ctx.Err() != nil {
 			return
 		}
-		if known[ai.ID] || s.h.Banned(ai.ID) {
+		if known[ai.ID] || h.Banned(ai.ID) {
 			continue
 		}
 		known[ai.ID] = true
 		dialed++
-		_, _ = s.h.Connect(ctx, ai)
+		_, _ = h.Connect(ctx, ai)
 	}
 }
 

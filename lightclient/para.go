@@ -40,12 +40,19 @@ func (v *ParaView) ParaID() uint32 { return v.id }
 func (v *ParaView) Client() *Client { return v.c }
 
 // Head proves the parachain's head recorded in the state of the latest
-// finalized relay block (waiting for sync first) and keeps it (Header). A
-// parachain without a head fails with an error wrapping parachain.ErrNoHead
-// and sync.ErrQueryFailed.
+// finalized relay block (waiting for sync first) and keeps it (Header);
+// while the relay's finalized block stays the one that proved the last
+// head, that head is returned without asking again. A parachain without a
+// head fails with an error wrapping parachain.ErrNoHead and
+// sync.ErrQueryFailed.
 func (v *ParaView) Head(ctx context.Context) (*ParaHead, error) {
 	if err := v.c.WaitSynced(ctx); err != nil {
 		return nil, err
+	}
+	if l, ok := v.Latest(); ok {
+		if _, fin, _ := v.c.Finalized(); fin == l.Relay {
+			return l, nil
+		}
 	}
 	res, err := v.ask(ctx, func(done func(sync.QueryResult)) { v.c.m.QueryParaHead(v.id, done) })
 	if err != nil {
@@ -99,29 +106,32 @@ func paraHeadOf(id uint32, b sync.ParaBlock) *ParaHead {
 // sync.ErrQueryFailed (and sync.ErrMalicious when peers lied, which gets
 // them banned).
 func (v *ParaView) ReadStorageAt(ctx context.Context, block header.Hash, keys [][]byte) (*StorageResult, error) {
-	if block != (header.Hash{}) {
-		b, ok := v.c.m.KnownParaHead(v.id, block)
-		if !ok {
-			return nil, fmt.Errorf("lightclient: parachain %d: read storage at %s: %w", v.id, block, ErrUnknownBlock)
+	if block == (header.Hash{}) {
+		h, err := v.Head(ctx)
+		if err != nil {
+			return nil, err
 		}
-		nodes := v.c.proofNodes(block, b.Head.Header.StateRoot)
-		if vals, proof, ok := cachedRead(nodes, keys); ok {
-			return &StorageResult{Block: b.Relay, Number: b.RelayNumber, Para: b.Head, Values: vals, Proof: proof}, nil
-		}
-	} else if err := v.c.WaitSynced(ctx); err != nil {
-		return nil, err
+		block = h.Hash
+	}
+	b, ok := v.c.m.KnownParaHead(v.id, block)
+	if !ok {
+		return nil, fmt.Errorf("lightclient: parachain %d: read storage at %s: %w", v.id, block, ErrUnknownBlock)
+	}
+	nodes := v.c.proofNodes(block, b.Head.Header.StateRoot)
+	if vals, proof, ok := cachedRead(nodes, keys); ok {
+		return &StorageResult{Block: b.Relay, Number: b.RelayNumber, Para: b.Head, Values: vals, Proof: proof}, nil
 	}
 	res, err := v.read(ctx, block, keys)
 	if err != nil {
 		return nil, err
 	}
-	if res.Para != nil {
-		v.c.proofNodes(res.Para.Hash, res.Para.Header.StateRoot).add(res.Proof)
+	if res.Para != nil && res.Para.Hash == block {
+		nodes.add(res.Proof)
 	}
 	return res, nil
 }
 
-// read asks the machine for keys at para block (zero: the latest head).
+// read asks the machine for keys at the kept para block.
 func (v *ParaView) read(ctx context.Context, block header.Hash, keys [][]byte) (*StorageResult, error) {
 	r, err := v.ask(ctx, func(done func(sync.QueryResult)) { v.c.m.QueryParaAt(v.id, block, keys, done) })
 	if err != nil {

@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	gosync "sync"
 	"testing"
 	"time"
 
+	mocknet "github.com/libp2p/go-libp2p/p2p/net/mock"
+
 	"github.com/ksm-wallet/ksm/lightclient/header"
+	"github.com/ksm-wallet/ksm/lightclient/p2p"
+	"github.com/ksm-wallet/ksm/lightclient/p2p/p2ptest"
 	"github.com/ksm-wallet/ksm/lightclient/parachain"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
 	"github.com/ksm-wallet/ksm/lightclient/rpctest"
@@ -155,6 +160,14 @@ func TestParaViewRPC(t *testing.T) {
 	if head.Hash != p.Blocks[38].Hash || head.Header.Number != 38 || head.RelayNumber != 40 || head.Relay != e.relay.Blocks[40].Hash {
 		t.Fatalf("head %+v", head)
 	}
+	// Until relay finality moves, the head proven is not asked again.
+	before := e.relaySrv.Calls("state_getReadProof")
+	if again, err := pv.Head(ctx); err != nil || again.Hash != head.Hash {
+		t.Fatalf("head again %+v %v", again, err)
+	}
+	if got := e.relaySrv.Calls("state_getReadProof"); got != before {
+		t.Fatalf("head proven again at the same relay block (%d requests)", got-before)
+	}
 	if h, ok := pv.Header(p.Blocks[38].Hash); !ok || h.Hash() != p.Blocks[38].Hash {
 		t.Fatal("proven head not kept")
 	}
@@ -185,7 +198,7 @@ func TestParaViewRPC(t *testing.T) {
 	if l, ok := pv.Latest(); !ok || l.Hash != p.Blocks[53].Hash || l.RelayNumber != 55 {
 		t.Fatalf("latest %+v", l)
 	}
-	before := e.paraSrv.Calls("state_getReadProof")
+	before = e.paraSrv.Calls("state_getReadProof")
 	res, err = pv.ReadStorageAt(ctx, p.Blocks[38].Hash, keys[1:3])
 	if err != nil {
 		t.Fatal(err)
@@ -376,7 +389,8 @@ func BenchmarkParaViewStorageKeys(b *testing.B) {
 	b.ReportMetric(float64(requests)/float64(b.N), "requests/op")
 }
 
-// BenchmarkParaViewHead proves the para head at the finalized relay block.
+// BenchmarkParaViewHead proves the para head at the finalized relay block
+// (one Paras::Heads proof from the relay node, verified).
 func BenchmarkParaViewHead(b *testing.B) {
 	relay, p := paraChains(b)
 	_, relayURL := newChainServer(b, relay, 40)
@@ -385,8 +399,92 @@ func BenchmarkParaViewHead(b *testing.B) {
 	pv := cl.Para(1000)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := pv.Head(context.Background()); err != nil {
+		r, err := pv.ask(context.Background(), func(done func(sync.QueryResult)) { cl.m.QueryParaHead(1000, done) })
+		if err != nil || r.Para == nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Concurrent readers of one para block share the verified nodes and all
+// see the truth.
+func TestParaViewConcurrent(t *testing.T) {
+	e := newParaEnv(t, 45)
+	ctx := ctxT(t)
+	head, err := e.pv.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := trueKeys(e.para, head.Header.Number, mapPrefix, nil)
+	state := stateOf(e.para, head.Header.Number)
+	var wg gosync.WaitGroup
+	errs := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if g%2 == 0 {
+				got, err := e.pv.StorageKeys(ctx, head.Hash, mapPrefix, 1000, nil)
+				if err != nil || !sameKeys(got, want) {
+					errs <- fmt.Errorf("goroutine %d: %d keys %v", g, len(got), err)
+				}
+				return
+			}
+			k := want[g*17]
+			res, err := e.pv.ReadStorageAt(ctx, header.Hash{}, [][]byte{k})
+			if err != nil || !bytes.Equal(res.Values[0].Value, state[string(k)]) {
+				errs <- fmt.Errorf("goroutine %d: read %v", g, err)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// The relay followed over libp2p (as ksm does by default), the parachain's
+// proofs from a para RPC node.
+func TestParaViewP2PRelay(t *testing.T) {
+	relay, p := paraChains(t)
+	genesis := relay.Blocks[0].Hash
+	mn := mocknet.New()
+	t.Cleanup(func() { mn.Close() })
+	src := &chainSource{c: relay, visible: 40}
+	node, err := p2ptest.NewMock(mn, p2ptest.FullConfig(genesis, src), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { node.Close() })
+	lh, err := mn.GenPeer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, err := p2p.Wrap(lh, p2p.Config{Genesis: genesis, ProtocolID: "ksmcc3", RequestTimeout: 5 * time.Second, DialTimeout: 5 * time.Second, HandshakeTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mn.LinkAll(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := host.Connect(ctxT(t), node.AddrInfo()); err != nil {
+		t.Fatal(err)
+	}
+	_, paraURL := newChainServer(t, p, uint32(len(p.Blocks)-1))
+	cl := startClient(t, relay, NewP2PSource(host, nil), paraSourceFor(t, paraURL, "asset-hub", 1000))
+	ctx := ctxT(t)
+	pv := cl.Para(1000)
+	head, err := pv.Head(ctx)
+	if err != nil || head.Hash != p.Blocks[38].Hash || head.RelayNumber != 40 {
+		t.Fatalf("head %+v %v", head, err)
+	}
+	res, err := pv.ReadStorageAt(ctx, head.Hash, [][]byte{testchain.KeySystemNumber, paraMapState(0)[11].Key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkParaValues(t, p, 38, res)
+	if got, err := pv.StorageKeys(ctx, head.Hash, mapPrefix, 1000, nil); err != nil || !sameKeys(got, trueKeys(p, 38, mapPrefix, nil)) {
+		t.Fatalf("keys %d %v", len(got), err)
 	}
 }

@@ -262,8 +262,8 @@ func TestCallAfterClose(t *testing.T) {
 	if err := rt.Close(context.Background()); err != nil {
 		t.Fatalf("second close: %v", err)
 	}
-	if _, err := rt.Call(context.Background(), "run", nil, nil); err == nil {
-		t.Fatal("call after close succeeded")
+	if _, err := rt.Call(context.Background(), "run", nil, nil); !errors.Is(err, ErrClosed) {
+		t.Fatalf("call after close: %v, want ErrClosed", err)
 	}
 }
 
@@ -287,8 +287,8 @@ func TestCloseDuringCall(t *testing.T) {
 	}
 	select {
 	case err := <-done:
-		if err == nil {
-			t.Fatal("call survived Close")
+		if !errors.Is(err, ErrClosed) {
+			t.Fatalf("got %v, want ErrClosed", err)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("call still running 10 s after Close")

@@ -52,3 +52,17 @@ func Example() {
 	// With kusama-local.json this prints "spec name: kusama" and
 	// "metadata versions: 080e0000000f000000" ([14, 15]).
 }
+
+// The heap size for Compile comes from the chain's ":heappages".
+func ExampleHeapPages() {
+	state := executor.NewMapStorage(map[string][]byte{
+		":heappages": {0x00, 0x10, 0, 0, 0, 0, 0, 0}, // 4096, little-endian u64
+	})
+	pages, _ := executor.HeapPages(state)
+	fmt.Println(pages)
+	pages, _ = executor.HeapPages(executor.NewMapStorage(nil))
+	fmt.Println(pages)
+	// Output:
+	// 4096
+	// 2048
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -31,6 +32,8 @@ var (
 	// ErrStorage wraps an error of the Storage (or the call's context) met
 	// while reading state; the original error stays in the chain.
 	ErrStorage = errors.New("executor: storage read failed")
+	// ErrClosed means the Runtime was closed before or during the call.
+	ErrClosed = errors.New("executor: runtime closed")
 )
 
 // DefaultHeapPages is the heap size, in 64 KiB pages, used when
@@ -66,6 +69,7 @@ type Options struct {
 	CacheDir string
 	// Log receives the runtime's log lines (ext_logging_log, level 1 error
 	// .. 5 trace) and prints (level 4, target "runtime"). Nil drops them.
+	// Concurrent calls may call it concurrently.
 	Log func(level int, target, msg string)
 	// MaxLogLevel is the most verbose level the runtime is told to log at
 	// when Log is set (0 means 3, info).
@@ -80,6 +84,7 @@ type Runtime struct {
 	opts     Options
 	pages    uint32
 
+	closed    atomic.Bool
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -131,6 +136,7 @@ func Compile(ctx context.Context, code []byte, opts Options) (*Runtime, error) {
 // Close releases the compiled code. Calls in progress fail.
 func (r *Runtime) Close(ctx context.Context) error {
 	r.closeOnce.Do(func() {
+		r.closed.Store(true)
 		r.closeErr = r.rt.Close(ctx)
 		if r.cache != nil {
 			if err := r.cache.Close(ctx); r.closeErr == nil {
@@ -166,6 +172,9 @@ func (r *Runtime) CallWithStats(ctx context.Context, method string, args []byte,
 	if st == nil {
 		st = NewMapStorage(nil)
 	}
+	if r.closed.Load() {
+		return nil, stats, fmt.Errorf("%w: %s", ErrClosed, method)
+	}
 	cs := &callState{ov: newOverlay(ctx, st), log: r.opts.Log, maxLevel: r.opts.MaxLogLevel}
 	if cs.maxLevel == 0 {
 		cs.maxLevel = 3
@@ -176,8 +185,11 @@ func (r *Runtime) CallWithStats(ctx context.Context, method string, args []byte,
 	ctx = experimental.WithMemoryAllocator(ctx, cm.allocator())
 	mod, err := r.rt.InstantiateModule(ctx, r.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
 	if err != nil {
-		if ctx.Err() != nil {
+		switch {
+		case ctx.Err() != nil:
 			return nil, stats, fmt.Errorf("executor: %s: %w", method, ctx.Err())
+		case r.closed.Load():
+			return nil, stats, fmt.Errorf("%w: %s", ErrClosed, method)
 		}
 		return nil, stats, fmt.Errorf("%w: instantiate: %w", ErrInvalidCode, firstLine(err))
 	}
@@ -216,6 +228,8 @@ func (r *Runtime) CallWithStats(ctx context.Context, method string, args []byte,
 			return nil, stats, fmt.Errorf("executor: %s: %w", method, cs.err)
 		case ctx.Err() != nil:
 			return nil, stats, fmt.Errorf("executor: %s: %w", method, ctx.Err())
+		case r.closed.Load():
+			return nil, stats, fmt.Errorf("%w: %s", ErrClosed, method)
 		}
 		return nil, stats, fmt.Errorf("%w: %s: %w", ErrTrap, method, firstLine(err))
 	}

@@ -38,8 +38,9 @@ func ParseBootnodes(addrs []string) ([]peer.AddrInfo, error) {
 }
 
 // Connect dials ai (bounded by Config.DialTimeout) and opens the
-// block-announces substream; it returns the peer's handshake. GRANDPA and
-// transactions substreams are opened in the background.
+// block-announces substream; it returns the peer's handshake. GRANDPA
+// (unless Config.NoGrandpa) and transactions substreams are opened in the
+// background.
 func (h *Host) Connect(ctx context.Context, ai peer.AddrInfo) (wire.Handshake, error) {
 	if h.Banned(ai.ID) {
 		return wire.Handshake{}, fmt.Errorf("connect %s: %w", ai.ID, ErrBanned)
@@ -57,7 +58,7 @@ func (h *Host) Connect(ctx context.Context, ai peer.AddrInfo) (wire.Handshake, e
 		return wire.Handshake{}, err
 	}
 	hs, _ := h.Handshake(ai.ID)
-	for _, k := range []wire.Kind{wire.KindGrandpa, wire.KindTransactions} {
+	for _, k := range h.notificationKinds()[1:] {
 		h.goTracked(func() {
 			if _, err := h.openOut(network.WithNoDial(h.ctx, "background substream"), ai.ID, k); err != nil {
 				h.log.Debug("open substream", "peer", ai.ID, "kind", k, "err", err)

@@ -64,6 +64,10 @@ type Config struct {
 	// Best returns the best block for the block-announces handshake
 	// (default: genesis, number 0).
 	Best func() (uint32, header.Hash)
+	// NoGrandpa leaves the GRANDPA notification protocol out: a
+	// parachain's network runs no GRANDPA (smoldot opens it only for
+	// chains finalized by GRANDPA).
+	NoGrandpa bool
 
 	// Identity is the node key (default: a fresh ed25519 key).
 	Identity crypto.PrivKey
@@ -225,7 +229,7 @@ func Wrap(lh host.Host, cfg Config) (*Host, error) {
 		gossip:    make(chan GossipEvent, cfg.EventQueue),
 		txs:       make(chan TransactionsEvent, cfg.EventQueue),
 	}
-	for _, k := range []wire.Kind{wire.KindBlockAnnounces, wire.KindTransactions, wire.KindGrandpa} {
+	for _, k := range h.notificationKinds() {
 		h.setHandler(k, h.handleNotificationStream)
 	}
 	h.setHandler(wire.KindKad, h.handleKadStream)
@@ -234,6 +238,14 @@ func Wrap(lh host.Host, cfg Config) (*Host, error) {
 		DisconnectedF: h.onDisconnected,
 	})
 	return h, nil
+}
+
+// notificationKinds are the notification protocols the host speaks.
+func (h *Host) notificationKinds() []wire.Kind {
+	if h.cfg.NoGrandpa {
+		return []wire.Kind{wire.KindBlockAnnounces, wire.KindTransactions}
+	}
+	return []wire.Kind{wire.KindBlockAnnounces, wire.KindTransactions, wire.KindGrandpa}
 }
 
 func (h *Host) setHandler(k wire.Kind, f func(wire.Kind, network.Stream)) {

@@ -314,6 +314,9 @@ func (h *Host) SendTransactions(ctx context.Context, p peer.ID, xts [][]byte) er
 
 // SendGossip sends a GRANDPA message to p.
 func (h *Host) SendGossip(ctx context.Context, p peer.ID, g *wire.Gossip) error {
+	if h.cfg.NoGrandpa {
+		return fmt.Errorf("%w: this network runs no GRANDPA (Config.NoGrandpa)", ErrNotConnected)
+	}
 	b := g.Encode()
 	if b == nil {
 		return fmt.Errorf("%w: empty grandpa message", wire.ErrMalformed)

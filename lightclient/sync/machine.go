@@ -35,6 +35,10 @@ type Config struct {
 	// Cooldown is how long a peer that failed or was useless is left alone
 	// (default 2 s).
 	Cooldown time.Duration
+	// PushSilence is how long a synced machine with a peer that pushes
+	// justifications waits for the next one before it polls for finality
+	// again (default 4 × FollowInterval); see justif.go.
+	PushSilence time.Duration
 }
 
 type phase uint8
@@ -63,6 +67,9 @@ type inflight struct {
 	// header and setID the request was issued against (storage: the block
 	// whose state root anchors the proof).
 	anchor *header.Header
+	// justif marks a KindHeaders request made for a pushed justification
+	// (justif.go) rather than for a commit.
+	justif bool
 }
 
 type query struct {
@@ -120,6 +127,8 @@ type Machine struct {
 	live liveState // commits and bodies (commit.go, body.go)
 
 	paras paraWindows // proven parachain heads (paraat.go)
+
+	justif justifState // pushed justifications (justif.go)
 }
 
 // New returns a machine starting at cfg.Header.
@@ -304,12 +313,13 @@ func (m *Machine) Desired(now time.Time) []Request {
 		}
 	}
 	var out []Request
-	if !m.finBusy && (m.phase == phaseWarp || !now.Before(m.nextFollow)) {
+	if !m.finBusy && (m.phase == phaseWarp || !now.Before(m.nextFollow)) && !m.pushQuiet(now) {
 		if r, ok := m.finalityRequest(now); ok {
 			out = append(out, r)
 		}
 	}
 	out = append(out, m.liveRequests(now)...)
+	out = append(out, m.justifRequests(now)...)
 	if m.synced {
 		for _, q := range m.queries {
 			if q.busy {
@@ -523,7 +533,13 @@ func (m *Machine) release(f *inflight) {
 			f.query.tried[f.req.Peer] = true
 		}
 	case KindHeaders, KindBody:
-		m.releaseLive(f)
+		if f.justif {
+			m.releaseJustif(f)
+		} else {
+			m.releaseLive(f)
+		}
+	case KindJustification:
+		m.releaseJustif(f)
 	}
 }
 
@@ -553,7 +569,13 @@ func (m *Machine) OnResponseAt(id RequestID, payload []byte, now time.Time) erro
 	case KindStorage:
 		err = m.onStorage(f, payload)
 	case KindHeaders:
-		err = m.onHeaders(f, payload, now)
+		if f.justif {
+			err = m.onJustifHeaders(f, payload, now)
+		} else {
+			err = m.onHeaders(f, payload, now)
+		}
+	case KindJustification:
+		err = m.onBlockJustification(f, payload, now)
 	case KindBody:
 		err = m.onBody(f, payload)
 	}

@@ -238,3 +238,48 @@ func TestErrParaPeersFirst(t *testing.T) {
 		t.Fatalf("Err after the relay peer left: %v", err)
 	}
 }
+
+// FuzzParaStorageAnswer feeds arbitrary para proofs to a read at a proven
+// para head: no panic, and any values accepted are the para state's.
+func FuzzParaStorageAnswer(f *testing.F) {
+	para := newChain(f, testchain.Config{Seed: "fuzz-paraat-para", Blocks: 8})
+	relay := newChain(f, testchain.Config{Seed: "fuzz-paraat-relay", Blocks: 8, ExtraState: func(n uint32) []trieKV {
+		return paraHeadState(para, n)
+	}})
+	srv := &server{c: relay, Visible: 8}
+	psrv := &server{para: para}
+	keys := [][]byte{testchain.KeySystemNumber, testchain.KeyTimestampNow, []byte("absent")}
+	for _, n := range []uint32{8, 3} {
+		b, err := psrv.storage(Request{Para: true, Block: para.Blocks[n].Hash, Keys: keys})
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte{})
+	f.Add([]byte{4, 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		h := newHarness(t, relay, 8, Config{})
+		h.add("relay", CanWarp|CanStorage, honest(srv))
+		h.addPara("para", 1000, func(Request) ([]byte, error) { return b, nil })
+		var res []QueryResult
+		h.m.QueryParaAt(1000, header.Hash{}, keys, func(r QueryResult) { res = append(res, r) })
+		h.runUntil(10, func() bool { return len(res) > 0 })
+		if len(res) != 1 {
+			t.Fatalf("%d results", len(res))
+		}
+		r := res[0]
+		if r.Err != nil {
+			return
+		}
+		if r.Para == nil || r.Para.Hash != para.Blocks[8].Hash {
+			t.Fatalf("read at %+v", r.Para)
+		}
+		for _, v := range r.Values {
+			want := stateValue(para, 8, v.Key)
+			if v.Found != (want != nil) || !bytes.Equal(v.Value, want) {
+				t.Fatalf("key %x: %x (found %v), want %x", v.Key, v.Value, v.Found, want)
+			}
+		}
+	})
+}

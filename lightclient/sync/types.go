@@ -95,6 +95,10 @@ const (
 	KindHeaders
 	// KindBody asks for the body of block Request.Block; see body.go.
 	KindBody
+	// KindJustification asks for the GRANDPA justification stored with
+	// block Request.Block (an RPC node's chain_getBlock justifications,
+	// engine "FRNK"); see justif.go.
+	KindJustification
 )
 
 func (k Kind) String() string {
@@ -109,6 +113,8 @@ func (k Kind) String() string {
 		return "headers"
 	case KindBody:
 		return "body"
+	case KindJustification:
+		return "justification"
 	}
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
@@ -123,6 +129,12 @@ const (
 	CanStorage
 	CanHeaders // serves KindHeaders (a p2p full node's /sync/2)
 	CanBody    // serves KindBody
+	// CanJustification: serves KindJustification.
+	CanJustification
+	// PushesJustifications: the peer pushes the justification of each block
+	// it finalizes (an RPC node's grandpa_subscribeJustifications); while it
+	// does, a synced machine does not poll for finality (justif.go).
+	PushesJustifications
 )
 
 func (c Caps) has(k Kind) bool {
@@ -137,6 +149,8 @@ func (c Caps) has(k Kind) bool {
 		return c&CanHeaders != 0
 	case KindBody:
 		return c&CanBody != 0
+	case KindJustification:
+		return c&CanJustification != 0
 	}
 	return false
 }

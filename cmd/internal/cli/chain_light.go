@@ -59,6 +59,19 @@ func (e *lightEnv) Close() {
 // the endpoint cannot prove its answers (unless --trust-rpc: then only the
 // endpoint is opened, in the "trusted-rpc" mode, with a warning).
 func openLight(ctx context.Context, f *Factory) (*lightEnv, error) {
+	return openLightWith(ctx, f, lightOpts{})
+}
+
+// lightOpts add sources to the light client.
+type lightOpts struct {
+	// paraRPC is a JSON-RPC endpoint of parachain paraID: its storage
+	// proofs are checked against the para head the relay chain proves.
+	paraRPC string
+	paraID  uint32
+}
+
+// openLightWith is openLight with extra sources.
+func openLightWith(ctx context.Context, f *Factory, o lightOpts) (*lightEnv, error) {
 	n, err := f.Network()
 	if err != nil {
 		return nil, err
@@ -145,9 +158,29 @@ func openLight(ctx context.Context, f *Factory) (*lightEnv, error) {
 		ps.Discover = 16
 		src = ps
 	}
-	cl, err := lightclient.New(lightclient.Config{Genesis: e.genesis, Checkpoint: cp, Home: home, Sources: []lightclient.Source{src}})
+	sources := []lightclient.Source{src}
+	if o.paraRPC != "" {
+		url := redactRPC(o.paraRPC)
+		pc, err := rpc.Dial(cctx, o.paraRPC)
+		if err != nil {
+			_ = src.Close()
+			return nil, NetworkError(fmt.Errorf("connect to %s: %w", url, err))
+		}
+		if err := lightclient.CheckProvable(cctx, pc, true); err != nil {
+			_ = pc.Close()
+			_ = src.Close()
+			if errors.Is(err, lightclient.ErrUnprovable) {
+				return nil, VerificationError(fmt.Errorf("parachain endpoint %s: %w", url, err))
+			}
+			return nil, NetworkError(fmt.Errorf("parachain endpoint %s: %w", url, err))
+		}
+		sources = append(sources, lightclient.NewRPCSource(pc, lightclient.RPCOptions{Name: url, Para: true, ParaID: o.paraID}))
+	}
+	cl, err := lightclient.New(lightclient.Config{Genesis: e.genesis, Checkpoint: cp, Home: home, Sources: sources})
 	if err != nil {
-		_ = src.Close()
+		for _, s := range sources {
+			_ = s.Close()
+		}
 		return nil, err
 	}
 	e.client = cl

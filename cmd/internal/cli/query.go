@@ -57,7 +57,7 @@ type paraBlockJSON struct {
 }
 
 func newQueryStorageCmd(f *Factory) *cobra.Command {
-	var mdFile string
+	var mdFile, paraRPC string
 	var para uint32
 	cmd := &cobra.Command{
 		Use:   "storage PALLET ITEM [KEY...]",
@@ -72,8 +72,10 @@ storage proof against the finalized state root; the output says so
 
 --para ID (or a parachain network such as kusama-asset-hub) reads a
 parachain's state instead: its head is proven in the relay chain's
-Paras::Heads and the value against that head's state root; its metadata
-must then be given with --metadata FILE.`,
+Paras::Heads and the value against that head's state root. The proofs come
+from --para-rpc URL, an endpoint of the parachain (trusted for nothing: what
+it sends is checked against the proven head); its metadata must be given
+with --metadata FILE.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 2 {
 				return syntaxErrorf("query storage takes PALLET ITEM [KEY...]")
@@ -104,7 +106,13 @@ must then be given with --metadata FILE.`,
 			} else if isPara {
 				return UsageErrorf("reading parachain %d needs its metadata: pass --metadata FILE (ksm executes only the relay runtime)", paraID)
 			}
-			e, err := openLight(ctx, f)
+			if isPara && paraRPC == "" {
+				return UsageErrorf("reading parachain %d needs --para-rpc URL, an endpoint of the parachain: its proofs are checked against the head the relay chain proves", paraID)
+			}
+			if !isPara && paraRPC != "" {
+				return UsageErrorf("--para-rpc is for --para reads")
+			}
+			e, err := openLightWith(ctx, f, lightOpts{paraRPC: paraRPC, paraID: paraID})
 			if err != nil {
 				return err
 			}
@@ -149,7 +157,8 @@ must then be given with --metadata FILE.`,
 		},
 	}
 	cmd.Flags().StringVar(&mdFile, "metadata", "", "metadata file (SCALE or hex) to build the key and decode the value")
-	cmd.Flags().Uint32Var(&para, "para", 0, "read parachain ID's state through the relay chain (needs --metadata)")
+	cmd.Flags().Uint32Var(&para, "para", 0, "read parachain ID's state through the relay chain (needs --metadata and --para-rpc)")
+	cmd.Flags().StringVar(&paraRPC, "para-rpc", "", "JSON-RPC endpoint of the parachain (--para): its proofs are checked against the relay-proven head")
 	return cmd
 }
 

@@ -7,6 +7,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/header"
+	"github.com/ksm-wallet/ksm/lightclient/parachain"
+	"github.com/ksm-wallet/ksm/lightclient/rpctest"
+	"github.com/ksm-wallet/ksm/lightclient/testchain"
+	"github.com/ksm-wallet/ksm/lightclient/trie"
 	"github.com/ksm-wallet/ksm/tx/testenv"
 )
 
@@ -112,4 +118,69 @@ func TestQuerySyncProgress(t *testing.T) {
 	if !strings.Contains(errOut, "syncing") || !strings.Contains(errOut, "%") {
 		t.Fatalf("no progress on the terminal: %q", errOut)
 	}
+}
+
+// TestQueryStoragePara: a parachain value proven through the relay chain:
+// the relay's finalized state proves the para head (Paras::Heads), the
+// parachain endpoint's proof is checked against that head's state root.
+func TestQueryStoragePara(t *testing.T) {
+	md := kusamaMetadata(t)
+	para, err := testchain.Generate(testchain.Config{Seed: "cli-para", Blocks: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Relay block n records para block n-2 (at most 30, the para's head) as
+	// the head of para 1000: block 40 records 30.
+	_, relayURL, relay := testNetworkWith(t, 40, testchain.Config{Seed: "cli-para-relay", Blocks: 40, SetLength: 20,
+		ExtraState: func(n uint32) []trie.KV {
+			p := min(int(n-min(n, 2)), len(para.Blocks)-1)
+			return []trie.KV{{Key: parachain.HeadsKey(1000), Value: parachain.EncodeHeadData(para.Blocks[p].Header)}}
+		}})
+	paraSrv := rpctest.New(para, 30)
+	paraURL, stop := paraSrv.Start()
+	t.Cleanup(stop)
+	code, out, errOut := runCLI(t, "", "--home", t.TempDir(), "--rpc", relayURL, "--json", "query", "storage", "--para", "1000", "--para-rpc", paraURL, "--metadata", md, "System", "Number")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var q queryStorageJSON
+	if err := json.Unmarshal([]byte(out), &q); err != nil {
+		t.Fatal(err, out)
+	}
+	if !q.Verified || q.Para == nil || q.Para.ID != 1000 || q.Para.Number != 30 || q.Para.Hash != para.Blocks[30].Hash ||
+		q.Block.Number != 40 || q.Block.Hash != relay.Blocks[40].Hash || fmt.Sprint(q.Value) != "30" || q.MetadataVerified {
+		t.Fatalf("para read %s", out)
+	}
+	// The parachain endpoint lying about its state: exit 3, nothing shown.
+	paraSrv.SetLie(func(method string, res any) any {
+		if method == "state_getReadProof" {
+			return map[string]any{"at": para.Blocks[30].Hash.String(), "proof": []string{"0x00"}}
+		}
+		return res
+	})
+	code, out, errOut = runCLI(t, "", "--home", t.TempDir(), "--rpc", relayURL, "--json", "query", "storage", "--para", "1000", "--para-rpc", paraURL, "--metadata", md, "System", "Number")
+	if code != ExitVerification || out != "" {
+		t.Fatalf("lying para endpoint: exit %d out %q\n%s", code, out, errOut)
+	}
+	code, _, errOut = runCLI(t, "", "--home", t.TempDir(), "--rpc", relayURL, "query", "storage", "--para", "1000", "--metadata", md, "System", "Number")
+	if code != ExitUsage || !strings.Contains(errOut, "--para-rpc") {
+		t.Fatalf("no --para-rpc: exit %d: %s", code, errOut)
+	}
+}
+
+// testNetworkWith is testNetwork for a chain of the given config.
+func testNetworkWith(t *testing.T, visible uint32, cfg testchain.Config) (*rpctest.Server, string, *testchain.Chain) {
+	t.Helper()
+	c, err := testchain.Generate(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lightTestStart = func() (header.Hash, *chainspec.Checkpoint) {
+		return c.Blocks[0].Hash, &chainspec.Checkpoint{Header: c.Blocks[0].Header, Hash: c.Blocks[0].Hash, Grandpa: &chainspec.GrandpaState{Set: c.Set(0)}}
+	}
+	t.Cleanup(func() { lightTestStart = nil })
+	srv := rpctest.New(c, visible)
+	url, stop := srv.Start()
+	t.Cleanup(stop)
+	return srv, url, c
 }

@@ -334,6 +334,15 @@ func TestLightParaRealRuntime(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("asset hub metadata v%d, %d bytes", m.Version, len(md))
+	// Asset Hub's pallets; an early-2024 runtime: no staking yet.
+	for _, name := range []string{"System", "Balances", "Assets", "ParachainSystem", "PolkadotXcm"} {
+		if _, err := m.Pallet(name); err != nil {
+			t.Errorf("asset hub metadata lacks %s: %v", name, err)
+		}
+	}
+	if _, err := m.Pallet("Staking"); err == nil {
+		t.Error("the early-2024 asset hub runtime has Staking?")
+	}
 	// AccountNonceApi over proven System.Account of //Alice, as genesis says.
 	acc, ok := ah.Value(aliceAccountKey)
 	if !ok {

@@ -5,11 +5,15 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
+	"github.com/ksm-wallet/ksm/lightclient"
+	"github.com/ksm-wallet/ksm/lightclient/executor"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
+	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/tx/metadata"
 	"github.com/ksm-wallet/ksm/tx/testenv"
 )
@@ -110,5 +114,96 @@ func TestLightRealRuntime(t *testing.T) {
 		if !bytes.Equal(got, want) {
 			t.Fatalf("%s: %d bytes differ from chopsticks' %d", call.method, len(got), len(want))
 		}
+	}
+}
+
+// TestLightRealRuntimeLiar: a proof the endpoint forges for a value the
+// runtime reads mid-call fails the call with the verification error in its
+// chain (the executor's ErrStorage wrapping it), never a value.
+func TestLightRealRuntimeLiar(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles the Kusama runtime")
+	}
+	l, n := realLight(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	head, err := l.FinalizedHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The code is proven honestly; then every proof is forged.
+	if _, err := l.RuntimeCall(ctx, "Core_version", nil, head.Hash); err != nil {
+		t.Fatal(err)
+	}
+	n.Server.SetLie(func(method string, res any) any {
+		if method == "state_getReadProof" {
+			return map[string]any{"at": head.Hash.String(), "proof": []string{"0x00"}}
+		}
+		return res
+	})
+	_, err = l.NextNonce(ctx, [32]byte(aliceAccountKey[len(aliceAccountKey)-32:]))
+	if err == nil {
+		t.Fatal("a forged proof gave a nonce")
+	}
+	if !errors.Is(err, executor.ErrStorage) || !(errors.Is(err, lcsync.ErrMalicious) || errors.Is(err, lightclient.ErrVerification)) || errors.Is(err, ErrDisconnected) {
+		t.Fatalf("error chain: %v", err)
+	}
+	t.Logf("%v", err)
+}
+
+// TestLightRealStorage: values, key enumeration, headers and bodies through
+// a real light client of the test network, against the generated state.
+func TestLightRealStorage(t *testing.T) {
+	n := lighttest.Serve(t, lighttest.Shared(t, lighttest.Options{}))
+	l := NewLight(n.Client(t, ""), LightOptions{Genesis: Hash(n.Genesis())})
+	defer l.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	head, err := l.FinalizedHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := n.Value(aliceAccountKey)
+	got, found, err := l.Storage(ctx, aliceAccountKey, head.Hash)
+	if err != nil || !found || !bytes.Equal(got, want) {
+		t.Fatalf("alice: %x %v %v", got, found, err)
+	}
+	// Every System.Account key of the genesis, in order, two pages.
+	prefix := aliceAccountKey[:32]
+	var all [][]byte
+	for _, kv := range n.Spec.Raw.Top {
+		if bytes.HasPrefix(kv.Key, prefix) {
+			all = append(all, kv.Key)
+		}
+	}
+	if len(all) < 4 {
+		t.Fatalf("%d accounts in the spec", len(all))
+	}
+	page1, err := l.StorageKeys(ctx, prefix, 3, nil, head.Hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page2, err := l.StorageKeys(ctx, prefix, 1000, page1[len(page1)-1], head.Hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := append(page1, page2...)
+	if len(keys) != len(all) {
+		t.Fatalf("%d keys, the state has %d", len(keys), len(all))
+	}
+	for i := range keys {
+		if !bytes.Equal(keys[i], all[i]) {
+			t.Fatalf("key %d: %x, want %x", i, keys[i], all[i])
+		}
+	}
+	body, err := l.BlockBody(ctx, head.Hash)
+	if err != nil || len(body) != len(n.Head().Extrinsics) || !bytes.Equal(body[0], n.Head().Extrinsics[0]) {
+		t.Fatalf("body %x %v", body, err)
+	}
+	if _, err := l.BlockBody(ctx, Hash{9}); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("body of an unknown block: %v", err)
+	}
+	if _, err := l.RuntimeCall(ctx, "Core_version", nil, head.Hash); !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("no executor: %v", err)
 	}
 }

@@ -378,3 +378,34 @@ func FuzzDecodeRuntimeVersion(f *testing.F) {
 		}
 	})
 }
+
+func TestLightSubmitMapping(t *testing.T) {
+	h := header.Hash{7}
+	for _, tc := range []struct {
+		in   lightclient.SubmitStatus
+		want Status
+	}{
+		{lightclient.SubmitStatus{Kind: lightclient.StatusBroadcast, Detail: "sent to 2 peers"}, Status{Kind: StatusBroadcast, Detail: "sent to 2 peers"}},
+		{lightclient.SubmitStatus{Kind: lightclient.StatusFinalized, Block: h, Number: 5, Index: 1}, Status{Kind: StatusFinalized, Block: Hash(h)}},
+		{lightclient.SubmitStatus{Kind: lightclient.StatusInvalid, Detail: "bad"}, Status{Kind: StatusInvalid, Detail: "bad"}},
+		{lightclient.SubmitStatus{Kind: lightclient.StatusDropped, Detail: "gone"}, Status{Kind: StatusDropped, Detail: "gone"}},
+	} {
+		if got := lightStatus(tc.in); got != tc.want {
+			t.Errorf("%+v: %+v, want %+v", tc.in, got, tc.want)
+		}
+	}
+	var re *RejectedError
+	err := submitErr(fmt.Errorf("rpc: %w: 1010: Invalid Transaction: BadProof", lightclient.ErrRejected))
+	if !errors.As(err, &re) || re.Message != "1010: Invalid Transaction: BadProof" {
+		t.Fatalf("rejected: %#v", err)
+	}
+	var se *SubmitError
+	err = submitErr(fmt.Errorf("%w: every peer gone", lightclient.ErrUnreachable))
+	if !errors.As(err, &se) || !se.MaybeSent || !errors.Is(err, ErrDisconnected) {
+		t.Fatalf("unreachable: %#v", err)
+	}
+	err = submitErr(lightclient.ErrClosed)
+	if !errors.As(err, &se) || se.MaybeSent {
+		t.Fatalf("closed: %#v", err)
+	}
+}

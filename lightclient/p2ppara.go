@@ -1,0 +1,261 @@
+package lightclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	gosync "sync"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/header"
+	"github.com/ksm-wallet/ksm/lightclient/p2p"
+	"github.com/ksm-wallet/ksm/lightclient/p2p/wire"
+	"github.com/ksm-wallet/ksm/lightclient/sync"
+	"github.com/ksm-wallet/ksm/lightclient/trie"
+)
+
+// ErrNotParachain means a chain spec or profile describes no parachain
+// (it names no relay chain and para id).
+var ErrNotParachain = errors.New("lightclient: not a parachain")
+
+// ParaNetwork is what a light client needs to join a parachain's own p2p
+// network, read from the parachain's chain spec. Substrate names a chain's
+// protocols after its genesis hash ("/<genesis hex>/light/2", with legacy
+// "/<protocolId>/light/2"); a parachain's full nodes (cumulus) speak the
+// same block-announces, transactions, /sync/2, /light/2 and /kad protocols
+// as a relay node, but no GRANDPA: its blocks are finalized by the relay
+// chain (Paras::Heads), which the relay light client proves.
+type ParaNetwork struct {
+	// ParaID is the parachain's id on its relay chain (para_id).
+	ParaID uint32
+	// Relay is the relay chain's spec id (relay_chain).
+	Relay string
+	// Genesis is the parachain's genesis hash: it names the protocols and
+	// is checked in every block-announces handshake.
+	Genesis header.Hash
+	// ProtocolID is the spec's protocolId ("" when absent: the legacy
+	// names then use Substrate's default, "sup").
+	ProtocolID string
+	// Bootnodes are the spec's bootNodes.
+	Bootnodes []string
+}
+
+// ParaNetworkFromSpec reads the parachain network of a chain spec. A spec
+// without relay_chain and para_id fails with ErrNotParachain.
+func ParaNetworkFromSpec(s *chainspec.Spec) (*ParaNetwork, error) {
+	if !s.IsParachain() {
+		return nil, fmt.Errorf("chain spec %q: %w", s.ID, ErrNotParachain)
+	}
+	g, err := s.GenesisHash()
+	if err != nil {
+		return nil, fmt.Errorf("chain spec %q: genesis: %w", s.ID, err)
+	}
+	return &ParaNetwork{ParaID: *s.ParaID, Relay: s.RelayChain, Genesis: g, ProtocolID: s.ProtocolID,
+		Bootnodes: append([]string(nil), s.BootNodes...)}, nil
+}
+
+// ParaNetworkOf reads the parachain network of an embedded profile (for
+// example kusama-asset-hub). The spec's genesis must be the profile's.
+func ParaNetworkOf(p *chainspec.Profile) (*ParaNetwork, error) {
+	if p.IsRelay() {
+		return nil, fmt.Errorf("network %s: %w", p.Name, ErrNotParachain)
+	}
+	s, err := p.Spec()
+	if err != nil {
+		return nil, fmt.Errorf("network %s: %w", p.Name, err)
+	}
+	n, err := ParaNetworkFromSpec(s)
+	if err != nil {
+		return nil, fmt.Errorf("network %s: %w", p.Name, err)
+	}
+	if n.Genesis != p.GenesisHash || n.ParaID != p.ParaID {
+		return nil, fmt.Errorf("network %s: embedded spec is of genesis %s para %d, want %s para %d",
+			p.Name, n.Genesis, n.ParaID, p.GenesisHash, p.ParaID)
+	}
+	return n, nil
+}
+
+// HostConfig returns base set up for a light host on the parachain
+// network: its genesis and protocol id, the light role, no GRANDPA. The
+// rest of base (timeouts, identity, listen addresses, ...) is kept.
+func (n *ParaNetwork) HostConfig(base p2p.Config) p2p.Config {
+	base.Genesis, base.ProtocolID, base.ForkID = n.Genesis, n.ProtocolID, ""
+	base.Roles = wire.RoleLight
+	base.NoGrandpa = true
+	base.Best = nil
+	return base
+}
+
+// P2PParaSource adapts a libp2p host joined to a parachain's own network
+// (see ParaNetwork.HostConfig): every full peer with a completed
+// block-announces handshake (of the parachain's genesis: the host refuses
+// and bans any other) is reported as para-capable, sync.PeerCaps{Kinds:
+// CanStorage, Para: true, ParaID}, and serves storage proofs at parachain
+// blocks as /light/2 remote reads. The machine checks them against the
+// state roots of the para heads the relay chain proves, and a peer that
+// lies is banned on the host. The source takes no part in relay sync: its
+// peers' best numbers and announcements are not relay numbers and are not
+// reported, and it sends no transactions.
+type P2PParaSource struct {
+	// Discover, when positive, is how many more para peers to look for
+	// with a Kademlia walk of the parachain's DHT after the bootnodes
+	// answered (set before Start).
+	Discover int
+
+	h         *p2p.Host
+	bootnodes []string
+	paraID    uint32
+	caps      sync.PeerCaps
+	prefix    string
+	ev        chan SourceEvent
+
+	once   gosync.Once
+	cancel context.CancelFunc
+	wg     gosync.WaitGroup
+}
+
+// NewP2PParaSource wraps a host of parachain paraID's network; Start dials
+// bootnodes (which may be empty when the caller connected peers itself).
+// Close closes the host.
+func NewP2PParaSource(h *p2p.Host, bootnodes []string, paraID uint32) *P2PParaSource {
+	return &P2PParaSource{h: h, bootnodes: bootnodes, paraID: paraID,
+		caps:   sync.PeerCaps{Kinds: sync.CanStorage, Para: true, ParaID: paraID},
+		prefix: "para" + strconv.FormatUint(uint64(paraID), 10) + "/",
+		ev:     make(chan SourceEvent, 256)}
+}
+
+// Host returns the wrapped host.
+func (s *P2PParaSource) Host() *p2p.Host { return s.h }
+
+// ParaID is the parachain the source serves.
+func (s *P2PParaSource) ParaID() uint32 { return s.paraID }
+
+// PeerID is the machine's name of para peer p: the libp2p id prefixed with
+// "para<id>/", so a node that is also a relay peer of the client (another
+// host) is never mistaken for it.
+func (s *P2PParaSource) PeerID(p peer.ID) sync.PeerID { return sync.PeerID(s.prefix + p.String()) }
+
+func (s *P2PParaSource) libp2pID(p sync.PeerID) (peer.ID, error) {
+	rest, ok := strings.CutPrefix(string(p), s.prefix)
+	if !ok {
+		return "", fmt.Errorf("p2p para source: peer %q is not of parachain %d", p, s.paraID)
+	}
+	id, err := peer.Decode(rest)
+	if err != nil {
+		return "", fmt.Errorf("p2p para source: peer %q: %w", p, err)
+	}
+	return id, nil
+}
+
+// Start dials the bootnodes (error wrapping ErrUnreachable and
+// p2p.ErrNoBootnode when none answers with the parachain's handshake),
+// reports the connected full peers and forwards peer events.
+func (s *P2PParaSource) Start(ctx context.Context) error {
+	if len(s.bootnodes) > 0 {
+		if _, err := s.h.ConnectBootnodes(ctx, s.bootnodes); err != nil {
+			return fmt.Errorf("%w: parachain %d: %w", ErrUnreachable, s.paraID, err)
+		}
+	}
+	full := 0
+	for _, p := range s.h.Peers() {
+		if p.Handshake != nil && p.Handshake.Roles.IsFull() && !s.h.Banned(p.ID) {
+			s.ev <- SourceEvent{Peer: s.PeerID(p.ID), Caps: s.caps}
+			full++
+		}
+	}
+	if full == 0 {
+		return fmt.Errorf("%w: parachain %d: no full node: %w", ErrUnreachable, s.paraID, p2p.ErrNoBootnode)
+	}
+	fctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.wg.Add(1)
+	go s.forward(fctx)
+	if s.Discover > 0 {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			discoverPeers(fctx, s.h, s.Discover)
+		}()
+	}
+	return nil
+}
+
+// forward turns host peer events into source events. Announcements,
+// GRANDPA gossip (a parachain has none) and transactions are drained
+// unread: para block numbers are no relay sync target.
+func (s *P2PParaSource) forward(ctx context.Context) {
+	defer s.wg.Done()
+	send := func(e SourceEvent) bool {
+		select {
+		case s.ev <- e:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case pe := <-s.h.Events():
+			switch pe.Kind {
+			case p2p.PeerConnected:
+				if pe.Handshake.Roles.IsFull() && !send(SourceEvent{Peer: s.PeerID(pe.Peer), Caps: s.caps}) {
+					return
+				}
+			case p2p.PeerDisconnected, p2p.PeerBanned:
+				if !send(SourceEvent{Peer: s.PeerID(pe.Peer), Gone: true}) {
+					return
+				}
+			}
+		case <-s.h.Announces():
+		case <-s.h.Gossip():
+		case <-s.h.Transactions():
+		}
+	}
+}
+
+// Events delivers peer changes.
+func (s *P2PParaSource) Events() <-chan SourceEvent { return s.ev }
+
+// Do performs a storage request at a block of the source's parachain (a
+// /light/2 remote read); any other request is refused.
+func (s *P2PParaSource) Do(ctx context.Context, r sync.Request) ([]byte, error) {
+	p, err := s.libp2pID(r.Peer)
+	if err != nil {
+		return nil, err
+	}
+	if r.Kind != sync.KindStorage || !r.Para || r.ParaID != s.paraID {
+		return nil, fmt.Errorf("p2p para source: parachain %d peers serve only its storage proofs, not %s requests (para %v, id %d)",
+			s.paraID, r.Kind, r.Para, r.ParaID)
+	}
+	nodes, err := s.h.RemoteRead(ctx, p, r.Block, r.Keys)
+	if err != nil {
+		return nil, fmt.Errorf("parachain %d: %w", s.paraID, err)
+	}
+	return trie.EncodeProofSCALE(nodes), nil
+}
+
+// Ban bans the peer on the host.
+func (s *P2PParaSource) Ban(p sync.PeerID, reason error) {
+	if id, err := s.libp2pID(p); err == nil {
+		s.h.Ban(id, reason.Error())
+	}
+}
+
+// Close stops forwarding and closes the host.
+func (s *P2PParaSource) Close() error {
+	var err error
+	s.once.Do(func() {
+		if s.cancel != nil {
+			s.cancel()
+		}
+		s.wg.Wait()
+		err = s.h.Close()
+	})
+	return err
+}
