@@ -245,6 +245,13 @@ func (c *Client) Start(ctx context.Context) error {
 	c.cancel = cancel
 	c.mu.Unlock()
 	c.wg.Add(1)
+	for _, s := range live {
+		if ps, ok := s.(interface{ ServesPara() (uint32, bool) }); ok {
+			if id, ok := ps.ServesPara(); ok {
+				c.m.ExpectPara(id)
+			}
+		}
+	}
 	go c.drive(dctx, live)
 	return nil
 }
@@ -478,6 +485,10 @@ func (c *Client) drive(ctx context.Context, sources []Source) {
 				c.onCommit(se.src, se.ev)
 				continue
 			}
+			if se.ev.Justification != nil {
+				c.onJustification(se.src, se.ev)
+				continue
+			}
 			if se.ev.Gone {
 				c.m.RemovePeer(se.ev.Peer)
 				delete(c.peerSrc, se.ev.Peer)
@@ -515,6 +526,12 @@ func (c *Client) dispatch(waiters map[sync.QueryID]chan sync.QueryResult) {
 		case sync.Finalized:
 			c.save()
 			c.announceFinalized(e)
+		case sync.PeerBanned:
+			// Bans the machine decides on its own (a queued pushed
+			// justification found forged) reach the source too.
+			if src := c.peerSrc[e.Peer]; src != nil && e.Verdict == sync.Malicious {
+				src.Ban(e.Peer, e.Reason)
+			}
 		}
 		c.snapshot()
 		select {

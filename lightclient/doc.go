@@ -13,9 +13,13 @@
 // A Source is a transport with peers. Two adapters are here:
 //
 //   - RPCSource, over a JSON-RPC endpoint (lightclient/rpc), in "trust but
-//     verify" mode: finality from grandpa_proveFinality (justification and
-//     the headers leading to it), storage from state_getReadProof. An
-//     endpoint without these methods cannot prove anything and is refused
+//     verify" mode: finality from the justifications it pushes
+//     (grandpa_subscribeJustifications over WebSocket; the headers they need
+//     from chain_getHeader, the justifications of set-ending blocks from
+//     chain_getBlock) with grandpa_proveFinality polls as the fallback when
+//     the subscription is absent, dropped or silent; storage from
+//     state_getReadProof. An endpoint without grandpa_proveFinality and
+//     state_getReadProof cannot prove anything and is refused
 //     (ErrUnprovable).
 //   - P2PSource, over the libp2p host (lightclient/p2p): /sync/warp warp
 //     proofs, /light/2 remote reads, block announcements for the sync target,

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	gosync "sync"
+	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
@@ -90,6 +91,20 @@ func (n *ParaNetwork) HostConfig(base p2p.Config) p2p.Config {
 	return base
 }
 
+// Open starts a light libp2p host on the parachain network (base as for
+// HostConfig) and wraps it in a P2PParaSource dialing bootnodes (nil: the
+// network's). Close the source to close the host.
+func (n *ParaNetwork) Open(base p2p.Config, bootnodes []string) (*P2PParaSource, error) {
+	h, err := p2p.New(n.HostConfig(base))
+	if err != nil {
+		return nil, fmt.Errorf("parachain %d: start libp2p: %w", n.ParaID, err)
+	}
+	if bootnodes == nil {
+		bootnodes = n.Bootnodes
+	}
+	return NewP2PParaSource(h, bootnodes, n.ParaID), nil
+}
+
 // P2PParaSource adapts a libp2p host joined to a parachain's own network
 // (see ParaNetwork.HostConfig): every full peer with a completed
 // block-announces handshake (of the parachain's genesis: the host refuses
@@ -105,6 +120,10 @@ type P2PParaSource struct {
 	// with a Kademlia walk of the parachain's DHT after the bootnodes
 	// answered (set before Start).
 	Discover int
+	// Redial is how long the source waits, once it has no full peer left,
+	// before dialing the bootnodes again (0: 5 s, doubling up to a minute
+	// while none answers; negative: never). Set before Start.
+	Redial time.Duration
 
 	h         *p2p.Host
 	bootnodes []string
@@ -160,14 +179,12 @@ func (s *P2PParaSource) Start(ctx context.Context) error {
 			return fmt.Errorf("%w: parachain %d: %w", ErrUnreachable, s.paraID, err)
 		}
 	}
-	full := 0
 	for _, p := range s.h.Peers() {
 		if p.Handshake != nil && p.Handshake.Roles.IsFull() && !s.h.Banned(p.ID) {
 			s.ev <- SourceEvent{Peer: s.PeerID(p.ID), Caps: s.caps}
-			full++
 		}
 	}
-	if full == 0 {
+	if s.fullPeers() == 0 {
 		return fmt.Errorf("%w: parachain %d: no full node: %w", ErrUnreachable, s.paraID, p2p.ErrNoBootnode)
 	}
 	fctx, cancel := context.WithCancel(context.Background())
@@ -181,7 +198,52 @@ func (s *P2PParaSource) Start(ctx context.Context) error {
 			discoverPeers(fctx, s.h, s.Discover)
 		}()
 	}
+	if len(s.bootnodes) > 0 && s.Redial >= 0 {
+		s.wg.Add(1)
+		go s.keepPeers(fctx)
+	}
 	return nil
+}
+
+// maxRedial bounds the wait between two dials of the bootnodes.
+const maxRedial = time.Minute
+
+// fullPeers counts the connected full peers not banned.
+func (s *P2PParaSource) fullPeers() int {
+	n := 0
+	for _, p := range s.h.Peers() {
+		if p.Handshake != nil && p.Handshake.Roles.IsFull() && !s.h.Banned(p.ID) {
+			n++
+		}
+	}
+	return n
+}
+
+// keepPeers dials the bootnodes again whenever no full peer is left (they
+// arrive as PeerConnected events), backing off while none answers.
+func (s *P2PParaSource) keepPeers(ctx context.Context) {
+	defer s.wg.Done()
+	base := s.Redial
+	if base == 0 {
+		base = 5 * time.Second
+	}
+	wait := base
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		if s.fullPeers() > 0 {
+			wait = base
+			continue
+		}
+		if _, err := s.h.ConnectBootnodes(ctx, s.bootnodes); err != nil {
+			wait = min(2*wait, max(base, maxRedial))
+			continue
+		}
+		wait = base
+	}
 }
 
 // forward turns host peer events into source events. Announcements,
@@ -259,3 +321,6 @@ func (s *P2PParaSource) Close() error {
 	})
 	return err
 }
+
+// ServesPara names the parachain the source serves (it always serves one).
+func (s *P2PParaSource) ServesPara() (uint32, bool) { return s.paraID, true }

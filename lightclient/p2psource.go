@@ -49,7 +49,7 @@ func NewP2PSource(h *p2p.Host, bootnodes []string) *P2PSource {
 // Host returns the wrapped host.
 func (s *P2PSource) Host() *p2p.Host { return s.h }
 
-var p2pCaps = sync.PeerCaps{Kinds: sync.CanWarp | sync.CanStorage | sync.CanHeaders | sync.CanBody}
+var p2pCaps = sync.PeerCaps{Kinds: sync.CanWarp | sync.CanStorage | sync.CanHeaders | sync.CanBody | sync.CanCallProof}
 
 // Start dials the bootnodes (error wrapping ErrUnreachable and
 // p2p.ErrNoBootnode when none answers), reports the connected peers and
@@ -177,6 +177,12 @@ func (s *P2PSource) Do(ctx context.Context, r sync.Request) ([]byte, error) {
 		return s.headers(ctx, p, r)
 	case sync.KindBody:
 		return s.body(ctx, p, r)
+	case sync.KindCallProof:
+		nodes, err := s.h.RemoteCall(ctx, p, r.Block, r.Method, r.Data)
+		if err != nil {
+			return nil, err
+		}
+		return trie.EncodeProofSCALE(nodes), nil
 	}
 	return nil, fmt.Errorf("p2p source: %s requests not supported", r.Kind)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	gosync "sync"
+	"time"
 
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
@@ -13,16 +14,23 @@ import (
 )
 
 // RPCSource adapts a JSON-RPC endpoint as one peer: finality from
-// grandpa_proveFinality, storage from state_getReadProof. Everything it
+// grandpa_subscribeJustifications pushes (over WebSocket, when the endpoint
+// has it) with grandpa_proveFinality polls as the fallback, headers from
+// chain_getHeader, the justifications stored with blocks and block bodies
+// from chain_getBlock, storage from state_getReadProof. Everything it
 // returns is verified by the machine like a peer's answer.
 type RPCSource struct {
 	c    *rpc.Client
 	name sync.PeerID
-	caps sync.PeerCaps
+	opts RPCOptions
 	ev   chan SourceEvent
+	done chan struct{} // closed by Close
 
-	mu     gosync.Mutex
-	banned error
+	mu       gosync.Mutex
+	caps     sync.PeerCaps
+	banned   error
+	closeOne gosync.Once
+	wg       gosync.WaitGroup
 }
 
 // RPCOptions tune an RPCSource.
@@ -33,6 +41,12 @@ type RPCOptions struct {
 	// storage proofs at parachain blocks.
 	Para   bool
 	ParaID uint32
+	// Resubscribe is how long after a dropped justification subscription
+	// the source subscribes again (default 30 s; negative: never). Until
+	// then the machine polls grandpa_proveFinality.
+	Resubscribe time.Duration
+	// NoPush disables grandpa_subscribeJustifications (poll only).
+	NoPush bool
 }
 
 // NewRPCSource wraps a connected client. Close closes it.
@@ -41,12 +55,18 @@ func NewRPCSource(c *rpc.Client, opts RPCOptions) *RPCSource {
 	if name == "" {
 		name = "rpc"
 	}
-	caps := sync.PeerCaps{Kinds: sync.CanFinality | sync.CanStorage | sync.CanBody}
+	caps := sync.PeerCaps{Kinds: sync.CanFinality | sync.CanStorage | sync.CanBody | sync.CanHeaders | sync.CanJustification}
 	if opts.Para {
 		caps = sync.PeerCaps{Kinds: sync.CanStorage, Para: true, ParaID: opts.ParaID}
 	}
-	return &RPCSource{c: c, name: sync.PeerID(name), caps: caps, ev: make(chan SourceEvent, 8)}
+	if opts.Resubscribe == 0 {
+		opts.Resubscribe = 30 * time.Second
+	}
+	return &RPCSource{c: c, name: sync.PeerID(name), opts: opts, caps: caps, ev: make(chan SourceEvent, 8), done: make(chan struct{})}
 }
+
+// SubscribeMethod is the method an endpoint pushes justifications with.
+const SubscribeMethod = "grandpa_subscribeJustifications"
 
 // RequiredMethods are the methods an endpoint needs to prove its answers.
 var RequiredMethods = []string{"grandpa_proveFinality", "state_getReadProof"}
@@ -70,13 +90,18 @@ func Methods(ctx context.Context, c *rpc.Client) (map[string]bool, error) {
 // its answers (for a parachain endpoint only state_getReadProof). It fails
 // with ErrUnprovable, or ErrUnreachable when the endpoint does not answer.
 func CheckProvable(ctx context.Context, c *rpc.Client, para bool) error {
+	_, err := checkProvable(ctx, c, para)
+	return err
+}
+
+func checkProvable(ctx context.Context, c *rpc.Client, para bool) (map[string]bool, error) {
 	methods, err := Methods(ctx, c)
 	if err != nil {
 		var rerr *rpc.Error
 		if !errors.As(err, &rerr) {
-			return fmt.Errorf("%w: rpc_methods: %w", ErrUnreachable, err)
+			return nil, fmt.Errorf("%w: rpc_methods: %w", ErrUnreachable, err)
 		}
-		return fmt.Errorf("%w: rpc_methods: %v", ErrUnprovable, err)
+		return nil, fmt.Errorf("%w: rpc_methods: %v", ErrUnprovable, err)
 	}
 	var missing []string
 	for _, m := range RequiredMethods {
@@ -88,26 +113,117 @@ func CheckProvable(ctx context.Context, c *rpc.Client, para bool) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("%w: it lacks %v", ErrUnprovable, missing)
+		return nil, fmt.Errorf("%w: it lacks %v", ErrUnprovable, missing)
 	}
-	return nil
+	return methods, nil
 }
 
-// Start checks the endpoint can prove its answers and reports it as a peer.
+// Start checks the endpoint can prove its answers, subscribes to its
+// justifications when it can push them, and reports it as a peer.
 func (s *RPCSource) Start(ctx context.Context) error {
-	if err := CheckProvable(ctx, s.c, s.caps.Para); err != nil {
+	methods, err := checkProvable(ctx, s.c, s.opts.Para)
+	if err != nil {
 		return err
 	}
-	ev := SourceEvent{Peer: s.name, Caps: s.caps}
-	if !s.caps.Para {
+	ev := SourceEvent{Peer: s.name}
+	var sub *rpc.Subscription
+	if !s.opts.Para {
 		n, err := s.finalizedNumber(ctx)
 		if err != nil {
 			return fmt.Errorf("%w: %w", ErrUnreachable, err)
 		}
 		ev.Best = n
+		if methods[SubscribeMethod] && !s.opts.NoPush {
+			// Over HTTP (no subscriptions) or when refused: poll only.
+			if sub, err = s.c.SubscribeJustifications(ctx); err == nil {
+				s.setPush(true)
+			}
+		}
 	}
-	s.ev <- ev
+	ev.Caps = s.peerCaps()
+	s.ev <- ev // the peer first, then its pushes
+	if sub != nil && s.Pushing() {
+		s.wg.Add(1)
+		go s.follow(sub)
+	}
 	return nil
+}
+
+func (s *RPCSource) peerCaps() sync.PeerCaps {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.caps
+}
+
+func (s *RPCSource) setPush(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if on {
+		s.caps.Kinds |= sync.PushesJustifications
+	} else {
+		s.caps.Kinds &^= sync.PushesJustifications
+	}
+}
+
+// Pushing reports whether the endpoint's justification subscription is live.
+func (s *RPCSource) Pushing() bool {
+	return s.peerCaps().Kinds&sync.PushesJustifications != 0
+}
+
+// follow forwards the pushed justifications to the client. When the
+// subscription ends it tells the client the endpoint no longer pushes (the
+// machine polls again) and subscribes again after opts.Resubscribe.
+func (s *RPCSource) follow(sub *rpc.Subscription) {
+	defer s.wg.Done()
+	for {
+		for raw := range sub.Notifications() {
+			b, err := rpc.ParseJustification(raw)
+			if err != nil {
+				// Not a justification: hand the bytes on for the machine
+				// to judge (and ban the endpoint).
+				b = append([]byte{}, raw...)
+			}
+			if s.Banned() != nil || !s.send(SourceEvent{Peer: s.name, Justification: b}) {
+				_ = sub.Unsubscribe() // a liar's pushes are of no use
+				return
+			}
+		}
+		s.setPush(false)
+		if !s.send(SourceEvent{Peer: s.name, Caps: s.peerCaps()}) || s.c.Err() != nil || s.opts.Resubscribe < 0 {
+			return // closed, the connection is gone, or no second try
+		}
+		for {
+			select {
+			case <-s.done:
+				return
+			case <-s.c.Done():
+				return
+			case <-time.After(s.opts.Resubscribe):
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			next, err := s.c.SubscribeJustifications(ctx)
+			cancel()
+			if err == nil {
+				sub = next
+				break
+			}
+		}
+		s.setPush(true)
+		if !s.send(SourceEvent{Peer: s.name, Caps: s.peerCaps()}) {
+			_ = sub.Unsubscribe()
+			return
+		}
+	}
+}
+
+// send delivers ev unless the source is closed.
+func (s *RPCSource) send(ev SourceEvent) bool {
+	select {
+	case s.ev <- ev:
+		return true
+	case <-s.done:
+		return false
+	}
 }
 
 func (s *RPCSource) finalizedNumber(ctx context.Context) (uint32, error) {
@@ -128,7 +244,8 @@ func (s *RPCSource) finalizedNumber(ctx context.Context) (uint32, error) {
 // Events reports the endpoint (once) and its claimed finalized number.
 func (s *RPCSource) Events() <-chan SourceEvent { return s.ev }
 
-// Do performs a finality or storage request.
+// Do performs a finality, storage, body, headers or stored-justification
+// request.
 func (s *RPCSource) Do(ctx context.Context, r sync.Request) ([]byte, error) {
 	s.mu.Lock()
 	banned := s.banned
@@ -143,7 +260,7 @@ func (s *RPCSource) Do(ctx context.Context, r sync.Request) ([]byte, error) {
 			return nil, err
 		}
 		select {
-		case s.ev <- SourceEvent{Peer: s.name, Caps: s.caps, Best: n}:
+		case s.ev <- SourceEvent{Peer: s.name, Caps: s.peerCaps(), Best: n}:
 		default:
 		}
 		if n < r.Number {
@@ -179,8 +296,50 @@ func (s *RPCSource) Do(ctx context.Context, r sync.Request) ([]byte, error) {
 			body[i] = x
 		}
 		return sync.EncodeBody(body), nil
+	case sync.KindHeaders:
+		return s.headers(ctx, r)
+	case sync.KindJustification:
+		at := rpc.Hash(r.Block)
+		b, err := s.c.Block(ctx, &at)
+		if errors.Is(err, rpc.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("chain_getBlock(%s): %w", r.Block, err)
+		}
+		return b.JustificationOf(rpc.GrandpaEngine), nil
 	}
 	return nil, fmt.Errorf("rpc source: %s requests not supported", r.Kind)
+}
+
+// headers answers a KindHeaders request with chain_getHeader, walking the
+// parent hashes down from r.Block (the machine checks the hash chain).
+func (s *RPCSource) headers(ctx context.Context, r sync.Request) ([]byte, error) {
+	var hs []*header.Header
+	at := rpc.Hash(r.Block)
+	for uint32(len(hs)) < r.Count {
+		rh, err := s.c.Header(ctx, &at)
+		if errors.Is(err, rpc.ErrNotFound) && len(hs) == 0 {
+			break // the endpoint does not have the block
+		}
+		if err != nil {
+			return nil, fmt.Errorf("chain_getHeader(%s): %w", at, err)
+		}
+		enc, err := rh.SCALE()
+		if err != nil {
+			return nil, fmt.Errorf("chain_getHeader(%s): %w", at, err)
+		}
+		h, err := header.Decode(enc)
+		if err != nil {
+			return nil, fmt.Errorf("chain_getHeader(%s): %w", at, err)
+		}
+		hs = append(hs, h)
+		if h.Number == 0 {
+			break
+		}
+		at = rpc.Hash(h.ParentHash)
+	}
+	return sync.EncodeHeaders(hs), nil
 }
 
 // normalize turns Substrate's answer to grandpa_proveFinality(n), whose
@@ -242,14 +401,22 @@ func (s *RPCSource) Banned() error {
 	return s.banned
 }
 
-// Close closes the JSON-RPC client.
-func (s *RPCSource) Close() error { return s.c.Close() }
+// Close stops the subscription and closes the JSON-RPC client.
+func (s *RPCSource) Close() error {
+	var err error
+	s.closeOne.Do(func() {
+		close(s.done)
+		err = s.c.Close()
+		s.wg.Wait()
+	})
+	return err
+}
 
 // Submit sends ext (SCALE-encoded, with its compact length prefix) with
 // author_submitExtrinsic. An error answer of the endpoint (the pool refused
 // the transaction) wraps ErrRejected with the endpoint's message.
 func (s *RPCSource) Submit(ctx context.Context, ext []byte) (int, error) {
-	if s.caps.Para {
+	if s.opts.Para {
 		return 0, fmt.Errorf("rpc source %s: a parachain endpoint takes no relay transactions", s.name)
 	}
 	if _, err := s.c.SubmitExtrinsic(ctx, ext); err != nil {
@@ -260,4 +427,22 @@ func (s *RPCSource) Submit(ctx context.Context, ext []byte) (int, error) {
 		return 0, fmt.Errorf("author_submitExtrinsic: %w", err)
 	}
 	return 1, nil
+}
+
+// onJustification feeds a pushed GRANDPA justification to the machine
+// (driver goroutine); a forged one bans its sender at the source too.
+func (c *Client) onJustification(src Source, ev SourceEvent) {
+	if err := c.m.OnJustification(ev.Peer, ev.Justification, c.clock()); sync.VerdictOf(err) == sync.Malicious {
+		src.Ban(ev.Peer, err)
+	}
+}
+
+// FollowedByJustifications is how many blocks the client finalized from
+// pushed justifications (grandpa_subscribeJustifications).
+func (c *Client) FollowedByJustifications() uint64 { return c.m.FollowedByJustifications() }
+
+// ServesPara names the parachain the endpoint serves, if it is a parachain's.
+func (s *RPCSource) ServesPara() (uint32, bool) {
+	c := s.peerCaps()
+	return c.ParaID, c.Para
 }

@@ -53,4 +53,8 @@ type SourceEvent struct {
 	// Commit, when set, is a GRANDPA commit the peer gossiped (the event
 	// reports nothing else); see sync.Machine.OnCommit.
 	Commit *grandpa.CompactCommit
+	// Justification, when set, is a SCALE GRANDPA justification the peer
+	// pushed for a block it finalized (the event reports nothing else); see
+	// sync.Machine.OnJustification.
+	Justification []byte
 }

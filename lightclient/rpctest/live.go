@@ -25,7 +25,12 @@ func (s *Server) handleLive(method string, param func(int) json.RawMessage) (any
 		for _, x := range b.Extrinsics {
 			xts = append(xts, Hex(x))
 		}
-		return map[string]any{"block": map[string]any{"header": HeaderJSON(b.Header), "extrinsics": xts}, "justifications": nil}, nil
+		var justs any // null, as Substrate sends for a block without
+		if b.Justification != nil && !s.NoStoredJustifications {
+			// Serde's form: [[engine id bytes], [justification bytes]].
+			justs = []any{[]any{byteArray([]byte("FRNK")), byteArray(b.Justification.Encode())}}
+		}
+		return map[string]any{"block": map[string]any{"header": HeaderJSON(b.Header), "extrinsics": xts}, "justifications": justs}, nil
 	case "author_submitExtrinsic":
 		var hx string
 		if err := json.Unmarshal(param(0), &hx); err != nil {
@@ -51,6 +56,7 @@ func (s *Server) handleLive(method string, param func(int) json.RawMessage) (any
 		if err != nil {
 			return nil, err
 		}
+		s.pushLocked(s.visible, b.Header.Number)
 		s.visible = b.Header.Number
 		s.submitted = append(s.submitted, ext)
 		return Hex(h[:]), nil

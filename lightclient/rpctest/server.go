@@ -3,7 +3,11 @@
 // lightclient/testchain over HTTP on 127.0.0.1 — finalized head, headers,
 // grandpa_proveFinality built from the chain's justifications,
 // state_getReadProof from its state trie, state_getStorage, state_getMetadata
-// — honestly, unless told how to lie.
+// — honestly, unless told how to lie. Over WebSocket (the same URL with a
+// ws:// scheme, see WS) it also serves grandpa_subscribeJustifications:
+// each block that SetVisible (or an included extrinsic) makes final and that
+// ends an authority set, and the new finalized head, has its justification
+// pushed to every subscriber (see push.go).
 package rpctest
 
 import (
@@ -25,7 +29,8 @@ import (
 
 // AllMethods are the methods a Server serves.
 var AllMethods = []string{"rpc_methods", "chain_getFinalizedHead", "chain_getHeader", "chain_getBlockHash",
-	"grandpa_proveFinality", "state_getReadProof", "state_getStorage", "state_getMetadata", "chain_getBlock", "author_submitExtrinsic"}
+	"grandpa_proveFinality", "state_getReadProof", "state_getStorage", "state_getMetadata", "chain_getBlock", "author_submitExtrinsic",
+	"grandpa_subscribeJustifications", "grandpa_unsubscribeJustifications"}
 
 // Server is a JSON-RPC node serving a generated chain up to its visible
 // (finalized) block. Its fields may be changed between requests.
@@ -49,6 +54,13 @@ type Server struct {
 	// Hold accepts submitted extrinsics without ever including them.
 	Hold      bool
 	submitted [][]byte
+	// SkipPush, when set, leaves out the push of block n's justification
+	// (a subscription that missed a block); see push.go.
+	SkipPush func(n uint32) bool
+	// NoStoredJustifications makes chain_getBlock answer without the
+	// justifications the chain stores.
+	NoStoredJustifications bool
+	push                   pushState
 }
 
 // New returns a server of chain c whose finalized head is block visible.
@@ -56,16 +68,25 @@ func New(c *testchain.Chain, visible uint32) *Server {
 	return &Server{C: c, visible: visible, Methods: append([]string(nil), AllMethods...), calls: map[string]int{}}
 }
 
-// Start serves s on a loopback HTTP port and returns its URL and a stop function.
+// Start serves s on a loopback HTTP port and returns its URL and a stop
+// function (which also closes the WebSocket connections).
 func (s *Server) Start() (url string, stop func()) {
 	ts := httptest.NewServer(s)
-	return ts.URL, ts.Close
+	return ts.URL, func() {
+		s.closeConns()
+		ts.Close()
+	}
 }
 
-// SetVisible moves the finalized head.
+// SetVisible moves the finalized head; subscribers get the justifications
+// of the blocks it makes final (push.go).
 func (s *Server) SetVisible(n uint32) {
 	s.mu.Lock()
+	old := s.visible
 	s.visible = n
+	if n > old {
+		s.pushLocked(old, n)
+	}
 	s.mu.Unlock()
 }
 
@@ -91,6 +112,10 @@ type request struct {
 
 // ServeHTTP answers one JSON-RPC request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		s.serveWS(w, r)
+		return
+	}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	var req request
 	if err := json.Unmarshal(body, &req); err != nil {
@@ -98,20 +123,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
+	out := s.answerLocked(req)
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(out)
+}
+
+// answerLocked answers one request; s.mu is held.
+func (s *Server) answerLocked(req request) map[string]any {
 	s.calls[req.Method]++
 	res, rerr := s.handle(req)
 	if rerr == nil && s.Lie != nil {
 		res = s.Lie(req.Method, res)
 	}
-	s.mu.Unlock()
 	out := map[string]any{"jsonrpc": "2.0", "id": req.ID}
 	if rerr != nil {
 		out["error"] = map[string]any{"code": -32601, "message": rerr.Error()}
 	} else {
 		out["result"] = res
 	}
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(out)
+	return out
 }
 
 // Hex returns 0x-hex.
@@ -215,6 +246,8 @@ func (s *Server) handle(req request) (any, error) {
 			}
 		}
 		return nil, nil
+	case "grandpa_subscribeJustifications", "grandpa_unsubscribeJustifications":
+		return nil, fmt.Errorf("Subscriptions need a WebSocket connection")
 	case "chain_getBlock", "author_submitExtrinsic":
 		return s.handleLive(req.Method, param)
 	case "state_getMetadata":

@@ -38,6 +38,9 @@
 //   - KindBody: the SCALE block body of Request.Block, Vec<OpaqueExtrinsic>
 //     (a compact count, then each extrinsic with its compact length prefix);
 //     see EncodeBody.
+//   - KindJustification: the SCALE GRANDPA justification stored with block
+//     Request.Block (an RPC node's chain_getBlock justifications, engine
+//     "FRNK"); an empty payload means the peer keeps none.
 //
 // # Commits and bodies
 //
@@ -51,6 +54,22 @@
 // A commit of another set is ignored (the warp and finality requests catch
 // up). FetchBody asks peers for a block body and checks it against the
 // header's extrinsics root (VerifyBody).
+//
+// # Pushed justifications
+//
+// An RPC node pushes the justification of each block it finalizes
+// (grandpa_subscribeJustifications); OnJustification takes them. One that
+// verifies with the current set has its headers asked (KindHeaders, down to
+// the finalized block), which must hash-link; the set is tracked along them
+// and the block finalized. One whose signatures verify only for a later set
+// id (the pushes skipped a set change) is followed through the headers: the
+// justification stored with each set-ending block among them is asked
+// (KindJustification) and verified with the set of the moment, then the
+// pushed one with the set it reached. A forged one bans its sender. While a
+// peer that pushes (PushesJustifications) is usable and pushed within
+// Config.PushSilence, the synced machine does not poll for finality; when
+// the pushes stop (the subscription dropped, the node went quiet) the polls
+// resume.
 //
 // # States
 //

@@ -27,6 +27,10 @@ type Config struct {
 	HardForks map[header.Hash]grandpa.AuthoritySet
 	// RequestTimeout bounds every request (default 20 s).
 	RequestTimeout time.Duration
+	// PeerWait is how long a parachain query waits for the first peer of
+	// a parachain whose transport runs (ExpectPara) but has reported no
+	// peer yet, as right after the relay synced (default 10 s).
+	PeerWait time.Duration
 	// FollowInterval is how often a synced machine asks for newer finality
 	// (default 6 s, one Kusama slot).
 	FollowInterval time.Duration
@@ -70,6 +74,8 @@ type inflight struct {
 	// justif marks a KindHeaders request made for a pushed justification
 	// (justif.go) rather than for a commit.
 	justif bool
+	// callProof is the fetch a KindCallProof request serves (callproof.go).
+	callProof *callProof
 }
 
 type query struct {
@@ -89,12 +95,16 @@ type query struct {
 	// receives the result instead of an event (paraat.go).
 	headOnly bool
 	done     func(QueryResult)
+	// since is when the query first looked for a peer (peer wait).
+	since time.Time
 }
 
 // Machine is the sync state machine. It is not safe for concurrent use.
 type Machine struct {
-	cfg      Config
-	verifier *grandpa.Verifier
+	cfg Config
+	// expectPara lists the parachains a running transport serves.
+	expectPara map[uint32]bool
+	verifier   *grandpa.Verifier
 
 	fin     *header.Header
 	finHash header.Hash
@@ -129,6 +139,8 @@ type Machine struct {
 	paras paraWindows // proven parachain heads (paraat.go)
 
 	justif justifState // pushed justifications (justif.go)
+
+	calls callProofState // runtime call proofs (callproof.go)
 }
 
 // New returns a machine starting at cfg.Header.
@@ -138,6 +150,9 @@ func New(cfg Config) (*Machine, error) {
 	}
 	if err := cfg.Set.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: start set: %v", ErrConfig, err)
+	}
+	if cfg.PeerWait <= 0 {
+		cfg.PeerWait = 10 * time.Second
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 20 * time.Second
@@ -315,11 +330,13 @@ func (m *Machine) Desired(now time.Time) []Request {
 	var out []Request
 	if !m.finBusy && (m.phase == phaseWarp || !now.Before(m.nextFollow)) && !m.pushQuiet(now) {
 		if r, ok := m.finalityRequest(now); ok {
+			m.justif.forcePoll = false
 			out = append(out, r)
 		}
 	}
 	out = append(out, m.liveRequests(now)...)
 	out = append(out, m.justifRequests(now)...)
+	out = append(out, m.callProofRequests(now)...)
 	if m.synced {
 		for _, q := range m.queries {
 			if q.busy {
@@ -383,10 +400,16 @@ func (m *Machine) storageRequest(q *query, now time.Time) (Request, bool) {
 		}
 		return !p.caps.Para
 	})
+	if q.since.IsZero() {
+		q.since = now
+	}
 	if p == nil {
 		if !m.hasCandidate(q, stage2) {
+			if q.last == nil && stage2 && m.expectPara[q.paraID] && !m.everServed(q, stage2) && now.Sub(q.since) < m.cfg.PeerWait {
+				return Request{}, false // no server connected yet: wait for one
+			}
 			if q.last == nil {
-				q.last = errors.New("no peer serves these storage proofs")
+				q.last = m.noServerReason()
 			}
 			m.finishQuery(q, nil, fmt.Errorf("%w: %d keys: no peer left to ask (last error: %w)", ErrQueryFailed, len(q.keys), q.last))
 		}
@@ -412,6 +435,32 @@ func (m *Machine) storageRequest(q *query, now time.Time) (Request, bool) {
 	}
 	q.busy = true
 	return m.issue(r, p, q, anchor), true
+}
+
+// ExpectPara tells the machine that a transport of parachain paraID is
+// running, so that a parachain query waits up to Config.PeerWait for its
+// first peer instead of failing at once (its peers may be reported after
+// the relay's).
+func (m *Machine) ExpectPara(paraID uint32) {
+	if m.expectPara == nil {
+		m.expectPara = map[uint32]bool{}
+	}
+	m.expectPara[paraID] = true
+}
+
+// everServed reports whether any peer that could serve q is known, even
+// one since banned or dropped: only when none is does a query wait.
+func (m *Machine) everServed(q *query, stage2 bool) bool {
+	for _, p := range m.peers {
+		if !p.caps.Kinds.has(KindStorage) {
+			continue
+		}
+		if stage2 && !(p.caps.Para && p.caps.ParaID == q.paraID) || !stage2 && p.caps.Para {
+			continue
+		}
+		return true
+	}
+	return false
 }
 
 // hasCandidate reports whether a peer not yet tried could still answer q
@@ -509,7 +558,9 @@ func (m *Machine) fail(id RequestID) {
 		f.query.last = errors.New("request failed")
 	}
 	p := m.peers[f.req.Peer]
-	if p == nil || m.excusedFailure(f) {
+	// A call proof is an optimization an honest node may decline (a call
+	// that fails is answered without proof): it never drops the peer.
+	if p == nil || m.excusedFailure(f) || f.req.Kind == KindCallProof {
 		return
 	}
 	p.failures++
@@ -540,6 +591,8 @@ func (m *Machine) release(f *inflight) {
 		}
 	case KindJustification:
 		m.releaseJustif(f)
+	case KindCallProof:
+		m.releaseCallProof(f)
 	}
 }
 
@@ -578,6 +631,8 @@ func (m *Machine) OnResponseAt(id RequestID, payload []byte, now time.Time) erro
 		err = m.onBlockJustification(f, payload, now)
 	case KindBody:
 		err = m.onBody(f, payload)
+	case KindCallProof:
+		err = m.onCallProof(f, payload)
 	}
 	if p == nil {
 		return err

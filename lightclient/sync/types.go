@@ -99,6 +99,10 @@ const (
 	// block Request.Block (an RPC node's chain_getBlock justifications,
 	// engine "FRNK"); see justif.go.
 	KindJustification
+	// KindCallProof asks for the proof of the storage a runtime call reads
+	// (Request.Method, Request.Data at Request.Block: a /light/2 remote
+	// call); see callproof.go.
+	KindCallProof
 )
 
 func (k Kind) String() string {
@@ -115,6 +119,8 @@ func (k Kind) String() string {
 		return "body"
 	case KindJustification:
 		return "justification"
+	case KindCallProof:
+		return "call proof"
 	}
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
@@ -135,6 +141,9 @@ const (
 	// it finalizes (an RPC node's grandpa_subscribeJustifications); while it
 	// does, a synced machine does not poll for finality (justif.go).
 	PushesJustifications
+	// CanCallProof: serves KindCallProof (a p2p full node's /light/2
+	// remote call).
+	CanCallProof
 )
 
 func (c Caps) has(k Kind) bool {
@@ -151,6 +160,8 @@ func (c Caps) has(k Kind) bool {
 		return c&CanBody != 0
 	case KindJustification:
 		return c&CanJustification != 0
+	case KindCallProof:
+		return c&CanCallProof != 0
 	}
 	return false
 }
@@ -182,6 +193,10 @@ type Request struct {
 	// Count is how many headers a KindHeaders request wants, from Block
 	// descending (Block first).
 	Count uint32
+	// Method and Data are the runtime call whose storage a KindCallProof
+	// request asks the proof of.
+	Method string
+	Data   []byte
 	// Deadline is when the machine gives up on the request.
 	Deadline time.Time
 }

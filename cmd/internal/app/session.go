@@ -130,7 +130,8 @@ func (s *Session) Route(pallet string) error {
 	case host.IsRelay():
 		kind = "a relay chain endpoint"
 	}
-	return fmt.Errorf("%w: %s lives on %s, not on %s; pass --rpc of %s (%s)", ErrWrongChain, pallet, host.DisplayName, p.DisplayName, kind, host.DisplayName)
+	return fmt.Errorf("%w: %s lives on %s, not on %s; pass --network %s (ksm follows it through its relay chain; --rpc then names %s of %s, optional)",
+		ErrWrongChain, pallet, host.DisplayName, p.DisplayName, host.Name, kind, host.DisplayName)
 }
 
 // Runtime is one runtime version: its metadata and what ksm derives from it.

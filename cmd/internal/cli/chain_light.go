@@ -38,6 +38,9 @@ type lightEnv struct {
 	rpc     *rpc.Client
 	age     *chainspec.Age
 	policy  chainspec.AgePolicy
+	// para, when set, is the parachain read through the relay client (a
+	// parachain network, or --para with --para-rpc).
+	para *paraEnv
 }
 
 func (e *lightEnv) verified() bool { return e.client != nil }
@@ -58,6 +61,12 @@ func (e *lightEnv) Close() {
 // with exit 5 when nothing is reachable within connectTimeout and exit 3 when
 // the endpoint cannot prove its answers (unless --trust-rpc: then only the
 // endpoint is opened, in the "trusted-rpc" mode, with a warning).
+//
+// On a parachain network (kusama-asset-hub, ...) the light client follows
+// the relay chain (over libp2p, or --relay-rpc URL) and reads the parachain
+// through it: --rpc is then the parachain's endpoint, whose storage proofs
+// are checked against the para head the relay chain proves; without --rpc
+// the parachain's own libp2p network serves them.
 func openLight(ctx context.Context, f *Factory) (*lightEnv, error) {
 	return openLightWith(ctx, f, lightOpts{})
 }
@@ -70,6 +79,41 @@ type lightOpts struct {
 	paraID  uint32
 }
 
+// lightTestPara, when set by tests, replaces a parachain network's genesis
+// (the generated para chain's).
+var lightTestPara func() header.Hash
+
+// lightTestParaP2P, when set by tests, adjusts the libp2p configuration of
+// the parachain host and returns the parachain bootnodes to use.
+var lightTestParaP2P func(cfg *p2p.Config) (bootnodes []string)
+
+// paraEnv is the parachain a lightEnv reads through the relay chain.
+type paraEnv struct {
+	id uint32
+	// genesis is the parachain's genesis (zero for --para ID on a relay
+	// network: it is then not known).
+	genesis header.Hash
+	// source says where its storage proofs come from: "rpc" or "p2p".
+	source string
+	// rpc is the parachain endpoint (source "rpc"), owned by the client.
+	rpc *rpc.Client
+	// name is its display name ("Kusama Asset Hub", "parachain 2000").
+	name string
+}
+
+// isParaNetwork reports whether the active network is a parachain of an
+// embedded relay chain.
+func isParaNetwork(n Network) bool { return n.Profile != nil && !n.Profile.IsRelay() }
+
+// checkGenesis fails with exit 3 when the endpoint's block 0 is not want
+// (an endpoint that does not say is left to the proofs to judge).
+func checkGenesis(ctx context.Context, rc *rpc.Client, shown string, want header.Hash) error {
+	if g, err := rc.BlockHash(ctx, 0); err == nil && header.Hash(g) != want {
+		return VerificationError(fmt.Errorf("%s serves another chain (genesis %s, want %s)", shown, header.Hash(g), want))
+	}
+	return nil
+}
+
 // openLightWith is openLight with extra sources.
 func openLightWith(ctx context.Context, f *Factory, o lightOpts) (*lightEnv, error) {
 	n, err := f.Network()
@@ -79,31 +123,82 @@ func openLightWith(ctx context.Context, f *Factory, o lightOpts) (*lightEnv, err
 	e := &lightEnv{f: f, net: n}
 	cctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
-	var rc *rpc.Client
-	if f.Opts.RPC != "" {
-		url := redactRPC(f.Opts.RPC)
-		rc, err = rpc.Dial(cctx, f.Opts.RPC)
+	onPara := isParaNetwork(n)
+	relayURL, paraURL := f.Opts.RPC, o.paraRPC
+	if onPara {
+		if o.paraRPC != "" {
+			return nil, UsageErrorf("on %s, --rpc is the parachain's endpoint; --para-rpc is for --para reads on a relay network", n.Name)
+		}
+		relayURL, paraURL = f.Opts.RelayRPC, f.Opts.RPC
+		e.para = &paraEnv{id: n.Profile.ParaID, genesis: n.Profile.GenesisHash, name: n.Profile.DisplayName}
+		if lightTestPara != nil {
+			e.para.genesis = lightTestPara()
+		}
+	} else {
+		if f.Opts.RelayRPC != "" {
+			return nil, UsageErrorf("--relay-rpc is for parachain networks (such as kusama-asset-hub); on %s, --rpc is the endpoint", n.Name)
+		}
+		if paraURL != "" {
+			e.para = &paraEnv{id: o.paraID, name: fmt.Sprintf("parachain %d", o.paraID)}
+		}
+	}
+	// Closers of what was opened so far, for failures.
+	var opened []func()
+	fail := func(err error) (*lightEnv, error) {
+		for i := len(opened) - 1; i >= 0; i-- {
+			opened[i]()
+		}
+		return nil, err
+	}
+	// The parachain endpoint first: with --trust-rpc one that cannot prove
+	// anything is used on its own.
+	var prc *rpc.Client
+	if onPara && paraURL != "" {
+		shown := redactRPC(paraURL)
+		prc, err = rpc.Dial(cctx, paraURL)
 		if err != nil {
-			return nil, NetworkError(fmt.Errorf("connect to %s: %w", url, err))
+			return nil, NetworkError(fmt.Errorf("connect to %s: %w", shown, err))
+		}
+		if err := lightclient.CheckProvable(cctx, prc, true); err != nil {
+			if errors.Is(err, lightclient.ErrUnprovable) && f.Opts.TrustRPC {
+				f.Warnf("--trust-rpc: %s cannot prove its answers; what is shown is what it claims, not verified", shown)
+				e.mode, e.rpc, e.para = "trusted-rpc", prc, nil
+				return e, nil
+			}
+			_ = prc.Close()
+			if errors.Is(err, lightclient.ErrUnprovable) {
+				return nil, VerificationError(fmt.Errorf("%s endpoint %s: %w; --trust-rpc accepts its answers unverified (development chains only)", n.Profile.DisplayName, shown, err))
+			}
+			return nil, NetworkError(fmt.Errorf("%s endpoint %s: %w", n.Profile.DisplayName, shown, err))
+		}
+		opened = append(opened, func() { _ = prc.Close() })
+		if err := checkGenesis(cctx, prc, shown, e.para.genesis); err != nil {
+			return fail(err)
+		}
+	}
+	var rc *rpc.Client
+	if relayURL != "" {
+		url := redactRPC(relayURL)
+		rc, err = rpc.Dial(cctx, relayURL)
+		if err != nil {
+			return fail(NetworkError(fmt.Errorf("connect to %s: %w", url, err)))
 		}
 		if err := lightclient.CheckProvable(cctx, rc, false); err != nil {
-			if errors.Is(err, lightclient.ErrUnprovable) && f.Opts.TrustRPC {
+			if errors.Is(err, lightclient.ErrUnprovable) && f.Opts.TrustRPC && !onPara {
 				f.Warnf("--trust-rpc: %s cannot prove its answers; what is shown is what it claims, not verified", url)
 				e.mode, e.rpc = "trusted-rpc", rc
 				return e, nil
 			}
 			_ = rc.Close()
 			if errors.Is(err, lightclient.ErrUnprovable) {
-				return nil, VerificationError(fmt.Errorf("%s: %w; --trust-rpc accepts its answers unverified (development chains only)", url, err))
+				if onPara {
+					return fail(VerificationError(fmt.Errorf("relay chain endpoint %s: %w; the relay chain proves the parachain's heads, so its endpoint must prove its answers", url, err)))
+				}
+				return fail(VerificationError(fmt.Errorf("%s: %w; --trust-rpc accepts its answers unverified (development chains only)", url, err)))
 			}
-			return nil, NetworkError(fmt.Errorf("%s: %w", url, err))
+			return fail(NetworkError(fmt.Errorf("%s: %w", url, err)))
 		}
-	}
-	fail := func(err error) (*lightEnv, error) {
-		if rc != nil {
-			_ = rc.Close()
-		}
-		return nil, err
+		opened = append(opened, func() { _ = rc.Close() })
 	}
 	var (
 		cp        *chainspec.Checkpoint
@@ -136,14 +231,19 @@ func openLightWith(ctx context.Context, f *Factory, o lightOpts) (*lightEnv, err
 	if err != nil {
 		return fail(err)
 	}
-	var src lightclient.Source
+	var sources []lightclient.Source
+	closeSources := func() {
+		for _, s := range sources {
+			_ = s.Close()
+		}
+	}
 	if rc != nil {
-		url := redactRPC(f.Opts.RPC)
-		if g, err := rc.BlockHash(cctx, 0); err == nil && header.Hash(g) != e.genesis {
-			return fail(VerificationError(fmt.Errorf("%s serves another chain (genesis %s, want %s)", url, header.Hash(g), e.genesis)))
+		url := redactRPC(relayURL)
+		if err := checkGenesis(cctx, rc, url, e.genesis); err != nil {
+			return fail(err)
 		}
 		e.mode, e.rpc = "rpc", rc
-		src = lightclient.NewRPCSource(rc, lightclient.RPCOptions{Name: url})
+		sources = append(sources, lightclient.NewRPCSource(rc, lightclient.RPCOptions{Name: url}))
 	} else {
 		cfg := p2p.Config{Genesis: e.genesis, ProtocolID: protoID, DialTimeout: 10 * time.Second}
 		if lightTestP2P != nil {
@@ -151,37 +251,50 @@ func openLightWith(ctx context.Context, f *Factory, o lightOpts) (*lightEnv, err
 		}
 		host, err := p2p.New(cfg)
 		if err != nil {
-			return nil, fmt.Errorf("start libp2p: %w", err)
+			return fail(fmt.Errorf("start libp2p: %w", err))
 		}
 		e.mode = "p2p"
 		ps := lightclient.NewP2PSource(host, bootnodes)
 		ps.Discover = 16
-		src = ps
+		sources = append(sources, ps)
 	}
-	sources := []lightclient.Source{src}
-	if o.paraRPC != "" {
-		url := redactRPC(o.paraRPC)
-		pc, err := rpc.Dial(cctx, o.paraRPC)
+	// From here the sources own rc; prc is closed by fail until its source
+	// owns it too.
+	opened = []func(){closeSources}
+	if prc != nil {
+		opened = append(opened, func() { _ = prc.Close() })
+	}
+	switch {
+	case prc != nil:
+		sources = append(sources, lightclient.NewRPCSource(prc, lightclient.RPCOptions{Name: redactRPC(paraURL), Para: true, ParaID: e.para.id}))
+		opened = opened[:1]
+		e.para.source, e.para.rpc = "rpc", prc
+	case onPara:
+		src, err := paraP2PSource(n, e.para)
 		if err != nil {
-			_ = src.Close()
-			return nil, NetworkError(fmt.Errorf("connect to %s: %w", url, err))
+			return fail(err)
+		}
+		sources = append(sources, src)
+		e.para.source = "p2p"
+	case paraURL != "":
+		url := redactRPC(paraURL)
+		pc, err := rpc.Dial(cctx, paraURL)
+		if err != nil {
+			return fail(NetworkError(fmt.Errorf("connect to %s: %w", url, err)))
 		}
 		if err := lightclient.CheckProvable(cctx, pc, true); err != nil {
 			_ = pc.Close()
-			_ = src.Close()
 			if errors.Is(err, lightclient.ErrUnprovable) {
-				return nil, VerificationError(fmt.Errorf("parachain endpoint %s: %w", url, err))
+				return fail(VerificationError(fmt.Errorf("parachain endpoint %s: %w", url, err)))
 			}
-			return nil, NetworkError(fmt.Errorf("parachain endpoint %s: %w", url, err))
+			return fail(NetworkError(fmt.Errorf("parachain endpoint %s: %w", url, err)))
 		}
 		sources = append(sources, lightclient.NewRPCSource(pc, lightclient.RPCOptions{Name: url, Para: true, ParaID: o.paraID}))
+		e.para.source, e.para.rpc = "rpc", pc
 	}
 	cl, err := lightclient.New(lightclient.Config{Genesis: e.genesis, Checkpoint: cp, Home: home, Sources: sources})
 	if err != nil {
-		for _, s := range sources {
-			_ = s.Close()
-		}
-		return nil, err
+		return fail(err)
 	}
 	e.client = cl
 	sp := cl.StartPoint()
@@ -204,6 +317,35 @@ func openLightWith(ctx context.Context, f *Factory, o lightOpts) (*lightEnv, err
 		return nil, lightErr(e, err)
 	}
 	return e, nil
+}
+
+// paraP2PSource joins the parachain's own libp2p network (its chain spec's
+// bootnodes) for the storage proofs of a parachain network without --rpc.
+func paraP2PSource(n Network, pe *paraEnv) (lightclient.Source, error) {
+	base := p2p.Config{DialTimeout: 10 * time.Second}
+	var cfg p2p.Config
+	var bootnodes []string
+	if lightTestParaP2P != nil {
+		cfg = (&lightclient.ParaNetwork{ParaID: pe.id, Genesis: pe.genesis}).HostConfig(base)
+		bootnodes = lightTestParaP2P(&cfg)
+	} else {
+		pn, err := lightclient.ParaNetworkOf(n.Profile)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", n.Profile.DisplayName, err)
+		}
+		cfg, bootnodes = pn.HostConfig(base), pn.Bootnodes
+	}
+	if len(bootnodes) == 0 {
+		return nil, UsageErrorf("%s has no bootnodes to reach its own network, which serves its state: pass --rpc URL of a %s endpoint (its proofs are checked against the head the relay chain proves)",
+			n.Profile.DisplayName, n.Profile.DisplayName)
+	}
+	host, err := p2p.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("start libp2p for %s: %w", n.Profile.DisplayName, err)
+	}
+	ps := lightclient.NewP2PParaSource(host, bootnodes, pe.id)
+	ps.Discover = 16
+	return ps, nil
 }
 
 // syncTimeout bounds the wait for the light client to reach the finalized

@@ -1,16 +1,32 @@
 package cli
 
 import (
+	"context"
 	"path/filepath"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
 )
 
+// lightChain is the Chain a started light client gives: every answer
+// proven, reads pinned to one finalized block with Pin.
+type lightChain interface {
+	chain.Chain
+	Pin(ctx context.Context) (*chain.Header, error)
+}
+
+var (
+	_ lightChain = (*chain.Light)(nil)
+	_ lightChain = (*chain.LightPara)(nil)
+)
+
 // newLightChain wraps a started (and synced) light client as the Chain the
 // use cases read: every answer proven, runtime calls executed locally with
-// compiled runtimes kept under <home>/cache/wasm. Closing it closes le when
-// owns is set (else only its compiled runtimes).
-func newLightChain(le *lightEnv, home string, owns bool) *chain.Light {
+// compiled runtimes kept under <home>/cache/wasm. On a parachain network
+// (or --para) it is the parachain seen through the relay chain
+// (chain.LightPara: heads proven by the relay's Paras::Heads, the
+// parachain's own runtime executed). Closing it closes le when owns is set
+// (else only its compiled runtimes).
+func newLightChain(le *lightEnv, home string, owns bool) lightChain {
 	n := le.net
 	closeEnv := func() error { return nil }
 	if owns {
@@ -19,12 +35,21 @@ func newLightChain(le *lightEnv, home string, owns bool) *chain.Light {
 			return nil
 		}
 	}
-	return chain.NewLight(le.client, chain.LightOptions{
+	opts := chain.LightOptions{
 		Genesis: chain.Hash(le.genesis),
 		Properties: chain.Properties{SS58Prefix: n.SS58Prefix, HasSS58: true, Decimals: n.Decimals, HasDecimals: true,
 			Symbol: n.Symbol},
 		Compile: chain.ExecutorCompiler(filepath.Join(home, "cache", "wasm")),
-		Submit:  chain.LightSubmitter(le.client),
 		Close:   closeEnv,
-	})
+	}
+	if pe := le.para; pe != nil {
+		// The parachain's genesis and the network's token (a --para read
+		// on a relay network knows neither: the relay's token is kept,
+		// the genesis left zero). Transactions would need the
+		// parachain's own network: no Submit.
+		opts.Genesis = chain.Hash(pe.genesis)
+		return chain.NewLightPara(le.client.Para(pe.id), opts)
+	}
+	opts.Submit = chain.LightSubmitter(le.client)
+	return chain.NewLight(le.client, opts)
 }

@@ -14,6 +14,7 @@ type GlobalOptions struct {
 	Home          string
 	Network       string
 	RPC           string
+	RelayRPC      string
 	TrustRPC      bool
 	JSON          bool
 	Yes           bool

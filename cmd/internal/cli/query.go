@@ -70,12 +70,16 @@ metadata the runtime itself returns, executed locally over proven storage
 storage proof against the finalized state root; the output says so
 ("verified") and names the block.
 
---para ID (or a parachain network such as kusama-asset-hub) reads a
-parachain's state instead: its head is proven in the relay chain's
-Paras::Heads and the value against that head's state root. The proofs come
-from --para-rpc URL, an endpoint of the parachain (trusted for nothing: what
-it sends is checked against the proven head); its metadata must be given
-with --metadata FILE.`,
+On a parachain network (--network kusama-asset-hub) the parachain's state
+is read: its head is proven in the relay chain's Paras::Heads and the value
+against that head's state root; the metadata is the parachain runtime's own,
+executed over its proven state. The proofs come from --rpc URL, an endpoint
+of the parachain (trusted for nothing: what it sends is checked against the
+proven head), or else from the parachain's libp2p network; the relay chain
+is followed over libp2p, or --relay-rpc URL.
+
+--para ID reads parachain ID's state the same way on a relay network, from
+--para-rpc URL, an endpoint of that parachain.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 2 {
 				return syntaxErrorf("query storage takes PALLET ITEM [KEY...]")
@@ -89,7 +93,11 @@ with --metadata FILE.`,
 				return err
 			}
 			paraID, isPara := para, cmd.Flags().Changed("para")
-			if !isPara && n.Profile != nil && !n.Profile.IsRelay() {
+			onPara := isParaNetwork(n)
+			if isPara && onPara {
+				return UsageErrorf("--para is for relay networks: on %s the parachain's own state is read", n.Name)
+			}
+			if onPara {
 				paraID, isPara = n.Profile.ParaID, true
 			}
 			var md *metadata.Metadata
@@ -103,10 +111,8 @@ with --metadata FILE.`,
 					return UsageErrorf("--metadata %s: %v", mdFile, err)
 				}
 				mdSource = "file"
-			} else if isPara {
-				return UsageErrorf("reading parachain %d needs its metadata: pass --metadata FILE (ksm executes only the relay runtime)", paraID)
 			}
-			if isPara && paraRPC == "" {
+			if isPara && !onPara && paraRPC == "" {
 				return UsageErrorf("reading parachain %d needs --para-rpc URL, an endpoint of the parachain: its proofs are checked against the head the relay chain proves", paraID)
 			}
 			if !isPara && paraRPC != "" {
@@ -117,6 +123,10 @@ with --metadata FILE.`,
 				return err
 			}
 			defer e.Close()
+			if onPara && !e.verified() {
+				// --trust-rpc: the parachain endpoint answers on its own.
+				isPara = false
+			}
 			if isPara && !e.verified() {
 				return UsageErrorf("--para reads a parachain through the relay chain's proofs; an endpoint trusted with --trust-rpc proves nothing: point --rpc at the parachain's own endpoint instead")
 			}
@@ -157,7 +167,7 @@ with --metadata FILE.`,
 		},
 	}
 	cmd.Flags().StringVar(&mdFile, "metadata", "", "metadata file (SCALE or hex) to build the key and decode the value")
-	cmd.Flags().Uint32Var(&para, "para", 0, "read parachain ID's state through the relay chain (needs --metadata and --para-rpc)")
+	cmd.Flags().Uint32Var(&para, "para", 0, "read parachain ID's state through the relay chain (needs --para-rpc)")
 	cmd.Flags().StringVar(&paraRPC, "para-rpc", "", "JSON-RPC endpoint of the parachain (--para): its proofs are checked against the relay-proven head")
 	return cmd
 }
@@ -195,6 +205,8 @@ func queryStorage(ctx context.Context, e *lightEnv, q storageQuery) (*queryStora
 		}
 		at, number = header.Hash(h), uint32(hd.Number)
 	}
+	// paraAt is the parachain block read (zero: the latest proven head).
+	var paraAt header.Hash
 	if md == nil && e.verified() {
 		home, err := e.f.HomeDir()
 		if err != nil {
@@ -202,13 +214,22 @@ func queryStorage(ctx context.Context, e *lightEnv, q storageQuery) (*queryStora
 		}
 		lc := newLightChain(e, home, false)
 		defer lc.Close()
+		rtAt, rtNumber := chain.Hash(at), uint64(number)
+		if q.para {
+			// The parachain runtime's own metadata, at the head read.
+			h, err := lc.Pin(ctx)
+			if err != nil {
+				return nil, chainErr(fmt.Errorf("parachain %d head: %w", q.paraID, err))
+			}
+			rtAt, rtNumber, paraAt = h.Hash, h.Number, header.Hash(h.Hash)
+		}
 		sess, err := app.Open(ctx, lc, app.Options{Home: home})
 		if err != nil {
 			return nil, chainErr(fmt.Errorf("runtime metadata: %w", err))
 		}
-		rt, err := sess.Runtime(ctx, chain.Hash(at))
+		rt, err := sess.Runtime(ctx, rtAt)
 		if err != nil {
-			return nil, chainErr(fmt.Errorf("runtime metadata at #%d: %w", number, err))
+			return nil, chainErr(fmt.Errorf("runtime metadata at #%d: %w", rtNumber, err))
 		}
 		md, out.MetadataSource, out.MetadataVerified = rt.Meta, "runtime", true
 	} else if md == nil {
@@ -244,7 +265,7 @@ func queryStorage(ctx context.Context, e *lightEnv, q storageQuery) (*queryStora
 	var found bool
 	switch {
 	case e.verified() && q.para:
-		res, err := e.client.ParachainStorage(ctx, q.paraID, [][]byte{key})
+		res, err := e.client.Para(q.paraID).ReadStorageAt(ctx, paraAt, [][]byte{key})
 		if err != nil {
 			return nil, lightErr(e, err)
 		}

@@ -92,13 +92,18 @@ func TestQueryStorageUsage(t *testing.T) {
 	if code != ExitUsage {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	// A parachain's metadata cannot come from executing the relay runtime.
+	// --para on a relay network needs the parachain's endpoint.
 	code, _, stderr = runCLI(t, "", "--home", t.TempDir(), "query", "storage", "--para", "1000", "System", "Number")
-	if code != ExitUsage || !strings.Contains(stderr, "--metadata") {
+	if code != ExitUsage || !strings.Contains(stderr, "--para-rpc") {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	code, _, stderr = runCLI(t, "", "--home", t.TempDir(), "--network", "kusama-asset-hub", "query", "storage", "System", "Number")
-	if code != ExitUsage || !strings.Contains(stderr, "parachain 1000") {
+	// On a parachain network its own state is read: no --para.
+	code, _, stderr = runCLI(t, "", "--home", t.TempDir(), "--network", "kusama-asset-hub", "query", "storage", "--para", "1000", "System", "Number")
+	if code != ExitUsage || !strings.Contains(stderr, "--para is for relay networks") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "", "--home", t.TempDir(), "--network", "kusama-asset-hub", "query", "storage", "--para-rpc", "http://127.0.0.1:1", "System", "Number")
+	if code != ExitUsage || !strings.Contains(stderr, "--para-rpc is for --para reads") {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 }

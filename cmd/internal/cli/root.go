@@ -71,8 +71,9 @@ terminal or a script.`,
 
 	pf := root.PersistentFlags()
 	pf.StringVar(&f.Opts.Home, "home", "", "data directory (default $KSM_HOME, else the OS config dir + /ksm)")
-	pf.StringVar(&f.Opts.Network, "network", "kusama", "network: kusama, polkadot, westend, paseo, or a chain-spec JSON file")
-	pf.StringVar(&f.Opts.RPC, "rpc", "", "JSON-RPC endpoint (ws, wss, http, https); its answers are verified")
+	pf.StringVar(&f.Opts.Network, "network", "kusama", "network: kusama, polkadot, westend, paseo, their asset hubs (kusama-asset-hub, ...: read through the relay chain), or a chain-spec JSON file")
+	pf.StringVar(&f.Opts.RPC, "rpc", "", "JSON-RPC endpoint (ws, wss, http, https); its answers are verified (on a parachain network: the parachain's endpoint)")
+	pf.StringVar(&f.Opts.RelayRPC, "relay-rpc", "", "on a parachain network (kusama-asset-hub): JSON-RPC endpoint of its relay chain, which proves the parachain's heads (default: the relay's libp2p network)")
 	pf.BoolVar(&f.Opts.TrustRPC, "trust-rpc", false, "accept an endpoint that cannot prove its answers (dev chains)")
 	pf.BoolVar(&f.Opts.JSON, "json", false, "machine-readable output on stdout")
 	pf.BoolVar(&f.Opts.Yes, "yes", false, "do not ask for confirmation")

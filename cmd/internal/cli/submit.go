@@ -79,6 +79,11 @@ func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
 			_ = lc.Close()
 			return nil, chainErr(err)
 		}
+		if lp, ok := lc.(*chain.LightPara); ok {
+			if ph := lp.Head(); ph != nil && ph.Header != nil {
+				f.Infof("%s block #%d %s, its head proven by relay chain block #%d %s", le.para.name, ph.Header.Number, ph.Hash, ph.RelayNumber, ph.Relay)
+			}
+		}
 		c = lc
 	} else {
 		c = chain.NewRPC(le.rpc)
@@ -309,6 +314,9 @@ func runSubmit(ctx context.Context, e *chainEnv, spec submitSpec) error {
 		f.Infof("Dry run only: nothing was signed or submitted.")
 		return nil
 	}
+	if err := canSubmit(e); err != nil {
+		return err
+	}
 	if !f.Opts.Yes {
 		ok, err := f.IO.Confirm("Sign and submit this transaction?")
 		if errors.Is(err, iostreams.ErrNoTTY) {
@@ -343,6 +351,24 @@ func runSubmit(ctx context.Context, e *chainEnv, spec submitSpec) error {
 		return submitErr(err)
 	}
 	return reportOutcome(e, out)
+}
+
+// canSubmit refuses, before a password is asked for and anything signed,
+// a chain that cannot send transactions: a parachain read through the relay
+// light client (its transactions must reach its collators over its own
+// network, which ksm does not join to send).
+func canSubmit(e *chainEnv) error {
+	lp, ok := e.sess.Chain.(*chain.LightPara)
+	if !ok || lp.CanSubmit() {
+		return nil
+	}
+	name := fmt.Sprintf("parachain %d", lp.ParaID())
+	if e.light != nil && e.light.para != nil {
+		name = e.light.para.name
+	}
+	return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%w: ksm reads %s through the relay chain's proofs but cannot yet send it transactions "+
+		"(they must reach its collators over its own network); nothing was signed or sent. --dry-run shows the transaction, its fee and "+
+		"its dry run, verified", chain.ErrUnsupported, name)}
 }
 
 // submitErr gives submission errors their exit codes: a lost connection is

@@ -10,6 +10,10 @@
 // execute them): what the state says of the chain spec's accounts is its
 // genesis, at every block, so answers equal those of an independent executor
 // (chopsticks) at its block 0.
+//
+// For a parachain (Asset Hub, from asset-hub-kusama-local.json) ServeRelay
+// adds a generated relay chain whose blocks record the parachain's heads in
+// Paras::Heads, which the light client follows to prove the para state.
 package lighttest
 
 import (
@@ -25,6 +29,7 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/lightclient/header"
+	"github.com/ksm-wallet/ksm/lightclient/parachain"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
 	"github.com/ksm-wallet/ksm/lightclient/rpctest"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
@@ -273,4 +278,71 @@ func (n *Network) Client(t testing.TB, home string) *lightclient.Client {
 		t.Fatal(err)
 	}
 	return cl
+}
+
+// RelayOptions describe a relay chain recording a parachain's heads.
+type RelayOptions struct {
+	// ParaID is the parachain's id (default 1000, Asset Hub).
+	ParaID uint32
+	// Seed seeds the relay chain (default "ksm-lighttest-relay").
+	Seed string
+	// Blocks is the number of relay blocks after genesis (default 8).
+	Blocks int
+	// Lag is how many blocks the recorded para head trails the relay
+	// block: relay block n records para block n-Lag (at least 0, at most
+	// the para chain's last block). Default 2.
+	Lag int
+}
+
+// RelayNetwork is a generated relay chain (real GRANDPA voters, no runtime)
+// whose every block n holds Paras::Heads(ParaID) = the head data of para
+// block n-Lag, served over JSON-RPC with its finalized head its last block:
+// the relay a light client follows to read the parachain.
+type RelayNetwork struct {
+	*testchain.Chain
+	Server *rpctest.Server
+	URL    string
+	ParaID uint32
+	// ParaHead is the para block the finalized relay block records.
+	ParaHead uint32
+}
+
+// ServeRelay generates and serves the relay chain of para; it stops when
+// the test ends.
+func ServeRelay(t testing.TB, para *testchain.Chain, o RelayOptions) *RelayNetwork {
+	t.Helper()
+	if o.ParaID == 0 {
+		o.ParaID = 1000
+	}
+	if o.Seed == "" {
+		o.Seed = "ksm-lighttest-relay"
+	}
+	if o.Blocks == 0 {
+		o.Blocks = 8
+	}
+	if o.Lag == 0 {
+		o.Lag = 2
+	}
+	recorded := func(n uint32) int { return max(0, min(int(n)-o.Lag, len(para.Blocks)-1)) }
+	relay, err := testchain.Generate(testchain.Config{Seed: o.Seed, Blocks: o.Blocks, SetLength: 20,
+		ExtraState: func(n uint32) []trie.KV {
+			return []trie.KV{{Key: parachain.HeadsKey(o.ParaID), Value: parachain.EncodeHeadData(para.Blocks[recorded(n)].Header)}}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := rpctest.New(relay, uint32(o.Blocks))
+	url, stop := srv.Start()
+	t.Cleanup(stop)
+	return &RelayNetwork{Chain: relay, Server: srv, URL: url, ParaID: o.ParaID, ParaHead: uint32(recorded(uint32(o.Blocks)))}
+}
+
+// Genesis is the relay chain's genesis hash.
+func (r *RelayNetwork) Genesis() header.Hash { return r.Blocks[0].Hash }
+
+// Checkpoint is a trusted start at the relay genesis with its authority
+// set, for the light client.
+func (r *RelayNetwork) Checkpoint() *chainspec.Checkpoint {
+	g := r.Blocks[0]
+	return &chainspec.Checkpoint{Header: g.Header, Hash: g.Hash, Grandpa: &chainspec.GrandpaState{Set: r.Set(0)}}
 }

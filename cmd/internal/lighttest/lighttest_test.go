@@ -2,11 +2,15 @@ package lighttest
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
 	"testing"
 	"time"
 
+	"github.com/ksm-wallet/ksm/lightclient"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/parachain"
+	"github.com/ksm-wallet/ksm/lightclient/rpc"
 	"github.com/ksm-wallet/ksm/lightclient/rpctest"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
@@ -132,5 +136,73 @@ func TestSetState(t *testing.T) {
 	}
 	if b.Header.StateRoot != trie.Root(c.Layout, c.State(3)) {
 		t.Fatal("state root of the extended block")
+	}
+}
+
+// ServeRelay's relay records the para heads with the lag asked, and a
+// light client following it proves the para head of its finalized block.
+func TestServeRelay(t *testing.T) {
+	para, err := testchain.Generate(testchain.Config{Seed: "lighttest-relay-para", Blocks: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		o    RelayOptions
+		head uint32
+	}{
+		{RelayOptions{}, 5},                        // 8 - 2, capped at the para's last block
+		{RelayOptions{Blocks: 4, Lag: 3}, 1},       // 4 - 3
+		{RelayOptions{ParaID: 2000, Blocks: 1}, 0}, // before the lag: genesis
+	} {
+		r := ServeRelay(t, para, tc.o)
+		id := tc.o.ParaID
+		if id == 0 {
+			id = 1000
+		}
+		if r.ParaHead != tc.head || r.ParaID != id || r.URL == "" || r.Checkpoint().Hash != r.Genesis() {
+			t.Fatalf("%+v: para head %d id %d, want %d", tc.o, r.ParaHead, r.ParaID, tc.head)
+		}
+		last := uint32(len(r.Blocks) - 1)
+		want := parachain.EncodeHeadData(para.Blocks[tc.head].Header)
+		var got []byte
+		for _, kv := range r.State(last) {
+			if bytes.Equal(kv.Key, parachain.HeadsKey(id)) {
+				got = kv.Value
+			}
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("%+v: Paras::Heads at #%d %x, want %x", tc.o, last, got, want)
+		}
+	}
+	// Followed by a light client with a para endpoint: the proven head.
+	r := ServeRelay(t, para, RelayOptions{})
+	paraURL, stop := rpctest.New(para, uint32(len(para.Blocks)-1)).Start()
+	t.Cleanup(stop)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rc, err := rpc.Dial(ctx, r.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc, err := rpc.Dial(ctx, paraURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := lightclient.New(lightclient.Config{Genesis: r.Genesis(), Checkpoint: r.Checkpoint(),
+		Sources: []lightclient.Source{lightclient.NewRPCSource(rc, lightclient.RPCOptions{Name: "relay"}),
+			lightclient.NewRPCSource(pc, lightclient.RPCOptions{Name: "para", Para: true, ParaID: 1000})}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cl.Close() })
+	if err := cl.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.WaitSynced(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h, err := cl.Para(1000).Head(ctx)
+	if err != nil || h.Hash != para.Blocks[r.ParaHead].Hash || h.RelayNumber != uint32(len(r.Blocks)-1) {
+		t.Fatalf("proven para head %+v %v, want #%d", h, err, r.ParaHead)
 	}
 }

@@ -72,6 +72,14 @@ type LightOptions struct {
 	Close func() error
 	// KeepStates is how many blocks' read caches are kept (default 8).
 	KeepStates int
+	// NoPrefetch runs runtime calls without first fetching the storage
+	// they read (call proofs, remembered read sets): every miss is then
+	// one request. For measurements.
+	NoPrefetch bool
+	// ReadSets is a directory where the keys each runtime method read are
+	// kept for the next command ("": this process only). Keys are public
+	// (storage locations, no values).
+	ReadSets string
 }
 
 // Light is a Chain whose every answer is verified: headers are GRANDPA-final
@@ -90,6 +98,7 @@ type Light struct {
 	versions map[Hash]*RuntimeVersion // by code hash
 	pinned   *Header
 	closed   bool
+	calls    callMemory // keys each method read last (light_exec.go)
 }
 
 type programKey struct {
@@ -427,10 +436,19 @@ func (l *Light) RuntimeCall(ctx context.Context, method string, args []byte, at 
 	if err != nil {
 		return nil, err
 	}
-	out, err := p.Call(ctx, method, args, &reader{ctx: ctx, c: l.c, st: st})
+	rd := &reader{ctx: ctx, c: l.c, st: st}
+	if l.opts.NoPrefetch {
+		out, err := p.Call(ctx, method, args, rd)
+		return out, lightErr(method, err)
+	}
+	k := callKey{Hash(hash.Blake2b256(code)), method}
+	l.prefetchCall(ctx, st, k, args)
+	rec := &recorder{r: rd}
+	out, err := p.Call(ctx, method, args, rec)
 	if err != nil {
 		return nil, lightErr(method, err)
 	}
+	l.calls.put(k, rec.keys, l.opts.ReadSets)
 	return out, nil
 }
 

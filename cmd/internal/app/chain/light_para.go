@@ -45,12 +45,16 @@ var _ ParaClient = (*lightclient.ParaView)(nil)
 type LightPara struct {
 	*Light
 	pc ParaClient
+	pl *paraLight
+	// pinned is the head Pin pinned (guarded by pl.mu).
+	pinned *lightclient.ParaHead
 }
 
 // NewLightPara wraps the parachain view of a started relay light client.
 // opts.Genesis and opts.Properties are the parachain's (its chain spec's).
 func NewLightPara(pc ParaClient, opts LightOptions) *LightPara {
-	return &LightPara{Light: NewLight(&paraLight{pc: pc}, opts), pc: pc}
+	pl := &paraLight{pc: pc}
+	return &LightPara{Light: NewLight(pl, opts), pc: pc, pl: pl}
 }
 
 // ParaID is the parachain's id.
@@ -61,6 +65,36 @@ func (l *LightPara) ParaID() uint32 { return l.pc.ParaID() }
 func (l *LightPara) BlockBody(ctx context.Context, at Hash) ([][]byte, error) {
 	return nil, fmt.Errorf("block body of parachain %d block %s: %w: the relay light client proves parachain heads and state, not block bodies (those need the parachain's own full nodes)",
 		l.pc.ParaID(), at, ErrUnsupported)
+}
+
+// CanSubmit reports whether Submit can send anything (LightOptions.Submit
+// was given): callers check it before asking for a password and signing.
+func (l *LightPara) CanSubmit() bool { return l.opts.Submit != nil }
+
+// Pin is Light.Pin, also keeping the proven para head it pinned (Head).
+func (l *LightPara) Pin(ctx context.Context) (*Header, error) {
+	h, err := l.Light.Pin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l.pl.mu.Lock()
+	if ph := l.pl.head; ph != nil && Hash(ph.Hash) == h.Hash {
+		l.pinned = ph
+	}
+	l.pl.mu.Unlock()
+	return h, nil
+}
+
+// Head is the para head pinned by Pin (else the latest one proven), with
+// the relay block whose finalized state proved it; nil before the first
+// FinalizedHead or Pin.
+func (l *LightPara) Head() *lightclient.ParaHead {
+	l.pl.mu.Lock()
+	defer l.pl.mu.Unlock()
+	if l.pinned != nil {
+		return l.pinned
+	}
+	return l.pl.head
 }
 
 // Submit sends through LightOptions.Submit when given; otherwise it is

@@ -45,3 +45,14 @@ func ExampleNewLightPara() {
 	// 42 <nil> true
 	// true
 }
+
+// Pin fixes the para head every read of a command comes from; Head names
+// the relay block whose finalized state proved it.
+func ExampleLightPara_Head() {
+	h := &header.Header{Number: 42}
+	l := chain.NewLightPara(staticPara{&lightclient.ParaHead{ParaID: 1000, Header: h, Hash: h.Hash(), RelayNumber: 44}}, chain.LightOptions{})
+	head, _ := l.Pin(context.Background())
+	ph := l.Head()
+	fmt.Println(head.Number, ph.RelayNumber, l.CanSubmit())
+	// Output: 42 44 false
+}

@@ -290,6 +290,48 @@ func TestLightParaHeadOrder(t *testing.T) {
 	var _ Chain = l
 }
 
+// Head is the pinned head with the relay block that proved it, staying put
+// while later heads are proven; CanSubmit says whether Submit sends.
+func TestLightParaPinHead(t *testing.T) {
+	mk := func(n, relay uint32) *lightclient.ParaHead {
+		h := &header.Header{Number: n}
+		return &lightclient.ParaHead{ParaID: 7, Header: h, Hash: h.Hash(), Relay: header.Hash{byte(relay)}, RelayNumber: relay}
+	}
+	f := &fakePara{heads: []*lightclient.ParaHead{mk(10, 12), mk(11, 13), mk(12, 14)}}
+	l := NewLightPara(f, LightOptions{})
+	if l.Head() != nil || l.CanSubmit() {
+		t.Fatalf("fresh: head %v, can submit %v", l.Head(), l.CanSubmit())
+	}
+	ctx := context.Background()
+	h, err := l.Pin(ctx)
+	if err != nil || h.Number != 10 {
+		t.Fatalf("pin: %+v %v", h, err)
+	}
+	// A later proof (another reader asking for the latest head) does not
+	// move the pinned head nor its relay block.
+	if err := l.pl.WaitSynced(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ph := l.Head()
+	if ph == nil || ph.Header.Number != 10 || ph.RelayNumber != 12 || ph.Relay != (header.Hash{12}) {
+		t.Fatalf("pinned head %+v", ph)
+	}
+	if fh, err := l.FinalizedHead(ctx); err != nil || fh.Number != 10 {
+		t.Fatalf("finalized while pinned: %+v %v", fh, err)
+	}
+	if _, err := l.Submit(ctx, []byte{1}); !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("submit without a submitter: %v", err)
+	}
+	sent := false
+	l2 := NewLightPara(f, LightOptions{Submit: func(context.Context, []byte) (Watch, error) { sent = true; return nil, nil }})
+	if !l2.CanSubmit() {
+		t.Fatal("CanSubmit false with a submitter")
+	}
+	if _, err := l2.Submit(ctx, []byte{1}); err != nil || !sent {
+		t.Fatalf("submit through the submitter: %v %v", err, sent)
+	}
+}
+
 // The real Kusama Asset Hub runtime (asset-hub-kusama-local's code),
 // executed over storage proven through the relay chain.
 func TestLightParaRealRuntime(t *testing.T) {

@@ -1,0 +1,244 @@
+package chain
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
+	"github.com/ksm-wallet/ksm/lightclient/header"
+	"github.com/ksm-wallet/ksm/tx/scale"
+)
+
+// readProgram's method "ReadAll" reads the keys its args list (a SCALE
+// Vec<Vec<u8>>) one after the other, as a runtime call reads storage, and
+// "NextAll" asks the key after each.
+type readProgram struct{}
+
+func (readProgram) Call(ctx context.Context, method string, args []byte, st StateReader) ([]byte, error) {
+	d := scale.NewDecoder(args)
+	n, err := d.Len(1)
+	if err != nil {
+		return nil, err
+	}
+	var out []byte
+	for i := 0; i < n; i++ {
+		k, err := d.Bytes()
+		if err != nil {
+			return nil, err
+		}
+		var v []byte
+		if method == "NextAll" {
+			v, _, err = st.NextKey(k)
+		} else {
+			v, _, err = st.Get(k)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v...)
+	}
+	return out, nil
+}
+func (readProgram) Close(context.Context) error { return nil }
+
+// prefetchClient is a fakeClient that serves call proofs: it records the
+// prefetches asked.
+type prefetchClient struct {
+	*fakeClient
+	prefetches []string
+}
+
+func (p *prefetchClient) PrefetchCall(ctx context.Context, block header.Hash, method string, args []byte) (int, error) {
+	n, _ := p.number(block)
+	p.prefetches = append(p.prefetches, method+"@"+string(rune('0'+n)))
+	return 0, nil
+}
+
+func encodeKeys(keys [][]byte) []byte {
+	b := scale.AppendCompact(nil, uint64(len(keys)))
+	for _, k := range keys {
+		b = scale.AppendBytes(b, k)
+	}
+	return b
+}
+
+// TestLightPrefetchReadSet: a call's read set is remembered per (runtime,
+// method); at the next block it is proven in one request before the call
+// runs, so the call itself makes none; the same call at the same block
+// makes no request at all; call proofs are asked first when the client
+// serves them; NoPrefetch reads key by key.
+func TestLightPrefetchReadSet(t *testing.T) {
+	c := lighttest.Shared(t, lighttest.Options{})
+	var keys [][]byte
+	for _, kv := range c.Spec.Raw.Top {
+		if len(keys) < 12 && len(kv.Key) > 40 {
+			keys = append(keys, kv.Key)
+		}
+	}
+	keys = append(keys, []byte("absent key"))
+	args := encodeKeys(keys)
+	compile := func(context.Context, []byte, uint64) (Program, error) { return readProgram{}, nil }
+	ctx := context.Background()
+	b1, b2 := Hash(c.Blocks[1].Hash), Hash(c.Blocks[2].Hash)
+
+	for _, withProofs := range []bool{false, true} {
+		fc := &fakeClient{c: c}
+		pc := &prefetchClient{fakeClient: fc}
+		var lc LightClient = fc
+		if withProofs {
+			lc = pc
+		}
+		l := NewLight(lc, LightOptions{Compile: compile})
+		want, err := l.RuntimeCall(ctx, "ReadAll", args, b1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Block 1: the code, then one request per key (nothing remembered).
+		if fc.reads != 1+len(keys) {
+			t.Fatalf("first call: %d requests", fc.reads)
+		}
+		fc.reads = 0
+		got, err := l.RuntimeCall(ctx, "ReadAll", args, b2)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("block 2: %x %v", got, err)
+		}
+		// Block 2: the code and the remembered keys, one request each.
+		if fc.reads != 2 || len(fc.readKeys) != 2+len(keys)+2+len(keys) {
+			t.Fatalf("second call: %d requests for %d keys", fc.reads, len(fc.readKeys))
+		}
+		fc.reads = 0
+		if _, err := l.RuntimeCall(ctx, "ReadAll", args, b2); err != nil || fc.reads != 0 {
+			t.Fatalf("same call again: %d requests, %v", fc.reads, err)
+		}
+		if withProofs {
+			// Asked before the first call at each block, not for the repeat.
+			if len(pc.prefetches) != 2 || pc.prefetches[0] != "ReadAll@1" || pc.prefetches[1] != "ReadAll@2" {
+				t.Fatalf("call proofs asked: %q", pc.prefetches)
+			}
+		}
+		// Next-key reads are remembered too: the repeat at block 2 asks
+		// nothing once the first run proved them.
+		if _, err := l.RuntimeCall(ctx, "NextAll", args, b1); err != nil {
+			t.Fatal(err)
+		}
+		nexts := fc.nextCalls
+		fc.reads = 0
+		if _, err := l.RuntimeCall(ctx, "NextAll", args, b2); err != nil {
+			t.Fatal(err)
+		}
+		if fc.reads != 1 || fc.nextCalls != 2*nexts {
+			t.Fatalf("next keys at block 2: %d storage requests, %d next-key queries (block 1: %d)", fc.reads, fc.nextCalls-nexts, nexts)
+		}
+		l.Close()
+	}
+
+	// Without prefetching every key is a request at every block.
+	fc := &fakeClient{c: c}
+	l := NewLight(&prefetchClient{fakeClient: fc}, LightOptions{Compile: compile, NoPrefetch: true})
+	defer l.Close()
+	for _, b := range []Hash{b1, b2} {
+		fc.reads = 0
+		if _, err := l.RuntimeCall(ctx, "ReadAll", args, b); err != nil || fc.reads != 1+len(keys) {
+			t.Fatalf("no prefetch: %d requests, %v", fc.reads, err)
+		}
+	}
+}
+
+// TestLightReadSetFiles: with LightOptions.ReadSets the read sets outlive
+// the Light (the next command's first call proves them in one request); a
+// damaged file is ignored and rewritten.
+func TestLightReadSetFiles(t *testing.T) {
+	c := lighttest.Shared(t, lighttest.Options{})
+	var keys [][]byte
+	for _, kv := range c.Spec.Raw.Top {
+		if len(keys) < 8 && len(kv.Key) > 40 {
+			keys = append(keys, kv.Key)
+		}
+	}
+	args := encodeKeys(keys)
+	compile := func(context.Context, []byte, uint64) (Program, error) { return readProgram{}, nil }
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "readsets")
+	run := func(block int) int {
+		fc := &fakeClient{c: c}
+		l := NewLight(fc, LightOptions{Compile: compile, ReadSets: dir})
+		defer l.Close()
+		if _, err := l.RuntimeCall(ctx, "ReadAll", args, Hash(c.Blocks[block].Hash)); err != nil {
+			t.Fatal(err)
+		}
+		return fc.reads
+	}
+	if n := run(1); n != 1+len(keys) {
+		t.Fatalf("first command: %d requests", n)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*-ReadAll.keys"))
+	if len(files) != 1 {
+		t.Fatalf("read-set files %v", files)
+	}
+	for _, p := range []string{dir, files[0]} {
+		fi, err := os.Stat(p)
+		want := os.FileMode(0o600)
+		if p == dir {
+			want = 0o700 | os.ModeDir
+		}
+		if err != nil || fi.Mode() != want {
+			t.Fatalf("%s: mode %v %v", p, fi.Mode(), err)
+		}
+	}
+	if n := run(2); n != 2 {
+		t.Fatalf("next command: %d requests, want the code and one batch", n)
+	}
+	if err := os.WriteFile(files[0], []byte("damaged"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if n := run(2); n != 1+len(keys) {
+		t.Fatalf("damaged file: %d requests", n)
+	}
+	b, _ := os.ReadFile(files[0])
+	if got, err := DecodeReadSet(b); err != nil || len(got) != len(keys) {
+		t.Fatalf("rewritten file: %d keys, %v", len(got), err)
+	}
+	if (callKey{method: "a/b"}).file(dir) != "" || (callKey{method: "Core_version"}).file("") != "" {
+		t.Fatal("a file for a method name that is not an identifier, or without a directory")
+	}
+}
+
+func TestReadSetEncoding(t *testing.T) {
+	for _, keys := range [][][]byte{{}, {{}}, {[]byte(":code"), bytes.Repeat([]byte{7}, 300)}} {
+		got, err := DecodeReadSet(EncodeReadSet(keys))
+		if err != nil || len(got) != len(keys) {
+			t.Fatalf("%q: %q %v", keys, got, err)
+		}
+		for i := range keys {
+			if !bytes.Equal(got[i], keys[i]) {
+				t.Fatalf("key %d", i)
+			}
+		}
+	}
+	too := make([][]byte, maxRememberKeys+1)
+	for _, bad := range [][]byte{nil, []byte("ksm-readset-1\n"), append(EncodeReadSet([][]byte{{1}}), 0),
+		append([]byte("ksm-readset-1\n"), 0xff, 0xff, 0xff, 0xff), EncodeReadSet(too), []byte("other\n\x00")} {
+		if _, err := DecodeReadSet(bad); !errors.Is(err, ErrReadSet) {
+			t.Fatalf("%x: %v", bad, err)
+		}
+	}
+}
+
+func FuzzDecodeReadSet(f *testing.F) {
+	f.Add(EncodeReadSet([][]byte{[]byte(":code"), {1, 2, 3}}))
+	f.Add(EncodeReadSet(nil))
+	f.Add([]byte("ksm-readset-1\n\x04\x00"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		keys, err := DecodeReadSet(b)
+		if err != nil {
+			return
+		}
+		if !bytes.Equal(EncodeReadSet(keys), b) {
+			t.Fatalf("round trip of %x", b)
+		}
+	})
+}

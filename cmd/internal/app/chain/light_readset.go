@@ -1,0 +1,221 @@
+package chain
+
+import (
+	"bytes"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	gosync "sync"
+
+	"github.com/ksm-wallet/ksm/tx/scale"
+)
+
+// Bounds of the read sets remembered per (runtime, method).
+const (
+	maxCallMemory   = 64
+	maxRememberKeys = 4096
+	// maxReadSetFile bounds a read-set file (4096 keys of 256 bytes).
+	maxReadSetFile = 1 << 20
+)
+
+// readSetMagic starts a read-set file.
+var readSetMagic = []byte("ksm-readset-1\n")
+
+// ErrReadSet means a read-set file does not decode (it is then ignored and
+// rewritten).
+var ErrReadSet = errors.New("chain: malformed read-set file")
+
+// callKey names the read set of one method of one runtime.
+type callKey struct {
+	code   Hash
+	method string
+}
+
+// file is the read set's file name under dir ("" when the method's name
+// is not a plain identifier).
+func (k callKey) file(dir string) string {
+	if dir == "" || k.method == "" || len(k.method) > 128 {
+		return ""
+	}
+	for _, r := range k.method {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_') {
+			return ""
+		}
+	}
+	return filepath.Join(dir, hex.EncodeToString(k.code[:])+"-"+k.method+".keys")
+}
+
+// callMemory remembers which keys the last execution of each (runtime,
+// method) read: values change between blocks, but a call reads mostly the
+// same keys, so the next execution proves them all in one request first.
+// With a directory, the sets outlive the process (one file per set).
+type callMemory struct {
+	mu    gosync.Mutex
+	sets  map[callKey][][]byte
+	order []callKey
+}
+
+// get returns the remembered read set of k (known false: none), loading
+// it from dir when this process has none.
+func (m *callMemory) get(k callKey, dir string) (keys [][]byte, known bool) {
+	m.mu.Lock()
+	keys, known = m.sets[k]
+	m.mu.Unlock()
+	if known {
+		return keys, true
+	}
+	name := k.file(dir)
+	if name == "" {
+		return nil, false
+	}
+	b, err := readLimited(name, maxReadSetFile)
+	if err != nil {
+		return nil, false
+	}
+	if keys, err = DecodeReadSet(b); err != nil {
+		return nil, false
+	}
+	m.remember(k, keys)
+	return keys, true
+}
+
+// put remembers the read set of k, and writes it under dir when it
+// changed.
+func (m *callMemory) put(k callKey, keys [][]byte, dir string) {
+	if len(keys) > maxRememberKeys {
+		keys = keys[:maxRememberKeys]
+	}
+	m.mu.Lock()
+	old, had := m.sets[k]
+	m.mu.Unlock()
+	if had && sameKeyList(old, keys) {
+		return
+	}
+	m.remember(k, keys)
+	if name := k.file(dir); name != "" {
+		_ = writeAtomic(name, EncodeReadSet(keys)) // a cache: failing to keep it costs time only
+	}
+}
+
+func (m *callMemory) remember(k callKey, keys [][]byte) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.sets == nil {
+		m.sets = map[callKey][][]byte{}
+	}
+	if _, ok := m.sets[k]; !ok {
+		m.order = append(m.order, k)
+		for len(m.order) > maxCallMemory {
+			delete(m.sets, m.order[0])
+			m.order = m.order[1:]
+		}
+	}
+	m.sets[k] = keys
+}
+
+func sameKeyList(a, b [][]byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !bytes.Equal(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// EncodeReadSet returns the file form of a read set: a magic line, then
+// the keys as a SCALE Vec<Vec<u8>>.
+func EncodeReadSet(keys [][]byte) []byte {
+	b := append([]byte(nil), readSetMagic...)
+	b = scale.AppendCompact(b, uint64(len(keys)))
+	for _, k := range keys {
+		b = scale.AppendBytes(b, k)
+	}
+	return b
+}
+
+// DecodeReadSet decodes a read-set file (EncodeReadSet): at most
+// maxRememberKeys keys, nothing after them.
+func DecodeReadSet(b []byte) ([][]byte, error) {
+	if !bytes.HasPrefix(b, readSetMagic) {
+		return nil, fmt.Errorf("%w: no magic", ErrReadSet)
+	}
+	d := scale.NewDecoder(b[len(readSetMagic):])
+	n, err := d.Len(1)
+	if err != nil {
+		return nil, fmt.Errorf("%w: key count: %w", ErrReadSet, err)
+	}
+	if n > maxRememberKeys {
+		return nil, fmt.Errorf("%w: %d keys", ErrReadSet, n)
+	}
+	keys := make([][]byte, 0, n)
+	for i := 0; i < n; i++ {
+		k, err := d.Bytes()
+		if err != nil {
+			return nil, fmt.Errorf("%w: key %d: %w", ErrReadSet, i, err)
+		}
+		keys = append(keys, append([]byte(nil), k...))
+	}
+	if err := d.Finish(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrReadSet, err)
+	}
+	return keys, nil
+}
+
+// readLimited reads a file of at most max bytes.
+func readLimited(name string, max int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > max {
+		return nil, fmt.Errorf("%s: %d bytes", name, fi.Size())
+	}
+	b := make([]byte, fi.Size())
+	if _, err := f.ReadAt(b, 0); err != nil && fi.Size() > 0 {
+		return nil, err
+	}
+	return b, nil
+}
+
+// writeAtomic writes a file (0600, its directory 0700) by renaming a
+// temporary file over it.
+func writeAtomic(name string, b []byte) error {
+	dir := filepath.Dir(name)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".readset-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, name); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
