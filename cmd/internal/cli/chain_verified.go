@@ -40,7 +40,10 @@ func newLightChain(le *lightEnv, home string, owns bool) lightChain {
 		Properties: chain.Properties{SS58Prefix: n.SS58Prefix, HasSS58: true, Decimals: n.Decimals, HasDecimals: true,
 			Symbol: n.Symbol},
 		Compile: chain.ExecutorCompiler(filepath.Join(home, "cache", "wasm")),
-		Close:   closeEnv,
+		// The keys each runtime method read last time, proven in one
+		// batch before the next call.
+		ReadSets: filepath.Join(home, "cache", "readsets"),
+		Close:    closeEnv,
 	}
 	if pe := le.para; pe != nil {
 		// The parachain's genesis and the network's token (a --para read

@@ -28,7 +28,8 @@ func newClaimCmd(f *Factory) *cobra.Command {
 The Ethereum key signs "<prefix><account id in hex>[statement]" as a
 personal message (personal_sign, MyCrypto "Sign Message"); the prefix is the
 runtime's Claims.Prefix ("Pay KSMs to the Kusama account:"). Claims on
-Kusama are made on Asset Hub today; development chains host them on the relay.
+Kusama are made on Asset Hub today (--network kusama-asset-hub); development
+chains host them on the relay.
 
   ksm claim status ETH_ADDRESS
   ksm claim message --to ADDRESS [--statement regular|saft]

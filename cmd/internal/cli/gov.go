@@ -24,8 +24,8 @@ func newGovCmd(f *Factory) *cobra.Command {
 		Short: "OpenGov: referenda, conviction votes and delegations",
 		Long: `Read referenda and vote on them (OpenGov: Referenda and ConvictionVoting).
 
-On Kusama governance lives on Asset Hub today: pass --rpc of an Asset Hub
-endpoint. Development chains host it on the relay.`,
+On Kusama governance lives on Asset Hub today: use --network kusama-asset-hub
+(add --rpc AH_ENDPOINT to submit). Development chains host it on the relay.`,
 		Args: exactArgs(0),
 	}
 	cmd.AddCommand(newGovReferendaCmd(f), newGovShowCmd(f), newGovVoteCmd(f), newGovVotesCmd(f),

@@ -354,21 +354,46 @@ func TestAssetHubP2P(t *testing.T) {
 	}
 	free, _ := genesisFree(t, n.ah, lightAlice)
 	paraHead := n.ah.Blocks[n.paraBlock]
+	checkBalance := func(t *testing.T, code int, out, errOut string) {
+		t.Helper()
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var b struct {
+			Free      json.Number `json:"free"`
+			BlockHash string      `json:"blockHash"`
+			Verified  bool        `json:"verified"`
+		}
+		if err := json.Unmarshal([]byte(out), &b); err != nil {
+			t.Fatal(err, out)
+		}
+		if !b.Verified || b.Free.String() != free.String() || b.BlockHash != paraHead.Hash.String() {
+			t.Fatalf("balance over the para p2p network %s, want free %s at %s", out, free, paraHead.Hash)
+		}
+	}
 	code, out, errOut := run(t, "--json", "balance", lightAlice)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	var b struct {
-		Free      json.Number `json:"free"`
-		BlockHash string      `json:"blockHash"`
-		Verified  bool        `json:"verified"`
-	}
-	if err := json.Unmarshal([]byte(out), &b); err != nil {
-		t.Fatal(err, out)
-	}
-	if !b.Verified || b.Free.String() != free.String() || b.BlockHash != paraHead.Hash.String() {
-		t.Fatalf("balance over the para p2p network %s, want free %s at %s", out, free, paraHead.Hash)
-	}
+	checkBalance(t, code, out, errOut)
+	// No endpoint at all, as by default: the relay chain over libp2p too
+	// (a relay full node on loopback).
+	t.Run("all-p2p", func(t *testing.T) {
+		rsrc := p2ptest.NewChainSource(p2ptest.NewLiveChain(n.relay.Chain, uint32(len(n.relay.Blocks)-1)))
+		rnode, err := p2ptest.NewLoopback("tcp", p2ptest.FullConfig(n.relay.Genesis(), rsrc), rsrc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { rnode.Close() })
+		var rboot []string
+		for _, a := range rnode.Multiaddrs() {
+			rboot = append(rboot, a.String()+"/p2p/"+rnode.ID().String())
+		}
+		lightTestP2P = func(cfg *p2p.Config) []string {
+			cfg.ProtocolID, cfg.AllowAddr, cfg.Resolver = "ksmcc3", p2ptest.Loopback, p2ptest.NoDNS()
+			return rboot
+		}
+		t.Cleanup(func() { lightTestP2P = nil })
+		code, out, errOut := runCLI(t, "", "--home", t.TempDir(), "--network", "kusama-asset-hub", "--json", "balance", lightAlice)
+		checkBalance(t, code, out, errOut)
+	})
 	// A para node lying about the state: exit 3.
 	src.SetLie(p2ptest.ParaWrongRoot)
 	code, out, errOut = run(t, "--json", "balance", lightAlice)

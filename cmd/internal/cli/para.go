@@ -295,7 +295,7 @@ func newParaStatusCmd(f *Factory) *cobra.Command {
 }
 
 // crowdloanClosed explains a filtered crowdloan call.
-const crowdloanClosed = "crowdloans and slot auctions are closed on Kusama: the relay filters Crowdloan calls, and the deposits and contributions of old crowdloans come back through AhOps on Asset Hub (ksm with --rpc of an Asset Hub endpoint)"
+const crowdloanClosed = "crowdloans and slot auctions are closed on Kusama: the relay filters Crowdloan calls, and the deposits and contributions of old crowdloans come back through AhOps on Asset Hub (ksm --network kusama-asset-hub)"
 
 // crowdloanErr adds where the action lives now to a filtered call's error.
 func crowdloanErr(err error) error {

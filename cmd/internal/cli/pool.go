@@ -23,7 +23,7 @@ func newPoolCmd(f *Factory) *cobra.Command {
 		Short: "Join nomination pools, claim their rewards, unbond and withdraw",
 		Long: `Nomination pools (NominationPools): join a pool with an amount, bond more
 (or bond the pending rewards), claim rewards, unbond and withdraw. On Kusama
-pools live on Asset Hub, with staking.`,
+pools live on Asset Hub, with staking (--network kusama-asset-hub).`,
 		Args: exactArgs(0),
 	}
 	for _, c := range []func(*Factory) *cobra.Command{

@@ -28,8 +28,9 @@ func newStakeCmd(f *Factory) *cobra.Command {
 		Short: "Bond, nominate, unbond and claim staking rewards",
 		Long: `Staking of the chain's token: bond it, nominate validators, unbond,
 rebond, withdraw what has unlocked, set the reward destination and pay out
-rewards. On Kusama staking lives on Asset Hub: give an Asset Hub endpoint
-with --rpc (ksm says so when the endpoint is the relay chain).
+rewards. On Kusama staking lives on Asset Hub: use --network kusama-asset-hub
+(its state is proven through the relay chain; add --rpc AH_ENDPOINT to submit).
+ksm says so when a staking call is made on the relay chain.
 
 Argument names and reward destinations are read from the runtime's metadata;
 the nomination limit from Staking.MaxNominations or StakingApi_nominations_quota.`,
