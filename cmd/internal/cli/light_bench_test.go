@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"testing"
+	"time"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
+	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/header"
+)
+
+// BenchmarkBalanceWarm is the whole `ksm --json balance ADDRESS` command
+// with a warm data directory (verified state saved, the Kusama runtime
+// compiled and cached, the read sets of its runtime calls known), over the
+// JSON-RPC test network holding kusama-local's genesis state: start, resume,
+// catch up with finality, prove the account, run the runtime for the
+// metadata, print. The first (cold) run is reported as cold-ms.
+func BenchmarkBalanceWarm(b *testing.B) {
+	n := lighttest.Serve(b, lighttest.Shared(b, lighttest.Options{}))
+	lightTestStart = func() (header.Hash, *chainspec.Checkpoint) { return n.Genesis(), n.Checkpoint() }
+	b.Cleanup(func() { lightTestStart = nil })
+	home := b.TempDir()
+	run := func() {
+		if code, _, errOut := keyRun(b, home, keyRunOpts{}, "--rpc", n.URL, "--json", "balance", lightAlice); code != 0 {
+			b.Fatalf("exit %d: %s", code, errOut)
+		}
+	}
+	start := time.Now()
+	run()
+	cold := time.Since(start)
+	b.ResetTimer()
+	for b.Loop() {
+		run()
+	}
+	b.ReportMetric(float64(cold.Milliseconds()), "cold-ms")
+}
