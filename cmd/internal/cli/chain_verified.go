@@ -3,8 +3,17 @@ package cli
 import (
 	"context"
 	"path/filepath"
+	"time"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+)
+
+// paraInclusionTimeout bounds the wait for the relay chain to prove the
+// parachain block that includes a transaction sent through a parachain
+// endpoint; paraInclusionPoll is how often it is asked (tests shorten them).
+var (
+	paraInclusionTimeout = chain.DefaultInclusionTimeout
+	paraInclusionPoll    = time.Second
 )
 
 // lightChain is the Chain a started light client gives: every answer
@@ -48,10 +57,20 @@ func newLightChain(le *lightEnv, home string, owns bool) lightChain {
 	if pe := le.para; pe != nil {
 		// The parachain's genesis and the network's token (a --para read
 		// on a relay network knows neither: the relay's token is kept,
-		// the genesis left zero). Transactions would need the
-		// parachain's own network: no Submit.
+		// the genesis left zero). Transactions go through the
+		// parachain's endpoint when there is one (the blocks it says
+		// include them are proven through the relay chain); over the
+		// parachain's libp2p network alone none can be sent.
 		opts.Genesis = chain.Hash(pe.genesis)
-		return chain.NewLightPara(le.client.Para(pe.id), opts)
+		lp := chain.NewLightPara(le.client.Para(pe.id), opts)
+		if pe.rpc != nil {
+			f := le.f
+			if err := lp.SubmitThrough(pe.rpc, chain.ParaSubmitOptions{Timeout: paraInclusionTimeout, Poll: paraInclusionPoll,
+				Progress: func(msg string) { f.Infof("%s", msg) }}); err != nil {
+				f.Warnf("%s: %v", pe.name, err)
+			}
+		}
+		return lp
 	}
 	opts.Submit = chain.LightSubmitter(le.client)
 	return chain.NewLight(le.client, opts)

@@ -348,15 +348,26 @@ func runSubmit(ctx context.Context, e *chainEnv, spec submitSpec) error {
 	}
 	out, err := e.sess.Submit(ctx, p, signed, progressPrinter(f))
 	if err != nil {
+		var ie *app.InterruptedError
+		if !errors.As(err, &ie) && (errors.Is(err, lightclient.ErrVerification) || errors.Is(err, lcsync.ErrMalicious)) {
+			return VerificationError(fmt.Errorf("transaction %s was sent, but what the endpoint says of its inclusion does not verify: %w",
+				app.ExtrinsicHash(signed), err))
+		}
 		return submitErr(err)
+	}
+	if lp, ok := e.sess.Chain.(*chain.LightPara); ok {
+		if reason, claimed := lp.Claimed(ctx, out.BlockHash); claimed {
+			out.Verified = false
+			f.Warnf("the outcome below is what the parachain endpoint claims, NOT verified: %s", reason)
+		}
 	}
 	return reportOutcome(e, out)
 }
 
 // canSubmit refuses, before a password is asked for and anything signed,
 // a chain that cannot send transactions: a parachain read through the relay
-// light client (its transactions must reach its collators over its own
-// network, which ksm does not join to send).
+// light client without a parachain endpoint (its transactions must reach
+// its collators over its own network, which ksm does not join to send).
 func canSubmit(e *chainEnv) error {
 	lp, ok := e.sess.Chain.(*chain.LightPara)
 	if !ok || lp.CanSubmit() {
@@ -366,9 +377,10 @@ func canSubmit(e *chainEnv) error {
 	if e.light != nil && e.light.para != nil {
 		name = e.light.para.name
 	}
-	return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%w: ksm reads %s through the relay chain's proofs but cannot yet send it transactions "+
-		"(they must reach its collators over its own network); nothing was signed or sent. --dry-run shows the transaction, its fee and "+
-		"its dry run, verified", chain.ErrUnsupported, name)}
+	return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%w: ksm reads %s through the relay chain's proofs but cannot send it transactions "+
+		"over its libp2p network (they must reach its collators); nothing was signed or sent. Pass --rpc URL of a %s endpoint to submit "+
+		"through it (what it says of the inclusion is checked against the relay chain); --dry-run shows the transaction, its fee and "+
+		"its dry run, verified", chain.ErrUnsupported, name, name)}
 }
 
 // submitErr gives submission errors their exit codes: a lost connection is

@@ -41,13 +41,17 @@ var _ ParaClient = (*lightclient.ParaView)(nil)
 //
 // Block bodies and transaction submission need the parachain's own network
 // (its collators and full nodes): LightPara answers them with
-// ErrUnsupported unless LightOptions.Submit is given.
+// ErrUnsupported unless it was given a parachain endpoint (SubmitThrough),
+// whose answers it checks against what the relay chain proves.
 type LightPara struct {
 	*Light
 	pc ParaClient
 	pl *paraLight
 	// pinned is the head Pin pinned (guarded by pl.mu).
 	pinned *lightclient.ParaHead
+	// sub is the parachain endpoint transactions go through
+	// (SubmitThrough), nil without one.
+	sub *paraSubmit
 }
 
 // NewLightPara wraps the parachain view of a started relay light client.
@@ -60,16 +64,33 @@ func NewLightPara(pc ParaClient, opts LightOptions) *LightPara {
 // ParaID is the parachain's id.
 func (l *LightPara) ParaID() uint32 { return l.pc.ParaID() }
 
-// BlockBody is ErrUnsupported: the relay chain proves a parachain's
-// headers and state, not its block bodies.
+// BlockBody is ErrUnsupported without a parachain endpoint (SubmitThrough):
+// the relay chain proves a parachain's headers and state, not its block
+// bodies. With one, the body of a proven block comes from the endpoint,
+// checked against the block's extrinsics root (a mismatch wraps
+// lightclient.ErrVerification).
 func (l *LightPara) BlockBody(ctx context.Context, at Hash) ([][]byte, error) {
+	if s := l.sub; s != nil {
+		claimed, err := l.inclusion(ctx, at)
+		if err != nil {
+			return nil, err
+		}
+		if claimed {
+			return s.ep.BlockBody(ctx, at)
+		}
+		if h, ok := l.pc.Header(header.Hash(at)); ok {
+			return s.body(ctx, h, at)
+		}
+		return nil, fmt.Errorf("block body %s: %w (not among the verified headers kept)", at, ErrNotFound)
+	}
 	return nil, fmt.Errorf("block body of parachain %d block %s: %w: the relay light client proves parachain heads and state, not block bodies (those need the parachain's own full nodes)",
 		l.pc.ParaID(), at, ErrUnsupported)
 }
 
-// CanSubmit reports whether Submit can send anything (LightOptions.Submit
-// was given): callers check it before asking for a password and signing.
-func (l *LightPara) CanSubmit() bool { return l.opts.Submit != nil }
+// CanSubmit reports whether Submit can send anything (SubmitThrough or
+// LightOptions.Submit): callers check it before asking for a password and
+// signing.
+func (l *LightPara) CanSubmit() bool { return l.sub != nil || l.opts.Submit != nil }
 
 // Pin is Light.Pin, also keeping the proven para head it pinned (Head).
 func (l *LightPara) Pin(ctx context.Context) (*Header, error) {
@@ -97,9 +118,13 @@ func (l *LightPara) Head() *lightclient.ParaHead {
 	return l.pl.head
 }
 
-// Submit sends through LightOptions.Submit when given; otherwise it is
-// ErrUnsupported (nothing was sent).
+// Submit sends through the parachain endpoint (SubmitThrough) or
+// LightOptions.Submit when given; otherwise it is ErrUnsupported (nothing
+// was sent).
 func (l *LightPara) Submit(ctx context.Context, extrinsic []byte) (Watch, error) {
+	if l.sub != nil {
+		return l.sub.submit(ctx, extrinsic)
+	}
 	if l.opts.Submit != nil {
 		return l.opts.Submit(ctx, extrinsic)
 	}

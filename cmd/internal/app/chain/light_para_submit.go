@@ -97,18 +97,15 @@ func (l *LightPara) SubmitThrough(rc *rpc.Client, opts ParaSubmitOptions) error 
 // Claimed reports whether block at, which the parachain endpoint said
 // included a transaction, could not be proven: what is read at it is then
 // the endpoint's word, and reason says why it was not proven.
-func (l *LightPara) Claimed(at Hash) (reason string, claimed bool) {
-	if l.sub == nil {
+// It proves the block first when that was not tried yet.
+func (l *LightPara) Claimed(ctx context.Context, at Hash) (reason string, claimed bool) {
+	if c, err := l.inclusion(ctx, at); err != nil || !c {
 		return "", false
 	}
 	l.sub.mu.Lock()
 	inc := l.sub.reported[at]
 	l.sub.mu.Unlock()
-	if inc == nil {
-		return "", false
-	}
-	inc.once.Do(func() {}) // settled: not proven yet means not proven
-	return inc.reason, inc.claimed
+	return inc.reason, true
 }
 
 func (s *paraSubmit) progress(format string, args ...any) {
@@ -392,7 +389,15 @@ func (l *LightPara) RuntimeVersion(ctx context.Context, at Hash) (*RuntimeVersio
 		if err != nil {
 			return nil, err
 		}
-		return l.sub.ep.RuntimeVersion(ctx, at)
+		v, err := l.sub.ep.RuntimeVersion(ctx, at)
+		if errors.Is(err, ErrUnsupported) {
+			// An endpoint without the method: the runtime of the
+			// proven head read.
+			if fin, ferr := l.Light.FinalizedHead(ctx); ferr == nil {
+				return l.Light.RuntimeVersion(ctx, fin.Hash)
+			}
+		}
+		return v, err
 	}
 	return l.Light.RuntimeVersion(ctx, at)
 }
@@ -403,7 +408,15 @@ func (l *LightPara) Metadata(ctx context.Context, at Hash) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		return l.sub.ep.Metadata(ctx, at)
+		v, err := l.sub.ep.Metadata(ctx, at)
+		if errors.Is(err, ErrUnsupported) {
+			// An endpoint without the method: the runtime of the
+			// proven head read.
+			if fin, ferr := l.Light.FinalizedHead(ctx); ferr == nil {
+				return l.Light.Metadata(ctx, fin.Hash)
+			}
+		}
+		return v, err
 	}
 	return l.Light.Metadata(ctx, at)
 }

@@ -1,0 +1,21 @@
+package chain_test
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/lightclient"
+	"github.com/ksm-wallet/ksm/lightclient/header"
+)
+
+// SubmitThrough sends transactions through a parachain endpoint and proves
+// the blocks it says include them; that needs a parachain view that can
+// prove them (lightclient.Client.Para(id) is one, the stand-in here is not).
+func ExampleLightPara_SubmitThrough() {
+	h := &header.Header{Number: 42}
+	l := chain.NewLightPara(staticPara{&lightclient.ParaHead{ParaID: 1000, Header: h, Hash: h.Hash()}}, chain.LightOptions{})
+	err := l.SubmitThrough(nil, chain.ParaSubmitOptions{})
+	fmt.Println(errors.Is(err, chain.ErrUnsupported), l.CanSubmit())
+	// Output: true false
+}
