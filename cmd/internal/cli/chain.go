@@ -62,7 +62,21 @@ type chainStatusJSON struct {
 	Progress    progressJSON    `json:"progress"`
 	Checkpoint  *checkpointJSON `json:"checkpoint,omitempty"`
 	Runtime     *runtimeJSON    `json:"runtime,omitempty"`
-	Verified    bool            `json:"verified"`
+	// Para is the parachain a parachain network reads through the relay
+	// chain above (genesisHash, finalized, setId are the relay's).
+	Para     *chainParaJSON `json:"para,omitempty"`
+	Verified bool           `json:"verified"`
+}
+
+// chainParaJSON is the parachain head proven in the relay state.
+type chainParaJSON struct {
+	ParaID      uint32       `json:"paraId"`
+	Name        string       `json:"name"`
+	GenesisHash *header.Hash `json:"genesisHash,omitempty"`
+	Source      string       `json:"source"`
+	Head        *blockJSON   `json:"head"`
+	Relay       *blockJSON   `json:"relayBlock"`
+	Error       string       `json:"error,omitempty"`
 }
 
 func progressOf(done, target uint32, start uint32) progressJSON {
@@ -101,6 +115,26 @@ func (e *lightEnv) status(ctx context.Context) (chainStatusJSON, error) {
 		cp.Age, cp.AgeSeconds, cp.Warning = roundAge(e.age.Age), int64(e.age.Age/time.Second), e.age.Warning
 	}
 	st.Checkpoint = cp
+	if pe := e.para; pe != nil {
+		ps := &chainParaJSON{ParaID: pe.id, Name: pe.name, Source: pe.source}
+		if pe.genesis != (header.Hash{}) {
+			g := pe.genesis
+			ps.GenesisHash = &g
+		}
+		if s.Synced {
+			// Paras::Heads in the finalized relay state, proven.
+			pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			h, err := e.client.Para(pe.id).Head(pctx)
+			cancel()
+			if err != nil {
+				ps.Error = err.Error()
+			} else {
+				ps.Head = &blockJSON{Number: h.Header.Number, Hash: h.Hash}
+				ps.Relay = &blockJSON{Number: h.RelayNumber, Hash: h.Relay}
+			}
+		}
+		st.Para = ps
+	}
 	if s.Synced {
 		// System.LastRuntimeUpgrade, proven: a few bytes.
 		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -131,6 +165,16 @@ func printStatus(f *Factory, st chainStatusJSON) {
 	}
 	if st.SetID != nil {
 		fmt.Fprintf(w, "set id      %d\n", *st.SetID)
+	}
+	if p := st.Para; p != nil {
+		switch {
+		case p.Head != nil:
+			fmt.Fprintf(w, "parachain   %s (%d, %s): head #%d %s, proven at relay #%d\n", p.Name, p.ParaID, p.Source, p.Head.Number, p.Head.Hash, p.Relay.Number)
+		case p.Error != "":
+			fmt.Fprintf(w, "parachain   %s (%d): %s\n", p.Name, p.ParaID, p.Error)
+		default:
+			fmt.Fprintf(w, "parachain   %s (%d): head not proven yet\n", p.Name, p.ParaID)
+		}
 	}
 	if st.Synced {
 		fmt.Fprintln(w, "synced      yes")
@@ -166,7 +210,9 @@ answers (without --trust-rpc) or every peer sent invalid data.
 JSON: {network, genesisHash, mode: "p2p"|"rpc"|"trusted-rpc", peers, bestBlock,
 finalized: {number, hash}, setId, synced, progress: {done, target, percent},
 checkpoint: {source: "checkpoint"|"saved", number, hash, age, ageSeconds, warning},
-runtime: {specName, specVersion}, verified}.`,
+runtime: {specName, specVersion}, para: {paraId, name, genesisHash, source, head: {number,
+hash}, relayBlock: {number, hash}, error} (parachain networks: the relay fields are the
+relay chain's it follows), verified}.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()

@@ -13,6 +13,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -106,6 +107,29 @@ func TestAssetHubE2E(t *testing.T) {
 			t.Errorf("stderr does not name the para and relay blocks:\n%s", errOut)
 		}
 		t.Logf("stderr: %s", errOut)
+	})
+
+	// chain status names the proven Asset Hub head beside the relay's
+	// finalized block.
+	t.Run("chain-status", func(t *testing.T) {
+		code, out, errOut := ksm(t, "--json", "chain", "status")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var st chainStatusJSON
+		if err := json.Unmarshal([]byte(out), &st); err != nil {
+			t.Fatal(err, out)
+		}
+		p := st.Para
+		if !st.Verified || st.Finalized.Hash != relayHead.Hash || p == nil || p.ParaID != 1000 || p.Source != "rpc" ||
+			p.Head == nil || p.Head.Hash != paraHead.Hash || p.Head.Number != paraHead.Header.Number ||
+			p.Relay == nil || p.Relay.Hash != relayHead.Hash || p.GenesisHash == nil || *p.GenesisHash != n.ah.Blocks[0].Hash {
+			t.Fatalf("status %s\nwant para head #%d %s proven at relay %s", out, paraHead.Header.Number, paraHead.Hash, relayHead.Hash)
+		}
+		if code, out, _ := ksm(t, "chain", "status"); code != 0 || !strings.Contains(out, "head #"+fmt.Sprint(paraHead.Header.Number)) {
+			t.Logf("%s", out)
+			t.Fatalf("human status: exit %d\n%s", code, out)
+		}
 	})
 
 	t.Run("query-storage-runtime-metadata", func(t *testing.T) {
