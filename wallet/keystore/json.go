@@ -175,17 +175,18 @@ func (f *File) PublicKey() ([]byte, error) {
 	return payload, nil
 }
 
+// rawEncoded decodes the encoded field as polkadot-js does: hex when it is
+// 0x-prefixed hex (isHex), else base64 — a base64 text may itself begin
+// with "0x" (about one file in 4,096).
 func (f *File) rawEncoded() ([]byte, error) {
 	if strings.HasPrefix(f.Encoded, "0x") {
-		b, err := hex.DecodeString(f.Encoded[2:])
-		if err != nil {
-			return nil, fmt.Errorf("%w: encoded is not hex", ErrCorrupt)
+		if b, err := hex.DecodeString(f.Encoded[2:]); err == nil {
+			return b, nil
 		}
-		return b, nil
 	}
 	b, err := base64.StdEncoding.DecodeString(f.Encoded)
 	if err != nil {
-		return nil, fmt.Errorf("%w: encoded is not base64", ErrCorrupt)
+		return nil, fmt.Errorf("%w: encoded is neither 0x-hex nor base64", ErrCorrupt)
 	}
 	return b, nil
 }
@@ -280,6 +281,9 @@ func splitPKCS8(plain []byte) (secret, public []byte, err error) {
 	return nil, nil, fmt.Errorf("%w: bad key envelope divider", ErrCorrupt)
 }
 
+// randRead fills salts and nonces (tests replace it).
+var randRead = rand.Read
+
 // Encrypt makes a polkadot-js keystore file of pair under password with
 // meta (name, whenCreated, ...). Address is SS58 with prefix for sr25519
 // and ed25519 and the hex public key for ecdsa and ethereum, as
@@ -297,10 +301,10 @@ func Encrypt(pair *keys.Pair, password []byte, meta map[string]any, prefix uint1
 
 	salt := make([]byte, saltLen)
 	var nonce [24]byte
-	if _, err := rand.Read(salt); err != nil {
+	if _, err := randRead(salt); err != nil {
 		return nil, err
 	}
-	if _, err := rand.Read(nonce[:]); err != nil {
+	if _, err := randRead(nonce[:]); err != nil {
 		return nil, err
 	}
 	p := writeParams

@@ -2,6 +2,7 @@ package keystore
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -448,4 +449,49 @@ func ExampleEncrypt() {
 	p, _ := f.Decrypt([]byte("password"))
 	fmt.Println(f.Address, f.Encoding.Content, p.Scheme())
 	// Output: HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F [pkcs8 sr25519] sr25519
+}
+
+// A base64 "encoded" field may begin with "0x" (a salt starting D3 1x):
+// it is still base64, as polkadot-js decides (isHex), not corrupt hex.
+func TestEncodedBase64StartingWith0x(t *testing.T) {
+	fastParams(t)
+	first := true
+	randRead = func(b []byte) (int, error) {
+		n, err := rand.Read(b)
+		if first && len(b) >= 2 {
+			b[0], b[1] = 0xD3, 0x10|b[1]&0x0f
+			first = false
+		}
+		return n, err
+	}
+	t.Cleanup(func() { randRead = rand.Read })
+	alice, _ := keys.FromURI("//Alice", keys.Sr25519)
+	f, err := Encrypt(alice, []byte("pw"), nil, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(f.Encoded, "0x") {
+		t.Fatalf("encoded %.8q… does not begin with 0x", f.Encoded)
+	}
+	p, err := f.Decrypt([]byte("pw"))
+	if err != nil {
+		t.Fatalf("decrypt: %v", err)
+	}
+	defer p.Wipe()
+	if string(p.PublicKey()) != string(alice.PublicKey()) {
+		t.Fatal("another key")
+	}
+	// Real 0x-hex still reads as hex; text that is neither is corrupt.
+	raw, _ := f.rawEncoded()
+	h := *f
+	h.Encoded = "0x" + hex.EncodeToString(raw)
+	if q, err := h.Decrypt([]byte("pw")); err != nil {
+		t.Fatalf("hex form: %v", err)
+	} else {
+		q.Wipe()
+	}
+	h.Encoded = "0xzz!"
+	if _, err := h.Decrypt([]byte("pw")); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("garbage: %v", err)
+	}
 }
