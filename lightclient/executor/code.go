@@ -4,20 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 
-	"github.com/klauspost/compress/zstd"
+	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 )
-
-// zstdPrefix marks zstd-compressed code (sp-maybe-compressed-blob).
-var zstdPrefix = []byte{0x52, 0xbc, 0x53, 0x76, 0x46, 0xdb, 0x8e, 0x05}
 
 // MaxCodeSize bounds the decompressed runtime code (sp-maybe-compressed-blob's
 // CODE_BLOB_BOMB_LIMIT).
 const MaxCodeSize = 50 << 20
-
-// maxZstdWindow bounds the zstd window a blob may ask for.
-const maxZstdWindow = 256 << 20
 
 // MaxMemoryPages bounds a call's memory (declared pages plus heap pages):
 // 1 GiB, far above what relay and system-parachain runtimes use (about 2100
@@ -25,25 +18,12 @@ const maxZstdWindow = 256 << 20
 const MaxMemoryPages = 16384
 
 // Unpack returns runtime code without its zstd compression (code without the
-// prefix is returned as is). It refuses output over MaxCodeSize and
-// malformed or truncated frames with ErrInvalidCode.
+// prefix is returned as is): chainspec.DecompressCode, whose limit is the
+// same MaxCodeSize, with its errors wrapped in ErrInvalidCode.
 func Unpack(code []byte) ([]byte, error) {
-	if !bytes.HasPrefix(code, zstdPrefix) {
-		return code, nil
-	}
-	dec, err := zstd.NewReader(bytes.NewReader(code[len(zstdPrefix):]),
-		zstd.WithDecoderMaxMemory(maxZstdWindow), zstd.WithDecoderMaxWindow(maxZstdWindow),
-		zstd.WithDecoderConcurrency(1))
+	out, err := chainspec.DecompressCode(code)
 	if err != nil {
-		return nil, fmt.Errorf("%w: zstd: %w", ErrInvalidCode, err)
-	}
-	defer dec.Close()
-	out, err := io.ReadAll(io.LimitReader(dec, MaxCodeSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%w: zstd: %w", ErrInvalidCode, err)
-	}
-	if len(out) > MaxCodeSize {
-		return nil, fmt.Errorf("%w: decompressed code exceeds %d bytes", ErrInvalidCode, MaxCodeSize)
+		return nil, fmt.Errorf("%w: %w", ErrInvalidCode, err)
 	}
 	return out, nil
 }

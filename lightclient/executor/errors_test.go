@@ -13,6 +13,9 @@ import (
 	"github.com/klauspost/compress/zstd"
 )
 
+// zstdPrefix marks zstd-compressed code (sp-maybe-compressed-blob).
+var zstdPrefix = []byte{0x52, 0xbc, 0x53, 0x76, 0x46, 0xdb, 0x8e, 0x05}
+
 func compileModule(t *testing.T, m *wModule) *Runtime {
 	t.Helper()
 	rt, err := Compile(context.Background(), m.encode(), Options{HeapPages: 16})

@@ -201,9 +201,6 @@ func (rt *Runtime) ExistentialDeposit() (*big.Int, error) {
 	return value.BigInt(v)
 }
 
-// maxMetadataVersion is the newest metadata version ksm reads.
-const maxMetadataVersion = 16
-
 // Runtime returns the runtime of block at, from the cache when its spec
 // version was seen before.
 func (s *Session) Runtime(ctx context.Context, at chain.Hash) (*Runtime, error) {
@@ -254,15 +251,7 @@ func (s *Session) Runtime(ctx context.Context, at chain.Hash) (*Runtime, error) 
 func (s *Session) fetchMetadata(ctx context.Context, at chain.Hash) ([]byte, error) {
 	vs, err := s.Chain.RuntimeCall(ctx, "Metadata_metadata_versions", nil, at)
 	if err == nil {
-		d := scale.NewDecoder(vs)
-		n, err := d.Len(4)
-		best := uint32(0)
-		for i := 0; err == nil && i < n; i++ {
-			var v uint32
-			if v, err = d.U32(); err == nil && v <= maxMetadataVersion && v > best {
-				best = v
-			}
-		}
+		best, err := chain.BestMetadataVersion(vs)
 		if err == nil && best >= 14 {
 			b, err := s.Chain.RuntimeCall(ctx, "Metadata_metadata_at_version", scale.AppendU32(nil, best), at)
 			if err == nil {

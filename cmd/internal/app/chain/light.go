@@ -531,8 +531,24 @@ func DecodeRuntimeVersion(b []byte) (*RuntimeVersion, error) {
 	return &v, nil
 }
 
-// maxMetadataVersion is the newest metadata version ksm decodes.
-const maxMetadataVersion = 16
+// MaxMetadataVersion is the newest metadata version ksm decodes.
+const MaxMetadataVersion = 16
+
+// BestMetadataVersion picks the newest version ksm decodes (at most
+// MaxMetadataVersion) from Metadata_metadata_versions' answer, a SCALE
+// Vec<u32>; 0 when none is.
+func BestMetadataVersion(versions []byte) (uint32, error) {
+	d := scale.NewDecoder(versions)
+	n, err := d.Len(4)
+	best := uint32(0)
+	for i := 0; err == nil && i < n; i++ {
+		var v uint32
+		if v, err = d.U32(); err == nil && v <= MaxMetadataVersion && v > best {
+			best = v
+		}
+	}
+	return best, err
+}
 
 // Metadata executes Metadata_metadata_at_version with the newest version
 // the runtime offers up to 16 (the Option<OpaqueMetadata> it returns), or
@@ -540,15 +556,7 @@ const maxMetadataVersion = 16
 func (l *Light) Metadata(ctx context.Context, at Hash) ([]byte, error) {
 	vs, err := l.RuntimeCall(ctx, "Metadata_metadata_versions", nil, at)
 	if err == nil {
-		d := scale.NewDecoder(vs)
-		n, err := d.Len(4)
-		best := uint32(0)
-		for i := 0; err == nil && i < n; i++ {
-			var v uint32
-			if v, err = d.U32(); err == nil && v <= maxMetadataVersion && v > best {
-				best = v
-			}
-		}
+		best, err := BestMetadataVersion(vs)
 		if err == nil && best > 0 {
 			return l.RuntimeCall(ctx, "Metadata_metadata_at_version", scale.AppendU32(nil, best), at)
 		}
