@@ -254,20 +254,8 @@ func (m *Machine) onHeaders(f *inflight, payload []byte, now time.Time) error {
 	if pc == nil || pc.tip.TargetHash != f.req.Block {
 		return fmt.Errorf("%w: the commit was followed or replaced meanwhile", ErrUseless)
 	}
-	if len(hs) == 0 {
-		return fmt.Errorf("%w: peer has no block %s", ErrUseless, f.req.Block)
-	}
-	if uint32(len(hs)) > f.req.Count {
-		return malicious("%d headers for a request of %d", len(hs), f.req.Count)
-	}
-	// The headers must be the requested chain: a hash chain descending from
-	// the requested block.
-	want, number := f.req.Block, f.req.Number
-	for i, h := range hs {
-		if h.Number != number || h.Hash() != want {
-			return malicious("header %d is block %d %s, want %d %s", i, h.Number, h.Hash(), number, want)
-		}
-		want, number = h.ParentHash, number-1
+	if err := checkDescending(f.req, hs); err != nil {
+		return err
 	}
 	if pc.c.TargetNumber <= m.fin.Number {
 		m.live.commit = nil
@@ -367,6 +355,25 @@ func (m *Machine) finalizeCommit(pc *pendingCommit, chain []*header.Header, now 
 	if m.phase == phaseFollow {
 		// Commits bring finality: the polls can wait.
 		m.nextFollow = now.Add(m.cfg.FollowInterval)
+	}
+	return nil
+}
+
+// checkDescending checks a headers answer to r: not empty, at most r.Count
+// headers, and the hash chain descending from the requested block.
+func checkDescending(r Request, hs []*header.Header) error {
+	if len(hs) == 0 {
+		return fmt.Errorf("%w: peer has no block %s", ErrUseless, r.Block)
+	}
+	if uint32(len(hs)) > r.Count {
+		return malicious("%d headers for a request of %d", len(hs), r.Count)
+	}
+	want, number := r.Block, r.Number
+	for i, h := range hs {
+		if h.Number != number || h.Hash() != want {
+			return malicious("header %d is block %d %s, want %d %s", i, h.Number, h.Hash(), number, want)
+		}
+		want, number = h.ParentHash, number-1
 	}
 	return nil
 }

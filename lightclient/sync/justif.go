@@ -334,18 +334,8 @@ func (m *Machine) onJustifHeaders(f *inflight, payload []byte, now time.Time) er
 	if p == nil || p.hash != f.req.Block || p.chain != nil {
 		return fmt.Errorf("%w: the justification was followed or replaced meanwhile", ErrUseless)
 	}
-	if len(hs) == 0 {
-		return fmt.Errorf("%w: peer has no block %s", ErrUseless, f.req.Block)
-	}
-	if uint32(len(hs)) > f.req.Count {
-		return malicious("%d headers for a request of %d", len(hs), f.req.Count)
-	}
-	want, number := f.req.Block, f.req.Number
-	for i, h := range hs {
-		if h.Number != number || h.Hash() != want {
-			return malicious("header %d is block %d %s, want %d %s", i, h.Number, h.Hash(), number, want)
-		}
-		want, number = h.ParentHash, number-1
+	if err := checkDescending(f.req, hs); err != nil {
+		return err
 	}
 	var chain []*header.Header // ascending, above the finalized block
 	for i := len(hs) - 1; i >= 0; i-- {
