@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/wallet/eth"
 	"github.com/ksm-wallet/ksm/wallet/keys"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
@@ -39,32 +40,6 @@ such as //Alice starts from the development phrase.`,
 		cmd.AddCommand(sub(f))
 	}
 	return cmd
-}
-
-// keyUsageErrors are wallet errors that mean the user gave bad input.
-var keyUsageErrors = []error{
-	keys.ErrUnknownScheme, keys.ErrInvalidURI, keys.ErrInvalidMnemonic, keys.ErrInvalidSeed,
-	keys.ErrSoftDerivation, keys.ErrInvalidPublicKey, keys.ErrNotDerivable,
-	ss58.ErrBadBase58, ss58.ErrBadLength, ss58.ErrBadPrefix, ss58.ErrBadChecksum, ss58.ErrWrongNetwork,
-	keystore.ErrBadName, eth.ErrBadAddress,
-}
-
-// keyErr gives wallet errors their exit code: bad input is a usage error
-// (2), anything else a failure (1).
-func keyErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	var ee *ExitError
-	if errors.As(err, &ee) {
-		return err
-	}
-	for _, u := range keyUsageErrors {
-		if errors.Is(err, u) {
-			return &ExitError{Code: ExitUsage, Err: err}
-		}
-	}
-	return err
 }
 
 // keyEnv is what key commands share: the store, its home and the network.
@@ -186,7 +161,7 @@ func newKeyShowCmd(f *Factory) *cobra.Command {
 			}
 			e, err := env.store.Get(args[0])
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			k := keyEntryJSON(e, env.net)
 			if f.Opts.JSON {
@@ -220,11 +195,11 @@ func newKeyRemoveCmd(f *Factory) *cobra.Command {
 			}
 			e, err := env.store.Get(args[0])
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			if !f.Opts.Yes {
 				if !f.IO.CanPrompt() {
-					return UsageErrorf("removing key %q needs confirmation: run on a terminal or pass --yes", e.Name)
+					return app.Usagef("removing key %q needs confirmation: run on a terminal or pass --yes", e.Name)
 				}
 				what := "its secret is lost unless you have a backup"
 				if e.WatchOnly {
@@ -239,7 +214,7 @@ func newKeyRemoveCmd(f *Factory) *cobra.Command {
 				}
 			}
 			if err := env.store.Remove(e.Name); err != nil {
-				return keyErr(err)
+				return err
 			}
 			forgetPassword(env.home, e.Name)
 			if f.Opts.JSON {
@@ -263,7 +238,7 @@ func newKeyRenameCmd(f *Factory) *cobra.Command {
 			}
 			e, err := env.store.Rename(args[0], args[1])
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			forgetPassword(env.home, args[0])
 			return keyPrintEntry(f, e, env.net, fmt.Sprintf("Renamed %q to %q", args[0], e.Name))
@@ -322,7 +297,7 @@ func newKeyWatchCmd(f *Factory) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sc, err := keys.ParseScheme(scheme)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			env, err := openKeyEnv(f)
 			if err != nil {
@@ -330,11 +305,11 @@ func newKeyWatchCmd(f *Factory) *cobra.Command {
 			}
 			pub, err := keyParsePublic(args[0], sc, env.net)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			e, err := env.store.AddWatch(name, sc, pub)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			return keyPrintEntry(f, e, env.net, fmt.Sprintf("Watching %q", e.Name))
 		},
@@ -358,7 +333,7 @@ func newKeyExportCmd(f *Factory) *cobra.Command {
 			}
 			e, err := env.store.Get(args[0])
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			if e.WatchOnly {
 				return fmt.Errorf("key %q: %w", e.Name, keystore.ErrWatchOnly)

@@ -71,7 +71,7 @@ func TestKeyBadInput(t *testing.T) {
 		{"duplicate name", home, keyRunOpts{stdin: "//Bob\n", env: pw.env}, []string{"key", "import", "--name", "ALICE", "--suri-stdin"}, ExitFailure, "exists", ""},
 		{"duplicate derive", home, pw, []string{"key", "derive", "alice", "//x", "--name", "eve"}, ExitFailure, "exists", ""},
 		{"bad name", home, keyRunOpts{stdin: "//Bob\n", env: pw.env}, []string{"key", "import", "--name", "../evil", "--suri-stdin"}, ExitUsage, "invalid key name", ""},
-		{"no such key", home, pw, []string{"key", "sign", "nobody", "m"}, ExitFailure, "no such key", ""},
+		{"no such key", home, pw, []string{"key", "sign", "nobody", "m"}, ExitUsage, "no such key", ""},
 		{"unwritable home", homeFile, keyRunOpts{stdin: "//Bob\n", env: pw.env}, []string{"key", "import", "--name", "x", "--suri-stdin"}, ExitFailure, "home", ""},
 		{"no password source", home, keyRunOpts{}, []string{"key", "sign", "alice", "m"}, ExitUsage, "needs its password", ""},
 		{"missing name", home, pw, []string{"key", "new"}, ExitUsage, "required flag", ""},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/wallet/keys"
 	"github.com/ksm-wallet/ksm/wallet/ss58"
 )
@@ -39,7 +40,7 @@ URI has no soft junction.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sc, err := keys.ParseScheme(scheme)
 			if err != nil || sc == keys.Ethereum {
-				return UsageErrorf("unknown scheme %q (want sr25519, ed25519 or ecdsa)", scheme)
+				return app.Usagef("unknown scheme %q (want sr25519, ed25519 or ecdsa)", scheme)
 			}
 			net, err := f.Network()
 			if err != nil {
@@ -48,7 +49,7 @@ URI has no soft junction.`,
 			outPrefix := net.SS58Prefix
 			if cmd.Flags().Changed("prefix") {
 				if prefix < 0 || prefix > ss58.MaxPrefix {
-					return UsageErrorf("--prefix %d is not in 0..%d", prefix, ss58.MaxPrefix)
+					return app.Usagef("--prefix %d is not in 0..%d", prefix, ss58.MaxPrefix)
 				}
 				outPrefix = uint16(prefix)
 			}
@@ -65,7 +66,7 @@ URI has no soft junction.`,
 				out, err = keyInspectURI(arg, sc, outPrefix, net)
 			}
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			if f.Opts.JSON {
 				return f.PrintJSON(out)
@@ -177,7 +178,7 @@ func keyMessage(arg string, isHex bool) ([]byte, error) {
 	}
 	b, err := hex.DecodeString(strings.TrimPrefix(arg, "0x"))
 	if err != nil {
-		return nil, UsageErrorf("message is not hex: %v", err)
+		return nil, app.Usagef("message is not hex: %v", err)
 	}
 	return b, nil
 }
@@ -202,7 +203,7 @@ r||s||v).`,
 			}
 			e, err := env.store.Get(args[0])
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			pws := newPasswordSource(f, remember)
 			pw, err := pws.forKey(env.home, e.Name)
@@ -212,7 +213,7 @@ r||s||v).`,
 			defer wipeBytes(pw)
 			p, err := env.store.Unlock(e.Name, pw)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			defer p.Wipe()
 			pws.keep(env.home, e.Name, pw)
@@ -242,7 +243,7 @@ func newKeyVerifyCmd(f *Factory) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sc, err := keys.ParseScheme(scheme)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			net, err := f.Network()
 			if err != nil {
@@ -250,11 +251,11 @@ func newKeyVerifyCmd(f *Factory) *cobra.Command {
 			}
 			pub, err := keyParsePublic(public, sc, net)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			sig, err := hex.DecodeString(strings.TrimPrefix(signature, "0x"))
 			if err != nil || !strings.HasPrefix(signature, "0x") {
-				return UsageErrorf("--signature must be 0x-hex")
+				return app.Usagef("--signature must be 0x-hex")
 			}
 			msg, err := keyMessage(args[0], isHex)
 			if err != nil {
@@ -269,7 +270,7 @@ func newKeyVerifyCmd(f *Factory) *cobra.Command {
 				fmt.Fprintln(f.IO.Out, "valid")
 			}
 			if !valid {
-				return VerificationError(fmt.Errorf("invalid %s signature", sc))
+				return app.Unverified(fmt.Errorf("invalid %s signature", sc))
 			}
 			return nil
 		},

@@ -3,6 +3,7 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/tx/metadata"
 )
 
@@ -63,7 +64,7 @@ metadata's constants; when given as flags they must agree.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if metaPath == "" {
-				return UsageErrorf("--metadata FILE is required")
+				return app.Usagef("--metadata FILE is required")
 			}
 			net, err := f.Network()
 			if err != nil {

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"strings"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 )
 
@@ -37,9 +39,9 @@ func (f *Factory) Network() (Network, error) {
 	b, err := os.ReadFile(name)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) && !strings.ContainsAny(name, `/\.`) {
-			return Network{}, UsageErrorf("unknown network %q (want kusama, polkadot, westend, paseo, an asset hub, or a chain-spec file)", name)
+			return Network{}, app.Usagef("unknown network %q (want kusama, polkadot, westend, paseo, an asset hub, or a chain-spec file)", name)
 		}
-		return Network{}, UsageErrorf("network: %v", err)
+		return Network{}, app.Usagef("network: %v", err)
 	}
 	return networkFromChainSpec(b, name)
 }
@@ -49,7 +51,7 @@ func (f *Factory) Network() (Network, error) {
 func networkFromChainSpec(b []byte, file string) (Network, error) {
 	spec, err := chainspec.Parse(b)
 	if err != nil {
-		return Network{}, UsageErrorf("network: chain spec %s: %v", file, err)
+		return Network{}, app.Usagef("network: chain spec %s: %v", file, err)
 	}
 	n := Network{Name: spec.ID, SS58Prefix: 42, Symbol: "UNIT"}
 	if n.Name == "" {
@@ -74,7 +76,7 @@ func networkFromChainSpec(b []byte, file string) (Network, error) {
 		n.Symbol = props.TokenSymbol[0]
 	}
 	if n.Decimals > 30 {
-		return Network{}, UsageErrorf("network: chain spec %s: tokenDecimals %d out of range", file, n.Decimals)
+		return Network{}, app.Usagef("network: chain spec %s: tokenDecimals %d out of range", file, n.Decimals)
 	}
 	return n, nil
 }
@@ -94,4 +96,35 @@ func networkNameForPrefix(prefix uint16, active Network) string {
 		return "substrate"
 	}
 	return fmt.Sprint(prefix)
+}
+
+// checkEndpoints refuses a malformed --rpc or --relay-rpc before anything
+// is dialled: an endpoint is a ws, wss, http or https URL with a host.
+func (f *Factory) checkEndpoints() error {
+	for _, e := range []struct{ flag, url string }{{"--rpc", f.Opts.RPC}, {"--relay-rpc", f.Opts.RelayRPC}} {
+		if e.url == "" {
+			continue
+		}
+		if err := checkEndpointURL(e.url); err != nil {
+			return app.Usagef("%s %s: %v", e.flag, redactRPC(e.url), err)
+		}
+	}
+	return nil
+}
+
+// checkEndpointURL checks that u is a JSON-RPC endpoint URL ksm can dial.
+func checkEndpointURL(u string) error {
+	p, err := url.Parse(u)
+	if err != nil {
+		return errors.New("not a URL")
+	}
+	switch strings.ToLower(p.Scheme) {
+	case "ws", "wss", "http", "https":
+	default:
+		return fmt.Errorf("unsupported scheme %q (want ws, wss, http or https)", p.Scheme)
+	}
+	if p.Host == "" {
+		return errors.New("no host")
+	}
+	return nil
 }

@@ -3,8 +3,15 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/lightclient"
+	"github.com/ksm-wallet/ksm/tx/scale"
+	"github.com/ksm-wallet/ksm/wallet/keystore"
+	"github.com/ksm-wallet/ksm/wallet/ss58"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 )
@@ -56,23 +63,71 @@ func TestVersionJSON(t *testing.T) {
 	}
 }
 
-func TestExitCodeMapping(t *testing.T) {
+// TestExitCodeTable pins the one mapping from typed errors to exit codes.
+func TestExitCodeTable(t *testing.T) {
+	t.Parallel()
+	chainDecode := fmt.Errorf("decode System.Account: %w", scale.ErrUnexpectedEOF)
 	tests := []struct {
+		name string
 		err  error
 		code int
 	}{
-		{nil, 0},
-		{VerificationError(context.Canceled), ExitVerification},
-		{NetworkError(errString("x")), ExitNetwork},
-		{TxFailedError(errString("x")), ExitTxFailed},
-		{context.Canceled, ExitCancelled},
-		{ErrCancelled, ExitCancelled},
-		{errString("anything else"), ExitFailure},
+		{"nil", nil, ExitOK},
+		{"anything else", errString("anything else"), ExitFailure},
+		{"chain data that does not decode", chainDecode, ExitFailure},
+		{"input that does not decode", app.Input(fmt.Errorf("--args: %w", scale.ErrUnexpectedEOF)), ExitUsage},
+		{"usage", app.Usagef("amount must be positive"), ExitUsage},
+		{"bad address", fmt.Errorf("dest: %w", ss58.ErrBadChecksum), ExitUsage},
+		{"unknown key", fmt.Errorf("--from: %w", keystore.ErrNotFound), ExitUsage},
+		{"bad signature in a named file", app.Input(app.Unverified(errString("bad signature"))), ExitVerification},
+		{"light client verification", fmt.Errorf("balance: %w", lightclient.ErrVerification), ExitVerification},
+		{"included but failed", app.FailedOnChain(errString("Balances.InsufficientBalance")), ExitTxFailed},
+		{"network", app.Unreachable(errString("dial")), ExitNetwork},
+		{"timeout", fmt.Errorf("sync: %w", context.DeadlineExceeded), ExitNetwork},
+		{"unreachable", fmt.Errorf("%w: no peer", lightclient.ErrUnreachable), ExitNetwork},
+		{"cancelled", context.Canceled, ExitCancelled},
+		{"declined", ErrCancelled, ExitCancelled},
+		{"cancelled while dialling", app.Unreachable(fmt.Errorf("dial: %w", context.Canceled)), ExitCancelled},
+		{"command line", syntaxErrorf("unknown command"), ExitUsage},
 	}
 	for _, tt := range tests {
 		if got := ExitCode(tt.err); got != tt.code {
-			t.Errorf("ExitCode(%v) = %d, want %d", tt.err, got, tt.code)
+			t.Errorf("%s: ExitCode(%v) = %d, want %d", tt.name, tt.err, got, tt.code)
 		}
+	}
+}
+
+// TestJSONErrorLine: under --json a failure ends stderr with one JSON line
+// giving the message and the exit code; without --json there is none.
+func TestJSONErrorLine(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"--json", "--rpc", "ftp://x", "balance", "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"}, ExitUsage, "unsupported scheme"},
+		{[]string{"--json", "verify", "header", "0x00"}, ExitUsage, "unexpected end"},
+		{[]string{"--json", "key", "lst"}, ExitUsage, "unknown command"},
+	} {
+		code, stdout, stderr := runCLI(t, "", tt.args...)
+		lines := strings.Split(strings.TrimSpace(stderr), "\n")
+		var line struct {
+			Error *struct {
+				Message  string
+				ExitCode int
+			}
+		}
+		if err := json.Unmarshal([]byte(lines[len(lines)-1]), &line); err != nil || line.Error == nil {
+			t.Errorf("%v: last stderr line %q is not a JSON error: %v", tt.args, lines[len(lines)-1], err)
+			continue
+		}
+		if code != tt.code || line.Error.ExitCode != code || !strings.Contains(line.Error.Message, tt.msg) || stdout != "" {
+			t.Errorf("%v: exit %d, JSON %+v, stdout %q; want exit %d and a message with %q", tt.args, code, *line.Error, stdout, tt.code, tt.msg)
+		}
+	}
+	if _, _, stderr := runCLI(t, "", "verify", "header", "0x00"); strings.Contains(stderr, "{") {
+		t.Errorf("JSON error line without --json: %q", stderr)
 	}
 }
 

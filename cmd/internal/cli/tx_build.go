@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/tx/extrinsic"
 	"github.com/ksm-wallet/ksm/tx/metadata"
 	"github.com/ksm-wallet/ksm/tx/value"
@@ -133,7 +134,7 @@ starting at --block-number, whose hash is --block-hash. With
 			}
 			for _, req := range []string{"call", "from", "nonce", "genesis-hash", "block-hash", "block-number", "spec-version", "tx-version", "out"} {
 				if !cmd.Flags().Changed(req) {
-					return UsageErrorf("--%s is required", req)
+					return app.Usagef("--%s is required", req)
 				}
 			}
 			callText, err := xtReadArg(f, callArg)
@@ -142,11 +143,11 @@ starting at --block-number, whose hash is --block-hash. With
 			}
 			call, err := env.codec.EncodeCall([]byte(callText))
 			if err != nil {
-				return UsageErrorf("--call: %v", err)
+				return app.Usagef("--call: %v", err)
 			}
 			fromID, err := env.codec.ParseAccount(from)
 			if err != nil {
-				return UsageErrorf("--from: %v", err)
+				return app.Usagef("--from: %v", err)
 			}
 			p := &extrinsic.Params{SpecVersion: specVersion, TxVersion: txVersion, Nonce: nonce}
 			if p.GenesisHash, err = xtHash32(genesis, "--genesis-hash"); err != nil {
@@ -157,7 +158,7 @@ starting at --block-number, whose hash is --block-hash. With
 			}
 			tipV, ok := new(big.Int).SetString(tip, 10)
 			if !ok || tipV.Sign() < 0 {
-				return UsageErrorf("--tip %q: want a non-negative integer in planck", tip)
+				return app.Usagef("--tip %q: want a non-negative integer in planck", tip)
 			}
 			p.Tip = tipV
 			if eraPeriod == 0 {
@@ -165,7 +166,7 @@ starting at --block-number, whose hash is --block-hash. With
 			} else {
 				p.Era = extrinsic.MortalEra(eraPeriod, blockNumber)
 				if b := p.Era.Birth(blockNumber); b != blockNumber {
-					return UsageErrorf("an era of %d blocks starts at block %d, not %d; use --era-period 4096 or less, or give block %d and its hash", p.Era.Period, b, blockNumber, b)
+					return app.Usagef("an era of %d blocks starts at block %d, not %d; use --era-period 4096 or less, or give block %d and its hash", p.Era.Period, b, blockNumber, b)
 				}
 			}
 			u := &xtUnsigned{
@@ -196,7 +197,7 @@ starting at --block-number, whose hash is --block-hash. With
 				s := xtHexString(d[:])
 				u.MetadataHashMode, u.MetadataHash = "Enabled", &s
 			default:
-				return UsageErrorf("--metadata-hash-mode %q: want enabled or disabled", mode)
+				return app.Usagef("--metadata-hash-mode %q: want enabled or disabled", mode)
 			}
 			payload, err := env.format.SigningPayload(call, p)
 			if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 	"github.com/ksm-wallet/ksm/tx/hash"
 	"github.com/ksm-wallet/ksm/tx/metadata"
@@ -41,7 +42,7 @@ printed as hex (with --json: {extrinsic, hash, signer}).`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if from == "" {
-				return UsageErrorf("--from NAME is required")
+				return app.Usagef("--from NAME is required")
 			}
 			env, err := xtLoad(f, metaPath)
 			if err != nil {
@@ -55,30 +56,30 @@ printed as hex (with --json: {extrinsic, hash, signer}).`,
 			dec := json.NewDecoder(bytes.NewReader(raw))
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(&u); err != nil {
-				return UsageErrorf("%s: not an unsigned transaction file: %v", args[0], err)
+				return app.Usagef("%s: not an unsigned transaction file: %v", args[0], err)
 			}
 			p, call, err := u.params()
 			if err != nil {
-				return UsageErrorf("%s: %v", args[0], err)
+				return app.Usagef("%s: %v", args[0], err)
 			}
 			payload, err := env.format.SigningPayload(call, p)
 			if err != nil {
 				return err
 			}
 			if u.SigningPayload != "" && u.SigningPayload != xtHexString(payload) {
-				return VerificationError(fmt.Errorf("%s: its signingPayload differs from the one its fields give; the file was altered or built for other metadata", args[0]))
+				return app.Unverified(fmt.Errorf("%s: its signingPayload differs from the one its fields give; the file was altered or built for other metadata", args[0]))
 			}
 			if p.MetadataHash != nil {
 				if u.Decimals < 0 || u.Decimals > 255 {
-					return UsageErrorf("%s: decimals %d", args[0], u.Decimals)
+					return app.Usagef("%s: decimals %d", args[0], u.Decimals)
 				}
 				opts := xtDigestOptions{specVersion: u.SpecVersion, decimals: uint8(u.Decimals), decimalsSet: true, tokenSymbol: u.TokenSymbol}
 				mk, err := opts.merkleize(env.md, env.net)
 				if err != nil {
-					return VerificationError(fmt.Errorf("metadata hash: %w", err))
+					return app.Unverified(fmt.Errorf("metadata hash: %w", err))
 				}
 				if d := mk.Digest(); d != *p.MetadataHash {
-					return VerificationError(fmt.Errorf("the file's metadata hash %x is not the digest of this metadata (%x)", *p.MetadataHash, d))
+					return app.Unverified(fmt.Errorf("the file's metadata hash %x is not the digest of this metadata (%x)", *p.MetadataHash, d))
 				}
 				if u.MetadataProof != "" {
 					proof, err := xtHex(u.MetadataProof, "metadataProof")
@@ -86,7 +87,7 @@ printed as hex (with --json: {extrinsic, hash, signer}).`,
 						return err
 					}
 					if d, _, err := metadata.VerifyMerkleProof(proof); err != nil || d != *p.MetadataHash {
-						return VerificationError(fmt.Errorf("the file's metadata proof does not prove its metadata hash (%v)", err))
+						return app.Unverified(fmt.Errorf("the file's metadata proof does not prove its metadata hash (%v)", err))
 					}
 				}
 			}
@@ -105,11 +106,11 @@ printed as hex (with --json: {extrinsic, hash, signer}).`,
 			}
 			entry, err := ke.store.Get(from)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			fromID, err := env.codec.ParseAccount(u.From)
 			if err != nil {
-				return UsageErrorf("%s: from: %v", args[0], err)
+				return app.Usagef("%s: from: %v", args[0], err)
 			}
 			view := struct {
 				From string `json:"from"`
@@ -121,7 +122,7 @@ printed as hex (with --json: {extrinsic, hash, signer}).`,
 			if !f.Opts.Yes {
 				ok, err := f.IO.Confirm("Sign this transaction?")
 				if errors.Is(err, iostreams.ErrNoTTY) {
-					return UsageErrorf("not on a terminal: pass --yes to sign without confirmation")
+					return app.Usagef("not on a terminal: pass --yes to sign without confirmation")
 				}
 				if err != nil {
 					return err
@@ -137,11 +138,11 @@ printed as hex (with --json: {extrinsic, hash, signer}).`,
 			pair, err := ke.store.Unlock(entry.Name, pw)
 			wipeBytes(pw)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			defer pair.Wipe()
 			if pair.AccountID() != fromID {
-				return UsageErrorf("key %q is account %s, but the transaction is from %s", from, env.codec.FormatAccount(pair.AccountID()), u.From)
+				return app.Usagef("key %q is account %s, but the transaction is from %s", from, env.codec.FormatAccount(pair.AccountID()), u.From)
 			}
 			signed, err := env.format.Sign(call, p, pair)
 			if err != nil {
