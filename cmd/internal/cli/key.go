@@ -136,10 +136,13 @@ func newKeyListCmd(f *Factory) *cobra.Command {
 			if listErr != nil {
 				f.Warnf("%v", listErr)
 			}
+			if !env.store.Exists() {
+				f.Infof("no keys: %s does not exist (the first key written creates it)", env.store.Dir())
+			}
 			if f.Opts.JSON {
 				return f.PrintJSON(out)
 			}
-			if len(out) == 0 && f.IO.IsStdoutTTY() {
+			if len(out) == 0 && f.IO.IsStdoutTTY() && env.store.Exists() {
 				fmt.Fprintln(f.IO.ErrOut, "No keys yet: ksm key new --name NAME, or ksm key import.")
 				return nil
 			}

@@ -127,6 +127,9 @@ func unknownSubcommand(cmd *cobra.Command, args []string) error {
 	if !cmd.HasSubCommands() {
 		msg = fmt.Sprintf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
 	}
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2 // cobra's default, set only on its own path
+	}
 	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
 		msg += "\n\nDid you mean this?\n\t" + strings.Join(s, "\n\t")
 	}

@@ -3,7 +3,11 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -166,5 +170,84 @@ func TestNoArgsPrintsHelpWhenPiped(t *testing.T) {
 	code, stdout, _ := runCLI(t, "")
 	if code != 0 || !strings.Contains(stdout, "Usage:") {
 		t.Fatalf("exit %d, stdout %q", code, stdout)
+	}
+}
+
+// TestUnknownSubcommands: a typo exits 2 with suggestions at every level,
+// not help with exit 0; a group alone still prints its help.
+func TestUnknownSubcommands(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args    []string
+		code    int
+		suggest string
+	}{
+		{[]string{"key", "lst"}, ExitUsage, "list"},
+		{[]string{"blance"}, ExitUsage, "balance"},
+		{[]string{"stake", "nominat"}, ExitUsage, "nominate"},
+		{[]string{"tx", "nope"}, ExitUsage, ""},
+		{[]string{"key"}, ExitOK, ""},
+	} {
+		code, stdout, stderr := runCLI(t, "", tt.args...)
+		if code != tt.code {
+			t.Errorf("ksm %v: exit %d, want %d; stderr %q", tt.args, code, tt.code, stderr)
+		}
+		if code == ExitOK {
+			if !strings.Contains(stdout, "Available Commands") {
+				t.Errorf("ksm %v: no help on stdout: %q", tt.args, stdout)
+			}
+			continue
+		}
+		suggested := strings.Contains(stderr, "Did you mean this?\n\t"+tt.suggest)
+		if tt.suggest == "" {
+			suggested = !strings.Contains(stderr, "Did you mean")
+		}
+		if !strings.Contains(stderr, "unknown command") || !suggested || stdout != "" {
+			t.Errorf("ksm %v: stderr %q, stdout %q; want unknown command and a suggestion of %q", tt.args, stderr, stdout, tt.suggest)
+		}
+	}
+}
+
+// TestTUICommand: ksm tui is a command; off a terminal it refuses (exit 2).
+func TestTUICommand(t *testing.T) {
+	t.Parallel()
+	if code, stdout, _ := runCLI(t, "", "tui", "--help"); code != 0 || !strings.Contains(stdout, "ksm tui") {
+		t.Errorf("tui --help: exit %d %q", code, stdout)
+	}
+	if code, _, stderr := runCLI(t, "", "tui"); code != ExitUsage || !strings.Contains(stderr, "needs a terminal") {
+		t.Errorf("tui off a terminal: exit %d %q", code, stderr)
+	}
+}
+
+// TestReadOnlyCommandsCreateNothing: KSM_HOME with a typo lists no keys,
+// says the home does not exist, and leaves no directory behind; a command
+// that writes a key creates the home 0700.
+func TestReadOnlyCommandsCreateNothing(t *testing.T) {
+	t.Parallel()
+	home := filepath.Join(t.TempDir(), "typo")
+	for _, args := range [][]string{
+		{"--home", home, "key", "list"},
+		{"--home", home, "--json", "key", "list"},
+		{"--home", home, "key", "show", "alice"},
+		{"--home", home, "key", "inspect", "//Alice"},
+	} {
+		code, stdout, stderr := runCLI(t, "", args...)
+		if args[2] == "--json" && (code != 0 || strings.TrimSpace(stdout) != "[]") {
+			t.Errorf("%v: exit %d stdout %q", args, code, stdout)
+		}
+		if args[len(args)-1] == "list" && !strings.Contains(stderr, "does not exist") {
+			t.Errorf("%v: no note that the home does not exist: %q", args, stderr)
+		}
+		if _, err := os.Stat(home); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("%v created %s (exit %d %s)", args, home, code, stderr)
+		}
+	}
+	if code, _, stderr := runCLI(t, "", "--home", home, "key", "watch", "--name", "w", "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"); code != 0 {
+		t.Fatalf("key watch: exit %d %s", code, stderr)
+	}
+	for _, dir := range []string{home, filepath.Join(home, "keys")} {
+		if st, err := os.Stat(dir); err != nil || st.Mode().Perm() != 0o700 {
+			t.Errorf("%s after key watch: %v %v", dir, st, err)
+		}
 	}
 }
