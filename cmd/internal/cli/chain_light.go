@@ -124,6 +124,11 @@ func openLightWith(ctx context.Context, f *Factory, o lightOpts) (*lightEnv, err
 	if err := f.checkEndpoints(); err != nil {
 		return nil, err
 	}
+	if f.beforeNetwork != nil {
+		if err := f.beforeNetwork(); err != nil {
+			return nil, err
+		}
+	}
 	if o.paraRPC != "" {
 		if err := checkEndpointURL(o.paraRPC); err != nil {
 			return nil, app.Usagef("--para-rpc %s: %v", redactRPC(o.paraRPC), err)

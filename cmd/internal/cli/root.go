@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 )
 
@@ -67,7 +68,10 @@ terminal or a script.`,
 		SilenceUsage:  true,
 		Args:          unknownSubcommand,
 		// A malformed endpoint is refused before any command runs.
-		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return f.checkEndpoints() },
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			checkBeforeNetwork(f, cmd, args)
+			return f.checkEndpoints()
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// On a terminal ksm opens the TUI; piped or with --json, help.
 			if f.IO.IsStdinTTY() && f.IO.IsStdoutTTY() && !f.Opts.JSON {
@@ -80,6 +84,9 @@ terminal or a script.`,
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		if arg, ok := negativeNumber(err); ok {
+			return app.Usagef("%s: amount must be positive (amounts and indices are never negative)", arg)
+		}
 		return &syntaxError{err: err}
 	})
 

@@ -23,9 +23,7 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient"
 	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/tx/value"
-	"github.com/ksm-wallet/ksm/wallet/keys"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
-	"github.com/ksm-wallet/ksm/wallet/ss58"
 )
 
 // head is the finalized block the command reads (for the light client the
@@ -124,41 +122,12 @@ func redactRPC(u string) string {
 // resolveAccount reads a key name or an address (SS58 of any prefix, or
 // 0x-hex account id).
 func (e *chainEnv) resolveAccount(arg string) ([32]byte, string, error) {
-	if ent, err := e.store.Get(arg); err == nil {
-		return keys.AccountID(ent.Scheme, ent.PublicKey), ent.Name, nil
-	}
-	if strings.HasPrefix(arg, "0x") {
-		b, err := xtHex(arg, "account")
-		if err != nil {
-			return [32]byte{}, "", err
-		}
-		if len(b) != 32 {
-			return [32]byte{}, "", app.Usagef("account %s: %d bytes, want 32", arg, len(b))
-		}
-		var id [32]byte
-		copy(id[:], b)
-		return id, "", nil
-	}
-	id, _, err := ss58.DecodeAccountID(arg)
-	if err != nil {
-		return [32]byte{}, "", app.Usagef("%q is neither a key name nor an address: %v", arg, err)
-	}
-	return id, "", nil
+	return lookupAccount(e.store, arg)
 }
 
 // sender looks up the signing key --from names.
 func (e *chainEnv) sender(name string) (*keystore.Entry, [32]byte, error) {
-	if name == "" {
-		return nil, [32]byte{}, app.Usagef("--from NAME is required (the key that signs)")
-	}
-	ent, err := e.store.Get(name)
-	if err != nil {
-		return nil, [32]byte{}, err
-	}
-	if ent.WatchOnly {
-		return nil, [32]byte{}, app.Usagef("key %q is watch-only: it cannot sign", ent.Name)
-	}
-	return ent, keys.AccountID(ent.Scheme, ent.PublicKey), nil
+	return lookupSigner(e.store, name)
 }
 
 // submitFlags are the flags every submitting command has.
@@ -177,6 +146,10 @@ func (s *submitFlags) add(cmd *cobra.Command) {
 	fl.StringVar(&s.tip, "tip", "", "tip for the block author (an amount)")
 	fl.Uint64Var(&s.mortality, "mortality", app.DefaultEraPeriod, "blocks the transaction stays valid (rounded to a power of two; 0: immortal)")
 	fl.BoolVar(&s.noDryRun, "skip-dry-run", false, "submit without dry-running first (a failing call is then included and pays its fee)")
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[submitsAnnotation] = "true"
 }
 
 // request fills the flag-given parts of a request.
