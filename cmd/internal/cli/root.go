@@ -24,6 +24,12 @@ func Main() int {
 	// prompting, reading a password) stops and it exits 130.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	// After the first Ctrl-C a second one ends ksm the default way, should
+	// a step not heed the cancellation.
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	return Run(ctx, f, os.Args[1:])
 }
 

@@ -296,6 +296,10 @@ func runSubmit(ctx context.Context, e *chainEnv, spec submitSpec) error {
 	if err := e.sess.Check(ctx, p, signed); err != nil {
 		return err
 	}
+	// Interrupted at any moment before this point, nothing is sent.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	out, err := e.sess.Submit(ctx, p, signed, progressPrinter(f))
 	if err != nil {
 		var ie *app.InterruptedError
