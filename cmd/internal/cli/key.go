@@ -264,8 +264,9 @@ func keyPrintEntry(f *Factory, e *keystore.Entry, net Network, msg string) error
 }
 
 // keyParsePublic reads a public key or address argument for scheme: 0x-hex
-// of the public key, or SS58 of the active network (for ecdsa an SS58 of
-// the 33-byte public key, since an account id does not give the key back).
+// of the public key, or SS58 of any network, as transfer takes addresses
+// (for ecdsa an SS58 of the 33-byte public key, since an account id does
+// not give the key back).
 func keyParsePublic(arg string, scheme keys.Scheme, net Network) ([]byte, error) {
 	want := scheme.PublicKeyLen()
 	if strings.HasPrefix(arg, "0x") {
@@ -275,12 +276,9 @@ func keyParsePublic(arg string, scheme keys.Scheme, net Network) ([]byte, error)
 		}
 		return b, nil
 	}
-	payload, prefix, err := ss58.Decode(arg)
+	payload, _, err := ss58.Decode(arg)
 	if err != nil {
 		return nil, fmt.Errorf("address: %w", err)
-	}
-	if prefix != net.SS58Prefix {
-		return nil, fmt.Errorf("%w: address has SS58 prefix %d, %s uses %d", ss58.ErrWrongNetwork, prefix, net.Name, net.SS58Prefix)
 	}
 	if len(payload) != want {
 		if scheme == keys.Ecdsa && len(payload) == 32 {

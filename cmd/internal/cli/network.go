@@ -6,10 +6,12 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/wallet/ss58"
 )
 
 // Network is what commands need to know of the active network to show
@@ -127,4 +129,64 @@ func checkEndpointURL(u string) error {
 		return errors.New("no host")
 	}
 	return nil
+}
+
+// prefixNames are the SS58 prefixes known by name besides the networks'.
+var prefixNames = map[string]uint16{"polkadot": 0, "kusama": 2, "substrate": 42, "generic": 42}
+
+// parsePrefix reads an SS58 prefix: a number 0..16383 or a network name
+// (polkadot 0, kusama 2, substrate 42, and every embedded network's own:
+// westend 42, paseo 0 as its chain spec says, the asset hubs as their
+// relay chains).
+func parsePrefix(s string) (uint16, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	if n, err := strconv.ParseUint(t, 10, 64); err == nil {
+		if n > ss58.MaxPrefix {
+			return 0, fmt.Errorf("prefix %d is not in 0..%d", n, ss58.MaxPrefix)
+		}
+		return uint16(n), nil
+	}
+	if v, ok := prefixNames[t]; ok {
+		return v, nil
+	}
+	if p, err := chainspec.Lookup(t); err == nil {
+		return p.SS58Prefix, nil
+	}
+	return 0, fmt.Errorf("%q is neither a number 0..%d nor a network name (polkadot, kusama, westend, paseo, substrate)", s, ss58.MaxPrefix)
+}
+
+// prefixFlag is a flag holding an SS58 prefix given as a number or a
+// network name.
+type prefixFlag struct {
+	value uint16
+	set   bool
+}
+
+func (p *prefixFlag) String() string {
+	if !p.set {
+		return ""
+	}
+	return strconv.Itoa(int(p.value))
+}
+
+func (p *prefixFlag) Set(s string) error {
+	v, err := parsePrefix(s)
+	if err != nil {
+		return err
+	}
+	p.value, p.set = v, true
+	return nil
+}
+
+func (p *prefixFlag) Type() string { return "prefix" }
+
+// prefixArg is a uint16 flag that also takes a network name.
+type prefixArg uint16
+
+func (p *prefixArg) String() string { return strconv.Itoa(int(*p)) }
+func (p *prefixArg) Type() string   { return "prefix" }
+func (p *prefixArg) Set(s string) error {
+	v, err := parsePrefix(s)
+	*p = prefixArg(v)
+	return err
 }
