@@ -112,6 +112,7 @@ terminal or a script.`,
 		root.AddCommand(add(f))
 	}
 	refuseUnknownSubcommands(root)
+	addExamples(root)
 	return root
 }
 

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/lightclient"
 	"github.com/ksm-wallet/ksm/tx/scale"
@@ -248,6 +250,60 @@ func TestReadOnlyCommandsCreateNothing(t *testing.T) {
 	for _, dir := range []string{home, filepath.Join(home, "keys")} {
 		if st, err := os.Stat(dir); err != nil || st.Mode().Perm() != 0o700 {
 			t.Errorf("%s after key watch: %v %v", dir, st, err)
+		}
+	}
+}
+
+// TestEveryCommandHasExample: every command shows examples in its help,
+// each a command line that names that command (or one of its subcommands,
+// for a group) and parses, and no example names a command that is gone.
+func TestEveryCommandHasExample(t *testing.T) {
+	t.Parallel()
+	io, _, _, _ := iostreams.Test()
+	root := NewRootCmd(NewFactory(io))
+	seen := map[string]bool{}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		seen[c.CommandPath()] = true
+		if c.Example == "" {
+			t.Errorf("%s has no Example", c.CommandPath())
+		}
+		for _, line := range strings.Split(strings.ReplaceAll(c.Example, "\\\n", " "), "\n") {
+			line = strings.TrimSpace(line)
+			if i := strings.Index(line, " #"); i >= 0 {
+				line = strings.TrimSpace(line[:i])
+			}
+			if i := strings.LastIndex(line, "| ksm "); i >= 0 {
+				line = line[i+2:] // input piped into ksm
+			}
+			if i := strings.IndexAny(line, "<|"); i >= 0 {
+				line = strings.TrimSpace(line[:i])
+			}
+			fields := strings.Fields(line)
+			if len(fields) == 0 || fields[0] != "ksm" {
+				t.Errorf("%s: example %q does not start with ksm", c.CommandPath(), line)
+				continue
+			}
+			found, rest, err := root.Find(fields[1:])
+			if err != nil {
+				t.Errorf("%s: example %q: %v", c.CommandPath(), line, err)
+				continue
+			}
+			if found != c && found.Parent() != c && c != root {
+				t.Errorf("%s: example %q runs %s", c.CommandPath(), line, found.CommandPath())
+			}
+			if err := found.ParseFlags(rest); err != nil {
+				t.Errorf("%s: example %q: %v", c.CommandPath(), line, err)
+			}
+		}
+		for _, s := range c.Commands() {
+			walk(s)
+		}
+	}
+	walk(root)
+	for path := range commandExamples {
+		if !seen[path] {
+			t.Errorf("commandExamples names %q, which is no command", path)
 		}
 	}
 }
