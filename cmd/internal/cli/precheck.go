@@ -22,27 +22,9 @@ import (
 
 // offline is what a command knows before any network step: the network's
 // profile and the keystore (opened without creating anything).
-type offline struct {
-	net   Network
-	store *keystore.Store
-}
+type offline = keyEnv
 
-func openOffline(f *Factory) (*offline, error) {
-	net, err := f.Network()
-	if err != nil {
-		return nil, err
-	}
-	home, err := f.HomeDir()
-	if err != nil {
-		return nil, err
-	}
-	st, err := keystore.Open(home)
-	if err != nil {
-		return nil, app.Usagef("home %s: %w", home, err)
-	}
-	st.Prefix = net.SS58Prefix
-	return &offline{net: net, store: st}, nil
-}
+func openOffline(f *Factory) (*offline, error) { return openKeyEnv(f) }
 
 // lookupAccount reads a key name of st or an address (SS58 of any prefix,
 // or a 0x-hex account id); it returns the key's name when it is one.

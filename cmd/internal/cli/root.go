@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -56,7 +57,8 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	if isSyntaxError(err) {
 		fmt.Fprintf(f.IO.ErrOut, "Run 'ksm --help' for usage.\n")
 	}
-	if f.Opts.JSON {
+	// --json counts even when the command line failed to parse before it.
+	if f.Opts.JSON || slices.Contains(args, "--json") {
 		writeJSONError(f.IO.ErrOut, err, code)
 	}
 	return code
