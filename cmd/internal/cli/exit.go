@@ -75,7 +75,11 @@ func ExitCode(err error) int {
 
 // syntaxError is a malformed command line (unknown command or flag, wrong
 // number of arguments): exit 2, with the usage hint printed after it.
-type syntaxError struct{ err error }
+type syntaxError struct {
+	err error
+	// cmd is the command whose help the hint names ("" for ksm's).
+	cmd string
+}
 
 func (e *syntaxError) Error() string        { return e.err.Error() }
 func (e *syntaxError) Unwrap() error        { return e.err }
@@ -86,10 +90,23 @@ func syntaxErrorf(format string, args ...any) error {
 	return &syntaxError{err: fmt.Errorf(format, args...)}
 }
 
-// isSyntaxError reports whether err is a malformed command line.
-func isSyntaxError(err error) bool {
+// commandSyntaxErrorf reports a malformed command line of the command
+// path cmd, whose help the usage hint names.
+func commandSyntaxErrorf(cmd, format string, args ...any) error {
+	return &syntaxError{err: fmt.Errorf(format, args...), cmd: cmd}
+}
+
+// usageHint is the line printed after a malformed command line, "" for
+// other errors.
+func usageHint(err error) string {
 	var se *syntaxError
-	return errors.As(err, &se) || cobraUsageError(err)
+	switch {
+	case errors.As(err, &se) && se.cmd != "":
+		return fmt.Sprintf("Run '%s --help' for usage.", se.cmd)
+	case se != nil || cobraUsageError(err):
+		return "Run 'ksm --help' for usage."
+	}
+	return ""
 }
 
 // cobraUsageError recognises the plain errors cobra returns for unknown

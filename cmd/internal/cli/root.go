@@ -54,8 +54,8 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 		err = ErrCancelled
 	}
 	fmt.Fprintf(f.IO.ErrOut, "ksm: %v\n", err)
-	if isSyntaxError(err) {
-		fmt.Fprintf(f.IO.ErrOut, "Run 'ksm --help' for usage.\n")
+	if hint := usageHint(err); hint != "" {
+		fmt.Fprintln(f.IO.ErrOut, hint)
 	}
 	// --json counts even when the command line failed to parse before it.
 	if f.Opts.JSON || slices.Contains(args, "--json") {
@@ -95,7 +95,7 @@ terminal or a script.`,
 		if arg, ok := negativeNumber(err); ok {
 			return app.Usagef("%s: amount must be positive (amounts and indices are never negative)", arg)
 		}
-		return &syntaxError{err: err}
+		return &syntaxError{err: err, cmd: cmd.CommandPath()}
 	})
 
 	pf := root.PersistentFlags()
@@ -149,7 +149,7 @@ func unknownSubcommand(cmd *cobra.Command, args []string) error {
 	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
 		msg += "\n\nDid you mean this?\n\t" + strings.Join(s, "\n\t")
 	}
-	return syntaxErrorf("%s", msg)
+	return commandSyntaxErrorf(cmd.CommandPath(), "%s", msg)
 }
 
 // commandGroups are the nouns below the root; each file that defines a noun
@@ -164,7 +164,7 @@ func registerCommand(newCmd func(*Factory) *cobra.Command) {
 func exactArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return syntaxErrorf("%s takes %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+			return commandSyntaxErrorf(cmd.CommandPath(), "%s takes %d argument(s), got %d", cmd.CommandPath(), n, len(args))
 		}
 		return nil
 	}
@@ -174,7 +174,7 @@ func exactArgs(n int) cobra.PositionalArgs {
 func rangeArgs(min, max int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < min || len(args) > max {
-			return syntaxErrorf("%s takes %d to %d arguments, got %d", cmd.CommandPath(), min, max, len(args))
+			return commandSyntaxErrorf(cmd.CommandPath(), "%s takes %d to %d arguments, got %d", cmd.CommandPath(), min, max, len(args))
 		}
 		return nil
 	}

@@ -52,7 +52,7 @@ func TestExitCodes(t *testing.T) {
 		}
 		// The usage hint follows command-line syntax errors only.
 		syntax := strings.Contains(tt.err, "unknown command") || strings.Contains(tt.err, "unknown flag") || strings.Contains(tt.err, "takes 0")
-		if hint := strings.Contains(stderr, "Run 'ksm --help'"); hint != syntax {
+		if hint := strings.Contains(stderr, "--help' for usage."); hint != syntax {
 			t.Errorf("ksm %v: usage hint %v, want %v", tt.args, hint, syntax)
 		}
 	}
@@ -204,7 +204,8 @@ func TestUnknownSubcommands(t *testing.T) {
 		if tt.suggest == "" {
 			suggested = !strings.Contains(stderr, "Did you mean")
 		}
-		if !strings.Contains(stderr, "unknown command") || !suggested || stdout != "" {
+		hint := fmt.Sprintf("Run 'ksm%s --help' for usage.", strings.TrimSuffix(" "+strings.Join(tt.args[:len(tt.args)-1], " "), " "))
+		if !strings.Contains(stderr, "unknown command") || !suggested || !strings.Contains(stderr, hint) || stdout != "" {
 			t.Errorf("ksm %v: stderr %q, stdout %q; want unknown command and a suggestion of %q", tt.args, stderr, stdout, tt.suggest)
 		}
 	}
