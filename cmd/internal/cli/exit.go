@@ -43,7 +43,7 @@ var exitTable = []struct {
 	kinds []error
 }{
 	{ExitCancelled, []error{app.ErrCancelled, context.Canceled}},
-	{ExitVerification, []error{app.ErrVerification,
+	{ExitVerification, []error{app.ErrVerification, app.ErrClaimSignature,
 		lightclient.ErrVerification, lightclient.ErrUnprovable, lcsync.ErrMalicious}},
 	{ExitTxFailed, []error{app.ErrTxFailed}},
 	{ExitUsage, []error{app.ErrUsage, app.ErrWrongChain, value.ErrAmount,

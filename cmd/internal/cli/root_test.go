@@ -87,6 +87,8 @@ func TestExitCodeTable(t *testing.T) {
 		{"unknown key", fmt.Errorf("--from: %w", keystore.ErrNotFound), ExitUsage},
 		{"bad signature in a named file", app.Input(app.Unverified(errString("bad signature"))), ExitVerification},
 		{"light client verification", fmt.Errorf("balance: %w", lightclient.ErrVerification), ExitVerification},
+		{"claim signature of another account", fmt.Errorf("recover: %w", app.ErrClaimSignature), ExitVerification},
+		{"no claim", fmt.Errorf("%w: nothing to claim", app.ErrNoClaim), ExitFailure},
 		{"included but failed", app.FailedOnChain(errString("Balances.InsufficientBalance")), ExitTxFailed},
 		{"network", app.Unreachable(errString("dial")), ExitNetwork},
 		{"timeout", fmt.Errorf("sync: %w", context.DeadlineExceeded), ExitNetwork},
