@@ -70,7 +70,7 @@ metadata's constants; when given as flags they must agree.`,
 			if err != nil {
 				return err
 			}
-			md, err := metadata.Load(metaPath)
+			md, err := loadMetadataArg(metaPath)
 			if err != nil {
 				return err
 			}

@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -23,12 +21,8 @@ func loadMetadataArg(path string) (*metadata.Metadata, error) {
 	}
 	md, err := metadata.Load(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) || errors.Is(err, metadata.ErrNoMagic) || errors.Is(err, metadata.ErrMalformed) ||
-			errors.Is(err, metadata.ErrUnsupportedVersion) || errors.Is(err, metadata.ErrNotAvailable) {
-			return nil, app.Usagef("%v", err)
-		}
-		return nil, err
+		// Missing, unreadable or not metadata: the file named is wrong.
+		return nil, app.Input(err)
 	}
 	return md, nil
 }

@@ -310,3 +310,36 @@ func TestEveryCommandHasExample(t *testing.T) {
 		}
 	}
 }
+
+// TestGarbageInputFiles: a file the user names that is not what it should
+// be, or is missing, is bad input (exit 2), never a failed verification (3).
+func TestGarbageInputFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage")
+	if err := os.WriteFile(garbage, []byte("garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "missing")
+	root := "0x" + strings.Repeat("11", 32)
+	for _, args := range [][]string{
+		{"metadata", "inspect", "--metadata", garbage},
+		{"metadata", "hash", "--metadata", garbage},
+		{"metadata", "inspect", "--metadata", missing},
+		{"tx", "decode", "--metadata", garbage, "0x00"},
+		{"tx", "decode-call", "--metadata", garbage, "0x00"},
+		{"tx", "decode-payload", "--metadata", garbage, "0x00"},
+		{"tx", "sign", garbage, "--from", "x", "--metadata", garbage},
+		{"verify", "header", garbage},
+		{"verify", "header", missing},
+		{"verify", "justification", "--justification", garbage, "--set-id", "1", "--authorities", garbage},
+		{"verify", "proof", "--root", root, "--proof", garbage, "--key", "0x00"},
+		{"verify", "genesis", "--chain-spec", garbage},
+		{"verify", "checkpoint", "--chain-spec", garbage},
+		{"verify", "checkpoint", "--chain-spec", missing},
+	} {
+		if code, _, stderr := runCLI(t, "", append([]string{"--home", dir}, args...)...); code != ExitUsage {
+			t.Errorf("ksm %v: exit %d, want 2: %s", args, code, stderr)
+		}
+	}
+}

@@ -35,7 +35,7 @@ func xtLoad(f *Factory, path string) (*xtEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	md, err := metadata.Load(path)
+	md, err := loadMetadataArg(path)
 	if err != nil {
 		return nil, err
 	}
