@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 )
 
 // MaxVarintLen is the longest unsigned-varint the multiformats spec allows
@@ -75,23 +76,37 @@ func WriteFrame(w io.Writer, msg []byte) error {
 	return err
 }
 
-// ReadFrame reads one length-prefixed frame of at most max bytes from r.
-// The length is checked against max before anything is allocated; a clean
-// end of stream before the first byte is reported as io.EOF.
-func ReadFrame(r io.Reader, max int) ([]byte, error) {
+// frameChunk is the first buffer of a frame body and the most ReadFrame
+// allocates ahead of the bytes that actually arrived.
+const frameChunk = 64 << 10
+
+// ReadFrame reads one length-prefixed frame of at most limit bytes from r.
+// The length is checked against max before anything is allocated, and the
+// buffer grows as the body arrives (never more than frameChunk, or the bytes
+// read so far, ahead of them), so a peer declaring a large frame and sending
+// little pins little. A clean end of stream before the first byte is
+// reported as io.EOF.
+func ReadFrame(r io.Reader, limit int) ([]byte, error) {
 	n, err := ReadUvarint(r)
 	if err != nil {
 		return nil, err
 	}
-	if n > uint64(max) {
-		return nil, fmt.Errorf("%w: frame of %d bytes, limit %d", ErrTooLarge, n, max)
+	if n > uint64(limit) {
+		return nil, fmt.Errorf("%w: frame of %d bytes, limit %d", ErrTooLarge, n, limit)
 	}
-	msg := make([]byte, n)
-	if _, err := io.ReadFull(r, msg); err != nil {
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
+	msg := make([]byte, 0, min(int(n), frameChunk))
+	for len(msg) < int(n) {
+		if len(msg) == cap(msg) {
+			msg = slices.Grow(msg, min(int(n)-len(msg), max(len(msg), frameChunk)))
 		}
-		return nil, fmt.Errorf("read frame body (%d bytes): %w", n, err)
+		k, err := io.ReadFull(r, msg[len(msg):min(cap(msg), int(n))])
+		msg = msg[:len(msg)+k]
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, fmt.Errorf("read frame body (%d of %d bytes): %w", len(msg), n, err)
+		}
 	}
 	return msg, nil
 }
