@@ -111,6 +111,27 @@ func ReadFrame(r io.Reader, limit int) ([]byte, error) {
 	return msg, nil
 }
 
+// DiscardFrame reads one length-prefixed frame of at most limit bytes from
+// r and throws its body away without buffering it; it returns the body's
+// length. Errors are ReadFrame's.
+func DiscardFrame(r io.Reader, limit int) (int, error) {
+	n, err := ReadUvarint(r)
+	if err != nil {
+		return 0, err
+	}
+	if n > uint64(limit) {
+		return 0, fmt.Errorf("%w: frame of %d bytes, limit %d", ErrTooLarge, n, limit)
+	}
+	k, err := io.CopyN(io.Discard, r, int64(n))
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return 0, fmt.Errorf("skip frame body (%d of %d bytes): %w", k, n, err)
+	}
+	return int(n), nil
+}
+
 // SplitFrame splits one length-prefixed frame of at most max bytes off the
 // start of b and returns it and the rest.
 func SplitFrame(b []byte, max int) (msg, rest []byte, err error) {

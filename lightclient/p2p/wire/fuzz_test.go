@@ -27,6 +27,8 @@ func sharedSeed(f *testing.F, elem ...string) []byte {
 func FuzzFrame(f *testing.F) {
 	f.Add(AppendFrame(nil, []byte("hello")))
 	f.Add([]byte{0x81, 0x00})
+	f.Add(append(AppendUvarint(nil, 1<<16), make([]byte, 70000)...))
+	f.Add(append(AppendUvarint(nil, 1<<16+1), 1))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := ReadFrame(bytes.NewReader(b), 1<<16)
 		m2, _, err2 := SplitFrame(b, 1<<16)
@@ -35,6 +37,9 @@ func FuzzFrame(f *testing.F) {
 		}
 		if err == nil && !bytes.Equal(m, m2) {
 			t.Fatal("frame mismatch")
+		}
+		if n, err3 := DiscardFrame(bytes.NewReader(b), 1<<16); (err3 == nil) != (err == nil) || err == nil && n != len(m) {
+			t.Fatalf("DiscardFrame %d, %v; ReadFrame %d, %v", n, err3, len(m), err)
 		}
 		if err == nil && !bytes.Equal(AppendFrame(nil, m), b[:len(AppendFrame(nil, m))]) {
 			t.Fatal("re-encoding differs")
