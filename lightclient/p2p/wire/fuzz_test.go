@@ -2,8 +2,10 @@ package wire
 
 import (
 	"bytes"
+	"encoding/hex"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ksm-wallet/ksm/lightclient/grandpa"
@@ -194,6 +196,42 @@ func FuzzKadMessage(f *testing.F) {
 		m2, err := DecodeKadMessage(m.Encode())
 		if err != nil || !bytes.Equal(m2.Encode(), m.Encode()) {
 			t.Fatalf("re-decode: %v", err)
+		}
+	})
+}
+
+// FuzzProtocolNames: protocol names peers offer (and the fork and protocol
+// ids of a chain spec) never panic the name parsers; a main name parses to
+// its genesis and rebuilds exactly, and every name NewNames builds maps
+// back to its own kind.
+func FuzzProtocolNames(f *testing.F) {
+	kusama := "b0a8d493285c2df73290dfb7e61f870f17b41801197a149ca93654499ea3dafe"
+	for _, s := range []string{
+		"/" + kusama + "/block-announces/1", "/" + kusama + "/sync/warp", "/" + kusama + "/kad",
+		"/" + strings.ToUpper(kusama) + "/kad", "/ksmcc3/sync/2", LegacyGrandpaName, "/" + kusama, "/" + kusama[:63] + "g/kad",
+	} {
+		f.Add(s, "", "ksmcc3")
+	}
+	f.Add("/"+kusama+"/fork1/grandpa/1", "fork1", "")
+	f.Add("/x/kad", "a/b", "/"+kusama)
+	f.Fuzz(func(t *testing.T, name, forkID, protocolID string) {
+		if g, rest, ok := ParseGenesisName(name); ok {
+			if again := "/" + hex.EncodeToString(g[:]) + "/" + rest; again != name {
+				t.Fatalf("%q parsed as %x + %q", name, g, rest)
+			}
+		}
+		var genesis [32]byte
+		copy(genesis[:], name)
+		n := NewNames(genesis, forkID, protocolID)
+		_ = n.Kind(name)
+		for k := KindBlockAnnounces; k <= KindState; k++ {
+			main, legacy := n.Pair(k)
+			if n.Kind(main) != k || n.Kind(legacy) != k {
+				t.Fatalf("%v: %q → %v, %q → %v", k, main, n.Kind(main), legacy, n.Kind(legacy))
+			}
+			if g, _, ok := ParseGenesisName(main); !ok || g != genesis {
+				t.Fatalf("%v: main name %q does not carry the genesis", k, main)
+			}
 		}
 	})
 }
