@@ -4,8 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,25 +17,12 @@ var sharedSpecs = []string{
 	"westend-lightsync-b26651536.json", "kusama-asset-hub.json", "local/paseo-local.json",
 }
 
-// sharedSpec reads a shared chain spec for a seed, nil when the data is absent.
-func sharedSpec(f *testing.F, name string) []byte {
-	dir, ok := testenv.SharedDir(f)
-	if !ok {
-		return nil
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "chainspec", filepath.FromSlash(name)))
-	if err != nil {
-		f.Fatal(err)
-	}
-	return b
-}
-
 // FuzzParseProperties: a chain spec's "properties" of any shape never
 // panic; what is accepted is in range and reads back the same from its own
 // JSON form.
 func FuzzParseProperties(f *testing.F) {
 	for _, name := range sharedSpecs {
-		if b := sharedSpec(f, name); b != nil {
+		if b := testenv.SharedSeed(f, append([]string{"chainspec"}, strings.Split(name, "/")...)...); b != nil {
 			var raw struct {
 				Properties json.RawMessage `json:"properties"`
 			}
@@ -100,7 +86,7 @@ func FuzzParseProperties(f *testing.F) {
 // of it (slot, pending changes, age) do not panic either.
 func FuzzDecodeCheckpoint(f *testing.F) {
 	for _, name := range sharedSpecs {
-		b := sharedSpec(f, name)
+		b := testenv.SharedSeed(f, append([]string{"chainspec"}, strings.Split(name, "/")...)...)
 		if b == nil {
 			continue
 		}

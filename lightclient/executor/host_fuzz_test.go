@@ -5,8 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
@@ -18,13 +16,9 @@ import (
 // Vec<Vec<u8>> (what ext_trie_blake2_256_ordered_root receives), from the
 // shared test data; nil when it is absent.
 func realBody(f *testing.F) []byte {
-	dir, ok := testenv.SharedDir(f)
-	if !ok {
+	raw := testenv.SharedSeed(f, "extrinsics", "kusama-block-22939322.json")
+	if raw == nil {
 		return nil
-	}
-	raw, err := os.ReadFile(filepath.Join(dir, "extrinsics", "kusama-block-22939322.json"))
-	if err != nil {
-		f.Fatal(err)
 	}
 	var blk struct {
 		Extrinsics []string `json:"extrinsics"`
@@ -46,13 +40,9 @@ func realBody(f *testing.F) []byte {
 // realPairs is the first storage entries of Kusama's raw genesis as a
 // SCALE Vec<(Vec<u8>, Vec<u8>)> (ext_trie_blake2_256_root's argument).
 func realPairs(f *testing.F, n int) []byte {
-	dir, ok := testenv.SharedDir(f)
-	if !ok {
+	raw := testenv.SharedSeed(f, "chainspec", "kusama-genesis-raw.json")
+	if raw == nil {
 		return nil
-	}
-	raw, err := os.ReadFile(filepath.Join(dir, "chainspec", "kusama-genesis-raw.json"))
-	if err != nil {
-		f.Fatal(err)
 	}
 	spec, err := chainspec.Parse(raw)
 	if err != nil || spec.Raw == nil {

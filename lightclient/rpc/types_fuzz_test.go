@@ -4,33 +4,16 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/ksm-wallet/ksm/tx/testenv"
 )
 
-// sharedFile reads a file of the shared test data for a fuzz seed, or
-// returns nil when the data is absent (the literal seeds still run).
-func sharedFile(f *testing.F, elem ...string) []byte {
-	f.Helper()
-	dir, ok := testenv.SharedDir(f)
-	if !ok {
-		return nil
-	}
-	b, err := os.ReadFile(filepath.Join(append([]string{dir}, elem...)...))
-	if err != nil {
-		f.Fatalf("shared test data: %v", err)
-	}
-	return b
-}
-
 // realBlockJSON is chain_getBlock's answer for Kusama block 22939322 (its
 // extrinsics as stored, no digest logs) with the Polkadot justification of
 // the shared data under FRNK, in both of the forms servers send.
 func realBlockJSON(f *testing.F) []byte {
-	raw := sharedFile(f, "extrinsics", "kusama-block-22939322.json")
+	raw := testenv.SharedSeed(f, "extrinsics", "kusama-block-22939322.json")
 	if raw == nil {
 		return nil
 	}
@@ -46,7 +29,7 @@ func realBlockJSON(f *testing.F) []byte {
 	if err := json.Unmarshal(raw, &blk); err != nil {
 		f.Fatal(err)
 	}
-	just := sharedFile(f, "grandpa", "polkadot-b4635975-justification.scale")
+	just := testenv.SharedSeed(f, "grandpa", "polkadot-b4635975-justification.scale")
 	nums := make([]int, min(len(just), 64))
 	for i := range nums {
 		nums[i] = int(just[i])
@@ -164,7 +147,7 @@ func FuzzSignedBlock(f *testing.F) {
 // accepted API list re-reads the same from its JSON form.
 func FuzzRuntimeVersion(f *testing.F) {
 	for _, name := range []string{"kusama-v15-spec1009002", "polkadot-v15-spec2000000", "kusama-v14-spec9370"} {
-		if b := sharedFile(f, "metadata", name+".runtime-version.json"); b != nil {
+		if b := testenv.SharedSeed(f, "metadata", name+".runtime-version.json"); b != nil {
 			f.Add(b)
 		}
 	}

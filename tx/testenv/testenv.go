@@ -100,6 +100,22 @@ func ReadShared(t testing.TB, elem ...string) []byte {
 	return b
 }
 
+// SharedSeed reads a file under the shared test data for a fuzz seed, or
+// returns nil when the shared data is absent (a fuzz target's literal seeds
+// still run); a file missing from data that is present fails the test.
+func SharedSeed(t testing.TB, elem ...string) []byte {
+	t.Helper()
+	dir, ok := SharedDir(t)
+	if !ok {
+		return nil
+	}
+	b, err := os.ReadFile(filepath.Join(append([]string{dir}, elem...)...))
+	if err != nil {
+		t.Fatalf("shared test data present but unreadable: %v", err)
+	}
+	return b
+}
+
 // OracleDir returns the npm oracle project directory, skipping the test (or
 // failing it under KSM_REQUIRE_ORACLES) when node or its packages are missing.
 func OracleDir(t testing.TB) string {

@@ -3,8 +3,6 @@ package wire
 import (
 	"bytes"
 	"encoding/hex"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,17 +12,7 @@ import (
 )
 
 // sharedSeed adds a shared testdata file as a seed when it is present.
-func sharedSeed(f *testing.F, elem ...string) []byte {
-	dir, ok := testenv.SharedDir(f)
-	if !ok {
-		return nil
-	}
-	b, err := os.ReadFile(filepath.Join(append([]string{dir}, elem...)...))
-	if err != nil {
-		return nil
-	}
-	return b
-}
+func sharedSeed(f *testing.F, elem ...string) []byte { return testenv.SharedSeed(f, elem...) }
 
 func FuzzFrame(f *testing.F) {
 	f.Add(AppendFrame(nil, []byte("hello")))
