@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 )
 
 // MaxVarintLen is the longest unsigned-varint the multiformats spec allows
@@ -97,9 +96,14 @@ func ReadFrame(r io.Reader, limit int) ([]byte, error) {
 	msg := make([]byte, 0, min(int(n), frameChunk))
 	for len(msg) < int(n) {
 		if len(msg) == cap(msg) {
-			msg = slices.Grow(msg, min(int(n)-len(msg), max(len(msg), frameChunk)))
+			// Double what arrived, up to the declared length: a whole frame
+			// costs about twice its length in allocations, a stalled one at
+			// most twice what it sent.
+			grown := make([]byte, len(msg), min(int(n), 2*len(msg)))
+			copy(grown, msg)
+			msg = grown
 		}
-		k, err := io.ReadFull(r, msg[len(msg):min(cap(msg), int(n))])
+		k, err := io.ReadFull(r, msg[len(msg):cap(msg)])
 		msg = msg[:len(msg)+k]
 		if err != nil {
 			if errors.Is(err, io.EOF) {
