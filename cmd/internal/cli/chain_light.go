@@ -138,11 +138,11 @@ func checkTrustedGenesis(ctx context.Context, f *Factory, rc *rpc.Client, shown 
 	var rerr *rpc.Error
 	switch {
 	case errors.As(err, &rerr):
-		return VerificationError(fmt.Errorf("%s does not tell its genesis (chain_getBlockHash 0: %w); --trust-rpc needs it to know the chain", shown, err))
+		return app.Unverified(fmt.Errorf("%s does not tell its genesis (chain_getBlockHash 0: %w); --trust-rpc needs it to know the chain", shown, err))
 	case err != nil:
-		return NetworkError(fmt.Errorf("%s: genesis: %w", shown, err))
+		return app.Unreachable(fmt.Errorf("%s: genesis: %w", shown, err))
 	case g == rpc.Hash{}:
-		return VerificationError(fmt.Errorf("%s does not tell its genesis (chain_getBlockHash 0 is null); --trust-rpc needs it to know the chain", shown))
+		return app.Unverified(fmt.Errorf("%s does not tell its genesis (chain_getBlockHash 0 is null); --trust-rpc needs it to know the chain", shown))
 	}
 	got := header.Hash(g)
 	if want != nil && got == *want {
@@ -150,7 +150,7 @@ func checkTrustedGenesis(ctx context.Context, f *Factory, rc *rpc.Client, shown 
 	}
 	for _, p := range chainspec.Profiles() {
 		if p.GenesisHash == got {
-			return VerificationError(fmt.Errorf("%s serves another chain (genesis %s, %s's); --trust-rpc accepts endpoints that cannot prove, not another network", shown, got, p.Name))
+			return app.Unverified(fmt.Errorf("%s serves another chain (genesis %s, %s's); --trust-rpc accepts endpoints that cannot prove, not another network", shown, got, p.Name))
 		}
 	}
 	f.Warnf("--trust-rpc: %s is a development chain (genesis %s, no embedded network's)", shown, got)
