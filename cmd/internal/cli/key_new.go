@@ -151,7 +151,8 @@ file's password stays the key's password). With --suri-stdin and
 				if err != nil {
 					return err
 				}
-				if _, err := keystore.ParseFile(b); err != nil {
+				parsed, err := keystore.ParseFile(b)
+				if err != nil {
 					return fmt.Errorf("%s: %w", file, err)
 				}
 				pw, err := pws.forFile(file)
@@ -164,7 +165,13 @@ file's password stays the key's password). With --suri-stdin and
 					return fmt.Errorf("%s: %w", file, keyErr(err))
 				}
 				pws.keep(env.home, e.Name, pw)
-				return keyPrintEntry(f, e, env.net, fmt.Sprintf("Imported key %q (%s) from %s", e.Name, e.Scheme, file))
+				k := keyEntryJSON(e, env.net)
+				if from, err := parsed.ScryptParams(); err == nil && from != keystore.WriteParams() {
+					to := keystore.WriteParams()
+					k.Reencrypted = &keyReencryptJSON{From: scryptJSON(from), To: scryptJSON(to)}
+					fmt.Fprintf(f.IO.ErrOut, "Note: %s was encrypted with scrypt %s; ksm stored it re-encrypted with %s (same password)\n", file, from, to)
+				}
+				return keyPrintJSON(f, k, fmt.Sprintf("Imported key %q (%s) from %s", e.Name, e.Scheme, file))
 			}
 			sc, err := keys.ParseScheme(scheme)
 			if err != nil {
