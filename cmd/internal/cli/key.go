@@ -99,6 +99,8 @@ type keyJSON struct {
 	WatchOnly    bool   `json:"watchOnly"`
 	EthAddress   string `json:"ethAddress,omitempty"`
 	SecretPhrase string `json:"secretPhrase,omitempty"`
+	// SecretFile is where `key new --secret-file` wrote the phrase.
+	SecretFile string `json:"secretFile,omitempty"`
 	// Reencrypted is set by an import that stored the secret under other
 	// scrypt parameters than the imported file's.
 	Reencrypted *keyReencryptJSON `json:"reencrypted,omitempty"`
