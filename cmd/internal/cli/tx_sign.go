@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
+	"github.com/ksm-wallet/ksm/tx/extrinsic"
 	"github.com/ksm-wallet/ksm/tx/hash"
 	"github.com/ksm-wallet/ksm/tx/metadata"
 )
@@ -51,13 +52,7 @@ printed as hex (with --json: {extrinsic, hash, signer}).`,
 			if err != nil {
 				return err
 			}
-			var u xtUnsigned
-			dec := json.NewDecoder(bytes.NewReader(raw))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&u); err != nil {
-				return UsageErrorf("%s: not an unsigned transaction file: %v", args[0], err)
-			}
-			p, call, err := u.params()
+			u, p, call, err := parseUnsignedFile(raw)
 			if err != nil {
 				return UsageErrorf("%s: %v", args[0], err)
 			}
@@ -158,4 +153,24 @@ printed as hex (with --json: {extrinsic, hash, signer}).`,
 	cmd.Flags().StringVar(&metaPath, "metadata", "", "runtime metadata file (binary or hex) matching the transaction's runtime")
 	cmd.Flags().StringVar(&from, "from", "", "name of the key to sign with")
 	return cmd
+}
+
+// parseUnsignedFile reads an unsigned-transaction file (outside bytes: it
+// comes from another machine): the JSON, strictly, and the signing
+// parameters and call bytes it gives.
+func parseUnsignedFile(raw []byte) (*xtUnsigned, *extrinsic.Params, []byte, error) {
+	var u xtUnsigned
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&u); err != nil {
+		return nil, nil, nil, fmt.Errorf("not an unsigned transaction file: %w", err)
+	}
+	if dec.More() {
+		return nil, nil, nil, errors.New("not an unsigned transaction file: data after the JSON object")
+	}
+	p, call, err := u.params()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return &u, p, call, nil
 }
