@@ -83,12 +83,7 @@ func TestTxBuildOffline(t *testing.T) {
 // is signed only with --allow-no-metadata-hash, with a warning.
 func TestTxSignModeZero(t *testing.T) {
 	meta := testenv.Shared(t, "metadata", "kusama-v15-spec1009002.scale")
-	dir := t.TempDir()
-	home, pwFile, unsigned := filepath.Join(dir, "home"), filepath.Join(dir, "pw"), filepath.Join(dir, "tx.json")
-	os.WriteFile(pwFile, []byte("correct horse battery"), 0o600)
-	if code, _, errOut := runCLI(t, "//Alice\n", "--home", home, "--password-file", pwFile, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
-		t.Fatalf("key import: %s", errOut)
-	}
+	home, pwFile, unsigned := txAliceHome(t)
 	if code, _, errOut := runCLI(t, "", "--home", home, "tx", "build", "--metadata", meta, "--call", `{"pallet":"Registrar","name":"reserve","args":{}}`,
 		"--from", "alice", "--nonce", "0", "--era-period", "0", "--metadata-hash-mode", "disabled", "--out", unsigned); code != 0 {
 		t.Fatalf("build: %s", errOut)
@@ -109,12 +104,7 @@ func TestTxSignModeZero(t *testing.T) {
 // than --network.
 func TestTxSignScreen(t *testing.T) {
 	meta := testenv.Shared(t, "metadata", "kusama-v15-spec1009002.scale")
-	dir := t.TempDir()
-	home, pwFile, unsigned := filepath.Join(dir, "home"), filepath.Join(dir, "pw"), filepath.Join(dir, "tx.json")
-	os.WriteFile(pwFile, []byte("correct horse battery"), 0o600)
-	if code, _, errOut := runCLI(t, "//Alice\n", "--home", home, "--password-file", pwFile, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
-		t.Fatalf("key import: %s", errOut)
-	}
+	home, pwFile, unsigned := txAliceHome(t)
 	if code, _, errOut := runCLI(t, "", "--home", home, "tx", "build", "--metadata", meta,
 		"--call", `{"pallet":"Utility","name":"batch_all","args":{"calls":[{"pallet":"Balances","name":"transfer_keep_alive","args":{"dest":"HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F","value":"1500000000000"}},{"pallet":"Staking","name":"bond","args":{"value":"2000000000000","payee":"Staked"}}]}}`,
 		"--from", "alice", "--nonce", "0", "--era-period", "0", "--tip", "7000000000", "--out", unsigned); code != 0 {
@@ -134,4 +124,19 @@ func TestTxSignScreen(t *testing.T) {
 	if code != ExitUsage || out != "" || !strings.Contains(errOut, "not polkadot") {
 		t.Errorf("kusama file signed as polkadot: exit %d %s", code, errOut)
 	}
+}
+
+// txAliceHome makes a home with //Alice stored as "alice", its password
+// file, and the path for an unsigned-transaction file.
+func txAliceHome(t *testing.T) (home, pwFile, unsigned string) {
+	t.Helper()
+	dir := t.TempDir()
+	home, pwFile, unsigned = filepath.Join(dir, "home"), filepath.Join(dir, "pw"), filepath.Join(dir, "tx.json")
+	if err := os.WriteFile(pwFile, []byte("correct horse battery"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCLI(t, "//Alice\n", "--home", home, "--password-file", pwFile, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
+		t.Fatalf("key import: %s", errOut)
+	}
+	return home, pwFile, unsigned
 }
