@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -325,12 +327,17 @@ func xtGenesisFlag(o *txBuildOptions, net Network) ([32]byte, error) {
 }
 
 // xtResolveFrom reads --from: a key of the keystore by name, else an
-// address parsed by parseAddress.
+// address parsed by parseAddress. A home without a keystore is not created
+// for the look-up.
 func xtResolveFrom(f *Factory, from string, parseAddress func(string) ([32]byte, error)) ([32]byte, error) {
 	if keystore.CheckName(from) == nil {
-		if env, err := openKeyEnv(f); err == nil {
-			if e, err := env.store.Get(from); err == nil {
-				return keys.AccountID(e.Scheme, e.PublicKey), nil
+		if home, err := f.HomeDir(); err == nil {
+			if st, err := os.Stat(filepath.Join(home, "keys")); err == nil && st.IsDir() {
+				if env, err := openKeyEnv(f); err == nil {
+					if e, err := env.store.Get(from); err == nil {
+						return keys.AccountID(e.Scheme, e.PublicKey), nil
+					}
+				}
 			}
 		}
 	}

@@ -140,3 +140,19 @@ func txAliceHome(t *testing.T) (home, pwFile, unsigned string) {
 	}
 	return home, pwFile, unsigned
 }
+
+// TestTxBuildAddressCreatesNothing: an address in --from is not looked up
+// in a keystore that does not exist, and no home is created for it.
+func TestTxBuildAddressCreatesNothing(t *testing.T) {
+	meta := testenv.Shared(t, "metadata", "kusama-v15-spec1009002.scale")
+	dir := t.TempDir()
+	home := filepath.Join(dir, "home")
+	code, _, errOut := runCLI(t, "", "--home", home, "tx", "build", "--metadata", meta, "--call", `{"pallet":"Registrar","name":"reserve","args":{}}`,
+		"--from", "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F", "--nonce", "0", "--era-period", "0", "--out", filepath.Join(dir, "tx.json"))
+	if code != 0 {
+		t.Fatalf("build: %s", errOut)
+	}
+	if _, err := os.Stat(home); err == nil {
+		t.Fatal("tx build with an address created the home directory")
+	}
+}
