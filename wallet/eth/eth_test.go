@@ -73,7 +73,7 @@ func ExampleChecksumHex() {
 func FuzzParseAddress(f *testing.F) {
 	addrRE := regexp.MustCompile(`0x[0-9a-fA-F]{40}`)
 	for _, file := range [][]string{{"claims", "kusama-claims-vectors.json"}, {"keys", "keystore-ethereum.json"}} {
-		for _, s := range addrRE.FindAllString(string(testenv.ReadShared(f, file...)), 8) {
+		for _, s := range addrRE.FindAllString(string(testenv.SharedSeed(f, file...)), 8) {
 			f.Add(s)
 		}
 	}
