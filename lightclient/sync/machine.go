@@ -76,6 +76,9 @@ type inflight struct {
 	justif bool
 	// callProof is the fetch a KindCallProof request serves (callproof.go).
 	callProof *callProof
+	// ancestry is the fetch a KindHeaders request for the ancestors of a
+	// verified block serves (ancestry.go).
+	ancestry *ancestryFetch
 }
 
 type query struct {
@@ -141,6 +144,8 @@ type Machine struct {
 	justif justifState // pushed justifications (justif.go)
 
 	calls callProofState // runtime call proofs (callproof.go)
+
+	ancestry ancestryState // headers below verified blocks (ancestry.go)
 }
 
 // New returns a machine starting at cfg.Header.
@@ -337,6 +342,7 @@ func (m *Machine) Desired(now time.Time) []Request {
 	out = append(out, m.liveRequests(now)...)
 	out = append(out, m.justifRequests(now)...)
 	out = append(out, m.callProofRequests(now)...)
+	out = append(out, m.ancestryRequests(now)...)
 	if m.synced {
 		for _, q := range m.queries {
 			if q.busy {
@@ -584,7 +590,9 @@ func (m *Machine) release(f *inflight) {
 			f.query.tried[f.req.Peer] = true
 		}
 	case KindHeaders, KindBody:
-		if f.justif {
+		if f.ancestry != nil {
+			m.releaseAncestry(f)
+		} else if f.justif {
 			m.releaseJustif(f)
 		} else {
 			m.releaseLive(f)
@@ -622,7 +630,9 @@ func (m *Machine) OnResponseAt(id RequestID, payload []byte, now time.Time) erro
 	case KindStorage:
 		err = m.onStorage(f, payload)
 	case KindHeaders:
-		if f.justif {
+		if f.ancestry != nil {
+			err = m.onAncestry(f, payload)
+		} else if f.justif {
 			err = m.onJustifHeaders(f, payload, now)
 		} else {
 			err = m.onHeaders(f, payload, now)
