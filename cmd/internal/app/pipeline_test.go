@@ -323,17 +323,21 @@ func TestSubmitFailures(t *testing.T) {
 	f.setAccount(alice, 0, ksm(10), new(big.Int), new(big.Int))
 	s := openFake(t, f, t.TempDir())
 
-	// Refused outright: not included, nonce free again.
+	// Refused outright by an unverified endpoint: the refusal is reported,
+	// but unproven (TestSubmitRefusalSettled), so the nonce stays reserved.
 	f.result = func([]byte) ([]any, error) {
 		return nil, &chain.RejectedError{Code: 1010, Message: "Invalid Transaction", Data: "Inability to pay some fees"}
 	}
 	_, _, err := submitTransfer(t, s, "//Alice", ksm(1))
-	var ni *NotIncludedError
-	if !errors.As(err, &ni) || !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "pay some fees") {
+	var ue *UnsettledError
+	if !errors.As(err, &ue) || ue.Said == nil || errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "pay some fees") {
 		t.Fatalf("rejected: %v", err)
 	}
-	if p, _ := s.Nonces.Pending(s.Genesis, alice); len(p) != 0 {
-		t.Fatalf("pending after refusal: %+v", p)
+	if p, _ := s.Nonces.Pending(s.Genesis, alice); len(p) != 1 {
+		t.Fatalf("pending after an unproven refusal: %+v", p)
+	}
+	if err := s.Nonces.Remove(s.Genesis, alice, 0); err != nil {
+		t.Fatal(err)
 	}
 
 	// Lost before sending: not sent, nonce free.
