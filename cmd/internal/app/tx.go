@@ -348,7 +348,16 @@ func (s *Session) validate(ctx context.Context, rt *Runtime, at chain.Hash, ext 
 // with a placeholder signature through TaggedTransactionQueue_validate_transaction
 // (a runtime with the hash refuses it with BadProof instead). When it cannot
 // ask, it assumes the hash is built in.
+//
+// The answer decides whether the user is protected by the digest, so it is
+// never taken from where it could be forged into a downgrade: a known
+// network's runtimes (the embedded profiles' genesis hashes) are built with
+// the hash and always get mode 1, without asking; an unverified backend's
+// answer holds for this session only and is not kept on disk.
 func (s *Session) metadataHashBuiltIn(ctx context.Context, p *Prepared) (bool, error) {
+	if s.Profile != nil {
+		return true, nil
+	}
 	rt := p.Runtime
 	rt.mhMu.Lock()
 	defer rt.mhMu.Unlock()
@@ -372,12 +381,12 @@ func (s *Session) metadataHashBuiltIn(ctx context.Context, p *Prepared) (bool, e
 	}
 	rt.mhKnown = true
 	rt.mhBuiltIn = true
-	state := "built-in"
+	state := mhBuiltIn
 	if inv, bad := resultErr(out); bad && EnumPath(inv) == "Unknown.CannotLookup" {
 		rt.mhBuiltIn = false
-		state = "absent"
+		state = mhAbsent
 	}
 	v := rt.Version
-	s.cache.store(s.Genesis, &v, "mh", []byte(state))
+	s.cache.storeMetadataHashSupport(s.Genesis, &v, state)
 	return rt.mhBuiltIn, nil
 }
