@@ -62,11 +62,7 @@ func (m *Machine) ancestryRequests(now time.Time) []Request {
 		usable := func(p *peerState) bool { return !p.caps.Para && p.caps.Kinds.has(KindHeaders) && !a.tried[p.id] }
 		p := m.pick(now, usable)
 		if p == nil {
-			left := false
-			for _, s := range m.peers {
-				left = left || !s.banned && !s.dropped && usable(s)
-			}
-			if !left {
+			if !m.anyUsable(usable) {
 				last := a.last
 				if last == nil {
 					last = errors.New("no peer serves headers")

@@ -523,6 +523,17 @@ func (m *Machine) pick(now time.Time, ok func(*peerState) bool) *peerState {
 	return cands[0]
 }
 
+// anyUsable reports whether a peer that is neither banned nor dropped is
+// usable for a request (busy or cooling down now, it may be asked later).
+func (m *Machine) anyUsable(usable func(*peerState) bool) bool {
+	for _, s := range m.peers {
+		if !s.banned && !s.dropped && usable(s) {
+			return true
+		}
+	}
+	return false
+}
+
 func (m *Machine) issue(r Request, p *peerState, q *query, anchor *header.Header) Request {
 	m.nextID++
 	r.ID = m.nextID
