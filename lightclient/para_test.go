@@ -343,7 +343,7 @@ func TestParaViewNoHead(t *testing.T) {
 func TestParaViewClosed(t *testing.T) {
 	e := newParaEnv(t, 20)
 	e.cl.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	if _, err := e.pv.Head(ctx); err == nil {
 		t.Fatal("head from a closed client")
