@@ -336,7 +336,7 @@ func TestLiveSubmitInWarpGap(t *testing.T) {
 	if st, err := sub.Next(ctx); err != nil || st.Kind != StatusBroadcast {
 		t.Fatalf("%+v %v", st, err)
 	}
-	waitFor(t, 10*time.Second, func() bool { return ln.prod.Received.Load() == 2 })
+	waitFor(t, "transaction at 2 peers", func() bool { return ln.prod.Received.Load() == 2 })
 	// Ten blocks, the transaction in the fourth, revealed at once: the
 	// next warp poll finalizes the tenth with its header alone.
 	var in *testchain.Block
