@@ -14,9 +14,14 @@
 // [AuthoritySet.Threshold] (total − ⌊(total−1)/3⌋) signed precommits for the
 // target or its descendants, each descendant proven by the ancestry headers
 // (checked, unlike smoldot), and no ancestry header is superfluous.
-// Duplicate votes are refused; equivocations too unless
-// [Verifier.AllowEquivocations]. A wrong set id or round shows as
-// ErrBadSignature, since both are only part of the signed message.
+// Duplicate votes are refused. An equivocation (a voter's two precommits for
+// different blocks) is accepted as finality-grandpa accepts it: honest
+// voters put both votes in their commits, both signatures must verify, both
+// targets must be on the route the votes ancestries prove (an equivocator
+// may also vote for an ancestor of the target), and the voter's weight
+// counts once; a third precommit is refused (ErrEquivocation). A wrong set
+// id or round shows as ErrBadSignature, since both are only part of the
+// signed message.
 //
 // Signatures are ed25519 under the ZIP-215 rules (those of ed25519-zebra,
 // which Substrate uses). The default checker, [PippengerChecker], splits the

@@ -83,18 +83,24 @@ func (m *Machine) onCommit(peer PeerID, c *grandpa.CompactCommit, now time.Time)
 		return malicious("commit with %d precommits and %d signatures", len(c.Precommits), len(c.AuthData))
 	}
 	tip := grandpa.Precommit{TargetHash: c.TargetHash, TargetNumber: c.TargetNumber}
-	seen := make(map[[32]byte]bool, len(c.AuthData))
+	votes := precommitsBySigner(c)
 	var weight uint64
 	for i, p := range c.Precommits {
-		if p.TargetNumber < c.TargetNumber {
+		id := c.AuthData[i].ID
+		ai, ok := m.set.Index(id)
+		if !ok {
+			return malicious("precommit %d by 0x%x: not a voter of set %d", i, id, m.set.SetID)
+		}
+		switch {
+		case votes[id] > 2:
+			return fmt.Errorf("%w: precommit %d: 0x%x signed %d precommits: %w", ErrMalicious, i, id, votes[id], grandpa.ErrEquivocation)
+		case p.TargetNumber < c.TargetNumber && votes[id] == 1:
+			// Only an equivocator's second vote may be below the target
+			// (finality-grandpa puts both of its votes in the commit).
 			return malicious("precommit %d targets block %d below the commit target %d", i, p.TargetNumber, c.TargetNumber)
 		}
-		ai, ok := m.set.Index(c.AuthData[i].ID)
-		if !ok {
-			return malicious("precommit %d by 0x%x: not a voter of set %d", i, c.AuthData[i].ID, m.set.SetID)
-		}
-		if !seen[c.AuthData[i].ID] {
-			seen[c.AuthData[i].ID] = true
+		if votes[id] > 0 {
+			votes[id] = -votes[id] // counted: an equivocator's weight counts once
 			weight += m.set.Authorities[ai].Weight
 		}
 		if p.TargetNumber > tip.TargetNumber || p.TargetNumber == tip.TargetNumber && bytes.Compare(p.TargetHash[:], tip.TargetHash[:]) < 0 {
@@ -118,6 +124,15 @@ func (m *Machine) onCommit(peer PeerID, c *grandpa.CompactCommit, now time.Time)
 	}
 	m.live.commit = &pendingCommit{c: c, from: peer, tip: tip, tried: map[PeerID]bool{}}
 	return nil
+}
+
+// precommitsBySigner counts the precommits of each signer of c.
+func precommitsBySigner(c *grandpa.CompactCommit) map[[32]byte]int {
+	n := make(map[[32]byte]int, len(c.AuthData))
+	for _, a := range c.AuthData {
+		n[a.ID]++
+	}
+	return n
 }
 
 // checkSignatures verifies items with the configured checker.
@@ -300,22 +315,35 @@ func (m *Machine) finalizeCommit(pc *pendingCommit, chain []*header.Header, now 
 	if target == nil || target.Hash() != c.TargetHash {
 		return fmt.Errorf("commit target %d %s is not on the chain of precommit %s: %w", c.TargetNumber, c.TargetHash, pc.tip.TargetHash, errDropCommit)
 	}
-	// The precommits for blocks of this chain at or above the target count;
-	// others (other forks) are left out.
+	// The precommits for blocks of this chain count; others (other forks,
+	// blocks already final) are left out. A precommit below the target
+	// counts only with its signer's other one (an equivocation): the pair
+	// is what makes it acceptable.
 	j := &grandpa.Justification{Round: c.Round, Commit: grandpa.Commit{TargetHash: c.TargetHash, TargetNumber: c.TargetNumber}}
-	highest := c.TargetNumber
+	onChain := make([]bool, len(c.Precommits))
+	kept := make(map[[32]byte]int, len(c.Precommits))
 	for i, p := range c.Precommits {
 		if h := at(p.TargetNumber); h != nil && h.Hash() == p.TargetHash {
-			j.Commit.Precommits = append(j.Commit.Precommits, grandpa.SignedPrecommit{Precommit: p, Signature: c.AuthData[i].Signature, ID: c.AuthData[i].ID})
-			highest = max(highest, p.TargetNumber)
+			onChain[i] = true
+			kept[c.AuthData[i].ID]++
 		}
 	}
-	for n := c.TargetNumber + 1; n <= highest; n++ {
+	lowest, highest := c.TargetNumber, c.TargetNumber
+	for i, p := range c.Precommits {
+		if !onChain[i] || p.TargetNumber < c.TargetNumber && kept[c.AuthData[i].ID] < 2 {
+			continue
+		}
+		j.Commit.Precommits = append(j.Commit.Precommits, grandpa.SignedPrecommit{Precommit: p, Signature: c.AuthData[i].Signature, ID: c.AuthData[i].ID})
+		lowest, highest = min(lowest, p.TargetNumber), max(highest, p.TargetNumber)
+	}
+	// Votes ancestries as Substrate makes them: the headers from each
+	// precommit target down to the lowest one, that one excluded.
+	for n := lowest + 1; n <= highest; n++ {
 		j.VotesAncestries = append(j.VotesAncestries, at(n))
 	}
 	// Signatures were verified when the commit arrived (OnCommit); here the
 	// weight of the precommits on this chain and their ancestry are checked.
-	v := grandpa.Verifier{CheckSignatures: func([]grandpa.SigItem) int { return -1 }, AllowEquivocations: m.verifier.AllowEquivocations}
+	v := grandpa.Verifier{CheckSignatures: func([]grandpa.SigItem) int { return -1 }}
 	if _, err := v.VerifyJustification(j, &m.set); err != nil {
 		return fmt.Errorf("commit for block %d on this chain: %w", c.TargetNumber, err)
 	}

@@ -48,7 +48,13 @@ func (s *server) headers(r Request) ([]byte, error) {
 // precommit up to ahead blocks above n.
 func commitOf(t testing.TB, c *testchain.Chain, n uint32, ahead int) *grandpa.CompactCommit {
 	t.Helper()
-	j, err := c.Justify(n, testchain.JustifyOptions{VoteAhead: ahead})
+	return commitWith(t, c, n, testchain.JustifyOptions{VoteAhead: ahead})
+}
+
+// commitWith is the gossip commit of block n signed as opts say.
+func commitWith(t testing.TB, c *testchain.Chain, n uint32, opts testchain.JustifyOptions) *grandpa.CompactCommit {
+	t.Helper()
+	j, err := c.Justify(n, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,6 +192,27 @@ func TestCommitAdversaries(t *testing.T) {
 		s.h.step()
 		if s.h.finalized() != 120 {
 			t.Fatal("finalized from an ignored commit")
+		}
+	})
+	t.Run("equivocations", func(t *testing.T) {
+		// finality-grandpa gossips both precommits of an equivocating voter,
+		// wherever they point: the commit is followed, nobody is banned.
+		s := start(t, map[PeerID]func(*server) behaviour{"a": nil})
+		eqs := []testchain.Equivocation{{Signer: 0, Number: 123}, {Signer: 2, Number: 127}}
+		if err := s.h.m.OnCommit("a", commitWith(t, c, 125, testchain.JustifyOptions{Equivocations: eqs}), s.h.now); err != nil {
+			t.Fatal(err)
+		}
+		if !s.h.runUntil(10, func() bool { return s.h.finalized() == 125 }) {
+			t.Fatalf("not finalized: %d; errors %v", s.h.finalized(), s.h.errs)
+		}
+		// A third precommit by one voter cannot come from honest voters.
+		eqs = []testchain.Equivocation{{Signer: 0, Number: 127}, {Signer: 0, Number: 128}}
+		err := s.h.m.OnCommit("g3", commitWith(t, c, 126, testchain.JustifyOptions{Equivocations: eqs}), s.h.now)
+		if VerdictOf(err) != Malicious || !errors.Is(err, grandpa.ErrEquivocation) {
+			t.Fatalf("three precommits by one voter: %v", err)
+		}
+		if banned(s.h, "a") {
+			t.Fatal("banned the peer gossiping an equivocation")
 		}
 	})
 	t.Run("headers that do not chain", func(t *testing.T) {
