@@ -34,6 +34,20 @@ type Result struct {
 
 var defaultChecker = ZIP215Checker(0)
 
+// CheckItems checks signatures with the checker v selects: CheckSignatures
+// when set, else CachedPippengerChecker when KeyCache is set, else the
+// default ZIP215Checker(0). It returns the index of the first invalid
+// signature, or -1.
+func (v *Verifier) CheckItems(items []SigItem) int {
+	switch {
+	case v.CheckSignatures != nil:
+		return v.CheckSignatures(items)
+	case v.KeyCache != nil:
+		return CachedPippengerChecker(0, v.KeyCache)(items)
+	}
+	return defaultChecker(items)
+}
+
 // VerifyJustification verifies j with the zero Verifier.
 func VerifyJustification(j *Justification, set *AuthoritySet) (*Result, error) {
 	var v Verifier
@@ -116,14 +130,7 @@ func (v *Verifier) VerifyJustification(j *Justification, set *AuthoritySet) (*Re
 		msgs = appendSignedMessage(msgs, p.Precommit, j.Round, set.SetID)
 		items[i] = SigItem{Key: p.ID, Msg: msgs[i*SignedMessageSize : (i+1)*SignedMessageSize], Sig: p.Signature}
 	}
-	check := v.CheckSignatures
-	if check == nil {
-		check = defaultChecker
-		if v.KeyCache != nil {
-			check = CachedPippengerChecker(0, v.KeyCache)
-		}
-	}
-	if bad := check(items); bad >= 0 {
+	if bad := v.CheckItems(items); bad >= 0 {
 		if bad >= len(items) {
 			return nil, fmt.Errorf("round %d, set %d: %w", j.Round, set.SetID, ErrBadSignature)
 		}

@@ -102,12 +102,6 @@ func VerifyWarpProof(p *WarpProof, set AuthoritySet, opts WarpOptions) (*WarpRes
 // increasing block order (ErrFragmentOrder). An empty proof is accepted only
 // when finished (the peer has nothing newer); otherwise ErrWarpIncomplete.
 func (v *Verifier) VerifyWarpProof(p *WarpProof, set AuthoritySet, opts WarpOptions) (*WarpResult, error) {
-	if v.CheckSignatures == nil && v.KeyCache == nil {
-		// Consecutive sets share most voters: decompress each key once.
-		scoped := *v
-		scoped.KeyCache = NewKeyCache(0)
-		v = &scoped
-	}
 	if len(p.Fragments) == 0 && !p.IsFinished {
 		return nil, fmt.Errorf("%w: no fragment and not finished", ErrWarpIncomplete)
 	}

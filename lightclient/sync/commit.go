@@ -114,7 +114,7 @@ func (m *Machine) onCommit(peer PeerID, c *grandpa.CompactCommit, now time.Time)
 	for i, p := range c.Precommits {
 		items[i] = grandpa.SigItem{Key: c.AuthData[i].ID, Msg: grandpa.SignedMessage(p, c.Round, c.SetID), Sig: c.AuthData[i].Signature}
 	}
-	if bad := m.checkSignatures(items); bad >= 0 {
+	if bad := m.verifier.CheckItems(items); bad >= 0 {
 		return malicious("commit for block %d (round %d): precommit %d: %v", c.TargetNumber, c.Round, bad, grandpa.ErrBadSignature)
 	}
 	if tip.TargetNumber-m.fin.Number > MaxCommitHeaders {
@@ -134,21 +134,6 @@ func precommitsBySigner(c *grandpa.CompactCommit) map[[32]byte]int {
 	}
 	return n
 }
-
-// checkSignatures verifies items with the configured checker.
-func (m *Machine) checkSignatures(items []grandpa.SigItem) int {
-	check := m.verifier.CheckSignatures
-	if check == nil {
-		if m.verifier.KeyCache != nil {
-			check = grandpa.CachedPippengerChecker(0, m.verifier.KeyCache)
-		} else {
-			check = defaultChecker
-		}
-	}
-	return check(items)
-}
-
-var defaultChecker = grandpa.ZIP215Checker(0)
 
 // ban marks a peer as malicious (idempotent).
 func (m *Machine) ban(peer PeerID, reason error) {

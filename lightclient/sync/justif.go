@@ -162,14 +162,14 @@ func (m *Machine) laterSet(j *grandpa.Justification) bool {
 	}
 	for id := m.set.SetID + 1; id <= m.set.SetID+MaxSetsAhead; id++ {
 		first := grandpa.SigItem{Key: pcs[0].ID, Msg: grandpa.SignedMessage(pcs[0].Precommit, j.Round, id), Sig: pcs[0].Signature}
-		if m.checkSignatures([]grandpa.SigItem{first}) >= 0 {
+		if m.verifier.CheckItems([]grandpa.SigItem{first}) >= 0 {
 			continue
 		}
 		items := make([]grandpa.SigItem, len(pcs))
 		for i, p := range pcs {
 			items[i] = grandpa.SigItem{Key: p.ID, Msg: grandpa.SignedMessage(p.Precommit, j.Round, id), Sig: p.Signature}
 		}
-		return m.checkSignatures(items) < 0
+		return m.verifier.CheckItems(items) < 0
 	}
 	return false
 }

@@ -20,8 +20,8 @@ type Config struct {
 	Header  *header.Header
 	Set     grandpa.AuthoritySet
 	Pending []grandpa.PendingChange
-	// Verifier verifies justifications (default: grandpa's default checker
-	// with a key cache).
+	// Verifier verifies justifications, commits and warp proofs (default:
+	// the zero grandpa.Verifier, ed25519consensus batches).
 	Verifier *grandpa.Verifier
 	// HardForks are passed to warp verification (grandpa.WarpOptions).
 	HardForks map[header.Hash]grandpa.AuthoritySet
