@@ -286,9 +286,16 @@ func (m *Machine) onHeaders(f *inflight, payload []byte, now time.Time) error {
 }
 
 // finalizeCommit verifies the commit against the chain (fin+1 .. tip,
-// ascending, authentic) and finalizes its target.
+// ascending, authentic) and finalizes its target. The commit must still be
+// of the current set.
 func (m *Machine) finalizeCommit(pc *pendingCommit, chain []*header.Header, now time.Time) error {
 	c := pc.c
+	if c.SetID != m.set.SetID {
+		// The set changed while the headers were on their way: the
+		// signatures were checked for the commit's set (OnCommit), and its
+		// precommits must not be weighed against another one.
+		return fmt.Errorf("commit of set %d, the authority set is now %d: %w", c.SetID, m.set.SetID, errDropCommit)
+	}
 	at := func(n uint32) *header.Header {
 		i := int(n) - int(m.fin.Number) - 1
 		if i < 0 || i >= len(chain) {

@@ -355,3 +355,88 @@ func TestVerifyBodyLayouts(t *testing.T) {
 		t.Fatalf("truncated: %v", err)
 	}
 }
+
+// TestCommitAcrossSetChange interleaves a commit with a set change: a
+// commit of set 2 arrives and its headers are asked; while the request is
+// in flight a poll finalizes the end of set 2 and set 3 takes over; then
+// the headers arrive. The commit's signatures were checked for set 2, so
+// its precommits must not be weighed against set 3: it is dropped, the
+// responder is not blamed, and the polls carry finality on.
+func TestCommitAcrossSetChange(t *testing.T) {
+	c := liveChain(t)
+	end, ok := c.SetEnd(2)
+	if !ok || c.SetIDAt(end) != 2 || c.SetIDAt(end+1) != 3 {
+		t.Fatalf("test chain: set 2 ends at %d", end)
+	}
+	srv := &server{c: c, Visible: end - 30}
+	h := newHarness(t, c, 0, Config{})
+	h.add("a", CanWarp|CanFinality|CanHeaders, live(srv, map[Kind]int{}))
+	h.add("b", CanWarp|CanFinality|CanHeaders, live(srv, map[Kind]int{}))
+	if !h.runUntil(100, h.m.Synced) || h.finalized() != end-30 {
+		t.Fatalf("not synced at %d: %d", end-30, h.finalized())
+	}
+
+	// Voters of set 2 that stay in set 3 sign a set-2 commit for a block
+	// of set 3, with weight enough for both sets' thresholds: only the set
+	// id of the signed message tells the sets apart.
+	set2, set3 := c.Set(2), c.Set(3)
+	var signers []int
+	var w2, w3 uint64
+	for i, a := range set2.Authorities {
+		if j, ok := set3.Index(a.Key); ok {
+			signers = append(signers, i)
+			w2 += a.Weight
+			w3 += set3.Authorities[j].Weight
+		}
+	}
+	if w2 < set2.Threshold() || w3 < set3.Threshold() {
+		t.Fatalf("test chain: shared voters weigh %d/%d in set 2, %d/%d in set 3", w2, set2.Threshold(), w3, set3.Threshold())
+	}
+	two := uint64(2)
+	target := end + 5
+	cc, err := c.CompactCommit(target, testchain.JustifyOptions{SetID: &two, Signers: signers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.m.OnCommit("a", cc, h.now); err != nil {
+		t.Fatalf("commit of the current set: %v", err)
+	}
+	var held *Request
+	for _, r := range h.m.Desired(h.now) {
+		if r.Kind == KindHeaders {
+			held = &r
+			continue
+		}
+		t.Fatalf("unexpected request %v", r.Kind)
+	}
+	if held == nil || held.Block != c.Blocks[target].Hash {
+		t.Fatalf("headers of the commit not asked: %+v", held)
+	}
+
+	// The set change is applied while the headers are on their way.
+	srv.Visible = end
+	if !h.runUntil(20, func() bool { _, _, id := h.m.Finalized(); return id == 3 }) || h.finalized() != end {
+		t.Fatalf("set change not applied: finalized %d", h.finalized())
+	}
+
+	// The headers arrive (an honest answer).
+	srv.Visible = target
+	payload, err := srv.headers(*held)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = h.m.OnResponseAt(held.ID, payload, h.now)
+	h.collect()
+	if h.finalized() != end {
+		t.Fatalf("finalized %d from a set-2 commit weighed against set 3", h.finalized())
+	}
+	if VerdictOf(err) != Useless {
+		t.Fatalf("headers answer: %v, want useless", err)
+	}
+	if h.count(func(e Event) bool { _, ok := e.(PeerBanned); return ok }) > 0 {
+		t.Fatal("banned the peer that answered honestly")
+	}
+	if h.m.live.commit != nil {
+		t.Fatal("the stale commit is still pending")
+	}
+}

@@ -52,7 +52,9 @@
 // chain must reach the threshold with the votes ancestries those headers
 // give; the authority set is tracked along them and the target finalized.
 // A commit of another set is ignored (the warp and finality requests catch
-// up). FetchBody asks peers for a block body and checks it against the
+// up), and so is a pending one when the set changes before its headers
+// arrive: its signatures were checked for its own set, and its precommits
+// are never weighed against another. FetchBody asks peers for a block body and checks it against the
 // header's extrinsics root (VerifyBody).
 //
 // # Pushed justifications
