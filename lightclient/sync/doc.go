@@ -78,7 +78,8 @@
 // The machine starts at a trusted finalized header and authority set (an
 // embedded checkpoint or the persisted state) and warp-syncs: it asks one peer
 // at a time for a warp proof from its finalized block and verifies it fragment
-// by fragment with package grandpa, keeping the verified prefix. When a proof
+// by fragment with package grandpa as it decodes it (grandpa.WarpReader),
+// keeping the verified prefix and no fragment. When a proof
 // says it is finished, the machine is synced and follows finality: every
 // FollowInterval it asks a peer (round robin) for a newer warp proof or
 // finality proof, whose justification must verify with the current set and
@@ -91,9 +92,9 @@
 // proof against the head's state root). Only verified values leave the machine.
 //
 // The machine keeps a window of verified headers (RememberHeader,
-// KnownHeader; at most KeptHeaders, the lowest-numbered forgotten first):
-// its start header, warp-fragment headers, the headers of finality proofs and
-// those linked to GRANDPA commits. QueryAt reads at any of them: the proof is
+// KnownHeader; at most KeptHeaders and KeptHeaderBytes, the lowest-numbered
+// forgotten first): its start header, warp-fragment headers, the headers of
+// finality proofs and those linked to GRANDPA commits. QueryAt reads at any of them: the proof is
 // verified against that header's state root and its nodes come back in
 // QueryResult.Proof, so that a caller can merge the proofs of one block (the
 // client's verified key enumeration). A block outside the window fails the

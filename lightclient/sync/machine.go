@@ -184,7 +184,7 @@ func New(cfg Config) (*Machine, error) {
 	}
 	m.tracker = t
 	m.target = m.fin.Number
-	m.known = newHeaderWindow(KeptHeaders)
+	m.known = newHeaderWindow(KeptHeaders, KeptHeaderBytes)
 	m.RememberHeader(m.fin, m.finHash)
 	return m, nil
 }
@@ -668,26 +668,32 @@ func (m *Machine) onWarp(f *inflight, payload []byte, now time.Time) error {
 	if m.stale(f) {
 		return fmt.Errorf("%w: finalized block moved on", ErrUseless)
 	}
-	proof, err := grandpa.DecodeWarpProof(payload)
+	// Each fragment is decoded, verified and dropped before the next is
+	// decoded: only the finalized header and the set are kept.
+	r, err := grandpa.NewWarpReader(payload)
 	if err != nil {
 		return malicious("warp proof: %v", err)
 	}
-	start := m.fin.Number
-	frags := proof.Fragments
-	// Substrate ends a finished proof with its best justification when that
-	// is at or above the requested block: with nothing newer, that is a
-	// fragment of our own finalized block. Skip it.
-	if n := len(frags); n > 0 && frags[n-1].Header.Number == m.fin.Number && frags[n-1].Header.Hash() == m.finHash {
-		frags = frags[:n-1]
-	}
-	proof = &grandpa.WarpProof{Fragments: frags, IsFinished: proof.IsFinished}
+	start, startHash := m.fin.Number, m.finHash
 	var verr error
-	for i := range proof.Fragments {
-		last := i == len(proof.Fragments)-1
-		one := &grandpa.WarpProof{Fragments: proof.Fragments[i : i+1], IsFinished: last && proof.IsFinished}
+	verified := 0
+	for i := 0; r.More(); i++ {
+		frag, err := r.Next()
+		if err != nil {
+			verr = malicious("warp proof: %v", err)
+			break
+		}
+		last := !r.More()
+		// Substrate ends a finished proof with its best justification when
+		// that is at or above the requested block: with nothing newer, that
+		// is a fragment of our own finalized block. Skip it.
+		if last && frag.Header.Number == start && frag.Header.Hash() == startHash {
+			break
+		}
+		one := &grandpa.WarpProof{Fragments: []grandpa.Fragment{*frag}, IsFinished: last && r.IsFinished()}
 		res, err := m.verifier.VerifyWarpProof(one, m.set, grandpa.WarpOptions{FromNumber: m.fin.Number, HardForks: m.cfg.HardForks})
 		if err != nil {
-			verr = malicious("warp fragment %d (block %d): %v", i, proof.Fragments[i].Header.Number, err)
+			verr = malicious("warp fragment %d (block %d): %v", i, frag.Header.Number, err)
 			break
 		}
 		if res.Set.SetID != m.set.SetID {
@@ -700,6 +706,7 @@ func (m *Machine) onWarp(f *inflight, payload []byte, now time.Time) error {
 			m.emit(SetChanged{Number: res.Header.Number, Hash: res.Hash, Forced: forced, Set: res.Set.Clone()})
 		}
 		m.advance(res.Header, res.Hash, res.Set)
+		verified++
 	}
 	advanced := m.fin.Number > start
 	if advanced {
@@ -711,7 +718,7 @@ func (m *Machine) onWarp(f *inflight, payload []byte, now time.Time) error {
 	if verr != nil {
 		return verr
 	}
-	if proof.IsFinished {
+	if r.IsFinished() {
 		if !advanced {
 			// Nothing newer from this peer.
 			if p := m.peers[f.req.Peer]; p != nil {
@@ -728,7 +735,7 @@ func (m *Machine) onWarp(f *inflight, payload []byte, now time.Time) error {
 		m.setSynced(now)
 		return nil
 	}
-	if len(proof.Fragments) == 0 {
+	if verified == 0 {
 		return fmt.Errorf("%w: empty unfinished warp proof", ErrUseless)
 	}
 	return nil

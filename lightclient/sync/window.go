@@ -12,19 +12,35 @@ import (
 // machine keeps (RememberHeader), so nothing can be proven at it.
 var ErrUnknownBlock = errors.New("sync: unknown block")
 
-// KeptHeaders is how many verified headers the machine keeps at most; when
-// more are remembered the lowest-numbered ones are forgotten first, so the
-// finalized head and the blocks just below it stay.
-const KeptHeaders = 1024
+// KeptHeaders is how many verified headers the machine keeps at most, and
+// KeptHeaderBytes how much memory they may take (a header that changes the
+// authority set lists every new voter: some 40 KB for Kusama's thousand);
+// when more are remembered the lowest-numbered ones are forgotten first, so
+// the finalized head and the blocks just below it stay.
+const (
+	KeptHeaders     = 1024
+	KeptHeaderBytes = 4 << 20
+)
 
 // headerWindow is the set of verified headers. Unlike the rest of the
 // machine it is safe for concurrent use: the client answers Header(hash)
 // from any goroutine.
 type headerWindow struct {
-	mu     gosync.RWMutex
-	max    int
-	byHash map[header.Hash]*header.Header
-	order  numberHeap // every kept hash, lowest number on top
+	mu       gosync.RWMutex
+	max      int
+	maxBytes int
+	bytes    int // headerBytes of the kept headers
+	byHash   map[header.Hash]*header.Header
+	order    numberHeap // every kept hash, lowest number on top
+}
+
+// headerBytes is about the memory a kept header takes.
+func headerBytes(h *header.Header) int {
+	n := 160 // the fixed fields and the map entry
+	for _, it := range h.Digest {
+		n += 48 + len(it.Data)
+	}
+	return n
 }
 
 type numbered struct {
@@ -50,8 +66,10 @@ func (h *numberHeap) Pop() any {
 	return x
 }
 
-func newHeaderWindow(max int) *headerWindow {
-	return &headerWindow{max: max, byHash: make(map[header.Hash]*header.Header)}
+// newHeaderWindow keeps up to max headers and maxBytes of them (always the
+// highest-numbered one, whatever its size).
+func newHeaderWindow(max, maxBytes int) *headerWindow {
+	return &headerWindow{max: max, maxBytes: maxBytes, byHash: make(map[header.Hash]*header.Header)}
 }
 
 func (w *headerWindow) add(h *header.Header, hash header.Hash) {
@@ -61,9 +79,11 @@ func (w *headerWindow) add(h *header.Header, hash header.Hash) {
 		return
 	}
 	w.byHash[hash] = h.Clone()
+	w.bytes += headerBytes(h)
 	heap.Push(&w.order, numbered{h.Number, hash})
-	for len(w.byHash) > w.max && w.order.Len() > 0 {
+	for w.order.Len() > 0 && (len(w.byHash) > w.max || w.bytes > w.maxBytes && w.order.Len() > 1) {
 		old := heap.Pop(&w.order).(numbered)
+		w.bytes -= headerBytes(w.byHash[old.hash])
 		delete(w.byHash, old.hash)
 	}
 }
@@ -94,7 +114,8 @@ func (m *Machine) window() *headerWindow {
 // storage can then be proven at it (QueryAt) and clients can look it up
 // (KnownHeader). The machine remembers its start header, warp-fragment
 // headers and the headers of finality proofs itself. It keeps at most
-// KeptHeaders headers, forgetting the lowest-numbered first.
+// KeptHeaders headers and KeptHeaderBytes of them, forgetting the
+// lowest-numbered first.
 func (m *Machine) RememberHeader(h *header.Header, hash header.Hash) {
 	if h == nil {
 		return

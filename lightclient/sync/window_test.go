@@ -10,7 +10,7 @@ import (
 )
 
 func TestHeaderWindowEviction(t *testing.T) {
-	w := newHeaderWindow(3)
+	w := newHeaderWindow(3, KeptHeaderBytes)
 	var hs []*header.Header
 	for n := uint32(10); n > 0; n-- { // in any order
 		h := &header.Header{Number: n % 5 * 2}
@@ -41,6 +41,33 @@ func TestHeaderWindowEviction(t *testing.T) {
 		if got, ok := w.get(h.Hash()); ok && got.Number == 99 {
 			t.Fatal("get returned the window's own header")
 		}
+	}
+}
+
+// Big headers (a set change lists every new voter) are kept within the
+// byte budget, the highest-numbered first; one above the budget alone is
+// still kept.
+func TestHeaderWindowBytes(t *testing.T) {
+	big := func(n uint32, size int) *header.Header {
+		return &header.Header{Number: n, Digest: []header.DigestItem{{Kind: header.DigestConsensus, Engine: header.EngineGRANDPA, Data: make([]byte, size)}}}
+	}
+	w := newHeaderWindow(100, 10_000)
+	for n := uint32(1); n <= 10; n++ {
+		h := big(n, 3000)
+		w.add(h, h.Hash())
+	}
+	if w.len() != 3 || w.bytes > 10_000 {
+		t.Fatalf("%d headers, %d bytes kept", w.len(), w.bytes)
+	}
+	for n := uint32(8); n <= 10; n++ {
+		if _, ok := w.get(big(n, 3000).Hash()); !ok {
+			t.Fatalf("header %d forgotten", n)
+		}
+	}
+	h := big(11, 20_000)
+	w.add(h, h.Hash())
+	if _, ok := w.get(h.Hash()); !ok || w.len() != 1 {
+		t.Fatalf("the newest header alone: %d kept", w.len())
 	}
 }
 
