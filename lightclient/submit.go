@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/ksm-wallet/ksm/lightclient/header"
@@ -53,7 +53,7 @@ type Submission struct {
 	ch     chan SubmitStatus
 	cancel context.CancelFunc
 	done   chan struct{}
-	once   gosync.Once
+	once   sync.Once
 	c      *Client
 	// err is why watching ended without a final status (set before ch
 	// closes).

@@ -27,7 +27,7 @@
 //
 // Signatures are ed25519 under the ZIP-215 rules (those of ed25519-zebra,
 // which Substrate uses). Every verification in ksm — justifications, gossip
-// commits, warp-sync fragments (package sync's Machine and
+// commits, warp-sync fragments (package chainsync's Machine and
 // [VerifyWarpProof]), finality proofs, pushed justifications and the verify
 // commands — runs [ZIP215Checker]: the signatures split over the available
 // cores, each share batch-verified by ed25519consensus.BatchVerifier, a

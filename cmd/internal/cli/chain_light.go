@@ -9,10 +9,10 @@ import (
 
 	"github.com/ksm-wallet/ksm/lightclient"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/p2p"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
-	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
 )
 
 // connectTimeout bounds reaching the network: bootnodes or the endpoint.
@@ -378,7 +378,7 @@ func (e *lightEnv) waitSynced(ctx context.Context) error {
 		case err := <-done:
 			return lightErr(e, err)
 		case ev := <-e.client.Events():
-			if x, ok := ev.(lcsync.Progress); ok && x.Target > x.Done {
+			if x, ok := ev.(chainsync.Progress); ok && x.Target > x.Done {
 				if !drawn {
 					f.Infof("syncing the verified chain (GRANDPA warp sync)…")
 				}
@@ -406,7 +406,7 @@ func lightErr(e *lightEnv, err error) error {
 		return NetworkError(fmt.Errorf("light client: no bootnode was reachable for %s within %s: %w", e.net.Name, connectTimeout, errLine{msg, err}))
 	case errors.Is(err, lightclient.ErrUnreachable), errors.Is(err, context.DeadlineExceeded):
 		return NetworkError(err)
-	case errors.Is(err, lightclient.ErrUnprovable), errors.Is(err, lightclient.ErrVerification), errors.Is(err, lcsync.ErrMalicious):
+	case errors.Is(err, lightclient.ErrUnprovable), errors.Is(err, lightclient.ErrVerification), errors.Is(err, chainsync.ErrMalicious):
 		return VerificationError(err)
 	}
 	return err

@@ -1,4 +1,4 @@
-package sync
+package chainsync
 
 import (
 	"errors"
@@ -15,24 +15,24 @@ import (
 var (
 	// ErrMalicious means a peer's answer was invalid: it cannot come from an
 	// honest node (ban the peer).
-	ErrMalicious = errors.New("sync: invalid answer from peer")
+	ErrMalicious = errors.New("chainsync: invalid answer from peer")
 	// ErrUseless means an answer was well formed but brought nothing.
-	ErrUseless = errors.New("sync: useless answer from peer")
+	ErrUseless = errors.New("chainsync: useless answer from peer")
 	// ErrUnknownRequest means OnResponse or OnFailure named a request that is
 	// not in flight (already answered, expired or never issued).
-	ErrUnknownRequest = errors.New("sync: unknown request")
+	ErrUnknownRequest = errors.New("chainsync: unknown request")
 	// ErrAllPeersMalicious means every peer was banned for invalid answers
 	// while work remained.
-	ErrAllPeersMalicious = errors.New("sync: every peer sent invalid data")
+	ErrAllPeersMalicious = errors.New("chainsync: every peer sent invalid data")
 	// ErrNoPeers means no usable peer remains (all stalled, failed or gone)
 	// while work remained.
-	ErrNoPeers = errors.New("sync: no peer answered")
+	ErrNoPeers = errors.New("chainsync: no peer answered")
 	// ErrQueryFailed means no peer could answer a storage query with a valid proof.
-	ErrQueryFailed = errors.New("sync: storage query failed")
+	ErrQueryFailed = errors.New("chainsync: storage query failed")
 	// ErrConfig means a Config is unusable.
-	ErrConfig = errors.New("sync: invalid config")
+	ErrConfig = errors.New("chainsync: invalid config")
 	// ErrMalformed means a payload does not decode.
-	ErrMalformed = errors.New("sync: malformed payload")
+	ErrMalformed = errors.New("chainsync: malformed payload")
 )
 
 // Verdict classifies a peer's answer.

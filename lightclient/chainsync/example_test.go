@@ -1,32 +1,32 @@
-package sync_test
+package chainsync_test
 
 import (
 	"fmt"
 	"time"
 
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/grandpa"
-	"github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 )
 
 // A driver loop over one in-memory peer serving a generated chain.
 func Example() {
 	c, _ := testchain.Generate(testchain.Config{Seed: "example", Blocks: 300, SetLength: 100})
-	m, _ := sync.New(sync.Config{Header: c.Blocks[0].Header, Set: c.Set(0)})
-	m.AddPeer("node", sync.PeerCaps{Kinds: sync.CanWarp})
+	m, _ := chainsync.New(chainsync.Config{Header: c.Blocks[0].Header, Set: c.Set(0)})
+	m.AddPeer("node", chainsync.PeerCaps{Kinds: chainsync.CanWarp})
 	now := time.Unix(1_700_000_000, 0)
 	for !m.Synced() {
 		for _, r := range m.Desired(now) {
 			proof, _ := c.WarpProof(0, 0) // what the peer sends
 			if err := m.OnResponseAt(r.ID, proof.Encode(), now); err != nil {
-				fmt.Println("verdict:", sync.VerdictOf(err))
+				fmt.Println("verdict:", chainsync.VerdictOf(err))
 			}
 		}
 		for _, ev := range m.Events() {
 			switch e := ev.(type) {
-			case sync.SetChanged:
+			case chainsync.SetChanged:
 				fmt.Println("set", e.Set.SetID, "from block", e.Number)
-			case sync.Finalized:
+			case chainsync.Finalized:
 				fmt.Println("finalized", e.Header.Number)
 			}
 		}

@@ -1,9 +1,9 @@
-package sync
+package chainsync
 
 import (
 	"container/heap"
 	"fmt"
-	gosync "sync"
+	"sync"
 
 	"github.com/ksm-wallet/ksm/lightclient/header"
 )
@@ -29,7 +29,7 @@ type paraEntry struct {
 // paraWindows are the proven heads of every parachain asked about. Like the
 // relay header window it is safe for concurrent use.
 type paraWindows struct {
-	mu     gosync.RWMutex
+	mu     sync.RWMutex
 	byPara map[uint32]*paraWindow
 }
 

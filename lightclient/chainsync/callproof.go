@@ -1,4 +1,4 @@
-package sync
+package chainsync
 
 import (
 	"errors"
@@ -12,7 +12,7 @@ import (
 // ErrCallProofFailed means no peer served a call proof (none serves them,
 // or those asked failed). Callers read the storage the call needs key by
 // key instead: a call proof only saves round trips.
-var ErrCallProofFailed = errors.New("sync: call proof fetch failed")
+var ErrCallProofFailed = errors.New("chainsync: call proof fetch failed")
 
 // CallProofID identifies a call-proof fetch.
 type CallProofID uint64

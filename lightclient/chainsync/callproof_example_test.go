@@ -1,10 +1,10 @@
-package sync_test
+package chainsync_test
 
 import (
 	"fmt"
 	"time"
 
-	"github.com/ksm-wallet/ksm/lightclient/sync"
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 )
@@ -14,8 +14,8 @@ import (
 // caller gets the nodes.
 func ExampleMachine_FetchCallProof() {
 	c, _ := testchain.Generate(testchain.Config{Seed: "example-call", Blocks: 3})
-	m, _ := sync.New(sync.Config{Header: c.Blocks[3].Header, Set: c.Set(c.SetIDAt(4))})
-	m.AddPeer("node", sync.PeerCaps{Kinds: sync.CanCallProof})
+	m, _ := chainsync.New(chainsync.Config{Header: c.Blocks[3].Header, Set: c.Set(c.SetIDAt(4))})
+	m.AddPeer("node", chainsync.PeerCaps{Kinds: chainsync.CanCallProof})
 	b := c.Blocks[3]
 	m.FetchCallProof(b.Header, b.Hash, "Core_version", nil, func(nodes [][]byte, err error) {
 		p, _ := trie.NewProof(trie.Hash(b.Header.StateRoot), nodes)
@@ -26,7 +26,7 @@ func ExampleMachine_FetchCallProof() {
 	for _, r := range m.Desired(now) {
 		// What the peer sends: the proof of the keys the call read.
 		_, nodes := trie.Prove(*c.Config.Layout, c.State(3), [][]byte{testchain.KeySystemNumber})
-		fmt.Println(r.Kind, r.Method, sync.VerdictOf(m.OnResponseAt(r.ID, trie.EncodeProofSCALE(nodes), now)))
+		fmt.Println(r.Kind, r.Method, chainsync.VerdictOf(m.OnResponseAt(r.ID, trie.EncodeProofSCALE(nodes), now)))
 	}
 	// Output:
 	// 2 nodes, System.Number = 03000000, <nil>

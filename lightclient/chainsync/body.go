@@ -1,4 +1,4 @@
-package sync
+package chainsync
 
 import (
 	"errors"
@@ -12,7 +12,7 @@ import (
 
 // ErrBodyFailed means no peer could serve a block body matching its
 // header's extrinsics root.
-var ErrBodyFailed = errors.New("sync: block body fetch failed")
+var ErrBodyFailed = errors.New("chainsync: block body fetch failed")
 
 // BodyID identifies a body fetch.
 type BodyID uint64
@@ -136,7 +136,7 @@ func EncodeBody(body [][]byte) []byte {
 }
 
 // ErrBodyMismatch means a body does not match its header's extrinsics root.
-var ErrBodyMismatch = errors.New("sync: body does not match the extrinsics root")
+var ErrBodyMismatch = errors.New("chainsync: body does not match the extrinsics root")
 
 // VerifyBody checks that body (extrinsics with their compact length
 // prefixes) is the body of h: its ordered trie root (keys the compact

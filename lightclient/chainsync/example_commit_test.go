@@ -1,12 +1,12 @@
-package sync_test
+package chainsync_test
 
 import (
 	"fmt"
 	"time"
 
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/grandpa"
 	"github.com/ksm-wallet/ksm/lightclient/header"
-	"github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 )
 
@@ -14,8 +14,8 @@ import (
 // signatures, asks a peer for the headers, and finalizes the target.
 func ExampleMachine_OnCommit() {
 	c, _ := testchain.Generate(testchain.Config{Seed: "example-commit", Blocks: 20, SetLength: 100, Voters: 4})
-	m, _ := sync.New(sync.Config{Header: c.Blocks[10].Header, Set: c.Set(0)})
-	m.AddPeer("node", sync.PeerCaps{Kinds: sync.CanHeaders})
+	m, _ := chainsync.New(chainsync.Config{Header: c.Blocks[10].Header, Set: c.Set(0)})
+	m.AddPeer("node", chainsync.PeerCaps{Kinds: chainsync.CanHeaders})
 	now := time.Unix(1_700_000_000, 0)
 
 	commit, _ := c.CompactCommit(13, testchain.JustifyOptions{})
@@ -30,12 +30,12 @@ func ExampleMachine_OnCommit() {
 			hs = append(hs, c.Blocks[r.Number-i].Header)
 		}
 		fmt.Println("asked", r.Kind, "from", r.Number, "count", r.Count)
-		if err := m.OnResponseAt(r.ID, sync.EncodeHeaders(hs), now); err != nil {
+		if err := m.OnResponseAt(r.ID, chainsync.EncodeHeaders(hs), now); err != nil {
 			fmt.Println(err)
 		}
 	}
 	for _, ev := range m.Events() {
-		if f, ok := ev.(sync.Finalized); ok {
+		if f, ok := ev.(chainsync.Finalized); ok {
 			fmt.Println("finalized", f.Header.Number)
 		}
 	}

@@ -1,16 +1,16 @@
-package sync
+package chainsync
 
 import (
 	"container/heap"
 	"errors"
-	gosync "sync"
+	"sync"
 
 	"github.com/ksm-wallet/ksm/lightclient/header"
 )
 
 // ErrUnknownBlock means a block is not among the verified headers the
 // machine keeps (RememberHeader), so nothing can be proven at it.
-var ErrUnknownBlock = errors.New("sync: unknown block")
+var ErrUnknownBlock = errors.New("chainsync: unknown block")
 
 // KeptHeaders is how many verified headers the machine keeps at most, and
 // KeptHeaderBytes how much memory they may take (a header that changes the
@@ -26,7 +26,7 @@ const (
 // machine it is safe for concurrent use: the client answers Header(hash)
 // from any goroutine.
 type headerWindow struct {
-	mu       gosync.RWMutex
+	mu       sync.RWMutex
 	max      int
 	maxBytes int
 	bytes    int // headerBytes of the kept headers

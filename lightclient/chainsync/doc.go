@@ -1,18 +1,19 @@
-// Package sync is the light client's sans-IO synchronisation state machine:
-// it says which requests it wants, is fed the answers, verifies every one of
-// them, and reports verified events. It starts no goroutine, does no I/O and
-// reads no clock: the time is an argument of the methods that need it, and
-// one driver goroutine (package lightclient) owns a Machine.
+// Package chainsync is the light client's sans-IO synchronisation state
+// machine: it says which requests it wants, is fed the answers, verifies
+// every one of them, and reports verified events. It starts no goroutine,
+// does no I/O and reads no clock: the time is an argument of the methods
+// that need it, and one driver goroutine (package lightclient) owns a
+// Machine.
 //
 // # Driving a Machine
 //
-//	m, _ := sync.New(sync.Config{Header: h, Set: set})
-//	m.AddPeer("rpc", sync.PeerCaps{Kinds: sync.CanFinality | sync.CanStorage})
+//	m, _ := chainsync.New(chainsync.Config{Header: h, Set: set})
+//	m.AddPeer("rpc", chainsync.PeerCaps{Kinds: chainsync.CanFinality | chainsync.CanStorage})
 //	for {
 //		for _, r := range m.Desired(now) { go perform(r) }      // the driver's I/O
 //		// for each answer:
 //		err := m.OnResponse(r.ID, payload)                        // or m.OnFailure(r.ID)
-//		if sync.VerdictOf(err) == sync.Malicious { ban(r.Peer) }
+//		if chainsync.VerdictOf(err) == chainsync.Malicious { ban(r.Peer) }
 //		for _, ev := range m.Events() { ... }                     // Finalized, SetChanged, QueryResult, Progress, Synced
 //	}
 //
@@ -111,4 +112,4 @@
 // MaxFailures times in a row is dropped as stalled. When every peer is gone
 // while work remains, Err returns an error wrapping ErrAllPeersMalicious or
 // ErrNoPeers.
-package sync
+package chainsync

@@ -1,11 +1,11 @@
-package sync_test
+package chainsync_test
 
 import (
 	"fmt"
 	"time"
 
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
-	"github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 )
 
@@ -14,8 +14,8 @@ import (
 // finalized block, and finalizes the justified block; no finality poll.
 func ExampleMachine_OnJustification() {
 	c, _ := testchain.Generate(testchain.Config{Seed: "example-justif", Blocks: 20, SetLength: 100, Voters: 4})
-	m, _ := sync.New(sync.Config{Header: c.Blocks[10].Header, Set: c.Set(0)})
-	m.AddPeer("rpc", sync.PeerCaps{Kinds: sync.CanFinality | sync.CanHeaders | sync.PushesJustifications})
+	m, _ := chainsync.New(chainsync.Config{Header: c.Blocks[10].Header, Set: c.Set(0)})
+	m.AddPeer("rpc", chainsync.PeerCaps{Kinds: chainsync.CanFinality | chainsync.CanHeaders | chainsync.PushesJustifications})
 	now := time.Unix(1_700_000_000, 0)
 	for _, r := range m.Desired(now) {
 		_ = m.OnResponseAt(r.ID, nil, now) // grandpa_proveFinality: nothing newer
@@ -34,12 +34,12 @@ func ExampleMachine_OnJustification() {
 			hs = append(hs, c.Blocks[r.Number-i].Header)
 		}
 		fmt.Println("asked", r.Kind, "from", r.Number, "count", r.Count)
-		if err := m.OnResponseAt(r.ID, sync.EncodeHeaders(hs), now); err != nil {
+		if err := m.OnResponseAt(r.ID, chainsync.EncodeHeaders(hs), now); err != nil {
 			fmt.Println(err)
 		}
 	}
 	for _, ev := range m.Events() {
-		if f, ok := ev.(sync.Finalized); ok {
+		if f, ok := ev.(chainsync.Finalized); ok {
 			fmt.Println("finalized", f.Header.Number)
 		}
 	}
