@@ -13,8 +13,6 @@ import (
 	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
 )
 
-func init() { registerCommand(newChainCmd) }
-
 func newChainCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "chain",

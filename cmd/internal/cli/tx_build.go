@@ -15,8 +15,6 @@ import (
 	"github.com/ksm-wallet/ksm/tx/value"
 )
 
-func init() { registerSubcommand("tx", newTxBuildCmd) }
-
 // xtUnsignedFormat identifies the unsigned-transaction file format.
 const xtUnsignedFormat = "ksm-unsigned-tx/1"
 

@@ -12,8 +12,6 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient/store"
 )
 
-func init() { registerSubcommand("verify", newVerifyCheckpointCmd) }
-
 // checkpointNow is the clock of verify checkpoint (tests replace it).
 var checkpointNow = time.Now
 
