@@ -4,12 +4,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/internal/atomicfile"
 	"github.com/ksm-wallet/ksm/wallet/eth"
 	"github.com/ksm-wallet/ksm/wallet/keys"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
@@ -369,26 +370,11 @@ func newKeyExportCmd(f *Factory) *cobra.Command {
 				_, err = f.IO.Out.Write(b)
 				return err
 			}
-			flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
-			if f.Opts.Yes {
-				flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-			}
-			out, err := os.OpenFile(file, flags, 0o600)
-			if errors.Is(err, os.ErrExist) {
+			err = atomicfile.Write(file, b, atomicfile.Options{Exclusive: !f.Opts.Yes})
+			if errors.Is(err, fs.ErrExist) {
 				return fmt.Errorf("%s exists; pass --yes to overwrite it", file)
 			}
 			if err != nil {
-				return err
-			}
-			if _, err := out.Write(b); err != nil {
-				out.Close()
-				return err
-			}
-			if err := out.Sync(); err != nil {
-				out.Close()
-				return err
-			}
-			if err := out.Close(); err != nil {
 				return err
 			}
 			if f.Opts.JSON {

@@ -4,12 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/internal/atomicfile"
 	"github.com/ksm-wallet/ksm/tx/extrinsic"
 	"github.com/ksm-wallet/ksm/tx/metadata"
 	"github.com/ksm-wallet/ksm/tx/value"
@@ -219,7 +218,7 @@ starting at --block-number, whose hash is --block-hash. With
 			if err != nil {
 				return err
 			}
-			if err := xtWriteFile(out, append(b, '\n')); err != nil {
+			if err := atomicfile.WriteFile(out, append(b, '\n')); err != nil {
 				return err
 			}
 			f.Infof("wrote unsigned transaction %s.%s to %s", xtObjString(decoded, "pallet"), xtObjString(decoded, "name"), out)
@@ -249,31 +248,4 @@ func xtObjString(o value.Object, key string) string {
 	v, _ := o.Get(key)
 	s, _ := v.(string)
 	return s
-}
-
-// xtWriteFile writes a file atomically with mode 0600.
-func xtWriteFile(path string, b []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".ksm-tx-*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	defer os.Remove(name)
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(name, path)
 }

@@ -7,9 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/internal/atomicfile"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/lightclient/grandpa"
-	"github.com/ksm-wallet/ksm/lightclient/store"
 )
 
 // checkpointNow is the clock of verify checkpoint (tests replace it).
@@ -93,7 +93,7 @@ Exit 3 when the checkpoint does not decode or is inconsistent.`,
 				if err != nil {
 					return err
 				}
-				if err := store.WriteFileAtomic(authoritiesOut, append(b, '\n')); err != nil {
+				if err := atomicfile.WriteFile(authoritiesOut, append(b, '\n')); err != nil {
 					return err
 				}
 			}
