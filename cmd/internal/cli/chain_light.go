@@ -114,6 +114,48 @@ func checkGenesis(ctx context.Context, rc *rpc.Client, shown string, want header
 	return nil
 }
 
+// networkGenesis is the genesis the active relay network names, nil for a
+// chain-spec file of no embedded network.
+func networkGenesis(n Network) *header.Hash {
+	if lightTestStart != nil {
+		g, _ := lightTestStart()
+		return &g
+	}
+	if n.Profile == nil {
+		return nil
+	}
+	return &n.Profile.GenesisHash
+}
+
+// checkTrustedGenesis checks the genesis of an endpoint trusted with
+// --trust-rpc, where no proof will: it must say its block 0, and that must
+// be want or no embedded network's (a development chain, accepted with a
+// warning), never another real network's (exit 3), so that nothing signed in
+// trusted mode is valid on a network the user did not name.
+func checkTrustedGenesis(ctx context.Context, f *Factory, rc *rpc.Client, shown string, want *header.Hash) error {
+	g, err := rc.BlockHash(ctx, 0)
+	var rerr *rpc.Error
+	switch {
+	case errors.As(err, &rerr):
+		return VerificationError(fmt.Errorf("%s does not tell its genesis (chain_getBlockHash 0: %w); --trust-rpc needs it to know the chain", shown, err))
+	case err != nil:
+		return NetworkError(fmt.Errorf("%s: genesis: %w", shown, err))
+	case g == rpc.Hash{}:
+		return VerificationError(fmt.Errorf("%s does not tell its genesis (chain_getBlockHash 0 is null); --trust-rpc needs it to know the chain", shown))
+	}
+	got := header.Hash(g)
+	if want != nil && got == *want {
+		return nil
+	}
+	for _, p := range chainspec.Profiles() {
+		if p.GenesisHash == got {
+			return VerificationError(fmt.Errorf("%s serves another chain (genesis %s, %s's); --trust-rpc accepts endpoints that cannot prove, not another network", shown, got, p.Name))
+		}
+	}
+	f.Warnf("--trust-rpc: %s is a development chain (genesis %s, no embedded network's)", shown, got)
+	return nil
+}
+
 // openLightWith is openLight with extra sources.
 func openLightWith(ctx context.Context, f *Factory, o lightOpts) (*lightEnv, error) {
 	n, err := f.Network()
@@ -161,6 +203,10 @@ func openLightWith(ctx context.Context, f *Factory, o lightOpts) (*lightEnv, err
 		}
 		if err := lightclient.CheckProvable(cctx, prc, true); err != nil {
 			if errors.Is(err, lightclient.ErrUnprovable) && f.Opts.TrustRPC {
+				if err := checkTrustedGenesis(cctx, f, prc, shown, &e.para.genesis); err != nil {
+					_ = prc.Close()
+					return nil, err
+				}
 				f.Warnf("--trust-rpc: %s cannot prove its answers; what is shown is what it claims, not verified", shown)
 				e.mode, e.rpc, e.para = "trusted-rpc", prc, nil
 				return e, nil
@@ -185,6 +231,10 @@ func openLightWith(ctx context.Context, f *Factory, o lightOpts) (*lightEnv, err
 		}
 		if err := lightclient.CheckProvable(cctx, rc, false); err != nil {
 			if errors.Is(err, lightclient.ErrUnprovable) && f.Opts.TrustRPC && !onPara {
+				if err := checkTrustedGenesis(cctx, f, rc, url, networkGenesis(n)); err != nil {
+					_ = rc.Close()
+					return fail(err)
+				}
 				f.Warnf("--trust-rpc: %s cannot prove its answers; what is shown is what it claims, not verified", url)
 				e.mode, e.rpc = "trusted-rpc", rc
 				return e, nil
