@@ -44,9 +44,18 @@ type Options struct {
 	// exists, also against a concurrent writer (the file is hard-linked into
 	// place where the file system allows it).
 	Exclusive bool
+	// TempPattern names the temporary file as os.CreateTemp's pattern does
+	// (default "." + the target's name + ".tmp-*"), for a caller that
+	// recognises and removes the leftovers of interrupted writes.
+	TempPattern string
 	// Verify, when set, is called with the name of the synced temporary file
 	// before it is put in place; an error stops the write.
 	Verify func(tmpPath string) error
+	// Step, when set, is called after each step with its name:
+	// "temp-created", "temp-written" (written and synced), "linked" (with
+	// Exclusive: the file is in place, its temporary name not yet removed).
+	// Crash tests stop the process there.
+	Step func(name string)
 }
 
 // WriteFile writes data to path atomically with the defaults: mode 0600,
@@ -80,9 +89,17 @@ func (d disk) write(path string, data []byte, opts Options) (err error) {
 			return fmt.Errorf("write %s: %w", path, err)
 		}
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	pattern := opts.TempPattern
+	if pattern == "" {
+		pattern = "." + filepath.Base(path) + ".tmp-*"
+	}
+	tmp, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
+	}
+	step := opts.Step
+	if step == nil {
+		step = func(string) {}
 	}
 	tmpName := tmp.Name()
 	closed := false
@@ -97,6 +114,7 @@ func (d disk) write(path string, data []byte, opts Options) (err error) {
 	if err = tmp.Chmod(perm); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	step("temp-created")
 	if _, err = tmp.Write(data); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -107,13 +125,14 @@ func (d disk) write(path string, data []byte, opts Options) (err error) {
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	step("temp-written")
 	if opts.Verify != nil {
 		if err = opts.Verify(tmpName); err != nil {
 			return err
 		}
 	}
 	if opts.Exclusive {
-		err = installExclusive(tmpName, path)
+		err = installExclusive(tmpName, path, step)
 	} else {
 		err = os.Rename(tmpName, path)
 	}
@@ -132,9 +151,10 @@ func (d disk) write(path string, data []byte, opts Options) (err error) {
 // installExclusive puts tmp at path only if path does not exist. A hard
 // link fails atomically when path exists; where links are not supported it
 // falls back to a check and a rename.
-func installExclusive(tmp, path string) error {
+func installExclusive(tmp, path string, step func(string)) error {
 	err := os.Link(tmp, path)
 	if err == nil {
+		step("linked")
 		os.Remove(tmp)
 		return nil
 	}

@@ -209,3 +209,33 @@ func TestDirectorySynced(t *testing.T) {
 		t.Fatalf("SyncDir on a real directory: %v", err)
 	}
 }
+
+// A caller's TempPattern names the temporary file, so that it can recognise
+// the leftovers of an interrupted write.
+func TestTempPattern(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var tmpName string
+	err := Write(filepath.Join(dir, "k.json"), []byte("x"), Options{TempPattern: ".tmp-*.json", Verify: func(tmp string) error {
+		tmpName = filepath.Base(tmp)
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(tmpName, ".tmp-") || !strings.HasSuffix(tmpName, ".json") {
+		t.Fatalf("temporary file %q does not follow the pattern", tmpName)
+	}
+}
+
+func TestSteps(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var steps []string
+	if err := Write(filepath.Join(dir, "f"), []byte("x"), Options{Exclusive: true, Step: func(s string) { steps = append(steps, s) }}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(steps, ","); got != "temp-created,temp-written,linked" {
+		t.Fatalf("steps %s", got)
+	}
+}

@@ -301,6 +301,7 @@ func runSubmit(ctx context.Context, e *chainEnv, spec submitSpec) error {
 		return err
 	}
 	p, err := e.sess.Prepare(ctx, spec.req)
+	defer e.sess.Release(p) // the nonce reservation, unless submitted
 	if p != nil && p.Call != nil {
 		showPrepared(e, ent.Name, spec.title, p)
 	}

@@ -104,19 +104,17 @@ when it was included but failed.`,
 					return ErrCancelled
 				}
 			}
+			var out *app.Outcome
 			if signer != nil && x.Extra.HasNonce {
-				var death uint64
+				snd := app.Sender{From: *signer, Nonce: x.Extra.Nonce}
 				if x.Extra.Era.Mortal {
-					death = x.Extra.Era.Death(head.Number)
+					snd.Born, snd.Death = x.Extra.Era.Birth(head.Number), x.Extra.Era.Death(head.Number)
 				}
-				_ = e.sess.Nonces.Add(e.sess.Genesis, *signer, app.PendingTx{Nonce: x.Extra.Nonce, Hash: h.String(), Death: death})
+				out, err = e.sess.SubmitTracked(ctx, ext, snd, progressPrinter(f))
+			} else {
+				out, err = e.sess.SubmitSigned(ctx, ext, progressPrinter(f))
 			}
-			out, err := e.sess.SubmitSigned(ctx, ext, progressPrinter(f))
 			if err != nil {
-				var ni *app.NotIncludedError
-				if signer != nil && x.Extra.HasNonce && errors.As(err, &ni) {
-					_ = e.sess.Nonces.Remove(e.sess.Genesis, *signer, x.Extra.Nonce)
-				}
 				return submitErr(err)
 			}
 			return reportOutcome(e, out)
