@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/lightclient"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/lightclient/header"
@@ -109,7 +110,7 @@ func isParaNetwork(n Network) bool { return n.Profile != nil && !n.Profile.IsRel
 // (an endpoint that does not say is left to the proofs to judge).
 func checkGenesis(ctx context.Context, rc *rpc.Client, shown string, want header.Hash) error {
 	if g, err := rc.BlockHash(ctx, 0); err == nil && header.Hash(g) != want {
-		return VerificationError(fmt.Errorf("%s serves another chain (genesis %s, want %s)", shown, header.Hash(g), want))
+		return app.Unverified(fmt.Errorf("%s serves another chain (genesis %s, want %s)", shown, header.Hash(g), want))
 	}
 	return nil
 }
@@ -137,11 +138,11 @@ func checkTrustedGenesis(ctx context.Context, f *Factory, rc *rpc.Client, shown 
 	var rerr *rpc.Error
 	switch {
 	case errors.As(err, &rerr):
-		return VerificationError(fmt.Errorf("%s does not tell its genesis (chain_getBlockHash 0: %w); --trust-rpc needs it to know the chain", shown, err))
+		return app.Unverified(fmt.Errorf("%s does not tell its genesis (chain_getBlockHash 0: %w); --trust-rpc needs it to know the chain", shown, err))
 	case err != nil:
-		return NetworkError(fmt.Errorf("%s: genesis: %w", shown, err))
+		return app.Unreachable(fmt.Errorf("%s: genesis: %w", shown, err))
 	case g == rpc.Hash{}:
-		return VerificationError(fmt.Errorf("%s does not tell its genesis (chain_getBlockHash 0 is null); --trust-rpc needs it to know the chain", shown))
+		return app.Unverified(fmt.Errorf("%s does not tell its genesis (chain_getBlockHash 0 is null); --trust-rpc needs it to know the chain", shown))
 	}
 	got := header.Hash(g)
 	if want != nil && got == *want {
@@ -149,7 +150,7 @@ func checkTrustedGenesis(ctx context.Context, f *Factory, rc *rpc.Client, shown 
 	}
 	for _, p := range chainspec.Profiles() {
 		if p.GenesisHash == got {
-			return VerificationError(fmt.Errorf("%s serves another chain (genesis %s, %s's); --trust-rpc accepts endpoints that cannot prove, not another network", shown, got, p.Name))
+			return app.Unverified(fmt.Errorf("%s serves another chain (genesis %s, %s's); --trust-rpc accepts endpoints that cannot prove, not another network", shown, got, p.Name))
 		}
 	}
 	f.Warnf("--trust-rpc: %s is a development chain (genesis %s, no embedded network's)", shown, got)
@@ -162,6 +163,19 @@ func openLightWith(ctx context.Context, f *Factory, o lightOpts) (*lightEnv, err
 	if err != nil {
 		return nil, err
 	}
+	if err := f.checkEndpoints(); err != nil {
+		return nil, err
+	}
+	if f.beforeNetwork != nil {
+		if err := f.beforeNetwork(); err != nil {
+			return nil, err
+		}
+	}
+	if o.paraRPC != "" {
+		if err := checkEndpointURL(o.paraRPC); err != nil {
+			return nil, app.Usagef("--para-rpc %s: %v", redactRPC(o.paraRPC), err)
+		}
+	}
 	e := &lightEnv{f: f, net: n}
 	cctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
@@ -169,7 +183,7 @@ func openLightWith(ctx context.Context, f *Factory, o lightOpts) (*lightEnv, err
 	relayURL, paraURL := f.Opts.RPC, o.paraRPC
 	if onPara {
 		if o.paraRPC != "" {
-			return nil, UsageErrorf("on %s, --rpc is the parachain's endpoint; --para-rpc is for --para reads on a relay network", n.Name)
+			return nil, app.Usagef("on %s, --rpc is the parachain's endpoint; --para-rpc is for --para reads on a relay network", n.Name)
 		}
 		relayURL, paraURL = f.Opts.RelayRPC, f.Opts.RPC
 		e.para = &paraEnv{id: n.Profile.ParaID, genesis: n.Profile.GenesisHash, name: n.Profile.DisplayName}
@@ -178,7 +192,7 @@ func openLightWith(ctx context.Context, f *Factory, o lightOpts) (*lightEnv, err
 		}
 	} else {
 		if f.Opts.RelayRPC != "" {
-			return nil, UsageErrorf("--relay-rpc is for parachain networks (such as kusama-asset-hub); on %s, --rpc is the endpoint", n.Name)
+			return nil, app.Usagef("--relay-rpc is for parachain networks (such as kusama-asset-hub); on %s, --rpc is the endpoint", n.Name)
 		}
 		if paraURL != "" {
 			e.para = &paraEnv{id: o.paraID, name: fmt.Sprintf("parachain %d", o.paraID)}
@@ -199,7 +213,7 @@ func openLightWith(ctx context.Context, f *Factory, o lightOpts) (*lightEnv, err
 		shown := redactRPC(paraURL)
 		prc, err = rpc.Dial(cctx, paraURL)
 		if err != nil {
-			return nil, NetworkError(fmt.Errorf("connect to %s: %w", shown, err))
+			return nil, app.Unreachable(fmt.Errorf("connect to %s: %w", shown, err))
 		}
 		if err := lightclient.CheckProvable(cctx, prc, true); err != nil {
 			if errors.Is(err, lightclient.ErrUnprovable) && f.Opts.TrustRPC {
@@ -213,9 +227,9 @@ func openLightWith(ctx context.Context, f *Factory, o lightOpts) (*lightEnv, err
 			}
 			_ = prc.Close()
 			if errors.Is(err, lightclient.ErrUnprovable) {
-				return nil, VerificationError(fmt.Errorf("%s endpoint %s: %w; --trust-rpc accepts its answers unverified (development chains only)", n.Profile.DisplayName, shown, err))
+				return nil, app.Unverified(fmt.Errorf("%s endpoint %s: %w; --trust-rpc accepts its answers unverified (development chains only)", n.Profile.DisplayName, shown, err))
 			}
-			return nil, NetworkError(fmt.Errorf("%s endpoint %s: %w", n.Profile.DisplayName, shown, err))
+			return nil, app.Unreachable(fmt.Errorf("%s endpoint %s: %w", n.Profile.DisplayName, shown, err))
 		}
 		opened = append(opened, func() { _ = prc.Close() })
 		if err := checkGenesis(cctx, prc, shown, e.para.genesis); err != nil {
@@ -227,7 +241,7 @@ func openLightWith(ctx context.Context, f *Factory, o lightOpts) (*lightEnv, err
 		url := redactRPC(relayURL)
 		rc, err = rpc.Dial(cctx, relayURL)
 		if err != nil {
-			return fail(NetworkError(fmt.Errorf("connect to %s: %w", url, err)))
+			return fail(app.Unreachable(fmt.Errorf("connect to %s: %w", url, err)))
 		}
 		if err := lightclient.CheckProvable(cctx, rc, false); err != nil {
 			if errors.Is(err, lightclient.ErrUnprovable) && f.Opts.TrustRPC && !onPara {
@@ -242,11 +256,11 @@ func openLightWith(ctx context.Context, f *Factory, o lightOpts) (*lightEnv, err
 			_ = rc.Close()
 			if errors.Is(err, lightclient.ErrUnprovable) {
 				if onPara {
-					return fail(VerificationError(fmt.Errorf("relay chain endpoint %s: %w; the relay chain proves the parachain's heads, so its endpoint must prove its answers", url, err)))
+					return fail(app.Unverified(fmt.Errorf("relay chain endpoint %s: %w; the relay chain proves the parachain's heads, so its endpoint must prove its answers", url, err)))
 				}
-				return fail(VerificationError(fmt.Errorf("%s: %w; --trust-rpc accepts its answers unverified (development chains only)", url, err)))
+				return fail(app.Unverified(fmt.Errorf("%s: %w; --trust-rpc accepts its answers unverified (development chains only)", url, err)))
 			}
-			return fail(NetworkError(fmt.Errorf("%s: %w", url, err)))
+			return fail(app.Unreachable(fmt.Errorf("%s: %w", url, err)))
 		}
 		opened = append(opened, func() { _ = rc.Close() })
 	}
@@ -260,7 +274,7 @@ func openLightWith(ctx context.Context, f *Factory, o lightOpts) (*lightEnv, err
 	} else {
 		p := n.Profile
 		if p == nil {
-			return fail(UsageErrorf("network %s: the light client needs an embedded network (kusama, polkadot, westend, paseo); for a development chain pass --rpc URL --trust-rpc", n.Name))
+			return fail(app.Usagef("network %s: the light client needs an embedded network (kusama, polkadot, westend, paseo); for a development chain pass --rpc URL --trust-rpc", n.Name))
 		}
 		p = p.RelayProfile()
 		if p.Name != n.Profile.Name {
@@ -330,14 +344,14 @@ func openLightWith(ctx context.Context, f *Factory, o lightOpts) (*lightEnv, err
 		url := redactRPC(paraURL)
 		pc, err := rpc.Dial(cctx, paraURL)
 		if err != nil {
-			return fail(NetworkError(fmt.Errorf("connect to %s: %w", url, err)))
+			return fail(app.Unreachable(fmt.Errorf("connect to %s: %w", url, err)))
 		}
 		if err := lightclient.CheckProvable(cctx, pc, true); err != nil {
 			_ = pc.Close()
 			if errors.Is(err, lightclient.ErrUnprovable) {
-				return fail(VerificationError(fmt.Errorf("parachain endpoint %s: %w", url, err)))
+				return fail(app.Unverified(fmt.Errorf("parachain endpoint %s: %w", url, err)))
 			}
-			return fail(NetworkError(fmt.Errorf("parachain endpoint %s: %w", url, err)))
+			return fail(app.Unreachable(fmt.Errorf("parachain endpoint %s: %w", url, err)))
 		}
 		sources = append(sources, lightclient.NewRPCSource(pc, lightclient.RPCOptions{Name: url, Para: true, ParaID: o.paraID}))
 		e.para.source, e.para.rpc = "rpc", pc
@@ -355,7 +369,7 @@ func openLightWith(ctx context.Context, f *Factory, o lightOpts) (*lightEnv, err
 		age, err := sp.CheckAge(time.Now(), e.policy, false)
 		if err != nil {
 			cl.Close()
-			return nil, VerificationError(err)
+			return nil, app.Unverified(err)
 		}
 		e.age = &age
 		if age.Warning != "" {
@@ -386,7 +400,7 @@ func paraP2PSource(n Network, pe *paraEnv) (lightclient.Source, error) {
 		cfg, bootnodes = pn.HostConfig(base), pn.Bootnodes
 	}
 	if len(bootnodes) == 0 {
-		return nil, UsageErrorf("%s has no bootnodes to reach its own network, which serves its state: pass --rpc URL of a %s endpoint (its proofs are checked against the head the relay chain proves)",
+		return nil, app.Usagef("%s has no bootnodes to reach its own network, which serves its state: pass --rpc URL of a %s endpoint (its proofs are checked against the head the relay chain proves)",
 			n.Profile.DisplayName, n.Profile.DisplayName)
 	}
 	host, err := p2p.New(cfg)
@@ -439,27 +453,17 @@ func (e *lightEnv) waitSynced(ctx context.Context) error {
 	}
 }
 
-// lightErr gives light-client errors their exit codes and messages.
+// lightErr shortens the error of a failed bootnode dial, which lists every
+// dial, to its first line; the error keeps its chain (and so its exit code).
 func lightErr(e *lightEnv, err error) error {
-	var ee *ExitError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &ee):
+	if err == nil || !errors.Is(err, p2p.ErrNoBootnode) {
 		return err
-	case errors.Is(err, p2p.ErrNoBootnode):
-		// The error lists every dial; the first line says enough.
-		msg := err.Error()
-		if i := strings.IndexByte(msg, '\n'); i >= 0 {
-			msg = msg[:i] + " …"
-		}
-		return NetworkError(fmt.Errorf("light client: no bootnode was reachable for %s within %s: %w", e.net.Name, connectTimeout, errLine{msg, err}))
-	case errors.Is(err, lightclient.ErrUnreachable), errors.Is(err, context.DeadlineExceeded):
-		return NetworkError(err)
-	case errors.Is(err, lightclient.ErrUnprovable), errors.Is(err, lightclient.ErrVerification), errors.Is(err, lcsync.ErrMalicious):
-		return VerificationError(err)
 	}
-	return err
+	msg := err.Error()
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i] + " …"
+	}
+	return fmt.Errorf("light client: no bootnode was reachable for %s within %s: %w", e.net.Name, connectTimeout, errLine{msg, err})
 }
 
 // errLine shows a shortened message but keeps the error chain for errors.Is.

@@ -28,6 +28,10 @@ type Factory struct {
 	IO     *iostreams.IOStreams
 	Opts   *GlobalOptions
 	Getenv func(string) string
+
+	// beforeNetwork, when set, checks the command's arguments offline; the
+	// first step that would touch the network runs it first.
+	beforeNetwork func() error
 }
 
 // NewFactory returns a Factory for a real process.

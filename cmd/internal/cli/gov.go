@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/big"
 	"strconv"
@@ -103,11 +102,11 @@ fractions are parts per billion.`,
 			defer e.Close()
 			g, err := e.sess.Gov(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			rs, err := e.sess.Referenda(ctx, g, !all)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			if f.Opts.JSON {
 				out := make([]referendumJSON, 0, len(rs))
@@ -141,7 +140,7 @@ fractions are parts per billion.`,
 func parseReferendumIndex(s string) (uint32, error) {
 	n, err := strconv.ParseUint(s, 10, 32)
 	if err != nil {
-		return 0, UsageErrorf("referendum index %q: not a number", s)
+		return 0, app.Usagef("referendum index %q: not a number", s)
 	}
 	return uint32(n), nil
 }
@@ -164,11 +163,11 @@ func newGovShowCmd(f *Factory) *cobra.Command {
 			defer e.Close()
 			g, err := e.sess.Gov(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			r, err := e.sess.Referendum(ctx, g, idx)
 			if err != nil {
-				return govErr(err)
+				return err
 			}
 			j := referendumView(r)
 			verified := e.sess.Chain.Verified()
@@ -176,7 +175,7 @@ func newGovShowCmd(f *Factory) *cobra.Command {
 			if r.Status == "Ongoing" {
 				c, note, err := e.sess.ProposalCall(ctx, g, r.Proposal)
 				if err != nil {
-					return chainErr(err)
+					return err
 				}
 				if c != nil {
 					j.Call = c
@@ -191,14 +190,6 @@ func newGovShowCmd(f *Factory) *cobra.Command {
 			return nil
 		},
 	}
-}
-
-// govErr gives governance errors their exit codes.
-func govErr(err error) error {
-	if errors.Is(err, app.ErrNoReferendum) || errors.Is(err, app.ErrNotOngoing) {
-		return &ExitError{Code: ExitFailure, Err: err}
-	}
-	return chainErr(err)
 }
 
 func newGovVoteCmd(f *Factory) *cobra.Command {
@@ -234,28 +225,28 @@ before signing.`,
 			switch {
 			case dir == "aye" || dir == "nay":
 				if split {
-					return UsageErrorf("a standard %s vote takes --amount, not --split-aye/--split-nay", dir)
+					return app.Usagef("a standard %s vote takes --amount, not --split-aye/--split-nay", dir)
 				}
 				if amount == "" {
-					return UsageErrorf("--amount is required")
+					return app.Usagef("--amount is required")
 				}
 			case dir == "abstain":
 				if amount == "" {
-					return UsageErrorf("abstain needs --amount (the abstaining balance)")
+					return app.Usagef("abstain needs --amount (the abstaining balance)")
 				}
 			case dir == "" && split:
 				if amount != "" || cmd.Flags().Changed("conviction") {
-					return UsageErrorf("a split vote takes --split-aye and --split-nay, no --amount or --conviction")
+					return app.Usagef("a split vote takes --split-aye and --split-nay, no --amount or --conviction")
 				}
 			default:
-				return UsageErrorf("say aye, nay or abstain (or give --split-aye/--split-nay)")
+				return app.Usagef("say aye, nay or abstain (or give --split-aye/--split-nay)")
 			}
 			conv, err := calls.ParseConviction(conviction)
 			if err != nil {
-				return UsageErrorf("--conviction: %v", err)
+				return app.Usagef("--conviction: %v", err)
 			}
 			if dir == "abstain" && cmd.Flags().Changed("conviction") {
-				return UsageErrorf("an abstain vote has no conviction")
+				return app.Usagef("an abstain vote has no conviction")
 			}
 			ctx := cmd.Context()
 			e, err := openChain(ctx, f)
@@ -269,7 +260,7 @@ before signing.`,
 				}
 				v, err := e.sess.ParseAmount(s)
 				if err != nil {
-					return nil, UsageErrorf("%s: %v", flag, err)
+					return nil, app.Usagef("%s: %v", flag, err)
 				}
 				return v, nil
 			}
@@ -300,22 +291,22 @@ before signing.`,
 				}
 			}
 			if v.Locked().Sign() <= 0 {
-				return UsageErrorf("the vote's balance must be more than zero")
+				return app.Usagef("the vote's balance must be more than zero")
 			}
 			g, err := e.sess.Gov(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			r, err := e.sess.Referendum(ctx, g, idx)
 			if err != nil {
-				return govErr(err)
+				return err
 			}
 			if r.Status != "Ongoing" {
-				return govErr(fmt.Errorf("%w: referendum %d is %s", app.ErrNotOngoing, idx, r.Status))
+				return fmt.Errorf("%w: referendum %d is %s", app.ErrNotOngoing, idx, r.Status)
 			}
 			call, err := g.Runtime.Calls.Vote(idx, v)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			title := fmt.Sprintf("Vote on referendum %d (track %s): %s", idx, r.TrackName, voteText(e, v))
 			return runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call}, title: title})
@@ -371,11 +362,11 @@ func newGovVotesCmd(f *Factory) *cobra.Command {
 			}
 			g, err := e.sess.Gov(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			tv, err := e.sess.Votes(ctx, g, who)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			if tv == nil {
 				tv = []app.TrackVoting{}
@@ -420,7 +411,7 @@ func govAccountArg(e *chainEnv, args []string) ([32]byte, error) {
 		return [32]byte{}, err
 	}
 	if len(list) != 1 {
-		return [32]byte{}, UsageErrorf("name the account (NAME or ADDRESS): the keystore has %d keys", len(list))
+		return [32]byte{}, app.Usagef("name the account (NAME or ADDRESS): the keystore has %d keys", len(list))
 	}
 	id, _, err := e.resolveAccount(list[0].Name)
 	return id, err
@@ -430,11 +421,11 @@ func govAccountArg(e *chainEnv, args []string) ([32]byte, error) {
 func govTrack(ctx context.Context, e *chainEnv, arg string) (*app.GovState, *app.Track, error) {
 	g, err := e.sess.Gov(ctx)
 	if err != nil {
-		return nil, nil, chainErr(err)
+		return nil, nil, err
 	}
 	t, err := app.FindTrack(g.Tracks, arg)
 	if err != nil {
-		return nil, nil, UsageErrorf("%v", err)
+		return nil, nil, app.Usagef("%v", err)
 	}
 	return g, t, nil
 }
@@ -465,19 +456,19 @@ referendum when it is ongoing, else from the sender's votes; --track names it.`,
 			}
 			g, err := e.sess.Gov(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			var class *uint16
 			if track != "" {
 				t, err := app.FindTrack(g.Tracks, track)
 				if err != nil {
-					return UsageErrorf("%v", err)
+					return app.Usagef("%v", err)
 				}
 				class = &t.ID
 			} else {
 				tv, err := e.sess.Votes(ctx, g, who)
 				if err != nil {
-					return chainErr(err)
+					return err
 				}
 				for _, t := range tv {
 					for _, v := range t.Votes {
@@ -488,12 +479,12 @@ referendum when it is ongoing, else from the sender's votes; --track names it.`,
 					}
 				}
 				if class == nil {
-					return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%s has no vote on referendum %d", e.sess.Account(who), idx)}
+					return fmt.Errorf("%s has no vote on referendum %d", e.sess.Account(who), idx)
 				}
 			}
 			call, err := g.Runtime.Calls.RemoveVote(class, idx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			return runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call}, title: fmt.Sprintf("Remove the vote on referendum %d", idx)})
 		},
@@ -513,10 +504,10 @@ func newGovDelegateCmd(f *Factory) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			conv, err := calls.ParseConviction(conviction)
 			if err != nil {
-				return UsageErrorf("--conviction: %v", err)
+				return app.Usagef("--conviction: %v", err)
 			}
 			if amount == "" {
-				return UsageErrorf("--amount is required")
+				return app.Usagef("--amount is required")
 			}
 			ctx := cmd.Context()
 			e, err := openChain(ctx, f)
@@ -526,7 +517,7 @@ func newGovDelegateCmd(f *Factory) *cobra.Command {
 			defer e.Close()
 			bal, err := e.sess.ParseAmount(amount)
 			if err != nil {
-				return UsageErrorf("--amount: %v", err)
+				return app.Usagef("--amount: %v", err)
 			}
 			to, _, err := e.resolveAccount(args[1])
 			if err != nil {
@@ -538,7 +529,7 @@ func newGovDelegateCmd(f *Factory) *cobra.Command {
 			}
 			call, err := g.Runtime.Calls.Delegate(t.ID, to, conv, bal)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			title := fmt.Sprintf("Delegate %s on track %s (%d) to %s, conviction %s", e.sess.FormatAmount(bal), t.Name, t.ID, e.sess.Account(to), conv)
 			return runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call}, title: title})
@@ -569,7 +560,7 @@ func newGovUndelegateCmd(f *Factory) *cobra.Command {
 			}
 			call, err := g.Runtime.Calls.Undelegate(t.ID)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			return runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call}, title: fmt.Sprintf("Undelegate on track %s (%d)", t.Name, t.ID)})
 		},
@@ -605,7 +596,7 @@ func newGovUnlockCmd(f *Factory) *cobra.Command {
 			}
 			call, err := g.Runtime.Calls.Unlock(t.ID, target)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			return runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call}, title: fmt.Sprintf("Unlock voting locks of %s on track %s (%d)", e.sess.Account(target), t.Name, t.ID)})
 		},
@@ -628,7 +619,7 @@ func newGovTracksCmd(f *Factory) *cobra.Command {
 			defer e.Close()
 			g, err := e.sess.Gov(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			if f.Opts.JSON {
 				return f.PrintJSON(g.Tracks)

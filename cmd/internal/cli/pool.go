@@ -36,7 +36,7 @@ pools live on Asset Hub, with staking (--network kusama-asset-hub).`,
 func (e *stakeEnv) poolMember(cmd *cobra.Command, id [32]byte, what string) (*app.PoolStatus, error) {
 	st, err := e.sess.PoolStatus(cmd.Context(), e.rt, e.head, id)
 	if err != nil {
-		return nil, chainErr(err)
+		return nil, err
 	}
 	if !st.Member {
 		return nil, fmt.Errorf("%w: %s is in no nomination pool, so there is nothing to %s; join one with 'ksm pool join AMOUNT POOL_ID'", app.ErrNotPoolMember, e.sess.Account(id), what)
@@ -66,20 +66,20 @@ a pool that is not Open is refused before signing.`,
 			}
 			pid, err := strconv.ParseUint(args[1], 10, 32)
 			if err != nil {
-				return UsageErrorf("POOL_ID: %q is not a pool number", args[1])
+				return app.Usagef("POOL_ID: %q is not a pool number", args[1])
 			}
 			id, err := e.fromID(&sf)
 			if err != nil {
 				return err
 			}
 			if st, err := e.sess.PoolStatus(ctx, e.rt, e.head, id); err != nil {
-				return chainErr(err)
+				return err
 			} else if st.Member {
 				return fmt.Errorf("%s is already in pool %d: an account can be in one pool (use 'ksm pool bond-extra')", e.sess.Account(id), st.PoolID)
 			}
 			pool, err := e.sess.Pool(ctx, e.rt, e.head.Hash, uint32(pid))
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			if !pool.Exists {
 				return fmt.Errorf("there is no pool %d on %s", pid, e.sess.ChainName())
@@ -89,14 +89,14 @@ a pool that is not Open is refused before signing.`,
 			}
 			min, err := e.sess.MinJoinBond(ctx, e.rt, e.head.Hash)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			if amount.Cmp(min) < 0 {
 				return fmt.Errorf("%s is below the minimum join bond of %s (NominationPools.MinJoinBond)", e.amt(amount), e.amt(min))
 			}
 			call, err := e.rt.Calls.PoolJoin(amount, uint32(pid))
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			title := fmt.Sprintf("Join pool %d (%s state, %d members, %s bonded) with %s", pid, pool.State, pool.MemberCount, e.amt(pool.Bonded), e.amt(amount))
 			return runSubmit(ctx, e.chainEnv, submitSpec{flags: &sf, req: app.Request{Call: call, Spend: amount}, title: title})
@@ -142,7 +142,7 @@ func newPoolBondExtraCmd(f *Factory) *cobra.Command {
 			}
 			call, err := e.rt.Calls.PoolBondExtra(amount)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			return runSubmit(ctx, e.chainEnv, submitSpec{flags: &sf, req: app.Request{Call: call, Spend: amount}, title: title})
 		},
@@ -184,7 +184,7 @@ func newPoolClaimCmd(f *Factory) *cobra.Command {
 			}
 			call, err := e.rt.Calls.PoolClaimPayout()
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			title := fmt.Sprintf("Claim the pending rewards (%s) of pool %d", amountOrUnknown(e, st.Pending), st.PoolID)
 			return runSubmit(ctx, e.chainEnv, submitSpec{flags: &sf, req: app.Request{Call: call}, title: title})
@@ -233,7 +233,7 @@ pool's points and bonded stake); withdraw it after the bonding duration.`,
 				}
 				pool, err := e.sess.Pool(ctx, e.rt, e.head.Hash, st.PoolID)
 				if err != nil {
-					return chainErr(err)
+					return err
 				}
 				points = e.sess.BalanceToPoints(ctx, e.rt, e.head.Hash, pool, amount)
 				if points.Cmp(st.Points) > 0 {
@@ -243,7 +243,7 @@ pool's points and bonded stake); withdraw it after the bonding duration.`,
 			}
 			call, err := e.rt.Calls.PoolUnbond(id, points)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			title := fmt.Sprintf("Unbond %s (%s points of %s) from pool %d", amountOrUnknown(e, shown), points, st.Points, st.PoolID)
 			return runSubmit(ctx, e.chainEnv, submitSpec{flags: &sf, req: app.Request{Call: call}, title: title})
@@ -295,11 +295,11 @@ computed from Staking.SlashingSpans of the pool's bonded account.`,
 			}
 			spans, err := e.sess.SlashingSpans(ctx, e.rt, e.head.Hash, st.BondedAcct)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			call, err := e.rt.Calls.PoolWithdrawUnbonded(id, spans)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			title := fmt.Sprintf("Withdraw about %s unbonded from pool %d (slashing spans of the pool: %d)", e.amt(ready), st.PoolID, spans)
 			return runSubmit(ctx, e.chainEnv, submitSpec{flags: &sf, req: app.Request{Call: call}, title: title})
@@ -426,7 +426,7 @@ and verified. Amounts in planck.`,
 			for i, t := range targets {
 				st, err := e.sess.PoolStatus(ctx, e.rt, e.head, t.id)
 				if err != nil {
-					return chainErr(err)
+					return err
 				}
 				if f.Opts.JSON {
 					views = append(views, poolStatusView(e.chainEnv, st, t.key))

@@ -59,21 +59,21 @@ func openPallet(ctx context.Context, f *Factory, pallet string) (*stakeEnv, erro
 	}
 	if err := e.sess.Route(pallet); err != nil {
 		e.Close()
-		return nil, chainErr(err)
+		return nil, err
 	}
 	h, err := e.sess.Chain.FinalizedHead(ctx)
 	if err != nil {
 		e.Close()
-		return nil, chainErr(err)
+		return nil, err
 	}
 	rt, err := e.sess.Runtime(ctx, h.Hash)
 	if err != nil {
 		e.Close()
-		return nil, chainErr(err)
+		return nil, err
 	}
 	if _, err := rt.Meta.Pallet(pallet); err != nil {
 		e.Close()
-		return nil, chainErr(fmt.Errorf("%s has no %s pallet: %w", e.sess.ChainName(), pallet, err))
+		return nil, fmt.Errorf("%s has no %s pallet: %w", e.sess.ChainName(), pallet, err)
 	}
 	return &stakeEnv{chainEnv: e, rt: rt, head: *h}, nil
 }
@@ -82,10 +82,10 @@ func openPallet(ctx context.Context, f *Factory, pallet string) (*stakeEnv, erro
 func (e *stakeEnv) amountArg(text string) (*big.Int, error) {
 	a, err := e.sess.ParseAmount(text)
 	if err != nil {
-		return nil, UsageErrorf("amount: %v", err)
+		return nil, app.Usagef("amount: %v", err)
 	}
 	if a.Sign() <= 0 {
-		return nil, UsageErrorf("amount: must be more than zero")
+		return nil, app.Usagef("amount: must be more than zero")
 	}
 	return a, nil
 }
@@ -101,7 +101,7 @@ func (e *stakeEnv) fromID(sf *submitFlags) ([32]byte, error) {
 func (e *stakeEnv) ledger(ctx context.Context, who [32]byte, what string) (*app.Ledger, error) {
 	l, err := e.sess.LedgerOf(ctx, e.rt, e.head.Hash, who)
 	if err != nil {
-		return nil, chainErr(err)
+		return nil, err
 	}
 	if l == nil {
 		return nil, fmt.Errorf("%w: nothing is bonded by %s, so there is nothing to %s; bond first with 'ksm stake bond AMOUNT --from NAME'", app.ErrNotBonded, e.sess.Account(who), what)
@@ -141,14 +141,14 @@ free balance can give besides the fee.`,
 			}
 			p, err := calls.ParsePayee(payee)
 			if err != nil {
-				return UsageErrorf("--payee: %v", err)
+				return app.Usagef("--payee: %v", err)
 			}
 			id, err := e.fromID(&sf)
 			if err != nil {
 				return err
 			}
 			if l, err := e.sess.LedgerOf(ctx, e.rt, e.head.Hash, id); err != nil {
-				return chainErr(err)
+				return err
 			} else if l != nil {
 				return fmt.Errorf("%s is already bonded (%s): add to the bond with 'ksm stake bond-extra AMOUNT'", e.sess.Account(id), e.amt(l.Total))
 			}
@@ -157,7 +157,7 @@ free balance can give besides the fee.`,
 			}
 			call, err := e.rt.Calls.Bond(id, amount, p)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			title := fmt.Sprintf("Bond %s for staking (locked in the account; rewards: %s)", e.amt(amount), p)
 			// The bonded amount stays in the account but can no longer be
@@ -200,7 +200,7 @@ func newStakeBondExtraCmd(f *Factory) *cobra.Command {
 			}
 			call, err := e.rt.Calls.BondExtra(amount)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			title := fmt.Sprintf("Bond %s more (bonded now %s, active %s)", e.amt(amount), e.amt(l.Total), e.amt(l.Active))
 			return runSubmit(ctx, e.chainEnv, submitSpec{flags: &sf, req: app.Request{Call: call, Spend: amount, AllowDeath: true}, title: title})
@@ -252,7 +252,7 @@ More than the active bond is refused.`,
 			}
 			call, err := e.rt.Calls.Unbond(amount)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			title := fmt.Sprintf("Unbond %s of %s active", e.amt(amount), e.amt(l.Active))
 			if n, ok := stakeConst(e.rt, "BondingDuration"); ok {
@@ -324,7 +324,7 @@ func newStakeRebondCmd(f *Factory) *cobra.Command {
 			}
 			call, err := e.rt.Calls.Rebond(amount)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			title := fmt.Sprintf("Rebond %s of %s unlocking (active now %s)", e.amt(amount), e.amt(unlocking), e.amt(l.Active))
 			return runSubmit(ctx, e.chainEnv, submitSpec{flags: &sf, req: app.Request{Call: call}, title: title})
@@ -356,7 +356,7 @@ Staking.SlashingSpans of the stash. Refused when nothing has unlocked yet.`,
 			}
 			st, err := e.sess.StakeStatus(ctx, e.rt, e.head, id, app.StakeStatusOptions{})
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			if !st.Bonded {
 				_, err := e.ledger(ctx, id, "withdraw")
@@ -380,7 +380,7 @@ Staking.SlashingSpans of the stash. Refused when nothing has unlocked yet.`,
 			}
 			call, err := e.rt.Calls.WithdrawUnbonded(st.SlashingSpans)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			title := fmt.Sprintf("Withdraw %s unbonded (slashing spans: %d)", e.amt(st.Withdrawable), st.SlashingSpans)
 			return runSubmit(ctx, e.chainEnv, submitSpec{flags: &sf, req: app.Request{Call: call}, title: title})
@@ -403,7 +403,7 @@ that blocks new nominations; an account that is not a validator candidate
 is nominated with a warning (it earns nothing until it validates).`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return UsageErrorf("nominate needs at least one VALIDATOR")
+				return app.Usagef("nominate needs at least one VALIDATOR")
 			}
 			return nil
 		},
@@ -426,7 +426,7 @@ is nominated with a warning (it earns nothing until it validates).`,
 					return err
 				}
 				if seen[t] {
-					return UsageErrorf("%s is given twice", e.sess.Account(t))
+					return app.Usagef("%s is given twice", e.sess.Account(t))
 				}
 				seen[t] = true
 				targets = append(targets, t)
@@ -437,7 +437,7 @@ is nominated with a warning (it earns nothing until it validates).`,
 			}
 			limit, source, err := e.sess.MaxNominations(ctx, e.rt, e.head.Hash, l.Active)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			if uint32(len(targets)) > limit {
 				return fmt.Errorf("%w: %d targets, but this runtime allows at most %d nominations (%s)", app.ErrTooManyNominations, len(targets), limit, source)
@@ -445,7 +445,7 @@ is nominated with a warning (it earns nothing until it validates).`,
 			current := map[[32]byte]bool{}
 			st, err := e.sess.StakeStatus(ctx, e.rt, e.head, l.Stash, app.StakeStatusOptions{})
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			for _, n := range st.Nominations {
 				current[n.Validator] = true
@@ -461,7 +461,7 @@ is nominated with a warning (it earns nothing until it validates).`,
 			for _, t := range targets {
 				isV, comm, blocked, err := e.sess.ValidatorPrefs(ctx, e.rt, e.head.Hash, t)
 				if err != nil {
-					return chainErr(err)
+					return err
 				}
 				switch {
 				case !isV:
@@ -487,7 +487,7 @@ is nominated with a warning (it earns nothing until it validates).`,
 			}
 			call, err := e.rt.Calls.Nominate(targets)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			title := fmt.Sprintf("Nominate %d validator(s) with %s active", len(targets), e.amt(l.Active))
 			return runSubmit(ctx, e.chainEnv, submitSpec{flags: &sf, req: app.Request{Call: call}, title: title})
@@ -527,14 +527,14 @@ func newStakeChillCmd(f *Factory) *cobra.Command {
 			}
 			st, err := e.sess.StakeStatus(ctx, e.rt, e.head, l.Stash, app.StakeStatusOptions{})
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			if !st.Nominating && !st.IsValidator {
 				return fmt.Errorf("%s neither nominates nor validates: there is nothing to chill", e.sess.Account(l.Stash))
 			}
 			call, err := e.rt.Calls.Chill()
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			what := "nominating"
 			if st.IsValidator {
@@ -563,7 +563,7 @@ func newStakePayeeCmd(f *Factory) *cobra.Command {
 			defer e.Close()
 			p, err := calls.ParsePayee(args[0])
 			if err != nil {
-				return UsageErrorf("%v", err)
+				return app.Usagef("%v", err)
 			}
 			if p.Kind == "Account" {
 				acct, _, err := e.resolveAccount(p.Account)
@@ -581,7 +581,7 @@ func newStakePayeeCmd(f *Factory) *cobra.Command {
 			}
 			call, err := e.rt.Calls.SetPayee(p)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			return runSubmit(ctx, e.chainEnv, submitSpec{flags: &sf, req: app.Request{Call: call}, title: "Set the reward destination to " + p.String()})
 		},
@@ -605,7 +605,7 @@ staker of the validator's era.`,
 		Args: rangeArgs(0, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if all != (len(args) == 0) {
-				return UsageErrorf("give VALIDATOR ERA, or --all")
+				return app.Usagef("give VALIDATOR ERA, or --all")
 			}
 			ctx := cmd.Context()
 			e, err := openPallet(ctx, f, "Staking")
@@ -624,11 +624,11 @@ staker of the validator's era.`,
 				}
 				var era uint32
 				if _, err := fmt.Sscan(args[1], &era); err != nil {
-					return UsageErrorf("ERA: %q is not an era number", args[1])
+					return app.Usagef("ERA: %q is not an era number", args[1])
 				}
 				call, err := e.rt.Calls.PayoutStakers(v, era, nil)
 				if err != nil {
-					return chainErr(err)
+					return err
 				}
 				return runSubmit(ctx, e.chainEnv, submitSpec{flags: &sf, req: app.Request{Call: call}, title: fmt.Sprintf("Pay out %s's rewards of era %d", e.sess.Account(v), era)})
 			}
@@ -640,7 +640,7 @@ staker of the validator's era.`,
 			}
 			st, err := e.sess.StakeStatus(ctx, e.rt, e.head, target, app.StakeStatusOptions{Rewards: true})
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			if len(st.Pending) == 0 {
 				e.f.Infof("No unclaimed rewards for %s within the last %d eras (active era %d).", e.sess.Account(target), st.HistoryDepth, st.ActiveEra)
@@ -650,13 +650,13 @@ staker of the validator's era.`,
 			for _, p := range st.Pending {
 				c, err := e.rt.Calls.PayoutStakers(p.Validator, p.Era, p.Page)
 				if err != nil {
-					return chainErr(err)
+					return err
 				}
 				list = append(list, c)
 			}
 			call, err := e.rt.Calls.BatchAll(list)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			title := fmt.Sprintf("Pay out %d unclaimed validator era(s) for %s (its estimated share %s)", len(st.Pending), e.sess.Account(target), e.amt(st.PendingTotal))
 			return runSubmit(ctx, e.chainEnv, submitSpec{flags: &sf, req: app.Request{Call: call}, title: title})

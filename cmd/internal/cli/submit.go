@@ -23,9 +23,7 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient"
 	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/tx/value"
-	"github.com/ksm-wallet/ksm/wallet/keys"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
-	"github.com/ksm-wallet/ksm/wallet/ss58"
 )
 
 // head is the finalized block the command reads (for the light client the
@@ -33,7 +31,7 @@ import (
 func (e *chainEnv) head(ctx context.Context) (*chain.Header, error) {
 	h, err := e.sess.Chain.FinalizedHead(ctx)
 	if err != nil {
-		return nil, chainErr(err)
+		return nil, err
 	}
 	return h, nil
 }
@@ -77,7 +75,7 @@ func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
 		// Every read of the command comes from this one finalized block.
 		if _, err := lc.Pin(ctx); err != nil {
 			_ = lc.Close()
-			return nil, chainErr(err)
+			return nil, err
 		}
 		if lp, ok := lc.(*chain.LightPara); ok {
 			if ph := lp.Head(); ph != nil && ph.Header != nil {
@@ -97,7 +95,7 @@ func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
 		if f.Opts.RPC != "" {
 			where = redactRPC(f.Opts.RPC)
 		}
-		return nil, chainErr(fmt.Errorf("identify the chain at %s: %w", where, err))
+		return nil, fmt.Errorf("identify the chain at %s: %w", where, err)
 	}
 	st, err := keystore.Open(home)
 	if err != nil {
@@ -121,67 +119,15 @@ func redactRPC(u string) string {
 	return u
 }
 
-// chainErr gives chain and use-case errors their exit codes.
-func chainErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	var ee *ExitError
-	if errors.As(err, &ee) {
-		return err
-	}
-	switch {
-	case errors.Is(err, chain.ErrDisconnected), errors.Is(err, context.DeadlineExceeded),
-		errors.Is(err, lightclient.ErrUnreachable), errors.Is(err, lightclient.ErrClosed):
-		return NetworkError(err)
-	case errors.Is(err, lightclient.ErrVerification), errors.Is(err, lightclient.ErrUnprovable), errors.Is(err, lcsync.ErrMalicious):
-		return VerificationError(err)
-	case errors.Is(err, app.ErrWrongChain):
-		return &ExitError{Code: ExitUsage, Err: err}
-	case errors.Is(err, value.ErrAmount):
-		return &ExitError{Code: ExitUsage, Err: err}
-	}
-	return valueInputError(err)
-}
-
 // resolveAccount reads a key name or an address (SS58 of any prefix, or
 // 0x-hex account id).
 func (e *chainEnv) resolveAccount(arg string) ([32]byte, string, error) {
-	if ent, err := e.store.Get(arg); err == nil {
-		return keys.AccountID(ent.Scheme, ent.PublicKey), ent.Name, nil
-	}
-	if strings.HasPrefix(arg, "0x") {
-		b, err := xtHex(arg, "account")
-		if err != nil {
-			return [32]byte{}, "", err
-		}
-		if len(b) != 32 {
-			return [32]byte{}, "", UsageErrorf("account %s: %d bytes, want 32", arg, len(b))
-		}
-		var id [32]byte
-		copy(id[:], b)
-		return id, "", nil
-	}
-	id, _, err := ss58.DecodeAccountID(arg)
-	if err != nil {
-		return [32]byte{}, "", UsageErrorf("%q is neither a key name nor an address: %v", arg, err)
-	}
-	return id, "", nil
+	return lookupAccount(e.store, arg)
 }
 
 // sender looks up the signing key --from names.
 func (e *chainEnv) sender(name string) (*keystore.Entry, [32]byte, error) {
-	if name == "" {
-		return nil, [32]byte{}, UsageErrorf("--from NAME is required (the key that signs)")
-	}
-	ent, err := e.store.Get(name)
-	if err != nil {
-		return nil, [32]byte{}, keyErr(err)
-	}
-	if ent.WatchOnly {
-		return nil, [32]byte{}, UsageErrorf("key %q is watch-only: it cannot sign", ent.Name)
-	}
-	return ent, keys.AccountID(ent.Scheme, ent.PublicKey), nil
+	return lookupSigner(e.store, name)
 }
 
 // submitFlags are the flags every submitting command has.
@@ -200,6 +146,10 @@ func (s *submitFlags) add(cmd *cobra.Command) {
 	fl.StringVar(&s.tip, "tip", "", "tip for the block author (an amount)")
 	fl.Uint64Var(&s.mortality, "mortality", app.DefaultEraPeriod, "blocks the transaction stays valid (rounded to a power of two; 0: immortal)")
 	fl.BoolVar(&s.noDryRun, "skip-dry-run", false, "submit without dry-running first (a failing call is then included and pays its fee)")
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[submitsAnnotation] = "true"
 }
 
 // request fills the flag-given parts of a request.
@@ -207,7 +157,7 @@ func (s *submitFlags) request(e *chainEnv, req *app.Request) error {
 	if s.tip != "" {
 		t, err := e.sess.ParseAmount(s.tip)
 		if err != nil {
-			return UsageErrorf("--tip: %v", err)
+			return app.Usagef("--tip: %v", err)
 		}
 		req.Tip = t
 	}
@@ -306,7 +256,7 @@ func runSubmit(ctx context.Context, e *chainEnv, spec submitSpec) error {
 		showPrepared(e, ent.Name, spec.title, p)
 	}
 	if err != nil {
-		return chainErr(err)
+		return err
 	}
 	if spec.flags.dryRun {
 		if f.Opts.JSON {
@@ -321,7 +271,7 @@ func runSubmit(ctx context.Context, e *chainEnv, spec submitSpec) error {
 	if !f.Opts.Yes {
 		ok, err := f.IO.Confirm("Sign and submit this transaction?")
 		if errors.Is(err, iostreams.ErrNoTTY) {
-			return UsageErrorf("not on a terminal: pass --yes to submit without confirmation")
+			return app.Usagef("not on a terminal: pass --yes to submit without confirmation")
 		}
 		if err != nil {
 			return err
@@ -337,7 +287,7 @@ func runSubmit(ctx context.Context, e *chainEnv, spec submitSpec) error {
 	pair, err := e.store.Unlock(ent.Name, pw)
 	wipeBytes(pw)
 	if err != nil {
-		return keyErr(err)
+		return err
 	}
 	signed, err := p.Sign(pair)
 	pair.Wipe()
@@ -345,16 +295,20 @@ func runSubmit(ctx context.Context, e *chainEnv, spec submitSpec) error {
 		return err
 	}
 	if err := e.sess.Check(ctx, p, signed); err != nil {
-		return chainErr(err)
+		return err
+	}
+	// Interrupted at any moment before this point, nothing is sent.
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	out, err := e.sess.Submit(ctx, p, signed, progressPrinter(f))
 	if err != nil {
 		var ie *app.InterruptedError
 		if !errors.As(err, &ie) && (errors.Is(err, lightclient.ErrVerification) || errors.Is(err, lcsync.ErrMalicious)) {
-			return VerificationError(fmt.Errorf("transaction %s was sent, but what the endpoint says of its inclusion does not verify: %w",
+			return app.Unverified(fmt.Errorf("transaction %s was sent, but what the endpoint says of its inclusion does not verify: %w",
 				app.ExtrinsicHash(signed), err))
 		}
-		return submitErr(err)
+		return err
 	}
 	if lp, ok := e.sess.Chain.(*chain.LightPara); ok {
 		if reason, claimed := lp.Claimed(ctx, out.BlockHash); claimed {
@@ -378,20 +332,10 @@ func canSubmit(e *chainEnv) error {
 	if e.light != nil && e.light.para != nil {
 		name = e.light.para.name
 	}
-	return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%w: ksm reads %s through the relay chain's proofs but cannot send it transactions "+
+	return fmt.Errorf("%w: ksm reads %s through the relay chain's proofs but cannot send it transactions "+
 		"over its libp2p network (they must reach its collators); nothing was signed or sent. Pass --rpc URL of a %s endpoint to submit "+
 		"through it (what it says of the inclusion is checked against the relay chain); --dry-run shows the transaction, its fee and "+
-		"its dry run, verified", chain.ErrUnsupported, name, name)}
-}
-
-// submitErr gives submission errors their exit codes: a lost connection is
-// 5 (the message says whether the transaction was sent), a refusal 1.
-func submitErr(err error) error {
-	var ie *app.InterruptedError
-	if errors.As(err, &ie) {
-		return NetworkError(err)
-	}
-	return chainErr(err)
+		"its dry run, verified", chain.ErrUnsupported, name, name)
 }
 
 // progressPrinter writes ready → in block → finalized on stderr.
@@ -538,7 +482,7 @@ func reportOutcome(e *chainEnv, out *app.Outcome) error {
 		fmt.Fprintln(f.IO.Out, out.ExtrinsicHash)
 	}
 	if !out.Success {
-		return TxFailedError(fmt.Errorf("transaction %s was included in block #%d but failed: %v", out.ExtrinsicHash, out.BlockNumber, out.Error))
+		return app.FailedOnChain(fmt.Errorf("transaction %s was included in block #%d but failed: %v", out.ExtrinsicHash, out.BlockNumber, out.Error))
 	}
 	return nil
 }

@@ -41,13 +41,13 @@ when it was included but failed.`,
 				}
 			}
 			if n > 1 {
-				return UsageErrorf("--keep-alive and --allow-death exclude each other")
+				return app.Usagef("--keep-alive and --allow-death exclude each other")
 			}
 			if all && len(args) != 1 {
-				return UsageErrorf("--all sends everything: give TO without an AMOUNT")
+				return app.Usagef("--all sends everything: give TO without an AMOUNT")
 			}
 			if !all && len(args) != 2 {
-				return UsageErrorf("transfer takes TO and AMOUNT (or TO --all)")
+				return app.Usagef("transfer takes TO and AMOUNT (or TO --all)")
 			}
 			ctx := cmd.Context()
 			e, err := openChain(ctx, f)
@@ -61,7 +61,7 @@ when it was included but failed.`,
 			}
 			rt, err := e.sess.Latest(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			req := app.Request{AllowDeath: allowDeath}
 			destText := e.sess.Account(dest)
@@ -78,10 +78,10 @@ when it was included but failed.`,
 			} else {
 				amount, perr := e.sess.ParseAmount(args[1])
 				if perr != nil {
-					return UsageErrorf("amount: %v", perr)
+					return app.Usagef("amount: %v", perr)
 				}
 				if amount.Sign() <= 0 {
-					return UsageErrorf("amount: must be more than zero")
+					return app.Usagef("amount: must be more than zero")
 				}
 				if err := checkRecipient(ctx, e, rt, dest, amount); err != nil {
 					return err
@@ -95,7 +95,7 @@ when it was included but failed.`,
 				title = fmt.Sprintf("Transfer %s to %s", e.sess.FormatAmount(amount), destText)
 			}
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			req.Call = call
 			return runSubmit(ctx, e, submitSpec{flags: &sf, req: req, title: title})
@@ -114,11 +114,11 @@ when it was included but failed.`,
 func checkRecipient(ctx context.Context, e *chainEnv, rt *app.Runtime, dest [32]byte, amount *big.Int) error {
 	h, err := e.sess.Chain.FinalizedHead(ctx)
 	if err != nil {
-		return chainErr(err)
+		return err
 	}
 	b, err := e.sess.BalanceAt(ctx, rt, *h, dest)
 	if err != nil {
-		return chainErr(err)
+		return err
 	}
 	total := new(big.Int).Add(b.Free, b.Reserved)
 	after := new(big.Int).Add(b.Free, amount)

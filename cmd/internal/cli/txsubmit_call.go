@@ -20,7 +20,7 @@ type callSpec struct {
 func parseCallName(s string) (string, string, error) {
 	p, n, ok := strings.Cut(strings.TrimSpace(s), ".")
 	if !ok || p == "" || n == "" {
-		return "", "", UsageErrorf("call %q: write it as PALLET.CALL (e.g. Balances.transfer_keep_alive)", s)
+		return "", "", app.Usagef("call %q: write it as PALLET.CALL (e.g. Balances.transfer_keep_alive)", s)
 	}
 	return p, n, nil
 }
@@ -31,7 +31,7 @@ func parseArgsJSON(s string, what string) (any, error) {
 	}
 	v, err := value.ParseJSON([]byte(s))
 	if err != nil {
-		return nil, UsageErrorf("%s: not JSON: %v", what, err)
+		return nil, app.Usagef("%s: not JSON: %v", what, err)
 	}
 	return v, nil
 }
@@ -84,7 +84,7 @@ other calls take from the sender (deposits, bonds) instead.`,
 				specs = append(specs, callSpec{p, n, v})
 			}
 			if len(more) > 0 && len(argList) != len(more) && len(argList) != 0 {
-				return UsageErrorf("give one --args after each --call (%d calls, %d --args)", len(more)+len(args), len(moreArgs))
+				return app.Usagef("give one --args after each --call (%d calls, %d --args)", len(more)+len(args), len(moreArgs))
 			}
 			for i, c := range more {
 				p, n, err := parseCallName(c)
@@ -103,7 +103,7 @@ other calls take from the sender (deposits, bonds) instead.`,
 			}
 			if callsStdin {
 				if f.Opts.PasswordStdin {
-					return UsageErrorf("--calls-stdin and --password-stdin both read standard input: give the password with --password-file or KSM_PASSWORD")
+					return app.Usagef("--calls-stdin and --password-stdin both read standard input: give the password with --password-file or KSM_PASSWORD")
 				}
 				b, err := f.IO.ReadAll()
 				if err != nil {
@@ -115,11 +115,11 @@ other calls take from the sender (deposits, bonds) instead.`,
 					Args   json.RawMessage `json:"args"`
 				}
 				if err := json.Unmarshal(b, &items); err != nil {
-					return UsageErrorf("--calls-stdin: want a JSON array of {\"pallet\", \"name\", \"args\"}: %v", err)
+					return app.Usagef("--calls-stdin: want a JSON array of {\"pallet\", \"name\", \"args\"}: %v", err)
 				}
 				for i, it := range items {
 					if it.Pallet == "" || it.Name == "" {
-						return UsageErrorf("--calls-stdin item %d: want {\"pallet\", \"name\", \"args\"}", i)
+						return app.Usagef("--calls-stdin item %d: want {\"pallet\", \"name\", \"args\"}", i)
 					}
 					av, err := parseArgsJSON(string(it.Args), fmt.Sprintf("--calls-stdin item %d args", i))
 					if err != nil {
@@ -129,10 +129,10 @@ other calls take from the sender (deposits, bonds) instead.`,
 				}
 			}
 			if len(specs) == 0 {
-				return UsageErrorf("no call given: PALLET.CALL --args JSON, --call, or --calls-stdin")
+				return app.Usagef("no call given: PALLET.CALL --args JSON, --call, or --calls-stdin")
 			}
 			if len(specs) > 1 && !batch {
-				return UsageErrorf("%d calls given: pass --batch to send them as one Utility.batch_all", len(specs))
+				return app.Usagef("%d calls given: pass --batch to send them as one Utility.batch_all", len(specs))
 			}
 			ctx := cmd.Context()
 			e, err := openChain(ctx, f)
@@ -142,22 +142,22 @@ other calls take from the sender (deposits, bonds) instead.`,
 			defer e.Close()
 			rt, err := e.sess.Latest(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			encoded := make([][]byte, len(specs))
 			for i, s := range specs {
 				if encoded[i], err = rt.Calls.Call(s.pallet, s.name, s.args); err != nil {
-					return valueInputError(err)
+					return app.Input(err)
 				}
 			}
 			call, err := rt.Calls.BatchAll(encoded)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			req := app.Request{Call: call, Spend: app.TransferredValue(rt, call)}
 			if spend != "" {
 				if req.Spend, err = e.sess.ParseAmount(spend); err != nil {
-					return UsageErrorf("--spend: %v", err)
+					return app.Usagef("--spend: %v", err)
 				}
 			}
 			title := fmt.Sprintf("Call %s.%s", specs[0].pallet, specs[0].name)
