@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
-	"github.com/ksm-wallet/ksm/lightclient/sync"
 )
 
 // inDriver runs fn on the driver goroutine (the only one touching the
@@ -26,14 +26,14 @@ func (c *Client) inDriver(ctx context.Context, fn func()) error {
 // served them (p2p: a /sync/2 BODY request; RPC: chain_getBlock) and checked
 // against the header's extrinsics root. A peer serving a body that does not
 // match is banned and another is asked. A block not among the kept headers
-// fails with an error wrapping sync.ErrUnknownBlock.
+// fails with an error wrapping chainsync.ErrUnknownBlock.
 func (c *Client) BlockBody(ctx context.Context, block header.Hash) ([][]byte, error) {
 	if block == (header.Hash{}) {
 		_, block, _ = c.Finalized()
 	}
 	h, ok := c.m.KnownHeader(block)
 	if !ok {
-		return nil, fmt.Errorf("block body of %s: %w", block, sync.ErrUnknownBlock)
+		return nil, fmt.Errorf("block body of %s: %w", block, chainsync.ErrUnknownBlock)
 	}
 	return c.bodyOf(ctx, h, block)
 }
@@ -66,7 +66,7 @@ func (c *Client) bodyOf(ctx context.Context, h *header.Header, block header.Hash
 
 // ancestors fetches up to count headers descending from block hash, number
 // (an authentic hash: the parent of a verified header), hash's first, each
-// checked by its hash link to the one before (sync.Machine.FetchAncestors).
+// checked by its hash link to the one before (chainsync.Machine.FetchAncestors).
 func (c *Client) ancestors(ctx context.Context, hash header.Hash, number, count uint32) ([]*header.Header, error) {
 	type answer struct {
 		hs  []*header.Header
@@ -91,7 +91,7 @@ func (c *Client) ancestors(ctx context.Context, hash header.Hash, number, count 
 
 // onCommit feeds a gossiped GRANDPA commit to the machine (driver goroutine).
 func (c *Client) onCommit(src Source, ev SourceEvent) {
-	if err := c.m.OnCommit(ev.Peer, ev.Commit, c.clock()); sync.VerdictOf(err) == sync.Malicious {
+	if err := c.m.OnCommit(ev.Peer, ev.Commit, c.clock()); chainsync.VerdictOf(err) == chainsync.Malicious {
 		src.Ban(ev.Peer, err)
 	}
 }
@@ -104,7 +104,7 @@ type grandpaStater interface {
 
 // announceFinalized passes a new finalized block to the sources that
 // announce it (driver goroutine; the sources send asynchronously).
-func (c *Client) announceFinalized(e sync.Finalized) {
+func (c *Client) announceFinalized(e chainsync.Finalized) {
 	for _, s := range c.cfg.Sources {
 		if g, ok := s.(grandpaStater); ok {
 			g.SetGrandpaState(e.SetID, e.Header.Number)

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
-	"github.com/ksm-wallet/ksm/lightclient/sync"
 )
 
 // PrefetchCall asks a peer for the proof of the storage the runtime call
@@ -17,7 +17,7 @@ import (
 // harmless (those reads make requests); a peer whose proof does not
 // hash-link from the state root is banned. When no peer serves call proofs
 // (RPC endpoints have no such method) it fails with an error wrapping
-// sync.ErrCallProofFailed: callers then just execute the call.
+// chainsync.ErrCallProofFailed: callers then just execute the call.
 func (c *Client) PrefetchCall(ctx context.Context, block header.Hash, method string, args []byte) (int, error) {
 	if block == (header.Hash{}) {
 		if err := c.WaitSynced(ctx); err != nil {
@@ -53,6 +53,6 @@ func (c *Client) PrefetchCall(ctx context.Context, block header.Hash, method str
 	}
 }
 
-// ErrCallProofFailed is sync.ErrCallProofFailed: no peer served a call
+// ErrCallProofFailed is chainsync.ErrCallProofFailed: no peer served a call
 // proof.
-var ErrCallProofFailed = sync.ErrCallProofFailed
+var ErrCallProofFailed = chainsync.ErrCallProofFailed

@@ -3,7 +3,7 @@ package lightclient
 import (
 	"bytes"
 	"errors"
-	gosync "sync"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -26,7 +26,7 @@ type callProofSource struct {
 	forge bool
 	calls atomic.Int64
 	reads atomic.Int64
-	mu    gosync.Mutex
+	mu    sync.Mutex
 	last  string
 }
 

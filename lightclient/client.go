@@ -4,14 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/grandpa"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/store"
-	"github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 )
 
@@ -33,7 +33,7 @@ type Config struct {
 	Sources []Source
 	// Sync tunes the state machine (its Header, Set and Pending are set by
 	// the client).
-	Sync sync.Config
+	Sync chainsync.Config
 	// Tick is how often the driver wakes without news (default 250 ms).
 	Tick time.Duration
 	// EventBuffer is the capacity of the Events channel (default 256);
@@ -62,7 +62,7 @@ type StorageResult struct {
 	Block  header.Hash
 	Number uint32
 	// Para is the parachain block read (ParachainStorage).
-	Para   *sync.ParaHead
+	Para   *chainsync.ParaHead
 	Values []trie.Lookup
 	// Proof holds the verified proof nodes of a relay-chain read.
 	Proof [][]byte
@@ -84,12 +84,12 @@ type queryCmd struct {
 	at     header.Hash // zero: the finalized block (storage_at.go)
 	para   bool
 	paraID uint32
-	reply  chan sync.QueryResult
+	reply  chan chainsync.QueryResult
 }
 
 type result struct {
-	id      sync.RequestID
-	peer    sync.PeerID
+	id      chainsync.RequestID
+	peer    chainsync.PeerID
 	payload []byte
 	err     error
 }
@@ -99,15 +99,15 @@ type Client struct {
 	cfg     Config
 	genesis header.Hash
 	start   store.Start
-	m       *sync.Machine
+	m       *chainsync.Machine
 	clock   func() time.Time
 
-	events chan sync.Event
+	events chan chainsync.Event
 	cmds   chan queryCmd
 	// calls run on the driver goroutine (body.go, submit.go).
 	calls chan func()
 
-	mu      gosync.Mutex
+	mu      sync.Mutex
 	status  Status
 	synced  chan struct{}
 	done    chan struct{}
@@ -117,14 +117,14 @@ type Client struct {
 	cancel  context.CancelFunc
 	saveErr error
 	dropped int
-	peerSrc map[sync.PeerID]Source
+	peerSrc map[chainsync.PeerID]Source
 	runtime *runtimeCache
 	// codeReads counts the reads of ":code" (tests).
 	codeReads int
-	wg        gosync.WaitGroup
-	closeOne  gosync.Once
+	wg        sync.WaitGroup
+	closeOne  sync.Once
 	// keyCache holds verified proof nodes for key enumeration (keys.go).
-	keysMu   gosync.Mutex
+	keysMu   sync.Mutex
 	keyCache []keyCacheEntry
 }
 
@@ -179,18 +179,18 @@ func New(cfg Config) (*Client, error) {
 	if sc.Verifier == nil {
 		sc.Verifier = &grandpa.Verifier{}
 	}
-	m, err := sync.New(sc)
+	m, err := chainsync.New(sc)
 	if err != nil {
 		return nil, fmt.Errorf("lightclient: %w", err)
 	}
 	c := &Client{
 		cfg: cfg, genesis: genesis, start: start, m: m, clock: cfg.Clock,
-		events:  make(chan sync.Event, cfg.EventBuffer),
+		events:  make(chan chainsync.Event, cfg.EventBuffer),
 		cmds:    make(chan queryCmd),
 		calls:   make(chan func()),
 		synced:  make(chan struct{}),
 		done:    make(chan struct{}),
-		peerSrc: map[sync.PeerID]Source{},
+		peerSrc: map[chainsync.PeerID]Source{},
 	}
 	c.status = Status{Genesis: genesis, Finalized: start.Header, Hash: start.Hash, SetID: start.Set.SetID,
 		Target: start.Header.Number, StartSource: start.Source, StartNumber: start.Header.Number, StartNote: start.Note}
@@ -212,7 +212,7 @@ func (c *Client) Start(ctx context.Context) error {
 	c.started = true
 	c.mu.Unlock()
 	errs := make([]error, len(c.cfg.Sources))
-	var wg gosync.WaitGroup
+	var wg sync.WaitGroup
 	for i, s := range c.cfg.Sources {
 		wg.Add(1)
 		go func() {
@@ -282,7 +282,7 @@ func (c *Client) Close() error {
 // Events delivers the machine's events (Finalized, SetChanged, Progress,
 // Synced, PeerBanned; QueryResult is not repeated here). When the buffer is
 // full new events are dropped.
-func (c *Client) Events() <-chan sync.Event { return c.events }
+func (c *Client) Events() <-chan chainsync.Event { return c.events }
 
 // Done is closed when the driver stopped; Err says why.
 func (c *Client) Done() <-chan struct{} { return c.done }
@@ -346,7 +346,7 @@ func (c *Client) ParachainStorage(ctx context.Context, paraID uint32, keys [][]b
 }
 
 func (c *Client) query(ctx context.Context, q queryCmd) (*StorageResult, error) {
-	q.reply = make(chan sync.QueryResult, 1)
+	q.reply = make(chan chainsync.QueryResult, 1)
 	select {
 	case c.cmds <- q:
 	case <-c.done:
@@ -397,7 +397,7 @@ func (c *Client) drive(ctx context.Context, sources []Source) {
 		src Source
 		ev  SourceEvent
 	}, 64)
-	var fwd gosync.WaitGroup
+	var fwd sync.WaitGroup
 	for _, s := range sources {
 		fwd.Add(1)
 		go func() {
@@ -422,12 +422,12 @@ func (c *Client) drive(ctx context.Context, sources []Source) {
 			}
 		}()
 	}
-	var reqs gosync.WaitGroup
+	var reqs sync.WaitGroup
 	defer func() {
 		reqs.Wait()
 		fwd.Wait()
 	}()
-	waiters := map[sync.QueryID]chan sync.QueryResult{}
+	waiters := map[chainsync.QueryID]chan chainsync.QueryResult{}
 	ticker := time.NewTicker(c.cfg.Tick)
 	defer ticker.Stop()
 	for {
@@ -452,13 +452,13 @@ func (c *Client) drive(ctx context.Context, sources []Source) {
 		}
 		c.dispatch(waiters)
 		if err := c.m.Err(); err != nil {
-			if errors.Is(err, sync.ErrAllPeersMalicious) {
+			if errors.Is(err, chainsync.ErrAllPeersMalicious) {
 				err = fmt.Errorf("%w: %w", ErrVerification, err)
 			} else {
 				err = fmt.Errorf("%w: %w", ErrUnreachable, err)
 			}
 			for id, w := range waiters {
-				w <- sync.QueryResult{ID: id, Err: err}
+				w <- chainsync.QueryResult{ID: id, Err: err}
 			}
 			c.finish(err)
 			return
@@ -473,7 +473,7 @@ func (c *Client) drive(ctx context.Context, sources []Source) {
 				c.m.OnFailureAt(res.id, now)
 				continue
 			}
-			if err := c.m.OnResponseAt(res.id, res.payload, now); sync.VerdictOf(err) == sync.Malicious {
+			if err := c.m.OnResponseAt(res.id, res.payload, now); chainsync.VerdictOf(err) == chainsync.Malicious {
 				if src := c.peerSrc[res.peer]; src != nil {
 					src.Ban(res.peer, err)
 				}
@@ -500,7 +500,7 @@ func (c *Client) drive(ctx context.Context, sources []Source) {
 				}
 			}
 		case q := <-c.cmds:
-			var id sync.QueryID
+			var id chainsync.QueryID
 			if q.para {
 				id = c.m.QueryPara(q.paraID, q.keys)
 			} else {
@@ -514,22 +514,22 @@ func (c *Client) drive(ctx context.Context, sources []Source) {
 
 // dispatch handles the machine's events: persistence, status, waiters, and
 // the public channel.
-func (c *Client) dispatch(waiters map[sync.QueryID]chan sync.QueryResult) {
+func (c *Client) dispatch(waiters map[chainsync.QueryID]chan chainsync.QueryResult) {
 	for _, ev := range c.m.Events() {
 		switch e := ev.(type) {
-		case sync.QueryResult:
+		case chainsync.QueryResult:
 			if w, ok := waiters[e.ID]; ok {
 				w <- e
 				delete(waiters, e.ID)
 			}
 			continue
-		case sync.Finalized:
+		case chainsync.Finalized:
 			c.save()
 			c.announceFinalized(e)
-		case sync.PeerBanned:
+		case chainsync.PeerBanned:
 			// Bans the machine decides on its own (a queued pushed
 			// justification found forged) reach the source too.
-			if src := c.peerSrc[e.Peer]; src != nil && e.Verdict == sync.Malicious {
+			if src := c.peerSrc[e.Peer]; src != nil && e.Verdict == chainsync.Malicious {
 				src.Ban(e.Peer, e.Reason)
 			}
 		}
@@ -541,7 +541,7 @@ func (c *Client) dispatch(waiters map[sync.QueryID]chan sync.QueryResult) {
 			c.dropped++
 			c.mu.Unlock()
 		}
-		if _, ok := ev.(sync.Synced); ok {
+		if _, ok := ev.(chainsync.Synced); ok {
 			// After the event is queued, so that a WaitSynced caller
 			// finds it on Events.
 			c.mu.Lock()

@@ -13,12 +13,12 @@ import (
 	"time"
 
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/grandpa"
 	"github.com/ksm-wallet/ksm/lightclient/parachain"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
 	"github.com/ksm-wallet/ksm/lightclient/rpctest"
 	"github.com/ksm-wallet/ksm/lightclient/store"
-	"github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 )
@@ -44,8 +44,8 @@ func genesisCheckpoint(c *testchain.Chain) *chainspec.Checkpoint {
 	return &chainspec.Checkpoint{Header: c.Blocks[0].Header, Hash: c.Blocks[0].Hash, Grandpa: &chainspec.GrandpaState{Set: c.Set(0)}}
 }
 
-func fastSync() sync.Config {
-	return sync.Config{FollowInterval: 20 * time.Millisecond, RequestTimeout: 5 * time.Second, Cooldown: 10 * time.Millisecond}
+func fastSync() chainsync.Config {
+	return chainsync.Config{FollowInterval: 20 * time.Millisecond, RequestTimeout: 5 * time.Second, Cooldown: 10 * time.Millisecond}
 }
 
 func rpcClient(t testing.TB, c *testchain.Chain, url, home string) (*Client, *RPCSource) {
@@ -154,7 +154,7 @@ func TestRPCLying(t *testing.T) {
 				return res
 			}
 			raw, _ := hex.DecodeString(strings.TrimPrefix(res.(string), "0x"))
-			p, err := sync.DecodeFinalityProof(raw)
+			p, err := chainsync.DecodeFinalityProof(raw)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -169,7 +169,7 @@ func TestRPCLying(t *testing.T) {
 			t.Fatal(err)
 		}
 		err := cl.WaitSynced(ctx)
-		if !errors.Is(err, ErrVerification) || !errors.Is(err, sync.ErrAllPeersMalicious) {
+		if !errors.Is(err, ErrVerification) || !errors.Is(err, chainsync.ErrAllPeersMalicious) {
 			t.Fatalf("WaitSynced: %v", err)
 		}
 		if src.Banned() == nil {
@@ -196,7 +196,7 @@ func TestRPCLying(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := cl.ReadStorage(ctx, [][]byte{testchain.KeySystemNumber})
-		if !errors.Is(err, sync.ErrQueryFailed) || !errors.Is(err, sync.ErrMalicious) {
+		if !errors.Is(err, chainsync.ErrQueryFailed) || !errors.Is(err, chainsync.ErrMalicious) {
 			t.Fatalf("ReadStorage from a liar: %v", err)
 		}
 	})
@@ -366,7 +366,7 @@ func TestClientLifecycle(t *testing.T) {
 	}
 	var sawSynced bool
 	for len(cl2.Events()) > 0 {
-		if _, ok := (<-cl2.Events()).(sync.Synced); ok {
+		if _, ok := (<-cl2.Events()).(chainsync.Synced); ok {
 			sawSynced = true
 		}
 	}

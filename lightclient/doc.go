@@ -4,11 +4,11 @@
 //
 // # Shape
 //
-// A Client owns one sync.Machine (package lightclient/sync, sans-IO) and one
-// driver goroutine that feeds it: the machine says which requests it wants,
-// the driver performs them through Sources and hands the answers back, the
-// machine verifies them and reports events. Nothing a Source returns is used
-// before the machine has verified it.
+// A Client owns one chainsync.Machine (package lightclient/chainsync,
+// sans-IO) and one driver goroutine that feeds it: the machine says which
+// requests it wants, the driver performs them through Sources and hands the
+// answers back, the machine verifies them and reports events. Nothing a
+// Source returns is used before the machine has verified it.
 //
 // A Source is a transport with peers. Two adapters are here:
 //

@@ -7,9 +7,9 @@ import (
 
 	"github.com/ksm-wallet/ksm/lightclient"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
 	"github.com/ksm-wallet/ksm/lightclient/rpctest"
-	"github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 	"github.com/ksm-wallet/ksm/tx/scale"
 )
@@ -26,7 +26,7 @@ func ExampleClient_Submit() {
 		Genesis:    c.Blocks[0].Hash,
 		Checkpoint: &chainspec.Checkpoint{Header: c.Blocks[0].Header, Hash: c.Blocks[0].Hash, Grandpa: &chainspec.GrandpaState{Set: c.Set(0)}},
 		Sources:    []lightclient.Source{lightclient.NewRPCSource(rc, lightclient.RPCOptions{})},
-		Sync:       sync.Config{FollowInterval: 100 * time.Millisecond}, // an RPC endpoint is polled
+		Sync:       chainsync.Config{FollowInterval: 100 * time.Millisecond}, // an RPC endpoint is polled
 	})
 	defer cl.Close()
 	if err := cl.Start(ctx); err != nil {

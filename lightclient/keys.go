@@ -5,7 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	gosync "sync"
+	"sync"
 
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
@@ -237,7 +237,7 @@ func seekKey(prefix, start []byte) []byte {
 type blockNodes struct {
 	root trie.Hash
 
-	mu    gosync.Mutex
+	mu    sync.Mutex
 	nodes map[trie.Hash][]byte
 	size  int
 	p     *trie.Proof

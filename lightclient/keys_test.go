@@ -6,18 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
 	mocknet "github.com/libp2p/go-libp2p/p2p/net/mock"
 
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/p2p"
 	"github.com/ksm-wallet/ksm/lightclient/p2p/p2ptest"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
 	"github.com/ksm-wallet/ksm/lightclient/rpctest"
-	"github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 	"github.com/ksm-wallet/ksm/tx/hash"
@@ -61,7 +61,7 @@ func mapState(n uint32) []trie.KV {
 }
 
 var (
-	mapChainOnce gosync.Once
+	mapChainOnce sync.Once
 	mapChainVal  *testchain.Chain
 	mapChainErr  error
 )
@@ -237,7 +237,7 @@ func startClient(t testing.TB, c *testchain.Chain, sources ...Source) *Client {
 }
 
 // startClientSync is startClient with the machine's configuration sc.
-func startClientSync(t testing.TB, c *testchain.Chain, sc sync.Config, sources ...Source) *Client {
+func startClientSync(t testing.TB, c *testchain.Chain, sc chainsync.Config, sources ...Source) *Client {
 	t.Helper()
 	cl, err := New(Config{Genesis: c.Blocks[0].Hash, Checkpoint: genesisCheckpoint(c), Sources: sources, Sync: sc, Tick: 5 * time.Millisecond})
 	if err != nil {
@@ -309,7 +309,7 @@ func TestStorageKeysRPCLiars(t *testing.T) {
 					t.Fatalf("%d keys, want %d", len(got), len(want))
 				}
 			}
-			if liar.Banned() == nil || !errors.Is(liar.Banned(), sync.ErrMalicious) {
+			if liar.Banned() == nil || !errors.Is(liar.Banned(), chainsync.ErrMalicious) {
 				t.Fatalf("liar not banned: %v", liar.Banned())
 			}
 			if honest.Banned() != nil {
@@ -322,11 +322,11 @@ func TestStorageKeysRPCLiars(t *testing.T) {
 		cl := startClient(t, c, rpcSourceFor(t, url, "liar"))
 		srv.SetLie(readProofLie(c, "truncated"))
 		_, err := cl.StorageKeys(ctxT(t), c.Blocks[100].Hash, mapPrefix, 10, nil)
-		if !errors.Is(err, sync.ErrQueryFailed) || !errors.Is(err, sync.ErrMalicious) {
+		if !errors.Is(err, chainsync.ErrQueryFailed) || !errors.Is(err, chainsync.ErrMalicious) {
 			t.Fatalf("StorageKeys from a liar: %v", err)
 		}
 		_, err = cl.ReadStorageAt(ctxT(t), c.Blocks[100].Hash, [][]byte{testchain.KeySystemNumber})
-		if !errors.Is(err, sync.ErrQueryFailed) {
+		if !errors.Is(err, chainsync.ErrQueryFailed) {
 			t.Fatalf("ReadStorageAt from a banned liar: %v", err)
 		}
 	})
@@ -460,7 +460,7 @@ func BenchmarkStorageKeysPaged512(b *testing.B) {
 // benchmarks measure the client, not the test server).
 type proverSource struct {
 	*memSource
-	mu      gosync.Mutex
+	mu      sync.Mutex
 	provers map[header.Hash]*trie.Prover
 }
 
@@ -468,8 +468,8 @@ func newProverSource(c *testchain.Chain, visible uint32) *proverSource {
 	return &proverSource{memSource: newMemSource(c, visible, 0), provers: map[header.Hash]*trie.Prover{}}
 }
 
-func (s *proverSource) Do(ctx context.Context, r sync.Request) ([]byte, error) {
-	if r.Kind != sync.KindStorage {
+func (s *proverSource) Do(ctx context.Context, r chainsync.Request) ([]byte, error) {
+	if r.Kind != chainsync.KindStorage {
 		return s.memSource.Do(ctx, r)
 	}
 	s.mu.Lock()
@@ -490,12 +490,12 @@ func (s *proverSource) Do(ctx context.Context, r sync.Request) ([]byte, error) {
 // countingSource counts the storage requests of a memSource.
 type countingSource struct {
 	*proverSource
-	mu      gosync.Mutex
+	mu      sync.Mutex
 	storage int
 }
 
-func (s *countingSource) Do(ctx context.Context, r sync.Request) ([]byte, error) {
-	if r.Kind == sync.KindStorage {
+func (s *countingSource) Do(ctx context.Context, r chainsync.Request) ([]byte, error) {
+	if r.Kind == chainsync.KindStorage {
 		s.mu.Lock()
 		s.storage++
 		s.mu.Unlock()
@@ -631,7 +631,7 @@ func TestStorageKeysConcurrent(t *testing.T) {
 	cl := startClient(t, c, newProverSource(c, 180))
 	at := c.Blocks[180].Hash
 	want := trueKeys(c, 180, mapPrefix, nil)
-	var wg gosync.WaitGroup
+	var wg sync.WaitGroup
 	errs := make([]error, 6)
 	for i := range errs {
 		wg.Add(1)
@@ -700,7 +700,7 @@ func TestStorageKeysP2POnlyLiars(t *testing.T) {
 		t.Fatal("keys from liars")
 	}
 	t.Logf("error: %v", err)
-	if !errors.Is(err, sync.ErrMalicious) && !errors.Is(err, ErrVerification) {
+	if !errors.Is(err, chainsync.ErrMalicious) && !errors.Is(err, ErrVerification) {
 		t.Fatalf("untyped error: %v", err)
 	}
 	for i, n := range nodes {

@@ -11,13 +11,13 @@ import (
 
 	mocknet "github.com/libp2p/go-libp2p/p2p/net/mock"
 
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/grandpa"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/p2p"
 	"github.com/ksm-wallet/ksm/lightclient/p2p/p2ptest"
 	"github.com/ksm-wallet/ksm/lightclient/p2p/wire"
 	"github.com/ksm-wallet/ksm/lightclient/rpctest"
-	"github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 	"github.com/ksm-wallet/ksm/tx/scale"
 )
@@ -255,7 +255,7 @@ func TestLiveFollowAndSubmit(t *testing.T) {
 					t.Fatalf("body %d: %x", n, body)
 				}
 			}
-			if _, err := ln.cl.BlockBody(ctx, header.Hash{1}); !errors.Is(err, sync.ErrUnknownBlock) {
+			if _, err := ln.cl.BlockBody(ctx, header.Hash{1}); !errors.Is(err, chainsync.ErrUnknownBlock) {
 				t.Fatalf("unknown block: %v", err)
 			}
 			// A transaction: a node includes it, the client finds it.
@@ -482,7 +482,7 @@ func TestRPCSubmitAndBody(t *testing.T) {
 		}
 		return res
 	})
-	if _, err := cl.BlockBody(ctx, c.Blocks[90].Hash); !errors.Is(err, sync.ErrBodyFailed) {
+	if _, err := cl.BlockBody(ctx, c.Blocks[90].Hash); !errors.Is(err, chainsync.ErrBodyFailed) {
 		t.Fatalf("forged body: %v", err)
 	}
 }

@@ -3,11 +3,11 @@ package lightclient
 import (
 	"context"
 	"fmt"
-	gosync "sync"
+	"sync"
 
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/grandpa"
 	"github.com/ksm-wallet/ksm/lightclient/header"
-	"github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 )
@@ -19,7 +19,7 @@ type memSource struct {
 	visible      uint32
 	maxFragments int
 	ev           chan SourceEvent
-	mu           gosync.Mutex
+	mu           sync.Mutex
 	warpCache    map[header.Hash][]byte
 }
 
@@ -28,11 +28,11 @@ func newMemSource(c *testchain.Chain, visible uint32, maxFragments int) *memSour
 }
 
 func (s *memSource) Start(context.Context) error {
-	s.ev <- SourceEvent{Peer: "mem", Caps: sync.PeerCaps{Kinds: sync.CanWarp | sync.CanStorage}, Best: s.visible}
+	s.ev <- SourceEvent{Peer: "mem", Caps: chainsync.PeerCaps{Kinds: chainsync.CanWarp | chainsync.CanStorage}, Best: s.visible}
 	return nil
 }
 func (s *memSource) Events() <-chan SourceEvent  { return s.ev }
-func (s *memSource) Ban(sync.PeerID, error)      {}
+func (s *memSource) Ban(chainsync.PeerID, error) {}
 func (s *memSource) Close() error                { return nil }
 func (s *memSource) number(h header.Hash) uint32 { return findNumber(s.c, h) }
 
@@ -79,11 +79,11 @@ func (s *memSource) warp(begin header.Hash) ([]byte, error) {
 	return b, nil
 }
 
-func (s *memSource) Do(_ context.Context, r sync.Request) ([]byte, error) {
+func (s *memSource) Do(_ context.Context, r chainsync.Request) ([]byte, error) {
 	switch r.Kind {
-	case sync.KindWarp:
+	case chainsync.KindWarp:
 		return s.warp(r.Block)
-	case sync.KindStorage:
+	case chainsync.KindStorage:
 		n := s.number(r.Block)
 		if n == ^uint32(0) {
 			return nil, fmt.Errorf("unknown block")

@@ -6,16 +6,16 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/p2p"
 	"github.com/ksm-wallet/ksm/lightclient/p2p/wire"
-	"github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 )
 
@@ -108,7 +108,7 @@ func (n *ParaNetwork) Open(base p2p.Config, bootnodes []string) (*P2PParaSource,
 // P2PParaSource adapts a libp2p host joined to a parachain's own network
 // (see ParaNetwork.HostConfig): every full peer with a completed
 // block-announces handshake (of the parachain's genesis: the host refuses
-// and bans any other) is reported as para-capable, sync.PeerCaps{Kinds:
+// and bans any other) is reported as para-capable, chainsync.PeerCaps{Kinds:
 // CanStorage, Para: true, ParaID}, and serves storage proofs at parachain
 // blocks as /light/2 remote reads. The machine checks them against the
 // state roots of the para heads the relay chain proves, and a peer that
@@ -128,13 +128,13 @@ type P2PParaSource struct {
 	h         *p2p.Host
 	bootnodes []string
 	paraID    uint32
-	caps      sync.PeerCaps
+	caps      chainsync.PeerCaps
 	prefix    string
 	ev        chan SourceEvent
 
-	once   gosync.Once
+	once   sync.Once
 	cancel context.CancelFunc
-	wg     gosync.WaitGroup
+	wg     sync.WaitGroup
 }
 
 // NewP2PParaSource wraps a host of parachain paraID's network; Start dials
@@ -142,7 +142,7 @@ type P2PParaSource struct {
 // Close closes the host.
 func NewP2PParaSource(h *p2p.Host, bootnodes []string, paraID uint32) *P2PParaSource {
 	return &P2PParaSource{h: h, bootnodes: bootnodes, paraID: paraID,
-		caps:   sync.PeerCaps{Kinds: sync.CanStorage, Para: true, ParaID: paraID},
+		caps:   chainsync.PeerCaps{Kinds: chainsync.CanStorage, Para: true, ParaID: paraID},
 		prefix: "para" + strconv.FormatUint(uint64(paraID), 10) + "/",
 		ev:     make(chan SourceEvent, 256)}
 }
@@ -156,9 +156,11 @@ func (s *P2PParaSource) ParaID() uint32 { return s.paraID }
 // PeerID is the machine's name of para peer p: the libp2p id prefixed with
 // "para<id>/", so a node that is also a relay peer of the client (another
 // host) is never mistaken for it.
-func (s *P2PParaSource) PeerID(p peer.ID) sync.PeerID { return sync.PeerID(s.prefix + p.String()) }
+func (s *P2PParaSource) PeerID(p peer.ID) chainsync.PeerID {
+	return chainsync.PeerID(s.prefix + p.String())
+}
 
-func (s *P2PParaSource) libp2pID(p sync.PeerID) (peer.ID, error) {
+func (s *P2PParaSource) libp2pID(p chainsync.PeerID) (peer.ID, error) {
 	rest, ok := strings.CutPrefix(string(p), s.prefix)
 	if !ok {
 		return "", fmt.Errorf("p2p para source: peer %q is not of parachain %d", p, s.paraID)
@@ -286,12 +288,12 @@ func (s *P2PParaSource) Events() <-chan SourceEvent { return s.ev }
 
 // Do performs a storage request at a block of the source's parachain (a
 // /light/2 remote read); any other request is refused.
-func (s *P2PParaSource) Do(ctx context.Context, r sync.Request) ([]byte, error) {
+func (s *P2PParaSource) Do(ctx context.Context, r chainsync.Request) ([]byte, error) {
 	p, err := s.libp2pID(r.Peer)
 	if err != nil {
 		return nil, err
 	}
-	if r.Kind != sync.KindStorage || !r.Para || r.ParaID != s.paraID {
+	if r.Kind != chainsync.KindStorage || !r.Para || r.ParaID != s.paraID {
 		return nil, fmt.Errorf("p2p para source: parachain %d peers serve only its storage proofs, not %s requests (para %v, id %d)",
 			s.paraID, r.Kind, r.Para, r.ParaID)
 	}
@@ -303,7 +305,7 @@ func (s *P2PParaSource) Do(ctx context.Context, r sync.Request) ([]byte, error) 
 }
 
 // Ban bans the peer on the host.
-func (s *P2PParaSource) Ban(p sync.PeerID, reason error) {
+func (s *P2PParaSource) Ban(p chainsync.PeerID, reason error) {
 	if id, err := s.libp2pID(p); err == nil {
 		s.h.Ban(id, reason.Error())
 	}

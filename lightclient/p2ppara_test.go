@@ -11,11 +11,11 @@ import (
 	mocknet "github.com/libp2p/go-libp2p/p2p/net/mock"
 
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/p2p"
 	"github.com/ksm-wallet/ksm/lightclient/p2p/p2ptest"
 	"github.com/ksm-wallet/ksm/lightclient/p2p/wire"
-	"github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 )
 
@@ -278,7 +278,7 @@ func TestP2PParaSourceOnlyLiar(t *testing.T) {
 	cl := startParaClient(t, relay, 2, rs, ps)
 	ctx := ctxT(t)
 	_, err := cl.Para(1000).ReadStorageAt(ctx, header.Hash{}, [][]byte{testchain.KeySystemNumber})
-	if !errors.Is(err, sync.ErrQueryFailed) || !errors.Is(err, sync.ErrMalicious) {
+	if !errors.Is(err, chainsync.ErrQueryFailed) || !errors.Is(err, chainsync.ErrMalicious) {
 		t.Fatalf("only a liar: %v", err)
 	}
 	if !ps.Host().Banned(nodes[0].ID()) {
@@ -423,21 +423,21 @@ func TestP2PParaSourceDo(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev := <-s.Events()
-	want := sync.PeerCaps{Kinds: sync.CanStorage, Para: true, ParaID: 1000}
+	want := chainsync.PeerCaps{Kinds: chainsync.CanStorage, Para: true, ParaID: 1000}
 	if ev.Peer != s.PeerID(nodes[0].ID()) || ev.Caps != want || ev.Best != 0 || !strings.HasPrefix(string(ev.Peer), "para1000/") {
 		t.Fatalf("event %+v", ev)
 	}
 	ctx := ctxT(t)
 	block := p.Blocks[9].Hash
-	if _, err := s.Do(ctx, sync.Request{Peer: ev.Peer, Kind: sync.KindStorage, Block: block, Keys: [][]byte{testchain.KeySystemNumber}, Para: true, ParaID: 1000}); err != nil {
+	if _, err := s.Do(ctx, chainsync.Request{Peer: ev.Peer, Kind: chainsync.KindStorage, Block: block, Keys: [][]byte{testchain.KeySystemNumber}, Para: true, ParaID: 1000}); err != nil {
 		t.Fatalf("para read: %v", err)
 	}
-	bad := []sync.Request{
-		{Peer: ev.Peer, Kind: sync.KindWarp, Block: block},
-		{Peer: ev.Peer, Kind: sync.KindStorage, Block: block, Keys: [][]byte{{1}}},                           // a relay read
-		{Peer: ev.Peer, Kind: sync.KindStorage, Block: block, Keys: [][]byte{{1}}, Para: true, ParaID: 2000}, // another para
-		{Peer: sync.PeerID(nodes[0].ID().String()), Kind: sync.KindStorage, Block: block, Para: true, ParaID: 1000},
-		{Peer: "para1000/not-a-peer-id", Kind: sync.KindStorage, Block: block, Para: true, ParaID: 1000},
+	bad := []chainsync.Request{
+		{Peer: ev.Peer, Kind: chainsync.KindWarp, Block: block},
+		{Peer: ev.Peer, Kind: chainsync.KindStorage, Block: block, Keys: [][]byte{{1}}},                           // a relay read
+		{Peer: ev.Peer, Kind: chainsync.KindStorage, Block: block, Keys: [][]byte{{1}}, Para: true, ParaID: 2000}, // another para
+		{Peer: chainsync.PeerID(nodes[0].ID().String()), Kind: chainsync.KindStorage, Block: block, Para: true, ParaID: 1000},
+		{Peer: "para1000/not-a-peer-id", Kind: chainsync.KindStorage, Block: block, Para: true, ParaID: 1000},
 	}
 	for i, r := range bad {
 		if _, err := s.Do(ctx, r); err == nil {
@@ -447,7 +447,7 @@ func TestP2PParaSourceDo(t *testing.T) {
 	if nodes[0].Requests.Load() != 1 {
 		t.Fatalf("%d requests reached the node, want 1", nodes[0].Requests.Load())
 	}
-	s.Ban("para2000/"+sync.PeerID(nodes[0].ID().String()), errors.New("x"))
+	s.Ban("para2000/"+chainsync.PeerID(nodes[0].ID().String()), errors.New("x"))
 	if s.Host().Banned(nodes[0].ID()) {
 		t.Fatal("ban of another para's peer name applied")
 	}
@@ -595,7 +595,7 @@ func TestP2PParaSourceUnreachable(t *testing.T) {
 	}()
 	select {
 	case err := <-failed:
-		if !errors.Is(err, sync.ErrQueryFailed) {
+		if !errors.Is(err, chainsync.ErrQueryFailed) {
 			t.Fatalf("para read without para peers: %v", err)
 		}
 	case <-time.After(waitLimit):

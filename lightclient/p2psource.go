@@ -4,15 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/p2p"
 	"github.com/ksm-wallet/ksm/lightclient/p2p/wire"
-	"github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 )
 
@@ -29,13 +29,13 @@ type P2PSource struct {
 	bootnodes []string
 	ev        chan SourceEvent
 
-	once   gosync.Once
+	once   sync.Once
 	cancel context.CancelFunc
-	wg     gosync.WaitGroup
+	wg     sync.WaitGroup
 
 	// neighbor is the GRANDPA neighbor packet announcing our state (nil
 	// until SetGrandpaState); neighborCh wakes the sender.
-	nmu        gosync.Mutex
+	nmu        sync.Mutex
 	neighbor   *wire.Neighbor
 	neighborCh chan struct{}
 }
@@ -49,7 +49,7 @@ func NewP2PSource(h *p2p.Host, bootnodes []string) *P2PSource {
 // Host returns the wrapped host.
 func (s *P2PSource) Host() *p2p.Host { return s.h }
 
-var p2pCaps = sync.PeerCaps{Kinds: sync.CanWarp | sync.CanStorage | sync.CanHeaders | sync.CanBody | sync.CanCallProof}
+var p2pCaps = chainsync.PeerCaps{Kinds: chainsync.CanWarp | chainsync.CanStorage | chainsync.CanHeaders | chainsync.CanBody | chainsync.CanCallProof}
 
 // Start dials the bootnodes (error wrapping ErrUnreachable and
 // p2p.ErrNoBootnode when none answers), reports the connected peers and
@@ -66,7 +66,7 @@ func (s *P2PSource) Start(ctx context.Context) error {
 	}
 	for _, p := range peers {
 		if p.Handshake != nil && p.Handshake.Roles.IsFull() {
-			s.ev <- SourceEvent{Peer: sync.PeerID(p.ID.String()), Caps: p2pCaps, Best: p.Handshake.BestNumber}
+			s.ev <- SourceEvent{Peer: chainsync.PeerID(p.ID.String()), Caps: p2pCaps, Best: p.Handshake.BestNumber}
 		}
 	}
 	fctx, cancel := context.WithCancel(context.Background())
@@ -131,23 +131,23 @@ func (s *P2PSource) forward(ctx context.Context) {
 			switch pe.Kind {
 			case p2p.PeerConnected:
 				s.wakeNeighbors()
-				if pe.Handshake.Roles.IsFull() && !send(SourceEvent{Peer: sync.PeerID(pe.Peer.String()), Caps: p2pCaps, Best: pe.Handshake.BestNumber}) {
+				if pe.Handshake.Roles.IsFull() && !send(SourceEvent{Peer: chainsync.PeerID(pe.Peer.String()), Caps: p2pCaps, Best: pe.Handshake.BestNumber}) {
 					return
 				}
 			case p2p.PeerDisconnected, p2p.PeerBanned:
-				if !send(SourceEvent{Peer: sync.PeerID(pe.Peer.String()), Gone: true}) {
+				if !send(SourceEvent{Peer: chainsync.PeerID(pe.Peer.String()), Gone: true}) {
 					return
 				}
 			}
 		case g := <-s.h.Gossip():
 			if g.Message != nil && g.Message.Kind == wire.GossipCommit && g.Message.Commit != nil {
-				if !send(SourceEvent{Peer: sync.PeerID(g.Peer.String()), Commit: g.Message.Commit}) {
+				if !send(SourceEvent{Peer: chainsync.PeerID(g.Peer.String()), Commit: g.Message.Commit}) {
 					return
 				}
 			}
 		case a := <-s.h.Announces():
 			if a.Announce != nil && a.Announce.Header != nil {
-				if !send(SourceEvent{Peer: sync.PeerID(a.Peer.String()), Caps: p2pCaps, Best: a.Announce.Header.Number}) {
+				if !send(SourceEvent{Peer: chainsync.PeerID(a.Peer.String()), Caps: p2pCaps, Best: a.Announce.Header.Number}) {
 					return
 				}
 			}
@@ -159,25 +159,25 @@ func (s *P2PSource) forward(ctx context.Context) {
 func (s *P2PSource) Events() <-chan SourceEvent { return s.ev }
 
 // Do performs a warp or storage request.
-func (s *P2PSource) Do(ctx context.Context, r sync.Request) ([]byte, error) {
+func (s *P2PSource) Do(ctx context.Context, r chainsync.Request) ([]byte, error) {
 	p, err := peer.Decode(string(r.Peer))
 	if err != nil {
 		return nil, fmt.Errorf("p2p source: peer %q: %w", r.Peer, err)
 	}
 	switch r.Kind {
-	case sync.KindWarp:
+	case chainsync.KindWarp:
 		return s.h.Request(ctx, p, wire.KindWarp, wire.EncodeWarpRequest(r.Block))
-	case sync.KindStorage:
+	case chainsync.KindStorage:
 		nodes, err := s.h.RemoteRead(ctx, p, r.Block, r.Keys)
 		if err != nil {
 			return nil, err
 		}
 		return trie.EncodeProofSCALE(nodes), nil
-	case sync.KindHeaders:
+	case chainsync.KindHeaders:
 		return s.headers(ctx, p, r)
-	case sync.KindBody:
+	case chainsync.KindBody:
 		return s.body(ctx, p, r)
-	case sync.KindCallProof:
+	case chainsync.KindCallProof:
 		nodes, err := s.h.RemoteCall(ctx, p, r.Block, r.Method, r.Data)
 		if err != nil {
 			return nil, err
@@ -188,7 +188,7 @@ func (s *P2PSource) Do(ctx context.Context, r sync.Request) ([]byte, error) {
 }
 
 // Ban bans the peer on the host.
-func (s *P2PSource) Ban(p sync.PeerID, reason error) {
+func (s *P2PSource) Ban(p chainsync.PeerID, reason error) {
 	if id, err := peer.Decode(string(p)); err == nil {
 		s.h.Ban(id, reason.Error())
 	}
@@ -212,7 +212,7 @@ func (s *P2PSource) Close() error {
 // machine's payload (SCALE Vec<Header>), unverified: the machine checks the
 // hash chain. A block without a header, or a header that does not decode,
 // is a protocol violation (ErrInvalidResponse: the host bans the peer).
-func (s *P2PSource) headers(ctx context.Context, p peer.ID, r sync.Request) ([]byte, error) {
+func (s *P2PSource) headers(ctx context.Context, p peer.ID, r chainsync.Request) ([]byte, error) {
 	resp, err := s.h.RequestBlocks(ctx, p, &wire.BlockRequest{Fields: wire.FieldHeader, HasHash: true, FromHash: r.Block,
 		Direction: wire.Descending, MaxBlocks: r.Count})
 	if err != nil {
@@ -231,13 +231,13 @@ func (s *P2PSource) headers(ctx context.Context, p peer.ID, r sync.Request) ([]b
 		}
 		hs = append(hs, h)
 	}
-	return sync.EncodeHeaders(hs), nil
+	return chainsync.EncodeHeaders(hs), nil
 }
 
 // body performs a KindBody request: a /sync/2 BODY request for block
 // r.Block alone. A peer without the block answers no block: the request
 // fails (another peer is asked).
-func (s *P2PSource) body(ctx context.Context, p peer.ID, r sync.Request) ([]byte, error) {
+func (s *P2PSource) body(ctx context.Context, p peer.ID, r chainsync.Request) ([]byte, error) {
 	resp, err := s.h.RequestBlocks(ctx, p, &wire.BlockRequest{Fields: wire.FieldBody, HasHash: true, FromHash: r.Block,
 		Direction: wire.Ascending, MaxBlocks: 1})
 	if err != nil {
@@ -250,7 +250,7 @@ func (s *P2PSource) body(ctx context.Context, p peer.ID, r sync.Request) ([]byte
 	if b.Hash != r.Block {
 		return nil, fmt.Errorf("%w: /sync/2 body of block %s, asked for %s", p2p.ErrInvalidResponse, b.Hash, r.Block)
 	}
-	return sync.EncodeBody(b.Body), nil
+	return chainsync.EncodeBody(b.Body), nil
 }
 
 // Submit sends ext (SCALE-encoded, with its compact length prefix) in a

@@ -3,7 +3,7 @@ package lightclient
 import (
 	"context"
 	"errors"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,7 +22,7 @@ import (
 // visible, storage proofs of any block. forge corrupts warp proofs.
 type chainSource struct {
 	c       *testchain.Chain
-	mu      gosync.Mutex
+	mu      sync.Mutex
 	visible uint32
 	forge   bool
 }

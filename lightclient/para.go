@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
-	"github.com/ksm-wallet/ksm/lightclient/sync"
 )
 
 // ParaHead is a parachain block proven by the relay chain: its header was
@@ -22,7 +22,7 @@ type ParaHead struct {
 // ParaView reads the state of parachain ParaID (Asset Hub is 1000 on
 // Kusama) through the relay light client: its heads are proven by the
 // finalized relay state, its storage by proofs that para-capable peers
-// (sync.PeerCaps{Para: true}) serve, checked against those heads' state
+// (chainsync.PeerCaps{Para: true}) serve, checked against those heads' state
 // roots. It mirrors the relay methods Header, ReadStorageAt, StorageKeys and
 // NextKey. A ParaView is cheap; it is safe for concurrent use.
 type ParaView struct {
@@ -44,7 +44,7 @@ func (v *ParaView) Client() *Client { return v.c }
 // while the relay's finalized block stays the one that proved the last
 // head, that head is returned without asking again. A parachain without a
 // head fails with an error wrapping parachain.ErrNoHead and
-// sync.ErrQueryFailed.
+// chainsync.ErrQueryFailed.
 func (v *ParaView) Head(ctx context.Context) (*ParaHead, error) {
 	if err := v.c.WaitSynced(ctx); err != nil {
 		return nil, err
@@ -54,7 +54,7 @@ func (v *ParaView) Head(ctx context.Context) (*ParaHead, error) {
 			return l, nil
 		}
 	}
-	res, err := v.ask(ctx, func(done func(sync.QueryResult)) { v.c.m.QueryParaHead(v.id, done) })
+	res, err := v.ask(ctx, func(done func(chainsync.QueryResult)) { v.c.m.QueryParaHead(v.id, done) })
 	if err != nil {
 		return nil, fmt.Errorf("lightclient: parachain %d head: %w", v.id, err)
 	}
@@ -75,7 +75,7 @@ func (v *ParaView) Latest() (*ParaHead, bool) {
 }
 
 // Header returns a parachain header proven so far (the last
-// sync.KeptParaHeads of them). It is safe for concurrent use.
+// chainsync.KeptParaHeads of them). It is safe for concurrent use.
 func (v *ParaView) Header(hash header.Hash) (*header.Header, bool) {
 	b, ok := v.c.m.KnownParaHead(v.id, hash)
 	if !ok {
@@ -93,7 +93,7 @@ func (v *ParaView) Proven(hash header.Hash) (*ParaHead, bool) {
 	return paraHeadOf(v.id, b), true
 }
 
-func paraHeadOf(id uint32, b sync.ParaBlock) *ParaHead {
+func paraHeadOf(id uint32, b chainsync.ParaBlock) *ParaHead {
 	return &ParaHead{ParaID: id, Header: b.Head.Header, Hash: b.Head.Hash, Relay: b.Relay, RelayNumber: b.RelayNumber}
 }
 
@@ -103,7 +103,7 @@ func paraHeadOf(id uint32, b sync.ParaBlock) *ParaHead {
 // block read, Block and Number the relay block that proved it, Proof the
 // verified proof nodes. An unknown block fails with an error wrapping
 // ErrUnknownBlock; when no para peer could prove the values the error wraps
-// sync.ErrQueryFailed (and sync.ErrMalicious when peers lied, which gets
+// chainsync.ErrQueryFailed (and chainsync.ErrMalicious when peers lied, which gets
 // them banned).
 func (v *ParaView) ReadStorageAt(ctx context.Context, block header.Hash, keys [][]byte) (*StorageResult, error) {
 	if block == (header.Hash{}) {
@@ -133,7 +133,7 @@ func (v *ParaView) ReadStorageAt(ctx context.Context, block header.Hash, keys []
 
 // read asks the machine for keys at the kept para block.
 func (v *ParaView) read(ctx context.Context, block header.Hash, keys [][]byte) (*StorageResult, error) {
-	r, err := v.ask(ctx, func(done func(sync.QueryResult)) { v.c.m.QueryParaAt(v.id, block, keys, done) })
+	r, err := v.ask(ctx, func(done func(chainsync.QueryResult)) { v.c.m.QueryParaAt(v.id, block, keys, done) })
 	if err != nil {
 		return nil, fmt.Errorf("lightclient: parachain %d storage: %w", v.id, err)
 	}
@@ -141,19 +141,19 @@ func (v *ParaView) read(ctx context.Context, block header.Hash, keys [][]byte) (
 }
 
 // ask runs a query on the driver goroutine and waits for its answer.
-func (v *ParaView) ask(ctx context.Context, start func(done func(sync.QueryResult))) (sync.QueryResult, error) {
-	reply := make(chan sync.QueryResult, 1)
-	done := func(r sync.QueryResult) { reply <- r }
+func (v *ParaView) ask(ctx context.Context, start func(done func(chainsync.QueryResult))) (chainsync.QueryResult, error) {
+	reply := make(chan chainsync.QueryResult, 1)
+	done := func(r chainsync.QueryResult) { reply <- r }
 	if err := v.c.inDriver(ctx, func() { start(done) }); err != nil {
-		return sync.QueryResult{}, err
+		return chainsync.QueryResult{}, err
 	}
 	select {
 	case r := <-reply:
 		return r, r.Err
 	case <-v.c.done:
-		return sync.QueryResult{}, v.c.doneErr()
+		return chainsync.QueryResult{}, v.c.doneErr()
 	case <-ctx.Done():
-		return sync.QueryResult{}, ctx.Err()
+		return chainsync.QueryResult{}, ctx.Err()
 	}
 }
 

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
-	"github.com/ksm-wallet/ksm/lightclient/sync"
 )
 
 // WaitHead proves the parachain's head again each poll interval (it changes
@@ -80,7 +80,7 @@ func (v *ParaView) ProveAncestor(ctx context.Context, from *ParaHead, target hea
 		}
 		if h.Hash() != parent || h.Number+1 != child.Number {
 			return fmt.Errorf("lightclient: parachain %d: %w: %w: header #%d does not hash to the parent hash %s of #%d",
-				v.id, ErrVerification, sync.ErrMalicious, h.Number, parent, child.Number)
+				v.id, ErrVerification, chainsync.ErrMalicious, h.Number, parent, child.Number)
 		}
 		chain = append(chain, h)
 		child = h
@@ -90,7 +90,7 @@ func (v *ParaView) ProveAncestor(ctx context.Context, from *ParaHead, target hea
 			v.id, ErrVerification, targetNumber, got, target)
 	}
 	if err := v.c.m.KeepParaAncestors(v.id, from.Hash, chain); err != nil {
-		if errors.Is(err, sync.ErrMalicious) {
+		if errors.Is(err, chainsync.ErrMalicious) {
 			return fmt.Errorf("lightclient: %w: %w", ErrVerification, err)
 		}
 		return fmt.Errorf("lightclient: %w", err)

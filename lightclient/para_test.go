@@ -5,19 +5,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
 	mocknet "github.com/libp2p/go-libp2p/p2p/net/mock"
 
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/p2p"
 	"github.com/ksm-wallet/ksm/lightclient/p2p/p2ptest"
 	"github.com/ksm-wallet/ksm/lightclient/parachain"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
 	"github.com/ksm-wallet/ksm/lightclient/rpctest"
-	"github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 	"github.com/ksm-wallet/ksm/tx/hash"
@@ -50,7 +50,7 @@ func paraMapState(n uint32) []trie.KV {
 const paraLag = 2
 
 var (
-	paraChainsOnce  gosync.Once
+	paraChainsOnce  sync.Once
 	paraRelay, para *testchain.Chain
 	paraChainsErr   error
 )
@@ -290,7 +290,7 @@ func TestParaViewLiarBanned(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkParaValues(t, p, 48, res)
-			if liar.Banned() == nil || !errors.Is(liar.Banned(), sync.ErrMalicious) {
+			if liar.Banned() == nil || !errors.Is(liar.Banned(), chainsync.ErrMalicious) {
 				t.Fatalf("liar not banned: %v", liar.Banned())
 			}
 			// Enumeration still equals the truth through the honest peer.
@@ -310,7 +310,7 @@ func TestParaViewOnlyLiar(t *testing.T) {
 	cl := startClient(t, relay, rpcSourceFor(t, relayURL, "relay"), liar)
 	ctx := ctxT(t)
 	_, err := cl.Para(1000).ReadStorageAt(ctx, header.Hash{}, [][]byte{testchain.KeySystemNumber})
-	if !errors.Is(err, sync.ErrQueryFailed) || !errors.Is(err, sync.ErrMalicious) {
+	if !errors.Is(err, chainsync.ErrQueryFailed) || !errors.Is(err, chainsync.ErrMalicious) {
 		t.Fatalf("only a liar: %v", err)
 	}
 	if liar.Banned() == nil {
@@ -326,7 +326,7 @@ func TestParaViewNoHead(t *testing.T) {
 	e := newParaEnv(t, 20)
 	ctx := ctxT(t)
 	pv := e.cl.Para(2000)
-	if _, err := pv.Head(ctx); !errors.Is(err, parachain.ErrNoHead) || !errors.Is(err, sync.ErrQueryFailed) {
+	if _, err := pv.Head(ctx); !errors.Is(err, parachain.ErrNoHead) || !errors.Is(err, chainsync.ErrQueryFailed) {
 		t.Fatalf("head of a para without one: %v", err)
 	}
 	if _, err := pv.ReadStorageAt(ctx, header.Hash{}, [][]byte{testchain.KeySystemNumber}); !errors.Is(err, parachain.ErrNoHead) {
@@ -390,7 +390,7 @@ func BenchmarkParaViewHead(b *testing.B) {
 	pv := cl.Para(1000)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		r, err := pv.ask(context.Background(), func(done func(sync.QueryResult)) { cl.m.QueryParaHead(1000, done) })
+		r, err := pv.ask(context.Background(), func(done func(chainsync.QueryResult)) { cl.m.QueryParaHead(1000, done) })
 		if err != nil || r.Para == nil {
 			b.Fatal(err)
 		}
@@ -408,7 +408,7 @@ func TestParaViewConcurrent(t *testing.T) {
 	}
 	want := trueKeys(e.para, head.Header.Number, mapPrefix, nil)
 	state := stateOf(e.para, head.Header.Number)
-	var wg gosync.WaitGroup
+	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for g := 0; g < 8; g++ {
 		wg.Add(1)

@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/grandpa"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
 	"github.com/ksm-wallet/ksm/lightclient/rpctest"
-	"github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 )
 
@@ -258,7 +258,7 @@ func TestRPCPushLies(t *testing.T) {
 			srv.SetLie(tc.lie)
 			srv.SetVisible(55)
 			waitFor(t, "the lying endpoint banned", func() bool { return src.Banned() != nil })
-			if !errors.Is(src.Banned(), sync.ErrMalicious) {
+			if !errors.Is(src.Banned(), chainsync.ErrMalicious) {
 				t.Fatalf("ban reason %v", src.Banned())
 			}
 			if h, _, _ := cl.Finalized(); h.Number != 40 {
@@ -267,7 +267,7 @@ func TestRPCPushLies(t *testing.T) {
 			// With only that endpoint, reads fail as a verification
 			// failure (ksm exit code 3).
 			_, err := cl.ReadStorage(ctxT(t), [][]byte{testchain.KeySystemNumber})
-			if !errors.Is(err, sync.ErrMalicious) {
+			if !errors.Is(err, chainsync.ErrMalicious) {
 				t.Fatalf("read with the only endpoint banned: %v", err)
 			}
 		})
@@ -307,11 +307,11 @@ func TestRPCSourceHeadersAndJustifications(t *testing.T) {
 		src := NewRPCSource(rc, RPCOptions{})
 		t.Cleanup(func() { src.Close() })
 		ctx := ctxT(t)
-		got, err := src.Do(ctx, sync.Request{Kind: sync.KindHeaders, Block: c.Blocks[103].Hash, Number: 103, Count: 5})
+		got, err := src.Do(ctx, chainsync.Request{Kind: chainsync.KindHeaders, Block: c.Blocks[103].Hash, Number: 103, Count: 5})
 		if err != nil {
 			t.Fatal(err)
 		}
-		hs, err := sync.DecodeHeaders(got)
+		hs, err := chainsync.DecodeHeaders(got)
 		if err != nil || len(hs) != 5 {
 			t.Fatalf("%d headers: %v", len(hs), err)
 		}
@@ -321,21 +321,21 @@ func TestRPCSourceHeadersAndJustifications(t *testing.T) {
 			}
 		}
 		// Down to genesis at most.
-		got, _ = src.Do(ctx, sync.Request{Kind: sync.KindHeaders, Block: c.Blocks[2].Hash, Number: 2, Count: 10})
-		if hs, _ := sync.DecodeHeaders(got); len(hs) != 3 {
+		got, _ = src.Do(ctx, chainsync.Request{Kind: chainsync.KindHeaders, Block: c.Blocks[2].Hash, Number: 2, Count: 10})
+		if hs, _ := chainsync.DecodeHeaders(got); len(hs) != 3 {
 			t.Fatalf("%d headers from block 2", len(hs))
 		}
 		// A block the endpoint does not have: no headers.
-		got, err = src.Do(ctx, sync.Request{Kind: sync.KindHeaders, Block: c.Blocks[200].Hash, Number: 200, Count: 3})
-		if hs, _ := sync.DecodeHeaders(got); err != nil || len(hs) != 0 {
+		got, err = src.Do(ctx, chainsync.Request{Kind: chainsync.KindHeaders, Block: c.Blocks[200].Hash, Number: 200, Count: 3})
+		if hs, _ := chainsync.DecodeHeaders(got); err != nil || len(hs) != 0 {
 			t.Fatalf("headers of an unknown block: %d %v", len(hs), err)
 		}
-		got, err = src.Do(ctx, sync.Request{Kind: sync.KindJustification, Block: c.Blocks[100].Hash, Number: 100})
+		got, err = src.Do(ctx, chainsync.Request{Kind: chainsync.KindJustification, Block: c.Blocks[100].Hash, Number: 100})
 		if err != nil || string(got) != string(c.Blocks[100].Justification.Encode()) {
 			t.Fatalf("stored justification of 100: %x %v", got, err)
 		}
 		for _, n := range []uint32{99, 200} {
-			got, err = src.Do(ctx, sync.Request{Kind: sync.KindJustification, Block: c.Blocks[n].Hash, Number: n})
+			got, err = src.Do(ctx, chainsync.Request{Kind: chainsync.KindJustification, Block: c.Blocks[n].Hash, Number: n})
 			if err != nil || len(got) != 0 {
 				t.Fatalf("justification of %d: %x %v", n, got, err)
 			}

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	gosync "sync"
+	"sync"
 	"time"
 
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
-	"github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 )
 
@@ -21,16 +21,16 @@ import (
 // returns is verified by the machine like a peer's answer.
 type RPCSource struct {
 	c    *rpc.Client
-	name sync.PeerID
+	name chainsync.PeerID
 	opts RPCOptions
 	ev   chan SourceEvent
 	done chan struct{} // closed by Close
 
-	mu       gosync.Mutex
-	caps     sync.PeerCaps
+	mu       sync.Mutex
+	caps     chainsync.PeerCaps
 	banned   error
-	closeOne gosync.Once
-	wg       gosync.WaitGroup
+	closeOne sync.Once
+	wg       sync.WaitGroup
 }
 
 // RPCOptions tune an RPCSource.
@@ -55,14 +55,14 @@ func NewRPCSource(c *rpc.Client, opts RPCOptions) *RPCSource {
 	if name == "" {
 		name = "rpc"
 	}
-	caps := sync.PeerCaps{Kinds: sync.CanFinality | sync.CanStorage | sync.CanBody | sync.CanHeaders | sync.CanJustification}
+	caps := chainsync.PeerCaps{Kinds: chainsync.CanFinality | chainsync.CanStorage | chainsync.CanBody | chainsync.CanHeaders | chainsync.CanJustification}
 	if opts.Para {
-		caps = sync.PeerCaps{Kinds: sync.CanStorage, Para: true, ParaID: opts.ParaID}
+		caps = chainsync.PeerCaps{Kinds: chainsync.CanStorage, Para: true, ParaID: opts.ParaID}
 	}
 	if opts.Resubscribe == 0 {
 		opts.Resubscribe = 30 * time.Second
 	}
-	return &RPCSource{c: c, name: sync.PeerID(name), opts: opts, caps: caps, ev: make(chan SourceEvent, 8), done: make(chan struct{})}
+	return &RPCSource{c: c, name: chainsync.PeerID(name), opts: opts, caps: caps, ev: make(chan SourceEvent, 8), done: make(chan struct{})}
 }
 
 // SubscribeMethod is the method an endpoint pushes justifications with.
@@ -149,7 +149,7 @@ func (s *RPCSource) Start(ctx context.Context) error {
 	return nil
 }
 
-func (s *RPCSource) peerCaps() sync.PeerCaps {
+func (s *RPCSource) peerCaps() chainsync.PeerCaps {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.caps
@@ -159,15 +159,15 @@ func (s *RPCSource) setPush(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if on {
-		s.caps.Kinds |= sync.PushesJustifications
+		s.caps.Kinds |= chainsync.PushesJustifications
 	} else {
-		s.caps.Kinds &^= sync.PushesJustifications
+		s.caps.Kinds &^= chainsync.PushesJustifications
 	}
 }
 
 // Pushing reports whether the endpoint's justification subscription is live.
 func (s *RPCSource) Pushing() bool {
-	return s.peerCaps().Kinds&sync.PushesJustifications != 0
+	return s.peerCaps().Kinds&chainsync.PushesJustifications != 0
 }
 
 // follow forwards the pushed justifications to the client. When the
@@ -246,7 +246,7 @@ func (s *RPCSource) Events() <-chan SourceEvent { return s.ev }
 
 // Do performs a finality, storage, body, headers or stored-justification
 // request.
-func (s *RPCSource) Do(ctx context.Context, r sync.Request) ([]byte, error) {
+func (s *RPCSource) Do(ctx context.Context, r chainsync.Request) ([]byte, error) {
 	s.mu.Lock()
 	banned := s.banned
 	s.mu.Unlock()
@@ -254,7 +254,7 @@ func (s *RPCSource) Do(ctx context.Context, r sync.Request) ([]byte, error) {
 		return nil, fmt.Errorf("rpc endpoint banned: %w", banned)
 	}
 	switch r.Kind {
-	case sync.KindFinality:
+	case chainsync.KindFinality:
 		n, err := s.finalizedNumber(ctx)
 		if err != nil {
 			return nil, err
@@ -274,7 +274,7 @@ func (s *RPCSource) Do(ctx context.Context, r sync.Request) ([]byte, error) {
 			return nil, fmt.Errorf("grandpa_proveFinality(%d): %w", r.Number, err)
 		}
 		return s.normalize(ctx, r.Number, b)
-	case sync.KindStorage:
+	case chainsync.KindStorage:
 		at := rpc.Hash(r.Block)
 		p, err := s.c.ReadProof(ctx, r.Keys, &at)
 		if err != nil {
@@ -285,7 +285,7 @@ func (s *RPCSource) Do(ctx context.Context, r sync.Request) ([]byte, error) {
 			nodes[i] = n
 		}
 		return trie.EncodeProofSCALE(nodes), nil
-	case sync.KindBody:
+	case chainsync.KindBody:
 		at := rpc.Hash(r.Block)
 		b, err := s.c.Block(ctx, &at)
 		if err != nil {
@@ -295,10 +295,10 @@ func (s *RPCSource) Do(ctx context.Context, r sync.Request) ([]byte, error) {
 		for i, x := range b.Block.Extrinsics {
 			body[i] = x
 		}
-		return sync.EncodeBody(body), nil
-	case sync.KindHeaders:
+		return chainsync.EncodeBody(body), nil
+	case chainsync.KindHeaders:
 		return s.headers(ctx, r)
-	case sync.KindJustification:
+	case chainsync.KindJustification:
 		at := rpc.Hash(r.Block)
 		b, err := s.c.Block(ctx, &at)
 		if errors.Is(err, rpc.ErrNotFound) {
@@ -314,7 +314,7 @@ func (s *RPCSource) Do(ctx context.Context, r sync.Request) ([]byte, error) {
 
 // headers answers a KindHeaders request with chain_getHeader, walking the
 // parent hashes down from r.Block (the machine checks the hash chain).
-func (s *RPCSource) headers(ctx context.Context, r sync.Request) ([]byte, error) {
+func (s *RPCSource) headers(ctx context.Context, r chainsync.Request) ([]byte, error) {
 	var hs []*header.Header
 	at := rpc.Hash(r.Block)
 	for uint32(len(hs)) < r.Count {
@@ -339,7 +339,7 @@ func (s *RPCSource) headers(ctx context.Context, r sync.Request) ([]byte, error)
 		}
 		at = rpc.Hash(h.ParentHash)
 	}
-	return sync.EncodeHeaders(hs), nil
+	return chainsync.EncodeHeaders(hs), nil
 }
 
 // normalize turns Substrate's answer to grandpa_proveFinality(n), whose
@@ -353,7 +353,7 @@ func (s *RPCSource) normalize(ctx context.Context, n uint32, b []byte) ([]byte, 
 		// machine judge it as the malformed answer it is.
 		return []byte{0}, nil
 	}
-	p, err := sync.DecodeFinalityProof(b)
+	p, err := chainsync.DecodeFinalityProof(b)
 	if err != nil {
 		return b, nil // the machine judges malformed bytes
 	}
@@ -386,7 +386,7 @@ func (s *RPCSource) normalize(ctx context.Context, n uint32, b []byte) ([]byte, 
 }
 
 // Ban marks the endpoint as a liar: later requests fail.
-func (s *RPCSource) Ban(_ sync.PeerID, reason error) {
+func (s *RPCSource) Ban(_ chainsync.PeerID, reason error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.banned == nil {
@@ -432,7 +432,7 @@ func (s *RPCSource) Submit(ctx context.Context, ext []byte) (int, error) {
 // onJustification feeds a pushed GRANDPA justification to the machine
 // (driver goroutine); a forged one bans its sender at the source too.
 func (c *Client) onJustification(src Source, ev SourceEvent) {
-	if err := c.m.OnJustification(ev.Peer, ev.Justification, c.clock()); sync.VerdictOf(err) == sync.Malicious {
+	if err := c.m.OnJustification(ev.Peer, ev.Justification, c.clock()); chainsync.VerdictOf(err) == chainsync.Malicious {
 		src.Ban(ev.Peer, err)
 	}
 }

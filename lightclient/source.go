@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/grandpa"
-	"github.com/ksm-wallet/ksm/lightclient/sync"
 )
 
 // Sentinel errors (possibly wrapped) of this package.
@@ -35,26 +35,26 @@ type Source interface {
 	Events() <-chan SourceEvent
 	// Do performs one request and returns its canonical payload (see package
 	// sync), unverified. An error means the request failed.
-	Do(ctx context.Context, r sync.Request) ([]byte, error)
+	Do(ctx context.Context, r chainsync.Request) ([]byte, error)
 	// Ban tells the source a peer sent invalid data.
-	Ban(peer sync.PeerID, reason error)
+	Ban(peer chainsync.PeerID, reason error)
 	// Close releases the source.
 	Close() error
 }
 
 // SourceEvent reports a peer of a source.
 type SourceEvent struct {
-	Peer sync.PeerID
-	Caps sync.PeerCaps
+	Peer chainsync.PeerID
+	Caps chainsync.PeerCaps
 	// Gone is set when the peer disconnected.
 	Gone bool
 	// Best is the best block number the peer claims (0: unknown).
 	Best uint32
 	// Commit, when set, is a GRANDPA commit the peer gossiped (the event
-	// reports nothing else); see sync.Machine.OnCommit.
+	// reports nothing else); see chainsync.Machine.OnCommit.
 	Commit *grandpa.CompactCommit
 	// Justification, when set, is a SCALE GRANDPA justification the peer
 	// pushed for a block it finalized (the event reports nothing else); see
-	// sync.Machine.OnJustification.
+	// chainsync.Machine.OnJustification.
 	Justification []byte
 }

@@ -4,19 +4,19 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
-	"github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 )
 
 // ErrUnknownBlock means a block is not among the verified headers the client
 // keeps (at least the last 256 finalized blocks it verified), so nothing can
-// be proven at it. It is sync.ErrUnknownBlock: errors.Is matches either name.
-var ErrUnknownBlock = sync.ErrUnknownBlock
+// be proven at it. It is chainsync.ErrUnknownBlock: errors.Is matches either name.
+var ErrUnknownBlock = chainsync.ErrUnknownBlock
 
 // Header returns a verified header the client keeps: its start header, the
 // finalized headers it verified (warp fragments, finality proofs, headers
-// linked to GRANDPA commits) — at least the last sync.KeptHeaders of them.
+// linked to GRANDPA commits) — at least the last chainsync.KeptHeaders of them.
 // It is safe for concurrent use.
 func (c *Client) Header(hash header.Hash) (*header.Header, bool) {
 	return c.m.KnownHeader(hash)
@@ -26,7 +26,7 @@ func (c *Client) Header(hash header.Hash) (*header.Header, bool) {
 // block, one of the headers the client keeps (Header); the zero hash means
 // the latest finalized block. It waits for sync first. An unknown block fails
 // with an error wrapping ErrUnknownBlock; when no peer could prove the values
-// the error wraps sync.ErrQueryFailed (and sync.ErrMalicious when peers lied).
+// the error wraps chainsync.ErrQueryFailed (and chainsync.ErrMalicious when peers lied).
 //
 // Proofs read at a block are kept (a few blocks, bounded) with those of key
 // enumeration: keys they already prove are answered without a request, with

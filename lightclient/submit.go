@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/ksm-wallet/ksm/lightclient/header"
@@ -56,7 +56,7 @@ type Submission struct {
 	ch     chan SubmitStatus
 	cancel context.CancelFunc
 	done   chan struct{}
-	once   gosync.Once
+	once   sync.Once
 	c      *Client
 	// err is why watching ended without a final status (set before ch
 	// closes).

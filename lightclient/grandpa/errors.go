@@ -9,7 +9,8 @@ var (
 	ErrBadSignature = errors.New("grandpa: bad precommit signature")
 	// ErrDuplicateSignature means the same authority signed the same precommit twice.
 	ErrDuplicateSignature = errors.New("grandpa: duplicate precommit signer")
-	// ErrEquivocation means an authority signed precommits for two different targets.
+	// ErrEquivocation means an authority signed more than two precommits in
+	// one commit (two, an equivocation, are accepted as finality-grandpa does).
 	ErrEquivocation = errors.New("grandpa: equivocating precommit signer")
 	// ErrNotEnoughWeight means the valid precommits do not reach the threshold.
 	ErrNotEnoughWeight = errors.New("grandpa: precommit weight below threshold")

@@ -19,11 +19,6 @@ type Verifier struct {
 	// decompressed voter keys between verifications (a client following
 	// one authority set verifies many justifications with the same keys).
 	KeyCache *KeyCache
-	// AllowEquivocations accepts a signer's precommits for two different
-	// targets, counting its weight once, as finality-grandpa's commit
-	// validation does; both signatures must still verify. By default an
-	// equivocation is refused with ErrEquivocation.
-	AllowEquivocations bool
 }
 
 // Result describes a verified justification.
@@ -39,6 +34,20 @@ type Result struct {
 
 var defaultChecker = ZIP215Checker(0)
 
+// CheckItems checks signatures with the checker v selects: CheckSignatures
+// when set, else CachedPippengerChecker when KeyCache is set, else the
+// default ZIP215Checker(0). It returns the index of the first invalid
+// signature, or -1.
+func (v *Verifier) CheckItems(items []SigItem) int {
+	switch {
+	case v.CheckSignatures != nil:
+		return v.CheckSignatures(items)
+	case v.KeyCache != nil:
+		return CachedPippengerChecker(0, v.KeyCache)(items)
+	}
+	return defaultChecker(items)
+}
+
 // VerifyJustification verifies j with the zero Verifier.
 func VerifyJustification(j *Justification, set *AuthoritySet) (*Result, error) {
 	var v Verifier
@@ -49,15 +58,27 @@ func VerifyJustification(j *Justification, set *AuthoritySet) (*Result, error) {
 // Substrate's GrandpaJustification::verify does, and more strictly:
 //
 //   - the set is valid (ErrInvalidAuthoritySet);
-//   - every signer is a member of the set (ErrUnknownAuthority) and signs
-//     once (ErrDuplicateSignature, or ErrEquivocation for two targets unless
-//     AllowEquivocations);
-//   - the signers' weight reaches set.Threshold() (ErrNotEnoughWeight);
+//   - every signer is a member of the set (ErrUnknownAuthority), never signs
+//     the same precommit twice (ErrDuplicateSignature) and signs at most two
+//     precommits (ErrEquivocation for a third);
+//   - the signers' weight reaches set.Threshold() (ErrNotEnoughWeight), an
+//     equivocator's weight counted once;
 //   - every precommit target is the commit target or a descendant proven by
-//     votes_ancestries (ErrNotDescendant), every ancestry header is used
-//     (ErrUnusedAncestry) and none repeats (ErrDuplicateAncestry);
+//     votes_ancestries, or, for a voter that equivocates, an ancestor of the
+//     commit target proven by them (ErrNotDescendant); every ancestry header
+//     is used (ErrUnusedAncestry) and none repeats (ErrDuplicateAncestry);
 //   - every signature verifies over (precommit, round, set.SetID)
 //     (ErrBadSignature). A wrong set id shows as bad signatures.
+//
+// Equivocations are accepted as finality-grandpa accepts them: a voter that
+// signed precommits for two blocks of a round has both in the commits
+// honest voters make (Round::finalizing_precommits includes an
+// equivocator's votes wherever they point), and validate_commit counts its
+// weight once, for every block. Substrate's justification check then
+// requires every precommit target to descend from the lowest one through the
+// votes ancestries. Precommits of voters that did not equivocate are always
+// for the target or its descendants in such commits, and only those are
+// accepted here.
 func (v *Verifier) VerifyJustification(j *Justification, set *AuthoritySet) (*Result, error) {
 	index, err := set.index()
 	if err != nil {
@@ -68,7 +89,7 @@ func (v *Verifier) VerifyJustification(j *Justification, set *AuthoritySet) (*Re
 		id [32]byte
 		p  Precommit
 	}
-	signed := make(map[[32]byte]int, len(c.Precommits))
+	signed := make(map[[32]byte]int, len(c.Precommits)) // precommits per signer
 	votes := make(map[vote]int, len(c.Precommits))
 	var weight uint64
 	for i, p := range c.Precommits {
@@ -80,20 +101,27 @@ func (v *Verifier) VerifyJustification(j *Justification, set *AuthoritySet) (*Re
 			return nil, fmt.Errorf("precommits %d and %d by 0x%x: %w", prev, i, p.ID, ErrDuplicateSignature)
 		}
 		votes[vote{p.ID, p.Precommit}] = i
-		if prev, dup := signed[p.ID]; dup {
-			if !v.AllowEquivocations {
-				return nil, fmt.Errorf("precommits %d and %d by 0x%x: %w", prev, i, p.ID, ErrEquivocation)
-			}
-			continue // an equivocator's weight counts once
+		signed[p.ID]++
+		switch signed[p.ID] {
+		case 1:
+			weight += set.Authorities[ai].Weight // cannot overflow: index() bounds the total
+		case 2:
+			// An equivocation: both votes stay, the weight counts once.
+		default:
+			return nil, fmt.Errorf("precommit %d is the third by 0x%x: %w", i, p.ID, ErrEquivocation)
 		}
-		signed[p.ID] = i
-		weight += set.Authorities[ai].Weight // cannot overflow: index() bounds the total
 	}
 	threshold := set.Threshold()
 	if weight < threshold {
 		return nil, fmt.Errorf("%w: %d of %d needed (%d precommits, set %d)", ErrNotEnoughWeight, weight, threshold, len(c.Precommits), set.SetID)
 	}
-	if err := checkAncestry(j); err != nil {
+	equivocators := make(map[[32]byte]bool)
+	for id, n := range signed {
+		if n > 1 {
+			equivocators[id] = true
+		}
+	}
+	if err := checkAncestry(j, equivocators); err != nil {
 		return nil, err
 	}
 	items := make([]SigItem, len(c.Precommits))
@@ -102,14 +130,7 @@ func (v *Verifier) VerifyJustification(j *Justification, set *AuthoritySet) (*Re
 		msgs = appendSignedMessage(msgs, p.Precommit, j.Round, set.SetID)
 		items[i] = SigItem{Key: p.ID, Msg: msgs[i*SignedMessageSize : (i+1)*SignedMessageSize], Sig: p.Signature}
 	}
-	check := v.CheckSignatures
-	if check == nil {
-		check = defaultChecker
-		if v.KeyCache != nil {
-			check = CachedPippengerChecker(0, v.KeyCache)
-		}
-	}
-	if bad := check(items); bad >= 0 {
+	if bad := v.CheckItems(items); bad >= 0 {
 		if bad >= len(items) {
 			return nil, fmt.Errorf("round %d, set %d: %w", j.Round, set.SetID, ErrBadSignature)
 		}
@@ -127,9 +148,10 @@ func (v *Verifier) VerifyJustification(j *Justification, set *AuthoritySet) (*Re
 }
 
 // checkAncestry checks that every precommit target is the commit target or
-// descends from it through votes_ancestries, and that every ancestry header
-// is on such a route.
-func checkAncestry(j *Justification) error {
+// descends from it through votes_ancestries, or is an ancestor of the commit
+// target on the route the votes ancestries give (equivocators' precommits
+// only), and that every ancestry header is on such a route.
+func checkAncestry(j *Justification, equivocators map[[32]byte]bool) error {
 	c := &j.Commit
 	type node struct {
 		h       *header.Header
@@ -143,11 +165,18 @@ func checkAncestry(j *Justification) error {
 		}
 		nodes[hh] = &node{h: h}
 	}
+	var below []int // precommits for ancestors of the commit target
+	lowest := c.TargetNumber
 	for i, p := range c.Precommits {
 		if p.TargetHash == c.TargetHash {
 			if p.TargetNumber != c.TargetNumber {
 				return fmt.Errorf("precommit %d targets %s as #%d, commit says #%d: %w", i, p.TargetHash, p.TargetNumber, c.TargetNumber, ErrNotDescendant)
 			}
+			continue
+		}
+		if p.TargetNumber < c.TargetNumber && equivocators[p.ID] {
+			below = append(below, i)
+			lowest = min(lowest, p.TargetNumber)
 			continue
 		}
 		if p.TargetNumber <= c.TargetNumber {
@@ -176,6 +205,27 @@ func checkAncestry(j *Justification) error {
 				return fmt.Errorf("precommit %d: route passes genesis: %w", i, ErrNotDescendant)
 			}
 			cur, number = n.h.ParentHash, number-1
+		}
+	}
+	if len(below) > 0 {
+		// The route from the commit target down to the lowest precommit
+		// target: the commit target's header and its ancestors above it.
+		route := make(map[uint32]header.Hash, c.TargetNumber-lowest)
+		cur := c.TargetHash
+		for number := c.TargetNumber; number > lowest; number-- {
+			n, ok := nodes[cur]
+			if !ok || n.h.Number != number {
+				return fmt.Errorf("precommit %d (#%d below the commit target): no ancestry header for #%d %s: %w", below[0], lowest, number, cur, ErrNotDescendant)
+			}
+			n.visited = true
+			cur = n.h.ParentHash
+			route[number-1] = cur
+		}
+		for _, i := range below {
+			p := c.Precommits[i]
+			if route[p.TargetNumber] != p.TargetHash {
+				return fmt.Errorf("precommit %d (%s #%d) is not an ancestor of the commit target: %w", i, p.TargetHash, p.TargetNumber, ErrNotDescendant)
+			}
 		}
 	}
 	for hh, n := range nodes {

@@ -24,31 +24,99 @@ type WarpProof struct {
 // DecodeWarpProof decodes a warp-sync response
 // `Vec<{header, justification}> ‖ is_finished bool`, refusing trailing bytes.
 func DecodeWarpProof(b []byte) (*WarpProof, error) {
+	r, err := NewWarpReader(b)
+	if err != nil {
+		return nil, err
+	}
+	p := &WarpProof{Fragments: make([]Fragment, 0, r.Len()), IsFinished: r.IsFinished()}
+	for r.More() {
+		f, err := r.Next()
+		if err != nil {
+			return nil, err
+		}
+		p.Fragments = append(p.Fragments, *f)
+	}
+	return p, nil
+}
+
+// WarpReader decodes a warp-sync response one fragment at a time, so that a
+// caller can verify each fragment before it decodes the next and keep none
+// of them: a response of 8 MiB holds some 90 fragments of a thousand
+// precommits each.
+type WarpReader struct {
+	d        *scale.Decoder
+	n, next  int
+	finished bool
+}
+
+// NewWarpReader reads the fragment count of the warp-sync response b and its
+// is_finished flag (its last byte; the whole encoding is checked as Next
+// reaches the end).
+func NewWarpReader(b []byte) (*WarpReader, error) {
 	d := scale.NewDecoder(b)
 	// header ≥ 98 bytes, justification ≥ 8+36+1+1 bytes.
 	n, err := d.Len(98 + 46)
 	if err != nil {
 		return nil, fmt.Errorf("%w: warp fragment count: %w", ErrMalformed, err)
 	}
-	p := &WarpProof{Fragments: make([]Fragment, n)}
-	for i := range p.Fragments {
-		h, err := header.DecodeFrom(d)
-		if err != nil {
-			return nil, fmt.Errorf("%w: warp fragment %d header: %w", ErrMalformed, i, err)
+	r := &WarpReader{d: d, n: n}
+	switch b[len(b)-1] { // d.Len read at least one byte
+	case 0:
+	case 1:
+		r.finished = true
+	default:
+		return nil, fmt.Errorf("%w: warp is_finished is %d", ErrMalformed, b[len(b)-1])
+	}
+	if n == 0 {
+		if err := r.end(); err != nil {
+			return nil, err
 		}
-		j, err := DecodeJustificationFrom(d)
-		if err != nil {
-			return nil, fmt.Errorf("warp fragment %d justification: %w", i, err)
+	}
+	return r, nil
+}
+
+// Len is the number of fragments of the response.
+func (r *WarpReader) Len() int { return r.n }
+
+// IsFinished is the response's is_finished flag.
+func (r *WarpReader) IsFinished() bool { return r.finished }
+
+// More reports whether a fragment is left to read.
+func (r *WarpReader) More() bool { return r.next < r.n }
+
+// Next decodes the next fragment; after the last one it checks that only
+// the is_finished flag follows. Any error is final (ErrMalformed).
+func (r *WarpReader) Next() (*Fragment, error) {
+	if !r.More() {
+		return nil, fmt.Errorf("%w: no warp fragment left", ErrMalformed)
+	}
+	i := r.next
+	r.next = r.n // an error ends the reading
+	h, err := header.DecodeFrom(r.d)
+	if err != nil {
+		return nil, fmt.Errorf("%w: warp fragment %d header: %w", ErrMalformed, i, err)
+	}
+	j, err := DecodeJustificationFrom(r.d)
+	if err != nil {
+		return nil, fmt.Errorf("warp fragment %d justification: %w", i, err)
+	}
+	if r.next = i + 1; !r.More() {
+		if err := r.end(); err != nil {
+			return nil, err
 		}
-		p.Fragments[i] = Fragment{Header: h, Justification: j}
 	}
-	if p.IsFinished, err = d.Bool(); err != nil {
-		return nil, fmt.Errorf("%w: warp is_finished: %w", ErrMalformed, err)
+	return &Fragment{Header: h, Justification: j}, nil
+}
+
+// end reads the is_finished flag and refuses trailing bytes.
+func (r *WarpReader) end() error {
+	if _, err := r.d.Bool(); err != nil {
+		return fmt.Errorf("%w: warp is_finished: %w", ErrMalformed, err)
 	}
-	if err := d.Finish(); err != nil {
-		return nil, fmt.Errorf("%w: warp proof: %w", ErrMalformed, err)
+	if err := r.d.Finish(); err != nil {
+		return fmt.Errorf("%w: warp proof: %w", ErrMalformed, err)
 	}
-	return p, nil
+	return nil
 }
 
 // Encode returns the SCALE encoding of p.
@@ -102,12 +170,6 @@ func VerifyWarpProof(p *WarpProof, set AuthoritySet, opts WarpOptions) (*WarpRes
 // increasing block order (ErrFragmentOrder). An empty proof is accepted only
 // when finished (the peer has nothing newer); otherwise ErrWarpIncomplete.
 func (v *Verifier) VerifyWarpProof(p *WarpProof, set AuthoritySet, opts WarpOptions) (*WarpResult, error) {
-	if v.CheckSignatures == nil && v.KeyCache == nil {
-		// Consecutive sets share most voters: decompress each key once.
-		scoped := *v
-		scoped.KeyCache = NewKeyCache(0)
-		v = &scoped
-	}
 	if len(p.Fragments) == 0 && !p.IsFinished {
 		return nil, fmt.Errorf("%w: no fragment and not finished", ErrWarpIncomplete)
 	}

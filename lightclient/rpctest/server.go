@@ -21,8 +21,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
-	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 )
@@ -295,7 +295,7 @@ func FinalityProof(c *testchain.Chain, r, visible uint32) ([]byte, error) {
 			return nil, err
 		}
 	}
-	fp := &lcsync.FinalityProof{Block: c.Blocks[target].Hash, Justification: j.Encode()}
+	fp := &chainsync.FinalityProof{Block: c.Blocks[target].Hash, Justification: j.Encode()}
 	for n := r + 1; n <= target; n++ {
 		fp.UnknownHeaders = append(fp.UnknownHeaders, c.Blocks[n].Header)
 	}

@@ -20,6 +20,17 @@ type JustifyOptions struct {
 	// VoteAhead lets signer i precommit on the block i%(VoteAhead+1) after
 	// the target (when it exists), adding the needed votes ancestries.
 	VoteAhead int
+	// Equivocations add a second precommit by a signer, for another block
+	// of the chain (below or above the target), as finality-grandpa puts
+	// both votes of an equivocating voter in the commits it makes.
+	Equivocations []Equivocation
+}
+
+// Equivocation is a second precommit of voter Signer (an index into the
+// set's voters), for block Number.
+type Equivocation struct {
+	Signer int
+	Number uint32
 }
 
 // Justify returns a justification of block n signed by voters of the set
@@ -54,7 +65,15 @@ func (c *Chain) Justify(n uint32, opts JustifyOptions) (*grandpa.Justification, 
 	}
 	target := c.Blocks[n]
 	j := &grandpa.Justification{Round: round, Commit: grandpa.Commit{TargetHash: target.Hash, TargetNumber: n}}
-	var highest uint32 = n
+	lowest, highest := n, n
+	sign := func(i int, vote uint32) {
+		lowest, highest = min(lowest, vote), max(highest, vote)
+		p := grandpa.Precommit{TargetHash: c.Blocks[vote].Hash, TargetNumber: vote}
+		sp := grandpa.SignedPrecommit{Precommit: p}
+		copy(sp.ID[:], voters[i].Public().(ed25519.PublicKey))
+		copy(sp.Signature[:], ed25519.Sign(voters[i], grandpa.SignedMessage(p, round, setID)))
+		j.Commit.Precommits = append(j.Commit.Precommits, sp)
+	}
 	for _, i := range signers {
 		if i < 0 || i >= len(voters) {
 			return nil, fmt.Errorf("%w: set %d has no voter %d", ErrConfig, setID, i)
@@ -63,14 +82,17 @@ func (c *Chain) Justify(n uint32, opts JustifyOptions) (*grandpa.Justification, 
 		if opts.VoteAhead > 0 {
 			vote = min(n+uint32(i%(opts.VoteAhead+1)), uint32(len(c.Blocks)-1))
 		}
-		highest = max(highest, vote)
-		p := grandpa.Precommit{TargetHash: c.Blocks[vote].Hash, TargetNumber: vote}
-		sp := grandpa.SignedPrecommit{Precommit: p}
-		copy(sp.ID[:], voters[i].Public().(ed25519.PublicKey))
-		copy(sp.Signature[:], ed25519.Sign(voters[i], grandpa.SignedMessage(p, round, setID)))
-		j.Commit.Precommits = append(j.Commit.Precommits, sp)
+		sign(i, vote)
 	}
-	for m := n + 1; m <= highest; m++ {
+	for _, e := range opts.Equivocations {
+		if e.Signer < 0 || e.Signer >= len(voters) || e.Number == 0 || int(e.Number) >= len(c.Blocks) {
+			return nil, fmt.Errorf("%w: equivocation by voter %d of set %d on block %d", ErrConfig, e.Signer, setID, e.Number)
+		}
+		sign(e.Signer, e.Number)
+	}
+	// Votes ancestries as Substrate builds them: every header from each
+	// precommit target down to the lowest one, that one excluded.
+	for m := lowest + 1; m <= highest; m++ {
 		j.VotesAncestries = append(j.VotesAncestries, cloneHeader(c.Blocks[m].Header))
 	}
 	return j, nil

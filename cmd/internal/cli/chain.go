@@ -10,8 +10,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
-	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
 )
 
 func newChainCmd(f *Factory) *cobra.Command {
@@ -303,18 +303,18 @@ With --follow it keeps following finality until interrupted.`,
 					return lightErr(e, e.client.Err())
 				case ev := <-e.client.Events():
 					switch x := ev.(type) {
-					case lcsync.Progress:
+					case chainsync.Progress:
 						if bar {
 							drawBar(f, progressOf(x.Done, x.Target, start))
 						}
 						line(map[string]any{"event": "progress", "done": x.Done, "target": x.Target})
-					case lcsync.Finalized:
+					case chainsync.Finalized:
 						line(map[string]any{"event": "finalized", "number": x.Header.Number, "hash": x.Hash, "setId": x.SetID, "verified": true})
-					case lcsync.SetChanged:
+					case chainsync.SetChanged:
 						line(map[string]any{"event": "setChanged", "number": x.Number, "hash": x.Hash, "setId": x.Set.SetID, "forced": x.Forced, "authorities": len(x.Set.Authorities)})
-					case lcsync.PeerBanned:
+					case chainsync.PeerBanned:
 						f.Warnf("peer %s dropped (%s): %v", shortPeer(string(x.Peer)), x.Verdict, x.Reason)
-					case lcsync.Synced:
+					case chainsync.Synced:
 						synced = true
 						if bar {
 							drawBar(f, progressOf(x.Number, x.Number, start))

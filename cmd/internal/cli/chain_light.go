@@ -10,10 +10,10 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/lightclient"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/p2p"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
-	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
 )
 
 // connectTimeout bounds reaching the network: bootnodes or the endpoint.
@@ -442,7 +442,7 @@ func (e *lightEnv) waitSynced(ctx context.Context) error {
 		case err := <-done:
 			return lightErr(e, err)
 		case ev := <-e.client.Events():
-			if x, ok := ev.(lcsync.Progress); ok && x.Target > x.Done {
+			if x, ok := ev.(chainsync.Progress); ok && x.Target > x.Done {
 				if !drawn {
 					f.Infof("syncing the verified chain (GRANDPA warp sync)…")
 				}

@@ -12,11 +12,11 @@ import (
 
 	"github.com/ksm-wallet/ksm/lightclient"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/grandpa"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/rpctest"
 	"github.com/ksm-wallet/ksm/lightclient/store"
-	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 	"github.com/ksm-wallet/ksm/tx/hash"
@@ -212,7 +212,7 @@ func TestChainSyncLyingRPC(t *testing.T) {
 			return res
 		}
 		raw, _ := hex.DecodeString(strings.TrimPrefix(res.(string), "0x"))
-		p, err := lcsync.DecodeFinalityProof(raw)
+		p, err := chainsync.DecodeFinalityProof(raw)
 		if err != nil {
 			return res
 		}

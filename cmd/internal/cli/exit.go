@@ -11,7 +11,7 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
 	"github.com/ksm-wallet/ksm/lightclient"
-	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/tx/value"
 	"github.com/ksm-wallet/ksm/wallet/eth"
 	"github.com/ksm-wallet/ksm/wallet/keys"
@@ -44,7 +44,7 @@ var exitTable = []struct {
 }{
 	{ExitCancelled, []error{app.ErrCancelled, context.Canceled}},
 	{ExitVerification, []error{app.ErrVerification, app.ErrClaimSignature,
-		lightclient.ErrVerification, lightclient.ErrUnprovable, lcsync.ErrMalicious}},
+		lightclient.ErrVerification, lightclient.ErrUnprovable, chainsync.ErrMalicious}},
 	{ExitTxFailed, []error{app.ErrTxFailed}},
 	{ExitUsage, []error{app.ErrUsage, app.ErrWrongChain, value.ErrAmount,
 		keys.ErrUnknownScheme, keys.ErrInvalidURI, keys.ErrInvalidMnemonic, keys.ErrInvalidSeed,

@@ -21,7 +21,7 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 	"github.com/ksm-wallet/ksm/lightclient"
-	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/tx/value"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
 )
@@ -304,7 +304,7 @@ func runSubmit(ctx context.Context, e *chainEnv, spec submitSpec) error {
 	out, err := e.sess.Submit(ctx, p, signed, progressPrinter(f))
 	if err != nil {
 		var ie *app.InterruptedError
-		if !errors.As(err, &ie) && (errors.Is(err, lightclient.ErrVerification) || errors.Is(err, lcsync.ErrMalicious)) {
+		if !errors.As(err, &ie) && (errors.Is(err, lightclient.ErrVerification) || errors.Is(err, chainsync.ErrMalicious)) {
 			return app.Unverified(fmt.Errorf("transaction %s was sent, but what the endpoint says of its inclusion does not verify: %w",
 				app.ExtrinsicHash(signed), err))
 		}

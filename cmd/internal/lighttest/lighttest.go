@@ -22,7 +22,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -75,7 +75,7 @@ type Chain struct {
 
 // changes are state entries set from a block on (SetState).
 type changes struct {
-	mu   gosync.Mutex
+	mu   sync.Mutex
 	from []uint32
 	kvs  [][]trie.KV
 }
@@ -217,7 +217,7 @@ next:
 }
 
 var (
-	sharedMu     gosync.Mutex
+	sharedMu     sync.Mutex
 	sharedChains = map[Options]*Chain{}
 )
 

@@ -8,5 +8,5 @@
 // Every decoder is total: any input yields a value or an error wrapping one
 // of the sentinel errors below, never a panic, and no allocation is sized by
 // a length prefix the input cannot back. Decoders verify structure only;
-// they do not check signatures, hashes or proofs (lightclient/sync does).
+// they do not check signatures, hashes or proofs (lightclient/chainsync does).
 package wire

@@ -10,8 +10,8 @@ import (
 
 	"github.com/ksm-wallet/ksm/lightclient"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
-	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/tx/hash"
 	"github.com/ksm-wallet/ksm/tx/scale"
 )
@@ -160,7 +160,7 @@ func lightErr(what string, err error) error {
 		return fmt.Errorf("%s: %w", what, err)
 	case errors.Is(err, lightclient.ErrUnknownBlock):
 		return fmt.Errorf("%s: %w: %w", what, ErrNotFound, err)
-	case errors.Is(err, lcsync.ErrQueryFailed) && !errors.Is(err, lcsync.ErrMalicious):
+	case errors.Is(err, chainsync.ErrQueryFailed) && !errors.Is(err, chainsync.ErrMalicious):
 		// No peer answered: a network failure, not a lie.
 		return fmt.Errorf("%s: %w: %w", what, ErrDisconnected, err)
 	case errors.Is(err, lightclient.ErrUnreachable), errors.Is(err, lightclient.ErrClosed):

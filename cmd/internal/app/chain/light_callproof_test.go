@@ -14,10 +14,10 @@ import (
 
 	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
 	"github.com/ksm-wallet/ksm/lightclient"
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/p2p"
 	"github.com/ksm-wallet/ksm/lightclient/p2p/p2ptest"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
-	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/tx/calls"
 	"github.com/ksm-wallet/ksm/tx/extrinsic"
 	"github.com/ksm-wallet/ksm/tx/hash"
@@ -35,7 +35,7 @@ type slowSource struct {
 	reqs  [16]atomic.Int64
 }
 
-func (s *slowSource) Do(ctx context.Context, r lcsync.Request) ([]byte, error) {
+func (s *slowSource) Do(ctx context.Context, r chainsync.Request) ([]byte, error) {
 	s.reqs[r.Kind].Add(1)
 	select {
 	case <-time.After(s.delay):
@@ -54,7 +54,7 @@ func (s *slowSource) reset() {
 
 // count is the requests of the kinds a runtime call makes.
 func (s *slowSource) count() (storage, callProofs int64) {
-	return s.reqs[lcsync.KindStorage].Load(), s.reqs[lcsync.KindCallProof].Load()
+	return s.reqs[chainsync.KindStorage].Load(), s.reqs[chainsync.KindCallProof].Load()
 }
 
 // callNet is the test network over one transport: it starts light clients
@@ -77,7 +77,7 @@ func (n *callNet) client(tb testing.TB, delay time.Duration) (*lightclient.Clien
 	defer cancel()
 	src := &slowSource{Source: n.source(tb), delay: delay}
 	cl, err := lightclient.New(lightclient.Config{Genesis: n.chain.Genesis(), Checkpoint: n.chain.Checkpoint(),
-		Sources: []lightclient.Source{src}, Tick: 10 * time.Millisecond, Sync: lcsync.Config{FollowInterval: 50 * time.Millisecond}})
+		Sources: []lightclient.Source{src}, Tick: 10 * time.Millisecond, Sync: chainsync.Config{FollowInterval: 50 * time.Millisecond}})
 	if err != nil {
 		tb.Fatal(err)
 	}

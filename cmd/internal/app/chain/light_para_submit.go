@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/ksm-wallet/ksm/lightclient"
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
-	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/tx/hash"
 )
 
@@ -54,14 +54,14 @@ type paraSubmit struct {
 	pv   ParaProver
 	opts ParaSubmitOptions
 
-	mu       gosync.Mutex
+	mu       sync.Mutex
 	reported map[Hash]*inclusion
 	bodies   map[Hash][][]byte
 }
 
 // inclusion is what became of proving one reported block.
 type inclusion struct {
-	once    gosync.Once
+	once    sync.Once
 	claimed bool
 	reason  string
 	err     error
@@ -124,7 +124,7 @@ func (s *paraSubmit) report(at Hash) {
 
 // isLie reports whether err means someone sent data that does not verify.
 func isLie(err error) bool {
-	return errors.Is(err, lightclient.ErrVerification) || errors.Is(err, lcsync.ErrMalicious)
+	return errors.Is(err, lightclient.ErrVerification) || errors.Is(err, chainsync.ErrMalicious)
 }
 
 // inclusion proves block at when the endpoint reported it for a
@@ -234,7 +234,7 @@ func (s *paraSubmit) body(ctx context.Context, h *header.Header, at Hash) ([][]b
 	for i, x := range blk.Block.Extrinsics {
 		body[i] = []byte(x)
 	}
-	if err := lcsync.VerifyBody(h, body); err != nil {
+	if err := chainsync.VerifyBody(h, body); err != nil {
 		return nil, fmt.Errorf("parachain %d block %s body from the endpoint: %w: %w", s.l.pc.ParaID(), at, lightclient.ErrVerification, err)
 	}
 	s.mu.Lock()

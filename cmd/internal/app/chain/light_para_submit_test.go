@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,7 +21,7 @@ import (
 // proven by following the endpoint's headers back from there.
 type fakeParaProver struct {
 	c      *testchain.Chain
-	mu     gosync.Mutex
+	mu     sync.Mutex
 	proven uint32
 	kept   map[header.Hash]*header.Header
 }

@@ -12,11 +12,11 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
 	"github.com/ksm-wallet/ksm/lightclient"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/parachain"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
 	"github.com/ksm-wallet/ksm/lightclient/rpctest"
-	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 	"github.com/ksm-wallet/ksm/tx/hash"
@@ -62,7 +62,7 @@ func newParaNet(t *testing.T, para *testchain.Chain, relayBlocks, visible uint32
 		Checkpoint: &chainspec.Checkpoint{Header: relay.Blocks[0].Header, Hash: relay.Blocks[0].Hash, Grandpa: &chainspec.GrandpaState{Set: relay.Set(0)}},
 		Sources: []lightclient.Source{lightclient.NewRPCSource(rc, lightclient.RPCOptions{Name: "relay"}),
 			lightclient.NewRPCSource(pc, lightclient.RPCOptions{Name: "asset-hub", Para: true, ParaID: 1000})},
-		Sync: lcsync.Config{FollowInterval: 20 * time.Millisecond, Cooldown: 10 * time.Millisecond}, Tick: 5 * time.Millisecond})
+		Sync: chainsync.Config{FollowInterval: 20 * time.Millisecond, Cooldown: 10 * time.Millisecond}, Tick: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	gosync "sync"
+	"sync"
 
 	"github.com/ksm-wallet/ksm/internal/atomicfile"
 	"github.com/ksm-wallet/ksm/tx/scale"
@@ -53,7 +53,7 @@ func (k callKey) file(dir string) string {
 // same keys, so the next execution proves them all in one request first.
 // With a directory, the sets outlive the process (one file per set).
 type callMemory struct {
-	mu    gosync.Mutex
+	mu    sync.Mutex
 	sets  map[callKey][][]byte
 	order []callKey
 }

@@ -11,9 +11,9 @@ import (
 
 	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
 	"github.com/ksm-wallet/ksm/lightclient"
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/executor"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
-	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/tx/metadata"
 	"github.com/ksm-wallet/ksm/tx/testenv"
 )
@@ -145,7 +145,7 @@ func TestLightRealRuntimeLiar(t *testing.T) {
 	if err == nil {
 		t.Fatal("a forged proof gave a nonce")
 	}
-	if !errors.Is(err, executor.ErrStorage) || !(errors.Is(err, lcsync.ErrMalicious) || errors.Is(err, lightclient.ErrVerification)) || errors.Is(err, ErrDisconnected) {
+	if !errors.Is(err, executor.ErrStorage) || !(errors.Is(err, chainsync.ErrMalicious) || errors.Is(err, lightclient.ErrVerification)) || errors.Is(err, ErrDisconnected) {
 		t.Fatalf("error chain: %v", err)
 	}
 	t.Logf("%v", err)

@@ -13,8 +13,8 @@ import (
 
 	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
 	"github.com/ksm-wallet/ksm/lightclient"
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
-	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 	"github.com/ksm-wallet/ksm/tx/scale"
@@ -67,7 +67,7 @@ func (f *fakeClient) ReadStorageAt(ctx context.Context, block header.Hash, keys 
 	}
 	n, ok := f.number(block)
 	if !ok {
-		return nil, fmt.Errorf("%w: %s", lcsync.ErrUnknownBlock, block)
+		return nil, fmt.Errorf("%w: %s", chainsync.ErrUnknownBlock, block)
 	}
 	res := &lightclient.StorageResult{Block: block, Number: n}
 	kvs := f.state(n)
@@ -107,7 +107,7 @@ func (f *fakeClient) NextKey(ctx context.Context, block header.Hash, key []byte)
 func (f *fakeClient) BlockBody(ctx context.Context, block header.Hash) ([][]byte, error) {
 	n, ok := f.number(block)
 	if !ok {
-		return nil, fmt.Errorf("%w: %s", lcsync.ErrUnknownBlock, block)
+		return nil, fmt.Errorf("%w: %s", chainsync.ErrUnknownBlock, block)
 	}
 	return f.c.Blocks[n].Extrinsics, nil
 }
