@@ -23,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ksm-wallet/ksm/internal/atomicfile"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/lightclient/grandpa"
 	"github.com/ksm-wallet/ksm/lightclient/header"
@@ -135,42 +136,12 @@ func Save(home string, s *State) error {
 }
 
 // WriteFileAtomic writes data to path so that readers see the old or the
-// new content, never a mix: parent directories are created 0700, the data
-// goes to a 0600 temporary file in the same directory, is synced, renamed
-// over path, and the directory is synced.
-func WriteFileAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+// new content, never a mix (internal/atomicfile: a synced 0600 temporary
+// file renamed over path, then the directory synced); parent directories
+// are created 0700.
+func WriteFileAtomic(path string, data []byte) error {
+	if err := atomicfile.Write(path, data, atomicfile.Options{MakeDirs: true}); err != nil {
 		return fmt.Errorf("store: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = tmp.Chmod(0o600); err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		_ = d.Sync() // best effort: not every platform syncs directories
-		d.Close()
 	}
 	return nil
 }

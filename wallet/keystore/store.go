@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ksm-wallet/ksm/internal/atomicfile"
 	"github.com/ksm-wallet/ksm/wallet/keys"
 )
 
@@ -397,10 +398,11 @@ func (s *Store) absent(name string) error {
 	return nil
 }
 
-// write puts f at name's path atomically. With password it first checks
-// that the written bytes decrypt to the same public key. replace allows
-// overwriting an existing file.
-func (s *Store) write(name string, f *File, password []byte, replace bool) (err error) {
+// write puts f at name's path atomically (internal/atomicfile). With
+// password it first checks that the written bytes decrypt to the same public
+// key. replace allows overwriting an existing file; without it the name must
+// be free, even against a concurrent ksm.
+func (s *Store) write(name string, f *File, password []byte, replace bool) error {
 	b, err := f.Marshal()
 	if err != nil {
 		return err
@@ -408,90 +410,47 @@ func (s *Store) write(name string, f *File, password []byte, replace bool) (err 
 	if err := s.ensureDir(); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(s.dir, tempPattern)
-	if err != nil {
-		return fmt.Errorf("write key file: %w", err)
-	}
-	tmpName := tmp.Name()
-	defer func() {
-		if err != nil {
-			os.Remove(tmpName)
-		}
-	}()
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write key file: %w", err)
-	}
-	testHook("temp-created")
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write key file: %w", err)
-	}
-	testHook("temp-written")
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("sync key file: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write key file: %w", err)
-	}
-	// Re-read what is on disk and check it.
-	back, err := os.ReadFile(tmpName)
-	if err != nil {
-		return fmt.Errorf("re-read key file: %w", err)
-	}
-	g, err := ParseFile(back)
-	if err != nil {
-		return fmt.Errorf("written key file does not parse: %w", err)
-	}
 	want, err := f.PublicKey()
 	if err != nil {
 		return err
 	}
-	if !g.WatchOnly() && password != nil {
-		p, err := g.Decrypt(password)
+	// Re-read what is on disk and check it before it takes the name.
+	verify := func(tmpName string) error {
+		back, err := os.ReadFile(tmpName)
 		if err != nil {
-			return fmt.Errorf("written key file does not decrypt: %w", err)
+			return fmt.Errorf("re-read key file: %w", err)
 		}
-		got := p.PublicKey()
-		p.Wipe()
-		if string(got) != string(want) {
-			return fmt.Errorf("written key file holds another key")
+		g, err := ParseFile(back)
+		if err != nil {
+			return fmt.Errorf("written key file does not parse: %w", err)
 		}
+		if !g.WatchOnly() && password != nil {
+			p, err := g.Decrypt(password)
+			if err != nil {
+				return fmt.Errorf("written key file does not decrypt: %w", err)
+			}
+			got := p.PublicKey()
+			p.Wipe()
+			if string(got) != string(want) {
+				return fmt.Errorf("written key file holds another key")
+			}
+		}
+		testHook("verified")
+		return nil
 	}
-	testHook("verified")
-	dst := s.path(name)
-	if replace {
-		err = os.Rename(tmpName, dst)
-	} else {
-		// Link fails when dst exists: names stay unique even against a
-		// concurrent ksm.
-		err = os.Link(tmpName, dst)
-		if err == nil {
-			testHook("linked")
-			os.Remove(tmpName)
-		} else if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("%w: %q", ErrExists, name)
-		} else if _, statErr := os.Lstat(dst); statErr == nil {
-			return fmt.Errorf("%w: %q", ErrExists, name)
-		} else {
-			err = os.Rename(tmpName, dst) // file systems without hard links
-		}
+	err = atomicfile.Write(s.path(name), b, atomicfile.Options{Exclusive: !replace, Verify: verify, TempPattern: tempPattern, Step: testHook})
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%w: %q", ErrExists, name)
 	}
 	if err != nil {
-		return fmt.Errorf("install key file: %w", err)
+		return fmt.Errorf("write key file: %w", err)
 	}
 	testHook("installed")
-	return syncDir(s.dir)
+	return nil
 }
 
 func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+	if err := atomicfile.SyncDir(dir); err != nil {
 		return fmt.Errorf("sync key directory: %w", err)
 	}
 	return nil

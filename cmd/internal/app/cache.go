@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/internal/atomicfile"
 )
 
 // metadataCache keeps runtime metadata on disk, one file per chain and spec
@@ -83,21 +84,5 @@ func (c metadataCache) store(genesis chain.Hash, v *chain.RuntimeVersion, ext st
 	if c.dir == "" {
 		return
 	}
-	if err := os.MkdirAll(c.dir, 0o700); err != nil {
-		return
-	}
-	tmp, err := os.CreateTemp(c.dir, ".tmp-*")
-	if err != nil {
-		return
-	}
-	_, werr := tmp.Write(b)
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), c.path(genesis, v, ext))
-	}
-	if werr != nil {
-		_ = os.Remove(tmp.Name())
-	}
+	_ = atomicfile.Write(c.path(genesis, v, ext), b, atomicfile.Options{MakeDirs: true})
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/internal/atomicfile"
 )
 
 // PendingTx is a transaction this machine submitted whose nonce the chain
@@ -147,32 +148,8 @@ func (n *NonceStore) save(key string, genesis chain.Hash, account [32]byte, list
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(n.dir, ".pending-*")
-	if err != nil {
+	if err := atomicfile.Write(path, append(b, '\n'), atomicfile.Options{MakeDirs: true}); err != nil {
 		return fmt.Errorf("pending nonces: %w", err)
-	}
-	_, werr := tmp.Write(append(b, '\n'))
-	if werr == nil {
-		werr = tmp.Sync()
-	}
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp.Name(), 0o600)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		_ = os.Remove(tmp.Name())
-		return fmt.Errorf("pending nonces: %w", werr)
-	}
-	// The rename itself survives a crash once the directory is synced
-	// (where directories can be: not on Windows).
-	if d, err := os.Open(n.dir); err == nil {
-		_ = d.Sync()
-		_ = d.Close()
 	}
 	return nil
 }

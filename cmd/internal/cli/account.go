@@ -13,8 +13,6 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
 )
 
-func init() { registerCommand(newAccountCmd) }
-
 // accountSection adds a part to `ksm account` (staking, voting, ...): it
 // returns a JSON value (placed under key in the output; nil leaves the key
 // out) and text lines for the human form. Other files register sections

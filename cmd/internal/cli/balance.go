@@ -9,8 +9,6 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 )
 
-func init() { registerCommand(newBalanceCmd) }
-
 // balanceJSON is an account's balance (amounts in planck, value JSON
 // numbers or decimal strings beyond 2^53).
 type balanceJSON struct {

@@ -14,8 +14,6 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient/header"
 )
 
-func init() { registerCommand(newChainCmd) }
-
 func newChainCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "chain",

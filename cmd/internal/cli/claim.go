@@ -17,8 +17,6 @@ import (
 	"github.com/ksm-wallet/ksm/wallet/ss58"
 )
 
-func init() { registerCommand(newClaimCmd) }
-
 func newClaimCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "claim",

@@ -15,8 +15,6 @@ import (
 	"github.com/ksm-wallet/ksm/tx/calls"
 )
 
-func init() { registerCommand(newGovCmd) }
-
 func newGovCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "gov",

@@ -16,8 +16,6 @@ import (
 	"github.com/ksm-wallet/ksm/wallet/ss58"
 )
 
-func init() { registerCommand(newKeyCmd) }
-
 func newKeyCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "key",

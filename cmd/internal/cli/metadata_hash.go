@@ -7,8 +7,6 @@ import (
 	"github.com/ksm-wallet/ksm/tx/metadata"
 )
 
-func init() { registerSubcommand("metadata", newMetadataHashCmd) }
-
 // xtDigestOptions are the chain facts RFC-0078 commits to.
 type xtDigestOptions struct {
 	specName     string

@@ -11,8 +11,6 @@ import (
 	"github.com/ksm-wallet/ksm/tx/metadata"
 )
 
-func init() { registerSubcommand("metadata", newMetadataInspectCmd) }
-
 // loadMetadataArg loads --metadata FILE; a missing flag, an unreadable file
 // and bytes that are not metadata are bad input (exit 2).
 func loadMetadataArg(path string) (*metadata.Metadata, error) {

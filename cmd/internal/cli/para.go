@@ -14,8 +14,6 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 )
 
-func init() { registerCommand(newParaCmd) }
-
 func newParaCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "para",

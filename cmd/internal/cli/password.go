@@ -11,6 +11,7 @@ import (
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
+	"github.com/ksm-wallet/ksm/internal/atomicfile"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
 )
 
@@ -207,11 +208,7 @@ func markRemembered(home, name string, on bool) error {
 	if on {
 		keep = append(keep, strings.ToLower(name))
 	}
-	tmp := rememberedPath(home) + ".tmp"
-	if err := os.WriteFile(tmp, []byte(strings.Join(keep, "\n")+"\n"), 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, rememberedPath(home))
+	return atomicfile.WriteFile(rememberedPath(home), []byte(strings.Join(keep, "\n")+"\n"))
 }
 
 // wipeBytes overwrites a password or secret after use.

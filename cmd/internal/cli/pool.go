@@ -15,8 +15,6 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 )
 
-func init() { registerCommand(newPoolCmd) }
-
 func newPoolCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "pool",

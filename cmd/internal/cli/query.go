@@ -16,8 +16,6 @@ import (
 	"github.com/ksm-wallet/ksm/tx/value"
 )
 
-func init() { registerCommand(newQueryCmd) }
-
 func newQueryCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "query",

@@ -109,13 +109,39 @@ terminal or a script.`,
 	pf.StringVar(&f.Opts.PasswordFile, "password-file", "", "read the keystore password from a file")
 	pf.BoolVar(&f.Opts.PasswordStdin, "password-stdin", false, "read the keystore password from standard input")
 
-	root.AddCommand(newVersionCmd(f), newTUICmd(f))
-	for _, add := range commandGroups {
-		root.AddCommand(add(f))
-	}
+	addCommands(root, f)
 	refuseUnknownSubcommands(root)
 	addExamples(root)
 	return root
+}
+
+// addCommands builds the command tree below the root: one line per noun,
+// each noun listing its verbs, so the whole tree is read in one place.
+// Cobra sorts the commands by name in help and completions.
+func addCommands(root *cobra.Command, f *Factory) {
+	root.AddCommand(
+		newAccountCmd(f),
+		newBalanceCmd(f),
+		newChainCmd(f),
+		newClaimCmd(f),
+		newGovCmd(f),
+		newKeyCmd(f),
+		newGroupCmd("metadata", "Inspect runtime metadata and compute its RFC-0078 digest",
+			newMetadataHashCmd(f), newMetadataInspectCmd(f)),
+		newParaCmd(f),
+		newPoolCmd(f),
+		newQueryCmd(f),
+		newStakeCmd(f),
+		newTransferCmd(f),
+		newTUICmd(f),
+		newGroupCmd("tx", "Encode, decode, build and sign transactions",
+			newTxBuildCmd(f), newTxEncodeCallCmd(f), newTxDecodeCallCmd(f), newTxDecodeCmd(f),
+			newTxDecodePayloadCmd(f), newTxSignCmd(f), newTxSubmitCmd(f), newTxCallCmd(f)),
+		newGroupCmd("verify", "Verify chain data offline: checkpoints, genesis, headers, justifications, proofs",
+			newVerifyCheckpointCmd(f), newVerifyGenesisCmd(f), newVerifyHeaderCmd(f),
+			newVerifyJustificationCmd(f), newVerifyProofCmd(f)),
+		newVersionCmd(f),
+	)
 }
 
 // refuseUnknownSubcommands makes every command that only groups others
@@ -152,12 +178,11 @@ func unknownSubcommand(cmd *cobra.Command, args []string) error {
 	return commandSyntaxErrorf(cmd.CommandPath(), "%s", msg)
 }
 
-// commandGroups are the nouns below the root; each file that defines a noun
-// adds its constructor here in an init function, so nouns stay independent.
-var commandGroups []func(*Factory) *cobra.Command
-
-func registerCommand(newCmd func(*Factory) *cobra.Command) {
-	commandGroups = append(commandGroups, newCmd)
+// newGroupCmd is a noun that only groups its verbs (ksm tx, ksm verify).
+func newGroupCmd(use, short string, verbs ...*cobra.Command) *cobra.Command {
+	cmd := &cobra.Command{Use: use, Short: short, Args: exactArgs(0)}
+	cmd.AddCommand(verbs...)
+	return cmd
 }
 
 // exactArgs is cobra.ExactArgs with a usage error (exit 2).

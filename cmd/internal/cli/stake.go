@@ -20,8 +20,6 @@ import (
 	"github.com/ksm-wallet/ksm/tx/calls"
 )
 
-func init() { registerCommand(newStakeCmd) }
-
 func newStakeCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "stake",

@@ -10,8 +10,6 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 )
 
-func init() { registerCommand(newTransferCmd) }
-
 func newTransferCmd(f *Factory) *cobra.Command {
 	var sf submitFlags
 	var keepAlive, allowDeath, all bool

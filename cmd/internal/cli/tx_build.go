@@ -19,8 +19,6 @@ import (
 	"github.com/ksm-wallet/ksm/wallet/keystore"
 )
 
-func init() { registerSubcommand("tx", newTxBuildCmd) }
-
 // xtUnsignedFormat identifies the unsigned-transaction file format.
 const xtUnsignedFormat = "ksm-unsigned-tx/1"
 

@@ -11,11 +11,6 @@ import (
 	"github.com/ksm-wallet/ksm/tx/value"
 )
 
-func init() {
-	registerSubcommand("tx", newTxEncodeCallCmd)
-	registerSubcommand("tx", newTxDecodeCallCmd)
-}
-
 // callCodec loads the metadata and a value codec writing addresses of the
 // active network.
 func callCodec(f *Factory, metaPath string) (*value.Codec, error) {

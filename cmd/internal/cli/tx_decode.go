@@ -16,8 +16,6 @@ import (
 	"github.com/ksm-wallet/ksm/tx/value"
 )
 
-func init() { registerSubcommand("tx", newTxDecodeCmd) }
-
 // xtEnv is what the extrinsic commands work with: the metadata, its
 // extrinsic format, a value codec writing addresses for the active network.
 type xtEnv struct {

@@ -14,8 +14,6 @@ import (
 	"github.com/ksm-wallet/ksm/tx/value"
 )
 
-func init() { registerSubcommand("tx", newTxDecodePayloadCmd) }
-
 // xtPayload is the JSON form of a decoded signing payload (cli.md).
 type xtPayload struct {
 	Call               value.Object `json:"call"`

@@ -18,8 +18,6 @@ import (
 	"github.com/ksm-wallet/ksm/tx/value"
 )
 
-func init() { registerSubcommand("tx", newTxSignCmd) }
-
 // xtSigned is what `ksm tx sign` prints.
 type xtSigned struct {
 	Extrinsic string `json:"extrinsic"`

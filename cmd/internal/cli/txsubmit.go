@@ -11,8 +11,6 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 )
 
-func init() { registerSubcommand("tx", newTxSubmitCmd) }
-
 func newTxSubmitCmd(f *Factory) *cobra.Command {
 	var dryRun bool
 	cmd := &cobra.Command{

@@ -11,8 +11,6 @@ import (
 	"github.com/ksm-wallet/ksm/tx/value"
 )
 
-func init() { registerSubcommand("tx", newTxCallCmd) }
-
 // callSpec is one call given on the command line.
 type callSpec struct {
 	pallet, name string

@@ -8,12 +8,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/internal/atomicfile"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/lightclient/grandpa"
-	"github.com/ksm-wallet/ksm/lightclient/store"
 )
-
-func init() { registerSubcommand("verify", newVerifyCheckpointCmd) }
 
 // checkpointNow is the clock of verify checkpoint (tests replace it).
 var checkpointNow = time.Now
@@ -96,7 +94,7 @@ Exit 2 when the checkpoint does not decode or is inconsistent.`,
 				if err != nil {
 					return err
 				}
-				if err := store.WriteFileAtomic(authoritiesOut, append(b, '\n')); err != nil {
+				if err := atomicfile.WriteFile(authoritiesOut, append(b, '\n')); err != nil {
 					return err
 				}
 			}

@@ -11,8 +11,6 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 )
 
-func init() { registerSubcommand("verify", newVerifyGenesisCmd) }
-
 type genesisOut struct {
 	StateRoot    string `json:"stateRoot"`
 	GenesisHash  string `json:"genesisHash"`

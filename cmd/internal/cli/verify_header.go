@@ -15,8 +15,6 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient/header"
 )
 
-func init() { registerSubcommand("verify", newVerifyHeaderCmd) }
-
 func newVerifyHeaderCmd(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "header FILE|HEX",

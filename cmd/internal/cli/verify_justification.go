@@ -15,8 +15,6 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient/grandpa"
 )
 
-func init() { registerSubcommand("verify", newVerifyJustificationCmd) }
-
 type justificationOut struct {
 	Valid        bool   `json:"valid"`
 	TargetHash   string `json:"targetHash"`

@@ -10,8 +10,6 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 )
 
-func init() { registerSubcommand("verify", newVerifyProofCmd) }
-
 type proofOut struct {
 	Key   string  `json:"key"`
 	Value *string `json:"value"`

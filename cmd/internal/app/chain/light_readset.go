@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/ksm-wallet/ksm/internal/atomicfile"
 	"github.com/ksm-wallet/ksm/tx/scale"
 )
 
@@ -187,35 +188,7 @@ func readLimited(name string, max int64) ([]byte, error) {
 	return b, nil
 }
 
-// writeAtomic writes a file (0600, its directory 0700) by renaming a
-// temporary file over it.
+// writeAtomic writes a file (0600, its directory 0700) atomically.
 func writeAtomic(name string, b []byte) error {
-	dir := filepath.Dir(name)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, ".readset-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, name); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
+	return atomicfile.Write(name, b, atomicfile.Options{MakeDirs: true})
 }
