@@ -23,10 +23,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ksm-wallet/ksm/internal/atomicfile"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/lightclient/grandpa"
 	"github.com/ksm-wallet/ksm/lightclient/header"
+	"github.com/ksm-wallet/ksm/tx/atomicfile"
 )
 
 // Sentinel errors (possibly wrapped) of this package.
@@ -136,7 +136,7 @@ func Save(home string, s *State) error {
 }
 
 // WriteFileAtomic writes data to path so that readers see the old or the
-// new content, never a mix (internal/atomicfile: a synced 0600 temporary
+// new content, never a mix (tx/atomicfile: a synced 0600 temporary
 // file renamed over path, then the directory synced); parent directories
 // are created 0700.
 func WriteFileAtomic(path string, data []byte) error {

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ksm-wallet/ksm/internal/atomicfile"
+	"github.com/ksm-wallet/ksm/tx/atomicfile"
 	"github.com/ksm-wallet/ksm/wallet/keys"
 )
 
@@ -398,7 +398,7 @@ func (s *Store) absent(name string) error {
 	return nil
 }
 
-// write puts f at name's path atomically (internal/atomicfile). With
+// write puts f at name's path atomically (tx/atomicfile). With
 // password it first checks that the written bytes decrypt to the same public
 // key. replace allows overwriting an existing file; without it the name must
 // be free, even against a concurrent ksm.

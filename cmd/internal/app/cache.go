@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
-	"github.com/ksm-wallet/ksm/internal/atomicfile"
+	"github.com/ksm-wallet/ksm/tx/atomicfile"
 )
 
 // metadataCache keeps runtime metadata on disk, one file per chain and spec

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
-	"github.com/ksm-wallet/ksm/internal/atomicfile"
+	"github.com/ksm-wallet/ksm/tx/atomicfile"
 )
 
 // PendingTx is a transaction this machine submitted whose nonce the chain

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 
-	"github.com/ksm-wallet/ksm/internal/atomicfile"
+	"github.com/ksm-wallet/ksm/tx/atomicfile"
 )
 
 // errFileExists is returned by writePrivateFile when the file exists and
@@ -13,7 +13,7 @@ import (
 var errFileExists = errors.New("file exists")
 
 // writePrivateFile writes b to path atomically with mode 0600
-// (internal/atomicfile): the new file never takes the mode of one it
+// (tx/atomicfile): the new file never takes the mode of one it
 // replaces. Without replace an existing path is refused with errFileExists
 // (checked by a hard link, so a file that appears meanwhile is not
 // overwritten).

@@ -11,7 +11,7 @@ import (
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
-	"github.com/ksm-wallet/ksm/internal/atomicfile"
+	"github.com/ksm-wallet/ksm/tx/atomicfile"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
 )
 

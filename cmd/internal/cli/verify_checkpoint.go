@@ -8,9 +8,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
-	"github.com/ksm-wallet/ksm/internal/atomicfile"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/lightclient/grandpa"
+	"github.com/ksm-wallet/ksm/tx/atomicfile"
 )
 
 // checkpointNow is the clock of verify checkpoint (tests replace it).

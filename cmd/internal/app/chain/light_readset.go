@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"sync"
 
-	"github.com/ksm-wallet/ksm/internal/atomicfile"
+	"github.com/ksm-wallet/ksm/tx/atomicfile"
 	"github.com/ksm-wallet/ksm/tx/scale"
 )
 

@@ -15,8 +15,9 @@
 //  5. fsync the directory, so that the rename itself is durable.
 //
 // On any error the temporary file is removed and the target is left as it
-// was. The package imports only the standard library, so every package of
-// the module may use it.
+// was. The package imports only the standard library. It lives under tx,
+// the bottom layer that wallet, lightclient and cmd may all import (the
+// module's top level is fixed: cmd, lightclient, wallet, tui, tx).
 package atomicfile
 
 import (
