@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 )
 
 // Exit codes of the command-line contract (shared/docs/cli.md).
@@ -19,7 +21,7 @@ const (
 )
 
 // ErrCancelled means the user declined a prompt or interrupted ksm.
-var ErrCancelled = errors.New("cancelled")
+var ErrCancelled = app.ErrCancelled
 
 // ExitError attaches an exit code to an error.
 type ExitError struct {
@@ -99,7 +101,7 @@ func ExitCode(err error) int {
 			return c.code
 		}
 	}
-	if cobraUsageError(err) {
+	if cobraUsageError(err) || app.IsInputError(err) {
 		return ExitUsage
 	}
 	return ExitFailure
