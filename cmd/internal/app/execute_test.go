@@ -212,16 +212,24 @@ func TestPlansRejectInput(t *testing.T) {
 		{"tip", func() (*Plan, error) {
 			return PlanTransfer(kr, TransferInput{Signing: Signing{From: "alice", Options: TxOptions{Tip: "lots"}}, To: "bob", Amount: "1"})
 		}, "--tip"},
-		{"bond amount", func() (*Plan, error) { return PlanStakeBond(kr, StakeInput{Signing: sg, Amount: "1.2.3", Payee: "staked"}) }, "amount"},
-		{"bond payee", func() (*Plan, error) { return PlanStakeBond(kr, StakeInput{Signing: sg, Amount: "1", Payee: "elsewhere"}) }, "--payee"},
+		{"bond amount", func() (*Plan, error) {
+			return PlanStakeBond(kr, StakeInput{Signing: sg, Amount: "1.2.3", Payee: "staked"})
+		}, "amount"},
+		{"bond payee", func() (*Plan, error) {
+			return PlanStakeBond(kr, StakeInput{Signing: sg, Amount: "1", Payee: "elsewhere"})
+		}, "--payee"},
 		{"unbond", func() (*Plan, error) { return PlanStakeUnbond(kr, StakeInput{Signing: sg, Amount: "most"}) }, "amount"},
 		{"nominate none", func() (*Plan, error) { return PlanStakeNominate(kr, StakeInput{Signing: sg}) }, "at least one"},
-		{"nominate bad", func() (*Plan, error) { return PlanStakeNominate(kr, StakeInput{Signing: sg, Targets: []string{"bob", "xyz"}}) }, "validator 2"},
+		{"nominate bad", func() (*Plan, error) {
+			return PlanStakeNominate(kr, StakeInput{Signing: sg, Targets: []string{"bob", "xyz"}})
+		}, "validator 2"},
 		{"nominate twice", func() (*Plan, error) {
 			return PlanStakeNominate(kr, StakeInput{Signing: sg, Targets: []string{"bob", ss58Of(t, "//Bob")}})
 		}, "same validator"},
 		{"payout era", func() (*Plan, error) { return PlanStakePayout(kr, StakeInput{Signing: sg, Validator: "bob", Era: "x"}) }, "ERA"},
-		{"payout both", func() (*Plan, error) { return PlanStakePayout(kr, StakeInput{Signing: sg, Validator: "bob", Era: "1", All: true}) }, "--all"},
+		{"payout both", func() (*Plan, error) {
+			return PlanStakePayout(kr, StakeInput{Signing: sg, Validator: "bob", Era: "1", All: true})
+		}, "--all"},
 		{"pool id", func() (*Plan, error) { return PlanPoolJoin(kr, PoolInput{Signing: sg, Amount: "1", Pool: "one"}) }, "POOL_ID"},
 		{"pool bond-extra", func() (*Plan, error) { return PlanPoolBondExtra(kr, PoolInput{Signing: sg, Amount: "some"}) }, "amount"},
 	} {

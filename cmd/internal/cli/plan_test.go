@@ -64,6 +64,12 @@ func TestPlansFailFast(t *testing.T) {
 		{[]string{"stake", "payout", "alice", "x", "--from", "alice"}, "ERA"},
 		{[]string{"pool", "join", "1", "one", "--from", "alice"}, "POOL_ID"},
 		{[]string{"pool", "unbond", "half", "--from", "alice"}, "not an amount"},
+		{[]string{"gov", "vote", "x", "aye", "--amount", "1", "--from", "alice"}, "not a number"},
+		{[]string{"gov", "vote", "1", "aye", "--amount", "lots", "--from", "alice"}, "--amount"},
+		{[]string{"gov", "vote", "1", "aye", "--amount", "1", "--conviction", "9x", "--from", "alice"}, "--conviction"},
+		{[]string{"gov", "vote", "1", "abstain", "--amount", "1", "--conviction", "2x", "--from", "alice"}, "no conviction"},
+		{[]string{"gov", "delegate", "0", "nobody", "--amount", "1", "--from", "alice"}, "TO"},
+		{[]string{"gov", "unlock", "0", "nobody", "--from", "alice"}, "TARGET"},
 	} {
 		start := time.Now()
 		code, out, errOut := runCLI(t, "", append([]string{"--home", home, "--rpc", url, "--trust-rpc", "--password-file", filepath.Join(home, "none")}, tc.args...)...)
