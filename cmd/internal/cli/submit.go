@@ -419,32 +419,13 @@ func progressPrinter(f *Factory) app.Progress {
 	return func(st chain.Status) {
 		switch st.Kind {
 		case chain.StatusInBlock, chain.StatusFinalized, chain.StatusRetracted, chain.StatusTimeout:
-			f.Infof("  %s %s", statusWord(st.Kind), st.Block)
+			f.Infof("  %s %s", st.Kind.Describe(), st.Block)
 		default:
-			f.Infof("  %s", statusWord(st.Kind))
+			f.Infof("  %s", st.Kind.Describe())
 		}
 	}
 }
 
-func statusWord(k chain.StatusKind) string {
-	switch k {
-	case chain.StatusInBlock:
-		return "in block"
-	case chain.StatusFinalized:
-		return "finalized"
-	case chain.StatusReady:
-		return "ready"
-	case chain.StatusFuture:
-		return "waiting for an earlier nonce (future)"
-	case chain.StatusBroadcast:
-		return "broadcast"
-	case chain.StatusRetracted:
-		return "retracted from block"
-	case chain.StatusTimeout:
-		return "finality timeout at block"
-	}
-	return string(k)
-}
 
 func dryRunView(e *chainEnv, p *app.Prepared) dryRunJSON {
 	v := dryRunJSON{

@@ -67,10 +67,8 @@ when it was included but failed.`,
 			w := f.IO.ErrOut
 			h := app.ExtrinsicHash(ext)
 			fmt.Fprintf(w, "Extrinsic: %s (v%d, %d bytes)\n", h, x.Version, len(ext))
-			var signer *[32]byte
 			if x.Address != nil {
 				if id, ok := x.Address.AccountID(); ok {
-					signer = &id
 					fmt.Fprintf(w, "Signer:    %s\n", e.sess.Account(id))
 				}
 			}
@@ -106,19 +104,8 @@ when it was included but failed.`,
 					return ErrCancelled
 				}
 			}
-			if signer != nil && x.Extra.HasNonce {
-				var death uint64
-				if x.Extra.Era.Mortal {
-					death = x.Extra.Era.Death(head.Number)
-				}
-				_ = e.sess.Nonces.Add(e.sess.Genesis, *signer, app.PendingTx{Nonce: x.Extra.Nonce, Hash: h.String(), Death: death})
-			}
-			out, err := e.sess.SubmitSigned(ctx, ext, progressPrinter(f))
+			out, err := e.sess.SubmitDecoded(ctx, ext, x, *head, progressPrinter(f))
 			if err != nil {
-				var ni *app.NotIncludedError
-				if signer != nil && x.Extra.HasNonce && errors.As(err, &ni) {
-					_ = e.sess.Nonces.Remove(e.sess.Genesis, *signer, x.Extra.Nonce)
-				}
 				return submitErr(err)
 			}
 			return reportOutcome(e, out)

@@ -1,0 +1,24 @@
+package app
+
+import (
+	"context"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/tx/extrinsic"
+)
+
+// SubmitDecoded sends an extrinsic signed elsewhere (decoded as x, on the
+// chain whose head is at) once and follows it, with Submit's bookkeeping
+// of this machine's pending nonces when it names its signer and nonce.
+func (s *Session) SubmitDecoded(ctx context.Context, ext []byte, x *extrinsic.Decoded, at chain.Header, progress Progress) (*Outcome, error) {
+	var from [32]byte
+	ok := x.Address != nil && x.Extra.HasNonce
+	if ok {
+		from, ok = x.Address.AccountID()
+	}
+	if !ok {
+		return s.SubmitSigned(ctx, ext, progress)
+	}
+	p := &Prepared{Request: Request{From: from}, At: at, Params: extrinsic.Params{Nonce: x.Extra.Nonce, Era: x.Extra.Era}}
+	return s.Submit(ctx, p, ext, progress)
+}
