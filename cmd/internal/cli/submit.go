@@ -426,7 +426,6 @@ func progressPrinter(f *Factory) app.Progress {
 	}
 }
 
-
 func dryRunView(e *chainEnv, p *app.Prepared) dryRunJSON {
 	v := dryRunJSON{
 		DryRun: true, From: e.sess.Account(p.From), Call: p.Call, CallHex: xtHexString(p.Decoded.Call),

@@ -96,4 +96,3 @@ func TestRPCErrors(t *testing.T) {
 		t.Fatal("an RPC endpoint is never verified")
 	}
 }
-
