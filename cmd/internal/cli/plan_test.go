@@ -15,18 +15,10 @@ import (
 // network step. The endpoint given is a listener that counts connections:
 // none may arrive.
 func TestPlansFailFast(t *testing.T) {
-	t.Parallel()
 	home := t.TempDir()
-	defer keystore.SetInsecureParamsForTests(10)()
+	pair := addKey(t, home, "alice", "//Alice")
 	st, err := keystore.Open(home)
 	if err != nil {
-		t.Fatal(err)
-	}
-	pair, err := keys.FromURI("//Alice", keys.Sr25519)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Add("alice", pair, []byte("pw"), nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.AddWatch("watcher", pair.Scheme(), pair.PublicKey()); err != nil {
@@ -102,4 +94,22 @@ func TestPlansFailFast(t *testing.T) {
 			t.Fatal("the test's own connection was never accepted")
 		}
 	}
+}
+
+// addKey stores the key of uri under name in home's keystore (password "pw").
+func addKey(t *testing.T, home, name, uri string) *keys.Pair {
+	t.Helper()
+	defer keystore.SetInsecureParamsForTests(10)()
+	st, err := keystore.Open(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pair, err := keys.FromURI(uri, keys.Sr25519)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Add(name, pair, []byte("pw"), nil); err != nil {
+		t.Fatal(err)
+	}
+	return pair
 }

@@ -18,10 +18,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
-	"github.com/ksm-wallet/ksm/lightclient"
-	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
 	"github.com/ksm-wallet/ksm/tx/value"
 	"github.com/ksm-wallet/ksm/wallet/keys"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
@@ -81,12 +80,12 @@ func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
 		}
 		if lp, ok := lc.(*chain.LightPara); ok {
 			if ph := lp.Head(); ph != nil && ph.Header != nil {
-				f.Infof("%s block #%d %s, its head proven by relay chain block #%d %s", le.para.name, ph.Header.Number, ph.Hash, ph.RelayNumber, ph.Relay)
+				f.Infof("%s block #%d %s, its head proven by relay chain block #%d %s", le.Para.Name, ph.Header.Number, ph.Hash, ph.RelayNumber, ph.Relay)
 			}
 		}
 		c = lc
 	} else {
-		c = chain.NewRPC(le.rpc)
+		c = chain.NewRPC(le.RPC)
 	}
 	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
 	defer cancel()
@@ -108,19 +107,6 @@ func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
 	return &chainEnv{f: f, sess: sess, home: home, store: st, light: le}, nil
 }
 
-// redactRPC hides user info and query of an endpoint URL in messages.
-func redactRPC(u string) string {
-	if i := strings.Index(u, "?"); i >= 0 {
-		u = u[:i] + "?…"
-	}
-	if at := strings.Index(u, "@"); at >= 0 {
-		if s := strings.Index(u, "://"); s >= 0 && s < at {
-			u = u[:s+3] + "…@" + u[at+1:]
-		}
-	}
-	return u
-}
-
 // chainErr gives chain and use-case errors their exit codes.
 func chainErr(err error) error {
 	if err == nil {
@@ -131,10 +117,9 @@ func chainErr(err error) error {
 		return err
 	}
 	switch {
-	case errors.Is(err, chain.ErrDisconnected), errors.Is(err, context.DeadlineExceeded),
-		errors.Is(err, lightclient.ErrUnreachable), errors.Is(err, lightclient.ErrClosed):
+	case backend.IsNetwork(err):
 		return NetworkError(err)
-	case errors.Is(err, lightclient.ErrVerification), errors.Is(err, lightclient.ErrUnprovable), errors.Is(err, lcsync.ErrMalicious):
+	case backend.IsVerification(err):
 		return VerificationError(err)
 	case errors.Is(err, app.ErrWrongChain), app.IsInputError(err):
 		return &ExitError{Code: ExitUsage, Err: err}
@@ -352,7 +337,7 @@ func runPlan(ctx context.Context, e *chainEnv, plan *app.Plan) error {
 // executeErr gives the errors of app.Execute their exit codes.
 func executeErr(err error) error {
 	var se *app.SentError
-	if errors.As(err, &se) && (errors.Is(err, lightclient.ErrVerification) || errors.Is(err, lcsync.ErrMalicious)) {
+	if errors.As(err, &se) && backend.IsVerification(err) {
 		return VerificationError(fmt.Errorf("transaction %s was sent, but what the endpoint says of its inclusion does not verify: %w", se.Hash, se.Err))
 	}
 	if errors.Is(err, app.ErrCannotSubmit) {
