@@ -35,7 +35,9 @@
 // rollback_transaction) that is discarded when the call ends; reads see the
 // overlay first. A Storage error ends the call with ErrStorage wrapping it,
 // so callers can test for their own errors or context cancellation. The call
-// honours its context (also while Wasm code runs).
+// honours its context (also while Wasm code runs) and a time limit of its own,
+// Options.CallTimeout (DefaultCallTimeout unless set): a runtime that loops
+// fails with ErrTimeout instead of holding the caller.
 //
 // # Host functions
 //
@@ -53,6 +55,7 @@
 // ErrInvalidCode: the code is no usable runtime. ErrUnknownMethod: no such
 // runtime API function. ErrTrap: the runtime failed (Wasm trap, panic with
 // its message, bad pointer passed to the host, exhausted heap). ErrHostFunction
-// and ErrStorage as above. Every pointer and length the runtime passes is
-// bounds-checked: bad ones fail the call, never the host.
+// and ErrStorage as above; ErrTimeout: the call ran past its time limit.
+// Every pointer and length the runtime passes is bounds-checked: bad ones
+// fail the call, never the host.
 package executor

@@ -297,3 +297,39 @@ func TestCloseDuringCall(t *testing.T) {
 		t.Fatal("call still running 10 s after Close")
 	}
 }
+
+// TestCallTimeLimit: a runtime call that never ends (an infinite loop) is
+// stopped by Options.CallTimeout even when the caller's context has no
+// deadline, with an error saying so; the runtime stays usable.
+func TestCallTimeLimit(t *testing.T) {
+	loop := []byte{0x03, 0x40, 0x0c, 0x00, 0x0b, 0x00} // loop br 0 end unreachable
+	m := &wModule{types: []wType{entryType}, importMemory: true, memPages: 1, heapBase: 1024,
+		funcs: []wFunc{{name: "run", typ: 0, body: loop}}}
+	const limit = 200 * time.Millisecond
+	rt, err := Compile(context.Background(), m.encode(), Options{HeapPages: 1, CallTimeout: limit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rt.Close(context.Background()) })
+	for i := range 2 {
+		done := make(chan error, 1)
+		go func() {
+			_, err := rt.Call(context.Background(), "run", nil, nil)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, ErrTimeout) || errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("call %d: got %v, want ErrTimeout (and not the caller's deadline)", i, err)
+			}
+			if !strings.Contains(err.Error(), "run") || !strings.Contains(err.Error(), limit.String()) {
+				t.Fatalf("call %d: error %q names neither the method nor the limit", i, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("call %d: an infinite loop still runs 10 s into a %v call limit", i, limit)
+		}
+	}
+	if DefaultCallTimeout <= 0 {
+		t.Fatal("no default call time limit")
+	}
+}

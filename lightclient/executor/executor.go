@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -34,7 +35,17 @@ var (
 	ErrStorage = errors.New("executor: storage read failed")
 	// ErrClosed means the Runtime was closed before or during the call.
 	ErrClosed = errors.New("executor: runtime closed")
+	// ErrTimeout means a call ran past Options.CallTimeout and was stopped
+	// (a runtime that loops, or far more work than any runtime API call
+	// needs); the caller's own deadline is reported as its context error.
+	ErrTimeout = errors.New("executor: runtime call exceeded its time limit")
 )
+
+// DefaultCallTimeout is the time limit of one call when
+// Options.CallTimeout is 0: generous (the heaviest calls a light client
+// makes, metadata and dry runs, take about a second compiled and some
+// tens of seconds under wazero's interpreter), but finite.
+const DefaultCallTimeout = 2 * time.Minute
 
 // DefaultHeapPages is the heap size, in 64 KiB pages, used when
 // Options.HeapPages is 0 (Substrate's default when ":heappages" is absent).
@@ -74,6 +85,10 @@ type Options struct {
 	// MaxLogLevel is the most verbose level the runtime is told to log at
 	// when Log is set (0 means 3, info).
 	MaxLogLevel int
+	// CallTimeout bounds each call's wall time besides its context (0
+	// means DefaultCallTimeout, negative means no limit); a call over it
+	// fails with ErrTimeout.
+	CallTimeout time.Duration
 }
 
 // Runtime is a compiled runtime. Its methods may be called concurrently.
@@ -175,6 +190,15 @@ func (r *Runtime) CallWithStats(ctx context.Context, method string, args []byte,
 	if r.closed.Load() {
 		return nil, stats, fmt.Errorf("%w: %s", ErrClosed, method)
 	}
+	limit := r.opts.CallTimeout
+	if limit == 0 {
+		limit = DefaultCallTimeout
+	}
+	if limit > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, limit, fmt.Errorf("%w: %s ran %v", ErrTimeout, method, limit))
+		defer cancel()
+	}
 	cs := &callState{ov: newOverlay(ctx, st), log: r.opts.Log, maxLevel: r.opts.MaxLogLevel}
 	if cs.maxLevel == 0 {
 		cs.maxLevel = 3
@@ -187,7 +211,7 @@ func (r *Runtime) CallWithStats(ctx context.Context, method string, args []byte,
 	if err != nil {
 		switch {
 		case ctx.Err() != nil:
-			return nil, stats, fmt.Errorf("executor: %s: %w", method, ctx.Err())
+			return nil, stats, ctxError(ctx, method)
 		case r.closed.Load():
 			return nil, stats, fmt.Errorf("%w: %s", ErrClosed, method)
 		}
@@ -224,10 +248,12 @@ func (r *Runtime) CallWithStats(ctx context.Context, method string, args []byte,
 	stats.HeapPeak = cs.alloc.peak
 	if err != nil {
 		switch {
+		case errors.Is(context.Cause(ctx), ErrTimeout):
+			return nil, stats, ctxError(ctx, method)
 		case cs.err != nil:
 			return nil, stats, fmt.Errorf("executor: %s: %w", method, cs.err)
 		case ctx.Err() != nil:
-			return nil, stats, fmt.Errorf("executor: %s: %w", method, ctx.Err())
+			return nil, stats, ctxError(ctx, method)
 		case r.closed.Load():
 			return nil, stats, fmt.Errorf("%w: %s", ErrClosed, method)
 		}
@@ -242,6 +268,15 @@ func (r *Runtime) CallWithStats(ctx context.Context, method string, args []byte,
 		return nil, stats, fmt.Errorf("%w: %s returned out-of-bounds result %#x+%d", ErrTrap, method, ptr, n)
 	}
 	return append([]byte(nil), b...), stats, nil
+}
+
+// ctxError is the error of a call whose context ended: ErrTimeout when
+// the call's own time limit ran out, else the caller's context error.
+func ctxError(ctx context.Context, method string) error {
+	if cause := context.Cause(ctx); errors.Is(cause, ErrTimeout) {
+		return cause
+	}
+	return fmt.Errorf("executor: %s: %w", method, ctx.Err())
 }
 
 func sameTypes(a, b []api.ValueType) bool {

@@ -170,7 +170,6 @@ func TestBadNotificationsBan(t *testing.T) {
 		{"oversized announce", wire.KindBlockAnnounces, wire.AppendUvarint(nil, p2p.MaxAnnounceSize+1)},
 		{"malformed announce", wire.KindBlockAnnounces, wire.AppendFrame(nil, []byte{1, 2, 3})},
 		{"malformed grandpa", wire.KindGrandpa, wire.AppendFrame(nil, []byte{9, 9})},
-		{"malformed transactions", wire.KindTransactions, wire.AppendFrame(nil, []byte{8, 1})},
 		{"bad varint", wire.KindGrandpa, []byte{0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80}},
 	}
 	for _, c := range cases {
@@ -179,23 +178,8 @@ func TestBadNotificationsBan(t *testing.T) {
 			tn.connect(t)
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			// Let the node's regular substream of this kind settle first: a
-			// second inbound substream replaces (resets) the previous one.
-			eventually(t, 5*time.Second, func() error {
-				for _, pi := range tn.node.Peers() {
-					for _, k := range pi.Open {
-						if pi.ID == tn.client.ID() && k == c.kind {
-							return nil
-						}
-					}
-				}
-				return notYet("node has no %v substream", c.kind)
-			})
-			hs := []byte{byte(wire.RoleFull)}
-			if c.kind == wire.KindBlockAnnounces {
-				hs = tn.node.OwnHandshake(genesis)
-			}
-			if err := tn.node.RawNotifications(ctx, tn.client.ID(), c.kind, hs, c.raw); err != nil {
+			tn.settle(t, c.kind)
+			if err := tn.node.RawNotifications(ctx, tn.client.ID(), c.kind, tn.nodeHandshake(c.kind), c.raw); err != nil {
 				t.Fatal(err)
 			}
 			eventually(t, 5*time.Second, func() error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -161,4 +162,27 @@ var errNotYet = errors.New("not yet")
 
 func notYet(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{errNotYet}, args...)...)
+}
+
+// settle waits for the node's regular outbound substream of kind k to the
+// client: a second inbound substream of the same kind replaces (resets) the
+// previous one, so a test's raw substream must come after it.
+func (tn *testNet) settle(t *testing.T, k wire.Kind) {
+	t.Helper()
+	eventually(t, 5*time.Second, func() error {
+		for _, pi := range tn.node.Peers() {
+			if pi.ID == tn.client.ID() && slices.Contains(pi.Open, k) {
+				return nil
+			}
+		}
+		return notYet("node has no %v substream", k)
+	})
+}
+
+// nodeHandshake is the node's handshake for a notification substream of kind k.
+func (tn *testNet) nodeHandshake(k wire.Kind) []byte {
+	if k == wire.KindBlockAnnounces {
+		return tn.node.OwnHandshake(genesis)
+	}
+	return []byte{byte(wire.RoleFull)}
 }

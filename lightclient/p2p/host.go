@@ -81,7 +81,12 @@ type Config struct {
 	DialTimeout      time.Duration // per dial (default 10s)
 	RequestTimeout   time.Duration // per request when ctx has no earlier deadline (default 20s)
 	HandshakeTimeout time.Duration // notification handshake (default 10s)
-	BanDuration      time.Duration // default 30 minutes
+	// NotificationIdleTimeout closes an inbound notification substream that
+	// delivers no complete message for this long (default 10 minutes; block
+	// announces come every few seconds and GRANDPA neighbor packets every
+	// few minutes), so a stalling peer cannot hold a reader and its buffer.
+	NotificationIdleTimeout time.Duration
+	BanDuration             time.Duration // default 30 minutes
 
 	MaxPeers                 int // connected peers (default 32); extra inbound connections are closed
 	MaxInboundRequests       int // concurrent inbound requests per peer (default 4)
@@ -114,6 +119,7 @@ func (c *Config) setDefaults() {
 	def(&c.DialTimeout, 10*time.Second)
 	def(&c.RequestTimeout, 20*time.Second)
 	def(&c.HandshakeTimeout, 10*time.Second)
+	def(&c.NotificationIdleTimeout, 10*time.Minute)
 	def(&c.BanDuration, 30*time.Minute)
 	defInt := func(d *int, v int) {
 		if *d <= 0 {
@@ -283,7 +289,10 @@ func (h *Host) Announces() <-chan AnnounceEvent { return h.announces }
 // Gossip delivers GRANDPA notifications (bounded queue; drops when full).
 func (h *Host) Gossip() <-chan GossipEvent { return h.gossip }
 
-// Transactions delivers transactions notifications (bounded queue; drops when full).
+// Transactions delivers transactions notifications (bounded queue; drops
+// when full). Only a host with a full role receives any: a light host
+// (the default) skips inbound transaction gossip unread and counts it in
+// Stats().DiscardedTransactions.
 func (h *Host) Transactions() <-chan TransactionsEvent { return h.txs }
 
 // Close shuts the host down: every stream and connection is closed and the

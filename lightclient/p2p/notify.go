@@ -222,8 +222,18 @@ func (h *Host) handleNotificationStream(k wire.Kind, s network.Stream) {
 			}
 		})
 	}
+	// A light client relays no transactions: their gossip is skipped unread.
+	discard := k == wire.KindTransactions && !h.cfg.Roles.IsFull()
 	for {
-		msg, err := wire.ReadFrame(s, maxNotification(k))
+		// Each message must arrive within the idle timeout of the previous one.
+		_ = s.SetReadDeadline(time.Now().Add(h.cfg.NotificationIdleTimeout))
+		var msg []byte
+		var err error
+		if discard {
+			_, err = wire.DiscardFrame(s, maxNotification(k))
+		} else {
+			msg, err = wire.ReadFrame(s, maxNotification(k))
+		}
 		if err != nil {
 			if errors.Is(err, wire.ErrTooLarge) || errors.Is(err, wire.ErrVarint) {
 				h.Ban(p, fmt.Sprintf("%s notification: %v", k, err))
@@ -233,6 +243,10 @@ func (h *Host) handleNotificationStream(k wire.Kind, s network.Stream) {
 		if !h.allow(p, k) {
 			h.Ban(p, fmt.Sprintf("flooding %s notifications", k))
 			return
+		}
+		if discard {
+			h.stats.DiscardedTransactions.Add(1)
+			continue
 		}
 		if err := h.deliver(p, k, msg); err != nil {
 			h.Ban(p, err.Error())

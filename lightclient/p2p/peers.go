@@ -77,6 +77,7 @@ type TransactionsEvent struct {
 // Stats counts dropped and refused traffic.
 type Stats struct {
 	DroppedEvents, DroppedAnnounces, DroppedGossip, DroppedTransactions atomic.Int64
+	DiscardedTransactions                                               atomic.Int64
 	Bans                                                                atomic.Int64
 }
 

@@ -2,7 +2,9 @@
 // and the independent implementations they compare with:
 //
 //   - Shared returns a path under ../shared/testdata (beside the repository),
-//     skipping the test with a clear message when that folder is absent.
+//     skipping the test with a clear message when that folder is absent, or
+//     failing it under CI=true, where a run that skipped the real data would
+//     pass having checked nothing.
 //   - Node runs a script of the npm oracle project in .interop/ (polkadot-js,
 //     polkadot-api, pinned in its package-lock.json) and returns its output.
 //
@@ -15,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 )
@@ -63,11 +66,14 @@ func SharedDir(t testing.TB) (string, bool) {
 }
 
 // Shared returns the path of a file or folder under the shared test data,
-// skipping the test when the shared data is absent.
+// skipping the test when the shared data is absent (failing it under CI=true).
 func Shared(t testing.TB, elem ...string) string {
 	t.Helper()
 	dir, ok := SharedDir(t)
 	if !ok {
+		if underCI() {
+			t.Fatalf("shared test data not found at %s under CI=%s: a CI run must check the real data, so it fails instead of skipping (check out the shared test data beside the repository or set KSM_SHARED_TESTDATA)", dir, os.Getenv("CI"))
+		}
 		t.Skipf("shared test data not found at %s (set KSM_SHARED_TESTDATA): skipping a test on real data", dir)
 	}
 	p := filepath.Join(append([]string{dir}, elem...)...)
@@ -77,12 +83,35 @@ func Shared(t testing.TB, elem ...string) string {
 	return p
 }
 
+// underCI reports whether the tests run under CI (CI=true, as CI services
+// set it): there missing shared test data is a failure, not a skip.
+func underCI() bool {
+	ci, err := strconv.ParseBool(os.Getenv("CI"))
+	return err == nil && ci
+}
+
 // ReadShared reads a file under the shared test data (see Shared).
 func ReadShared(t testing.TB, elem ...string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(Shared(t, elem...))
 	if err != nil {
 		t.Fatal(err)
+	}
+	return b
+}
+
+// SharedSeed reads a file under the shared test data for a fuzz seed, or
+// returns nil when the shared data is absent (a fuzz target's literal seeds
+// still run); a file missing from data that is present fails the test.
+func SharedSeed(t testing.TB, elem ...string) []byte {
+	t.Helper()
+	dir, ok := SharedDir(t)
+	if !ok {
+		return nil
+	}
+	b, err := os.ReadFile(filepath.Join(append([]string{dir}, elem...)...))
+	if err != nil {
+		t.Fatalf("shared test data present but unreadable: %v", err)
 	}
 	return b
 }

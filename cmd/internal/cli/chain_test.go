@@ -114,7 +114,7 @@ func TestChainStatusRPC(t *testing.T) {
 
 func TestChainUnprovableRPC(t *testing.T) {
 	srv, url, _ := testNetwork(t, 100)
-	srv.Methods = []string{"rpc_methods", "chain_getFinalizedHead", "chain_getHeader", "state_getStorage", "state_getMetadata"}
+	srv.Methods = []string{"rpc_methods", "chain_getFinalizedHead", "chain_getHeader", "chain_getBlockHash", "state_getStorage", "state_getMetadata"}
 	code, _, stderr := runCLI(t, "", "--home", t.TempDir(), "--rpc", url, "chain", "status")
 	if code != ExitVerification || !strings.Contains(stderr, "cannot prove") || !strings.Contains(stderr, "--trust-rpc") {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -126,6 +126,55 @@ func TestChainUnprovableRPC(t *testing.T) {
 	var st chainStatusJSON
 	if err := json.Unmarshal([]byte(out), &st); err != nil || st.Verified || st.Finalized.Number != 100 {
 		t.Fatalf("trusted status %+v %v", st, err)
+	}
+}
+
+// TestTrustedRPCGenesisChecked: --trust-rpc accepts an endpoint that
+// cannot prove its answers, never one of another real chain: its genesis is
+// read and checked in the trusted branch too (a signature made there must
+// not be valid on a network the user did not name). A development chain,
+// whose genesis is no embedded network's, stays usable with a warning.
+func TestTrustedRPCGenesisChecked(t *testing.T) {
+	polkadot, err := chainspec.Lookup("polkadot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name    string
+		methods []string // nil: chain_getBlockHash served
+		genesis string   // what chain_getBlockHash(0) claims ("": the chain's own)
+		code    int
+		stderr  string
+	}{
+		{"the network's genesis", nil, "", ExitOK, "cannot prove"},
+		{"another real network", nil, polkadot.GenesisHash.String(), ExitVerification, "serves another chain"},
+		{"a development chain", nil, header.Hash{0xde, 0xf0}.String(), ExitOK, "development chain"},
+		{"genesis not told", []string{"rpc_methods", "chain_getFinalizedHead", "chain_getHeader", "state_getStorage", "state_getMetadata"}, "",
+			ExitVerification, "genesis"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			srv, url, _ := testNetwork(t, 100)
+			srv.Methods = []string{"rpc_methods", "chain_getFinalizedHead", "chain_getHeader", "chain_getBlockHash", "state_getStorage", "state_getMetadata"}
+			if c.methods != nil {
+				srv.Methods = c.methods
+			}
+			if c.genesis != "" {
+				srv.SetLie(func(method string, result any) any {
+					if method == "chain_getBlockHash" && result == srv.C.Blocks[0].Hash.String() {
+						return c.genesis
+					}
+					return result
+				})
+			}
+			code, out, stderr := runCLI(t, "", "--home", t.TempDir(), "--rpc", url, "--trust-rpc", "--json", "chain", "status")
+			if code != c.code || !strings.Contains(stderr, c.stderr) {
+				t.Fatalf("exit %d (want %d), stderr %q (want %q)", code, c.code, stderr, c.stderr)
+			}
+			if code != ExitOK && out != "" {
+				t.Fatalf("refused endpoint, yet output %q", out)
+			}
+		})
 	}
 }
 

@@ -158,7 +158,7 @@ func TestLightE2E(t *testing.T) {
 
 	t.Run("fee-equals-chopsticks", func(t *testing.T) {
 		if dry.Fee == nil {
-			t.Skip("no dry run")
+			t.Fatal("no fee to compare: the dry run above gave none (or failed)")
 		}
 		url := testenv.SharedChopsticks(t, n.SpecPath)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

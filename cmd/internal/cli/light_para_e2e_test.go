@@ -206,7 +206,7 @@ func TestAssetHubE2E(t *testing.T) {
 
 	t.Run("fee-equals-chopsticks", func(t *testing.T) {
 		if dry.Fee == nil {
-			t.Skip("no dry run")
+			t.Fatal("no fee to compare: the dry run above gave none (or failed)")
 		}
 		url := testenv.SharedChopsticks(t, n.ah.SpecPath)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

@@ -265,20 +265,33 @@ func (n *Node) FloodAnnounces(ctx context.Context, p peer.ID, a *wire.Announce, 
 // at p with handshake hs, then writes the given raw bytes (not framed), for
 // sending oversized or malformed frames.
 func (n *Node) RawNotifications(ctx context.Context, p peer.ID, k wire.Kind, hs []byte, raw []byte) error {
-	main, legacy := n.Names().Pair(k)
-	s, err := n.LibP2P().NewStream(ctx, p, protocol.ID(main), protocol.ID(legacy))
+	s, err := n.RawSubstream(ctx, p, k, hs)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := wire.WriteFrame(s, hs); err != nil {
-		return err
-	}
-	if _, err := wire.ReadFrame(s, p2p.MaxHandshakeSize); err != nil {
-		return fmt.Errorf("read handshake: %w", err)
-	}
 	_, err = s.Write(raw)
 	return err
+}
+
+// RawSubstream opens a fresh inbound notification substream of kind k at p,
+// exchanges handshakes (ours is hs) and returns the open stream, for a test
+// that writes to it as it likes (or not at all) and watches p close it.
+func (n *Node) RawSubstream(ctx context.Context, p peer.ID, k wire.Kind, hs []byte) (network.Stream, error) {
+	main, legacy := n.Names().Pair(k)
+	s, err := n.LibP2P().NewStream(ctx, p, protocol.ID(main), protocol.ID(legacy))
+	if err != nil {
+		return nil, err
+	}
+	if err := wire.WriteFrame(s, hs); err != nil {
+		s.Reset()
+		return nil, err
+	}
+	if _, err := wire.ReadFrame(s, p2p.MaxHandshakeSize); err != nil {
+		s.Reset()
+		return nil, fmt.Errorf("read handshake: %w", err)
+	}
+	return s, nil
 }
 
 // OwnHandshake returns the node's block-announces handshake for genesis.

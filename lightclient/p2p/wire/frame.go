@@ -75,25 +75,65 @@ func WriteFrame(w io.Writer, msg []byte) error {
 	return err
 }
 
-// ReadFrame reads one length-prefixed frame of at most max bytes from r.
-// The length is checked against max before anything is allocated; a clean
-// end of stream before the first byte is reported as io.EOF.
-func ReadFrame(r io.Reader, max int) ([]byte, error) {
+// frameChunk is the first buffer of a frame body and the most ReadFrame
+// allocates ahead of the bytes that actually arrived.
+const frameChunk = 64 << 10
+
+// ReadFrame reads one length-prefixed frame of at most limit bytes from r.
+// The length is checked against max before anything is allocated, and the
+// buffer grows as the body arrives (never more than frameChunk, or the bytes
+// read so far, ahead of them), so a peer declaring a large frame and sending
+// little pins little. A clean end of stream before the first byte is
+// reported as io.EOF.
+func ReadFrame(r io.Reader, limit int) ([]byte, error) {
 	n, err := ReadUvarint(r)
 	if err != nil {
 		return nil, err
 	}
-	if n > uint64(max) {
-		return nil, fmt.Errorf("%w: frame of %d bytes, limit %d", ErrTooLarge, n, max)
+	if n > uint64(limit) {
+		return nil, fmt.Errorf("%w: frame of %d bytes, limit %d", ErrTooLarge, n, limit)
 	}
-	msg := make([]byte, n)
-	if _, err := io.ReadFull(r, msg); err != nil {
+	msg := make([]byte, 0, min(int(n), frameChunk))
+	for len(msg) < int(n) {
+		if len(msg) == cap(msg) {
+			// Double what arrived, up to the declared length: a whole frame
+			// costs about twice its length in allocations, a stalled one at
+			// most twice what it sent.
+			grown := make([]byte, len(msg), min(int(n), 2*len(msg)))
+			copy(grown, msg)
+			msg = grown
+		}
+		k, err := io.ReadFull(r, msg[len(msg):cap(msg)])
+		msg = msg[:len(msg)+k]
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, fmt.Errorf("read frame body (%d of %d bytes): %w", len(msg), n, err)
+		}
+	}
+	return msg, nil
+}
+
+// DiscardFrame reads one length-prefixed frame of at most limit bytes from
+// r and throws its body away without buffering it; it returns the body's
+// length. Errors are ReadFrame's.
+func DiscardFrame(r io.Reader, limit int) (int, error) {
+	n, err := ReadUvarint(r)
+	if err != nil {
+		return 0, err
+	}
+	if n > uint64(limit) {
+		return 0, fmt.Errorf("%w: frame of %d bytes, limit %d", ErrTooLarge, n, limit)
+	}
+	k, err := io.CopyN(io.Discard, r, int64(n))
+	if err != nil {
 		if errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF
 		}
-		return nil, fmt.Errorf("read frame body (%d bytes): %w", n, err)
+		return 0, fmt.Errorf("skip frame body (%d of %d bytes): %w", k, n, err)
 	}
-	return msg, nil
+	return int(n), nil
 }
 
 // SplitFrame splits one length-prefixed frame of at most max bytes off the

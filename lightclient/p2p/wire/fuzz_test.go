@@ -2,8 +2,8 @@ package wire
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
+	"encoding/hex"
+	"strings"
 	"testing"
 
 	"github.com/ksm-wallet/ksm/lightclient/grandpa"
@@ -12,21 +12,13 @@ import (
 )
 
 // sharedSeed adds a shared testdata file as a seed when it is present.
-func sharedSeed(f *testing.F, elem ...string) []byte {
-	dir, ok := testenv.SharedDir(f)
-	if !ok {
-		return nil
-	}
-	b, err := os.ReadFile(filepath.Join(append([]string{dir}, elem...)...))
-	if err != nil {
-		return nil
-	}
-	return b
-}
+func sharedSeed(f *testing.F, elem ...string) []byte { return testenv.SharedSeed(f, elem...) }
 
 func FuzzFrame(f *testing.F) {
 	f.Add(AppendFrame(nil, []byte("hello")))
 	f.Add([]byte{0x81, 0x00})
+	f.Add(append(AppendUvarint(nil, 1<<16), make([]byte, 70000)...))
+	f.Add(append(AppendUvarint(nil, 1<<16+1), 1))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := ReadFrame(bytes.NewReader(b), 1<<16)
 		m2, _, err2 := SplitFrame(b, 1<<16)
@@ -35,6 +27,9 @@ func FuzzFrame(f *testing.F) {
 		}
 		if err == nil && !bytes.Equal(m, m2) {
 			t.Fatal("frame mismatch")
+		}
+		if n, err3 := DiscardFrame(bytes.NewReader(b), 1<<16); (err3 == nil) != (err == nil) || err == nil && n != len(m) {
+			t.Fatalf("DiscardFrame %d, %v; ReadFrame %d, %v", n, err3, len(m), err)
 		}
 		if err == nil && !bytes.Equal(AppendFrame(nil, m), b[:len(AppendFrame(nil, m))]) {
 			t.Fatal("re-encoding differs")
@@ -189,6 +184,42 @@ func FuzzKadMessage(f *testing.F) {
 		m2, err := DecodeKadMessage(m.Encode())
 		if err != nil || !bytes.Equal(m2.Encode(), m.Encode()) {
 			t.Fatalf("re-decode: %v", err)
+		}
+	})
+}
+
+// FuzzProtocolNames: protocol names peers offer (and the fork and protocol
+// ids of a chain spec) never panic the name parsers; a main name parses to
+// its genesis and rebuilds exactly, and every name NewNames builds maps
+// back to its own kind.
+func FuzzProtocolNames(f *testing.F) {
+	kusama := "b0a8d493285c2df73290dfb7e61f870f17b41801197a149ca93654499ea3dafe"
+	for _, s := range []string{
+		"/" + kusama + "/block-announces/1", "/" + kusama + "/sync/warp", "/" + kusama + "/kad",
+		"/" + strings.ToUpper(kusama) + "/kad", "/ksmcc3/sync/2", LegacyGrandpaName, "/" + kusama, "/" + kusama[:63] + "g/kad",
+	} {
+		f.Add(s, "", "ksmcc3")
+	}
+	f.Add("/"+kusama+"/fork1/grandpa/1", "fork1", "")
+	f.Add("/x/kad", "a/b", "/"+kusama)
+	f.Fuzz(func(t *testing.T, name, forkID, protocolID string) {
+		if g, rest, ok := ParseGenesisName(name); ok {
+			if again := "/" + hex.EncodeToString(g[:]) + "/" + rest; again != name {
+				t.Fatalf("%q parsed as %x + %q", name, g, rest)
+			}
+		}
+		var genesis [32]byte
+		copy(genesis[:], name)
+		n := NewNames(genesis, forkID, protocolID)
+		_ = n.Kind(name)
+		for k := KindBlockAnnounces; k <= KindState; k++ {
+			main, legacy := n.Pair(k)
+			if n.Kind(main) != k || n.Kind(legacy) != k {
+				t.Fatalf("%v: %q → %v, %q → %v", k, main, n.Kind(main), legacy, n.Kind(legacy))
+			}
+			if g, _, ok := ParseGenesisName(main); !ok || g != genesis {
+				t.Fatalf("%v: main name %q does not carry the genesis", k, main)
+			}
 		}
 	})
 }

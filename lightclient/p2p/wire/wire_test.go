@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -507,5 +508,39 @@ func TestKad(t *testing.T) {
 	}
 	if _, err := DecodeKadMessage(appendBytesField(nil, 8, appendVarintField(nil, 3, 1))); !errors.Is(err, ErrMalformed) {
 		t.Errorf("peer without id: %v", err)
+	}
+}
+
+// TestReadFrameAllocatesWhatArrives: a peer that declares a frame at the
+// protocol maximum and sends only a few bytes must not make us allocate the
+// declared length (32 stalling peers would otherwise pin 16 MiB each).
+func TestReadFrameAllocatesWhatArrives(t *testing.T) {
+	const declared = 16 << 20
+	short := append(AppendUvarint(nil, declared), bytes.Repeat([]byte{1}, 10)...)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	const runs = 8
+	for range runs {
+		if _, err := ReadFrame(bytes.NewReader(short), declared); !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Fatalf("truncated frame: %v", err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	// Generous: a frame that really arrives is at most its length plus growth
+	// slack; 8 truncated 16 MiB frames must stay far below one of them.
+	if perRun := (after.TotalAlloc - before.TotalAlloc) / runs; perRun > 1<<20 {
+		t.Fatalf("a 10-byte frame declaring %d bytes allocated %d bytes per read", declared, perRun)
+	}
+	// A frame that does arrive whole is still read whole, and allocation
+	// stays within a small multiple of its length.
+	full := AppendFrame(nil, bytes.Repeat([]byte{2}, 3<<20))
+	runtime.ReadMemStats(&before)
+	got, err := ReadFrame(bytes.NewReader(full), declared)
+	runtime.ReadMemStats(&after)
+	if err != nil || len(got) != 3<<20 || got[len(got)-1] != 2 {
+		t.Fatalf("whole frame: %d bytes, %v", len(got), err)
+	}
+	if total := after.TotalAlloc - before.TotalAlloc; total > 3*(3<<20) {
+		t.Fatalf("a 3 MiB frame allocated %d bytes", total)
 	}
 }

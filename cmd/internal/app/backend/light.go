@@ -199,6 +199,49 @@ func checkGenesis(ctx context.Context, rc *rpc.Client, shown string, want header
 	return nil
 }
 
+// networkGenesis is the genesis the active relay network names, nil for a
+// chain-spec file of no embedded network.
+func networkGenesis(cfg Config) *header.Hash {
+	if cfg.Hooks.Start != nil {
+		g, _ := cfg.Hooks.Start()
+		return &g
+	}
+	if cfg.Network.Profile == nil {
+		return nil
+	}
+	return &cfg.Network.Profile.GenesisHash
+}
+
+// checkTrustedGenesis checks the genesis of an endpoint trusted with
+// --trust-rpc, where no proof will: it must say its block 0, and that must
+// be want or no embedded network's (a development chain, accepted with a
+// warning), never another real network's (a verification failure), so that
+// nothing signed in trusted mode is valid on a network the user did not
+// name.
+func checkTrustedGenesis(ctx context.Context, cfg Config, rc *rpc.Client, shown string, want *header.Hash) error {
+	g, err := rc.BlockHash(ctx, 0)
+	var rerr *rpc.Error
+	switch {
+	case errors.As(err, &rerr):
+		return verificationErr(fmt.Errorf("%s does not tell its genesis (chain_getBlockHash 0: %w); --trust-rpc needs it to know the chain", shown, err))
+	case err != nil:
+		return networkErr(fmt.Errorf("%s: genesis: %w", shown, err))
+	case g == rpc.Hash{}:
+		return verificationErr(fmt.Errorf("%s does not tell its genesis (chain_getBlockHash 0 is null); --trust-rpc needs it to know the chain", shown))
+	}
+	got := header.Hash(g)
+	if want != nil && got == *want {
+		return nil
+	}
+	for _, p := range chainspec.Profiles() {
+		if p.GenesisHash == got {
+			return verificationErr(fmt.Errorf("%s serves another chain (genesis %s, %s's); --trust-rpc accepts endpoints that cannot prove, not another network", shown, got, p.Name))
+		}
+	}
+	cfg.warnf("--trust-rpc: %s is a development chain (genesis %s, no embedded network's)", shown, got)
+	return nil
+}
+
 // openLightWith is openLight with extra sources.
 func open(ctx context.Context, cfg Config) (*Light, error) {
 	n := cfg.Network
@@ -244,6 +287,10 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 		}
 		if err := lightclient.CheckProvable(cctx, prc, true); err != nil {
 			if errors.Is(err, lightclient.ErrUnprovable) && cfg.TrustRPC {
+				if err := checkTrustedGenesis(cctx, cfg, prc, shown, &e.Para.Genesis); err != nil {
+					_ = prc.Close()
+					return nil, err
+				}
 				cfg.warnf("--trust-rpc: %s cannot prove its answers; what is shown is what it claims, not verified", shown)
 				e.Mode, e.RPC, e.Para = "trusted-rpc", prc, nil
 				return e, nil
@@ -268,6 +315,10 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 		}
 		if err := lightclient.CheckProvable(cctx, rc, false); err != nil {
 			if errors.Is(err, lightclient.ErrUnprovable) && cfg.TrustRPC && !onPara {
+				if err := checkTrustedGenesis(cctx, cfg, rc, url, networkGenesis(cfg)); err != nil {
+					_ = rc.Close()
+					return fail(err)
+				}
 				cfg.warnf("--trust-rpc: %s cannot prove its answers; what is shown is what it claims, not verified", url)
 				e.Mode, e.RPC = "trusted-rpc", rc
 				return e, nil

@@ -1,0 +1,63 @@
+package testenv
+
+import (
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// outcome records how a helper ended a test, without ending this one.
+type outcome struct {
+	testing.TB
+	fatal, skip string
+}
+
+func (o *outcome) Helper() {}
+func (o *outcome) Fatalf(format string, args ...any) {
+	o.fatal = fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
+func (o *outcome) Skipf(format string, args ...any) {
+	o.skip = fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
+
+// run calls f with a recording TB on its own goroutine (Fatalf and Skipf
+// end it as they end a test).
+func run(t *testing.T, f func(tb testing.TB)) *outcome {
+	o := &outcome{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f(o)
+	}()
+	<-done
+	return o
+}
+
+// TestSharedMissingUnderCI: without the shared test data a test on real
+// data skips on a developer's machine but fails at once under CI=true, where
+// skipping 62 test files would pass a run that checked nothing.
+func TestSharedMissingUnderCI(t *testing.T) {
+	t.Setenv("KSM_SHARED_TESTDATA", filepath.Join(t.TempDir(), "absent"))
+	for _, c := range []struct {
+		ci       string
+		wantFail bool
+	}{{"", false}, {"false", false}, {"true", true}, {"1", true}} {
+		t.Run("CI="+c.ci, func(t *testing.T) {
+			t.Setenv("CI", c.ci)
+			o := run(t, func(tb testing.TB) { Shared(tb, "chainspec", "kusama.json") })
+			if c.wantFail {
+				if o.fatal == "" || !strings.Contains(o.fatal, "CI") || !strings.Contains(o.fatal, "absent") {
+					t.Fatalf("under CI=%s: fatal %q, skip %q; want a failure naming the folder and CI", c.ci, o.fatal, o.skip)
+				}
+				return
+			}
+			if o.skip == "" || o.fatal != "" {
+				t.Fatalf("outside CI: fatal %q, skip %q; want a skip", o.fatal, o.skip)
+			}
+		})
+	}
+}
