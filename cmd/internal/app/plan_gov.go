@@ -54,6 +54,19 @@ func govTrack(g *GovState, arg string) (*Track, error) {
 	return t, nil
 }
 
+// govOnTrack loads the governance context and finds a track in it.
+func (c *Composer) govOnTrack(ctx context.Context, track string) (*GovState, *Track, error) {
+	g, err := c.Sess.Gov(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := govTrack(g, track)
+	if err != nil {
+		return nil, nil, err
+	}
+	return g, t, nil
+}
+
 // optionalAmount parses an amount that may be absent (zero).
 func (c *Composer) optionalAmount(field, text string) (*big.Int, error) {
 	if text == "" {
@@ -236,11 +249,7 @@ func PlanGovDelegate(kr Keyring, in GovInput) (*Plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		g, err := c.Sess.Gov(ctx)
-		if err != nil {
-			return nil, err
-		}
-		t, err := govTrack(g, in.Track)
+		g, t, err := c.govOnTrack(ctx, in.Track)
 		if err != nil {
 			return nil, err
 		}
@@ -256,11 +265,7 @@ func PlanGovDelegate(kr Keyring, in GovInput) (*Plan, error) {
 // PlanGovUndelegate ends the sender's delegation on in.Track.
 func PlanGovUndelegate(kr Keyring, in GovInput) (*Plan, error) {
 	return NewPlan(kr, "gov undelegate", in.Signing, "", func(ctx context.Context, c *Composer) (*Draft, error) {
-		g, err := c.Sess.Gov(ctx)
-		if err != nil {
-			return nil, err
-		}
-		t, err := govTrack(g, in.Track)
+		g, t, err := c.govOnTrack(ctx, in.Track)
 		if err != nil {
 			return nil, err
 		}
@@ -288,11 +293,7 @@ func PlanGovUnlock(kr Keyring, in GovInput) (*Plan, error) {
 		if target != nil {
 			who = target.Account
 		}
-		g, err := c.Sess.Gov(ctx)
-		if err != nil {
-			return nil, err
-		}
-		t, err := govTrack(g, in.Track)
+		g, t, err := c.govOnTrack(ctx, in.Track)
 		if err != nil {
 			return nil, err
 		}

@@ -62,6 +62,8 @@ func TestPlansFailFast(t *testing.T) {
 		{[]string{"gov", "vote", "1", "abstain", "--amount", "1", "--conviction", "2x", "--from", "alice"}, "no conviction"},
 		{[]string{"gov", "delegate", "0", "nobody", "--amount", "1", "--from", "alice"}, "TO"},
 		{[]string{"gov", "unlock", "0", "nobody", "--from", "alice"}, "TARGET"},
+		{[]string{"tx", "call", "System.remark", "--args", `["0x00"]`, "--from", "nope"}, "no such key"},
+		{[]string{"tx", "call", "System.remark", "--args", `["0x00"]`, "--spend", "x", "--from", "alice"}, "--spend"},
 	} {
 		start := time.Now()
 		code, out, errOut := runCLI(t, "", append([]string{"--home", home, "--rpc", url, "--trust-rpc", "--password-file", filepath.Join(home, "none")}, tc.args...)...)
