@@ -3,11 +3,12 @@
 //   {op:"derive", suri, type}                    -> {publicKey, accountId, address0, address2, address42}
 //   {op:"sign", suri, type, message(hex)}        -> {publicKey, signature}
 //   {op:"verify", type, publicKey, message, signature} -> {valid}
+//   {op:"signatureVerify", publicKey, message, signature} -> {valid, crypto} (util-crypto signatureVerify)
 //   {op:"decrypt", json(string), password}       -> {type, publicKey, address} | {error}
 //   {op:"encrypt", suri, type, password, name}   -> {json(string), publicKey}
 import { Keyring } from '@polkadot/keyring';
 import { hexToU8a, u8aToHex } from '@polkadot/util';
-import { blake2AsU8a, cryptoWaitReady, ed25519Verify, encodeAddress, secp256k1Verify, sr25519Verify } from '@polkadot/util-crypto';
+import { blake2AsU8a, cryptoWaitReady, ed25519Verify, encodeAddress, secp256k1Verify, signatureVerify, sr25519Verify } from '@polkadot/util-crypto';
 import { readFileSync } from 'node:fs';
 
 await cryptoWaitReady();
@@ -42,6 +43,10 @@ function run (r) {
             : secp256k1Verify(m, s, pk, r.type === 'ethereum' ? 'keccak' : 'blake2');
       } catch (e) { valid = false; }
       return { valid };
+    }
+    case 'signatureVerify': {
+      const res = signatureVerify(hexToU8a(r.message), hexToU8a(r.signature), hexToU8a(r.publicKey));
+      return { valid: res.isValid, crypto: res.crypto };
     }
     case 'decrypt': {
       try {

@@ -35,6 +35,11 @@ func (c *Client) BlockBody(ctx context.Context, block header.Hash) ([][]byte, er
 	if !ok {
 		return nil, fmt.Errorf("block body of %s: %w", block, sync.ErrUnknownBlock)
 	}
+	return c.bodyOf(ctx, h, block)
+}
+
+// bodyOf fetches the body of the verified header h (hash).
+func (c *Client) bodyOf(ctx context.Context, h *header.Header, block header.Hash) ([][]byte, error) {
 	type answer struct {
 		body [][]byte
 		err  error
@@ -52,6 +57,31 @@ func (c *Client) BlockBody(ctx context.Context, block header.Hash) ([][]byte, er
 			return nil, fmt.Errorf("block body of %d %s: %w", h.Number, block, a.err)
 		}
 		return a.body, nil
+	case <-c.done:
+		return nil, c.doneErr()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// ancestors fetches up to count headers descending from block hash, number
+// (an authentic hash: the parent of a verified header), hash's first, each
+// checked by its hash link to the one before (sync.Machine.FetchAncestors).
+func (c *Client) ancestors(ctx context.Context, hash header.Hash, number, count uint32) ([]*header.Header, error) {
+	type answer struct {
+		hs  []*header.Header
+		err error
+	}
+	reply := make(chan answer, 1)
+	err := c.inDriver(ctx, func() {
+		c.m.FetchAncestors(hash, number, count, func(hs []*header.Header, err error) { reply <- answer{hs, err} })
+	})
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case a := <-reply:
+		return a.hs, a.err
 	case <-c.done:
 		return nil, c.doneErr()
 	case <-ctx.Done():

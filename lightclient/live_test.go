@@ -36,7 +36,8 @@ type liveNet struct {
 
 // newLiveNet starts n full nodes over transport ("mock", "tcp" or "ws")
 // serving c up to block visible, and a light client with them as peers.
-func newLiveNet(t testing.TB, c *testchain.Chain, visible uint32, n int, transport string) *liveNet {
+// tune, when given, adjusts the client's config.
+func newLiveNet(t testing.TB, c *testchain.Chain, visible uint32, n int, transport string, tune ...func(*Config)) *liveNet {
 	t.Helper()
 	ctx := ctxT(t)
 	genesis := c.Blocks[0].Hash
@@ -98,7 +99,11 @@ func newLiveNet(t testing.TB, c *testchain.Chain, visible uint32, n int, transpo
 	sc := fastSync()
 	sc.FollowInterval = time.Minute // finality comes from commits; polls would hide a failure
 	sc.RequestTimeout = 2 * time.Second
-	ln.cl, err = New(Config{Genesis: genesis, Checkpoint: genesisCheckpoint(c), Sources: []Source{NewP2PSource(ln.host, nil)}, Sync: sc, Tick: 5 * time.Millisecond})
+	cfg := Config{Genesis: genesis, Checkpoint: genesisCheckpoint(c), Sources: []Source{NewP2PSource(ln.host, nil)}, Sync: sc, Tick: 5 * time.Millisecond}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	ln.cl, err = New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,6 +319,62 @@ func TestLiveSubmitDropped(t *testing.T) {
 	st, err := sub.Next(ctx)
 	if err != nil || st.Kind != StatusDropped {
 		t.Fatalf("%+v %v", st, err)
+	}
+}
+
+// TestLiveSubmitInWarpGap: finality follows warp polls only (no commit is
+// gossiped), and a warp proof keeps only its fragment headers. The
+// transaction is included in a block the proof jumps over: the watcher
+// fetches the missing headers, hash-linked down from the finalized block,
+// and finds it, instead of skipping the gap and reporting "dropped". One
+// node alters the headers it serves; its answer does not link and is
+// refused.
+func TestLiveSubmitInWarpGap(t *testing.T) {
+	c := liveTestChain(t)
+	end := uint32(len(c.Blocks) - 1)
+	ln := newLiveNet(t, c, end, 2, "mock", func(cfg *Config) { cfg.Sync.FollowInterval = 20 * time.Millisecond })
+	ln.srcs[0].SetLie(p2ptest.LieHeaders)
+	defer func(v uint32) { SubmitWatchBlocks = v }(SubmitWatchBlocks)
+	SubmitWatchBlocks = 8
+	ln.prod.Hold.Store(true)
+	ctx := ctxT(t)
+	ext := scale.AppendBytes(nil, append([]byte{0x84}, bytes.Repeat([]byte{0xcd}, 40)...))
+	sub, err := ln.cl.Submit(ctx, ext)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	if st, err := sub.Next(ctx); err != nil || st.Kind != StatusBroadcast {
+		t.Fatalf("%+v %v", st, err)
+	}
+	waitFor(t, 10*time.Second, func() bool { return ln.prod.Received.Load() == 2 })
+	// Ten blocks, the transaction in the fourth, revealed at once: the
+	// next warp poll finalizes the tenth with its header alone.
+	var in *testchain.Block
+	for i := 1; i <= 10; i++ {
+		var xts [][]byte
+		if i == 4 {
+			xts = [][]byte{ext}
+		}
+		b, err := ln.l.Extend(xts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 4 {
+			in = b
+		}
+	}
+	if _, ok := ln.cl.Header(in.Hash); ok {
+		t.Fatal("the block with the transaction is known before the warp poll")
+	}
+	ln.l.SetVisible(end + 10)
+	st, err := sub.Next(ctx)
+	if err != nil || st.Kind != StatusFinalized || st.Block != in.Hash || st.Number != end+4 || !bytes.Equal(in.Extrinsics[st.Index], ext) {
+		t.Fatalf("status %+v %v, want finalized in block %d %s", st, err, end+4, in.Hash)
+	}
+	// The block is kept: its storage can be proven (the outcome's events).
+	if h, ok := ln.cl.Header(in.Hash); !ok || h.Number != end+4 {
+		t.Fatalf("block %d not kept", end+4)
 	}
 }
 

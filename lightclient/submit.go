@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	gosync "sync"
 	"time"
 
@@ -14,8 +15,9 @@ import (
 	"github.com/ksm-wallet/ksm/tx/scale"
 )
 
-// ErrRejected means the endpoint refused the transaction outright (its
-// message is wrapped with it); ksm reports it as a failed transaction.
+// ErrRejected means every endpoint refused the transaction outright (their
+// messages are wrapped with it). It is what the endpoints said, unproven:
+// a lying endpoint may refuse a transaction another peer includes.
 var ErrRejected = errors.New("lightclient: transaction rejected")
 
 // Submitter is implemented by sources that can send transactions:
@@ -45,7 +47,8 @@ type SubmitStatus struct {
 
 // SubmitWatchBlocks is how many finalized blocks a Submission searches for
 // the transaction before reporting it "dropped" (a mortal transaction of
-// Kusama's usual 64-block era is long dead by then).
+// Kusama's usual 64-block era is long dead by then; an immortal one is not,
+// and a caller must not take "dropped" for "never included").
 var SubmitWatchBlocks uint32 = 256
 
 // Submission follows a submitted transaction; Next returns its statuses.
@@ -64,13 +67,20 @@ type Submission struct {
 
 // Submit waits until the client is synced, sends ext (a SCALE-encoded
 // extrinsic with its compact length prefix) through every source that can
-// send transactions, then watches the
-// finalized chain for it: every newly finalized block whose header the
-// client verified has its body fetched (verified against the extrinsics
-// root) and searched. Next reports "broadcast", then "finalized" with the
-// block and index, or "dropped" after SubmitWatchBlocks finalized blocks.
+// send transactions, then watches the finalized chain for it: every block
+// finalized after the one before sending has its body fetched (verified
+// against the extrinsics root) and searched, none skipped — where the
+// client's finality jumped over blocks (a warp proof keeps only its fragment
+// headers) their headers are fetched, each checked by its hash link down
+// from the finalized block. Next reports "broadcast", then "finalized" with
+// the block and index, or "dropped" when the extrinsic is in none of the
+// SubmitWatchBlocks finalized blocks after submission. "dropped" says that
+// of this extrinsic's hash only: a transaction with the same sender and
+// nonce may have been included instead, so a caller that knows the sender
+// settles by its nonce before calling it lost.
 // When every endpoint refused it, Submit fails with an error wrapping
-// ErrRejected; when none could be reached, ErrUnreachable.
+// ErrRejected — what the endpoints said, not proof that it cannot be
+// included; when none could be reached, ErrUnreachable.
 func (c *Client) Submit(ctx context.Context, ext []byte) (*Submission, error) {
 	if len(ext) == 0 {
 		return nil, fmt.Errorf("%w: empty extrinsic", ErrRejected)
@@ -80,7 +90,7 @@ func (c *Client) Submit(ctx context.Context, ext []byte) (*Submission, error) {
 		return nil, err
 	}
 	// The finalized block before sending: inclusion can only come after it.
-	_, from, _ := c.Finalized()
+	fromHeader, from, _ := c.Finalized()
 	sent := 0
 	var errs []error
 	rejected := false
@@ -112,7 +122,7 @@ func (c *Client) Submit(ctx context.Context, ext []byte) (*Submission, error) {
 	wctx, cancel := context.WithCancel(context.Background())
 	s := &Submission{ch: make(chan SubmitStatus, 4), cancel: cancel, done: make(chan struct{}), c: c, Hash: hash.Blake2b256(ext)}
 	s.ch <- SubmitStatus{Kind: StatusBroadcast, Detail: fmt.Sprintf("sent to %d peers", sent)}
-	go s.watch(wctx, ext, from)
+	go s.watch(wctx, ext, from, fromHeader.Number)
 	return s, nil
 }
 
@@ -143,15 +153,12 @@ func (s *Submission) Close() {
 }
 
 // watch searches every newly finalized block for ext.
-func (s *Submission) watch(ctx context.Context, ext []byte, from header.Hash) {
+// from (number fromNumber) is the finalized block before sending.
+func (s *Submission) watch(ctx context.Context, ext []byte, from header.Hash, fromNumber uint32) {
 	defer close(s.done)
 	defer close(s.ch)
 	c := s.c
-	last := from
-	var lastNumber uint32
-	if h, ok := c.m.KnownHeader(from); ok {
-		lastNumber = h.Number
-	}
+	last, lastNumber := from, fromNumber
 	startNumber := lastNumber
 	tick := time.NewTicker(c.cfg.Tick)
 	defer tick.Stop()
@@ -164,28 +171,28 @@ func (s *Submission) watch(ctx context.Context, ext []byte, from header.Hash) {
 	for {
 		_, fin, _ := c.Finalized()
 		if fin != last {
-			blocks := s.newBlocks(last, lastNumber, fin)
+			// A failure (no peer served a header or a body) is retried at
+			// the next tick from the last block searched: no finalized
+			// block is skipped.
+			blocks, err := s.newBlocks(ctx, last, lastNumber, fin)
+			if err != nil && (ctx.Err() != nil || errors.Is(err, ErrClosed) || c.Err() != nil) {
+				s.err = fmt.Errorf("watching transaction 0x%x: %w", s.Hash[:], err)
+				return
+			}
 			for _, b := range blocks {
-				body, err := c.BlockBody(ctx, b.hash)
+				body, err := c.bodyOf(ctx, b.h, b.hash)
 				if err != nil {
 					if ctx.Err() != nil || errors.Is(err, ErrClosed) || c.Err() != nil {
 						s.err = fmt.Errorf("watching transaction 0x%x: %w", s.Hash[:], err)
 						return
 					}
-					// Try this block again at the next tick.
 					break
 				}
 				if i := findExtrinsic(body, ext); i >= 0 {
-					send(SubmitStatus{Kind: StatusFinalized, Block: b.hash, Number: b.number, Index: i})
+					send(SubmitStatus{Kind: StatusFinalized, Block: b.hash, Number: b.h.Number, Index: i})
 					return
 				}
-				last, lastNumber = b.hash, b.number
-			}
-			if len(blocks) == 0 {
-				last = fin
-				if h, ok := c.m.KnownHeader(fin); ok {
-					lastNumber = h.Number
-				}
+				last, lastNumber = b.hash, b.h.Number
 			}
 			if lastNumber >= startNumber+SubmitWatchBlocks {
 				send(SubmitStatus{Kind: StatusDropped, Detail: fmt.Sprintf("not in the %d blocks finalized after submission", lastNumber-startNumber)})
@@ -204,30 +211,53 @@ func (s *Submission) watch(ctx context.Context, ext []byte, from header.Hash) {
 	}
 }
 
-type numberedHash struct {
-	hash   header.Hash
-	number uint32
+// hashedHeader is a verified header with its hash.
+type hashedHeader struct {
+	hash header.Hash
+	h    *header.Header
 }
 
-// newBlocks returns the kept blocks after (last, lastNumber) up to fin, in
-// ascending order, walking parent hashes back from fin. A gap (a warp jump
-// over blocks whose headers the client never saw) ends the walk: only the
-// blocks known from there are returned.
-func (s *Submission) newBlocks(last header.Hash, lastNumber uint32, fin header.Hash) []numberedHash {
-	var out []numberedHash
-	cur := fin
-	for cur != last {
-		h, ok := s.c.m.KnownHeader(cur)
-		if !ok || h.Number <= lastNumber {
-			break
+// newBlocks returns every finalized block after last (number lastNumber) up
+// to fin, in ascending order. It walks parent hashes back from fin through
+// the headers the client keeps; where one is missing (a warp poll keeps only
+// the fragment headers and skips the blocks between them) it fetches the
+// headers below the lowest one it has from peers, each checked by its hash
+// link to the verified header above it. No finalized block is skipped: the
+// walk ends at last, or fails.
+func (s *Submission) newBlocks(ctx context.Context, last header.Hash, lastNumber uint32, fin header.Hash) ([]hashedHeader, error) {
+	c := s.c
+	var out []hashedHeader
+	fetched := map[header.Hash]*header.Header{}
+	for cur := fin; cur != last; {
+		h, ok := fetched[cur]
+		if !ok {
+			h, ok = c.m.KnownHeader(cur)
 		}
-		out = append(out, numberedHash{cur, h.Number})
+		if !ok {
+			if len(out) == 0 {
+				return nil, fmt.Errorf("lightclient: finalized block %s: %w", cur, ErrUnknownBlock)
+			}
+			number := out[len(out)-1].h.Number - 1
+			if number <= lastNumber {
+				return nil, fmt.Errorf("lightclient: finalized block %d does not descend from block %d %s", number+1, lastNumber, last)
+			}
+			hs, err := c.ancestors(ctx, cur, number, number-lastNumber)
+			if err != nil {
+				return nil, fmt.Errorf("lightclient: headers below finalized block %d: %w", number+1, err)
+			}
+			for _, x := range hs {
+				fetched[x.Hash()] = x
+			}
+			continue
+		}
+		if h.Number <= lastNumber {
+			return nil, fmt.Errorf("lightclient: finalized block %d %s does not descend from block %d %s", h.Number, cur, lastNumber, last)
+		}
+		out = append(out, hashedHeader{cur, h})
 		cur = h.ParentHash
 	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
-	return out
+	slices.Reverse(out)
+	return out, nil
 }
 
 // findExtrinsic returns the index of ext in body, or -1. Both carry their

@@ -50,11 +50,7 @@ func (m *Machine) bodyRequests(now time.Time) []Request {
 		usable := func(p *peerState) bool { return !p.caps.Para && p.caps.Kinds.has(KindBody) && !b.tried[p.id] }
 		p := m.pick(now, usable)
 		if p == nil {
-			left := false
-			for _, s := range m.peers {
-				left = left || !s.banned && !s.dropped && usable(s)
-			}
-			if !left {
+			if !m.anyUsable(usable) {
 				last := b.last
 				if last == nil {
 					last = errors.New("no peer serves block bodies")

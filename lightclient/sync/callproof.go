@@ -73,11 +73,7 @@ func (m *Machine) callProofRequests(now time.Time) []Request {
 			p = m.pick(now, usable)
 		}
 		if p == nil {
-			left := false
-			for _, s := range m.peers {
-				left = left || !s.banned && !s.dropped && usable(s)
-			}
-			if !left || len(c.tried) >= MaxCallProofTries {
+			if !m.anyUsable(usable) || len(c.tried) >= MaxCallProofTries {
 				last := c.last
 				if last == nil {
 					last = errors.New("no peer serves call proofs")

@@ -183,11 +183,7 @@ func (m *Machine) headersRequest(now time.Time) (Request, bool) {
 		p = m.pick(now, usable)
 	}
 	if p == nil {
-		left := false
-		for _, s := range m.peers {
-			left = left || !s.banned && !s.dropped && usable(s)
-		}
-		if !left {
+		if !m.anyUsable(usable) {
 			m.live.commit = nil // nobody has the headers: the polls catch up
 			m.nextFollow = now
 		}

@@ -270,11 +270,7 @@ func (m *Machine) justifRequests(now time.Time) []Request {
 		peer = m.pick(now, usable)
 	}
 	if peer == nil {
-		left := false
-		for _, s := range m.peers {
-			left = left || !s.banned && !s.dropped && usable(s)
-		}
-		if !left {
+		if !m.anyUsable(usable) {
 			// Nobody can serve it: the finality polls catch up, then
 			// the newest justification is taken up again.
 			if q := m.justif.queued; q != nil && q.number > p.number {

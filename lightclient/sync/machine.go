@@ -76,6 +76,9 @@ type inflight struct {
 	justif bool
 	// callProof is the fetch a KindCallProof request serves (callproof.go).
 	callProof *callProof
+	// ancestry is the fetch a KindHeaders request for the ancestors of a
+	// verified block serves (ancestry.go).
+	ancestry *ancestryFetch
 }
 
 type query struct {
@@ -141,6 +144,8 @@ type Machine struct {
 	justif justifState // pushed justifications (justif.go)
 
 	calls callProofState // runtime call proofs (callproof.go)
+
+	ancestry ancestryState // headers below verified blocks (ancestry.go)
 }
 
 // New returns a machine starting at cfg.Header.
@@ -337,6 +342,7 @@ func (m *Machine) Desired(now time.Time) []Request {
 	out = append(out, m.liveRequests(now)...)
 	out = append(out, m.justifRequests(now)...)
 	out = append(out, m.callProofRequests(now)...)
+	out = append(out, m.ancestryRequests(now)...)
 	if m.synced {
 		for _, q := range m.queries {
 			if q.busy {
@@ -517,6 +523,17 @@ func (m *Machine) pick(now time.Time, ok func(*peerState) bool) *peerState {
 	return cands[0]
 }
 
+// anyUsable reports whether a peer that is neither banned nor dropped is
+// usable for a request (busy or cooling down now, it may be asked later).
+func (m *Machine) anyUsable(usable func(*peerState) bool) bool {
+	for _, s := range m.peers {
+		if !s.banned && !s.dropped && usable(s) {
+			return true
+		}
+	}
+	return false
+}
+
 func (m *Machine) issue(r Request, p *peerState, q *query, anchor *header.Header) Request {
 	m.nextID++
 	r.ID = m.nextID
@@ -584,7 +601,9 @@ func (m *Machine) release(f *inflight) {
 			f.query.tried[f.req.Peer] = true
 		}
 	case KindHeaders, KindBody:
-		if f.justif {
+		if f.ancestry != nil {
+			m.releaseAncestry(f)
+		} else if f.justif {
 			m.releaseJustif(f)
 		} else {
 			m.releaseLive(f)
@@ -622,7 +641,9 @@ func (m *Machine) OnResponseAt(id RequestID, payload []byte, now time.Time) erro
 	case KindStorage:
 		err = m.onStorage(f, payload)
 	case KindHeaders:
-		if f.justif {
+		if f.ancestry != nil {
+			err = m.onAncestry(f, payload)
+		} else if f.justif {
 			err = m.onJustifHeaders(f, payload, now)
 		} else {
 			err = m.onHeaders(f, payload, now)

@@ -11,9 +11,13 @@ import (
 // version from the System.Version constant and the SS58 prefix from
 // System.SS58Prefix. Has* report which were found.
 type ChainInfo struct {
-	SpecName     string
-	SpecVersion  uint32
-	HasVersion   bool
+	SpecName    string
+	SpecVersion uint32
+	HasVersion  bool
+	// TxVersion is the runtime's transaction_version, when System.Version
+	// carries it (RuntimeVersion after the apis list).
+	TxVersion    uint32
+	HasTxVersion bool
 	Base58Prefix uint16
 	HasPrefix    bool
 }
@@ -46,6 +50,7 @@ func (m *Metadata) ChainInfo() (ChainInfo, error) {
 					return ci, fmt.Errorf("decode System.Version constant: %w", err)
 				}
 				ci.SpecName, ci.SpecVersion, ci.HasVersion = name, v, true
+				ci.TxVersion, ci.HasTxVersion = transactionVersion(d)
 			case "SS58Prefix":
 				d := scale.NewDecoder(c.Value)
 				var v uint64
@@ -64,6 +69,24 @@ func (m *Metadata) ChainInfo() (ChainInfo, error) {
 		}
 	}
 	return ci, nil
+}
+
+// transactionVersion reads the rest of a RuntimeVersion after spec_version:
+// impl_version, the apis list and transaction_version; false when the value
+// ends before it.
+func transactionVersion(d *scale.Decoder) (uint32, bool) {
+	if _, err := d.U32(); err != nil { // impl_version
+		return 0, false
+	}
+	n, err := d.Len(12) // apis: ([u8; 8], u32) each
+	if err != nil {
+		return 0, false
+	}
+	if _, err := d.Take(12 * n); err != nil {
+		return 0, false
+	}
+	v, err := d.U32()
+	return v, err == nil
 }
 
 // MerkleInfo fills the RFC-0078 extra information: spec name, spec version and

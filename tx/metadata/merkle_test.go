@@ -112,3 +112,29 @@ func TestMerkleDigestMatchesOracle(t *testing.T) {
 		})
 	}
 }
+
+// TestChainInfoVersions: System.Version gives spec and transaction version,
+// as the runtime-version files polkadot-js read from the same runtimes say.
+func TestChainInfoVersions(t *testing.T) {
+	for _, name := range []string{"kusama-v15-spec1009002", "kusama-v14-spec9370", "polkadot-v15-spec2000000"} {
+		var rv struct {
+			SpecName           string `json:"specName"`
+			SpecVersion        uint32 `json:"specVersion"`
+			TransactionVersion uint32 `json:"transactionVersion"`
+		}
+		if err := json.Unmarshal(testenv.ReadShared(t, "metadata", name+".runtime-version.json"), &rv); err != nil {
+			t.Fatal(err)
+		}
+		m, err := metadata.Decode(testenv.ReadShared(t, "metadata", name+".scale"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ci, err := m.ChainInfo()
+		if err != nil || !ci.HasVersion || !ci.HasTxVersion {
+			t.Fatalf("%s: %+v %v", name, ci, err)
+		}
+		if ci.SpecName != rv.SpecName || ci.SpecVersion != rv.SpecVersion || ci.TxVersion != rv.TransactionVersion {
+			t.Errorf("%s: %s/%d/%d, want %s/%d/%d", name, ci.SpecName, ci.SpecVersion, ci.TxVersion, rv.SpecName, rv.SpecVersion, rv.TransactionVersion)
+		}
+	}
+}

@@ -105,7 +105,7 @@ func (c *Codec) decCall(d *scale.Decoder, callType metadata.TypeID, depth int) (
 		if err != nil {
 			return nil, atPath(pv.Name+"."+v.Name+"."+fieldName(f, i), err)
 		}
-		call.Args = append(call.Args, Field{Name: fieldName(f, i), Value: val})
+		call.Args = append(call.Args, Field{Name: fieldName(f, i), Value: c.displayBalance(f, val)})
 	}
 	return call, nil
 }

@@ -192,9 +192,37 @@ func (c *Codec) decFields(d *scale.Decoder, fs []metadata.Field, depth int) (any
 		if err != nil {
 			return nil, atPath(f.Name, err)
 		}
-		out[i] = Field{Name: f.Name, Value: v}
+		out[i] = Field{Name: f.Name, Value: c.displayBalance(f, v)}
 	}
 	return out, nil
+}
+
+// displayBalance applies FormatBalance to an integer field whose Rust type
+// names a balance.
+func (c *Codec) displayBalance(f metadata.Field, v any) any {
+	if c.FormatBalance == nil || !strings.Contains(f.TypeName, "Balance") || !c.isInteger(f.Type) {
+		return v
+	}
+	n, err := BigInt(v)
+	if err != nil {
+		return v
+	}
+	return c.FormatBalance(n)
+}
+
+// isInteger reports an unsigned or signed integer type, or a compact one.
+func (c *Codec) isInteger(id metadata.TypeID) bool {
+	t, err := c.reg.Type(id)
+	if err != nil {
+		return false
+	}
+	switch t.Def.Kind {
+	case metadata.KindCompact:
+		return c.isInteger(t.Def.Elem)
+	case metadata.KindPrimitive:
+		return t.Def.Primitive >= metadata.U8 && t.Def.Primitive <= metadata.I256
+	}
+	return false
 }
 
 func findVariant(t *metadata.Type, idx uint8) *metadata.Variant {

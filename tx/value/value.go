@@ -106,6 +106,11 @@ type Codec struct {
 	// ParseAddress, when set, replaces the built-in parsing of address
 	// strings (SS58 of any prefix, or 0x-hex) on input.
 	ParseAddress func(s string) ([32]byte, error)
+	// FormatBalance, when set, writes integer fields whose Rust type names
+	// a balance (Balance, BalanceOf<T>, T::Balance, ...) as the string it
+	// returns, such as "1.5 KSM". Such output is for people: it does not
+	// encode back.
+	FormatBalance func(planck *big.Int) string
 
 	minSize []int32 // memoized minimum encoded sizes, -1 unknown
 }

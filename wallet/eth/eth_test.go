@@ -4,8 +4,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ksm-wallet/ksm/tx/testenv"
 )
 
 // EIP-55's own test vectors.
@@ -62,4 +65,35 @@ func ExampleChecksumHex() {
 	a, _ := ParseAddress("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed")
 	fmt.Println(ChecksumHex(a))
 	// Output: 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed
+}
+
+// FuzzParseAddress: any string parses or fails; a parsed address prints
+// as an EIP-55 address that parses back to the same bytes, and its
+// all-lower-case form parses too.
+func FuzzParseAddress(f *testing.F) {
+	addrRE := regexp.MustCompile(`0x[0-9a-fA-F]{40}`)
+	for _, file := range [][]string{{"claims", "kusama-claims-vectors.json"}, {"keys", "keystore-ethereum.json"}} {
+		for _, s := range addrRE.FindAllString(string(testenv.SharedSeed(f, file...)), 8) {
+			f.Add(s)
+		}
+	}
+	f.Add("0x" + strings.Repeat("0", 40))
+	f.Add("0X002309DF96687E44280BB72C3818358FAEEB699C")
+	f.Add("0x002309DF96687e44280BB72c3818358FAEeB699")
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := ParseAddress(s)
+		if err != nil {
+			return
+		}
+		sum := ChecksumHex(a)
+		if b, err := ParseAddress(sum); err != nil || b != a {
+			t.Fatalf("%q -> %s does not parse back: %v", s, sum, err)
+		}
+		if b, err := ParseAddress(strings.ToLower(sum)); err != nil || b != a {
+			t.Fatalf("lower case of %s: %v", sum, err)
+		}
+		if !strings.EqualFold(sum, s) {
+			t.Fatalf("%q parsed to another address %s", s, sum)
+		}
+	})
 }

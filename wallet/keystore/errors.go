@@ -26,6 +26,9 @@
 // atomic: a temporary file in the same directory is written and synced,
 // re-read and decrypted to check it, then linked or renamed into place and
 // the directory synced; a crash at any point leaves the old state intact.
+// Temporary files a crash left behind (.tmp-<digits>.json) are removed by
+// Open once they are older than StaleTempAge, and by Remove at once when
+// they hold the key being removed.
 // Watch-only entries hold an address and no secret.
 package keystore
 

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"strings"
 
 	"golang.org/x/crypto/nacl/secretbox"
@@ -191,23 +192,56 @@ func (f *File) rawEncoded() ([]byte, error) {
 	return b, nil
 }
 
+// encrypted returns the decoded encrypted data and its scrypt parameters.
+func (f *File) encrypted() ([]byte, Params, error) {
+	raw, err := f.rawEncoded()
+	if err != nil {
+		return nil, Params{}, err
+	}
+	if len(raw) < scryptLen+nonceLen+secretbox.Overhead {
+		return nil, Params{}, fmt.Errorf("%w: encrypted data of %d bytes is truncated", ErrCorrupt, len(raw))
+	}
+	p := Params{
+		N: binary.LittleEndian.Uint32(raw[32:]),
+		P: binary.LittleEndian.Uint32(raw[36:]),
+		R: binary.LittleEndian.Uint32(raw[40:]),
+	}
+	return raw, p, nil
+}
+
+// ScryptParams returns the scrypt parameters the file's secret is
+// encrypted with (an error for a watch-only or damaged file).
+func (f *File) ScryptParams() (Params, error) {
+	if f.WatchOnly() {
+		return Params{}, ErrWatchOnly
+	}
+	_, p, err := f.encrypted()
+	return p, err
+}
+
+// WriteParams returns the scrypt parameters ksm encrypts new files with;
+// Store.Import re-encrypts an imported file with them.
+func WriteParams() Params { return writeParams }
+
+// String gives the parameters as N=2^k p=.. r=.. (N as a power of two when
+// it is one).
+func (p Params) String() string {
+	n := fmt.Sprint(p.N)
+	if p.N != 0 && p.N&(p.N-1) == 0 {
+		n = fmt.Sprintf("2^%d", bits.TrailingZeros32(p.N))
+	}
+	return fmt.Sprintf("N=%s p=%d r=%d", n, p.P, p.R)
+}
+
 // Decrypt decrypts the file with password and returns its key pair,
 // checked against the public key the file states. The caller wipes it.
 func (f *File) Decrypt(password []byte) (*keys.Pair, error) {
 	if f.WatchOnly() {
 		return nil, ErrWatchOnly
 	}
-	raw, err := f.rawEncoded()
+	raw, p, err := f.encrypted()
 	if err != nil {
 		return nil, err
-	}
-	if len(raw) < scryptLen+nonceLen+secretbox.Overhead {
-		return nil, fmt.Errorf("%w: encrypted data of %d bytes is truncated", ErrCorrupt, len(raw))
-	}
-	p := Params{
-		N: binary.LittleEndian.Uint32(raw[32:]),
-		P: binary.LittleEndian.Uint32(raw[36:]),
-		R: binary.LittleEndian.Uint32(raw[40:]),
 	}
 	if !paramsAllowed(p) {
 		return nil, fmt.Errorf("%w: scrypt parameters N=%d p=%d r=%d are not allowed", ErrUnsupported, p.N, p.P, p.R)

@@ -47,7 +47,92 @@ func Open(home string) (*Store, error) {
 			return nil, fmt.Errorf("key directory: %w", err)
 		}
 	}
-	return &Store{dir: dir, Prefix: 42, Now: time.Now}, nil
+	s := &Store{dir: dir, Prefix: 42, Now: time.Now}
+	s.removeStaleTemps()
+	return s, nil
+}
+
+// StaleTempAge is how old a temporary file of an interrupted write must be
+// before Open removes it; a write in progress takes well under a second, so
+// a concurrent ksm's temporary file is never touched.
+const StaleTempAge = time.Hour
+
+// tempPattern is what os.CreateTemp is given for a key write; isTempName
+// recognises its output: ".tmp-", decimal digits, ".json".
+const tempPattern = ".tmp-*.json"
+
+func isTempName(name string) bool {
+	mid, ok := strings.CutPrefix(name, ".tmp-")
+	if !ok {
+		return false
+	}
+	mid, ok = strings.CutSuffix(mid, ".json")
+	if !ok || mid == "" {
+		return false
+	}
+	for _, r := range mid {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// tempFiles lists the temporary files of key writes in the directory.
+func (s *Store) tempFiles() []fs.DirEntry {
+	des, err := os.ReadDir(s.dir)
+	if err != nil {
+		return nil
+	}
+	var out []fs.DirEntry
+	for _, de := range des {
+		if de.Type().IsRegular() && isTempName(de.Name()) {
+			out = append(out, de)
+		}
+	}
+	return out
+}
+
+// removeStaleTemps deletes the temporary files a crashed write left behind
+// (they may hold an encrypted key): only files of ksm's own pattern, older
+// than StaleTempAge. Failures are ignored; the next Open tries again.
+func (s *Store) removeStaleTemps() {
+	removed := false
+	for _, de := range s.tempFiles() {
+		info, err := de.Info()
+		if err != nil || s.Now().Sub(info.ModTime()) < StaleTempAge {
+			continue
+		}
+		if os.Remove(filepath.Join(s.dir, de.Name())) == nil {
+			removed = true
+		}
+	}
+	if removed {
+		_ = syncDir(s.dir)
+	}
+}
+
+// removeTempCopies deletes temporary files, whatever their age, that hold
+// the key public (a crash between installing a key and removing its
+// temporary link leaves such a copy).
+func (s *Store) removeTempCopies(public []byte) error {
+	for _, de := range s.tempFiles() {
+		path := filepath.Join(s.dir, de.Name())
+		b, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		f, err := ParseFile(b)
+		if err != nil {
+			continue
+		}
+		if pub, err := f.PublicKey(); err == nil && string(pub) == string(public) {
+			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("remove a temporary copy of the key: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 // Dir is the store's directory.
@@ -237,13 +322,17 @@ func (s *Store) Import(name string, file []byte, password, newPassword []byte) (
 	return s.Get(name)
 }
 
-// Remove deletes the key called name.
+// Remove deletes the key called name, and any temporary copy of it an
+// interrupted write left in the directory.
 func (s *Store) Remove(name string) error {
 	e, err := s.Get(name)
 	if err != nil {
 		return err
 	}
 	if err := os.Remove(e.Path); err != nil {
+		return fmt.Errorf("remove key %q: %w", name, err)
+	}
+	if err := s.removeTempCopies(e.PublicKey); err != nil {
 		return fmt.Errorf("remove key %q: %w", name, err)
 	}
 	return syncDir(s.dir)
@@ -299,7 +388,7 @@ func (s *Store) write(name string, f *File, password []byte, replace bool) (err 
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(s.dir, ".tmp-*.json")
+	tmp, err := os.CreateTemp(s.dir, tempPattern)
 	if err != nil {
 		return fmt.Errorf("write key file: %w", err)
 	}
@@ -359,6 +448,7 @@ func (s *Store) write(name string, f *File, password []byte, replace bool) (err 
 		// concurrent ksm.
 		err = os.Link(tmpName, dst)
 		if err == nil {
+			testHook("linked")
 			os.Remove(tmpName)
 		} else if errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("%w: %q", ErrExists, name)

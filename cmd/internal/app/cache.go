@@ -16,6 +16,9 @@ import (
 // a verified session.
 type metadataCache struct {
 	dir string // "" disables the cache
+	// verified says the backend proves its answers: only then are
+	// decisions drawn from them kept (metadataHashBuiltIn).
+	verified bool
 }
 
 func newMetadataCache(home string, verified bool) metadataCache {
@@ -26,7 +29,32 @@ func newMetadataCache(home string, verified bool) metadataCache {
 	if verified {
 		kind = "metadata"
 	}
-	return metadataCache{dir: filepath.Join(home, "cache", kind)}
+	return metadataCache{dir: filepath.Join(home, "cache", kind), verified: verified}
+}
+
+// Whether a runtime accepts CheckMetadataHash mode 1, as kept on disk.
+const (
+	mhBuiltIn = "built-in"
+	mhAbsent  = "absent"
+)
+
+// metadataHashSupport returns the kept answer for runtime v ("" when none).
+// Only a verified backend's answer is kept and read back: an endpoint
+// trusted on the user's word must not switch CheckMetadataHash off for
+// later sessions.
+func (c metadataCache) metadataHashSupport(genesis chain.Hash, v *chain.RuntimeVersion) string {
+	if !c.verified {
+		return ""
+	}
+	return string(c.load(genesis, v, "mh"))
+}
+
+// storeMetadataHashSupport keeps the answer found for runtime v, when the
+// backend is verified.
+func (c metadataCache) storeMetadataHashSupport(genesis chain.Hash, v *chain.RuntimeVersion, support string) {
+	if c.verified {
+		c.store(genesis, v, "mh", []byte(support))
+	}
 }
 
 func (c metadataCache) path(genesis chain.Hash, v *chain.RuntimeVersion, ext string) string {

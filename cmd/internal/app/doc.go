@@ -70,8 +70,14 @@
 // <home>/cache (metadata read from an unverified backend apart).
 //
 // Submit never sends twice. Its errors: *NotIncludedError (refused or
-// dropped; wraps ErrRejected), *InterruptedError (the backend went away;
-// says whether the transaction was sent; wraps chain.ErrDisconnected). Its
+// dropped, and the chain bears it out; wraps ErrRejected), *UnsettledError
+// (the backend said refused or dropped but the chain does not bear it out:
+// the account's nonce moved past the transaction's, or its era has not
+// ended; wraps ErrOutcomeUnknown, the nonce stays pending),
+// *InterruptedError (the backend went away; says whether the transaction
+// was sent; wraps chain.ErrDisconnected). A refusal is borne out when the
+// transaction's era has ended with its nonce unused, or, on a verified
+// chain, when the runtime ksm runs on proven state finds it invalid too. Its
 // Outcome has the inclusion block, the events of the transaction decoded
 // from metadata, the fee paid and, when the call failed, the decoded
 // DispatchError (pallet, name, docs).

@@ -101,6 +101,7 @@ func Execute(ctx context.Context, s *Session, kr Keyring, plan *Plan, ask Asker)
 		ask.Warn(w)
 	}
 	p, err := s.Prepare(ctx, req)
+	defer s.Release(p) // the nonce reservation, unless submitted
 	res := &Result{}
 	if p != nil && p.Call != nil {
 		res.Review = &Review{Title: draft.Title, Details: draft.Details, Key: plan.From, Chain: s.ChainName(), Prepared: p, Warnings: draft.Warnings}

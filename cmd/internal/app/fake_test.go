@@ -42,6 +42,17 @@ type fakeChain struct {
 	dropAfterReady bool
 	// silent makes the watch report nothing at all.
 	silent bool
+	// lie, when set, is what a lying endpoint says of a transaction it
+	// includes all the same: a *chain.RejectedError from Submit, or a
+	// final status ("dropped", "invalid", "usurped") after "ready".
+	lie any
+	// onInclude runs after a transaction was put in a block.
+	onInclude func()
+	// verified makes Verified report true (runtime calls stand for ksm's
+	// own execution over proven state); validity answers
+	// TaggedTransactionQueue_validate_transaction (nil: unsupported).
+	verified bool
+	validity any
 }
 
 func loadKusamaMetadata(t testing.TB) ([]byte, *metadata.Metadata) {
@@ -97,7 +108,7 @@ func (f *fakeChain) setAccount(id [32]byte, nonce uint64, free, reserved, frozen
 	f.mu.Unlock()
 }
 
-func (f *fakeChain) Verified() bool                                       { return false }
+func (f *fakeChain) Verified() bool                                       { return f.verified }
 func (f *fakeChain) Close() error                                         { return nil }
 func (f *fakeChain) GenesisHash(context.Context) (chain.Hash, error)      { return f.genesis, nil }
 func (f *fakeChain) Properties(context.Context) (chain.Properties, error) { return f.props, nil }
@@ -111,7 +122,12 @@ func (f *fakeChain) BestHead(ctx context.Context) (*chain.Header, error) {
 func (f *fakeChain) FinalizedHead(ctx context.Context) (*chain.Header, error) { return f.BestHead(ctx) }
 
 func (f *fakeChain) Header(ctx context.Context, at chain.Hash) (*chain.Header, error) {
-	return &chain.Header{Hash: at, Number: uint64(at[0])<<8 | uint64(at[1])}, nil
+	n := uint64(at[0])<<8 | uint64(at[1])
+	hd := &chain.Header{Hash: at, Number: n}
+	if n > 0 {
+		hd.ParentHash = chain.Hash{byte((n - 1) >> 8), byte(n - 1), 31: 0xbb}
+	}
+	return hd, nil
 }
 
 func (f *fakeChain) BlockBody(ctx context.Context, at chain.Hash) ([][]byte, error) {
@@ -144,6 +160,12 @@ func (f *fakeChain) StorageKeys(ctx context.Context, prefix []byte, count int, s
 
 func (f *fakeChain) RuntimeCall(ctx context.Context, method string, args []byte, at chain.Hash) ([]byte, error) {
 	switch method {
+	case "TaggedTransactionQueue_validate_transaction":
+		if f.validity != nil {
+			a, _ := f.md.RuntimeAPI("TaggedTransactionQueue")
+			m, _ := a.Method("validate_transaction")
+			return f.codec.Encode(m.Output, f.validity)
+		}
 	case "TransactionPaymentApi_query_info":
 		a, _ := f.md.RuntimeAPI("TransactionPaymentApi")
 		m, _ := a.Method("query_info")
@@ -215,8 +237,18 @@ func (f *fakeChain) Submit(ctx context.Context, ext []byte) (chain.Watch, error)
 	h := f.head()
 	f.bodies[h] = [][]byte{{0x04, 0x00}, ext}
 	f.events[h] = evb
+	lie, onInclude := f.lie, f.onInclude
 	f.mu.Unlock()
+	if onInclude != nil {
+		onInclude()
+	}
 	st := []chain.Status{{Kind: chain.StatusReady}, {Kind: chain.StatusInBlock, Block: h}, {Kind: chain.StatusFinalized, Block: h}}
+	switch l := lie.(type) {
+	case error:
+		return nil, l
+	case chain.StatusKind:
+		st = []chain.Status{{Kind: chain.StatusReady}, {Kind: l, Detail: "lie"}}
+	}
 	if f.dropAfterReady {
 		st = st[:1]
 	}

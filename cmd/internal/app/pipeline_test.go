@@ -96,8 +96,16 @@ func TestNonceBackToBack(t *testing.T) {
 	if st, _ := os.Stat(files[0]); st.Mode().Perm() != 0o600 {
 		t.Fatalf("pending file mode %v", st.Mode())
 	}
-	// Once the chain has counted everything the file goes away.
-	if _, err := s2.Nonces.Next(s2.Genesis, alice, 9, f.number); err != nil {
+	// Once the chain has counted everything and the reservations are given
+	// back the file goes away.
+	if err := s2.Nonces.Release(s2.Genesis, alice, 9); err != nil {
+		t.Fatal(err)
+	}
+	v, err := s2.Nonces.Next(s2.Genesis, alice, 9, f.number)
+	if err != nil || v != 9 {
+		t.Fatalf("next %d %v, want 9", v, err)
+	}
+	if err := s2.Nonces.Release(s2.Genesis, alice, 9); err != nil {
 		t.Fatal(err)
 	}
 	if files, _ := filepath.Glob(filepath.Join(home, "pending", "*.json")); len(files) != 0 {
@@ -137,10 +145,11 @@ func TestNonceStoreRules(t *testing.T) {
 		if v, _ := n.Next(g, a, 10, 150); v != 10 {
 			t.Fatalf("after remove %d, want 10", v)
 		}
-		// Immortal (Death 0) entries stay until the chain nonce passes them.
+		// Immortal (Death 0) entries stay until the chain nonce passes them;
+		// so do the reservations of 11 and 13 (until they expire).
 		_ = n.Add(g, a, PendingTx{Nonce: 10})
-		if v, _ := n.Next(g, a, 10, 1<<40); v != 11 {
-			t.Fatalf("immortal pending: next %d, want 11", v)
+		if v, _ := n.Next(g, a, 10, 1<<40); v != 12 {
+			t.Fatalf("immortal pending: next %d, want 12", v)
 		}
 	}
 }
@@ -323,17 +332,21 @@ func TestSubmitFailures(t *testing.T) {
 	f.setAccount(alice, 0, ksm(10), new(big.Int), new(big.Int))
 	s := openFake(t, f, t.TempDir())
 
-	// Refused outright: not included, nonce free again.
+	// Refused outright by an unverified endpoint: the refusal is reported,
+	// but unproven (TestSubmitRefusalSettled), so the nonce stays reserved.
 	f.result = func([]byte) ([]any, error) {
 		return nil, &chain.RejectedError{Code: 1010, Message: "Invalid Transaction", Data: "Inability to pay some fees"}
 	}
 	_, _, err := submitTransfer(t, s, "//Alice", ksm(1))
-	var ni *NotIncludedError
-	if !errors.As(err, &ni) || !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "pay some fees") {
+	var ue *UnsettledError
+	if !errors.As(err, &ue) || ue.Said == nil || errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "pay some fees") {
 		t.Fatalf("rejected: %v", err)
 	}
-	if p, _ := s.Nonces.Pending(s.Genesis, alice); len(p) != 0 {
-		t.Fatalf("pending after refusal: %+v", p)
+	if p, _ := s.Nonces.Pending(s.Genesis, alice); len(p) != 1 {
+		t.Fatalf("pending after an unproven refusal: %+v", p)
+	}
+	if err := s.Nonces.Remove(s.Genesis, alice, 0); err != nil {
+		t.Fatal(err)
 	}
 
 	// Lost before sending: not sent, nonce free.

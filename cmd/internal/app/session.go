@@ -234,10 +234,10 @@ func (s *Session) Runtime(ctx context.Context, at chain.Hash) (*Runtime, error) 
 	}
 	codec := value.New(md, s.Token.SS58Prefix)
 	rt = &Runtime{Version: *v, Meta: md, Format: f, Codec: codec, Calls: calls.New(codec), token: s.Token, propsSS58: s.props.HasSS58}
-	switch string(s.cache.load(s.Genesis, v, "mh")) {
-	case "built-in":
+	switch s.cache.metadataHashSupport(s.Genesis, v) {
+	case mhBuiltIn:
 		rt.mhKnown, rt.mhBuiltIn = true, true
-	case "absent":
+	case mhAbsent:
 		rt.mhKnown = true
 	}
 	s.mu.Lock()

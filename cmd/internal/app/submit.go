@@ -80,28 +80,185 @@ var ErrFollowTimeout = errors.New("gave up following the transaction")
 // Progress receives each status of a submission.
 type Progress func(chain.Status)
 
-// Submit sends a prepared and signed transaction once, follows it until its
-// block is final, and returns its outcome. The nonce is recorded as pending
-// before sending and forgotten again when the chain refuses the transaction.
-func (s *Session) Submit(ctx context.Context, p *Prepared, signed []byte, progress Progress) (*Outcome, error) {
-	h := ExtrinsicHash(signed)
-	var death uint64
-	if p.Params.Era.Mortal {
-		death = p.Params.Era.Death(p.At.Number)
+// UnsettledError means the backend said a transaction was refused or lost
+// (Said), but the chain does not bear that out: either its nonce moved past
+// the transaction's (NonceUsed: it, or another transaction with its nonce,
+// was included, and ksm did not find which), or the transaction may still be
+// included until its era ends at block Until (0: immortal, never). ksm
+// keeps its nonce pending meanwhile. Sending it again is how one pays twice.
+type UnsettledError struct {
+	Hash  chain.Hash
+	Nonce uint64
+	Said  *NotIncludedError
+	// At is the finalized block the chain's nonce, ChainNonce, was read at.
+	At         uint64
+	ChainNonce uint64
+	NonceUsed  bool
+	Until      uint64
+}
+
+func (e *UnsettledError) Error() string {
+	said := "the endpoint refused it"
+	if e.Said != nil && e.Said.Status != "" {
+		said = "the endpoint reported it " + string(e.Said.Status)
 	}
-	if err := s.Nonces.Add(s.Genesis, p.From, PendingTx{Nonce: p.Params.Nonce, Hash: h.String(), Death: death}); err != nil {
+	if e.Said != nil && e.Said.Reason != "" {
+		said += " (" + e.Said.Reason + ")"
+	}
+	if e.NonceUsed {
+		return fmt.Sprintf("transaction %s: %s, but nonce %d was used: the account's nonce is %d at finalized block %d. It, or another transaction with the same nonce, was included; ksm did not find which (nonce used, inclusion not found). Check the account's history before sending it again",
+			e.Hash, said, e.Nonce, e.ChainNonce, e.At)
+	}
+	until := "it is immortal: it stays valid until nonce " + fmt.Sprint(e.Nonce) + " is used"
+	if e.Until != 0 {
+		until = fmt.Sprintf("it stays valid until its era ends at block %d", e.Until)
+	}
+	return fmt.Sprintf("transaction %s: %s, but that is not proven: as of finalized block %d it is not on chain (the account's nonce is %d) and %s, so it may still be included. ksm keeps nonce %d reserved until then; check again before sending it again (a new transaction now would take the next nonce and could pay twice)",
+		e.Hash, said, e.At, e.ChainNonce, until, e.Nonce)
+}
+
+// Unwrap gives ErrOutcomeUnknown, not the backend's claim (Said): the
+// transaction must not be taken for refused.
+func (e *UnsettledError) Unwrap() error { return ErrOutcomeUnknown }
+
+// ErrOutcomeUnknown means ksm cannot tell whether a transaction was or will
+// be included (*UnsettledError).
+var ErrOutcomeUnknown = errors.New("transaction outcome unknown")
+
+// Submit sends a prepared and signed transaction once, follows it until its
+// block is final, and returns its outcome (see SubmitTracked).
+func (s *Session) Submit(ctx context.Context, p *Prepared, signed []byte, progress Progress) (*Outcome, error) {
+	snd := Sender{From: p.From, Nonce: p.Params.Nonce, Born: p.At.Number}
+	if p.Params.Era.Mortal {
+		snd.Death = p.Params.Era.Death(p.At.Number)
+	}
+	return s.SubmitTracked(ctx, signed, snd, progress)
+}
+
+// Sender is who sends a signed transaction and with which nonce and era:
+// the transaction can be included only after block Born and before block
+// Death (0: immortal).
+type Sender struct {
+	From        [32]byte
+	Nonce       uint64
+	Born, Death uint64
+}
+
+// SubmitTracked sends a signed transaction of snd once, follows it until its
+// block is final, and returns its outcome. The nonce is recorded as pending
+// before sending. What the backend says of a transaction it refused or lost
+// is not taken on its word (settle): the nonce is forgotten, and the
+// *NotIncludedError returned, only when the chain shows the transaction can
+// no longer be included; when it cannot tell, an *UnsettledError.
+func (s *Session) SubmitTracked(ctx context.Context, ext []byte, snd Sender, progress Progress) (*Outcome, error) {
+	h := ExtrinsicHash(ext)
+	if err := s.Nonces.Add(s.Genesis, snd.From, PendingTx{Nonce: snd.Nonce, Hash: h.String(), Death: snd.Death}); err != nil {
 		return nil, err
 	}
-	o, err := s.SubmitSigned(ctx, signed, progress)
+	o, err := s.SubmitSigned(ctx, ext, progress)
 	var ni *NotIncludedError
 	var ie *InterruptedError
 	switch {
 	case errors.As(err, &ni):
-		_ = s.Nonces.Remove(s.Genesis, p.From, p.Params.Nonce)
+		return s.settle(ctx, ext, snd, ni)
 	case errors.As(err, &ie) && !ie.Sent && !ie.MaybeSent:
-		_ = s.Nonces.Remove(s.Genesis, p.From, p.Params.Nonce)
+		_ = s.Nonces.Remove(s.Genesis, snd.From, snd.Nonce)
 	}
 	return o, err
+}
+
+// settleSearchBlocks bounds the finalized blocks settle searches for an
+// immortal transaction (a mortal one only in its era).
+const settleSearchBlocks = 256
+
+// settle decides what a refusal or a lost transaction (said) means by the
+// chain itself, at the finalized head: the account's nonce (System.Account,
+// proven in verified mode) and the transaction's era.
+//   - The nonce moved past the transaction's: it or a replacement was
+//     included. The blocks of its era are searched; found, its outcome is
+//     returned, else an *UnsettledError with NonceUsed.
+//   - The nonce did not move and the era has ended: it can never be
+//     included. The pending nonce is forgotten; said is returned.
+//   - Else, for a refusal only, when the chain is verified and the runtime,
+//     run by ksm on the proven state, finds the transaction invalid too, the
+//     refusal is borne out: the nonce is forgotten (a new transaction takes
+//     the same nonce, so at most one of them can be included) and said is
+//     returned.
+//   - Else the outcome is unknown: an *UnsettledError, nonce kept.
+func (s *Session) settle(ctx context.Context, ext []byte, snd Sender, said *NotIncludedError) (*Outcome, error) {
+	h := said.Hash
+	unsettled := &UnsettledError{Hash: h, Nonce: snd.Nonce, Said: said, Until: snd.Death}
+	fin, err := s.Chain.FinalizedHead(ctx)
+	if err != nil {
+		return nil, &InterruptedError{Hash: h, Sent: true, Last: said.Status, Err: fmt.Errorf("%v; reading the chain's nonce to check: %w", said, err)}
+	}
+	rt, err := s.Runtime(ctx, fin.Hash)
+	if err != nil {
+		return nil, &InterruptedError{Hash: h, Sent: true, Last: said.Status, Err: fmt.Errorf("%v; reading the chain's nonce to check: %w", said, err)}
+	}
+	bal, err := s.BalanceAt(ctx, rt, *fin, snd.From)
+	if err != nil {
+		return nil, &InterruptedError{Hash: h, Sent: true, Last: said.Status, Err: fmt.Errorf("%v; reading the chain's nonce to check: %w", said, err)}
+	}
+	unsettled.At, unsettled.ChainNonce = fin.Number, bal.Nonce
+	switch {
+	case bal.Nonce > snd.Nonce:
+		if o := s.searchIncluded(ctx, fin, snd.Born, snd.Death, h); o != nil {
+			return o, nil
+		}
+		unsettled.NonceUsed = true
+		return nil, unsettled
+	case snd.Death != 0 && fin.Number >= snd.Death:
+		_ = s.Nonces.Remove(s.Genesis, snd.From, snd.Nonce)
+		return nil, said
+	case said.Status == "" && s.Chain.Verified() && s.invalidHere(ctx, rt, fin.Hash, ext):
+		_ = s.Nonces.Remove(s.Genesis, snd.From, snd.Nonce)
+		return nil, said
+	}
+	return nil, unsettled
+}
+
+// invalidHere reports whether the runtime finds ext invalid at block at for
+// a reason that is not an earlier nonce still missing (Future).
+func (s *Session) invalidHere(ctx context.Context, rt *Runtime, at chain.Hash, ext []byte) bool {
+	out, err := s.validate(ctx, rt, at, ext)
+	if err != nil {
+		return false
+	}
+	inv, bad := resultErr(out)
+	return bad && EnumPath(inv) != "Invalid.Future"
+}
+
+// searchIncluded looks for transaction h in the finalized blocks after its
+// era's birth block (number born) up to its death (0: immortal, the last
+// settleSearchBlocks blocks), walking back from fin; it returns the outcome
+// when found. A block it cannot read ends the search.
+func (s *Session) searchIncluded(ctx context.Context, fin *chain.Header, born, death uint64, h chain.Hash) *Outcome {
+	low := born + 1
+	if death == 0 && fin.Number > settleSearchBlocks {
+		low = max(low, fin.Number-settleSearchBlocks)
+	}
+	for cur := fin; cur.Number >= low; {
+		if death == 0 || cur.Number < death {
+			if _, err := s.FindExtrinsic(ctx, cur.Hash, h); err == nil {
+				o, err := s.Outcome(ctx, cur.Hash, h)
+				if err != nil {
+					return nil
+				}
+				o.Finalized = true
+				return o
+			}
+		}
+		if cur.Number == 0 {
+			break
+		}
+		parent, err := s.Chain.Header(ctx, cur.ParentHash)
+		if err != nil {
+			break
+		}
+		cur = parent
+	}
+	return nil
 }
 
 // SubmitSigned sends any signed extrinsic once and follows it (see Submit).

@@ -9,7 +9,8 @@ import (
 
 // SubmitDecoded sends an extrinsic signed elsewhere (decoded as x, on the
 // chain whose head is at) once and follows it, with Submit's bookkeeping
-// of this machine's pending nonces when it names its signer and nonce.
+// of this machine's pending nonces (SubmitTracked) when it names its
+// signer and nonce.
 func (s *Session) SubmitDecoded(ctx context.Context, ext []byte, x *extrinsic.Decoded, at chain.Header, progress Progress) (*Outcome, error) {
 	var from [32]byte
 	ok := x.Address != nil && x.Extra.HasNonce
@@ -19,6 +20,9 @@ func (s *Session) SubmitDecoded(ctx context.Context, ext []byte, x *extrinsic.De
 	if !ok {
 		return s.SubmitSigned(ctx, ext, progress)
 	}
-	p := &Prepared{Request: Request{From: from}, At: at, Params: extrinsic.Params{Nonce: x.Extra.Nonce, Era: x.Extra.Era}}
-	return s.Submit(ctx, p, ext, progress)
+	snd := Sender{From: from, Nonce: x.Extra.Nonce}
+	if x.Extra.Era.Mortal {
+		snd.Born, snd.Death = x.Extra.Era.Birth(at.Number), x.Extra.Era.Death(at.Number)
+	}
+	return s.SubmitTracked(ctx, ext, snd, progress)
 }

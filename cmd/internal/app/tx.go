@@ -75,6 +75,8 @@ type Prepared struct {
 	// runtime has no DryRunApi; the signed transaction is then dry-run by
 	// Check).
 	DryRun *DryRunResult
+	// reserved says the nonce was reserved for this transaction.
+	reserved bool
 }
 
 // Prepare builds the signing payload of req on the finalized head: routing
@@ -82,7 +84,29 @@ type Prepared struct {
 // pending transactions, a mortal era, CheckMetadataHash when the runtime has
 // it, the fee estimate, the balance effect and checks, and a dry run when
 // the runtime can do one without a signature.
+//
+// The nonce is reserved (NonceStore.Next) so that no other command takes it
+// meanwhile: Submit turns the reservation into a pending transaction;
+// a caller that will not submit calls Release. When Prepare fails the
+// reservation is released already.
 func (s *Session) Prepare(ctx context.Context, req Request) (*Prepared, error) {
+	p, err := s.prepare(ctx, req)
+	if err != nil && p != nil {
+		s.Release(p)
+	}
+	return p, err
+}
+
+// Release gives back the nonce reserved for p when p was not submitted (a
+// dry run, a cancelled confirmation, a failure before sending); after
+// Submit it does nothing.
+func (s *Session) Release(p *Prepared) {
+	if p != nil && p.reserved {
+		_ = s.Nonces.Release(s.Genesis, p.From, p.Params.Nonce)
+	}
+}
+
+func (s *Session) prepare(ctx context.Context, req Request) (*Prepared, error) {
 	head, err := s.Chain.FinalizedHead(ctx)
 	if err != nil {
 		return nil, err
@@ -113,6 +137,7 @@ func (s *Session) Prepare(ctx context.Context, req Request) (*Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.reserved = true
 	p.Params = extrinsic.Params{
 		SpecVersion: rt.Version.SpecVersion, TxVersion: rt.Version.TransactionVersion,
 		GenesisHash: s.Genesis, Nonce: nonce, Tip: req.Tip,
@@ -323,7 +348,16 @@ func (s *Session) validate(ctx context.Context, rt *Runtime, at chain.Hash, ext 
 // with a placeholder signature through TaggedTransactionQueue_validate_transaction
 // (a runtime with the hash refuses it with BadProof instead). When it cannot
 // ask, it assumes the hash is built in.
+//
+// The answer decides whether the user is protected by the digest, so it is
+// never taken from where it could be forged into a downgrade: a known
+// network's runtimes (the embedded profiles' genesis hashes) are built with
+// the hash and always get mode 1, without asking; an unverified backend's
+// answer holds for this session only and is not kept on disk.
 func (s *Session) metadataHashBuiltIn(ctx context.Context, p *Prepared) (bool, error) {
+	if s.Profile != nil {
+		return true, nil
+	}
 	rt := p.Runtime
 	rt.mhMu.Lock()
 	defer rt.mhMu.Unlock()
@@ -347,12 +381,12 @@ func (s *Session) metadataHashBuiltIn(ctx context.Context, p *Prepared) (bool, e
 	}
 	rt.mhKnown = true
 	rt.mhBuiltIn = true
-	state := "built-in"
+	state := mhBuiltIn
 	if inv, bad := resultErr(out); bad && EnumPath(inv) == "Unknown.CannotLookup" {
 		rt.mhBuiltIn = false
-		state = "absent"
+		state = mhAbsent
 	}
 	v := rt.Version
-	s.cache.store(s.Genesis, &v, "mh", []byte(state))
+	s.cache.storeMetadataHashSupport(s.Genesis, &v, state)
 	return rt.mhBuiltIn, nil
 }

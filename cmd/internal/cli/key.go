@@ -4,7 +4,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -100,7 +99,27 @@ type keyJSON struct {
 	WatchOnly    bool   `json:"watchOnly"`
 	EthAddress   string `json:"ethAddress,omitempty"`
 	SecretPhrase string `json:"secretPhrase,omitempty"`
+	// SecretFile is where `key new --secret-file` wrote the phrase.
+	SecretFile string `json:"secretFile,omitempty"`
+	// Reencrypted is set by an import that stored the secret under other
+	// scrypt parameters than the imported file's.
+	Reencrypted *keyReencryptJSON `json:"reencrypted,omitempty"`
 }
+
+// keyReencryptJSON says which scrypt parameters an imported file had and
+// which the stored copy has.
+type keyReencryptJSON struct {
+	From scryptParamsJSON `json:"from"`
+	To   scryptParamsJSON `json:"to"`
+}
+
+type scryptParamsJSON struct {
+	N uint32 `json:"n"`
+	P uint32 `json:"p"`
+	R uint32 `json:"r"`
+}
+
+func scryptJSON(p keystore.Params) scryptParamsJSON { return scryptParamsJSON{N: p.N, P: p.P, R: p.R} }
 
 func keyHex(b []byte) string { return "0x" + hex.EncodeToString(b) }
 
@@ -272,7 +291,10 @@ func newKeyRenameCmd(f *Factory) *cobra.Command {
 }
 
 func keyPrintEntry(f *Factory, e *keystore.Entry, net Network, msg string) error {
-	k := keyEntryJSON(e, net)
+	return keyPrintJSON(f, keyEntryJSON(e, net), msg)
+}
+
+func keyPrintJSON(f *Factory, k keyJSON, msg string) error {
 	if f.Opts.JSON {
 		return f.PrintJSON(k)
 	}
@@ -371,26 +393,10 @@ func newKeyExportCmd(f *Factory) *cobra.Command {
 				_, err = f.IO.Out.Write(b)
 				return err
 			}
-			flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
-			if f.Opts.Yes {
-				flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-			}
-			out, err := os.OpenFile(file, flags, 0o600)
-			if errors.Is(err, os.ErrExist) {
-				return fmt.Errorf("%s exists; pass --yes to overwrite it", file)
-			}
-			if err != nil {
-				return err
-			}
-			if _, err := out.Write(b); err != nil {
-				out.Close()
-				return err
-			}
-			if err := out.Sync(); err != nil {
-				out.Close()
-				return err
-			}
-			if err := out.Close(); err != nil {
+			// Written afresh (0600) even over an existing file of another mode.
+			if err := writePrivateFile(file, b, f.Opts.Yes); errors.Is(err, errFileExists) {
+				return UsageErrorf("%s exists; pass --yes to overwrite it", file)
+			} else if err != nil {
 				return err
 			}
 			if f.Opts.JSON {

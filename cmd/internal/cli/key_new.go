@@ -16,15 +16,23 @@ import (
 )
 
 func newKeyNewCmd(f *Factory) *cobra.Command {
-	var name, scheme string
+	var name, scheme, secretFile string
 	var words int
-	var remember, noCheck bool
+	var remember, noCheck, showSecret bool
 	cmd := &cobra.Command{
 		Use:   "new --name NAME",
 		Short: "Make a new key from a fresh mnemonic",
 		Long: `Make a new key from a fresh BIP39 mnemonic. The mnemonic is shown once on the
-terminal (in the JSON with --json) and never stored; on a terminal ksm then asks
-for one of its words to check the backup.`,
+terminal and never stored; on a terminal ksm then asks for one of its words to
+check the backup. --secret-file FILE writes it to FILE (mode 0600, not an
+existing file) instead of the terminal.
+
+With --json the phrase would go to standard output, where logs and pipes keep
+it: pass --show-secret to have it in the JSON (secretPhrase), or
+--secret-file FILE; without either, --json is refused (exit 2).`,
+		Example: `  ksm key new --name main
+  ksm --json --password-file pw.txt key new --name bot --secret-file bot.phrase
+  ksm --json key new --name test --show-secret`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sc, err := keys.ParseScheme(scheme)
@@ -33,6 +41,14 @@ for one of its words to check the backup.`,
 			}
 			if err := keystore.CheckName(name); err != nil {
 				return keyErr(err)
+			}
+			if f.Opts.JSON && !showSecret && secretFile == "" {
+				return UsageErrorf("--json would print the secret phrase on standard output: pass --show-secret to include it, or --secret-file FILE to write it to a file (mode 0600)")
+			}
+			if secretFile != "" {
+				if _, err := os.Lstat(secretFile); err == nil {
+					return UsageErrorf("--secret-file %s exists; ksm does not overwrite a file that may hold another secret", secretFile)
+				}
 			}
 			env, err := openKeyEnv(f)
 			if err != nil {
@@ -56,7 +72,7 @@ for one of its words to check the backup.`,
 				return err
 			}
 			defer wipeBytes(pw)
-			if !f.Opts.JSON {
+			if secretFile == "" && !f.Opts.JSON {
 				fmt.Fprintf(f.IO.ErrOut, "\nSecret phrase of %q — write it down; ksm shows it only now:\n\n  %s\n\n", name, phrase)
 				if f.IO.CanPrompt() && !noCheck && !f.Opts.Yes {
 					if err := keyCheckBackup(f, phrase); err != nil {
@@ -64,17 +80,36 @@ for one of its words to check the backup.`,
 					}
 				}
 			}
+			if secretFile != "" {
+				// Written before the key is stored: a key whose phrase
+				// was lost on the way must not exist.
+				if err := writePrivateFile(secretFile, []byte(phrase+"\n"), false); errors.Is(err, errFileExists) {
+					return UsageErrorf("--secret-file %s exists; ksm does not overwrite a file that may hold another secret", secretFile)
+				} else if err != nil {
+					return fmt.Errorf("secret file: %w", err)
+				}
+			}
 			e, err := env.store.Add(name, pair, pw, nil)
 			if err != nil {
+				if secretFile != "" {
+					os.Remove(secretFile)
+				}
 				return keyErr(err)
 			}
 			pws.keep(env.home, e.Name, pw)
 			k := keyEntryJSON(e, env.net)
+			k.SecretFile = secretFile
 			if f.Opts.JSON {
-				k.SecretPhrase = phrase
+				if showSecret {
+					k.SecretPhrase = phrase
+				}
 				return f.PrintJSON(k)
 			}
-			return keyPrintEntry(f, e, env.net, fmt.Sprintf("Created key %q (%s)", e.Name, sc))
+			msg := fmt.Sprintf("Created key %q (%s)", e.Name, sc)
+			if secretFile != "" {
+				msg += fmt.Sprintf("; its secret phrase is in %s (mode 0600): keep it offline", secretFile)
+			}
+			return keyPrintEntry(f, e, env.net, msg)
 		},
 	}
 	cmd.Flags().StringVar(&name, "name", "", "name of the new key (required)")
@@ -82,6 +117,8 @@ for one of its words to check the backup.`,
 	cmd.Flags().IntVar(&words, "words", 12, "mnemonic length: 12, 15, 18, 21 or 24 words")
 	cmd.Flags().BoolVar(&remember, "remember", false, "remember the password in the OS keyring")
 	cmd.Flags().BoolVar(&noCheck, "no-check", false, "do not ask for a word of the mnemonic to check the backup")
+	cmd.Flags().BoolVar(&showSecret, "show-secret", false, "with --json, include the secret phrase (secretPhrase) in the output")
+	cmd.Flags().StringVar(&secretFile, "secret-file", "", "write the secret phrase to this new file (mode 0600) instead of showing it")
 	cmd.MarkFlagRequired("name")
 	return cmd
 }
@@ -151,7 +188,8 @@ file's password stays the key's password). With --suri-stdin and
 				if err != nil {
 					return err
 				}
-				if _, err := keystore.ParseFile(b); err != nil {
+				parsed, err := keystore.ParseFile(b)
+				if err != nil {
 					return fmt.Errorf("%s: %w", file, err)
 				}
 				pw, err := pws.forFile(file)
@@ -164,7 +202,13 @@ file's password stays the key's password). With --suri-stdin and
 					return fmt.Errorf("%s: %w", file, keyErr(err))
 				}
 				pws.keep(env.home, e.Name, pw)
-				return keyPrintEntry(f, e, env.net, fmt.Sprintf("Imported key %q (%s) from %s", e.Name, e.Scheme, file))
+				k := keyEntryJSON(e, env.net)
+				if from, err := parsed.ScryptParams(); err == nil && from != keystore.WriteParams() {
+					to := keystore.WriteParams()
+					k.Reencrypted = &keyReencryptJSON{From: scryptJSON(from), To: scryptJSON(to)}
+					fmt.Fprintf(f.IO.ErrOut, "Note: %s was encrypted with scrypt %s; ksm stored it re-encrypted with %s (same password)\n", file, from, to)
+				}
+				return keyPrintJSON(f, k, fmt.Sprintf("Imported key %q (%s) from %s", e.Name, e.Scheme, file))
 			}
 			sc, err := keys.ParseScheme(scheme)
 			if err != nil {

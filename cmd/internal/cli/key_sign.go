@@ -183,18 +183,29 @@ func keyMessage(arg string, isHex bool) ([]byte, error) {
 }
 
 func newKeySignCmd(f *Factory) *cobra.Command {
-	var isHex, remember bool
+	var isHex, remember, raw bool
 	cmd := &cobra.Command{
 		Use:   "sign NAME MESSAGE",
 		Short: "Sign a message (UTF-8, or hex with --hex) with a stored key",
-		Long: `Sign the bytes of MESSAGE as they are (no <Bytes> wrapping): sr25519 in the
-"substrate" context, ed25519, or ecdsa over blake2b-256 of the message (65 bytes
-r||s||v).`,
+		Long: `Sign MESSAGE wrapped as <Bytes>MESSAGE</Bytes>, as polkadot-js signRaw and the
+browser extension do (a message already so wrapped is signed as it is): a
+wrapped message can never be a transaction, so nobody can get a transaction
+signed by passing it off as a message. --raw signs the bytes as they are, with
+a warning. sr25519 signs in the "substrate" context, ed25519 plainly, ecdsa
+over blake2b-256 of the message (65 bytes r||s||v).`,
+		Example: `  ksm key sign main "I own this account"
+  ksm --json key sign main 0x1234 --hex
+  ksm key verify --public ADDRESS --signature 0x.. "I own this account"`,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			msg, err := keyMessage(args[1], isHex)
 			if err != nil {
 				return err
+			}
+			if raw {
+				f.Warnf("--raw: signing the message bytes unwrapped; if they came from someone else they may be a transaction signed in your name")
+			} else {
+				msg = keys.WrapBytes(msg)
 			}
 			env, err := openKeyEnv(f)
 			if err != nil {
@@ -221,12 +232,13 @@ r||s||v).`,
 				return err
 			}
 			if f.Opts.JSON {
-				return f.PrintJSON(map[string]string{"signature": keyHex(sig)})
+				return f.PrintJSON(keySignatureJSON{Signature: keyHex(sig), Wrapped: !raw})
 			}
 			fmt.Fprintln(f.IO.Out, keyHex(sig))
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&raw, "raw", false, "sign the message bytes without the <Bytes> wrapping (warns)")
 	cmd.Flags().BoolVar(&isHex, "hex", false, "MESSAGE is 0x-hex bytes")
 	cmd.Flags().BoolVar(&remember, "remember", false, "remember the password in the OS keyring")
 	return cmd
@@ -238,7 +250,10 @@ func newKeyVerifyCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "verify --scheme S --public 0x.. --signature 0x.. MESSAGE",
 		Short: "Verify a signature (exit 0 valid, 3 invalid)",
-		Args:  exactArgs(1),
+		Long: `Verify a signature over MESSAGE wrapped as <Bytes>MESSAGE</Bytes> (what
+'ksm key sign' and polkadot-js signRaw sign), then over the raw bytes; the
+JSON output says which matched ({valid, wrapped}).`,
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sc, err := keys.ParseScheme(scheme)
 			if err != nil {
@@ -260,15 +275,19 @@ func newKeyVerifyCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			valid := keys.Verify(sc, pub, msg, sig)
+			res := keyVerifyMessage(sc, pub, msg, sig)
 			if f.Opts.JSON {
-				if err := f.PrintJSON(map[string]bool{"valid": valid}); err != nil {
+				if err := f.PrintJSON(res); err != nil {
 					return err
 				}
-			} else if valid {
-				fmt.Fprintln(f.IO.Out, "valid")
+			} else if res.Valid {
+				how := "wrapped in <Bytes>"
+				if !*res.Wrapped {
+					how = "raw bytes"
+				}
+				fmt.Fprintf(f.IO.Out, "valid (%s)\n", how)
 			}
-			if !valid {
+			if !res.Valid {
 				return VerificationError(fmt.Errorf("invalid %s signature", sc))
 			}
 			return nil
@@ -281,4 +300,33 @@ func newKeyVerifyCmd(f *Factory) *cobra.Command {
 	cmd.MarkFlagRequired("public")
 	cmd.MarkFlagRequired("signature")
 	return cmd
+}
+
+// keySignatureJSON is what `key sign --json` prints.
+type keySignatureJSON struct {
+	Signature string `json:"signature"`
+	// Wrapped is false for a --raw signature.
+	Wrapped bool `json:"wrapped"`
+}
+
+// keyVerifyJSON is what `key verify --json` prints; wrapped says which form
+// of the message the signature is over (absent when it is invalid).
+type keyVerifyJSON struct {
+	Valid   bool  `json:"valid"`
+	Wrapped *bool `json:"wrapped,omitempty"`
+}
+
+// keyVerifyMessage checks sig over msg wrapped in <Bytes>…</Bytes>, then
+// over msg as it is.
+func keyVerifyMessage(sc keys.Scheme, pub, msg, sig []byte) keyVerifyJSON {
+	for _, wrapped := range []bool{true, false} {
+		m := msg
+		if wrapped {
+			m = keys.WrapBytes(msg)
+		}
+		if keys.Verify(sc, pub, m, sig) {
+			return keyVerifyJSON{Valid: true, Wrapped: &wrapped}
+		}
+	}
+	return keyVerifyJSON{}
 }

@@ -275,7 +275,7 @@ func TestKeyNewTTY(t *testing.T) {
 	// Now answer right: read the phrase from stderr of a first run is not
 	// possible with a prefilled stdin, so the hook tells the word index and
 	// the test answers from a --json run's phrase instead.
-	code, out, errOut = keyRun(t, home, keyRunOpts{env: map[string]string{"KSM_PASSWORD": "pw1"}}, "--json", "key", "new", "--name", "fresh", "--words", "24")
+	code, out, errOut = keyRun(t, home, keyRunOpts{env: map[string]string{"KSM_PASSWORD": "pw1"}}, "--json", "key", "new", "--name", "fresh", "--words", "24", "--show-secret")
 	if code != 0 {
 		t.Fatalf("new --json: %s", errOut)
 	}

@@ -42,6 +42,7 @@ func (p *passwordSource) explicit() ([]byte, bool, error) {
 		if err != nil {
 			return nil, false, fmt.Errorf("password file: %w", err)
 		}
+		p.checkPasswordFileMode(f.Opts.PasswordFile)
 		return trimLineEnd(b), true, nil
 	case f.Opts.PasswordStdin:
 		if p.used {
@@ -98,6 +99,16 @@ func (p *passwordSource) forFile(file string) ([]byte, error) {
 // newPassword returns a password for a key being written; a prompted one
 // is asked twice.
 func (p *passwordSource) newPassword(name string) ([]byte, error) {
+	pw, err := p.askNewPassword(name)
+	if err == nil {
+		if why := weakPassword(pw); why != "" {
+			p.f.Warnf("weak password for key %q: %s; anyone who gets the key file can try passwords offline", name, why)
+		}
+	}
+	return pw, err
+}
+
+func (p *passwordSource) askNewPassword(name string) ([]byte, error) {
 	if pw, ok, err := p.explicit(); ok || err != nil {
 		if err == nil && len(pw) == 0 {
 			return nil, UsageErrorf("the keystore password is empty")

@@ -5,13 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
+	"github.com/ksm-wallet/ksm/tx/extrinsic"
 	"github.com/ksm-wallet/ksm/tx/hash"
 	"github.com/ksm-wallet/ksm/tx/metadata"
+	"github.com/ksm-wallet/ksm/tx/value"
 )
 
 func init() { registerSubcommand("tx", newTxSignCmd) }
@@ -25,6 +28,7 @@ type xtSigned struct {
 
 func newTxSignCmd(f *Factory) *cobra.Command {
 	var metaPath, from string
+	var allowNoHash bool
 	cmd := &cobra.Command{
 		Use:   "sign FILE --from NAME --metadata FILE",
 		Short: "Sign an unsigned transaction file offline",
@@ -35,7 +39,11 @@ file carries; the call shown for confirmation is decoded from that final
 payload with the given metadata, so what you sign is what you are shown.
 When the file enables CheckMetadataHash, the RFC-0078 digest is recomputed
 from the metadata and must equal the file's, and the file's RFC-0078 proof
-must prove it (exit 3 otherwise). Confirm with
+must prove it (exit 3 otherwise). A file signing mode 0 for a runtime that
+has the extension is refused unless --allow-no-metadata-hash is given. The
+screen names the chain (from the genesis hash, which must be that of
+--network), shows token amounts in the chain's units and the fee estimated
+when the file was built online. Confirm with
 y (or pass --yes), then the key NAME is unlocked and the signed extrinsic is
 printed as hex (with --json: {extrinsic, hash, signer}).`,
 		Args: exactArgs(1),
@@ -51,13 +59,7 @@ printed as hex (with --json: {extrinsic, hash, signer}).`,
 			if err != nil {
 				return err
 			}
-			var u xtUnsigned
-			dec := json.NewDecoder(bytes.NewReader(raw))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&u); err != nil {
-				return UsageErrorf("%s: not an unsigned transaction file: %v", args[0], err)
-			}
-			p, call, err := u.params()
+			u, p, call, err := parseUnsignedFile(raw)
 			if err != nil {
 				return UsageErrorf("%s: %v", args[0], err)
 			}
@@ -90,15 +92,26 @@ printed as hex (with --json: {extrinsic, hash, signer}).`,
 					}
 				}
 			}
+			if xtHasMetadataHash(env.format) && p.MetadataHash == nil {
+				if !allowNoHash {
+					return UsageErrorf("%s is signed without a metadata hash (CheckMetadataHash mode 0) although the runtime has the extension, so nothing checks the call against the metadata; rebuild it with tx build (mode 1 is the default) or pass --allow-no-metadata-hash", args[0])
+				}
+				f.Warnf("signing without a metadata hash (CheckMetadataHash mode 0), as --allow-no-metadata-hash asks")
+			}
+			chainName, err := xtChainName(env.net, p.GenesisHash)
+			if err != nil {
+				return err
+			}
 			// Show what is signed, decoded from the final payload.
 			decoded, err := env.format.DecodePayload(payload)
 			if err != nil {
 				return fmt.Errorf("decode the signing payload: %w", err)
 			}
-			shown, err := env.payloadJSON(decoded)
+			shown, err := env.displayEnv().payloadJSON(decoded)
 			if err != nil {
 				return fmt.Errorf("decode the call: %w", err)
 			}
+			shown.Tip = env.formatAmount(decoded.Extra.Tip)
 			ke, err := openKeyEnv(f)
 			if err != nil {
 				return err
@@ -112,10 +125,15 @@ printed as hex (with --json: {extrinsic, hash, signer}).`,
 				return UsageErrorf("%s: from: %v", args[0], err)
 			}
 			view := struct {
-				From string `json:"from"`
-				Key  string `json:"key"`
+				Chain string `json:"chain"`
+				From  string `json:"from"`
+				Key   string `json:"key"`
 				*xtPayload
-			}{env.codec.FormatAccount(fromID), from, shown}
+				Fee string `json:"fee,omitempty"`
+			}{chainName, env.codec.FormatAccount(fromID), from, shown, ""}
+			if fee, ok := new(big.Int).SetString(u.Fee, 10); ok {
+				view.Fee = "about " + env.formatAmount(fee) + " (estimated when the file was built)"
+			}
 			b, _ := json.MarshalIndent(view, "", "  ")
 			fmt.Fprintf(f.IO.ErrOut, "You are about to sign:\n%s\n", b)
 			if !f.Opts.Yes {
@@ -157,5 +175,56 @@ printed as hex (with --json: {extrinsic, hash, signer}).`,
 	}
 	cmd.Flags().StringVar(&metaPath, "metadata", "", "runtime metadata file (binary or hex) matching the transaction's runtime")
 	cmd.Flags().StringVar(&from, "from", "", "name of the key to sign with")
+	cmd.Flags().BoolVar(&allowNoHash, "allow-no-metadata-hash", false, "sign a file with CheckMetadataHash mode 0 although the runtime has the extension")
 	return cmd
+}
+
+// parseUnsignedFile reads an unsigned-transaction file (outside bytes: it
+// comes from another machine): the JSON, strictly, and the signing
+// parameters and call bytes it gives.
+func parseUnsignedFile(raw []byte) (*xtUnsigned, *extrinsic.Params, []byte, error) {
+	var u xtUnsigned
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&u); err != nil {
+		return nil, nil, nil, fmt.Errorf("not an unsigned transaction file: %w", err)
+	}
+	if dec.More() {
+		return nil, nil, nil, errors.New("not an unsigned transaction file: data after the JSON object")
+	}
+	p, call, err := u.params()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return &u, p, call, nil
+}
+
+// xtChainName names the chain a transaction is for: --network, whose
+// genesis must be the transaction's when ksm knows it.
+func xtChainName(net Network, genesis [32]byte) (string, error) {
+	if net.Profile == nil {
+		return net.Name + " (genesis " + xtHexString(genesis[:]) + ", not checked: a network ksm does not know)", nil
+	}
+	if want := [32]byte(net.Profile.GenesisHash); want != genesis {
+		return "", UsageErrorf("the transaction is for the chain with genesis %s, not %s (genesis %s): pass its --network", xtHexString(genesis[:]), net.Name, xtHexString(want[:]))
+	}
+	return net.Name, nil
+}
+
+// displayEnv is e with a codec that writes balance-typed values in tokens
+// (for the confirmation screen only: such values do not encode back).
+func (e *xtEnv) displayEnv() *xtEnv {
+	c := *e.codec
+	c.FormatBalance = e.formatAmount
+	d := *e
+	d.codec = &c
+	return &d
+}
+
+// formatAmount writes planck in the network's tokens ("1.5 KSM").
+func (e *xtEnv) formatAmount(planck *big.Int) string {
+	if planck == nil {
+		planck = new(big.Int)
+	}
+	return value.FormatBalance(planck, e.net.Decimals, e.net.Symbol)
 }

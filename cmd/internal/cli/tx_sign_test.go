@@ -259,7 +259,7 @@ func TestTxSignConfirmation(t *testing.T) {
 	}
 	code, _, errOut := runCLI(t, "", "tx", "build", "--metadata", meta,
 		"--call", `{"pallet":"Registrar","name":"reserve","args":{}}`, "--from", "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F",
-		"--nonce", "0", "--genesis-hash", "0x"+strings.Repeat("11", 32), "--block-hash", "0x"+strings.Repeat("22", 32),
+		"--nonce", "0", "--genesis-hash", kusamaGenesis, "--block-hash", "0x"+strings.Repeat("22", 32),
 		"--block-number", "5", "--spec-version", "1009002", "--tx-version", "26", "--era-period", "0", "--out", unsigned)
 	if code != 0 {
 		t.Fatalf("build: %s", errOut)
@@ -279,3 +279,5 @@ func TestTxSignConfirmation(t *testing.T) {
 		t.Errorf("decode signed: %d %s", code, out)
 	}
 }
+
+const kusamaGenesis = "0xb0a8d493285c2df73290dfb7e61f870f17b41801197a149ca93654499ea3dafe"
