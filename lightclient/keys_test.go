@@ -233,7 +233,13 @@ func rpcSourceFor(t testing.TB, url, name string) *RPCSource {
 
 func startClient(t testing.TB, c *testchain.Chain, sources ...Source) *Client {
 	t.Helper()
-	cl, err := New(Config{Genesis: c.Blocks[0].Hash, Checkpoint: genesisCheckpoint(c), Sources: sources, Sync: fastSync(), Tick: 5 * time.Millisecond})
+	return startClientSync(t, c, fastSync(), sources...)
+}
+
+// startClientSync is startClient with the machine's configuration sc.
+func startClientSync(t testing.TB, c *testchain.Chain, sc sync.Config, sources ...Source) *Client {
+	t.Helper()
+	cl, err := New(Config{Genesis: c.Blocks[0].Hash, Checkpoint: genesisCheckpoint(c), Sources: sources, Sync: sc, Tick: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -123,7 +123,7 @@ func newLiveNet(t testing.TB, c *testchain.Chain, visible uint32, n int, transpo
 	}
 	// Wait until every node has the notification substreams open to us
 	// (gossip needs them).
-	waitFor(t, 10*time.Second, func() bool {
+	waitFor(t, "notification substreams open", func() bool {
 		for _, node := range ln.nodes {
 			if _, ok := node.Handshake(ln.host.ID()); !ok {
 				return false
@@ -132,17 +132,6 @@ func newLiveNet(t testing.TB, c *testchain.Chain, visible uint32, n int, transpo
 		return true
 	})
 	return ln
-}
-
-func waitFor(t testing.TB, d time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %s", d)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 func (ln *liveNet) warps() int64 {
@@ -188,7 +177,7 @@ func (ln *liveNet) follow(t testing.TB, n uint32, gossipers []*p2ptest.Node) {
 			gossip()
 		}
 		want := b.Header.Number
-		deadline := time.Now().Add(15 * time.Second)
+		deadline := time.Now().Add(waitLimit)
 		again := time.Now().Add(300 * time.Millisecond)
 		for ln.finalized() < want {
 			if time.Now().After(deadline) {
@@ -207,7 +196,7 @@ func (ln *liveNet) follow(t testing.TB, n uint32, gossipers []*p2ptest.Node) {
 // its finalized block.
 func (ln *liveNet) waitNeighbor(t testing.TB) {
 	t.Helper()
-	waitFor(t, 10*time.Second, func() bool {
+	waitFor(t, "neighbor packet for the finalized block", func() bool {
 		f, _, set := ln.cl.Finalized()
 		nb, ok := ln.prod.Neighbor(ln.host.ID())
 		return ok && nb.SetID == set && nb.CommitFinalizedHeight == f.Number && nb.Round == 1
@@ -250,7 +239,7 @@ func TestLiveFollowAndSubmit(t *testing.T) {
 				}
 			}
 			ln.prod.Gossip(ctx, last, lastCommit)
-			waitFor(t, 10*time.Second, func() bool { return ln.finalized() == 143 })
+			waitFor(t, "finalized 143", func() bool { return ln.finalized() == 143 })
 			for n := uint32(141); n <= 143; n++ {
 				if _, ok := ln.cl.m.KnownHeader(ln.l.Block(n).Hash); !ok {
 					t.Fatalf("block %d not kept", n)
@@ -314,7 +303,7 @@ func TestLiveSubmitDropped(t *testing.T) {
 	if st, err := sub.Next(ctx); err != nil || st.Kind != StatusBroadcast || st.Detail != "sent to 2 peers" {
 		t.Fatalf("%+v %v", st, err)
 	}
-	waitFor(t, 10*time.Second, func() bool { return ln.prod.Received.Load() == 2 })
+	waitFor(t, "transaction at 2 peers", func() bool { return ln.prod.Received.Load() == 2 })
 	ln.follow(t, 106, nil)
 	st, err := sub.Next(ctx)
 	if err != nil || st.Kind != StatusDropped {
@@ -347,7 +336,7 @@ func TestLiveSubmitInWarpGap(t *testing.T) {
 	if st, err := sub.Next(ctx); err != nil || st.Kind != StatusBroadcast {
 		t.Fatalf("%+v %v", st, err)
 	}
-	waitFor(t, 10*time.Second, func() bool { return ln.prod.Received.Load() == 2 })
+	waitFor(t, "transaction at 2 peers", func() bool { return ln.prod.Received.Load() == 2 })
 	// Ten blocks, the transaction in the fourth, revealed at once: the
 	// next warp poll finalizes the tenth with its header alone.
 	var in *testchain.Block
@@ -394,13 +383,13 @@ func TestLiveAdversaries(t *testing.T) {
 	forged.AuthData = append(forged.AuthData[:0:0], cc.AuthData...)
 	forged.AuthData[2].Signature[5] ^= 1
 	p2ptest.Gossip(ctx, []*p2ptest.Node{forger}, b, &forged)
-	waitFor(t, 10*time.Second, func() bool { return banned(forger) })
+	waitFor(t, "forger banned", func() bool { return banned(forger) })
 	if ln.finalized() != 100 {
 		t.Fatal("finalized from a forged commit")
 	}
 	// Its honest commit from another node is followed.
 	p2ptest.Gossip(ctx, []*p2ptest.Node{honest}, b, cc)
-	waitFor(t, 10*time.Second, func() bool { return ln.finalized() == 101 })
+	waitFor(t, "finalized 101", func() bool { return ln.finalized() == 101 })
 
 	// A commit whose sender stalls on the headers: another peer serves them.
 	stall.SetMode(p2ptest.Stall)
@@ -412,7 +401,7 @@ func TestLiveAdversaries(t *testing.T) {
 	b, cc, _ = ln.l.Produce(nil)
 	b, cc, _ = ln.l.Produce(nil) // two blocks: the answer has two headers
 	p2ptest.Gossip(ctx, []*p2ptest.Node{liar}, b, cc)
-	waitFor(t, 10*time.Second, func() bool { return ln.finalized() == 104 })
+	waitFor(t, "finalized 104", func() bool { return ln.finalized() == 104 })
 	if !banned(liar) {
 		t.Fatal("header liar not banned")
 	}
@@ -433,7 +422,7 @@ func TestLiveAdversaries(t *testing.T) {
 	flooder := stall
 	a := &wire.Announce{Header: c.Blocks[104].Header, State: wire.StateBest}
 	_, _ = flooder.FloodAnnounces(ctx, ln.host.ID(), a, 2000)
-	waitFor(t, 10*time.Second, func() bool { return banned(flooder) })
+	waitFor(t, "flooder banned", func() bool { return banned(flooder) })
 
 	// The honest peer still serves: follow on.
 	ln.follow(t, 110, []*p2ptest.Node{honest})

@@ -3,6 +3,7 @@ package lightclient
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -114,13 +115,7 @@ func p2pParaSource(t testing.TB, mn mocknet.Mocknet, p *testchain.Chain, nodes [
 func startParaClient(t testing.TB, relay *testchain.Chain, peers int, sources ...Source) *Client {
 	t.Helper()
 	cl := startClient(t, relay, sources...)
-	deadline := time.Now().Add(10 * time.Second)
-	for cl.Status().Peers < peers {
-		if time.Now().After(deadline) {
-			t.Fatalf("client knows %d peers, want %d", cl.Status().Peers, peers)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	waitFor(t, fmt.Sprintf("client knows %d peers", peers), func() bool { return cl.Status().Peers >= peers })
 	return cl
 }
 
@@ -188,16 +183,7 @@ func TestP2PParaSourceFollows(t *testing.T) {
 	checkParaValues(t, p, 28, first)
 	for _, visible := range []uint32{37, 52} {
 		l.SetVisible(visible)
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			if h, _, _ := cl.Finalized(); h.Number == visible {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("relay did not follow to %d", visible)
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
+		waitFor(t, fmt.Sprintf("relay follows to %d", visible), func() bool { h, _, _ := cl.Finalized(); return h.Number == visible })
 		keys := [][]byte{testchain.KeySystemNumber, paraMapState(0)[visible].Key, paraMapState(visible)[300+visible-paraLag].Key}
 		res, err := pv.ReadStorageAt(ctx, header.Hash{}, keys)
 		if err != nil {
@@ -367,7 +353,7 @@ func TestP2PParaSourceBootnodesTCP(t *testing.T) {
 					t.Fatalf("event %+v", ev)
 				}
 				return ev
-			case <-time.After(10 * time.Second):
+			case <-time.After(waitLimit):
 				t.Fatal("no event")
 			}
 			return SourceEvent{}
@@ -477,7 +463,7 @@ func TestP2PParaSourceDo(t *testing.T) {
 				t.Fatalf("after ban: %+v", ev)
 			}
 			gone = ev.Gone
-		case <-time.After(5 * time.Second):
+		case <-time.After(waitLimit):
 			t.Fatal("no gone event after the ban")
 		}
 	}
@@ -593,17 +579,26 @@ func TestP2PParaSourceUnreachable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cl := startClient(t, relay, rs, ps)
+	// "At once" is told from "after a wait" by the waits being far longer
+	// than the test's safety net, not by a clock.
+	sc := fastSync()
+	sc.PeerWait, sc.RequestTimeout = 10*waitLimit, 10*waitLimit
+	cl := startClientSync(t, relay, sc, rs, ps)
 	ctx := ctxT(t)
 	if _, err := cl.ReadStorage(ctx, [][]byte{testchain.KeySystemNumber}); err != nil {
 		t.Fatalf("relay read: %v", err)
 	}
-	start := time.Now()
-	_, err = cl.Para(1000).ReadStorageAt(ctx, header.Hash{}, [][]byte{testchain.KeySystemNumber})
-	if !errors.Is(err, sync.ErrQueryFailed) {
-		t.Fatalf("para read without para peers: %v", err)
-	}
-	if d := time.Since(start); d > 10*time.Second {
-		t.Fatalf("para read took %v to fail", d)
+	failed := make(chan error, 1)
+	go func() {
+		_, err := cl.Para(1000).ReadStorageAt(ctx, header.Hash{}, [][]byte{testchain.KeySystemNumber})
+		failed <- err
+	}()
+	select {
+	case err := <-failed:
+		if !errors.Is(err, sync.ErrQueryFailed) {
+			t.Fatalf("para read without para peers: %v", err)
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("the para read waits instead of failing at once")
 	}
 }

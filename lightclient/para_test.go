@@ -107,16 +107,7 @@ func newParaEnv(t *testing.T, visible uint32, extra ...Source) *paraEnv {
 
 func (e *paraEnv) waitFinalized(t *testing.T, n uint32) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		if h, _, _ := e.cl.Finalized(); h.Number == n {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("did not follow to %d", n)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitFor(t, fmt.Sprintf("follow to %d", n), func() bool { h, _, _ := e.cl.Finalized(); return h.Number == n })
 }
 
 func checkParaValues(t *testing.T, p *testchain.Chain, n uint32, res *StorageResult) {
@@ -352,7 +343,7 @@ func TestParaViewNoHead(t *testing.T) {
 func TestParaViewClosed(t *testing.T) {
 	e := newParaEnv(t, 20)
 	e.cl.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	if _, err := e.pv.Head(ctx); err == nil {
 		t.Fatal("head from a closed client")

@@ -48,7 +48,7 @@ func pushClient(t testing.TB, c *testchain.Chain, url string, silence time.Durat
 // waitFinalized waits until the client finalized block n of c.
 func waitFinalized(t testing.TB, cl *Client, c *testchain.Chain, n uint32) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(waitLimit)
 	for {
 		h, hash, _ := cl.Finalized()
 		if h.Number >= n {
@@ -64,17 +64,24 @@ func waitFinalized(t testing.TB, cl *Client, c *testchain.Chain, n uint32) {
 	}
 }
 
-// settledPolls waits until no grandpa_proveFinality call is made for 50 ms
-// (a poll in flight when the pushes began has ended) and returns the count.
-func settledPolls(srv *rpctest.Server) int {
-	n := srv.Calls("grandpa_proveFinality")
-	for i := 0; i < 100; i++ { // the caller's later count check fails if polls go on
-		time.Sleep(50 * time.Millisecond)
-		m := srv.Calls("grandpa_proveFinality")
-		if m == n {
-			break
+// settledPolls waits until the client holds its finality polls for the
+// pushes (none in flight, none due: the machine says so on its own
+// goroutine, not a quiet spell measured with a clock) and returns the
+// grandpa_proveFinality calls the servers have answered. A later call is a
+// poll the pushes did not prevent.
+func settledPolls(t testing.TB, cl *Client, srvs ...*rpctest.Server) int {
+	t.Helper()
+	ctx := ctxT(t)
+	waitFor(t, "finality polls held for the pushes", func() bool {
+		held := make(chan bool, 1)
+		if err := cl.inDriver(ctx, func() { held <- cl.m.PollsHeld(cl.clock()) }); err != nil {
+			t.Fatalf("client driver: %v", err)
 		}
-		n = m
+		return <-held
+	})
+	n := 0
+	for _, srv := range srvs {
+		n += srv.Calls("grandpa_proveFinality")
 	}
 	return n
 }
@@ -93,7 +100,7 @@ func TestRPCFollowPushes(t *testing.T) {
 	if !src.Pushing() || srv.Subscribers() != 1 {
 		t.Fatalf("pushing %v, %d subscribers", src.Pushing(), srv.Subscribers())
 	}
-	polls := settledPolls(srv)
+	polls := settledPolls(t, cl, srv)
 	// One block at a time, then jumps, across the change at 100.
 	for n := uint32(71); n <= 110; n++ {
 		srv.SetVisible(n)
@@ -145,7 +152,7 @@ func TestRPCSkippedChangeWithoutStored(t *testing.T) {
 	c := pushChain(t)
 	srv, url := newChainServer(t, c, 70)
 	cl, _ := pushClient(t, c, url, time.Minute, RPCOptions{})
-	polls := settledPolls(srv)
+	polls := settledPolls(t, cl, srv)
 	srv.SetSkipPush(func(n uint32) bool { return n == 100 })
 	srv.SetNoStoredJustifications(true)
 	srv.SetVisible(120)
@@ -157,7 +164,7 @@ func TestRPCSkippedChangeWithoutStored(t *testing.T) {
 		t.Fatalf("set %d, want %d", id, c.SetIDAt(121))
 	}
 	// The pushes take over again.
-	polls = settledPolls(srv)
+	polls = settledPolls(t, cl, srv)
 	for n := uint32(121); n <= 125; n++ {
 		srv.SetVisible(n)
 		waitFinalized(t, cl, c, n)
@@ -174,16 +181,14 @@ func TestRPCSubscriptionDropped(t *testing.T) {
 	srv.SetVisible(45)
 	waitFinalized(t, cl, c, 45)
 	polls := srv.Calls("grandpa_proveFinality")
+	// The endpoint refuses new subscriptions until the polls have followed:
+	// the source's next try (after 300 ms) cannot win a race with a slow
+	// test goroutine.
+	srv.SetRefuseSubscriptions(true)
 	if n := srv.DropSubscriptions(); n != 1 {
 		t.Fatalf("dropped %d subscriptions", n)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for src.Pushing() {
-		if time.Now().After(deadline) {
-			t.Fatal("the source still claims pushes")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	waitFor(t, "the source stops claiming pushes", func() bool { return !src.Pushing() })
 	// Nobody pushes: the polls follow.
 	srv.SetVisible(60)
 	waitFinalized(t, cl, c, 60)
@@ -191,13 +196,9 @@ func TestRPCSubscriptionDropped(t *testing.T) {
 		t.Fatal("no poll after the subscription dropped")
 	}
 	// The source subscribes again and the pushes take over.
-	for !src.Pushing() || srv.Subscribers() != 1 {
-		if time.Now().After(deadline) {
-			t.Fatal("no new subscription")
-		}
-		time.Sleep(time.Millisecond)
-	}
-	polls = settledPolls(srv)
+	srv.SetRefuseSubscriptions(false)
+	waitFor(t, "a new subscription", func() bool { return src.Pushing() && srv.Subscribers() == 1 })
+	polls = settledPolls(t, cl, srv)
 	followed := cl.FollowedByJustifications()
 	for n := uint32(61); n <= 70; n++ {
 		srv.SetVisible(n)
@@ -256,13 +257,7 @@ func TestRPCPushLies(t *testing.T) {
 			cl, src := pushClient(t, c, url, time.Minute, RPCOptions{})
 			srv.SetLie(tc.lie)
 			srv.SetVisible(55)
-			deadline := time.Now().Add(10 * time.Second)
-			for src.Banned() == nil {
-				if time.Now().After(deadline) {
-					t.Fatal("the lying endpoint was not banned")
-				}
-				time.Sleep(time.Millisecond)
-			}
+			waitFor(t, "the lying endpoint banned", func() bool { return src.Banned() != nil })
 			if !errors.Is(src.Banned(), sync.ErrMalicious) {
 				t.Fatalf("ban reason %v", src.Banned())
 			}
@@ -387,7 +382,7 @@ func TestRPCPushTwoEndpointsOneLiar(t *testing.T) {
 		}
 		return res
 	})
-	polls := settledPolls(honest) + settledPolls(liar)
+	polls := settledPolls(t, cl, honest, liar)
 	for n := uint32(41); n <= 60; n++ {
 		liar.SetVisible(n) // the liar pushes first
 		honest.SetVisible(n)

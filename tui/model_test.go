@@ -30,18 +30,22 @@ var twoKeys = fakeKeys{keys: []Key{
 	{Name: "watch", Scheme: "sr25519", PublicKey: "0x8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48", Address: "FoQJpPyadYccjavVdTWxpxU7rUEaYhfLCPwXgkfD6Zat9QP", WatchOnly: true},
 }}
 
+// waitLimit bounds the waits for the program's output. It is a safety net,
+// not a speed requirement: a loaded machine can take seconds to render.
+const waitLimit = time.Minute
+
 func finalOutput(t *testing.T, src KeySource, keys ...string) []byte {
 	t.Helper()
 	tm := teatest.NewTestModel(t, New(context.Background(), Options{Keys: src, Network: "kusama"}), teatest.WithInitialTermSize(100, 20))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
 		return bytes.Contains(b, []byte("alice")) || bytes.Contains(b, []byte("Could not")) || bytes.Contains(b, []byte("No keys"))
-	}, teatest.WithDuration(5*time.Second))
+	}, teatest.WithDuration(waitLimit))
 	for _, k := range keys {
 		tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
 	}
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
-	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
-	out, err := io.ReadAll(tm.FinalOutput(t, teatest.WithFinalTimeout(time.Second)))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(waitLimit))
+	out, err := io.ReadAll(tm.FinalOutput(t, teatest.WithFinalTimeout(waitLimit)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,13 +25,12 @@ func TestStallingPeerHitsDeadline(t *testing.T) {
 			tn := newNet(t, tr, func(c *p2p.Config) { c.RequestTimeout = 300 * time.Millisecond })
 			tn.connect(t)
 			tn.node.SetMode(p2ptest.Stall)
-			start := time.Now()
-			_, err := tn.client.RequestBlocks(context.Background(), tn.node.ID(), blockReq())
+			err := within(t, "a request to a stalling peer", func() error {
+				_, err := tn.client.RequestBlocks(context.Background(), tn.node.ID(), blockReq())
+				return err
+			})
 			if !errors.Is(err, p2p.ErrTimeout) {
 				t.Fatalf("stall: %v", err)
-			}
-			if d := time.Since(start); d > 3*time.Second {
-				t.Fatalf("deadline took %v", d)
 			}
 			if tn.client.Banned(tn.node.ID()) || tn.client.Reputation(tn.node.ID()) >= 0 {
 				t.Fatalf("stall: banned=%v rep=%d", tn.client.Banned(tn.node.ID()), tn.client.Reputation(tn.node.ID()))
@@ -39,10 +38,12 @@ func TestStallingPeerHitsDeadline(t *testing.T) {
 			// Cancelling the context resets the stream at once.
 			ctx, cancel := context.WithCancel(context.Background())
 			time.AfterFunc(100*time.Millisecond, cancel)
-			start = time.Now()
-			_, err = tn.client.RequestWarp(ctx, tn.node.ID(), genesis)
-			if !errors.Is(err, context.Canceled) || time.Since(start) > 2*time.Second {
-				t.Fatalf("cancel: %v after %v", err, time.Since(start))
+			err = within(t, "a cancelled request", func() error {
+				_, err := tn.client.RequestWarp(ctx, tn.node.ID(), genesis)
+				return err
+			})
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("cancel: %v", err)
 			}
 			// The node recovers when it behaves again.
 			tn.node.SetMode(p2ptest.Honest)
@@ -108,7 +109,7 @@ func TestInvalidResponsesBan(t *testing.T) {
 				if _, err := tn.client.Connect(ctx, tn.nodeInfo()); !errors.Is(err, p2p.ErrBanned) {
 					t.Fatalf("reconnect: %v", err)
 				}
-				eventually(t, 5*time.Second, func() error {
+				eventually(t, func() error {
 					if len(tn.client.LibP2P().Network().ConnsToPeer(tn.node.ID())) != 0 {
 						return notYet("still connected")
 					}
@@ -131,17 +132,17 @@ func TestAnnounceFloodBanned(t *testing.T) {
 			})
 			tn.connect(t)
 			ann := &wire.Announce{Header: tn.chain.blocks[0].Header, State: wire.StateNormal}
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 			defer cancel()
 			// Wait for the node's outbound announce substream, then flood.
-			eventually(t, 5*time.Second, func() error {
+			eventually(t, func() error {
 				if tn.node.Announce(ctx, ann) == 0 {
 					return notYet("no substream")
 				}
 				return nil
 			})
 			_, _ = tn.node.FloodAnnounces(ctx, tn.client.ID(), ann, 5000)
-			eventually(t, 5*time.Second, func() error {
+			eventually(t, func() error {
 				if !tn.client.Banned(tn.node.ID()) {
 					return notYet("flooder not banned")
 				}
@@ -176,13 +177,13 @@ func TestBadNotificationsBan(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			tn := newNet(t, "mock", nil)
 			tn.connect(t)
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 			defer cancel()
 			tn.settle(t, c.kind)
 			if err := tn.node.RawNotifications(ctx, tn.client.ID(), c.kind, tn.nodeHandshake(c.kind), c.raw); err != nil {
 				t.Fatal(err)
 			}
-			eventually(t, 5*time.Second, func() error {
+			eventually(t, func() error {
 				if !tn.client.Banned(tn.node.ID()) {
 					return notYet("not banned")
 				}
@@ -217,7 +218,7 @@ func TestGenesisMismatch(t *testing.T) {
 			if !errors.Is(err, p2p.ErrHandshake) {
 				t.Fatalf("genesis mismatch: %v", err)
 			}
-			eventually(t, 5*time.Second, func() error {
+			eventually(t, func() error {
 				if !stranger.Banned(tn.client.ID()) {
 					return notYet("stranger did not ban us")
 				}
@@ -229,7 +230,7 @@ func TestGenesisMismatch(t *testing.T) {
 			// The stranger dials us (mocknet lets the client accept): we ban it.
 			// The stranger's earlier ban closed the old connection asynchronously
 			// (mocknet), which can reset a dial racing with it; so retry.
-			eventually(t, 5*time.Second, func() error {
+			eventually(t, func() error {
 				stranger.Unban(tn.client.ID())
 				if _, err = stranger.Connect(context.Background(), tn.client.AddrInfo()); err == nil {
 					t.Fatal("stranger connected")
@@ -270,7 +271,7 @@ func TestServePanicsAndLimits(t *testing.T) {
 		}
 		return (&wire.WarpResponse{IsFinished: true}).Encode(), nil
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	if _, err := client.Connect(ctx, server.AddrInfo()); err != nil {
 		t.Fatal(err)

@@ -58,10 +58,18 @@ func newChain(n int) *chain {
 	return c
 }
 
+// waitLimit bounds the waits of these tests. It is a safety net, not a
+// speed requirement: on a loaded machine (the suite next to other builds on
+// two cores) what takes milliseconds alone can take seconds.
+const waitLimit = time.Minute
+
+// clientConfig is the light client's configuration. Its timeouts are
+// generous: a test that wants one to fire (a stalling peer) sets its own,
+// and no honest exchange times out on a loaded machine.
 func clientConfig() p2p.Config {
 	return p2p.Config{
 		Genesis: genesis, ProtocolID: "ksmcc3", AllowAddr: p2ptest.Loopback, Resolver: p2ptest.NoDNS(),
-		RequestTimeout: 3 * time.Second, DialTimeout: 3 * time.Second, HandshakeTimeout: 3 * time.Second,
+		RequestTimeout: 30 * time.Second, DialTimeout: 30 * time.Second, HandshakeTimeout: 30 * time.Second,
 	}
 }
 
@@ -118,7 +126,7 @@ func newNet(t testing.TB, transport string, tweak func(*p2p.Config)) *testNet {
 
 func (tn *testNet) connect(t testing.TB) wire.Handshake {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	hs, err := tn.client.Connect(ctx, tn.nodeInfo())
 	if err != nil {
@@ -127,9 +135,10 @@ func (tn *testNet) connect(t testing.TB) wire.Handshake {
 	return hs
 }
 
-// eventually polls f until it returns nil or the timeout passes.
-func eventually(t *testing.T, d time.Duration, f func() error) {
+// eventually polls f until it returns nil or waitLimit passes.
+func eventually(t *testing.T, f func() error) {
 	t.Helper()
+	d := waitLimit
 	deadline := time.Now().Add(d)
 	for {
 		err := f()
@@ -143,9 +152,25 @@ func eventually(t *testing.T, d time.Duration, f func() error) {
 	}
 }
 
+// within runs f and returns its error, failing the test if f has not
+// returned within waitLimit: a safety net for a deadline or a cancellation
+// that does not work, not a speed bound.
+func within(t *testing.T, what string, f func() error) error {
+	t.Helper()
+	errc := make(chan error, 1)
+	go func() { errc <- f() }()
+	select {
+	case err := <-errc:
+		return err
+	case <-time.After(waitLimit):
+		t.Fatalf("%s has not returned within %v", what, waitLimit)
+		return nil
+	}
+}
+
 func waitEvent(t *testing.T, h *p2p.Host, kind p2p.PeerEventKind, p peer.ID) p2p.PeerEvent {
 	t.Helper()
-	timeout := time.After(10 * time.Second)
+	timeout := time.After(waitLimit)
 	for {
 		select {
 		case ev := <-h.Events():
@@ -169,7 +194,7 @@ func notYet(format string, args ...any) error {
 // previous one, so a test's raw substream must come after it.
 func (tn *testNet) settle(t *testing.T, k wire.Kind) {
 	t.Helper()
-	eventually(t, 5*time.Second, func() error {
+	eventually(t, func() error {
 		for _, pi := range tn.node.Peers() {
 			if pi.ID == tn.client.ID() && slices.Contains(pi.Open, k) {
 				return nil

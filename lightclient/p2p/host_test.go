@@ -35,7 +35,7 @@ func TestProtocols(t *testing.T) {
 			if !nev.Handshake.Roles.IsLight() || nev.Handshake.GenesisHash != genesis {
 				t.Fatalf("node saw handshake %+v", nev.Handshake)
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 			defer cancel()
 
 			// /sync/2 by number, ascending, headers + bodies + justifications.
@@ -107,7 +107,7 @@ func TestProtocols(t *testing.T) {
 
 			// Block announces (node → client).
 			ann := &wire.Announce{Header: ch.blocks[19].Header, State: wire.StateBest, Data: []byte{}}
-			eventually(t, 10*time.Second, func() error {
+			eventually(t, func() error {
 				if node.Announce(ctx, ann) == 0 {
 					return notYet("no announce substream")
 				}
@@ -132,7 +132,7 @@ func TestProtocols(t *testing.T) {
 				if ev.Peer != c.ID() || len(ev.Transactions) != 2 || !bytes.Equal(ev.Transactions[0], xts[0]) {
 					t.Fatalf("transactions %+v", ev)
 				}
-			case <-time.After(10 * time.Second):
+			case <-time.After(waitLimit):
 				t.Fatal("transactions not received")
 			}
 
@@ -142,7 +142,7 @@ func TestProtocols(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			eventually(t, 10*time.Second, func() error {
+			eventually(t, func() error {
 				if err := node.SendGossip(ctx, c.ID(), g); err != nil {
 					return err
 				}
@@ -171,11 +171,11 @@ func TestLegacyNames(t *testing.T) {
 	n := tn.client.Names()
 	tn.node.LibP2P().RemoveStreamHandler(protocolID(n.Sync))
 	tn.connect(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	// The node's identify snapshot is refreshed asynchronously after the
 	// handler removal, so the first attempt may still try the main name.
-	eventually(t, 5*time.Second, func() error {
+	eventually(t, func() error {
 		resp, err := tn.client.RequestBlocks(ctx, tn.node.ID(), &wire.BlockRequest{Fields: wire.FieldHeader, FromNumber: 1, MaxBlocks: 2})
 		if err != nil {
 			return err

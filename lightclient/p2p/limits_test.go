@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/p2p"
@@ -59,7 +58,7 @@ func TestInboundRequestLimit(t *testing.T) {
 		}
 		return (&wire.WarpResponse{}).Encode(), nil
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	if _, err := client.Connect(ctx, server.AddrInfo()); err != nil {
 		t.Fatal(err)
@@ -91,13 +90,13 @@ func TestMaxPeers(t *testing.T) {
 		}
 	})
 	server := hs[0]
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	if _, err := hs[1].Connect(ctx, server.AddrInfo()); err != nil {
 		t.Fatal(err)
 	}
 	_, _ = hs[2].Connect(ctx, server.AddrInfo())
-	eventually(t, 5*time.Second, func() error {
+	eventually(t, func() error {
 		if n := len(server.LibP2P().Network().Peers()); n != 1 {
 			return notYet("server has %d peers", n)
 		}
@@ -117,7 +116,7 @@ func TestMaxPeersTCPGater(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer server.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	var clients []*p2p.Host
 	for i := 0; i < 2; i++ {

@@ -32,7 +32,7 @@ func TestStalledNotificationSubstreamClosed(t *testing.T) {
 			tn := newNet(t, "tcp", func(cfg *p2p.Config) { cfg.NotificationIdleTimeout = idle })
 			tn.connect(t)
 			tn.settle(t, c.kind)
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 			defer cancel()
 			s, err := tn.node.RawSubstream(ctx, tn.client.ID(), c.kind, tn.nodeHandshake(c.kind))
 			if err != nil {
@@ -65,7 +65,7 @@ func TestLightClientDiscardsTransactions(t *testing.T) {
 	tn := newNet(t, "mock", nil)
 	tn.connect(t)
 	tn.settle(t, wire.KindTransactions)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	xts := [][]byte{scale.AppendBytes(nil, []byte{1, 2, 3}), scale.AppendBytes(nil, bytes.Repeat([]byte{9}, 100))}
 	good, err := wire.EncodeTransactions(xts)
@@ -77,7 +77,7 @@ func TestLightClientDiscardsTransactions(t *testing.T) {
 	}
 	discarded := func(want int64) {
 		t.Helper()
-		eventually(t, 5*time.Second, func() error {
+		eventually(t, func() error {
 			if n := tn.client.Stats().DiscardedTransactions.Load(); n < want {
 				return notYet("%d transaction notifications discarded, want %d", n, want)
 			}
@@ -104,7 +104,7 @@ func TestLightClientDiscardsTransactions(t *testing.T) {
 		wire.AppendUvarint(nil, p2p.MaxTransactionsSize+1)); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, func() error {
+	eventually(t, func() error {
 		if !tn.client.Banned(tn.node.ID()) {
 			return notYet("not banned for an oversized frame")
 		}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/ksm-wallet/ksm/lightclient/p2p"
 	"github.com/ksm-wallet/ksm/lightclient/p2p/wire"
@@ -22,7 +21,7 @@ func TestNoGrandpa(t *testing.T) {
 		if served == noGrandpa {
 			t.Fatalf("NoGrandpa %v: GRANDPA handler registered %v", noGrandpa, served)
 		}
-		eventually(t, 5*time.Second, func() error {
+		eventually(t, func() error {
 			for _, pi := range tn.client.Peers() {
 				if slices.Contains(pi.Open, wire.KindTransactions) && (noGrandpa || slices.Contains(pi.Open, wire.KindGrandpa)) {
 					return nil
@@ -30,7 +29,8 @@ func TestNoGrandpa(t *testing.T) {
 			}
 			return notYet("substreams not open")
 		})
-		time.Sleep(50 * time.Millisecond)
+		// Connect opens the GRANDPA substream next to the transactions one;
+		// with NoGrandpa there is none (and no handler for the node's).
 		for _, pi := range tn.client.Peers() {
 			if got := slices.Contains(pi.Open, wire.KindGrandpa); got == noGrandpa {
 				t.Fatalf("NoGrandpa %v: GRANDPA substream open %v", noGrandpa, got)

@@ -22,9 +22,13 @@ type fakeServer struct {
 	srv *httptest.Server
 
 	mu           sync.Mutex
-	unsubscribed []string // ids passed to unsubscribe methods
+	unsubscribed []string       // ids passed to unsubscribe methods
+	received     map[string]int // requests read, by method
+	answered     map[string]int // answers written, by method
 	conns        []*websocket.Conn
 	nextSub      atomic.Int64
+	// slowRelease, closed by a test, lets sub_slow answer.
+	slowRelease chan struct{}
 }
 
 type fakeRequest struct {
@@ -36,7 +40,7 @@ type fakeRequest struct {
 
 func newFakeServer(t testing.TB) *fakeServer {
 	t.Helper()
-	fs := &fakeServer{}
+	fs := &fakeServer{received: map[string]int{}, answered: map[string]int{}, slowRelease: make(chan struct{})}
 	fs.srv = httptest.NewServer(http.HandlerFunc(fs.serveHTTP))
 	t.Cleanup(fs.srv.Close)
 	return fs
@@ -49,6 +53,38 @@ func (fs *fakeServer) unsubs() []string {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	return append([]string(nil), fs.unsubscribed...)
+}
+
+// count notes a request read (answer false) or an answer written.
+func (fs *fakeServer) count(method string, answer bool) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if answer {
+		fs.answered[method]++
+	} else {
+		fs.received[method]++
+	}
+}
+
+// waitReceived waits until the server has read n requests of method: the
+// calls were written, whatever the scheduler did with the goroutines.
+func (fs *fakeServer) waitReceived(t testing.TB, method string, n int) {
+	t.Helper()
+	waitFor(t, fmt.Sprintf("%d %s requests received", n, method), func() bool {
+		fs.mu.Lock()
+		defer fs.mu.Unlock()
+		return fs.received[method] >= n
+	})
+}
+
+// waitAnswered waits until the server has written n answers to method.
+func (fs *fakeServer) waitAnswered(t testing.TB, method string, n int) {
+	t.Helper()
+	waitFor(t, fmt.Sprintf("%d %s answers written", n, method), func() bool {
+		fs.mu.Lock()
+		defer fs.mu.Unlock()
+		return fs.answered[method] >= n
+	})
 }
 
 // closeAll drops every WebSocket connection (server hanging up).
@@ -83,6 +119,7 @@ func (fs *fakeServer) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`{"jsonrpc":"2.0","id":999999,"result":1}`))
 		return
 	}
+	fs.count(req.Method, false)
 	out := fs.handle(r.Context(), nil, req)
 	if out == nil {
 		<-r.Context().Done()
@@ -90,6 +127,7 @@ func (fs *fakeServer) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(out)
+	fs.count(req.Method, true)
 }
 
 func (fs *fakeServer) serveWS(w http.ResponseWriter, r *http.Request) {
@@ -119,9 +157,11 @@ func (fs *fakeServer) serveWS(w http.ResponseWriter, r *http.Request) {
 		if err := json.Unmarshal(data, &req); err != nil {
 			return
 		}
+		fs.count(req.Method, false)
 		go func() {
 			if out := fs.handle(ctx, sc, req); out != nil {
 				send(out)
+				fs.count(req.Method, true)
 			}
 		}()
 	}
@@ -197,8 +237,12 @@ func (fs *fakeServer) handle(ctx context.Context, sc *fakeConn, req fakeRequest)
 			sc.send(notify("test_notification", id, i))
 		}
 		return nil
-	case "sub_slow": // answers after 200 ms
-		time.Sleep(200 * time.Millisecond)
+	case "sub_slow": // answers once the test closes fs.slowRelease
+		select {
+		case <-fs.slowRelease:
+		case <-ctx.Done():
+			return nil
+		}
 		id := fmt.Sprintf("slow-%d", fs.nextSub.Add(1))
 		sc.send(result(req.ID, id))
 		return nil

@@ -103,6 +103,8 @@ func (s *Server) subscribeLocked(wc *wsConn, req request) map[string]any {
 	switch {
 	case !listed:
 		out["error"] = map[string]any{"code": -32601, "message": "Method not found"}
+	case req.Method == "grandpa_subscribeJustifications" && s.RefuseSubscriptions:
+		out["error"] = map[string]any{"code": -32000, "message": "too many subscriptions"}
 	case req.Method == "grandpa_subscribeJustifications":
 		s.push.nextSub++
 		id := "just" + strconv.FormatUint(s.push.nextSub, 10)
@@ -246,6 +248,13 @@ func (s *Server) Extend(extrinsics [][]byte) (*testchain.Block, error) {
 func (s *Server) SetSkipPush(f func(n uint32) bool) {
 	s.mu.Lock()
 	s.SkipPush = f
+	s.mu.Unlock()
+}
+
+// SetRefuseSubscriptions sets RefuseSubscriptions safely while serving.
+func (s *Server) SetRefuseSubscriptions(refuse bool) {
+	s.mu.Lock()
+	s.RefuseSubscriptions = refuse
 	s.mu.Unlock()
 }
 

@@ -60,7 +60,10 @@ type Server struct {
 	// NoStoredJustifications makes chain_getBlock answer without the
 	// justifications the chain stores.
 	NoStoredJustifications bool
-	push                   pushState
+	// RefuseSubscriptions makes grandpa_subscribeJustifications answer
+	// an error (an endpoint that cannot take more subscribers now).
+	RefuseSubscriptions bool
+	push                pushState
 }
 
 // New returns a server of chain c whose finalized head is block visible.

@@ -191,6 +191,12 @@ func (m *Machine) pollNow(now time.Time) {
 	m.nextFollow = now
 }
 
+// PollsHeld reports whether finality polls are held back by pushed
+// justifications: no finality request is in flight, and Desired issues none
+// because a usable peer pushes and one came (or the push began) less than
+// Config.PushSilence ago. A test waits for it instead of for a quiet spell.
+func (m *Machine) PollsHeld(now time.Time) bool { return !m.finBusy && m.pushQuiet(now) }
+
 // pushQuiet reports whether the finality poll should wait: a usable relay
 // peer pushes justifications and one came (or the push began) less than
 // PushSilence ago.

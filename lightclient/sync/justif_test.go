@@ -55,6 +55,9 @@ func TestFollowJustifications(t *testing.T) {
 	c := liveChain(t) // set changes at 50, 100, ... (250 forced)
 	h, srv, counts := syncedPushHarness(t, c, 180)
 	polls := counts[KindFinality]
+	if !h.m.PollsHeld(h.now) {
+		t.Fatal("synced with a pushing peer, the polls are not held")
+	}
 	n := uint32(180)
 	for i := 0; n < 280; i++ {
 		prev := n
@@ -113,6 +116,9 @@ func TestFollowJustifications(t *testing.T) {
 	}
 	if counts[KindFinality] == polls {
 		t.Fatal("no finality poll after the pushes fell silent")
+	}
+	if h.m.PollsHeld(h.now) {
+		t.Fatal("polls held after the pushes fell silent")
 	}
 }
 

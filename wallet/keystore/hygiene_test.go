@@ -36,6 +36,10 @@ func TestOpenRemovesStaleTemps(t *testing.T) {
 		{".tmp-.json", old, false},          // no digits
 		{".tmp-9999999999.json", old, true}, // any number of digits
 	}
+	// Open creates nothing; the directory is there once a key was written.
+	if err := os.MkdirAll(s.Dir(), 0o700); err != nil {
+		t.Fatal(err)
+	}
 	for _, f := range files {
 		p := filepath.Join(s.Dir(), f.name)
 		if err := os.WriteFile(p, []byte("{}"), 0o600); err != nil {

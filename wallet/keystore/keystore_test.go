@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -321,8 +322,42 @@ func TestUnwritableHome(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer os.Chmod(home, 0o700)
-	if _, err := Open(home); err == nil {
-		t.Fatal("opened a store in an unwritable home")
+	s, err := Open(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ensureDir(); err == nil {
+		t.Fatal("created the key directory in an unwritable home")
+	}
+}
+
+// TestOpenCreatesNothing: reading a home that does not exist (a typo in
+// KSM_HOME) lists no keys and leaves no directory behind; the first key
+// written creates the home and its keys directory, both 0700.
+func TestOpenCreatesNothing(t *testing.T) {
+	fastParams(t)
+	home := filepath.Join(t.TempDir(), "typo")
+	s, err := Open(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list, err := s.List(); err != nil || len(list) != 0 {
+		t.Fatalf("list of a missing home: %v %v", list, err)
+	}
+	if _, err := s.Get("alice"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("get in a missing home: %v", err)
+	}
+	if _, err := os.Stat(home); !errors.Is(err, fs.ErrNotExist) || s.Exists() {
+		t.Fatalf("reading created the home: %v", err)
+	}
+	alice, _ := keys.FromURI("//Alice", keys.Sr25519)
+	if _, err := s.Add("alice", alice, []byte("pw"), nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{home, s.Dir()} {
+		if st, err := os.Stat(dir); err != nil || st.Mode().Perm() != 0o700 {
+			t.Fatalf("%s after the first write: %v %v", dir, st, err)
+		}
 	}
 }
 

@@ -26,21 +26,20 @@ type Store struct {
 // crash between steps.
 var testHook = func(step string) {}
 
-// Open returns the store under home, creating <home>/keys with mode 0700
-// when absent.
+// Open returns the store under home, <home>/keys. It creates nothing: the
+// first key written creates the directory (and home) with mode 0700.
 func Open(home string) (*Store, error) {
 	dir := filepath.Join(home, "keys")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("create key directory: %w", err)
-	}
 	st, err := os.Stat(dir)
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		// Nothing is created until a key is written: reading an empty
+		// or mistyped home leaves no directory behind.
+	case err != nil:
 		return nil, fmt.Errorf("key directory: %w", err)
-	}
-	if !st.IsDir() {
+	case !st.IsDir():
 		return nil, fmt.Errorf("key directory %s is not a directory", dir)
-	}
-	if st.Mode().Perm()&0o077 != 0 {
+	case st.Mode().Perm()&0o077 != 0:
 		// Tighten a directory others can read (made by hand or by an
 		// older tool); the key files themselves are 0600.
 		if err := os.Chmod(dir, 0o700); err != nil {
@@ -135,6 +134,21 @@ func (s *Store) removeTempCopies(public []byte) error {
 	return nil
 }
 
+// Exists reports whether the store's directory exists (a key was ever
+// written there).
+func (s *Store) Exists() bool {
+	st, err := os.Stat(s.dir)
+	return err == nil && st.IsDir()
+}
+
+// ensureDir creates the store's directory, and the home above it, 0700.
+func (s *Store) ensureDir() error {
+	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+		return fmt.Errorf("create key directory: %w", err)
+	}
+	return nil
+}
+
 // Dir is the store's directory.
 func (s *Store) Dir() string { return s.dir }
 
@@ -191,6 +205,9 @@ func (s *Store) load(path string) (*Entry, error) {
 // not parse are reported in the error along with the keys that do.
 func (s *Store) List() ([]*Entry, error) {
 	des, err := os.ReadDir(s.dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read key directory: %w", err)
 	}
@@ -386,6 +403,9 @@ func (s *Store) absent(name string) error {
 func (s *Store) write(name string, f *File, password []byte, replace bool) (err error) {
 	b, err := f.Marshal()
 	if err != nil {
+		return err
+	}
+	if err := s.ensureDir(); err != nil {
 		return err
 	}
 	tmp, err := os.CreateTemp(s.dir, tempPattern)

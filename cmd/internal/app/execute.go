@@ -10,10 +10,6 @@ import (
 	"github.com/ksm-wallet/ksm/wallet/keystore"
 )
 
-// ErrCancelled means the user declined the transaction or interrupted
-// ksm at a prompt: nothing was signed or sent after that.
-var ErrCancelled = errors.New("cancelled")
-
 // Keyring is where plans resolve key names and Execute unlocks the signing
 // key (a *keystore.Store).
 type Keyring interface {

@@ -5,33 +5,20 @@ import (
 	"fmt"
 )
 
-// InputError means something the user typed, or a file they named, is
-// wrong: a key name, an address, an amount, an index, a flag. Plans return
-// it before any network step; callers show Error() and (on the command
-// line) exit with 2.
-type InputError struct {
-	// Field names what was wrong ("amount", "--from", "validator 2");
-	// empty when the message says it.
-	Field string
-	Err   error
-}
-
-func (e *InputError) Error() string {
-	if e.Field == "" {
-		return e.Err.Error()
-	}
-	return e.Field + ": " + e.Err.Error()
-}
-
-func (e *InputError) Unwrap() error { return e.Err }
-
-// inputErrorf builds an InputError about field.
+// inputErrorf builds an InputError about field ("amount", "--from",
+// "validator 2"; "" when the message says it).
 func inputErrorf(field, format string, args ...any) error {
-	return &InputError{Field: field, Err: fmt.Errorf(format, args...)}
+	return fieldError(field, fmt.Errorf(format, args...))
 }
 
-// IsInputError reports whether err is (or wraps) an InputError.
-func IsInputError(err error) bool {
-	var ie *InputError
-	return errors.As(err, &ie)
+// fieldError marks err as a mistake in what was typed for field.
+func fieldError(field string, err error) error {
+	if field == "" {
+		return &InputError{Err: err}
+	}
+	return &InputError{Err: fmt.Errorf("%s: %w", field, err)}
 }
+
+// IsInputError reports whether err is (or wraps) a mistake in what the user
+// typed (kind ErrUsage).
+func IsInputError(err error) bool { return errors.Is(err, ErrUsage) }

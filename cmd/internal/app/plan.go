@@ -59,7 +59,7 @@ func (o TxOptions) apply(s *Session, req *Request) error {
 	if o.Tip != "" {
 		t, err := s.ParseAmount(o.Tip)
 		if err != nil {
-			return &InputError{Field: "--tip", Err: err}
+			return fieldError("--tip", err)
 		}
 		req.Tip = t
 	}
@@ -103,10 +103,10 @@ func (c *Composer) Amount(v *big.Int) string { return c.Sess.FormatAmount(v) }
 func (c *Composer) ParseAmount(field, text string) (*big.Int, error) {
 	a, err := c.Sess.ParseAmount(text)
 	if err != nil {
-		return nil, &InputError{Field: field, Err: err}
+		return nil, fieldError(field, err)
 	}
 	if a.Sign() <= 0 {
-		return nil, inputErrorf(field, "must be more than zero")
+		return nil, inputErrorf(field, "must be positive (more than zero)")
 	}
 	return a, nil
 }
@@ -142,7 +142,7 @@ func NewPlan(kr Keyring, verb string, sg Signing, pallet string, build func(ctx 
 func (o TxOptions) Check() error {
 	if o.Tip != "" {
 		if err := CheckAmount(o.Tip, true); err != nil {
-			return &InputError{Field: "--tip", Err: err}
+			return fieldError("--tip", err)
 		}
 	}
 	return nil
@@ -174,12 +174,12 @@ func (p *Plan) compose(ctx context.Context, s *Session) (*Draft, error) {
 // ResolveSigner looks up the key that signs: it must exist and hold a secret.
 func ResolveSigner(kr Keyring, name string) (KeyRef, error) {
 	if name == "" {
-		return KeyRef{}, inputErrorf("--from", "a key NAME is required (the key that signs)")
+		return KeyRef{}, inputErrorf("", "--from NAME is required (the key that signs)")
 	}
 	ent, err := kr.Get(name)
 	if err != nil {
 		if errors.Is(err, keystore.ErrNotFound) || errors.Is(err, keystore.ErrBadName) {
-			return KeyRef{}, &InputError{Field: "--from", Err: err}
+			return KeyRef{}, fieldError("--from", err)
 		}
 		return KeyRef{}, err
 	}
@@ -240,7 +240,7 @@ func CheckAmount(text string, zero bool) error {
 		return fmt.Errorf("%w: %q is not an amount (a number such as 1.5, 1.5KSM or 1500000000000planck)", value.ErrAmount, text)
 	}
 	if v.Sign() == 0 && !zero {
-		return fmt.Errorf("%w: %q: must be more than zero", value.ErrAmount, text)
+		return fmt.Errorf("%w: %q: must be positive (more than zero)", value.ErrAmount, text)
 	}
 	return nil
 }
@@ -248,7 +248,7 @@ func CheckAmount(text string, zero bool) error {
 // checkAmountField is CheckAmount as an InputError about field.
 func checkAmountField(field, text string) error {
 	if err := CheckAmount(text, false); err != nil {
-		return &InputError{Field: field, Err: err}
+		return fieldError(field, err)
 	}
 	return nil
 }

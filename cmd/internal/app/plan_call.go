@@ -34,7 +34,7 @@ func PlanTxCall(kr Keyring, in TxCallInput) (*Plan, error) {
 	}
 	if in.Spend != "" {
 		if err := CheckAmount(in.Spend, true); err != nil {
-			return nil, &InputError{Field: "--spend", Err: err}
+			return nil, fieldError("--spend", err)
 		}
 	}
 	return NewPlan(kr, "tx call", in.Signing, "", func(ctx context.Context, c *Composer) (*Draft, error) {
@@ -42,7 +42,7 @@ func PlanTxCall(kr Keyring, in TxCallInput) (*Plan, error) {
 		for i, s := range in.Calls {
 			var err error
 			if encoded[i], err = c.Rt.Calls.Call(s.Pallet, s.Name, s.Args); err != nil {
-				return nil, &InputError{Field: fmt.Sprintf("%s.%s", s.Pallet, s.Name), Err: err}
+				return nil, fieldError(fmt.Sprintf("%s.%s", s.Pallet, s.Name), err)
 			}
 		}
 		call, err := c.Rt.Calls.BatchAll(encoded)
@@ -52,7 +52,7 @@ func PlanTxCall(kr Keyring, in TxCallInput) (*Plan, error) {
 		req := Request{Call: call, Spend: TransferredValue(c.Rt, call)}
 		if in.Spend != "" {
 			if req.Spend, err = c.Sess.ParseAmount(in.Spend); err != nil {
-				return nil, &InputError{Field: "--spend", Err: err}
+				return nil, fieldError("--spend", err)
 			}
 		}
 		title := fmt.Sprintf("Call %s.%s", in.Calls[0].Pallet, in.Calls[0].Name)

@@ -74,7 +74,7 @@ func (c *Composer) optionalAmount(field, text string) (*big.Int, error) {
 	}
 	v, err := c.Sess.ParseAmount(text)
 	if err != nil {
-		return nil, &InputError{Field: field, Err: err}
+		return nil, fieldError(field, err)
 	}
 	return v, nil
 }
@@ -113,12 +113,12 @@ func PlanGovVote(kr Keyring, in GovInput) (*Plan, error) {
 	}
 	conv, err := calls.ParseConviction(in.Conviction)
 	if err != nil {
-		return nil, &InputError{Field: "--conviction", Err: err}
+		return nil, fieldError("--conviction", err)
 	}
 	for _, a := range []struct{ field, text string }{{"--amount", in.Amount}, {"--split-aye", in.SplitAye}, {"--split-nay", in.SplitNay}} {
 		if a.text != "" {
 			if err := CheckAmount(a.text, true); err != nil {
-				return nil, &InputError{Field: a.field, Err: err}
+				return nil, fieldError(a.field, err)
 			}
 		}
 	}
@@ -232,7 +232,7 @@ func PlanGovRemoveVote(kr Keyring, in GovInput) (*Plan, error) {
 func PlanGovDelegate(kr Keyring, in GovInput) (*Plan, error) {
 	conv, err := calls.ParseConviction(in.Conviction)
 	if err != nil {
-		return nil, &InputError{Field: "--conviction", Err: err}
+		return nil, fieldError("--conviction", err)
 	}
 	if in.Amount == "" {
 		return nil, inputErrorf("--amount", "required")

@@ -52,7 +52,7 @@ func PlanPoolJoin(kr Keyring, in PoolInput) (*Plan, error) {
 	}
 	pid, err := strconv.ParseUint(in.Pool, 10, 32)
 	if err != nil {
-		return nil, inputErrorf("POOL_ID", "%q is not a pool number", in.Pool)
+		return nil, inputErrorf("POOL_ID", "%q is not a number (a pool id)", in.Pool)
 	}
 	return poolPlan(kr, "join", in, func(ctx context.Context, c *Composer) (*Draft, error) {
 		s, id := c.Sess, c.From.Account

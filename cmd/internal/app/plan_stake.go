@@ -89,7 +89,7 @@ func PlanStakeBond(kr Keyring, in StakeInput) (*Plan, error) {
 func parsePayee(kr Keyring, field, text string) (calls.Payee, error) {
 	p, err := calls.ParsePayee(text)
 	if err != nil {
-		return p, &InputError{Field: field, Err: err}
+		return p, fieldError(field, err)
 	}
 	if p.Kind == "Account" {
 		t, err := ResolveTarget(kr, field, p.Account)

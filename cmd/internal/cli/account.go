@@ -56,15 +56,15 @@ sections such as staking and voting. With --json: the balance fields plus
 			}
 			head, err := e.sess.Chain.FinalizedHead(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			rt, err := e.sess.Runtime(ctx, head.Hash)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			b, err := e.sess.BalanceAt(ctx, rt, *head, id)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			pending, _ := e.sess.Nonces.Pending(e.sess.Genesis, id)
 			out := map[string]any{}
@@ -73,7 +73,7 @@ sections such as staking and voting. With --json: the balance fields plus
 				v, lines, err := s.fn(ctx, e, rt, *head, id)
 				if err != nil {
 					if app.IsDisconnected(err) {
-						return chainErr(err)
+						return err
 					}
 					f.Warnf("account %s: %v", s.key, err)
 					continue

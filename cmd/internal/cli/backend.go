@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
 )
 
@@ -29,6 +30,19 @@ func openLightWith(ctx context.Context, f *Factory, paraRPC string, paraID uint3
 	if err != nil {
 		return nil, err
 	}
+	if err := f.checkEndpoints(); err != nil {
+		return nil, err
+	}
+	if f.beforeNetwork != nil {
+		if err := f.beforeNetwork(); err != nil {
+			return nil, err
+		}
+	}
+	if paraRPC != "" {
+		if err := checkEndpointURL(paraRPC); err != nil {
+			return nil, app.Usagef("--para-rpc %s: %v", redactRPC(paraRPC), err)
+		}
+	}
 	home, err := f.HomeDir()
 	if err != nil {
 		return nil, err
@@ -39,7 +53,7 @@ func openLightWith(ctx context.Context, f *Factory, paraRPC string, paraID uint3
 		Infof: f.Infof, Warnf: f.Warnf, Hooks: f.Backend,
 	})
 	if err != nil {
-		return nil, chainErr(err)
+		return nil, err
 	}
 	return &lightEnv{Light: l, f: f, net: n}, nil
 }
@@ -52,7 +66,7 @@ func (e *lightEnv) verified() bool { return e.Verified() }
 func (e *lightEnv) waitSynced(ctx context.Context) error {
 	f := e.f
 	if !f.IO.IsStderrTTY() {
-		return chainErr(e.WaitSynced(ctx, nil))
+		return e.WaitSynced(ctx, nil)
 	}
 	drawn := false
 	err := e.WaitSynced(ctx, func(done, target, start uint32) {
@@ -65,11 +79,11 @@ func (e *lightEnv) waitSynced(ctx context.Context) error {
 	if drawn {
 		fmt.Fprintln(f.IO.ErrOut)
 	}
-	return chainErr(err)
+	return err
 }
 
 // lightErr gives light-client errors their exit codes and messages.
-func lightErr(e *lightEnv, err error) error { return chainErr(e.Classify(err)) }
+func lightErr(e *lightEnv, err error) error { return e.Classify(err) }
 
 // newLightChain is the Chain of a started (and synced) light client (see
 // backend.Light.Chain); home is the backend's.

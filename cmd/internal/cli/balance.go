@@ -126,14 +126,14 @@ argument, every key in the keystore. With --json amounts are in planck.`,
 					targets = append(targets, target{id, ent.Name})
 				}
 				if len(targets) == 0 {
-					return UsageErrorf("no keys yet: give an ADDRESS, or add a key with 'ksm key new' or 'ksm key import'")
+					return app.Usagef("no keys yet: give an ADDRESS, or add a key with 'ksm key new' or 'ksm key import'")
 				}
 			}
 			views := make([]balanceJSON, 0, len(targets))
 			for i, t := range targets {
 				b, err := e.sess.Balance(ctx, t.id)
 				if err != nil {
-					return chainErr(err)
+					return err
 				}
 				if f.Opts.JSON {
 					views = append(views, balanceView(e, b, t.key))

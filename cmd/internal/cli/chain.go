@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
 )
@@ -93,11 +94,11 @@ func (e *lightEnv) status(ctx context.Context) (chainStatusJSON, error) {
 		// --trust-rpc on an endpoint that proves nothing: its claims.
 		h, err := e.RPC.FinalizedHead(ctx)
 		if err != nil {
-			return st, NetworkError(err)
+			return st, app.Unreachable(err)
 		}
 		hd, err := e.RPC.Header(ctx, &h)
 		if err != nil {
-			return st, NetworkError(err)
+			return st, app.Unreachable(err)
 		}
 		st.Peers, st.Finalized = 1, blockJSON{Number: uint32(hd.Number), Hash: header.Hash(h)}
 		st.Best, st.Synced = uint32(hd.Number), true

@@ -64,7 +64,7 @@ func newClaimStatusCmd(f *Factory) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			addr, err := eth.ParseAddress(args[0])
 			if err != nil {
-				return UsageErrorf("%v", err)
+				return app.Usagef("%v", err)
 			}
 			ctx := cmd.Context()
 			e, err := openChain(ctx, f)
@@ -73,7 +73,7 @@ func newClaimStatusCmd(f *Factory) *cobra.Command {
 			}
 			defer e.Close()
 			if err := e.sess.Route("Claims"); err != nil {
-				return chainErr(err)
+				return err
 			}
 			head, err := e.head(ctx)
 			if err != nil {
@@ -81,11 +81,11 @@ func newClaimStatusCmd(f *Factory) *cobra.Command {
 			}
 			rt, err := e.sess.Latest(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			st, err := e.sess.ClaimStatus(ctx, rt, addr)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			j := claimStatusJSON{EthAddress: strings.ToLower(st.EthAddress), HasClaim: st.Amount != nil, Amount: numOrNull(st.Amount), Verified: e.sess.Chain.Verified(), StatementText: st.StatementText, PreclaimedBy: st.PreclaimedBy,
 				BlockNumber: head.Number, BlockHash: head.Hash.String()}
@@ -129,7 +129,7 @@ var claimPrefixes = map[string]string{
 func claimOffline(cmd *cobra.Command, f *Factory, to string) ([]byte, [32]byte, error) {
 	var dest [32]byte
 	if to == "" {
-		return nil, dest, UsageErrorf("--to ADDRESS is required (the account that receives the claim)")
+		return nil, dest, app.Usagef("--to ADDRESS is required (the account that receives the claim)")
 	}
 	if f.Opts.RPC != "" {
 		e, err := openChain(cmd.Context(), f)
@@ -142,11 +142,11 @@ func claimOffline(cmd *cobra.Command, f *Factory, to string) ([]byte, [32]byte, 
 		}
 		rt, err := e.sess.Latest(cmd.Context())
 		if err != nil {
-			return nil, dest, chainErr(err)
+			return nil, dest, err
 		}
 		p, err := app.ClaimPrefix(rt)
 		if err != nil {
-			return nil, dest, chainErr(fmt.Errorf("this chain has no claims: %w", err))
+			return nil, dest, fmt.Errorf("this chain has no claims: %w", err)
 		}
 		return p, dest, nil
 	}
@@ -160,7 +160,7 @@ func claimOffline(cmd *cobra.Command, f *Factory, to string) ([]byte, [32]byte, 
 	}
 	prefix, ok := claimPrefixes[strings.TrimSuffix(name, "-asset-hub")]
 	if !ok {
-		return nil, dest, UsageErrorf("ksm does not know the claims prefix of %s: pass --rpc of the chain", net.Name)
+		return nil, dest, app.Usagef("ksm does not know the claims prefix of %s: pass --rpc of the chain", net.Name)
 	}
 	if dest, err = offlineAccount(f, to); err != nil {
 		return nil, dest, err
@@ -174,7 +174,7 @@ func offlineAccount(f *Factory, arg string) ([32]byte, error) {
 	if strings.HasPrefix(arg, "0x") && len(arg) == 66 {
 		b, err := hex.DecodeString(arg[2:])
 		if err != nil {
-			return id, UsageErrorf("account %q: not hex", arg)
+			return id, app.Usagef("account %q: not hex", arg)
 		}
 		copy(id[:], b)
 		return id, nil
@@ -191,7 +191,7 @@ func offlineAccount(f *Factory, arg string) ([32]byte, error) {
 			}
 		}
 	}
-	return id, UsageErrorf("%q is neither an address nor a key name", arg)
+	return id, app.Usagef("%q is neither an address nor a key name", arg)
 }
 
 func statementFlag(s string) ([]byte, error) {
@@ -200,7 +200,7 @@ func statementFlag(s string) ([]byte, error) {
 	}
 	b, _, err := app.StatementText(s)
 	if err != nil {
-		return nil, UsageErrorf("--statement: %v", err)
+		return nil, app.Usagef("--statement: %v", err)
 	}
 	return b, nil
 }
@@ -250,7 +250,7 @@ func newClaimRecoverCmd(f *Factory) *cobra.Command {
 			}
 			sig, err := eth.ParseSignature(signature)
 			if err != nil {
-				return UsageErrorf("--signature: %v", err)
+				return app.Usagef("--signature: %v", err)
 			}
 			prefix, dest, err := claimOffline(cmd, f, to)
 			if err != nil {
@@ -258,7 +258,7 @@ func newClaimRecoverCmd(f *Factory) *cobra.Command {
 			}
 			a, err := eth.RecoverPersonal(app.ClaimMessage(prefix, dest, stmt), sig)
 			if err != nil {
-				return VerificationError(err)
+				return app.Unverified(err)
 			}
 			lower := "0x" + hex.EncodeToString(a[:])
 			if f.Opts.JSON {
@@ -306,16 +306,16 @@ signature made for another account or chain is refused before sending.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if (sigText == "") == (keyFile == "") {
-				return UsageErrorf("give one of --eth-signature and --eth-key-file")
+				return app.Usagef("give one of --eth-signature and --eth-key-file")
 			}
 			if to == "" {
-				return UsageErrorf("--to ADDRESS is required")
+				return app.Usagef("--to ADDRESS is required")
 			}
 			var sig [65]byte
 			var err error
 			if sigText != "" {
 				if sig, err = eth.ParseSignature(sigText); err != nil {
-					return UsageErrorf("--eth-signature: %v", err)
+					return app.Usagef("--eth-signature: %v", err)
 				}
 			}
 			var key *eth.Key
@@ -332,7 +332,7 @@ signature made for another account or chain is refused before sending.`,
 			}
 			defer e.Close()
 			if err := e.sess.Route("Claims"); err != nil {
-				return chainErr(err)
+				return err
 			}
 			dest, _, err := e.resolveAccount(to)
 			if err != nil {
@@ -340,7 +340,7 @@ signature made for another account or chain is refused before sending.`,
 			}
 			rt, err := e.sess.Latest(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			var plan *app.ClaimPlan
 			if key != nil {
@@ -349,12 +349,12 @@ signature made for another account or chain is refused before sending.`,
 				plan, err = e.sess.PlanClaim(ctx, rt, dest, sig)
 			}
 			if err != nil {
-				return claimErr(err)
+				return err
 			}
 			ext := rt.Format.Unsigned(plan.Call)
 			call, err := rt.Codec.DecodeCall(plan.Call)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			w := f.IO.ErrOut
 			fmt.Fprintf(w, "Claim %s of %s to %s\n", e.sess.FormatAmount(plan.Status.Amount), eth.ChecksumHex(plan.Eth), e.sess.Account(dest))
@@ -380,7 +380,7 @@ signature made for another account or chain is refused before sending.`,
 			if !f.Opts.Yes {
 				ok, err := f.IO.Confirm("Submit this claim?")
 				if errors.Is(err, iostreams.ErrNoTTY) {
-					return UsageErrorf("not on a terminal: pass --yes to submit without confirmation")
+					return app.Usagef("not on a terminal: pass --yes to submit without confirmation")
 				}
 				if err != nil {
 					return err
@@ -391,7 +391,7 @@ signature made for another account or chain is refused before sending.`,
 			}
 			out, err := e.sess.SubmitSigned(ctx, ext, progressPrinter(f))
 			if err != nil {
-				return submitErr(err)
+				return err
 			}
 			return reportOutcome(e, out)
 		},
@@ -405,22 +405,11 @@ signature made for another account or chain is refused before sending.`,
 	return cmd
 }
 
-// claimErr gives claim errors their exit codes.
-func claimErr(err error) error {
-	if errors.Is(err, app.ErrClaimSignature) {
-		return VerificationError(err)
-	}
-	if errors.Is(err, app.ErrNoClaim) {
-		return &ExitError{Code: ExitFailure, Err: err}
-	}
-	return chainErr(err)
-}
-
 // loadEthKey reads an Ethereum key file (keystore v3 JSON or raw hex).
 func loadEthKey(f *Factory, file, pwFile string) (*eth.Key, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return nil, UsageErrorf("--eth-key-file: %v", err)
+		return nil, app.Usagef("--eth-key-file: %v", err)
 	}
 	defer wipeBytes(data)
 	var pw []byte
@@ -428,7 +417,7 @@ func loadEthKey(f *Factory, file, pwFile string) (*eth.Key, error) {
 		if pwFile != "" {
 			b, err := os.ReadFile(pwFile)
 			if err != nil {
-				return nil, UsageErrorf("--eth-password-file: %v", err)
+				return nil, app.Usagef("--eth-password-file: %v", err)
 			}
 			pw = trimLineEnd(b)
 		} else if pw, err = newPasswordSource(f, false).forFile(file); err != nil {
@@ -439,9 +428,9 @@ func loadEthKey(f *Factory, file, pwFile string) (*eth.Key, error) {
 	k, err := eth.LoadKey(data, pw)
 	switch {
 	case errors.Is(err, eth.ErrWrongPassword):
-		return nil, &ExitError{Code: ExitFailure, Err: fmt.Errorf("%s: %w", file, err)}
+		return nil, fmt.Errorf("%s: %w", file, err)
 	case err != nil:
-		return nil, UsageErrorf("%s: %v", file, err)
+		return nil, app.Usagef("%s: %v", file, err)
 	}
 	return k, nil
 }
@@ -463,7 +452,7 @@ PrevalidateAttests transaction extension.`,
 			}
 			defer e.Close()
 			if err := e.sess.Route("Claims"); err != nil {
-				return chainErr(err)
+				return err
 			}
 			_, who, err := e.sender(sf.from)
 			if err != nil {
@@ -471,21 +460,21 @@ PrevalidateAttests transaction extension.`,
 			}
 			rt, err := e.sess.Latest(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			pre, err := e.sess.Preclaim(ctx, rt, who)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			if pre == nil {
-				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%w: %s has no pre-claim to attest (Claims.Preclaims)", app.ErrNoClaim, e.sess.Account(who))}
+				return fmt.Errorf("%w: %s has no pre-claim to attest (Claims.Preclaims)", app.ErrNoClaim, e.sess.Account(who))
 			}
 			st, err := e.sess.ClaimStatus(ctx, rt, *pre)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			if st.Amount == nil || st.Statement == "" {
-				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%w: the pre-claim of %s (%s) has no claim needing a statement", app.ErrNoClaim, e.sess.Account(who), st.EthAddress)}
+				return fmt.Errorf("%w: the pre-claim of %s (%s) has no claim needing a statement", app.ErrNoClaim, e.sess.Account(who), st.EthAddress)
 			}
 			text, _, err := app.StatementText(st.Statement)
 			if err != nil {
@@ -496,7 +485,7 @@ PrevalidateAttests transaction extension.`,
 			}
 			call, err := rt.Calls.Attest(text)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			title := fmt.Sprintf("Attest the %s statement for the claim of %s (%s)", st.Statement, st.EthAddress, e.sess.FormatAmount(st.Amount))
 			return runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call}, title: title})

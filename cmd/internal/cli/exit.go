@@ -2,14 +2,24 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/lightclient"
+	lcsync "github.com/ksm-wallet/ksm/lightclient/sync"
+	"github.com/ksm-wallet/ksm/tx/value"
+	"github.com/ksm-wallet/ksm/wallet/eth"
+	"github.com/ksm-wallet/ksm/wallet/keys"
+	"github.com/ksm-wallet/ksm/wallet/keystore"
+	"github.com/ksm-wallet/ksm/wallet/ss58"
 )
 
-// Exit codes of the command-line contract (shared/docs/cli.md).
+// Exit codes of the command-line contract (docs/cli.md).
 const (
 	ExitOK           = 0
 	ExitFailure      = 1
@@ -23,56 +33,80 @@ const (
 // ErrCancelled means the user declined a prompt or interrupted ksm.
 var ErrCancelled = app.ErrCancelled
 
-// ExitError attaches an exit code to an error.
-type ExitError struct {
-	Code int
-	Err  error
-	// syntax marks a mistake in the command line itself (unknown command or
-	// flag, wrong number of arguments): the usage hint is printed after it.
-	syntax bool
-}
-
-func (e *ExitError) Error() string { return e.Err.Error() }
-func (e *ExitError) Unwrap() error { return e.Err }
-
-// UsageErrorf reports a mistake in how ksm was called (exit 2).
-func UsageErrorf(format string, args ...any) error {
-	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, args...)}
-}
-
-// VerificationError marks err as a failed verification (exit 3).
-func VerificationError(err error) error { return &ExitError{Code: ExitVerification, Err: err} }
-
-// TxFailedError marks err as an on-chain failure of an included transaction (exit 4).
-func TxFailedError(err error) error { return &ExitError{Code: ExitTxFailed, Err: err} }
-
-// NetworkError marks err as a network failure or timeout (exit 5).
-func NetworkError(err error) error { return &ExitError{Code: ExitNetwork, Err: err} }
-
-// exitClasses maps domain sentinel errors to exit codes. It is the one place
-// where errors of other packages are given a code; commands may also wrap
-// errors with the constructors above.
-var exitClasses = []struct {
-	target error
-	code   int
+// exitTable is the one mapping from errors to exit codes. Errors are typed
+// where they arise (the kinds of package app, the sentinels of wallet and
+// lightclient); the first row with a kind the error matches gives the code,
+// so a bad signature inside a file the user named is 3, not 2. Any other
+// error is 1.
+var exitTable = []struct {
+	code  int
+	kinds []error
 }{
-	{ErrCancelled, ExitCancelled},
-	{context.Canceled, ExitCancelled},
-	{context.DeadlineExceeded, ExitNetwork},
+	{ExitCancelled, []error{app.ErrCancelled, context.Canceled}},
+	{ExitVerification, []error{app.ErrVerification, app.ErrClaimSignature,
+		lightclient.ErrVerification, lightclient.ErrUnprovable, lcsync.ErrMalicious}},
+	{ExitTxFailed, []error{app.ErrTxFailed}},
+	{ExitUsage, []error{app.ErrUsage, app.ErrWrongChain, value.ErrAmount,
+		keys.ErrUnknownScheme, keys.ErrInvalidURI, keys.ErrInvalidMnemonic, keys.ErrInvalidSeed,
+		keys.ErrSoftDerivation, keys.ErrInvalidPublicKey, keys.ErrNotDerivable,
+		ss58.ErrBadBase58, ss58.ErrBadLength, ss58.ErrBadPrefix, ss58.ErrBadChecksum, ss58.ErrWrongNetwork,
+		keystore.ErrBadName, keystore.ErrNotFound, keystore.ErrWatchOnly, eth.ErrBadAddress}},
+	{ExitNetwork, []error{app.ErrNetwork, context.DeadlineExceeded,
+		chain.ErrDisconnected, lightclient.ErrUnreachable, lightclient.ErrClosed}},
 }
 
-// syntaxErrorf reports a malformed command line (exit 2, with a usage hint).
-func syntaxErrorf(format string, args ...any) error {
-	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, args...), syntax: true}
-}
-
-// isSyntaxError reports whether err is a malformed command line.
-func isSyntaxError(err error) bool {
-	var ee *ExitError
-	if errors.As(err, &ee) {
-		return ee.syntax
+// ExitCode returns the process exit code for err.
+func ExitCode(err error) int {
+	if err == nil {
+		return ExitOK
 	}
-	return cobraUsageError(err)
+	for _, row := range exitTable {
+		for _, k := range row.kinds {
+			if errors.Is(err, k) {
+				return row.code
+			}
+		}
+	}
+	if cobraUsageError(err) {
+		return ExitUsage
+	}
+	return ExitFailure
+}
+
+// syntaxError is a malformed command line (unknown command or flag, wrong
+// number of arguments): exit 2, with the usage hint printed after it.
+type syntaxError struct {
+	err error
+	// cmd is the command whose help the hint names ("" for ksm's).
+	cmd string
+}
+
+func (e *syntaxError) Error() string        { return e.err.Error() }
+func (e *syntaxError) Unwrap() error        { return e.err }
+func (e *syntaxError) Is(target error) bool { return target == app.ErrUsage }
+
+// syntaxErrorf reports a malformed command line.
+func syntaxErrorf(format string, args ...any) error {
+	return &syntaxError{err: fmt.Errorf(format, args...)}
+}
+
+// commandSyntaxErrorf reports a malformed command line of the command
+// path cmd, whose help the usage hint names.
+func commandSyntaxErrorf(cmd, format string, args ...any) error {
+	return &syntaxError{err: fmt.Errorf(format, args...), cmd: cmd}
+}
+
+// usageHint is the line printed after a malformed command line, "" for
+// other errors.
+func usageHint(err error) string {
+	var se *syntaxError
+	switch {
+	case errors.As(err, &se) && se.cmd != "":
+		return fmt.Sprintf("Run '%s --help' for usage.", se.cmd)
+	case se != nil || cobraUsageError(err):
+		return "Run 'ksm --help' for usage."
+	}
+	return ""
 }
 
 // cobraUsageError recognises the plain errors cobra returns for unknown
@@ -87,22 +121,19 @@ func cobraUsageError(err error) bool {
 	return false
 }
 
-// ExitCode returns the process exit code for err.
-func ExitCode(err error) int {
-	if err == nil {
-		return ExitOK
-	}
-	var ee *ExitError
-	if errors.As(err, &ee) {
-		return ee.Code
-	}
-	for _, c := range exitClasses {
-		if errors.Is(err, c.target) {
-			return c.code
-		}
-	}
-	if cobraUsageError(err) || app.IsInputError(err) {
-		return ExitUsage
-	}
-	return ExitFailure
+// errorJSONLine is what a failure prints on stderr under --json.
+type errorJSONLine struct {
+	Error struct {
+		Message  string `json:"message"`
+		ExitCode int    `json:"exitCode"`
+	} `json:"error"`
+}
+
+// writeJSONError writes a failure as one JSON line.
+func writeJSONError(w io.Writer, err error, code int) {
+	var line errorJSONLine
+	line.Error.Message = err.Error()
+	line.Error.ExitCode = code
+	b, _ := json.Marshal(line)
+	fmt.Fprintf(w, "%s\n", b)
 }

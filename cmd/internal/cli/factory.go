@@ -31,6 +31,10 @@ type Factory struct {
 	Getenv func(string) string
 	// Backend are the test seams of the chain backend (zero in production).
 	Backend backend.Hooks
+
+	// beforeNetwork, when set, checks the command's arguments offline; the
+	// first step that would touch the network runs it first.
+	beforeNetwork func() error
 }
 
 // NewFactory returns a Factory for a real process.

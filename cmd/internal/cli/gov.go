@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -102,11 +101,11 @@ fractions are parts per billion.`,
 			defer e.Close()
 			g, err := e.sess.Gov(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			rs, err := e.sess.Referenda(ctx, g, !all)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			if f.Opts.JSON {
 				out := make([]referendumJSON, 0, len(rs))
@@ -155,11 +154,11 @@ func newGovShowCmd(f *Factory) *cobra.Command {
 			defer e.Close()
 			g, err := e.sess.Gov(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			r, err := e.sess.Referendum(ctx, g, idx)
 			if err != nil {
-				return govErr(err)
+				return err
 			}
 			j := referendumView(r)
 			verified := e.sess.Chain.Verified()
@@ -167,7 +166,7 @@ func newGovShowCmd(f *Factory) *cobra.Command {
 			if r.Status == "Ongoing" {
 				c, note, err := e.sess.ProposalCall(ctx, g, r.Proposal)
 				if err != nil {
-					return chainErr(err)
+					return err
 				}
 				if c != nil {
 					j.Call = c
@@ -182,14 +181,6 @@ func newGovShowCmd(f *Factory) *cobra.Command {
 			return nil
 		},
 	}
-}
-
-// govErr gives governance errors their exit codes.
-func govErr(err error) error {
-	if errors.Is(err, app.ErrNoReferendum) || errors.Is(err, app.ErrNotOngoing) {
-		return &ExitError{Code: ExitFailure, Err: err}
-	}
-	return chainErr(err)
 }
 
 func newGovVoteCmd(f *Factory) *cobra.Command {
@@ -257,11 +248,11 @@ func newGovVotesCmd(f *Factory) *cobra.Command {
 			}
 			g, err := e.sess.Gov(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			tv, err := e.sess.Votes(ctx, g, who)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			if tv == nil {
 				tv = []app.TrackVoting{}
@@ -306,7 +297,7 @@ func govAccountArg(e *chainEnv, args []string) ([32]byte, error) {
 		return [32]byte{}, err
 	}
 	if len(list) != 1 {
-		return [32]byte{}, UsageErrorf("name the account (NAME or ADDRESS): the keystore has %d keys", len(list))
+		return [32]byte{}, app.Usagef("name the account (NAME or ADDRESS): the keystore has %d keys", len(list))
 	}
 	id, _, err := e.resolveAccount(list[0].Name)
 	return id, err
@@ -389,7 +380,7 @@ func newGovTracksCmd(f *Factory) *cobra.Command {
 			defer e.Close()
 			g, err := e.sess.Gov(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			if f.Opts.JSON {
 				return f.PrintJSON(g.Tracks)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/wallet/eth"
 	"github.com/ksm-wallet/ksm/wallet/keys"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
@@ -38,32 +39,6 @@ such as //Alice starts from the development phrase.`,
 		cmd.AddCommand(sub(f))
 	}
 	return cmd
-}
-
-// keyUsageErrors are wallet errors that mean the user gave bad input.
-var keyUsageErrors = []error{
-	keys.ErrUnknownScheme, keys.ErrInvalidURI, keys.ErrInvalidMnemonic, keys.ErrInvalidSeed,
-	keys.ErrSoftDerivation, keys.ErrInvalidPublicKey, keys.ErrNotDerivable,
-	ss58.ErrBadBase58, ss58.ErrBadLength, ss58.ErrBadPrefix, ss58.ErrBadChecksum, ss58.ErrWrongNetwork,
-	keystore.ErrBadName, eth.ErrBadAddress,
-}
-
-// keyErr gives wallet errors their exit code: bad input is a usage error
-// (2), anything else a failure (1).
-func keyErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	var ee *ExitError
-	if errors.As(err, &ee) {
-		return err
-	}
-	for _, u := range keyUsageErrors {
-		if errors.Is(err, u) {
-			return &ExitError{Code: ExitUsage, Err: err}
-		}
-	}
-	return err
 }
 
 // keyEnv is what key commands share: the store, its home and the network.
@@ -180,10 +155,13 @@ func newKeyListCmd(f *Factory) *cobra.Command {
 			if listErr != nil {
 				f.Warnf("%v", listErr)
 			}
+			if !env.store.Exists() {
+				f.Infof("no keys: %s does not exist (the first key written creates it)", env.store.Dir())
+			}
 			if f.Opts.JSON {
 				return f.PrintJSON(out)
 			}
-			if len(out) == 0 && f.IO.IsStdoutTTY() {
+			if len(out) == 0 && f.IO.IsStdoutTTY() && env.store.Exists() {
 				fmt.Fprintln(f.IO.ErrOut, "No keys yet: ksm key new --name NAME, or ksm key import.")
 				return nil
 			}
@@ -205,7 +183,7 @@ func newKeyShowCmd(f *Factory) *cobra.Command {
 			}
 			e, err := env.store.Get(args[0])
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			k := keyEntryJSON(e, env.net)
 			if f.Opts.JSON {
@@ -239,11 +217,11 @@ func newKeyRemoveCmd(f *Factory) *cobra.Command {
 			}
 			e, err := env.store.Get(args[0])
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			if !f.Opts.Yes {
 				if !f.IO.CanPrompt() {
-					return UsageErrorf("removing key %q needs confirmation: run on a terminal or pass --yes", e.Name)
+					return app.Usagef("removing key %q needs confirmation: run on a terminal or pass --yes", e.Name)
 				}
 				what := "its secret is lost unless you have a backup"
 				if e.WatchOnly {
@@ -258,7 +236,7 @@ func newKeyRemoveCmd(f *Factory) *cobra.Command {
 				}
 			}
 			if err := env.store.Remove(e.Name); err != nil {
-				return keyErr(err)
+				return err
 			}
 			forgetPassword(env.home, e.Name)
 			if f.Opts.JSON {
@@ -282,7 +260,7 @@ func newKeyRenameCmd(f *Factory) *cobra.Command {
 			}
 			e, err := env.store.Rename(args[0], args[1])
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			forgetPassword(env.home, args[0])
 			return keyPrintEntry(f, e, env.net, fmt.Sprintf("Renamed %q to %q", args[0], e.Name))
@@ -308,8 +286,9 @@ func keyPrintJSON(f *Factory, k keyJSON, msg string) error {
 }
 
 // keyParsePublic reads a public key or address argument for scheme: 0x-hex
-// of the public key, or SS58 of the active network (for ecdsa an SS58 of
-// the 33-byte public key, since an account id does not give the key back).
+// of the public key, or SS58 of any network, as transfer takes addresses
+// (for ecdsa an SS58 of the 33-byte public key, since an account id does
+// not give the key back).
 func keyParsePublic(arg string, scheme keys.Scheme, net Network) ([]byte, error) {
 	want := scheme.PublicKeyLen()
 	if strings.HasPrefix(arg, "0x") {
@@ -319,12 +298,9 @@ func keyParsePublic(arg string, scheme keys.Scheme, net Network) ([]byte, error)
 		}
 		return b, nil
 	}
-	payload, prefix, err := ss58.Decode(arg)
+	payload, _, err := ss58.Decode(arg)
 	if err != nil {
 		return nil, fmt.Errorf("address: %w", err)
-	}
-	if prefix != net.SS58Prefix {
-		return nil, fmt.Errorf("%w: address has SS58 prefix %d, %s uses %d", ss58.ErrWrongNetwork, prefix, net.Name, net.SS58Prefix)
 	}
 	if len(payload) != want {
 		if scheme == keys.Ecdsa && len(payload) == 32 {
@@ -344,7 +320,7 @@ func newKeyWatchCmd(f *Factory) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sc, err := keys.ParseScheme(scheme)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			env, err := openKeyEnv(f)
 			if err != nil {
@@ -352,11 +328,11 @@ func newKeyWatchCmd(f *Factory) *cobra.Command {
 			}
 			pub, err := keyParsePublic(args[0], sc, env.net)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			e, err := env.store.AddWatch(name, sc, pub)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			return keyPrintEntry(f, e, env.net, fmt.Sprintf("Watching %q", e.Name))
 		},
@@ -380,7 +356,7 @@ func newKeyExportCmd(f *Factory) *cobra.Command {
 			}
 			e, err := env.store.Get(args[0])
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			if e.WatchOnly {
 				return fmt.Errorf("key %q: %w", e.Name, keystore.ErrWatchOnly)
@@ -395,7 +371,7 @@ func newKeyExportCmd(f *Factory) *cobra.Command {
 			}
 			// Written afresh (0600) even over an existing file of another mode.
 			if err := writePrivateFile(file, b, f.Opts.Yes); errors.Is(err, errFileExists) {
-				return UsageErrorf("%s exists; pass --yes to overwrite it", file)
+				return app.Usagef("%s exists; pass --yes to overwrite it", file)
 			} else if err != nil {
 				return err
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 	"github.com/ksm-wallet/ksm/wallet/keys"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
@@ -37,17 +38,17 @@ it: pass --show-secret to have it in the JSON (secretPhrase), or
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sc, err := keys.ParseScheme(scheme)
 			if err != nil || sc == keys.Ethereum {
-				return UsageErrorf("unknown scheme %q (want sr25519, ed25519 or ecdsa)", scheme)
+				return app.Usagef("unknown scheme %q (want sr25519, ed25519 or ecdsa)", scheme)
 			}
 			if err := keystore.CheckName(name); err != nil {
-				return keyErr(err)
+				return err
 			}
 			if f.Opts.JSON && !showSecret && secretFile == "" {
-				return UsageErrorf("--json would print the secret phrase on standard output: pass --show-secret to include it, or --secret-file FILE to write it to a file (mode 0600)")
+				return app.Usagef("--json would print the secret phrase on standard output: pass --show-secret to include it, or --secret-file FILE to write it to a file (mode 0600)")
 			}
 			if secretFile != "" {
 				if _, err := os.Lstat(secretFile); err == nil {
-					return UsageErrorf("--secret-file %s exists; ksm does not overwrite a file that may hold another secret", secretFile)
+					return app.Usagef("--secret-file %s exists; ksm does not overwrite a file that may hold another secret", secretFile)
 				}
 			}
 			env, err := openKeyEnv(f)
@@ -59,7 +60,7 @@ it: pass --show-secret to have it in the JSON (secretPhrase), or
 			}
 			phrase, err := keys.NewMnemonic(words)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			pair, err := keys.FromURI(phrase, sc)
 			if err != nil {
@@ -84,7 +85,7 @@ it: pass --show-secret to have it in the JSON (secretPhrase), or
 				// Written before the key is stored: a key whose phrase
 				// was lost on the way must not exist.
 				if err := writePrivateFile(secretFile, []byte(phrase+"\n"), false); errors.Is(err, errFileExists) {
-					return UsageErrorf("--secret-file %s exists; ksm does not overwrite a file that may hold another secret", secretFile)
+					return app.Usagef("--secret-file %s exists; ksm does not overwrite a file that may hold another secret", secretFile)
 				} else if err != nil {
 					return fmt.Errorf("secret file: %w", err)
 				}
@@ -94,7 +95,7 @@ it: pass --show-secret to have it in the JSON (secretPhrase), or
 				if secretFile != "" {
 					os.Remove(secretFile)
 				}
-				return keyErr(err)
+				return err
 			}
 			pws.keep(env.home, e.Name, pw)
 			k := keyEntryJSON(e, env.net)
@@ -167,10 +168,10 @@ file's password stays the key's password). With --suri-stdin and
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if suriStdin && file != "" {
-				return UsageErrorf("--suri-stdin and --keystore exclude each other")
+				return app.Usagef("--suri-stdin and --keystore exclude each other")
 			}
 			if err := keystore.CheckName(name); err != nil {
-				return keyErr(err)
+				return err
 			}
 			env, err := openKeyEnv(f)
 			if err != nil {
@@ -182,7 +183,7 @@ file's password stays the key's password). With --suri-stdin and
 			pws := newPasswordSource(f, remember)
 			if file != "" {
 				if cmd.Flags().Changed("scheme") {
-					return UsageErrorf("--scheme does not apply to --keystore: the file says its key type")
+					return app.Usagef("--scheme does not apply to --keystore: the file says its key type")
 				}
 				b, err := os.ReadFile(file)
 				if err != nil {
@@ -199,7 +200,7 @@ file's password stays the key's password). With --suri-stdin and
 				defer wipeBytes(pw)
 				e, err := env.store.Import(name, b, pw, nil)
 				if err != nil {
-					return fmt.Errorf("%s: %w", file, keyErr(err))
+					return fmt.Errorf("%s: %w", file, err)
 				}
 				pws.keep(env.home, e.Name, pw)
 				k := keyEntryJSON(e, env.net)
@@ -212,7 +213,7 @@ file's password stays the key's password). With --suri-stdin and
 			}
 			sc, err := keys.ParseScheme(scheme)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			var suri string
 			if suriStdin {
@@ -223,7 +224,7 @@ file's password stays the key's password). With --suri-stdin and
 				b, err := f.IO.PromptSecret("Secret URI (mnemonic or 0x-seed, with any //path///password): ")
 				if err != nil {
 					if errors.Is(err, iostreams.ErrNoTTY) {
-						return UsageErrorf("no terminal to ask for the secret URI: use --suri-stdin or --keystore")
+						return app.Usagef("no terminal to ask for the secret URI: use --suri-stdin or --keystore")
 					}
 					return err
 				}
@@ -233,7 +234,7 @@ file's password stays the key's password). With --suri-stdin and
 			pair, err := keys.FromURI(suri, sc)
 			suri = ""
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			defer pair.Wipe()
 			pw, err := pws.newPassword(name)
@@ -243,7 +244,7 @@ file's password stays the key's password). With --suri-stdin and
 			defer wipeBytes(pw)
 			e, err := env.store.Add(name, pair, pw, nil)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			pws.keep(env.home, e.Name, pw)
 			return keyPrintEntry(f, e, env.net, fmt.Sprintf("Imported key %q (%s)", e.Name, sc))
@@ -270,13 +271,13 @@ the result equals importing <parent's secret URI>PATH.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path, err := keys.ParsePath(args[1])
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			if len(path) == 0 {
-				return UsageErrorf("empty derivation path")
+				return app.Usagef("empty derivation path")
 			}
 			if err := keystore.CheckName(child); err != nil {
-				return keyErr(err)
+				return err
 			}
 			env, err := openKeyEnv(f)
 			if err != nil {
@@ -284,7 +285,7 @@ the result equals importing <parent's secret URI>PATH.`,
 			}
 			parent, err := env.store.Get(args[0])
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			if parent.WatchOnly {
 				return fmt.Errorf("key %q: %w", parent.Name, keystore.ErrWatchOnly)
@@ -300,12 +301,12 @@ the result equals importing <parent's secret URI>PATH.`,
 			defer wipeBytes(pw)
 			p, err := env.store.Unlock(parent.Name, pw)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			defer p.Wipe()
 			c, err := p.Derive(path)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			defer c.Wipe()
 			extra := map[string]any{}
@@ -314,7 +315,7 @@ the result equals importing <parent's secret URI>PATH.`,
 			}
 			e, err := env.store.Add(child, c, pw, extra)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			return keyPrintEntry(f, e, env.net, fmt.Sprintf("Derived %q from %q", e.Name, parent.Name))
 		},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/wallet/keys"
 	"github.com/ksm-wallet/ksm/wallet/ss58"
 )
@@ -26,7 +27,7 @@ type inspectJSON struct {
 
 func newKeyInspectCmd(f *Factory) *cobra.Command {
 	var scheme string
-	var prefix int
+	var prefix prefixFlag
 	var public bool
 	cmd := &cobra.Command{
 		Use:   "inspect SURI|ADDRESS",
@@ -34,23 +35,21 @@ func newKeyInspectCmd(f *Factory) *cobra.Command {
 		Long: `Show the public key, account id and addresses of a secret URI, an SS58 address
 or (with --public) a 0x-hex public key. "-" reads the secret URI from standard
 input, which keeps it out of shell history. secretSeed is shown when the
-URI has no soft junction.`,
+URI has no soft junction. --prefix re-encodes: an address of any network is
+shown in the format of the prefix given (a number or a network name).`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sc, err := keys.ParseScheme(scheme)
 			if err != nil || sc == keys.Ethereum {
-				return UsageErrorf("unknown scheme %q (want sr25519, ed25519 or ecdsa)", scheme)
+				return app.Usagef("unknown scheme %q (want sr25519, ed25519 or ecdsa)", scheme)
 			}
 			net, err := f.Network()
 			if err != nil {
 				return err
 			}
 			outPrefix := net.SS58Prefix
-			if cmd.Flags().Changed("prefix") {
-				if prefix < 0 || prefix > ss58.MaxPrefix {
-					return UsageErrorf("--prefix %d is not in 0..%d", prefix, ss58.MaxPrefix)
-				}
-				outPrefix = uint16(prefix)
+			if prefix.set {
+				outPrefix = prefix.value
 			}
 			arg := args[0]
 			if arg == "-" {
@@ -60,12 +59,12 @@ URI has no soft junction.`,
 			}
 			var out inspectJSON
 			if public || keyLooksLikeAddress(arg) {
-				out, err = keyInspectPublic(arg, sc, outPrefix, net, public)
+				out, err = keyInspectPublic(arg, sc, outPrefix, net, public, prefix.set)
 			} else {
 				out, err = keyInspectURI(arg, sc, outPrefix, net)
 			}
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			if f.Opts.JSON {
 				return f.PrintJSON(out)
@@ -91,7 +90,7 @@ URI has no soft junction.`,
 		},
 	}
 	cmd.Flags().StringVar(&scheme, "scheme", "sr25519", "signature scheme: sr25519, ed25519 or ecdsa")
-	cmd.Flags().IntVar(&prefix, "prefix", 0, "SS58 prefix of the addresses shown (default: the network's)")
+	cmd.Flags().Var(&prefix, "prefix", "SS58 format of the addresses shown: a number or a network name (polkadot, kusama, substrate, ...; default: the network's); an address given is re-encoded in it")
 	cmd.Flags().BoolVar(&public, "public", false, "the argument is a public key (0x-hex) or address, not a secret")
 	return cmd
 }
@@ -141,7 +140,10 @@ func keyPublicJSON(sc keys.Scheme, pub []byte, prefix uint16, net Network) inspe
 	return out
 }
 
-func keyInspectPublic(arg string, sc keys.Scheme, prefix uint16, net Network, explicitPublic bool) (inspectJSON, error) {
+// keyInspectPublic shows a public key or an address. An address must be of
+// the active network's format unless reencode (--prefix given): it is then
+// shown in the format of prefix, whatever its own.
+func keyInspectPublic(arg string, sc keys.Scheme, prefix uint16, net Network, explicitPublic, reencode bool) (inspectJSON, error) {
 	if strings.HasPrefix(arg, "0x") {
 		if !explicitPublic {
 			return inspectJSON{}, errors.New("a 0x argument is a seed; pass --public to inspect a public key")
@@ -156,7 +158,7 @@ func keyInspectPublic(arg string, sc keys.Scheme, prefix uint16, net Network, ex
 	if err != nil {
 		return inspectJSON{}, fmt.Errorf("address: %w", err)
 	}
-	if got != prefix {
+	if got != prefix && !reencode {
 		return inspectJSON{}, fmt.Errorf("%w: address has SS58 prefix %d, %s uses %d (pass --prefix %d to inspect it as such)", ss58.ErrWrongNetwork, got, networkNameForPrefix(prefix, net), prefix, got)
 	}
 	switch {
@@ -164,7 +166,9 @@ func keyInspectPublic(arg string, sc keys.Scheme, prefix uint16, net Network, ex
 		return keyPublicJSON(sc, payload, prefix, net), nil
 	case len(payload) == 32:
 		// An account id whose public key is unknown (ecdsa).
-		return inspectJSON{Scheme: string(sc), AccountID: keyHex(payload), SS58Address: arg, NetworkID: networkNameForPrefix(prefix, net)}, nil
+		var id [32]byte
+		copy(id[:], payload)
+		return inspectJSON{Scheme: string(sc), AccountID: keyHex(payload), SS58Address: ss58.MustEncode(id, prefix), NetworkID: networkNameForPrefix(prefix, net)}, nil
 	}
 	return inspectJSON{}, fmt.Errorf("%w: address of %d bytes", keys.ErrInvalidPublicKey, len(payload))
 }
@@ -177,7 +181,7 @@ func keyMessage(arg string, isHex bool) ([]byte, error) {
 	}
 	b, err := hex.DecodeString(strings.TrimPrefix(arg, "0x"))
 	if err != nil {
-		return nil, UsageErrorf("message is not hex: %v", err)
+		return nil, app.Usagef("message is not hex: %v", err)
 	}
 	return b, nil
 }
@@ -213,7 +217,7 @@ over blake2b-256 of the message (65 bytes r||s||v).`,
 			}
 			e, err := env.store.Get(args[0])
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			pws := newPasswordSource(f, remember)
 			pw, err := pws.forKey(env.home, e.Name)
@@ -223,7 +227,7 @@ over blake2b-256 of the message (65 bytes r||s||v).`,
 			defer wipeBytes(pw)
 			p, err := env.store.Unlock(e.Name, pw)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			defer p.Wipe()
 			pws.keep(env.home, e.Name, pw)
@@ -257,7 +261,7 @@ JSON output says which matched ({valid, wrapped}).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sc, err := keys.ParseScheme(scheme)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			net, err := f.Network()
 			if err != nil {
@@ -265,11 +269,11 @@ JSON output says which matched ({valid, wrapped}).`,
 			}
 			pub, err := keyParsePublic(public, sc, net)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			sig, err := hex.DecodeString(strings.TrimPrefix(signature, "0x"))
 			if err != nil || !strings.HasPrefix(signature, "0x") {
-				return UsageErrorf("--signature must be 0x-hex")
+				return app.Usagef("--signature must be 0x-hex")
 			}
 			msg, err := keyMessage(args[0], isHex)
 			if err != nil {
@@ -288,7 +292,7 @@ JSON output says which matched ({valid, wrapped}).`,
 				fmt.Fprintf(f.IO.Out, "valid (%s)\n", how)
 			}
 			if !res.Valid {
-				return VerificationError(fmt.Errorf("invalid %s signature", sc))
+				return app.Unverified(fmt.Errorf("invalid %s signature", sc))
 			}
 			return nil
 		},

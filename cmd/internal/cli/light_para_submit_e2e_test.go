@@ -75,7 +75,7 @@ func TestAssetHubSubmit(t *testing.T) {
 		t.Cleanup(func() { <-done })
 		go func() {
 			defer close(done)
-			for i := 0; i < 600; i++ {
+			for i := 0; i < 1200; i++ { // up to a minute: generous for a loaded machine
 				if len(ah.Server.Submitted()) > before {
 					for range paraAfter {
 						if _, err := ah.Server.Extend(nil); err != nil {

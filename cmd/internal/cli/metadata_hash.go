@@ -3,6 +3,7 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/tx/metadata"
 )
 
@@ -23,7 +24,7 @@ func (o *xtDigestOptions) addFlags(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVar(&o.specName, "spec-name", "", "runtime spec name (default: from the System.Version constant; checked against it)")
 	fl.Uint32Var(&o.specVersion, "spec-version", 0, "runtime spec version (default: from System.Version; checked against it)")
-	fl.Uint16Var(&o.base58Prefix, "base58-prefix", 0, "SS58 prefix (default: System.SS58Prefix; checked against it)")
+	fl.Var((*prefixArg)(&o.base58Prefix), "base58-prefix", "SS58 prefix, a number or a network name (default: System.SS58Prefix; checked against it)")
 	fl.Uint8Var(&o.decimals, "decimals", 0, "token decimals (default: those of --network)")
 	fl.StringVar(&o.tokenSymbol, "token-symbol", "", "token symbol (default: that of --network)")
 }
@@ -63,13 +64,13 @@ metadata's constants; when given as flags they must agree.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if metaPath == "" {
-				return UsageErrorf("--metadata FILE is required")
+				return app.Usagef("--metadata FILE is required")
 			}
 			net, err := f.Network()
 			if err != nil {
 				return err
 			}
-			md, err := metadata.Load(metaPath)
+			md, err := loadMetadataArg(metaPath)
 			if err != nil {
 				return err
 			}

@@ -1,14 +1,13 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/tx/metadata"
 )
 
@@ -18,16 +17,12 @@ func init() { registerSubcommand("metadata", newMetadataInspectCmd) }
 // and bytes that are not metadata are bad input (exit 2).
 func loadMetadataArg(path string) (*metadata.Metadata, error) {
 	if path == "" {
-		return nil, UsageErrorf("--metadata FILE is required")
+		return nil, app.Usagef("--metadata FILE is required")
 	}
 	md, err := metadata.Load(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) || errors.Is(err, metadata.ErrNoMagic) || errors.Is(err, metadata.ErrMalformed) ||
-			errors.Is(err, metadata.ErrUnsupportedVersion) || errors.Is(err, metadata.ErrNotAvailable) {
-			return nil, UsageErrorf("%v", err)
-		}
-		return nil, err
+		// Missing, unreadable or not metadata: the file named is wrong.
+		return nil, app.Input(err)
 	}
 	return md, nil
 }

@@ -36,7 +36,7 @@ through AhOps on Asset Hub.`,
 func parseParaID(s string) (uint32, error) {
 	n, err := strconv.ParseUint(s, 10, 32)
 	if err != nil {
-		return 0, UsageErrorf("para id %q: not a number", s)
+		return 0, app.Usagef("para id %q: not a number", s)
 	}
 	return uint32(n), nil
 }
@@ -44,11 +44,11 @@ func parseParaID(s string) (uint32, error) {
 // readBlob reads a file of raw bytes, or of 0x-hex text.
 func readBlob(flag, file string) ([]byte, error) {
 	if file == "" {
-		return nil, UsageErrorf("%s FILE is required", flag)
+		return nil, app.Usagef("%s FILE is required", flag)
 	}
 	b, err := os.ReadFile(file)
 	if err != nil {
-		return nil, UsageErrorf("%s: %v", flag, err)
+		return nil, app.Usagef("%s: %v", flag, err)
 	}
 	t := bytes.TrimSpace(b)
 	if bytes.HasPrefix(t, []byte("0x")) {
@@ -74,19 +74,19 @@ func newParaReserveCmd(f *Factory) *cobra.Command {
 			defer e.Close()
 			rt, err := e.sess.Latest(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			d, err := app.RegistrarDeposits(rt)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			next, err := e.sess.NextFreeParaID(ctx, rt)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			call, err := rt.Calls.Reserve()
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			title := fmt.Sprintf("Reserve a para id (next free: %d); deposit %s (Registrar.ParaDeposit)", next, e.sess.FormatAmount(d.ParaDeposit))
 			return runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call, Spend: d.ParaDeposit}, title: title})
@@ -124,7 +124,7 @@ reserves the rest. Sizes are checked against the active configuration
 				return err
 			}
 			if len(code) == 0 {
-				return UsageErrorf("--validation-code: the file is empty")
+				return app.Usagef("--validation-code: the file is empty")
 			}
 			ctx := cmd.Context()
 			e, err := openChain(ctx, f)
@@ -134,18 +134,18 @@ reserves the rest. Sizes are checked against the active configuration
 			defer e.Close()
 			rt, err := e.sess.Latest(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			d, err := app.RegistrarDeposits(rt)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			if lim, err := e.sess.ParaLimits(ctx, rt); err == nil {
 				if lim.MaxCodeSize > 0 && uint64(len(code)) > lim.MaxCodeSize {
-					return UsageErrorf("--validation-code: %d bytes, more than the configuration's max_code_size of %d", len(code), lim.MaxCodeSize)
+					return app.Usagef("--validation-code: %d bytes, more than the configuration's max_code_size of %d", len(code), lim.MaxCodeSize)
 				}
 				if lim.MaxHeadDataSize > 0 && uint64(len(head)) > lim.MaxHeadDataSize {
-					return UsageErrorf("--genesis-head: %d bytes, more than the configuration's max_head_data_size of %d", len(head), lim.MaxHeadDataSize)
+					return app.Usagef("--genesis-head: %d bytes, more than the configuration's max_head_data_size of %d", len(head), lim.MaxHeadDataSize)
 				}
 			}
 			_, sender, err := e.sender(sf.from)
@@ -154,16 +154,16 @@ reserves the rest. Sizes are checked against the active configuration
 			}
 			st, err := e.sess.ParaStatus(ctx, rt, id)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			if !st.Registered {
-				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("para id %d is not reserved: run 'ksm para reserve' first", id)}
+				return fmt.Errorf("para id %d is not reserved: run 'ksm para reserve' first", id)
 			}
 			if st.Manager != e.sess.Account(sender) {
-				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("para id %d is managed by %s, not by %s", id, st.Manager, e.sess.Account(sender))}
+				return fmt.Errorf("para id %d is managed by %s, not by %s", id, st.Manager, e.sess.Account(sender))
 			}
 			if st.Lifecycle != "" {
-				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("para id %d is already registered (lifecycle %s)", id, st.Lifecycle)}
+				return fmt.Errorf("para id %d is already registered (lifecycle %s)", id, st.Lifecycle)
 			}
 			total, extra := d.RegisterDeposit(len(head), len(code))
 			f.Infof("Deposit: %s = ParaDeposit %s + %s per byte × %d bytes (head %d, code %d); %s more is reserved now",
@@ -171,7 +171,7 @@ reserves the rest. Sizes are checked against the active configuration
 				len(head)+len(code), len(head), len(code), e.sess.FormatAmount(extra))
 			call, err := rt.Calls.Register(id, head, code)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			title := fmt.Sprintf("Register para %d (genesis head %d bytes, validation code %d bytes)", id, len(head), len(code))
 			return runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call, Spend: extra}, title: title})
@@ -202,21 +202,21 @@ func newParaDeregisterCmd(f *Factory) *cobra.Command {
 			defer e.Close()
 			rt, err := e.sess.Latest(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			st, err := e.sess.ParaStatus(ctx, rt, id)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			if !st.Registered {
-				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("para id %d is not reserved or registered", id)}
+				return fmt.Errorf("para id %d is not reserved or registered", id)
 			}
 			if st.Lifecycle != "" && st.Lifecycle != "Parathread" {
-				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("para %d is %s: only an on-demand parachain (Parathread) or a reserved id can be deregistered", id, st.Lifecycle)}
+				return fmt.Errorf("para %d is %s: only an on-demand parachain (Parathread) or a reserved id can be deregistered", id, st.Lifecycle)
 			}
 			call, err := rt.Calls.Deregister(id)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			title := fmt.Sprintf("Deregister para %d (deposit %s returns to %s)", id, e.sess.FormatAmount(st.Deposit), st.Manager)
 			return runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call}, title: title})
@@ -271,11 +271,11 @@ func newParaStatusCmd(f *Factory) *cobra.Command {
 			}
 			rt, err := e.sess.Latest(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			st, err := e.sess.ParaStatus(ctx, rt, id)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			j := paraStatusJSON{ID: id, Registered: st.Registered, Manager: st.Manager, Deposit: numOrNull(st.Deposit), Locked: st.Locked,
 				Lifecycle: orNull(st.Lifecycle), Head: orNull(st.Head), CodeHash: orNull(st.CodeHash), UpcomingGenesis: st.Upcoming, Verified: e.sess.Chain.Verified(),
@@ -300,7 +300,7 @@ const crowdloanClosed = "crowdloans and slot auctions are closed on Kusama: the 
 // crowdloanErr adds where the action lives now to a filtered call's error.
 func crowdloanErr(err error) error {
 	if err != nil && strings.Contains(err.Error(), "CallFiltered") {
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%w\n%s", err, crowdloanClosed)}
+		return fmt.Errorf("%w\n%s", err, crowdloanClosed)
 	}
 	return err
 }
@@ -324,15 +324,15 @@ func newParaContributeCmd(f *Factory) *cobra.Command {
 			defer e.Close()
 			amount, err := e.sess.ParseAmount(args[1])
 			if err != nil {
-				return UsageErrorf("amount: %v", err)
+				return app.Usagef("amount: %v", err)
 			}
 			rt, err := e.sess.Latest(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			call, err := rt.Calls.Contribute(id, amount)
 			if err != nil {
-				return crowdloanErr(chainErr(err))
+				return crowdloanErr(err)
 			}
 			return crowdloanErr(runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call, Spend: amount},
 				title: fmt.Sprintf("Contribute %s to the crowdloan of para %d", e.sess.FormatAmount(amount), id)}))
@@ -369,11 +369,11 @@ func newParaWithdrawCmd(f *Factory) *cobra.Command {
 			}
 			rt, err := e.sess.Latest(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			call, err := rt.Calls.CrowdloanWithdraw(who, id)
 			if err != nil {
-				return crowdloanErr(chainErr(err))
+				return crowdloanErr(err)
 			}
 			return crowdloanErr(runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call},
 				title: fmt.Sprintf("Withdraw the contribution of %s from the crowdloan of para %d", e.sess.Account(who), id)}))
@@ -402,11 +402,11 @@ func newParaRefundCmd(f *Factory) *cobra.Command {
 			defer e.Close()
 			rt, err := e.sess.Latest(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			call, err := rt.Calls.Refund(id)
 			if err != nil {
-				return crowdloanErr(chainErr(err))
+				return crowdloanErr(err)
 			}
 			return crowdloanErr(runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call}, title: fmt.Sprintf("Refund the crowdloan of para %d", id)}))
 		},

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
 )
@@ -46,7 +47,7 @@ func (p *passwordSource) explicit() ([]byte, bool, error) {
 		return trimLineEnd(b), true, nil
 	case f.Opts.PasswordStdin:
 		if p.used {
-			return nil, false, UsageErrorf("--password-stdin gives one password; this command needs two (use --password-file or KSM_PASSWORD for one of them)")
+			return nil, false, app.Usagef("--password-stdin gives one password; this command needs two (use --password-file or KSM_PASSWORD for one of them)")
 		}
 		p.used = true
 		line, err := f.IO.ReadLine()
@@ -79,7 +80,7 @@ func (p *passwordSource) forKey(home, name string) ([]byte, error) {
 	}
 	pw, err := p.f.IO.PromptSecret(fmt.Sprintf("Password for key %q: ", name))
 	if errors.Is(err, iostreams.ErrNoTTY) {
-		return nil, UsageErrorf("key %q needs its password: use --password-file, --password-stdin or KSM_PASSWORD, or run on a terminal", name)
+		return nil, app.Usagef("key %q needs its password: use --password-file, --password-stdin or KSM_PASSWORD, or run on a terminal", name)
 	}
 	return pw, err
 }
@@ -91,7 +92,7 @@ func (p *passwordSource) forFile(file string) ([]byte, error) {
 	}
 	pw, err := p.f.IO.PromptSecret(fmt.Sprintf("Password of %s: ", file))
 	if errors.Is(err, iostreams.ErrNoTTY) {
-		return nil, UsageErrorf("%s needs its password: use --password-file, --password-stdin or KSM_PASSWORD, or run on a terminal", file)
+		return nil, app.Usagef("%s needs its password: use --password-file, --password-stdin or KSM_PASSWORD, or run on a terminal", file)
 	}
 	return pw, err
 }
@@ -111,14 +112,14 @@ func (p *passwordSource) newPassword(name string) ([]byte, error) {
 func (p *passwordSource) askNewPassword(name string) ([]byte, error) {
 	if pw, ok, err := p.explicit(); ok || err != nil {
 		if err == nil && len(pw) == 0 {
-			return nil, UsageErrorf("the keystore password is empty")
+			return nil, app.Usagef("the keystore password is empty")
 		}
 		return pw, err
 	}
 	for {
 		pw, err := p.f.IO.PromptSecret(fmt.Sprintf("New password for key %q: ", name))
 		if errors.Is(err, iostreams.ErrNoTTY) {
-			return nil, UsageErrorf("a password for key %q is needed: use --password-file, --password-stdin or KSM_PASSWORD, or run on a terminal", name)
+			return nil, app.Usagef("a password for key %q is needed: use --password-file, --password-stdin or KSM_PASSWORD, or run on a terminal", name)
 		}
 		if err != nil {
 			return nil, err

@@ -216,7 +216,7 @@ and verified. Amounts in planck.`,
 			for i, t := range targets {
 				st, err := e.sess.PoolStatus(ctx, e.rt, e.head, t.id)
 				if err != nil {
-					return chainErr(err)
+					return err
 				}
 				if f.Opts.JSON {
 					views = append(views, poolStatusView(e.chainEnv, st, t.key))

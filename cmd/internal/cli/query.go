@@ -96,7 +96,7 @@ is followed over libp2p, or --relay-rpc URL.
 			paraID, isPara := para, cmd.Flags().Changed("para")
 			onPara := backend.IsParaNetwork(n)
 			if isPara && onPara {
-				return UsageErrorf("--para is for relay networks: on %s the parachain's own state is read", n.Name)
+				return app.Usagef("--para is for relay networks: on %s the parachain's own state is read", n.Name)
 			}
 			if onPara {
 				paraID, isPara = n.Profile.ParaID, true
@@ -106,18 +106,18 @@ is followed over libp2p, or --relay-rpc URL.
 			if mdFile != "" {
 				b, err := os.ReadFile(mdFile)
 				if err != nil {
-					return UsageErrorf("--metadata: %v", err)
+					return app.Usagef("--metadata: %v", err)
 				}
 				if md, err = metadata.Parse(b); err != nil {
-					return UsageErrorf("--metadata %s: %v", mdFile, err)
+					return app.Usagef("--metadata %s: %v", mdFile, err)
 				}
 				mdSource = "file"
 			}
 			if isPara && !onPara && paraRPC == "" {
-				return UsageErrorf("reading parachain %d needs --para-rpc URL, an endpoint of the parachain: its proofs are checked against the head the relay chain proves", paraID)
+				return app.Usagef("reading parachain %d needs --para-rpc URL, an endpoint of the parachain: its proofs are checked against the head the relay chain proves", paraID)
 			}
 			if !isPara && paraRPC != "" {
-				return UsageErrorf("--para-rpc is for --para reads")
+				return app.Usagef("--para-rpc is for --para reads")
 			}
 			e, err := openLightWith(ctx, f, paraRPC, paraID)
 			if err != nil {
@@ -129,7 +129,7 @@ is followed over libp2p, or --relay-rpc URL.
 				isPara = false
 			}
 			if isPara && !e.verified() {
-				return UsageErrorf("--para reads a parachain through the relay chain's proofs; an endpoint trusted with --trust-rpc proves nothing: point --rpc at the parachain's own endpoint instead")
+				return app.Usagef("--para reads a parachain through the relay chain's proofs; an endpoint trusted with --trust-rpc proves nothing: point --rpc at the parachain's own endpoint instead")
 			}
 			if err := e.waitSynced(ctx); err != nil {
 				return err
@@ -198,11 +198,11 @@ func queryStorage(ctx context.Context, e *lightEnv, q storageQuery) (*queryStora
 	} else {
 		h, err := e.RPC.FinalizedHead(ctx)
 		if err != nil {
-			return nil, NetworkError(err)
+			return nil, app.Unreachable(err)
 		}
 		hd, err := e.RPC.Header(ctx, &h)
 		if err != nil {
-			return nil, NetworkError(err)
+			return nil, app.Unreachable(err)
 		}
 		at, number = header.Hash(h), uint32(hd.Number)
 	}
@@ -220,24 +220,24 @@ func queryStorage(ctx context.Context, e *lightEnv, q storageQuery) (*queryStora
 			// The parachain runtime's own metadata, at the head read.
 			h, err := lc.Pin(ctx)
 			if err != nil {
-				return nil, chainErr(fmt.Errorf("parachain %d head: %w", q.paraID, err))
+				return nil, fmt.Errorf("parachain %d head: %w", q.paraID, err)
 			}
 			rtAt, rtNumber, paraAt = h.Hash, h.Number, header.Hash(h.Hash)
 		}
 		sess, err := app.Open(ctx, lc, app.Options{Home: home})
 		if err != nil {
-			return nil, chainErr(fmt.Errorf("runtime metadata: %w", err))
+			return nil, fmt.Errorf("runtime metadata: %w", err)
 		}
 		rt, err := sess.Runtime(ctx, rtAt)
 		if err != nil {
-			return nil, chainErr(fmt.Errorf("runtime metadata at #%d: %w", rtNumber, err))
+			return nil, fmt.Errorf("runtime metadata at #%d: %w", rtNumber, err)
 		}
 		md, out.MetadataSource, out.MetadataVerified = rt.Meta, "runtime", true
 	} else if md == nil {
 		h := [32]byte(at)
 		raw, err := e.RPC.Metadata(ctx, (*rpcHash)(&h))
 		if err != nil {
-			return nil, NetworkError(fmt.Errorf("state_getMetadata: %w", err))
+			return nil, app.Unreachable(fmt.Errorf("state_getMetadata: %w", err))
 		}
 		if md, err = metadata.Decode(raw); err != nil {
 			return nil, fmt.Errorf("metadata from the endpoint: %w", err)
@@ -247,7 +247,7 @@ func queryStorage(ctx context.Context, e *lightEnv, q storageQuery) (*queryStora
 	codec := value.New(md, e.net.SS58Prefix)
 	entry, err := storage.Lookup(codec, q.pallet, q.item)
 	if err != nil {
-		return nil, UsageErrorf("%v", err)
+		return nil, app.Usagef("%v", err)
 	}
 	parts := make([]any, len(q.keyArgs))
 	for i, a := range q.keyArgs {
@@ -259,7 +259,7 @@ func queryStorage(ctx context.Context, e *lightEnv, q storageQuery) (*queryStora
 	}
 	key, err := entry.Key(parts...)
 	if err != nil {
-		return nil, UsageErrorf("key of %s.%s: %v", q.pallet, q.item, err)
+		return nil, app.Usagef("key of %s.%s: %v", q.pallet, q.item, err)
 	}
 	out.Key = "0x" + hex.EncodeToString(key)
 	var raw []byte
@@ -287,7 +287,7 @@ func queryStorage(ctx context.Context, e *lightEnv, q storageQuery) (*queryStora
 		raw, err = e.RPC.Storage(ctx, key, (*rpcHash)(&h))
 		found = err == nil
 		if err != nil && !isRPCNotFound(err) {
-			return nil, NetworkError(fmt.Errorf("state_getStorage: %w", err))
+			return nil, app.Unreachable(fmt.Errorf("state_getStorage: %w", err))
 		}
 	}
 	out.Block = blockJSON{Number: number, Hash: at}

@@ -9,23 +9,35 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 )
 
 // Main runs ksm with the process's arguments and streams and returns the exit code.
 func Main() int {
 	f := NewFactory(iostreams.System())
+	// Ctrl-C cancels ctx: whatever ksm is doing (connecting, syncing,
+	// prompting, reading a password) stops and it exits 130.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	// After the first Ctrl-C a second one ends ksm the default way, should
+	// a step not heed the cancellation.
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	return Run(ctx, f, os.Args[1:])
 }
 
 // Run executes ksm with args and returns the exit code; errors are printed
 // on f's stderr.
 func Run(ctx context.Context, f *Factory, args []string) int {
+	f.IO.CancelOn(ctx)
 	root := NewRootCmd(f)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -33,12 +45,21 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 		return ExitOK
 	}
 	code := ExitCode(err)
+	// Interrupted, a command fails in whatever way its step failed (a
+	// dial cut short reads as unreachable); it is still a cancellation.
+	if ctx.Err() != nil {
+		code = ExitCancelled
+	}
 	if code == ExitCancelled && !errors.Is(err, ErrCancelled) {
 		err = ErrCancelled
 	}
 	fmt.Fprintf(f.IO.ErrOut, "ksm: %v\n", err)
-	if isSyntaxError(err) {
-		fmt.Fprintf(f.IO.ErrOut, "Run 'ksm --help' for usage.\n")
+	if hint := usageHint(err); hint != "" {
+		fmt.Fprintln(f.IO.ErrOut, hint)
+	}
+	// --json counts even when the command line failed to parse before it.
+	if f.Opts.JSON || slices.Contains(args, "--json") {
+		writeJSONError(f.IO.ErrOut, err, code)
 	}
 	return code
 }
@@ -53,7 +74,12 @@ light client, and does claims, staking, voting and parachain bonding from a
 terminal or a script.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		Args:          cobra.NoArgs,
+		Args:          unknownSubcommand,
+		// A malformed endpoint is refused before any command runs.
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			checkBeforeNetwork(f, cmd, args)
+			return f.checkEndpoints()
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// On a terminal ksm opens the TUI; piped or with --json, help.
 			if f.IO.IsStdinTTY() && f.IO.IsStdoutTTY() && !f.Opts.JSON {
@@ -66,7 +92,10 @@ terminal or a script.`,
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return &ExitError{Code: ExitUsage, Err: err, syntax: true}
+		if arg, ok := negativeNumber(err); ok {
+			return app.Usagef("%s: amount must be positive (amounts and indices are never negative)", arg)
+		}
+		return &syntaxError{err: err, cmd: cmd.CommandPath()}
 	})
 
 	pf := root.PersistentFlags()
@@ -80,11 +109,47 @@ terminal or a script.`,
 	pf.StringVar(&f.Opts.PasswordFile, "password-file", "", "read the keystore password from a file")
 	pf.BoolVar(&f.Opts.PasswordStdin, "password-stdin", false, "read the keystore password from standard input")
 
-	root.AddCommand(newVersionCmd(f))
+	root.AddCommand(newVersionCmd(f), newTUICmd(f))
 	for _, add := range commandGroups {
 		root.AddCommand(add(f))
 	}
+	refuseUnknownSubcommands(root)
+	addExamples(root)
 	return root
+}
+
+// refuseUnknownSubcommands makes every command that only groups others
+// (ksm key, ksm tx, ...) fail on an unknown or mistyped subcommand with exit
+// 2 and suggestions, instead of printing its help and exiting 0; alone, it
+// still prints its help.
+func refuseUnknownSubcommands(cmd *cobra.Command) {
+	for _, c := range cmd.Commands() {
+		refuseUnknownSubcommands(c)
+	}
+	if !cmd.HasSubCommands() || cmd.Run != nil || cmd.RunE != nil {
+		return
+	}
+	cmd.Args = unknownSubcommand
+	cmd.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
+}
+
+// unknownSubcommand refuses any argument of a command that takes none but
+// has subcommands: it names the nearest subcommands ("did you mean").
+func unknownSubcommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if !cmd.HasSubCommands() {
+		msg = fmt.Sprintf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+	}
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2 // cobra's default, set only on its own path
+	}
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += "\n\nDid you mean this?\n\t" + strings.Join(s, "\n\t")
+	}
+	return commandSyntaxErrorf(cmd.CommandPath(), "%s", msg)
 }
 
 // commandGroups are the nouns below the root; each file that defines a noun
@@ -99,7 +164,7 @@ func registerCommand(newCmd func(*Factory) *cobra.Command) {
 func exactArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return syntaxErrorf("%s takes %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+			return commandSyntaxErrorf(cmd.CommandPath(), "%s takes %d argument(s), got %d", cmd.CommandPath(), n, len(args))
 		}
 		return nil
 	}
@@ -109,7 +174,7 @@ func exactArgs(n int) cobra.PositionalArgs {
 func rangeArgs(min, max int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < min || len(args) > max {
-			return syntaxErrorf("%s takes %d to %d arguments, got %d", cmd.CommandPath(), min, max, len(args))
+			return commandSyntaxErrorf(cmd.CommandPath(), "%s takes %d to %d arguments, got %d", cmd.CommandPath(), min, max, len(args))
 		}
 		return nil
 	}

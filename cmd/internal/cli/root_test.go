@@ -3,8 +3,21 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/lightclient"
+	"github.com/ksm-wallet/ksm/tx/scale"
+	"github.com/ksm-wallet/ksm/wallet/keystore"
+	"github.com/ksm-wallet/ksm/wallet/ss58"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 )
@@ -40,7 +53,7 @@ func TestExitCodes(t *testing.T) {
 		}
 		// The usage hint follows command-line syntax errors only.
 		syntax := strings.Contains(tt.err, "unknown command") || strings.Contains(tt.err, "unknown flag") || strings.Contains(tt.err, "takes 0")
-		if hint := strings.Contains(stderr, "Run 'ksm --help'"); hint != syntax {
+		if hint := strings.Contains(stderr, "--help' for usage."); hint != syntax {
 			t.Errorf("ksm %v: usage hint %v, want %v", tt.args, hint, syntax)
 		}
 	}
@@ -57,23 +70,73 @@ func TestVersionJSON(t *testing.T) {
 	}
 }
 
-func TestExitCodeMapping(t *testing.T) {
+// TestExitCodeTable pins the one mapping from typed errors to exit codes.
+func TestExitCodeTable(t *testing.T) {
+	t.Parallel()
+	chainDecode := fmt.Errorf("decode System.Account: %w", scale.ErrUnexpectedEOF)
 	tests := []struct {
+		name string
 		err  error
 		code int
 	}{
-		{nil, 0},
-		{VerificationError(context.Canceled), ExitVerification},
-		{NetworkError(errString("x")), ExitNetwork},
-		{TxFailedError(errString("x")), ExitTxFailed},
-		{context.Canceled, ExitCancelled},
-		{ErrCancelled, ExitCancelled},
-		{errString("anything else"), ExitFailure},
+		{"nil", nil, ExitOK},
+		{"anything else", errString("anything else"), ExitFailure},
+		{"chain data that does not decode", chainDecode, ExitFailure},
+		{"input that does not decode", app.Input(fmt.Errorf("--args: %w", scale.ErrUnexpectedEOF)), ExitUsage},
+		{"usage", app.Usagef("amount must be positive"), ExitUsage},
+		{"bad address", fmt.Errorf("dest: %w", ss58.ErrBadChecksum), ExitUsage},
+		{"unknown key", fmt.Errorf("--from: %w", keystore.ErrNotFound), ExitUsage},
+		{"bad signature in a named file", app.Input(app.Unverified(errString("bad signature"))), ExitVerification},
+		{"light client verification", fmt.Errorf("balance: %w", lightclient.ErrVerification), ExitVerification},
+		{"claim signature of another account", fmt.Errorf("recover: %w", app.ErrClaimSignature), ExitVerification},
+		{"no claim", fmt.Errorf("%w: nothing to claim", app.ErrNoClaim), ExitFailure},
+		{"included but failed", app.FailedOnChain(errString("Balances.InsufficientBalance")), ExitTxFailed},
+		{"network", app.Unreachable(errString("dial")), ExitNetwork},
+		{"timeout", fmt.Errorf("sync: %w", context.DeadlineExceeded), ExitNetwork},
+		{"unreachable", fmt.Errorf("%w: no peer", lightclient.ErrUnreachable), ExitNetwork},
+		{"cancelled", context.Canceled, ExitCancelled},
+		{"declined", ErrCancelled, ExitCancelled},
+		{"cancelled while dialling", app.Unreachable(fmt.Errorf("dial: %w", context.Canceled)), ExitCancelled},
+		{"command line", syntaxErrorf("unknown command"), ExitUsage},
 	}
 	for _, tt := range tests {
 		if got := ExitCode(tt.err); got != tt.code {
-			t.Errorf("ExitCode(%v) = %d, want %d", tt.err, got, tt.code)
+			t.Errorf("%s: ExitCode(%v) = %d, want %d", tt.name, tt.err, got, tt.code)
 		}
+	}
+}
+
+// TestJSONErrorLine: under --json a failure ends stderr with one JSON line
+// giving the message and the exit code; without --json there is none.
+func TestJSONErrorLine(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"--json", "--rpc", "ftp://x", "balance", "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"}, ExitUsage, "unsupported scheme"},
+		{[]string{"--json", "verify", "header", "0x00"}, ExitUsage, "unexpected end"},
+		{[]string{"--json", "key", "lst"}, ExitUsage, "unknown command"},
+	} {
+		code, stdout, stderr := runCLI(t, "", tt.args...)
+		lines := strings.Split(strings.TrimSpace(stderr), "\n")
+		var line struct {
+			Error *struct {
+				Message  string
+				ExitCode int
+			}
+		}
+		if err := json.Unmarshal([]byte(lines[len(lines)-1]), &line); err != nil || line.Error == nil {
+			t.Errorf("%v: last stderr line %q is not a JSON error: %v", tt.args, lines[len(lines)-1], err)
+			continue
+		}
+		if code != tt.code || line.Error.ExitCode != code || !strings.Contains(line.Error.Message, tt.msg) || stdout != "" {
+			t.Errorf("%v: exit %d, JSON %+v, stdout %q; want exit %d and a message with %q", tt.args, code, *line.Error, stdout, tt.code, tt.msg)
+		}
+	}
+	if _, _, stderr := runCLI(t, "", "verify", "header", "0x00"); strings.Contains(stderr, "{") {
+		t.Errorf("JSON error line without --json: %q", stderr)
 	}
 }
 
@@ -113,5 +176,176 @@ func TestNoArgsPrintsHelpWhenPiped(t *testing.T) {
 	code, stdout, _ := runCLI(t, "")
 	if code != 0 || !strings.Contains(stdout, "Usage:") {
 		t.Fatalf("exit %d, stdout %q", code, stdout)
+	}
+}
+
+// TestUnknownSubcommands: a typo exits 2 with suggestions at every level,
+// not help with exit 0; a group alone still prints its help.
+func TestUnknownSubcommands(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args    []string
+		code    int
+		suggest string
+	}{
+		{[]string{"key", "lst"}, ExitUsage, "list"},
+		{[]string{"blance"}, ExitUsage, "balance"},
+		{[]string{"stake", "nominat"}, ExitUsage, "nominate"},
+		{[]string{"tx", "nope"}, ExitUsage, ""},
+		{[]string{"key"}, ExitOK, ""},
+	} {
+		code, stdout, stderr := runCLI(t, "", tt.args...)
+		if code != tt.code {
+			t.Errorf("ksm %v: exit %d, want %d; stderr %q", tt.args, code, tt.code, stderr)
+		}
+		if code == ExitOK {
+			if !strings.Contains(stdout, "Available Commands") {
+				t.Errorf("ksm %v: no help on stdout: %q", tt.args, stdout)
+			}
+			continue
+		}
+		suggested := strings.Contains(stderr, "Did you mean this?\n\t"+tt.suggest)
+		if tt.suggest == "" {
+			suggested = !strings.Contains(stderr, "Did you mean")
+		}
+		hint := fmt.Sprintf("Run 'ksm%s --help' for usage.", strings.TrimSuffix(" "+strings.Join(tt.args[:len(tt.args)-1], " "), " "))
+		if !strings.Contains(stderr, "unknown command") || !suggested || !strings.Contains(stderr, hint) || stdout != "" {
+			t.Errorf("ksm %v: stderr %q, stdout %q; want unknown command and a suggestion of %q", tt.args, stderr, stdout, tt.suggest)
+		}
+	}
+}
+
+// TestTUICommand: ksm tui is a command; off a terminal it refuses (exit 2).
+func TestTUICommand(t *testing.T) {
+	t.Parallel()
+	if code, stdout, _ := runCLI(t, "", "tui", "--help"); code != 0 || !strings.Contains(stdout, "ksm tui") {
+		t.Errorf("tui --help: exit %d %q", code, stdout)
+	}
+	if code, _, stderr := runCLI(t, "", "tui"); code != ExitUsage || !strings.Contains(stderr, "needs a terminal") {
+		t.Errorf("tui off a terminal: exit %d %q", code, stderr)
+	}
+}
+
+// TestReadOnlyCommandsCreateNothing: KSM_HOME with a typo lists no keys,
+// says the home does not exist, and leaves no directory behind; a command
+// that writes a key creates the home 0700.
+func TestReadOnlyCommandsCreateNothing(t *testing.T) {
+	t.Parallel()
+	home := filepath.Join(t.TempDir(), "typo")
+	for _, args := range [][]string{
+		{"--home", home, "key", "list"},
+		{"--home", home, "--json", "key", "list"},
+		{"--home", home, "key", "show", "alice"},
+		{"--home", home, "key", "inspect", "//Alice"},
+	} {
+		code, stdout, stderr := runCLI(t, "", args...)
+		if args[2] == "--json" && (code != 0 || strings.TrimSpace(stdout) != "[]") {
+			t.Errorf("%v: exit %d stdout %q", args, code, stdout)
+		}
+		if args[len(args)-1] == "list" && !strings.Contains(stderr, "does not exist") {
+			t.Errorf("%v: no note that the home does not exist: %q", args, stderr)
+		}
+		if _, err := os.Stat(home); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("%v created %s (exit %d %s)", args, home, code, stderr)
+		}
+	}
+	if code, _, stderr := runCLI(t, "", "--home", home, "key", "watch", "--name", "w", "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"); code != 0 {
+		t.Fatalf("key watch: exit %d %s", code, stderr)
+	}
+	for _, dir := range []string{home, filepath.Join(home, "keys")} {
+		if st, err := os.Stat(dir); err != nil || st.Mode().Perm() != 0o700 {
+			t.Errorf("%s after key watch: %v %v", dir, st, err)
+		}
+	}
+}
+
+// TestEveryCommandHasExample: every command shows examples in its help,
+// each a command line that names that command (or one of its subcommands,
+// for a group) and parses, and no example names a command that is gone.
+func TestEveryCommandHasExample(t *testing.T) {
+	t.Parallel()
+	io, _, _, _ := iostreams.Test()
+	root := NewRootCmd(NewFactory(io))
+	seen := map[string]bool{}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		seen[c.CommandPath()] = true
+		if c.Example == "" {
+			t.Errorf("%s has no Example", c.CommandPath())
+		}
+		runsIt := c.Example == ""
+		for _, line := range strings.Split(strings.ReplaceAll(c.Example, "\\\n", " "), "\n") {
+			line = strings.TrimSpace(line)
+			if i := strings.Index(line, " #"); i >= 0 {
+				line = strings.TrimSpace(line[:i])
+			}
+			if i := strings.LastIndex(line, "| ksm "); i >= 0 {
+				line = line[i+2:] // input piped into ksm
+			}
+			if i := strings.IndexAny(line, "<|"); i >= 0 {
+				line = strings.TrimSpace(line[:i])
+			}
+			fields := strings.Fields(line)
+			if len(fields) == 0 || fields[0] != "ksm" {
+				t.Errorf("%s: example %q does not start with ksm", c.CommandPath(), line)
+				continue
+			}
+			found, rest, err := root.Find(fields[1:])
+			if err != nil {
+				t.Errorf("%s: example %q: %v", c.CommandPath(), line, err)
+				continue
+			}
+			if found == c || found.Parent() == c || c == root {
+				runsIt = true
+			}
+			if err := found.ParseFlags(rest); err != nil {
+				t.Errorf("%s: example %q: %v", c.CommandPath(), line, err)
+			}
+		}
+		if !runsIt {
+			t.Errorf("%s: no example runs it", c.CommandPath())
+		}
+		for _, s := range c.Commands() {
+			walk(s)
+		}
+	}
+	walk(root)
+	for path := range commandExamples {
+		if !seen[path] {
+			t.Errorf("commandExamples names %q, which is no command", path)
+		}
+	}
+}
+
+// TestGarbageInputFiles: a file the user names that is not what it should
+// be, or is missing, is bad input (exit 2), never a failed verification (3).
+func TestGarbageInputFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage")
+	if err := os.WriteFile(garbage, []byte("garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "missing")
+	root := "0x" + strings.Repeat("11", 32)
+	for _, args := range [][]string{
+		{"metadata", "inspect", "--metadata", garbage},
+		{"metadata", "hash", "--metadata", garbage},
+		{"metadata", "inspect", "--metadata", missing},
+		{"tx", "decode", "--metadata", garbage, "0x00"},
+		{"tx", "decode-call", "--metadata", garbage, "0x00"},
+		{"tx", "decode-payload", "--metadata", garbage, "0x00"},
+		{"tx", "sign", garbage, "--from", "x", "--metadata", garbage},
+		{"verify", "header", garbage},
+		{"verify", "header", missing},
+		{"verify", "justification", "--justification", garbage, "--set-id", "1", "--authorities", garbage},
+		{"verify", "proof", "--root", root, "--proof", garbage, "--key", "0x00"},
+		{"verify", "genesis", "--chain-spec", garbage},
+		{"verify", "checkpoint", "--chain-spec", garbage},
+		{"verify", "checkpoint", "--chain-spec", missing},
+	} {
+		if code, _, stderr := runCLI(t, "", append([]string{"--home", dir}, args...)...); code != ExitUsage {
+			t.Errorf("ksm %v: exit %d, want 2: %s", args, code, stderr)
+		}
 	}
 }

@@ -57,21 +57,21 @@ func openPallet(ctx context.Context, f *Factory, pallet string) (*stakeEnv, erro
 	}
 	if err := e.sess.Route(pallet); err != nil {
 		e.Close()
-		return nil, chainErr(err)
+		return nil, err
 	}
 	h, err := e.sess.Chain.FinalizedHead(ctx)
 	if err != nil {
 		e.Close()
-		return nil, chainErr(err)
+		return nil, err
 	}
 	rt, err := e.sess.Runtime(ctx, h.Hash)
 	if err != nil {
 		e.Close()
-		return nil, chainErr(err)
+		return nil, err
 	}
 	if _, err := rt.Meta.Pallet(pallet); err != nil {
 		e.Close()
-		return nil, chainErr(fmt.Errorf("%s has no %s pallet: %w", e.sess.ChainName(), pallet, err))
+		return nil, fmt.Errorf("%s has no %s pallet: %w", e.sess.ChainName(), pallet, err)
 	}
 	return &stakeEnv{chainEnv: e, rt: rt, head: *h}, nil
 }
@@ -168,7 +168,7 @@ that blocks new nominations; an account that is not a validator candidate
 is nominated with a warning (it earns nothing until it validates).`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return UsageErrorf("nominate needs at least one VALIDATOR")
+				return app.Usagef("nominate needs at least one VALIDATOR")
 			}
 			return nil
 		},

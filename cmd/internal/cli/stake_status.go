@@ -231,7 +231,7 @@ symbol and verified.`,
 			for i, t := range targets {
 				st, err := e.sess.StakeStatus(ctx, e.rt, e.head, t.id, app.StakeStatusOptions{Rewards: !noRewards})
 				if err != nil {
-					return chainErr(err)
+					return err
 				}
 				if f.Opts.JSON {
 					views = append(views, stakeStatusView(e.chainEnv, st, t.key))
@@ -282,7 +282,7 @@ func statusTargets(e *chainEnv, args []string) ([]statusTarget, error) {
 		targets = append(targets, statusTarget{id, ent.Name})
 	}
 	if len(targets) == 0 {
-		return nil, UsageErrorf("no keys yet: give an ADDRESS")
+		return nil, app.Usagef("no keys yet: give an ADDRESS")
 	}
 	return targets, nil
 }

@@ -46,9 +46,13 @@ func TestStakeUsageErrors(t *testing.T) {
 		{[]string{"stake", "nominate", "--from", "a"}, 2, "at least one VALIDATOR"},
 		{[]string{"stake", "bond", "--from", "a"}, 2, ""},
 		{[]string{"pool", "join", "5", "--from", "a"}, 2, ""},
+		// Unknown keys fail before the network is touched.
+		{[]string{"stake", "status", "alice"}, 2, "neither a key name nor an address"},
+		{[]string{"pool", "status", "alice"}, 2, "neither a key name nor an address"},
+		{[]string{"stake", "bond", "1", "--from", "alice"}, 2, "no such key"},
 		// Chain access is needed (no --rpc: the light client cannot reach the network yet).
-		{[]string{"stake", "status", "alice"}, 5, "light client"},
-		{[]string{"pool", "status", "alice"}, 5, "light client"},
+		{[]string{"stake", "status", "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"}, 5, "light client"},
+		{[]string{"pool", "status", "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"}, 5, "light client"},
 		// A key that does not exist fails before the network is touched.
 		{[]string{"stake", "bond", "1", "--from", "alice"}, 2, "no such key"},
 	} {

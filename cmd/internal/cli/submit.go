@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,9 +21,7 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 	"github.com/ksm-wallet/ksm/tx/value"
-	"github.com/ksm-wallet/ksm/wallet/keys"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
-	"github.com/ksm-wallet/ksm/wallet/ss58"
 )
 
 // head is the finalized block the command reads (for the light client the
@@ -32,7 +29,7 @@ import (
 func (e *chainEnv) head(ctx context.Context) (*chain.Header, error) {
 	h, err := e.sess.Chain.FinalizedHead(ctx)
 	if err != nil {
-		return nil, chainErr(err)
+		return nil, err
 	}
 	return h, nil
 }
@@ -76,7 +73,7 @@ func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
 		// Every read of the command comes from this one finalized block.
 		if _, err := lc.Pin(ctx); err != nil {
 			_ = lc.Close()
-			return nil, chainErr(err)
+			return nil, err
 		}
 		if lp, ok := lc.(*chain.LightPara); ok {
 			if ph := lp.Head(); ph != nil && ph.Header != nil {
@@ -96,7 +93,7 @@ func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
 		if f.Opts.RPC != "" {
 			where = redactRPC(f.Opts.RPC)
 		}
-		return nil, chainErr(fmt.Errorf("identify the chain at %s: %w", where, err))
+		return nil, fmt.Errorf("identify the chain at %s: %w", where, err)
 	}
 	st, err := keystore.Open(home)
 	if err != nil {
@@ -107,68 +104,15 @@ func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
 	return &chainEnv{f: f, sess: sess, home: home, store: st, light: le}, nil
 }
 
-// chainErr gives chain and use-case errors their exit codes.
-func chainErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	var ee *ExitError
-	if errors.As(err, &ee) {
-		return err
-	}
-	switch {
-	case backend.IsNetwork(err):
-		return NetworkError(err)
-	case backend.IsVerification(err):
-		return VerificationError(err)
-	case errors.Is(err, app.ErrWrongChain), app.IsInputError(err):
-		return &ExitError{Code: ExitUsage, Err: err}
-	case errors.Is(err, app.ErrCancelled):
-		return err
-	case errors.Is(err, value.ErrAmount):
-		return &ExitError{Code: ExitUsage, Err: err}
-	}
-	return valueInputError(err)
-}
-
 // resolveAccount reads a key name or an address (SS58 of any prefix, or
 // 0x-hex account id).
 func (e *chainEnv) resolveAccount(arg string) ([32]byte, string, error) {
-	if ent, err := e.store.Get(arg); err == nil {
-		return keys.AccountID(ent.Scheme, ent.PublicKey), ent.Name, nil
-	}
-	if strings.HasPrefix(arg, "0x") {
-		b, err := xtHex(arg, "account")
-		if err != nil {
-			return [32]byte{}, "", err
-		}
-		if len(b) != 32 {
-			return [32]byte{}, "", UsageErrorf("account %s: %d bytes, want 32", arg, len(b))
-		}
-		var id [32]byte
-		copy(id[:], b)
-		return id, "", nil
-	}
-	id, _, err := ss58.DecodeAccountID(arg)
-	if err != nil {
-		return [32]byte{}, "", UsageErrorf("%q is neither a key name nor an address: %v", arg, err)
-	}
-	return id, "", nil
+	return lookupAccount(e.store, arg)
 }
 
 // sender looks up the signing key --from names.
 func (e *chainEnv) sender(name string) (*keystore.Entry, [32]byte, error) {
-	if name == "" {
-		return nil, [32]byte{}, UsageErrorf("--from NAME is required (the key that signs)")
-	}
-	ent, err := e.store.Get(name)
-	if err != nil {
-		return nil, [32]byte{}, keyErr(err)
-	}
-	if ent.WatchOnly {
-		return nil, [32]byte{}, UsageErrorf("key %q is watch-only: it cannot sign", ent.Name)
-	}
-	return ent, keys.AccountID(ent.Scheme, ent.PublicKey), nil
+	return lookupSigner(e.store, name)
 }
 
 // submitFlags are the flags every submitting command has.
@@ -187,6 +131,10 @@ func (s *submitFlags) add(cmd *cobra.Command) {
 	fl.StringVar(&s.tip, "tip", "", "tip for the block author (an amount)")
 	fl.Uint64Var(&s.mortality, "mortality", app.DefaultEraPeriod, "blocks the transaction stays valid (rounded to a power of two; 0: immortal)")
 	fl.BoolVar(&s.noDryRun, "skip-dry-run", false, "submit without dry-running first (a failing call is then included and pays its fee)")
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[submitsAnnotation] = "true"
 }
 
 // signing is who signs and how, as the flags say.
@@ -267,7 +215,7 @@ func runSubmit(ctx context.Context, e *chainEnv, spec submitSpec) error {
 		return &app.Draft{Request: spec.req, Title: spec.title}, nil
 	})
 	if err != nil {
-		return chainErr(err)
+		return err
 	}
 	return runPlan(ctx, e, plan)
 }
@@ -286,7 +234,7 @@ func submitPlan(ctx context.Context, f *Factory, mk func(kr app.Keyring) (*app.P
 	}
 	plan, err := mk(st)
 	if err != nil {
-		return chainErr(err)
+		return err
 	}
 	e, err := openChain(ctx, f)
 	if err != nil {
@@ -338,12 +286,9 @@ func runPlan(ctx context.Context, e *chainEnv, plan *app.Plan) error {
 func executeErr(err error) error {
 	var se *app.SentError
 	if errors.As(err, &se) && backend.IsVerification(err) {
-		return VerificationError(fmt.Errorf("transaction %s was sent, but what the endpoint says of its inclusion does not verify: %w", se.Hash, se.Err))
+		return app.Unverified(fmt.Errorf("transaction %s was sent, but what the endpoint says of its inclusion does not verify: %w", se.Hash, se.Err))
 	}
-	if errors.Is(err, app.ErrCannotSubmit) {
-		return &ExitError{Code: ExitFailure, Err: err}
-	}
-	return submitErr(err)
+	return err
 }
 
 // cliAsker is app.Asker on the terminal: the review on stderr, a y/N
@@ -363,7 +308,7 @@ func (a *cliAsker) Confirm(ctx context.Context, r *app.Review) (bool, error) {
 	}
 	ok, err := f.IO.Confirm("Sign and submit this transaction?")
 	if errors.Is(err, iostreams.ErrNoTTY) {
-		return false, UsageErrorf("not on a terminal: pass --yes to submit without confirmation")
+		return false, app.Usagef("not on a terminal: pass --yes to submit without confirmation")
 	}
 	return ok, err
 }
@@ -387,16 +332,6 @@ func (a *cliAsker) Password(ctx context.Context, key app.KeyRef) ([]byte, error)
 		go func() { wipeBytes((<-ch).pw) }()
 		return nil, ctx.Err()
 	}
-}
-
-// submitErr gives submission errors their exit codes: a lost connection is
-// 5 (the message says whether the transaction was sent), a refusal 1.
-func submitErr(err error) error {
-	var ie *app.InterruptedError
-	if errors.As(err, &ie) {
-		return NetworkError(err)
-	}
-	return chainErr(err)
 }
 
 // progressPrinter writes ready → in block → finalized on stderr.
@@ -526,7 +461,7 @@ func reportOutcome(e *chainEnv, out *app.Outcome) error {
 		fmt.Fprintln(f.IO.Out, out.ExtrinsicHash)
 	}
 	if !out.Success {
-		return TxFailedError(fmt.Errorf("transaction %s was included in block #%d but failed: %v", out.ExtrinsicHash, out.BlockNumber, out.Error))
+		return app.FailedOnChain(fmt.Errorf("transaction %s was included in block #%d but failed: %v", out.ExtrinsicHash, out.BlockNumber, out.Error))
 	}
 	return nil
 }

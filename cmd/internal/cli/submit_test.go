@@ -10,7 +10,13 @@ import (
 // of the failures found before any value is read.
 func TestChainAccessModes(t *testing.T) {
 	home := t.TempDir()
-	addKey(t, home, "alice", "//Alice")
+	// The keys named exist: argument checks pass and the endpoint is reached.
+	if code, _, stderr := keyRun(t, home, keyRunOpts{stdin: "//Alice\n", env: map[string]string{"KSM_PASSWORD": "pw"}}, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
+		t.Fatalf("key import: %d %s", code, stderr)
+	}
+	if code, _, stderr := keyRun(t, home, keyRunOpts{}, "key", "watch", "--name", "bob", "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"); code != 0 {
+		t.Fatalf("key watch: %d %s", code, stderr)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/tx/extrinsic"
 	"github.com/ksm-wallet/ksm/tx/metadata"
 	"github.com/ksm-wallet/ksm/tx/value"
@@ -159,12 +160,12 @@ warning; the digest takes decimals and symbol of --network unless given).`,
 			o.changed = cmd.Flags().Changed
 			for _, req := range []string{"call", "from", "out"} {
 				if !o.changed(req) {
-					return UsageErrorf("--%s is required", req)
+					return app.Usagef("--%s is required", req)
 				}
 			}
 			tipV, ok := new(big.Int).SetString(o.tip, 10)
 			if !ok || tipV.Sign() < 0 {
-				return UsageErrorf("--tip %q: want a non-negative integer in planck", o.tip)
+				return app.Usagef("--tip %q: want a non-negative integer in planck", o.tip)
 			}
 			callText, err := xtReadArg(f, o.callArg)
 			if err != nil {
@@ -173,7 +174,7 @@ warning; the digest takes decimals and symbol of --network unless given).`,
 			var b *xtBuilt
 			if o.metaPath != "" {
 				if o.metadataOut != "" {
-					return UsageErrorf("--metadata-out saves the chain's metadata: it applies without --metadata")
+					return app.Usagef("--metadata-out saves the chain's metadata: it applies without --metadata")
 				}
 				b, err = buildOffline(f, &o, callText, tipV)
 			} else {
@@ -248,12 +249,12 @@ func buildOffline(f *Factory, o *txBuildOptions, callText string, tip *big.Int) 
 	}
 	for _, req := range need {
 		if !o.changed(req) {
-			return nil, UsageErrorf("--%s is required offline (with --metadata); without --metadata ksm reads it from the verified chain", req)
+			return nil, app.Usagef("--%s is required offline (with --metadata); without --metadata ksm reads it from the verified chain", req)
 		}
 	}
 	call, err := env.codec.EncodeCall([]byte(callText))
 	if err != nil {
-		return nil, UsageErrorf("--call: %v", err)
+		return nil, app.Usagef("--call: %v", err)
 	}
 	from, err := xtResolveFrom(f, o.from, env.codec.ParseAccount)
 	if err != nil {
@@ -262,7 +263,7 @@ func buildOffline(f *Factory, o *txBuildOptions, callText string, tip *big.Int) 
 	p := &extrinsic.Params{Nonce: o.nonce, Tip: tip}
 	ci, err := env.md.ChainInfo()
 	if err != nil {
-		return nil, UsageErrorf("--metadata: %v", err)
+		return nil, app.Usagef("--metadata: %v", err)
 	}
 	if p.SpecVersion, err = xtVersionFlag(o, "spec-version", o.specVersion, ci.SpecVersion, ci.HasVersion); err != nil {
 		return nil, err
@@ -281,7 +282,7 @@ func buildOffline(f *Factory, o *txBuildOptions, callText string, tip *big.Int) 
 		}
 		p.Era = extrinsic.MortalEra(o.eraPeriod, o.blockNumber)
 		if b := p.Era.Birth(o.blockNumber); b != o.blockNumber {
-			return nil, UsageErrorf("an era of %d blocks starts at block %d, not %d; use --era-period 4096 or less, or give block %d and its hash", p.Era.Period, b, o.blockNumber, b)
+			return nil, app.Usagef("an era of %d blocks starts at block %d, not %d; use --era-period 4096 or less, or give block %d and its hash", p.Era.Period, b, o.blockNumber, b)
 		}
 	}
 	return &xtBuilt{env: env, call: call, from: from, params: p, blockNumber: o.blockNumber,
@@ -293,13 +294,13 @@ func buildOffline(f *Factory, o *txBuildOptions, callText string, tip *big.Int) 
 func xtVersionFlag(o *txBuildOptions, name string, given, fromMeta uint32, known bool) (uint32, error) {
 	switch {
 	case o.changed(name) && known && given != fromMeta:
-		return 0, UsageErrorf("--%s %d contradicts the metadata, whose runtime has %s %d", name, given, strings.TrimPrefix(name, "--"), fromMeta)
+		return 0, app.Usagef("--%s %d contradicts the metadata, whose runtime has %s %d", name, given, strings.TrimPrefix(name, "--"), fromMeta)
 	case o.changed(name):
 		return given, nil
 	case known:
 		return fromMeta, nil
 	}
-	return 0, UsageErrorf("the metadata has no System.Version constant: give --%s", name)
+	return 0, app.Usagef("the metadata has no System.Version constant: give --%s", name)
 }
 
 // xtGenesisFlag returns --genesis-hash, checked against the network's
@@ -312,7 +313,7 @@ func xtGenesisFlag(o *txBuildOptions, net Network) ([32]byte, error) {
 	}
 	if !o.changed("genesis-hash") {
 		if known == nil {
-			return [32]byte{}, UsageErrorf("--genesis-hash is required for a network ksm does not know")
+			return [32]byte{}, app.Usagef("--genesis-hash is required for a network ksm does not know")
 		}
 		return *known, nil
 	}
@@ -321,7 +322,7 @@ func xtGenesisFlag(o *txBuildOptions, net Network) ([32]byte, error) {
 		return g, err
 	}
 	if known != nil && g != *known {
-		return g, UsageErrorf("--genesis-hash %s is not the genesis of %s (%s); pass the right --network", xtHexString(g[:]), net.Name, xtHexString(known[:]))
+		return g, app.Usagef("--genesis-hash %s is not the genesis of %s (%s); pass the right --network", xtHexString(g[:]), net.Name, xtHexString(known[:]))
 	}
 	return g, nil
 }
@@ -343,7 +344,7 @@ func xtResolveFrom(f *Factory, from string, parseAddress func(string) ([32]byte,
 	}
 	id, err := parseAddress(from)
 	if err != nil {
-		return id, UsageErrorf("--from %q is neither a key name nor an address: %v", from, err)
+		return id, app.Usagef("--from %q is neither a key name nor an address: %v", from, err)
 	}
 	return id, nil
 }
@@ -372,7 +373,7 @@ func (b *xtBuilt) unsigned(f *Factory, o *txBuildOptions) (*xtUnsigned, error) {
 		}
 	case "enabled":
 		if !hasExt {
-			return nil, UsageErrorf("--metadata-hash-mode enabled: this runtime has no CheckMetadataHash extension")
+			return nil, app.Usagef("--metadata-hash-mode enabled: this runtime has no CheckMetadataHash extension")
 		}
 		enable = true
 	case "disabled":
@@ -380,7 +381,7 @@ func (b *xtBuilt) unsigned(f *Factory, o *txBuildOptions) (*xtUnsigned, error) {
 			f.Warnf("--metadata-hash-mode disabled: the signer cannot check the transaction against the metadata; tx sign will ask for --allow-no-metadata-hash")
 		}
 	default:
-		return nil, UsageErrorf("--metadata-hash-mode %q: want auto, enabled or disabled", o.mode)
+		return nil, app.Usagef("--metadata-hash-mode %q: want auto, enabled or disabled", o.mode)
 	}
 	var mk *metadata.Merkleized
 	if enable {

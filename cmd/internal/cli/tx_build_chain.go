@@ -15,7 +15,7 @@ import (
 func buildFromChain(ctx context.Context, f *Factory, o *txBuildOptions, callText string, tip *big.Int) (*xtBuilt, error) {
 	for _, name := range offlineOnly {
 		if o.changed(name) {
-			return nil, UsageErrorf("--%s describes the chain by hand: it applies offline, with --metadata", name)
+			return nil, app.Usagef("--%s describes the chain by hand: it applies offline, with --metadata", name)
 		}
 	}
 	net, err := f.Network()
@@ -33,16 +33,16 @@ func buildFromChain(ctx context.Context, f *Factory, o *txBuildOptions, callText
 	}
 	rt, err := ce.sess.Latest(ctx)
 	if err != nil {
-		return nil, chainErr(err)
+		return nil, err
 	}
 	call, err := rt.Codec.EncodeCall([]byte(callText))
 	if err != nil {
-		return nil, UsageErrorf("--call: %v", err)
+		return nil, app.Usagef("--call: %v", err)
 	}
 	req := app.Request{From: from, Call: call, Tip: tip, EraPeriod: o.eraPeriod, Immortal: o.eraPeriod == 0, SkipChecks: true, SkipDryRun: true}
 	prep, err := ce.sess.Prepare(ctx, req)
 	if err != nil {
-		return nil, chainErr(err)
+		return nil, err
 	}
 	p := prep.Params
 	if o.changed("nonce") {
@@ -53,7 +53,7 @@ func buildFromChain(ctx context.Context, f *Factory, o *txBuildOptions, callText
 		given, have uint32
 	}{{"spec-version", o.specVersion, p.SpecVersion}, {"tx-version", o.txVersion, p.TxVersion}} {
 		if o.changed(c.flag) && c.given != c.have {
-			return nil, UsageErrorf("--%s %d contradicts the chain, whose runtime has %d", c.flag, c.given, c.have)
+			return nil, app.Usagef("--%s %d contradicts the chain, whose runtime has %d", c.flag, c.given, c.have)
 		}
 	}
 	if o.changed("genesis-hash") {
@@ -62,7 +62,7 @@ func buildFromChain(ctx context.Context, f *Factory, o *txBuildOptions, callText
 			return nil, err
 		}
 		if g != p.GenesisHash {
-			return nil, UsageErrorf("--genesis-hash %s contradicts the chain, whose genesis is %s", xtHexString(g[:]), xtHexString(p.GenesisHash[:]))
+			return nil, app.Usagef("--genesis-hash %s contradicts the chain, whose genesis is %s", xtHexString(g[:]), xtHexString(p.GenesisHash[:]))
 		}
 	}
 	if o.metadataOut != "" {

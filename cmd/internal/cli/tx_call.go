@@ -2,14 +2,12 @@ package cli
 
 import (
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/ksm-wallet/ksm/tx/metadata"
-	"github.com/ksm-wallet/ksm/tx/scale"
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/tx/value"
 )
 
@@ -30,20 +28,6 @@ func callCodec(f *Factory, metaPath string) (*value.Codec, error) {
 		return nil, err
 	}
 	return value.New(md, net.SS58Prefix), nil
-}
-
-// valueInputError marks errors caused by the given call JSON or bytes as
-// bad input (exit 2).
-func valueInputError(err error) error {
-	for _, target := range []error{value.ErrType, value.ErrRange, value.ErrAddress, value.ErrUnknownCall, value.ErrDepth,
-		metadata.ErrUnknownPallet, metadata.ErrUnknownItem, metadata.ErrUnknownVariant,
-		scale.ErrUnexpectedEOF, scale.ErrTrailingBytes, scale.ErrNonCanonical, scale.ErrInvalidBool, scale.ErrInvalidOption,
-		scale.ErrLengthTooLarge, scale.ErrInvalidUTF8, scale.ErrOverflow, scale.ErrBitPadding} {
-		if errors.Is(err, target) {
-			return &ExitError{Code: ExitUsage, Err: err}
-		}
-	}
-	return err
 }
 
 type callHexJSON struct {
@@ -78,15 +62,15 @@ integers may be numbers or decimal strings, bytes 0x-hex, accounts SS58 or
 				}
 			}
 			if strings.TrimSpace(string(text)) == "" {
-				return UsageErrorf("no call JSON given (as an argument or on stdin)")
+				return app.Usagef("no call JSON given (as an argument or on stdin)")
 			}
 			v, err := value.ParseJSON(text)
 			if err != nil {
-				return UsageErrorf("%v", err)
+				return app.Usagef("%v", err)
 			}
 			b, err := codec.EncodeCall(v)
 			if err != nil {
-				return valueInputError(err)
+				return app.Input(err)
 			}
 			out := callHexJSON{CallHex: "0x" + hex.EncodeToString(b)}
 			if f.Opts.JSON || !f.IO.IsStdoutTTY() {
@@ -125,11 +109,11 @@ addresses of the active --network.`,
 			s := strings.TrimSpace(args[0])
 			raw, err := hex.DecodeString(strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X"))
 			if err != nil {
-				return UsageErrorf("call: not hex: %v", err)
+				return app.Usagef("call: not hex: %v", err)
 			}
 			call, err := codec.DecodeCall(raw)
 			if err != nil {
-				return valueInputError(err)
+				return app.Input(err)
 			}
 			out := decodedCallJSON{Pallet: call.Pallet, Name: call.Name, Index: [2]uint8{call.PalletIndex, call.CallIndex}, Args: call.Args}
 			if out.Args == nil {

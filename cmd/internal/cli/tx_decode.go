@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/tx/extrinsic"
 	"github.com/ksm-wallet/ksm/tx/hash"
 	"github.com/ksm-wallet/ksm/tx/metadata"
@@ -28,13 +29,13 @@ type xtEnv struct {
 
 func xtLoad(f *Factory, path string) (*xtEnv, error) {
 	if path == "" {
-		return nil, UsageErrorf("--metadata FILE is required")
+		return nil, app.Usagef("--metadata FILE is required")
 	}
 	net, err := f.Network()
 	if err != nil {
 		return nil, err
 	}
-	md, err := metadata.Load(path)
+	md, err := loadMetadataArg(path)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +52,7 @@ func xtHex(s, what string) ([]byte, error) {
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X")
 	b, err := hex.DecodeString(s)
 	if err != nil {
-		return nil, UsageErrorf("%s: not hex: %v", what, err)
+		return nil, app.Usagef("%s: not hex: %v", what, err)
 	}
 	return b, nil
 }
@@ -63,7 +64,7 @@ func xtHash32(s, what string) ([32]byte, error) {
 		return h, err
 	}
 	if len(b) != 32 {
-		return h, UsageErrorf("%s: %d bytes, want 32", what, len(b))
+		return h, app.Usagef("%s: %d bytes, want 32", what, len(b))
 	}
 	copy(h[:], b)
 	return h, nil

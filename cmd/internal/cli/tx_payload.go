@@ -127,7 +127,7 @@ and makes the exit status 1 after all lines.`,
 				return err
 			}
 			if failed > 0 {
-				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d of the payloads did not decode", failed)}
+				return fmt.Errorf("%d of the payloads did not decode", failed)
 			}
 			return nil
 		},

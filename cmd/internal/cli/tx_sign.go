@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 	"github.com/ksm-wallet/ksm/tx/extrinsic"
 	"github.com/ksm-wallet/ksm/tx/hash"
@@ -49,7 +50,7 @@ printed as hex (with --json: {extrinsic, hash, signer}).`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if from == "" {
-				return UsageErrorf("--from NAME is required")
+				return app.Usagef("--from NAME is required")
 			}
 			env, err := xtLoad(f, metaPath)
 			if err != nil {
@@ -61,26 +62,26 @@ printed as hex (with --json: {extrinsic, hash, signer}).`,
 			}
 			u, p, call, err := parseUnsignedFile(raw)
 			if err != nil {
-				return UsageErrorf("%s: %v", args[0], err)
+				return app.Usagef("%s: %v", args[0], err)
 			}
 			payload, err := env.format.SigningPayload(call, p)
 			if err != nil {
 				return err
 			}
 			if u.SigningPayload != "" && u.SigningPayload != xtHexString(payload) {
-				return VerificationError(fmt.Errorf("%s: its signingPayload differs from the one its fields give; the file was altered or built for other metadata", args[0]))
+				return app.Unverified(fmt.Errorf("%s: its signingPayload differs from the one its fields give; the file was altered or built for other metadata", args[0]))
 			}
 			if p.MetadataHash != nil {
 				if u.Decimals < 0 || u.Decimals > 255 {
-					return UsageErrorf("%s: decimals %d", args[0], u.Decimals)
+					return app.Usagef("%s: decimals %d", args[0], u.Decimals)
 				}
 				opts := xtDigestOptions{specVersion: u.SpecVersion, decimals: uint8(u.Decimals), decimalsSet: true, tokenSymbol: u.TokenSymbol}
 				mk, err := opts.merkleize(env.md, env.net)
 				if err != nil {
-					return VerificationError(fmt.Errorf("metadata hash: %w", err))
+					return app.Unverified(fmt.Errorf("metadata hash: %w", err))
 				}
 				if d := mk.Digest(); d != *p.MetadataHash {
-					return VerificationError(fmt.Errorf("the file's metadata hash %x is not the digest of this metadata (%x)", *p.MetadataHash, d))
+					return app.Unverified(fmt.Errorf("the file's metadata hash %x is not the digest of this metadata (%x)", *p.MetadataHash, d))
 				}
 				if u.MetadataProof != "" {
 					proof, err := xtHex(u.MetadataProof, "metadataProof")
@@ -88,13 +89,13 @@ printed as hex (with --json: {extrinsic, hash, signer}).`,
 						return err
 					}
 					if d, _, err := metadata.VerifyMerkleProof(proof); err != nil || d != *p.MetadataHash {
-						return VerificationError(fmt.Errorf("the file's metadata proof does not prove its metadata hash (%v)", err))
+						return app.Unverified(fmt.Errorf("the file's metadata proof does not prove its metadata hash (%v)", err))
 					}
 				}
 			}
 			if xtHasMetadataHash(env.format) && p.MetadataHash == nil {
 				if !allowNoHash {
-					return UsageErrorf("%s is signed without a metadata hash (CheckMetadataHash mode 0) although the runtime has the extension, so nothing checks the call against the metadata; rebuild it with tx build (mode 1 is the default) or pass --allow-no-metadata-hash", args[0])
+					return app.Usagef("%s is signed without a metadata hash (CheckMetadataHash mode 0) although the runtime has the extension, so nothing checks the call against the metadata; rebuild it with tx build (mode 1 is the default) or pass --allow-no-metadata-hash", args[0])
 				}
 				f.Warnf("signing without a metadata hash (CheckMetadataHash mode 0), as --allow-no-metadata-hash asks")
 			}
@@ -118,11 +119,11 @@ printed as hex (with --json: {extrinsic, hash, signer}).`,
 			}
 			entry, err := ke.store.Get(from)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			fromID, err := env.codec.ParseAccount(u.From)
 			if err != nil {
-				return UsageErrorf("%s: from: %v", args[0], err)
+				return app.Usagef("%s: from: %v", args[0], err)
 			}
 			view := struct {
 				Chain string `json:"chain"`
@@ -139,7 +140,7 @@ printed as hex (with --json: {extrinsic, hash, signer}).`,
 			if !f.Opts.Yes {
 				ok, err := f.IO.Confirm("Sign this transaction?")
 				if errors.Is(err, iostreams.ErrNoTTY) {
-					return UsageErrorf("not on a terminal: pass --yes to sign without confirmation")
+					return app.Usagef("not on a terminal: pass --yes to sign without confirmation")
 				}
 				if err != nil {
 					return err
@@ -155,11 +156,11 @@ printed as hex (with --json: {extrinsic, hash, signer}).`,
 			pair, err := ke.store.Unlock(entry.Name, pw)
 			wipeBytes(pw)
 			if err != nil {
-				return keyErr(err)
+				return err
 			}
 			defer pair.Wipe()
 			if pair.AccountID() != fromID {
-				return UsageErrorf("key %q is account %s, but the transaction is from %s", from, env.codec.FormatAccount(pair.AccountID()), u.From)
+				return app.Usagef("key %q is account %s, but the transaction is from %s", from, env.codec.FormatAccount(pair.AccountID()), u.From)
 			}
 			signed, err := env.format.Sign(call, p, pair)
 			if err != nil {
@@ -206,7 +207,7 @@ func xtChainName(net Network, genesis [32]byte) (string, error) {
 		return net.Name + " (genesis " + xtHexString(genesis[:]) + ", not checked: a network ksm does not know)", nil
 	}
 	if want := [32]byte(net.Profile.GenesisHash); want != genesis {
-		return "", UsageErrorf("the transaction is for the chain with genesis %s, not %s (genesis %s): pass its --network", xtHexString(genesis[:]), net.Name, xtHexString(want[:]))
+		return "", app.Usagef("the transaction is for the chain with genesis %s, not %s (genesis %s): pass its --network", xtHexString(genesis[:]), net.Name, xtHexString(want[:]))
 	}
 	return net.Name, nil
 }

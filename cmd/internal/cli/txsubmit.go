@@ -42,25 +42,25 @@ when it was included but failed.`,
 			defer e.Close()
 			head, err := e.sess.Chain.BestHead(ctx)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			rt, err := e.sess.Runtime(ctx, head.Hash)
 			if err != nil {
-				return chainErr(err)
+				return err
 			}
 			x, err := rt.Format.Decode(ext)
 			if err != nil {
-				return UsageErrorf("not an extrinsic of this runtime (%s %d): %v", rt.Version.SpecName, rt.Version.SpecVersion, err)
+				return app.Usagef("not an extrinsic of this runtime (%s %d): %v", rt.Version.SpecName, rt.Version.SpecVersion, err)
 			}
 			call, err := rt.Codec.DecodeCall(x.Call)
 			if err != nil {
-				return UsageErrorf("the extrinsic's call does not decode with this runtime's metadata: %v", err)
+				return app.Usagef("the extrinsic's call does not decode with this runtime's metadata: %v", err)
 			}
 			inner, err := rt.Calls.Split(x.Call)
 			if err == nil {
 				for _, c := range inner {
 					if err := e.sess.Route(c.Pallet); err != nil {
-						return chainErr(err)
+						return err
 					}
 				}
 			}
@@ -85,7 +85,7 @@ when it was included but failed.`,
 			}
 			if x.Signed {
 				if _, err := e.sess.DryRunSigned(ctx, rt, head.Hash, ext); err != nil {
-					return chainErr(err)
+					return err
 				}
 			}
 			if dryRun {
@@ -95,7 +95,7 @@ when it was included but failed.`,
 			if !f.Opts.Yes {
 				ok, err := f.IO.Confirm("Submit this transaction?")
 				if errors.Is(err, iostreams.ErrNoTTY) {
-					return UsageErrorf("not on a terminal: pass --yes to submit without confirmation")
+					return app.Usagef("not on a terminal: pass --yes to submit without confirmation")
 				}
 				if err != nil {
 					return err
@@ -106,7 +106,7 @@ when it was included but failed.`,
 			}
 			out, err := e.sess.SubmitDecoded(ctx, ext, x, *head, progressPrinter(f))
 			if err != nil {
-				return submitErr(err)
+				return err
 			}
 			return reportOutcome(e, out)
 		},

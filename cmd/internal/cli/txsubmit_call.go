@@ -22,7 +22,7 @@ type callSpec struct {
 func parseCallName(s string) (string, string, error) {
 	p, n, ok := strings.Cut(strings.TrimSpace(s), ".")
 	if !ok || p == "" || n == "" {
-		return "", "", UsageErrorf("call %q: write it as PALLET.CALL (e.g. Balances.transfer_keep_alive)", s)
+		return "", "", app.Usagef("call %q: write it as PALLET.CALL (e.g. Balances.transfer_keep_alive)", s)
 	}
 	return p, n, nil
 }
@@ -33,7 +33,7 @@ func parseArgsJSON(s string, what string) (any, error) {
 	}
 	v, err := value.ParseJSON([]byte(s))
 	if err != nil {
-		return nil, UsageErrorf("%s: not JSON: %v", what, err)
+		return nil, app.Usagef("%s: not JSON: %v", what, err)
 	}
 	return v, nil
 }
@@ -86,7 +86,7 @@ other calls take from the sender (deposits, bonds) instead.`,
 				specs = append(specs, callSpec{p, n, v})
 			}
 			if len(more) > 0 && len(argList) != len(more) && len(argList) != 0 {
-				return UsageErrorf("give one --args after each --call (%d calls, %d --args)", len(more)+len(args), len(moreArgs))
+				return app.Usagef("give one --args after each --call (%d calls, %d --args)", len(more)+len(args), len(moreArgs))
 			}
 			for i, c := range more {
 				p, n, err := parseCallName(c)
@@ -105,7 +105,7 @@ other calls take from the sender (deposits, bonds) instead.`,
 			}
 			if callsStdin {
 				if f.Opts.PasswordStdin {
-					return UsageErrorf("--calls-stdin and --password-stdin both read standard input: give the password with --password-file or KSM_PASSWORD")
+					return app.Usagef("--calls-stdin and --password-stdin both read standard input: give the password with --password-file or KSM_PASSWORD")
 				}
 				b, err := f.IO.ReadAll()
 				if err != nil {
@@ -117,11 +117,11 @@ other calls take from the sender (deposits, bonds) instead.`,
 					Args   json.RawMessage `json:"args"`
 				}
 				if err := json.Unmarshal(b, &items); err != nil {
-					return UsageErrorf("--calls-stdin: want a JSON array of {\"pallet\", \"name\", \"args\"}: %v", err)
+					return app.Usagef("--calls-stdin: want a JSON array of {\"pallet\", \"name\", \"args\"}: %v", err)
 				}
 				for i, it := range items {
 					if it.Pallet == "" || it.Name == "" {
-						return UsageErrorf("--calls-stdin item %d: want {\"pallet\", \"name\", \"args\"}", i)
+						return app.Usagef("--calls-stdin item %d: want {\"pallet\", \"name\", \"args\"}", i)
 					}
 					av, err := parseArgsJSON(string(it.Args), fmt.Sprintf("--calls-stdin item %d args", i))
 					if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/lightclient/grandpa"
 	"github.com/ksm-wallet/ksm/lightclient/store"
@@ -49,7 +50,7 @@ older than the network's unbonding period. Without --chain-spec the embedded
 spec of --network is used. The JSON field authorities is the authority set as
 [[key, weight], ...], the form verify justification --authorities reads;
 --authorities-out FILE writes the same array to a file.
-Exit 3 when the checkpoint does not decode or is inconsistent.`,
+Exit 2 when the checkpoint does not decode or is inconsistent.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := readChainSpec(f, specFile)
@@ -58,11 +59,11 @@ Exit 3 when the checkpoint does not decode or is inconsistent.`,
 			}
 			c, err := s.Checkpoint()
 			if err != nil {
-				return VerificationError(err)
+				return app.Input(err)
 			}
 			gh, err := s.GenesisHash()
 			if err != nil {
-				return VerificationError(err)
+				return app.Input(err)
 			}
 			g := c.Grandpa
 			out := checkpointOut{

@@ -77,10 +77,12 @@ func TestVerifyCheckpointErrors(t *testing.T) {
 		args []string
 		code int
 	}{
-		{[]string{"verify", "checkpoint", "--chain-spec", testenv.Shared(t, "chainspec", "kusama-asset-hub.json")}, ExitVerification},
-		{[]string{"verify", "checkpoint", "--chain-spec", write("bad.json", `{"id":"x","lightSyncState":{"finalizedBlockHeader":"0x00","grandpaAuthoritySet":"0x00"}}`)}, ExitVerification},
-		{[]string{"verify", "checkpoint", "--chain-spec", write("garbage.json", `{`)}, ExitVerification},
-		{[]string{"verify", "checkpoint", "--chain-spec", filepath.Join(dir, "missing.json")}, ExitFailure},
+		// Files that are not what they should be are bad input (2), not a
+		// failed verification (3).
+		{[]string{"verify", "checkpoint", "--chain-spec", testenv.Shared(t, "chainspec", "kusama-asset-hub.json")}, ExitUsage},
+		{[]string{"verify", "checkpoint", "--chain-spec", write("bad.json", `{"id":"x","lightSyncState":{"finalizedBlockHeader":"0x00","grandpaAuthoritySet":"0x00"}}`)}, ExitUsage},
+		{[]string{"verify", "checkpoint", "--chain-spec", write("garbage.json", `{`)}, ExitUsage},
+		{[]string{"verify", "checkpoint", "--chain-spec", filepath.Join(dir, "missing.json")}, ExitUsage},
 		{[]string{"--network", "nowhere", "verify", "checkpoint"}, ExitUsage},
 	}
 	for _, tt := range tests {

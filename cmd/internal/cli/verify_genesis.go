@@ -1,12 +1,12 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 )
@@ -37,7 +37,7 @@ func readChainSpec(f *Factory, file string) (*chainspec.Spec, error) {
 		p, lerr := chainspec.Lookup(name)
 		if lerr != nil {
 			if _, serr := os.Stat(name); serr != nil {
-				return nil, UsageErrorf("no --chain-spec and %v", lerr)
+				return nil, app.Usagef("no --chain-spec and %v", lerr)
 			}
 			b, err = os.ReadFile(name)
 		} else {
@@ -45,11 +45,11 @@ func readChainSpec(f *Factory, file string) (*chainspec.Spec, error) {
 		}
 	}
 	if err != nil {
-		return nil, err
+		return nil, app.Input(err)
 	}
 	s, err := chainspec.Parse(b)
 	if err != nil {
-		return nil, VerificationError(err)
+		return nil, app.Input(err)
 	}
 	return s, nil
 }
@@ -81,14 +81,14 @@ Without --chain-spec the embedded spec of --network is used.`,
 				switch stateVersion {
 				case "", "auto":
 					if l, err = s.Raw.StateVersion(); err != nil {
-						return VerificationError(err)
+						return app.Input(err)
 					}
 				case "0":
 					l = trie.V0
 				case "1":
 					l = trie.V1
 				default:
-					return UsageErrorf("--state-version must be 0, 1 or auto")
+					return app.Usagef("--state-version must be 0, 1 or auto")
 				}
 				root := s.Raw.RawStateRoot(l)
 				v := int(l)
@@ -98,7 +98,7 @@ Without --chain-spec the embedded spec of --network is used.`,
 				root := *s.StateRootHash
 				out = genesisOut{StateRoot: root.String(), GenesisHash: chainspec.GenesisHeader(root).Hash().String(), Source: "stateRootHash"}
 			default:
-				return VerificationError(errors.New("chain spec has neither genesis.raw nor genesis.stateRootHash"))
+				return app.Usagef("chain spec has neither genesis.raw nor genesis.stateRootHash")
 			}
 			if f.Opts.JSON {
 				return f.PrintJSON(out)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 )
 
@@ -24,7 +25,7 @@ func newVerifyHeaderCmd(f *Factory) *cobra.Command {
 hex text; "-" reads standard input), check that it re-encodes to the same
 bytes, and print its hash (blake2b-256), fields, digest items with their BABE
 and GRANDPA meaning, and any GRANDPA authority-set change it signals.
-Exit 3 when the bytes are not a valid header.`,
+Exit 2 when the bytes are not a valid header.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			raw, err := verifyReadBytesArg(f, args[0])
@@ -33,14 +34,14 @@ Exit 3 when the bytes are not a valid header.`,
 			}
 			h, err := header.Decode(raw)
 			if err != nil {
-				return VerificationError(err)
+				return app.Input(err)
 			}
 			if !bytes.Equal(h.Encode(), raw) {
-				return VerificationError(errors.New("header does not re-encode to its input"))
+				return app.Usagef("header does not re-encode to its input")
 			}
 			out, err := headerOutOf(h)
 			if err != nil {
-				return VerificationError(err)
+				return app.Input(err)
 			}
 			if f.Opts.JSON {
 				return f.PrintJSON(out)
@@ -57,7 +58,7 @@ func verifyReadBytesArg(f *Factory, arg string) ([]byte, error) {
 	if strings.HasPrefix(arg, "0x") || strings.HasPrefix(arg, "0X") {
 		b, err := hex.DecodeString(arg[2:])
 		if err != nil {
-			return nil, UsageErrorf("bad hex argument: %v", err)
+			return nil, app.Usagef("bad hex argument: %v", err)
 		}
 		return b, nil
 	}
@@ -76,7 +77,7 @@ func verifyReadBytesArg(f *Factory, arg string) ([]byte, error) {
 					return hb, nil // bare hex without 0x
 				}
 			}
-			return nil, err
+			return nil, app.Input(err)
 		}
 		data = b
 	}

@@ -104,11 +104,12 @@ func TestVerifyHeaderInvalid(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{[]string{"verify", "header", "0x00"}, ExitVerification, "unexpected end"},
-		{[]string{"verify", "header", "0x" + strings.Repeat("00", 99) + "00"}, ExitVerification, "trailing"},
+		// Garbage is bad input (2), not a failed verification (3).
+		{[]string{"verify", "header", "0x00"}, ExitUsage, "unexpected end"},
+		{[]string{"verify", "header", "0x" + strings.Repeat("00", 99) + "00"}, ExitUsage, "trailing"},
 		{[]string{"verify", "header", "0xzz"}, ExitUsage, "bad hex"},
 		{[]string{"verify", "header"}, ExitUsage, "argument"},
-		{[]string{"verify", "header", filepath.Join(t.TempDir(), "missing")}, ExitFailure, "no such file"},
+		{[]string{"verify", "header", filepath.Join(t.TempDir(), "missing")}, ExitUsage, "no such file"},
 	}
 	for _, tt := range tests {
 		code, _, stderr := runCLI(t, "", tt.args...)

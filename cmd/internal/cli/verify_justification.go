@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/lightclient/grandpa"
 )
 
@@ -45,7 +47,7 @@ commit target proven by the votes ancestries, each ancestry header used.
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if justification == "" || authorities == "" || !cmd.Flags().Changed("set-id") {
-				return UsageErrorf("--justification, --set-id and --authorities are required")
+				return app.Usagef("--justification, --set-id and --authorities are required")
 			}
 			raw, err := verifyReadBytesArg(f, justification)
 			if err != nil {
@@ -58,7 +60,11 @@ commit target proven by the votes ancestries, each ancestry header used.
 			set := &grandpa.AuthoritySet{SetID: setID, Authorities: auths}
 			out := justificationOut{Threshold: set.Threshold()}
 			j, err := grandpa.DecodeJustification(raw)
-			if err == nil {
+			if err != nil {
+				// Garbage is bad input (2); a justification that decodes
+				// but does not verify is exit 3.
+				err = app.Input(err)
+			} else {
 				out.TargetHash, out.TargetNumber, out.Round = j.Commit.TargetHash.String(), j.Commit.TargetNumber, j.Round
 				out.Signatures = len(j.Commit.Precommits)
 				var res *grandpa.Result
@@ -78,7 +84,10 @@ commit target proven by the votes ancestries, each ancestry header used.
 					out.TargetNumber, out.TargetHash, out.Round, setID, out.Signatures, out.Weight, out.Threshold)
 			}
 			if err != nil {
-				return VerificationError(fmt.Errorf("invalid justification: %w", err))
+				if errors.Is(err, app.ErrUsage) {
+					return fmt.Errorf("justification does not decode: %w", err)
+				}
+				return app.Unverified(fmt.Errorf("invalid justification: %w", err))
 			}
 			return nil
 		},
@@ -95,11 +104,11 @@ commit target proven by the votes ancestries, each ancestry header used.
 func readAuthoritiesFile(path string) ([]grandpa.Authority, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, app.Input(err)
 	}
 	var items []json.RawMessage
 	if err := json.Unmarshal(b, &items); err != nil {
-		return nil, UsageErrorf("--authorities %s: want a JSON array: %v", path, err)
+		return nil, app.Usagef("--authorities %s: want a JSON array: %v", path, err)
 	}
 	auths := make([]grandpa.Authority, 0, len(items))
 	for i, it := range items {
@@ -110,19 +119,19 @@ func readAuthoritiesFile(path string) ([]grandpa.Authority, error) {
 		if err := json.Unmarshal(it, &key); err != nil {
 			var pair []json.RawMessage
 			if err := json.Unmarshal(it, &pair); err != nil || len(pair) != 2 {
-				return nil, UsageErrorf("--authorities entry %d: want \"0x..\" or [key, weight]", i)
+				return nil, app.Usagef("--authorities entry %d: want \"0x..\" or [key, weight]", i)
 			}
 			if err := json.Unmarshal(pair[0], &key); err != nil {
-				return nil, UsageErrorf("--authorities entry %d: key must be a 0x-hex string", i)
+				return nil, app.Usagef("--authorities entry %d: key must be a 0x-hex string", i)
 			}
 			ws := strings.Trim(string(pair[1]), `"`)
 			if weight, err = strconv.ParseUint(ws, 10, 64); err != nil {
-				return nil, UsageErrorf("--authorities entry %d: bad weight %s", i, pair[1])
+				return nil, app.Usagef("--authorities entry %d: bad weight %s", i, pair[1])
 			}
 		}
 		kb, err := hex.DecodeString(strings.TrimPrefix(key, "0x"))
 		if err != nil || len(kb) != 32 {
-			return nil, UsageErrorf("--authorities entry %d: key must be 32 bytes of 0x-hex", i)
+			return nil, app.Usagef("--authorities entry %d: key must be 32 bytes of 0x-hex", i)
 		}
 		var a grandpa.Authority
 		copy(a.Key[:], kb)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 )
 
@@ -50,11 +51,11 @@ malformed or superfluous nodes).`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if root == "" || proofArg == "" || (key == "") == (prefix == "") {
-				return UsageErrorf("--root, --proof and one of --key or --prefix are required")
+				return app.Usagef("--root, --proof and one of --key or --prefix are required")
 			}
 			rb, err := trie.DecodeHex(root)
 			if err != nil || len(rb) != 32 {
-				return UsageErrorf("--root must be a 32-byte 0x-hex hash")
+				return app.Usagef("--root must be a 32-byte 0x-hex hash")
 			}
 			var rootHash trie.Hash
 			copy(rootHash[:], rb)
@@ -64,26 +65,26 @@ malformed or superfluous nodes).`,
 			}
 			nodes, err := trie.ParseProof(raw)
 			if err != nil {
-				return VerificationError(fmt.Errorf("read proof: %w", err))
+				return app.Input(fmt.Errorf("read proof: %w", err))
 			}
 			p, err := trie.NewProofWith(rootHash, nodes, trie.Options{AllowUnused: allowUnused})
 			if err != nil {
-				return VerificationError(err)
+				return app.Unverified(err)
 			}
 			if prefix != "" {
 				pb, err := trie.DecodeHex(prefix)
 				if err != nil {
-					return UsageErrorf("--prefix: %v", err)
+					return app.Usagef("--prefix: %v", err)
 				}
 				return runProofPrefix(f, p, pb)
 			}
 			kb, err := trie.DecodeHex(key)
 			if err != nil {
-				return UsageErrorf("--key: %v", err)
+				return app.Usagef("--key: %v", err)
 			}
 			v, found, err := p.Get(kb)
 			if err != nil {
-				return VerificationError(err)
+				return app.Unverified(err)
 			}
 			out := proofOut{Key: hex0x(kb)}
 			if found {
@@ -114,7 +115,7 @@ func runProofPrefix(f *Factory, p *trie.Proof, prefix []byte) error {
 	kvs, err := p.Prefix(prefix)
 	var inc *trie.IncompleteError
 	if err != nil && !errors.As(err, &inc) {
-		return VerificationError(err)
+		return app.Unverified(err)
 	}
 	out := proofPrefixOut{Prefix: hex0x(prefix), Entries: []proofEntryOut{}, Complete: err == nil}
 	for _, kv := range kvs {
@@ -130,7 +131,7 @@ func runProofPrefix(f *Factory, p *trie.Proof, prefix []byte) error {
 		}
 	}
 	if err != nil {
-		return VerificationError(fmt.Errorf("%d entries proven; %w", len(kvs), err))
+		return app.Unverified(fmt.Errorf("%d entries proven; %w", len(kvs), err))
 	}
 	return nil
 }

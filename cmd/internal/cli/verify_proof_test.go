@@ -58,14 +58,18 @@ func TestVerifyProof(t *testing.T) {
 			}
 		}
 	}
-	// Wrong root and malformed proofs: exit 3.
+	// A proof that does not prove its root: exit 3; one that does not
+	// even decode is bad input: exit 2.
 	key := f.Queries[0].Key
-	for _, args := range [][]string{
-		{"--root", "0x" + strings.Repeat("11", 32), "--proof", proofFile, "--key", key},
-		{"--root", claimsRoot, "--proof", "0x0401ff", "--key", key},
+	for _, tt := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"--root", "0x" + strings.Repeat("11", 32), "--proof", proofFile, "--key", key}, ExitVerification},
+		{[]string{"--root", claimsRoot, "--proof", "0x0401ff", "--key", key}, ExitUsage},
 	} {
-		if code, _, stderr := runCLI(t, "", append([]string{"verify", "proof"}, args...)...); code != ExitVerification {
-			t.Errorf("%v: exit %d %s", args, code, stderr)
+		if code, _, stderr := runCLI(t, "", append([]string{"verify", "proof"}, tt.args...)...); code != tt.code {
+			t.Errorf("%v: exit %d, want %d: %s", tt.args, code, tt.code, stderr)
 		}
 	}
 	for _, args := range [][]string{

@@ -7,6 +7,7 @@ package iostreams
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -30,8 +31,13 @@ type IOStreams struct {
 	// readSecret reads one line without echo from the terminal; Test
 	// replaces it with a reader of scripted answers.
 	readSecret func() ([]byte, error)
+	// saveTerminal records the terminal's state and returns the function
+	// that restores it (a secret read cut short leaves echo off).
+	saveTerminal func() (restore func())
 	// readLine reads one echoed line from the terminal.
 	lineReader *bufio.Reader
+	// ctx cancels prompts (Ctrl-C); nil: they wait for their answer.
+	ctx context.Context
 }
 
 // System returns the process's standard streams.
@@ -44,7 +50,15 @@ func System() *IOStreams {
 		stdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
 		stderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 	}
-	s.readSecret = func() ([]byte, error) { return term.ReadPassword(int(os.Stdin.Fd())) }
+	fd := int(os.Stdin.Fd())
+	s.readSecret = func() ([]byte, error) { return term.ReadPassword(fd) }
+	s.saveTerminal = func() func() {
+		st, err := term.GetState(fd)
+		if err != nil {
+			return func() {}
+		}
+		return func() { _ = term.Restore(fd, st) }
+	}
 	return s
 }
 
@@ -52,7 +66,7 @@ func System() *IOStreams {
 // errOut record output. Terminal flags start false; set them with SetTTY.
 func Test() (s *IOStreams, in *bytes.Buffer, out *bytes.Buffer, errOut *bytes.Buffer) {
 	in, out, errOut = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
-	s = &IOStreams{In: in, Out: out, ErrOut: errOut}
+	s = &IOStreams{In: in, Out: out, ErrOut: errOut, saveTerminal: func() func() { return func() {} }}
 	s.readSecret = func() ([]byte, error) {
 		line, err := s.reader().ReadString('\n')
 		if err != nil && line == "" {
@@ -100,13 +114,50 @@ func (s *IOStreams) ReadLine() (string, error) {
 // ReadAll reads the rest of standard input.
 func (s *IOStreams) ReadAll() ([]byte, error) { return io.ReadAll(s.reader()) }
 
+// CancelOn makes every prompt give up as soon as ctx is done (Ctrl-C): it
+// returns ctx's error at once, without waiting for Enter, and leaves the
+// terminal's echo as it found it.
+func (s *IOStreams) CancelOn(ctx context.Context) { s.ctx = ctx }
+
+// awaitAnswer runs read (a blocking read of the terminal) until it returns
+// or the prompt is cancelled. A cancelled read is left behind: the process
+// is on its way out and nothing reads standard input after it.
+func awaitAnswer[T any](ctx context.Context, read func() (T, error)) (T, error) {
+	var zero T
+	if ctx == nil {
+		return read()
+	}
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	type answer struct {
+		v   T
+		err error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		v, err := read()
+		got <- answer{v, err}
+	}()
+	select {
+	case a := <-got:
+		return a.v, a.err
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	}
+}
+
 // Prompt asks a question on stderr and reads an echoed answer from stdin.
 func (s *IOStreams) Prompt(question string) (string, error) {
 	if !s.CanPrompt() {
 		return "", ErrNoTTY
 	}
 	fmt.Fprint(s.ErrOut, question)
-	return s.ReadLine()
+	ans, err := awaitAnswer(s.ctx, s.ReadLine)
+	if err != nil && s.ctx != nil && s.ctx.Err() != nil {
+		fmt.Fprintln(s.ErrOut)
+	}
+	return ans, err
 }
 
 // PromptSecret asks on stderr and reads an answer without echo.
@@ -115,7 +166,11 @@ func (s *IOStreams) PromptSecret(question string) ([]byte, error) {
 		return nil, ErrNoTTY
 	}
 	fmt.Fprint(s.ErrOut, question)
-	b, err := s.readSecret()
+	restore := s.saveTerminal()
+	b, err := awaitAnswer(s.ctx, s.readSecret)
+	if err != nil && s.ctx != nil && s.ctx.Err() != nil {
+		restore()
+	}
 	fmt.Fprintln(s.ErrOut)
 	return b, err
 }

@@ -127,7 +127,7 @@ func TestLightParaSubmitThrough(t *testing.T) {
 		t.Fatal("can submit without an endpoint")
 	}
 	var news []string
-	if err := l.SubmitThrough(rc, ParaSubmitOptions{Timeout: 10 * time.Second, Poll: 20 * time.Millisecond,
+	if err := l.SubmitThrough(rc, ParaSubmitOptions{Timeout: time.Minute, Poll: 20 * time.Millisecond,
 		Progress: func(m string) { news = append(news, m) }}); err != nil {
 		t.Fatal(err)
 	}

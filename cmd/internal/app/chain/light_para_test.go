@@ -167,7 +167,7 @@ func TestLightParaStorage(t *testing.T) {
 	// Relay finality moves: the finalized para head follows, the older head
 	// stays readable.
 	n.relaySrv.SetVisible(40)
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(time.Minute) // a safety net, generous for a loaded machine
 	for {
 		if h, _, _ := n.cl.Finalized(); h.Number == 40 {
 			break

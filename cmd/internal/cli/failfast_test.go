@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// failFastBound is how long an argument error may take. The network steps
+// it must not wait for time out after 10–30 s; starting the process takes
+// well under a second.
+const failFastBound = 5 * time.Second
+
+// TestFailFast: every argument error exits 2 before any network step. ksm
+// runs as a process against an endpoint that never answers, so a command
+// that dialled would hang for its timeout; the endpoint must see no
+// connection at all.
+func TestFailFast(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	// dev signs; bob is watch-only.
+	if code, _, stderr := keyRun(t, home, keyRunOpts{stdin: "//Dev\n", env: map[string]string{"KSM_PASSWORD": "pw"}}, "key", "import", "--name", "dev", "--suri-stdin"); code != 0 {
+		t.Fatalf("key import: %d %s", code, stderr)
+	}
+	if code, _, stderr := keyRun(t, home, keyRunOpts{}, "key", "watch", "--name", "bob", "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"); code != 0 {
+		t.Fatalf("key watch: %d %s", code, stderr)
+	}
+	bh := newBlackhole(t)
+	tests := []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"balance", "nope"}, "neither a key name nor an address"},
+		{[]string{"transfer", "bob", "abc", "--from", "dev"}, "amount"},
+		{[]string{"transfer", "bob", "-1", "--from", "dev"}, "amount must be positive"},
+		{[]string{"transfer", "bob", "0", "--from", "dev"}, "must be positive"},
+		{[]string{"transfer", "nope", "1", "--from", "dev"}, "neither a key name nor an address"},
+		{[]string{"transfer", "bob", "1", "--from", "nope"}, "no such key"},
+		{[]string{"transfer", "dev", "1", "--from", "bob"}, "watch-only"},
+		{[]string{"transfer", "bob", "1"}, "--from NAME is required"},
+		{[]string{"transfer", "bob", "1", "--from", "dev", "--tip", "lots"}, "--tip"},
+		{[]string{"stake", "nominate", "xyz", "--from", "dev"}, "xyz"},
+		{[]string{"stake", "bond", "-5", "--from", "dev"}, "amount must be positive"},
+		{[]string{"stake", "unbond", "some", "--from", "dev"}, "amount"},
+		{[]string{"pool", "join", "1", "x", "--from", "dev"}, "not a number"},
+		{[]string{"gov", "vote", "x", "aye", "--amount", "1", "--from", "dev"}, "x"},
+		{[]string{"para", "contribute", "2000", "1", "--from", "nope"}, "no such key"},
+		{[]string{"tx", "call", "Balances.transfer_keep_alive", "--args", `{"dest":{"Id":"0x00"},"value":1}`, "--from", "nope"}, "no such key"},
+		{[]string{"--rpc", "ftp://x", "balance", "bob"}, "unsupported scheme"},
+	}
+	for _, tt := range tests {
+		args := append([]string{"--rpc", bh.url}, tt.args...)
+		code, _, stderr, took := runKSM(t, home, nil, args...)
+		if code != ExitUsage || !strings.Contains(stderr, tt.msg) {
+			t.Errorf("ksm %v: exit %d %q; want exit 2 with %q", tt.args, code, stderr, tt.msg)
+		}
+		if took > failFastBound {
+			t.Errorf("ksm %v: took %v", tt.args, took)
+		}
+	}
+	if n := bh.accepted.Load(); n != 0 {
+		t.Errorf("argument errors dialled the endpoint %d times", n)
+	}
+}
