@@ -27,18 +27,18 @@ type Submitter interface {
 	Submit(ctx context.Context, ext []byte) (int, error)
 }
 
-// Submission status kinds.
+// The statuses a Submission reports (see TxStatus for the others).
 const (
-	StatusBroadcast = "broadcast"
-	StatusFinalized = "finalized"
-	StatusInvalid   = "invalid"
-	StatusDropped   = "dropped"
+	StatusBroadcast TxStatus = "broadcast" // sent to peers
+	StatusFinalized TxStatus = "finalized" // in a final block
+	StatusInvalid   TxStatus = "invalid"   // found invalid
+	StatusDropped   TxStatus = "dropped"   // gone without inclusion
 )
 
 // SubmitStatus is one step of a submitted transaction. Block, Number and
 // Index (its position in the block body) are set for "finalized".
 type SubmitStatus struct {
-	Kind   string
+	Kind   TxStatus
 	Block  header.Hash
 	Number uint32
 	Index  int

@@ -21,9 +21,22 @@
 // (Kusama: staking, pools, voting and claims on Asset Hub); a development
 // chain serves every pallet. Prepare routes every call of a batch itself.
 //
+// # Plans and the execution path
+//
+// A verb is a plan function (PlanTransfer, PlanStake*, PlanPool*, PlanGov*)
+// taking what was typed: it checks the arguments and resolves keys and
+// addresses in a Keyring before any network step (an *InputError), and
+// returns a *Plan. Execute runs a plan on a session: the plan's composer
+// reads the chain and builds the call (refusing what the chain would
+// refuse), then prepare, confirm (Confirmer), unlock (PasswordPrompter),
+// sign, check, submit and follow (ProgressReporter) to the Outcome. A
+// declined confirmation or a cancelled prompt is ErrCancelled with nothing
+// signed or sent. NewPlan wraps a call composed elsewhere (a call given
+// as JSON) in the same path.
+//
 // # Transactions
 //
-// Every submitting command goes through the same steps:
+// Under Execute every transaction goes through the same steps:
 //
 //	rt, _ := sess.Latest(ctx)
 //	call, _ := rt.Calls.TransferKeepAlive(dest, amount)   // or rt.Calls.Call(pallet, name, args), BatchAll

@@ -87,14 +87,14 @@ func progressOf(done, target uint32, start uint32) progressJSON {
 }
 
 func (e *lightEnv) status(ctx context.Context) (chainStatusJSON, error) {
-	st := chainStatusJSON{Network: e.net.Name, GenesisHash: e.genesis, Mode: e.mode, Verified: e.verified()}
+	st := chainStatusJSON{Network: e.net.Name, GenesisHash: e.Genesis, Mode: e.Mode, Verified: e.verified()}
 	if !e.verified() {
 		// --trust-rpc on an endpoint that proves nothing: its claims.
-		h, err := e.rpc.FinalizedHead(ctx)
+		h, err := e.RPC.FinalizedHead(ctx)
 		if err != nil {
 			return st, app.Unreachable(err)
 		}
-		hd, err := e.rpc.Header(ctx, &h)
+		hd, err := e.RPC.Header(ctx, &h)
 		if err != nil {
 			return st, app.Unreachable(err)
 		}
@@ -103,27 +103,27 @@ func (e *lightEnv) status(ctx context.Context) (chainStatusJSON, error) {
 		st.Progress = progressOf(st.Best, st.Best, st.Best)
 		return st, nil
 	}
-	s := e.client.Status()
+	s := e.Client.Status()
 	setID := s.SetID
 	st.Peers, st.Best, st.SetID, st.Synced = s.Peers, s.Target, &setID, s.Synced
 	st.Finalized = blockJSON{Number: s.Finalized.Number, Hash: s.Hash}
 	st.Progress = progressOf(s.Finalized.Number, s.Target, s.StartNumber)
-	sp := e.client.StartPoint()
+	sp := e.Client.StartPoint()
 	cp := &checkpointJSON{Source: string(sp.Source), Number: sp.Header.Number, Hash: sp.Hash.String()}
-	if e.age != nil {
-		cp.Age, cp.AgeSeconds, cp.Warning = roundAge(e.age.Age), int64(e.age.Age/time.Second), e.age.Warning
+	if e.Age != nil {
+		cp.Age, cp.AgeSeconds, cp.Warning = roundAge(e.Age.Age), int64(e.Age.Age/time.Second), e.Age.Warning
 	}
 	st.Checkpoint = cp
-	if pe := e.para; pe != nil {
-		ps := &chainParaJSON{ParaID: pe.id, Name: pe.name, Source: pe.source}
-		if pe.genesis != (header.Hash{}) {
-			g := pe.genesis
+	if pe := e.Para; pe != nil {
+		ps := &chainParaJSON{ParaID: pe.ID, Name: pe.Name, Source: pe.Source}
+		if pe.Genesis != (header.Hash{}) {
+			g := pe.Genesis
 			ps.GenesisHash = &g
 		}
 		if s.Synced {
 			// Paras::Heads in the finalized relay state, proven.
 			pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			h, err := e.client.Para(pe.id).Head(pctx)
+			h, err := e.Client.Para(pe.ID).Head(pctx)
 			cancel()
 			if err != nil {
 				ps.Error = err.Error()
@@ -137,7 +137,7 @@ func (e *lightEnv) status(ctx context.Context) (chainStatusJSON, error) {
 	if s.Synced {
 		// System.LastRuntimeUpgrade, proven: a few bytes.
 		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		up, err := e.client.LastRuntimeUpgrade(rctx)
+		up, err := e.Client.LastRuntimeUpgrade(rctx)
 		cancel()
 		if err == nil {
 			st.Runtime = &runtimeJSON{SpecName: up.SpecName, SpecVersion: up.SpecVersion}
@@ -222,7 +222,7 @@ relay chain's it follows), verified}.`,
 			defer e.Close()
 			if e.verified() && wait > 0 {
 				wctx, cancel := context.WithTimeout(ctx, wait)
-				err := e.client.WaitSynced(wctx)
+				err := e.Client.WaitSynced(wctx)
 				cancel()
 				if err != nil && wctx.Err() == nil {
 					return lightErr(e, err)
@@ -278,7 +278,7 @@ With --follow it keeps following finality until interrupted.`,
 				return f.PrintJSON(st)
 			}
 			bar := f.IO.IsStderrTTY() && !f.Opts.JSON
-			start := e.client.StartPoint().Header.Number
+			start := e.Client.StartPoint().Header.Number
 			out := json.NewEncoder(f.IO.Out)
 			line := func(v map[string]any) {
 				if !bar {
@@ -296,12 +296,12 @@ With --follow it keeps following finality until interrupted.`,
 						return nil
 					}
 					return lightErr(e, ctx.Err())
-				case <-e.client.Done():
+				case <-e.Client.Done():
 					if bar {
 						fmt.Fprintln(f.IO.ErrOut)
 					}
-					return lightErr(e, e.client.Err())
-				case ev := <-e.client.Events():
+					return lightErr(e, e.Client.Err())
+				case ev := <-e.Client.Events():
 					switch x := ev.(type) {
 					case chainsync.Progress:
 						if bar {

@@ -58,10 +58,9 @@ func testNetwork(t *testing.T, visible uint32) (*rpctest.Server, string, *testch
 	if err != nil {
 		t.Fatal(err)
 	}
-	lightTestStart = func() (header.Hash, *chainspec.Checkpoint) {
+	hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) {
 		return c.Blocks[0].Hash, &chainspec.Checkpoint{Header: c.Blocks[0].Header, Hash: c.Blocks[0].Hash, Grandpa: &chainspec.GrandpaState{Set: c.Set(0)}}
 	}
-	t.Cleanup(func() { lightTestStart = nil })
 	srv := rpctest.New(c, visible)
 	url, stop := srv.Start()
 	t.Cleanup(stop)
@@ -232,6 +231,7 @@ func TestChainSyncProgressBar(t *testing.T) {
 	io, _, out, errOut := iostreams.Test()
 	io.SetTTY(false, true, true)
 	f := NewFactory(io)
+	f.Backend = hooksFor(t)
 	f.Getenv = func(string) string { return "" }
 	code := Run(context.Background(), f, []string{"--home", t.TempDir(), "--rpc", url, "chain", "sync"})
 	if code != 0 {

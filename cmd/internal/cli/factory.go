@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
 	"os"
 	"path/filepath"
 
@@ -28,6 +29,8 @@ type Factory struct {
 	IO     *iostreams.IOStreams
 	Opts   *GlobalOptions
 	Getenv func(string) string
+	// Backend are the test seams of the chain backend (zero in production).
+	Backend backend.Hooks
 
 	// beforeNetwork, when set, checks the command's arguments offline; the
 	// first step that would touch the network runs it first.

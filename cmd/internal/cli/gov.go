@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -12,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
-	"github.com/ksm-wallet/ksm/tx/calls"
 )
 
 func newGovCmd(f *Factory) *cobra.Command {
@@ -137,21 +134,13 @@ fractions are parts per billion.`,
 	return cmd
 }
 
-func parseReferendumIndex(s string) (uint32, error) {
-	n, err := strconv.ParseUint(s, 10, 32)
-	if err != nil {
-		return 0, app.Usagef("referendum index %q: not a number", s)
-	}
-	return uint32(n), nil
-}
-
 func newGovShowCmd(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "show N",
 		Short: "Show a referendum, with its proposal decoded when the preimage is available",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			idx, err := parseReferendumIndex(args[0])
+			idx, err := app.ParseReferendumIndex(args[0])
 			if err != nil {
 				return err
 			}
@@ -212,106 +201,15 @@ before signing.`,
   ksm gov vote 12 --split-aye 3 --split-nay 1 --from alice
   ksm gov vote 12 abstain --amount 5 --from alice`,
 		Args: rangeArgs(1, 2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			idx, err := parseReferendumIndex(args[0])
-			if err != nil {
-				return err
-			}
-			dir := ""
-			if len(args) == 2 {
-				dir = strings.ToLower(args[1])
-			}
-			split := splitAye != "" || splitNay != ""
-			switch {
-			case dir == "aye" || dir == "nay":
-				if split {
-					return app.Usagef("a standard %s vote takes --amount, not --split-aye/--split-nay", dir)
-				}
-				if amount == "" {
-					return app.Usagef("--amount is required")
-				}
-			case dir == "abstain":
-				if amount == "" {
-					return app.Usagef("abstain needs --amount (the abstaining balance)")
-				}
-			case dir == "" && split:
-				if amount != "" || cmd.Flags().Changed("conviction") {
-					return app.Usagef("a split vote takes --split-aye and --split-nay, no --amount or --conviction")
-				}
-			default:
-				return app.Usagef("say aye, nay or abstain (or give --split-aye/--split-nay)")
-			}
-			conv, err := calls.ParseConviction(conviction)
-			if err != nil {
-				return app.Usagef("--conviction: %v", err)
-			}
-			if dir == "abstain" && cmd.Flags().Changed("conviction") {
-				return app.Usagef("an abstain vote has no conviction")
-			}
-			ctx := cmd.Context()
-			e, err := openChain(ctx, f)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			parse := func(flag, s string) (*big.Int, error) {
-				if s == "" {
-					return new(big.Int), nil
-				}
-				v, err := e.sess.ParseAmount(s)
-				if err != nil {
-					return nil, app.Usagef("%s: %v", flag, err)
-				}
-				return v, nil
-			}
-			var v calls.AccountVote
-			switch {
-			case dir == "aye" || dir == "nay":
-				b, err := parse("--amount", amount)
-				if err != nil {
-					return err
-				}
-				v = calls.AccountVote{Kind: "Standard", Aye: dir == "aye", Conviction: conv, Balance: b}
-			default:
-				a, err := parse("--split-aye", splitAye)
-				if err != nil {
-					return err
-				}
-				n, err := parse("--split-nay", splitNay)
-				if err != nil {
-					return err
-				}
-				v = calls.AccountVote{Kind: "Split", AyeBal: a, NayBal: n}
-				if dir == "abstain" {
-					ab, err := parse("--amount", amount)
-					if err != nil {
-						return err
-					}
-					v.Kind, v.AbstainBal = "SplitAbstain", ab
-				}
-			}
-			if v.Locked().Sign() <= 0 {
-				return app.Usagef("the vote's balance must be more than zero")
-			}
-			g, err := e.sess.Gov(ctx)
-			if err != nil {
-				return err
-			}
-			r, err := e.sess.Referendum(ctx, g, idx)
-			if err != nil {
-				return err
-			}
-			if r.Status != "Ongoing" {
-				return fmt.Errorf("%w: referendum %d is %s", app.ErrNotOngoing, idx, r.Status)
-			}
-			call, err := g.Runtime.Calls.Vote(idx, v)
-			if err != nil {
-				return err
-			}
-			title := fmt.Sprintf("Vote on referendum %d (track %s): %s", idx, r.TrackName, voteText(e, v))
-			return runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call}, title: title})
-		},
 	}
+	cmd.RunE = planRun(f, &sf, func(args []string) app.GovInput {
+		in := app.GovInput{Referendum: args[0], Amount: amount, SplitAye: splitAye, SplitNay: splitNay,
+			Conviction: conviction, ConvictionSet: cmd.Flags().Changed("conviction")}
+		if len(args) == 2 {
+			in.Direction = args[1]
+		}
+		return in
+	}, app.PlanGovVote)
 	sf.add(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&amount, "amount", "", "balance to vote with (standard) or to abstain with")
@@ -319,20 +217,6 @@ before signing.`,
 	fl.StringVar(&splitAye, "split-aye", "", "split vote: balance for aye")
 	fl.StringVar(&splitNay, "split-nay", "", "split vote: balance for nay")
 	return cmd
-}
-
-func voteText(e *chainEnv, v calls.AccountVote) string {
-	switch v.Kind {
-	case "Standard":
-		d := "nay"
-		if v.Aye {
-			d = "aye"
-		}
-		return fmt.Sprintf("%s with %s, conviction %s", d, e.sess.FormatAmount(v.Balance), v.Conviction)
-	case "Split":
-		return fmt.Sprintf("split: aye %s, nay %s", e.sess.FormatAmount(v.AyeBal), e.sess.FormatAmount(v.NayBal))
-	}
-	return fmt.Sprintf("abstain %s (aye %s, nay %s)", e.sess.FormatAmount(v.AbstainBal), e.sess.FormatAmount(v.AyeBal), e.sess.FormatAmount(v.NayBal))
 }
 
 // votesJSON is what `gov votes` prints.
@@ -417,19 +301,6 @@ func govAccountArg(e *chainEnv, args []string) ([32]byte, error) {
 	return id, err
 }
 
-// govTrack resolves a track argument with the chain's tracks.
-func govTrack(ctx context.Context, e *chainEnv, arg string) (*app.GovState, *app.Track, error) {
-	g, err := e.sess.Gov(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	t, err := app.FindTrack(g.Tracks, arg)
-	if err != nil {
-		return nil, nil, app.Usagef("%v", err)
-	}
-	return g, t, nil
-}
-
 func newGovRemoveVoteCmd(f *Factory) *cobra.Command {
 	var sf submitFlags
 	var track string
@@ -439,55 +310,7 @@ func newGovRemoveVoteCmd(f *Factory) *cobra.Command {
 		Long: `Remove the sender's vote on referendum N. The track is found from the
 referendum when it is ongoing, else from the sender's votes; --track names it.`,
 		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			idx, err := parseReferendumIndex(args[0])
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			e, err := openChain(ctx, f)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			_, who, err := e.sender(sf.from)
-			if err != nil {
-				return err
-			}
-			g, err := e.sess.Gov(ctx)
-			if err != nil {
-				return err
-			}
-			var class *uint16
-			if track != "" {
-				t, err := app.FindTrack(g.Tracks, track)
-				if err != nil {
-					return app.Usagef("%v", err)
-				}
-				class = &t.ID
-			} else {
-				tv, err := e.sess.Votes(ctx, g, who)
-				if err != nil {
-					return err
-				}
-				for _, t := range tv {
-					for _, v := range t.Votes {
-						if v.Referendum == idx {
-							c := t.Track
-							class = &c
-						}
-					}
-				}
-				if class == nil {
-					return fmt.Errorf("%s has no vote on referendum %d", e.sess.Account(who), idx)
-				}
-			}
-			call, err := g.Runtime.Calls.RemoveVote(class, idx)
-			if err != nil {
-				return err
-			}
-			return runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call}, title: fmt.Sprintf("Remove the vote on referendum %d", idx)})
-		},
+		RunE: planRun(f, &sf, func(args []string) app.GovInput { return app.GovInput{Referendum: args[0], Track: track} }, app.PlanGovRemoveVote),
 	}
 	sf.add(cmd)
 	cmd.Flags().StringVar(&track, "track", "", "the referendum's track (name or id)")
@@ -501,39 +324,9 @@ func newGovDelegateCmd(f *Factory) *cobra.Command {
 		Use:   "delegate TRACK TO --amount X [--conviction C] --from NAME",
 		Short: "Delegate votes on a track (ConvictionVoting.delegate)",
 		Args:  exactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			conv, err := calls.ParseConviction(conviction)
-			if err != nil {
-				return app.Usagef("--conviction: %v", err)
-			}
-			if amount == "" {
-				return app.Usagef("--amount is required")
-			}
-			ctx := cmd.Context()
-			e, err := openChain(ctx, f)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			bal, err := e.sess.ParseAmount(amount)
-			if err != nil {
-				return app.Usagef("--amount: %v", err)
-			}
-			to, _, err := e.resolveAccount(args[1])
-			if err != nil {
-				return err
-			}
-			g, t, err := govTrack(ctx, e, args[0])
-			if err != nil {
-				return err
-			}
-			call, err := g.Runtime.Calls.Delegate(t.ID, to, conv, bal)
-			if err != nil {
-				return err
-			}
-			title := fmt.Sprintf("Delegate %s on track %s (%d) to %s, conviction %s", e.sess.FormatAmount(bal), t.Name, t.ID, e.sess.Account(to), conv)
-			return runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call}, title: title})
-		},
+		RunE: planRun(f, &sf, func(args []string) app.GovInput {
+			return app.GovInput{Track: args[0], Target: args[1], Amount: amount, Conviction: conviction}
+		}, app.PlanGovDelegate),
 	}
 	sf.add(cmd)
 	cmd.Flags().StringVar(&amount, "amount", "", "balance to delegate")
@@ -547,23 +340,7 @@ func newGovUndelegateCmd(f *Factory) *cobra.Command {
 		Use:   "undelegate TRACK --from NAME",
 		Short: "End a delegation on a track (ConvictionVoting.undelegate)",
 		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			e, err := openChain(ctx, f)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			g, t, err := govTrack(ctx, e, args[0])
-			if err != nil {
-				return err
-			}
-			call, err := g.Runtime.Calls.Undelegate(t.ID)
-			if err != nil {
-				return err
-			}
-			return runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call}, title: fmt.Sprintf("Undelegate on track %s (%d)", t.Name, t.ID)})
-		},
+		RunE:  planRun(f, &sf, func(args []string) app.GovInput { return app.GovInput{Track: args[0]} }, app.PlanGovUndelegate),
 	}
 	sf.add(cmd)
 	return cmd
@@ -575,31 +352,13 @@ func newGovUnlockCmd(f *Factory) *cobra.Command {
 		Use:   "unlock TRACK [TARGET] --from NAME",
 		Short: "Remove expired voting locks on a track (ConvictionVoting.unlock)",
 		Args:  rangeArgs(1, 2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			e, err := openChain(ctx, f)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			var target [32]byte
+		RunE: planRun(f, &sf, func(args []string) app.GovInput {
+			in := app.GovInput{Track: args[0]}
 			if len(args) == 2 {
-				if target, _, err = e.resolveAccount(args[1]); err != nil {
-					return err
-				}
-			} else if _, target, err = e.sender(sf.from); err != nil {
-				return err
+				in.Target = args[1]
 			}
-			g, t, err := govTrack(ctx, e, args[0])
-			if err != nil {
-				return err
-			}
-			call, err := g.Runtime.Calls.Unlock(t.ID, target)
-			if err != nil {
-				return err
-			}
-			return runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call}, title: fmt.Sprintf("Unlock voting locks of %s on track %s (%d)", e.sess.Account(target), t.Name, t.ID)})
-		},
+			return in
+		}, app.PlanGovUnlock),
 	}
 	sf.add(cmd)
 	return cmd

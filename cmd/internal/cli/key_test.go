@@ -36,6 +36,7 @@ func keyRun(t testing.TB, home string, o keyRunOpts, args ...string) (int, strin
 	in.WriteString(o.stdin)
 	io.SetTTY(o.tty, o.tty, o.tty)
 	f := NewFactory(io)
+	f.Backend = hooksFor(t)
 	f.Getenv = func(k string) string { return o.env[k] }
 	code := Run(context.Background(), f, append([]string{"--home", home}, args...))
 	return code, out.String(), errOut.String()
@@ -309,6 +310,7 @@ func TestKeyNewTTY(t *testing.T) {
 		return ws[len(ws)-1]
 	}}
 	f := NewFactory(io)
+	f.Backend = hooksFor(t)
 	f.Getenv = func(string) string { return "" }
 	code = Run(context.Background(), f, []string{"--home", home, "key", "new", "--name", "second"})
 	if code != 0 || !strings.Contains(errBuf.String(), "Correct.") || !strings.Contains(errBuf.String(), "word #12") || !strings.HasPrefix(outBuf.String(), "H") && !strings.HasPrefix(outBuf.String(), "C") && !strings.HasPrefix(outBuf.String(), "D") && !strings.HasPrefix(outBuf.String(), "E") && !strings.HasPrefix(outBuf.String(), "F") && !strings.HasPrefix(outBuf.String(), "G") && !strings.HasPrefix(outBuf.String(), "J") {

@@ -17,8 +17,7 @@ import (
 // metadata, print. The first (cold) run is reported as cold-ms.
 func BenchmarkBalanceWarm(b *testing.B) {
 	n := lighttest.Serve(b, lighttest.Shared(b, lighttest.Options{}))
-	lightTestStart = func() (header.Hash, *chainspec.Checkpoint) { return n.Genesis(), n.Checkpoint() }
-	b.Cleanup(func() { lightTestStart = nil })
+	hooksOf(b).Start = func() (header.Hash, *chainspec.Checkpoint) { return n.Genesis(), n.Checkpoint() }
 	home := b.TempDir()
 	run := func() {
 		if code, _, errOut := keyRun(b, home, keyRunOpts{}, "--rpc", n.URL, "--json", "balance", lightAlice); code != 0 {

@@ -4,7 +4,7 @@ package cli
 // (cmd/internal/lighttest) is a generated chain with real GRANDPA voters
 // whose every block holds kusama-local.json's genesis state, served over
 // JSON-RPC with real proofs. The commands sync from its genesis (the
-// lightTestStart hook), prove every value and execute the real Kusama
+// backend.Hooks.Start seam), prove every value and execute the real Kusama
 // runtime locally for fees, nonces and metadata. Chopsticks, an independent
 // executor of the same runtime at its block 0 (the same state for every key
 // these commands read), is the oracle.
@@ -43,8 +43,7 @@ const (
 func lightNet(t *testing.T) *lighttest.Network {
 	t.Helper()
 	n := lighttest.Serve(t, lighttest.Shared(t, lighttest.Options{}))
-	lightTestStart = func() (header.Hash, *chainspec.Checkpoint) { return n.Genesis(), n.Checkpoint() }
-	t.Cleanup(func() { lightTestStart = nil })
+	hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) { return n.Genesis(), n.Checkpoint() }
 	return n
 }
 
@@ -383,12 +382,11 @@ func TestLightP2P(t *testing.T) {
 	for _, a := range node.Multiaddrs() {
 		boot = append(boot, a.String()+"/p2p/"+node.ID().String())
 	}
-	lightTestStart = func() (header.Hash, *chainspec.Checkpoint) { return c.Genesis(), c.Checkpoint() }
-	lightTestP2P = func(cfg *p2p.Config) []string {
+	hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) { return c.Genesis(), c.Checkpoint() }
+	hooksOf(t).P2P = func(cfg *p2p.Config) []string {
 		cfg.ProtocolID, cfg.AllowAddr, cfg.Resolver = "ksmcc3", p2ptest.Loopback, p2ptest.NoDNS()
 		return boot
 	}
-	t.Cleanup(func() { lightTestStart, lightTestP2P = nil, nil })
 	code, out, errOut := keyRun(t, t.TempDir(), keyRunOpts{}, "--json", "balance", lightAlice)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)

@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
 	"strings"
 	"testing"
 	"time"
@@ -44,9 +45,8 @@ func newAHNet(t *testing.T) *ahNet {
 	t.Helper()
 	ah := lighttest.Serve(t, lighttest.Shared(t, lighttest.Options{Spec: "asset-hub-kusama-local.json", Seed: "cli-ah", Blocks: 4}))
 	r := lighttest.ServeRelay(t, ah.Chain.Chain, lighttest.RelayOptions{Seed: "cli-ah-relay", Blocks: 8})
-	lightTestStart = func() (header.Hash, *chainspec.Checkpoint) { return r.Genesis(), r.Checkpoint() }
-	lightTestPara = func() header.Hash { return ah.Genesis() }
-	t.Cleanup(func() { lightTestStart, lightTestPara = nil, nil })
+	hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) { return r.Genesis(), r.Checkpoint() }
+	hooksOf(t).Para = func() header.Hash { return ah.Genesis() }
 	return &ahNet{ah: ah, relay: r, relayURL: r.URL, paraBlock: r.ParaHead}
 }
 
@@ -321,8 +321,7 @@ func TestAssetHubLyingEndpoint(t *testing.T) {
 		}
 	})
 	t.Run("wrong-genesis", func(t *testing.T) {
-		lightTestPara = func() header.Hash { return n.relay.Blocks[0].Hash }
-		t.Cleanup(func() { lightTestPara = func() header.Hash { return n.ah.Genesis() } })
+		hooksOf(t).Para = func() header.Hash { return n.relay.Blocks[0].Hash }
 		code, out, errOut := run(t, "--json", "balance", lightAlice)
 		if code != ExitVerification || out != "" || !strings.Contains(errOut, "another chain") {
 			t.Fatalf("exit %d out %q\n%s", code, out, errOut)
@@ -358,11 +357,10 @@ func TestAssetHubP2P(t *testing.T) {
 	for _, a := range node.Multiaddrs() {
 		boot = append(boot, a.String()+"/p2p/"+node.ID().String())
 	}
-	lightTestParaP2P = func(cfg *p2p.Config) []string {
+	hooksOf(t).ParaP2P = func(cfg *p2p.Config) []string {
 		cfg.AllowAddr, cfg.Resolver = p2ptest.Loopback, p2ptest.NoDNS()
 		return boot
 	}
-	t.Cleanup(func() { lightTestParaP2P = nil })
 	run := func(t *testing.T, args ...string) (int, string, string) {
 		t.Helper()
 		return runCLI(t, "", append([]string{"--home", t.TempDir(), "--network", "kusama-asset-hub", "--relay-rpc", n.relayURL}, args...)...)
@@ -401,11 +399,10 @@ func TestAssetHubP2P(t *testing.T) {
 		for _, a := range rnode.Multiaddrs() {
 			rboot = append(rboot, a.String()+"/p2p/"+rnode.ID().String())
 		}
-		lightTestP2P = func(cfg *p2p.Config) []string {
+		hooksOf(t).P2P = func(cfg *p2p.Config) []string {
 			cfg.ProtocolID, cfg.AllowAddr, cfg.Resolver = "ksmcc3", p2ptest.Loopback, p2ptest.NoDNS()
 			return rboot
 		}
-		t.Cleanup(func() { lightTestP2P = nil })
 		code, out, errOut := runCLI(t, "", "--home", t.TempDir(), "--network", "kusama-asset-hub", "--json", "balance", lightAlice)
 		checkBalance(t, code, out, errOut)
 	})
@@ -433,7 +430,7 @@ func TestAssetHubP2P(t *testing.T) {
 		t.Errorf("lying para node: %s", errOut)
 	}
 	// No parachain bootnode: a clear message before any read.
-	lightTestParaP2P = func(*p2p.Config) []string { return nil }
+	hooksOf(t).ParaP2P = func(*p2p.Config) []string { return nil }
 	code, _, errOut = run(t, "balance", lightAlice)
 	if code != ExitUsage || !strings.Contains(errOut, "--rpc") {
 		t.Fatalf("no para bootnodes: exit %d: %s", code, errOut)
@@ -457,7 +454,7 @@ func TestParaNetworkProfiles(t *testing.T) {
 		if pn.ParaID != p.ParaID || pn.Genesis != p.GenesisHash || len(pn.Bootnodes) == 0 {
 			t.Errorf("%s: para %d genesis %s, %d bootnodes", p.Name, pn.ParaID, pn.Genesis, len(pn.Bootnodes))
 		}
-		if !isParaNetwork(Network{Profile: p}) {
+		if !backend.IsParaNetwork(Network{Profile: p}) {
 			t.Errorf("%s is not a parachain network", p.Name)
 		}
 	}

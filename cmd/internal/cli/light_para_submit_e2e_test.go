@@ -38,14 +38,9 @@ func TestAssetHubSubmit(t *testing.T) {
 	}
 	ah := lighttest.Serve(t, lighttest.Generate(t, lighttest.Options{Spec: "asset-hub-kusama-local.json", Seed: "cli-ah-submit", Blocks: 4}))
 	r := lighttest.ServeRelay(t, ah.Chain.Chain, lighttest.RelayOptions{Seed: "cli-ah-submit-relay", Blocks: 8})
-	lightTestStart = func() (header.Hash, *chainspec.Checkpoint) { return r.Genesis(), r.Checkpoint() }
-	lightTestPara = func() header.Hash { return ah.Genesis() }
-	oldTimeout, oldPoll := paraInclusionTimeout, paraInclusionPoll
-	paraInclusionTimeout, paraInclusionPoll = time.Minute, 200*time.Millisecond
-	t.Cleanup(func() {
-		lightTestStart, lightTestPara = nil, nil
-		paraInclusionTimeout, paraInclusionPoll = oldTimeout, oldPoll
-	})
+	hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) { return r.Genesis(), r.Checkpoint() }
+	hooksOf(t).Para = func() header.Hash { return ah.Genesis() }
+	hooksOf(t).ParaInclusionTimeout, hooksOf(t).ParaInclusionPoll = time.Minute, 200*time.Millisecond
 	home := t.TempDir()
 	pw := map[string]string{"KSM_PASSWORD": "pw"}
 	ksm := func(t *testing.T, args ...string) (int, string, string) {
@@ -194,7 +189,7 @@ func TestAssetHubSubmit(t *testing.T) {
 		if err := ah.SetState(next, []trie.KV{events}); err != nil {
 			t.Fatal(err)
 		}
-		paraInclusionTimeout = 2 * time.Second
+		hooksOf(t).ParaInclusionTimeout = 2 * time.Second
 		// No relay block records the new para block.
 		code, out, errOut := ksm(t, "--json", "--yes", "transfer", lightBob, "0.01", "--from", "alice")
 		if code != 0 {

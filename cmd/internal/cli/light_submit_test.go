@@ -37,8 +37,7 @@ func TestLightSubmit(t *testing.T) {
 	t.Run("rpc", func(t *testing.T) {
 		c := lighttest.Generate(t, lighttest.Options{Seed: "light-submit"})
 		n := lighttest.Serve(t, c)
-		lightTestStart = func() (header.Hash, *chainspec.Checkpoint) { return n.Genesis(), n.Checkpoint() }
-		t.Cleanup(func() { lightTestStart = nil })
+		hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) { return n.Genesis(), n.Checkpoint() }
 		lightSubmit(t, c, []string{"--rpc", n.URL}, func() int { return len(n.Server.Submitted()) })
 	})
 	// Over libp2p: a transactions notification to the full node, which
@@ -61,12 +60,11 @@ func TestLightSubmit(t *testing.T) {
 		for _, a := range node.Multiaddrs() {
 			boot = append(boot, a.String()+"/p2p/"+node.ID().String())
 		}
-		lightTestStart = func() (header.Hash, *chainspec.Checkpoint) { return c.Genesis(), c.Checkpoint() }
-		lightTestP2P = func(cfg *p2p.Config) []string {
+		hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) { return c.Genesis(), c.Checkpoint() }
+		hooksOf(t).P2P = func(cfg *p2p.Config) []string {
 			cfg.ProtocolID, cfg.AllowAddr, cfg.Resolver = "ksmcc3", p2ptest.Loopback, p2ptest.NoDNS()
 			return boot
 		}
-		t.Cleanup(func() { lightTestStart, lightTestP2P = nil, nil })
 		lightSubmit(t, c, nil, func() int { return int(prod.Included.Load()) })
 	})
 }

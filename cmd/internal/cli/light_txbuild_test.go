@@ -23,8 +23,7 @@ func TestLightTxBuild(t *testing.T) {
 	}
 	c := lighttest.Generate(t, lighttest.Options{Seed: "light-txbuild"})
 	n := lighttest.Serve(t, c)
-	lightTestStart = func() (header.Hash, *chainspec.Checkpoint) { return n.Genesis(), n.Checkpoint() }
-	t.Cleanup(func() { lightTestStart = nil })
+	hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) { return n.Genesis(), n.Checkpoint() }
 	home, dir := t.TempDir(), t.TempDir()
 	pw := map[string]string{"KSM_PASSWORD": "correct horse battery"}
 	if code, _, errOut := keyRun(t, home, keyRunOpts{stdin: "//Alice\n", env: pw}, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {

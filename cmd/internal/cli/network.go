@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
 	"io/fs"
 	"net/url"
 	"os"
@@ -16,15 +17,7 @@ import (
 
 // Network is what commands need to know of the active network to show
 // addresses and amounts.
-type Network struct {
-	Name       string
-	SS58Prefix uint16
-	Decimals   int
-	Symbol     string
-	// Profile is the embedded network profile, nil for a chain-spec file
-	// that is not one of them.
-	Profile *chainspec.Profile
-}
+type Network = backend.Network
 
 // Network returns the network of --network: an embedded profile's name or
 // alias (kusama, polkadot, westend, paseo, their asset hubs), or a

@@ -5,9 +5,6 @@ package cli
 
 import (
 	"fmt"
-	"math/big"
-	"strconv"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -32,18 +29,6 @@ pools live on Asset Hub, with staking (--network kusama-asset-hub).`,
 	return cmd
 }
 
-// poolMember reads the sender's membership, failing when it has none.
-func (e *stakeEnv) poolMember(cmd *cobra.Command, id [32]byte, what string) (*app.PoolStatus, error) {
-	st, err := e.sess.PoolStatus(cmd.Context(), e.rt, e.head, id)
-	if err != nil {
-		return nil, err
-	}
-	if !st.Member {
-		return nil, fmt.Errorf("%w: %s is in no nomination pool, so there is nothing to %s; join one with 'ksm pool join AMOUNT POOL_ID'", app.ErrNotPoolMember, e.sess.Account(id), what)
-	}
-	return st, nil
-}
-
 func newPoolJoinCmd(f *Factory) *cobra.Command {
 	var sf submitFlags
 	cmd := &cobra.Command{
@@ -53,54 +38,7 @@ func newPoolJoinCmd(f *Factory) *cobra.Command {
 amount moves to the pool's bonded account. An account can be in one pool;
 a pool that is not Open is refused before signing.`,
 		Args: exactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			e, err := openPallet(ctx, f, "NominationPools")
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			amount, err := e.amountArg(args[0])
-			if err != nil {
-				return err
-			}
-			pid, err := strconv.ParseUint(args[1], 10, 32)
-			if err != nil {
-				return app.Usagef("POOL_ID: %q is not a pool number", args[1])
-			}
-			id, err := e.fromID(&sf)
-			if err != nil {
-				return err
-			}
-			if st, err := e.sess.PoolStatus(ctx, e.rt, e.head, id); err != nil {
-				return err
-			} else if st.Member {
-				return fmt.Errorf("%s is already in pool %d: an account can be in one pool (use 'ksm pool bond-extra')", e.sess.Account(id), st.PoolID)
-			}
-			pool, err := e.sess.Pool(ctx, e.rt, e.head.Hash, uint32(pid))
-			if err != nil {
-				return err
-			}
-			if !pool.Exists {
-				return fmt.Errorf("there is no pool %d on %s", pid, e.sess.ChainName())
-			}
-			if pool.State != "Open" {
-				return fmt.Errorf("pool %d is %s: it accepts no new members", pid, pool.State)
-			}
-			min, err := e.sess.MinJoinBond(ctx, e.rt, e.head.Hash)
-			if err != nil {
-				return err
-			}
-			if amount.Cmp(min) < 0 {
-				return fmt.Errorf("%s is below the minimum join bond of %s (NominationPools.MinJoinBond)", e.amt(amount), e.amt(min))
-			}
-			call, err := e.rt.Calls.PoolJoin(amount, uint32(pid))
-			if err != nil {
-				return err
-			}
-			title := fmt.Sprintf("Join pool %d (%s state, %d members, %s bonded) with %s", pid, pool.State, pool.MemberCount, e.amt(pool.Bonded), e.amt(amount))
-			return runSubmit(ctx, e.chainEnv, submitSpec{flags: &sf, req: app.Request{Call: call, Spend: amount}, title: title})
-		},
+		RunE: planRun(f, &sf, func(args []string) app.PoolInput { return app.PoolInput{Amount: args[0], Pool: args[1]} }, app.PlanPoolJoin),
 	}
 	sf.add(cmd)
 	return cmd
@@ -112,50 +50,10 @@ func newPoolBondExtraCmd(f *Factory) *cobra.Command {
 		Use:   "bond-extra AMOUNT|rewards --from NAME",
 		Short: "Bond more into your pool, or bond its pending rewards (NominationPools.bond_extra)",
 		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			e, err := openPallet(ctx, f, "NominationPools")
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			id, err := e.fromID(&sf)
-			if err != nil {
-				return err
-			}
-			st, err := e.poolMember(cmd, id, "bond more into")
-			if err != nil {
-				return err
-			}
-			var amount *big.Int
-			title := ""
-			if strings.EqualFold(args[0], "rewards") {
-				if st.Pending != nil && st.Pending.Sign() == 0 {
-					return fmt.Errorf("%s has no pending rewards in pool %d to bond", e.sess.Account(id), st.PoolID)
-				}
-				title = fmt.Sprintf("Bond the pending rewards (%s) into pool %d", amountOrUnknown(e, st.Pending), st.PoolID)
-			} else {
-				if amount, err = e.amountArg(args[0]); err != nil {
-					return err
-				}
-				title = fmt.Sprintf("Bond %s more into pool %d", e.amt(amount), st.PoolID)
-			}
-			call, err := e.rt.Calls.PoolBondExtra(amount)
-			if err != nil {
-				return err
-			}
-			return runSubmit(ctx, e.chainEnv, submitSpec{flags: &sf, req: app.Request{Call: call, Spend: amount}, title: title})
-		},
+		RunE:  planRun(f, &sf, func(args []string) app.PoolInput { return app.PoolInput{Amount: args[0]} }, app.PlanPoolBondExtra),
 	}
 	sf.add(cmd)
 	return cmd
-}
-
-func amountOrUnknown(e *stakeEnv, v *big.Int) string {
-	if v == nil {
-		return "amount unknown"
-	}
-	return e.amt(v)
 }
 
 func newPoolClaimCmd(f *Factory) *cobra.Command {
@@ -164,31 +62,7 @@ func newPoolClaimCmd(f *Factory) *cobra.Command {
 		Use:   "claim --from NAME",
 		Short: "Claim your pool rewards to your free balance (NominationPools.claim_payout)",
 		Args:  exactArgs(0),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			e, err := openPallet(ctx, f, "NominationPools")
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			id, err := e.fromID(&sf)
-			if err != nil {
-				return err
-			}
-			st, err := e.poolMember(cmd, id, "claim from")
-			if err != nil {
-				return err
-			}
-			if st.Pending != nil && st.Pending.Sign() == 0 {
-				e.f.Warnf("NominationPoolsApi_pending_rewards says %s has no pending rewards: the claim pays nothing", e.sess.Account(id))
-			}
-			call, err := e.rt.Calls.PoolClaimPayout()
-			if err != nil {
-				return err
-			}
-			title := fmt.Sprintf("Claim the pending rewards (%s) of pool %d", amountOrUnknown(e, st.Pending), st.PoolID)
-			return runSubmit(ctx, e.chainEnv, submitSpec{flags: &sf, req: app.Request{Call: call}, title: title})
-		},
+		RunE:  planRun(f, &sf, func([]string) app.PoolInput { return app.PoolInput{} }, app.PlanPoolClaim),
 	}
 	sf.add(cmd)
 	return cmd
@@ -203,51 +77,7 @@ func newPoolUnbondCmd(f *Factory) *cobra.Command {
 converted to pool points (NominationPoolsApi_balance_to_points, or the
 pool's points and bonded stake); withdraw it after the bonding duration.`,
 		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			e, err := openPallet(ctx, f, "NominationPools")
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			id, err := e.fromID(&sf)
-			if err != nil {
-				return err
-			}
-			st, err := e.poolMember(cmd, id, "unbond")
-			if err != nil {
-				return err
-			}
-			if st.Points.Sign() == 0 {
-				return fmt.Errorf("%w: %s has no active points in pool %d", app.ErrNothingToUnbond, e.sess.Account(id), st.PoolID)
-			}
-			points := new(big.Int).Set(st.Points)
-			shown := st.Balance
-			if !strings.EqualFold(args[0], "all") {
-				amount, err := e.amountArg(args[0])
-				if err != nil {
-					return err
-				}
-				if st.Balance != nil && amount.Cmp(st.Balance) > 0 {
-					return fmt.Errorf("%w: unbond %s is more than your pool balance of %s", app.ErrNothingToUnbond, e.amt(amount), e.amt(st.Balance))
-				}
-				pool, err := e.sess.Pool(ctx, e.rt, e.head.Hash, st.PoolID)
-				if err != nil {
-					return err
-				}
-				points = e.sess.BalanceToPoints(ctx, e.rt, e.head.Hash, pool, amount)
-				if points.Cmp(st.Points) > 0 {
-					points.Set(st.Points)
-				}
-				shown = amount
-			}
-			call, err := e.rt.Calls.PoolUnbond(id, points)
-			if err != nil {
-				return err
-			}
-			title := fmt.Sprintf("Unbond %s (%s points of %s) from pool %d", amountOrUnknown(e, shown), points, st.Points, st.PoolID)
-			return runSubmit(ctx, e.chainEnv, submitSpec{flags: &sf, req: app.Request{Call: call}, title: title})
-		},
+		RunE: planRun(f, &sf, func(args []string) app.PoolInput { return app.PoolInput{Amount: args[0]} }, app.PlanPoolUnbond),
 	}
 	sf.add(cmd)
 	return cmd
@@ -261,49 +91,7 @@ func newPoolWithdrawCmd(f *Factory) *cobra.Command {
 		Long: `Withdraw the pool unbondings whose era has come. num_slashing_spans is
 computed from Staking.SlashingSpans of the pool's bonded account.`,
 		Args: exactArgs(0),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			e, err := openPallet(ctx, f, "NominationPools")
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			id, err := e.fromID(&sf)
-			if err != nil {
-				return err
-			}
-			st, err := e.poolMember(cmd, id, "withdraw")
-			if err != nil {
-				return err
-			}
-			ready := new(big.Int)
-			n := 0
-			for _, u := range st.Unbonding {
-				if u.Withdrawable {
-					n++
-					if u.Balance != nil {
-						ready.Add(ready, u.Balance)
-					}
-				}
-			}
-			if n == 0 {
-				msg := fmt.Sprintf("nothing has finished unbonding in pool %d for %s yet (current era %d)", st.PoolID, e.sess.Account(id), st.CurrentEra)
-				if len(st.Unbonding) > 0 {
-					msg += fmt.Sprintf("; the next unbonding frees in era %d", st.Unbonding[0].Era)
-				}
-				return fmt.Errorf("%s", msg)
-			}
-			spans, err := e.sess.SlashingSpans(ctx, e.rt, e.head.Hash, st.BondedAcct)
-			if err != nil {
-				return err
-			}
-			call, err := e.rt.Calls.PoolWithdrawUnbonded(id, spans)
-			if err != nil {
-				return err
-			}
-			title := fmt.Sprintf("Withdraw about %s unbonded from pool %d (slashing spans of the pool: %d)", e.amt(ready), st.PoolID, spans)
-			return runSubmit(ctx, e.chainEnv, submitSpec{flags: &sf, req: app.Request{Call: call}, title: title})
-		},
+		RunE: planRun(f, &sf, func([]string) app.PoolInput { return app.PoolInput{} }, app.PlanPoolWithdraw),
 	}
 	sf.add(cmd)
 	return cmd

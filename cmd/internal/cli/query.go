@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/tx/metadata"
@@ -91,7 +92,7 @@ is followed over libp2p, or --relay-rpc URL.
 				return err
 			}
 			paraID, isPara := para, cmd.Flags().Changed("para")
-			onPara := isParaNetwork(n)
+			onPara := backend.IsParaNetwork(n)
 			if isPara && onPara {
 				return app.Usagef("--para is for relay networks: on %s the parachain's own state is read", n.Name)
 			}
@@ -116,7 +117,7 @@ is followed over libp2p, or --relay-rpc URL.
 			if !isPara && paraRPC != "" {
 				return app.Usagef("--para-rpc is for --para reads")
 			}
-			e, err := openLightWith(ctx, f, lightOpts{paraRPC: paraRPC, paraID: paraID})
+			e, err := openLightWith(ctx, f, paraRPC, paraID)
 			if err != nil {
 				return err
 			}
@@ -190,14 +191,14 @@ func queryStorage(ctx context.Context, e *lightEnv, q storageQuery) (*queryStora
 	var at header.Hash
 	var number uint32
 	if e.verified() {
-		h, hash, _ := e.client.Finalized()
+		h, hash, _ := e.Client.Finalized()
 		at, number = hash, h.Number
 	} else {
-		h, err := e.rpc.FinalizedHead(ctx)
+		h, err := e.RPC.FinalizedHead(ctx)
 		if err != nil {
 			return nil, app.Unreachable(err)
 		}
-		hd, err := e.rpc.Header(ctx, &h)
+		hd, err := e.RPC.Header(ctx, &h)
 		if err != nil {
 			return nil, app.Unreachable(err)
 		}
@@ -232,7 +233,7 @@ func queryStorage(ctx context.Context, e *lightEnv, q storageQuery) (*queryStora
 		md, out.MetadataSource, out.MetadataVerified = rt.Meta, "runtime", true
 	} else if md == nil {
 		h := [32]byte(at)
-		raw, err := e.rpc.Metadata(ctx, (*rpcHash)(&h))
+		raw, err := e.RPC.Metadata(ctx, (*rpcHash)(&h))
 		if err != nil {
 			return nil, app.Unreachable(fmt.Errorf("state_getMetadata: %w", err))
 		}
@@ -263,7 +264,7 @@ func queryStorage(ctx context.Context, e *lightEnv, q storageQuery) (*queryStora
 	var found bool
 	switch {
 	case e.verified() && q.para:
-		res, err := e.client.Para(q.paraID).ReadStorageAt(ctx, paraAt, [][]byte{key})
+		res, err := e.Client.Para(q.paraID).ReadStorageAt(ctx, paraAt, [][]byte{key})
 		if err != nil {
 			return nil, lightErr(e, err)
 		}
@@ -273,7 +274,7 @@ func queryStorage(ctx context.Context, e *lightEnv, q storageQuery) (*queryStora
 			out.Para = &paraBlockJSON{ID: p.ParaID, Number: p.Header.Number, Hash: p.Hash}
 		}
 	case e.verified():
-		res, err := e.client.ReadStorageAt(ctx, at, [][]byte{key})
+		res, err := e.Client.ReadStorageAt(ctx, at, [][]byte{key})
 		if err != nil {
 			return nil, lightErr(e, err)
 		}
@@ -281,7 +282,7 @@ func queryStorage(ctx context.Context, e *lightEnv, q storageQuery) (*queryStora
 		at, number = res.Block, res.Number
 	default:
 		h := [32]byte(at)
-		raw, err = e.rpc.Storage(ctx, key, (*rpcHash)(&h))
+		raw, err = e.RPC.Storage(ctx, key, (*rpcHash)(&h))
 		found = err == nil
 		if err != nil && !isRPCNotFound(err) {
 			return nil, app.Unreachable(fmt.Errorf("state_getStorage: %w", err))

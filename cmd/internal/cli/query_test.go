@@ -180,10 +180,9 @@ func testNetworkWith(t *testing.T, visible uint32, cfg testchain.Config) (*rpcte
 	if err != nil {
 		t.Fatal(err)
 	}
-	lightTestStart = func() (header.Hash, *chainspec.Checkpoint) {
+	hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) {
 		return c.Blocks[0].Hash, &chainspec.Checkpoint{Header: c.Blocks[0].Header, Hash: c.Blocks[0].Hash, Grandpa: &chainspec.GrandpaState{Set: c.Set(0)}}
 	}
-	t.Cleanup(func() { lightTestStart = nil })
 	srv := rpctest.New(c, visible)
 	url, stop := srv.Start()
 	t.Cleanup(stop)

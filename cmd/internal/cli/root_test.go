@@ -28,6 +28,7 @@ func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 	io, in, out, errOut := iostreams.Test()
 	in.WriteString(stdin)
 	f := NewFactory(io)
+	f.Backend = hooksFor(t)
 	f.Getenv = func(string) string { return "" }
 	code := Run(context.Background(), f, args)
 	return code, out.String(), errOut.String()
@@ -148,6 +149,7 @@ func TestTUIKeySourceListsKeystore(t *testing.T) {
 	io, in, _, _ := iostreams.Test()
 	in.WriteString("//Alice\n")
 	f := NewFactory(io)
+	f.Backend = hooksFor(t)
 	f.Getenv = func(k string) string {
 		if k == "KSM_PASSWORD" {
 			return "pw"

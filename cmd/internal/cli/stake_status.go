@@ -121,7 +121,7 @@ func printStakeStatus(e *chainEnv, st *app.StakeStatus, key string) {
 	fmt.Fprintf(w, "%s\n", title)
 	fmt.Fprintf(w, "  era\tcurrent %d, active %d", st.CurrentEra, st.ActiveEra)
 	if st.EraLength > 0 {
-		fmt.Fprintf(w, " (an era is about %s)", humanDuration(st.EraLength))
+		fmt.Fprintf(w, " (an era is about %s)", app.HumanDuration(st.EraLength))
 	}
 	fmt.Fprintf(w, "\n")
 	if !st.Bonded {
@@ -139,7 +139,7 @@ func printStakeStatus(e *chainEnv, st *app.StakeStatus, key string) {
 		if !c.Withdrawable {
 			when = fmt.Sprintf("in %d era(s)", c.ErasLeft)
 			if c.Remaining > 0 {
-				when += ", about " + humanDuration(c.Remaining)
+				when += ", about " + app.HumanDuration(c.Remaining)
 			}
 		}
 		fmt.Fprintf(w, "  unlocking\t%s\tera %d: %s\n", s.FormatAmount(c.Value), c.Era, when)
@@ -169,7 +169,7 @@ func printStakeStatus(e *chainEnv, st *app.StakeStatus, key string) {
 			}
 			extra := ""
 			if n.IsValidator {
-				extra = "commission " + perbillPercent(n.Commission)
+				extra = "commission " + app.PerbillPercent(n.Commission)
 				if n.Blocked {
 					extra += ", blocked"
 				}
@@ -254,24 +254,6 @@ symbol and verified.`,
 	cmd.Flags().BoolVar(&noRewards, "no-rewards", false, "skip the scan for unclaimed rewards")
 	return cmd
 }
-
-// humanDuration writes a duration as days, hours and minutes.
-func humanDuration(d time.Duration) string {
-	if d < time.Minute {
-		return "less than a minute"
-	}
-	m := int64(d / time.Minute)
-	days, hours, mins := m/1440, (m%1440)/60, m%60
-	switch {
-	case days > 0:
-		return fmt.Sprintf("%dd %dh", days, hours)
-	case hours > 0:
-		return fmt.Sprintf("%dh %dm", hours, mins)
-	}
-	return fmt.Sprintf("%dm", mins)
-}
-
-func timeDuration(n uint64) time.Duration { return time.Duration(n) }
 
 // statusTarget is an account a status command reports on, with the name of
 // its key when it is one.

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 )
 
 func TestPerbillPercent(t *testing.T) {
@@ -13,7 +15,7 @@ func TestPerbillPercent(t *testing.T) {
 	}{
 		{0, "0%"}, {100_000_000, "10%"}, {1_000_000_000, "100%"}, {25_000_000, "2.5%"}, {1, "0.0000001%"}, {123_456_789, "12.3456789%"},
 	} {
-		if got := perbillPercent(tc.ppb); got != tc.want {
+		if got := app.PerbillPercent(tc.ppb); got != tc.want {
 			t.Errorf("perbillPercent(%d) = %q, want %q", tc.ppb, got, tc.want)
 		}
 	}
@@ -27,7 +29,7 @@ func TestHumanDuration(t *testing.T) {
 		{30 * time.Second, "less than a minute"}, {5 * time.Minute, "5m"}, {6 * time.Hour, "6h 0m"},
 		{7*24*time.Hour - time.Minute, "6d 23h"}, {28 * 6 * time.Hour, "7d 0h"},
 	} {
-		if got := humanDuration(tc.d); got != tc.want {
+		if got := app.HumanDuration(tc.d); got != tc.want {
 			t.Errorf("humanDuration(%v) = %q, want %q", tc.d, got, tc.want)
 		}
 	}
@@ -51,6 +53,8 @@ func TestStakeUsageErrors(t *testing.T) {
 		// Chain access is needed (no --rpc: the light client cannot reach the network yet).
 		{[]string{"stake", "status", "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"}, 5, "light client"},
 		{[]string{"pool", "status", "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"}, 5, "light client"},
+		// A key that does not exist fails before the network is touched.
+		{[]string{"stake", "bond", "1", "--from", "alice"}, 2, "no such key"},
 	} {
 		code, _, stderr := runCLI(t, "", tc.args...)
 		if code != tc.code || !strings.Contains(stderr, tc.want) {

@@ -12,16 +12,14 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
-	"github.com/ksm-wallet/ksm/lightclient"
-	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/tx/value"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
 )
@@ -79,12 +77,12 @@ func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
 		}
 		if lp, ok := lc.(*chain.LightPara); ok {
 			if ph := lp.Head(); ph != nil && ph.Header != nil {
-				f.Infof("%s block #%d %s, its head proven by relay chain block #%d %s", le.para.name, ph.Header.Number, ph.Hash, ph.RelayNumber, ph.Relay)
+				f.Infof("%s block #%d %s, its head proven by relay chain block #%d %s", le.Para.Name, ph.Header.Number, ph.Hash, ph.RelayNumber, ph.Relay)
 			}
 		}
 		c = lc
 	} else {
-		c = chain.NewRPC(le.rpc)
+		c = chain.NewRPC(le.RPC)
 	}
 	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
 	defer cancel()
@@ -104,19 +102,6 @@ func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
 	}
 	st.Prefix = sess.Token.SS58Prefix
 	return &chainEnv{f: f, sess: sess, home: home, store: st, light: le}, nil
-}
-
-// redactRPC hides user info and query of an endpoint URL in messages.
-func redactRPC(u string) string {
-	if i := strings.Index(u, "?"); i >= 0 {
-		u = u[:i] + "?…"
-	}
-	if at := strings.Index(u, "@"); at >= 0 {
-		if s := strings.Index(u, "://"); s >= 0 && s < at {
-			u = u[:s+3] + "…@" + u[at+1:]
-		}
-	}
-	return u
 }
 
 // resolveAccount reads a key name or an address (SS58 of any prefix, or
@@ -152,22 +137,9 @@ func (s *submitFlags) add(cmd *cobra.Command) {
 	cmd.Annotations[submitsAnnotation] = "true"
 }
 
-// request fills the flag-given parts of a request.
-func (s *submitFlags) request(e *chainEnv, req *app.Request) error {
-	if s.tip != "" {
-		t, err := e.sess.ParseAmount(s.tip)
-		if err != nil {
-			return app.Usagef("--tip: %v", err)
-		}
-		req.Tip = t
-	}
-	req.SkipDryRun = s.noDryRun
-	if s.mortality == 0 {
-		req.Immortal = true
-	} else {
-		req.EraPeriod = s.mortality
-	}
-	return nil
+// signing is who signs and how, as the flags say.
+func (s *submitFlags) signing() app.Signing {
+	return app.Signing{From: s.from, Options: app.TxOptions{Tip: s.tip, Mortality: s.mortality, SkipDryRun: s.noDryRun, DryRun: s.dryRun}}
 }
 
 // submitJSON is the outcome of a submitting command (cli.md).
@@ -236,106 +208,130 @@ type submitSpec struct {
 	title string
 }
 
-// runSubmit shows, confirms, signs, submits and reports a transaction:
-// the screen every submitting command shares. The call shown is decoded
-// from the signing payload itself.
+// runSubmit submits a call the command composed itself through the one
+// execution path (app.Execute). Commands with an app plan use planRun.
 func runSubmit(ctx context.Context, e *chainEnv, spec submitSpec) error {
-	f := e.f
-	ent, id, err := e.sender(spec.flags.from)
+	plan, err := app.NewPlan(e.store, "", spec.flags.signing(), "", func(context.Context, *app.Composer) (*app.Draft, error) {
+		return &app.Draft{Request: spec.req, Title: spec.title}, nil
+	})
 	if err != nil {
 		return err
 	}
-	spec.req.From = id
-	spec.req.Scheme = string(ent.Scheme)
-	if err := spec.flags.request(e, &spec.req); err != nil {
-		return err
-	}
-	p, err := e.sess.Prepare(ctx, spec.req)
-	defer e.sess.Release(p) // the nonce reservation, unless submitted
-	if p != nil && p.Call != nil {
-		showPrepared(e, ent.Name, spec.title, p)
-	}
-	if err != nil {
-		return err
-	}
-	if spec.flags.dryRun {
-		if f.Opts.JSON {
-			return f.PrintJSON(dryRunView(e, p))
-		}
-		f.Infof("Dry run only: nothing was signed or submitted.")
-		return nil
-	}
-	if err := canSubmit(e); err != nil {
-		return err
-	}
-	if !f.Opts.Yes {
-		ok, err := f.IO.Confirm("Sign and submit this transaction?")
-		if errors.Is(err, iostreams.ErrNoTTY) {
-			return app.Usagef("not on a terminal: pass --yes to submit without confirmation")
-		}
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return ErrCancelled
-		}
-	}
-	pw, err := newPasswordSource(f, false).forKey(e.home, ent.Name)
-	if err != nil {
-		return err
-	}
-	pair, err := e.store.Unlock(ent.Name, pw)
-	wipeBytes(pw)
-	if err != nil {
-		return err
-	}
-	signed, err := p.Sign(pair)
-	pair.Wipe()
-	if err != nil {
-		return err
-	}
-	if err := e.sess.Check(ctx, p, signed); err != nil {
-		return err
-	}
-	// Interrupted at any moment before this point, nothing is sent.
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	out, err := e.sess.Submit(ctx, p, signed, progressPrinter(f))
-	if err != nil {
-		var ie *app.InterruptedError
-		if !errors.As(err, &ie) && (errors.Is(err, lightclient.ErrVerification) || errors.Is(err, chainsync.ErrMalicious)) {
-			return app.Unverified(fmt.Errorf("transaction %s was sent, but what the endpoint says of its inclusion does not verify: %w",
-				app.ExtrinsicHash(signed), err))
-		}
-		return err
-	}
-	if lp, ok := e.sess.Chain.(*chain.LightPara); ok {
-		if reason, claimed := lp.Claimed(ctx, out.BlockHash); claimed {
-			out.Verified = false
-			f.Warnf("the outcome below is what the parachain endpoint claims, NOT verified: %s", reason)
-		}
-	}
-	return reportOutcome(e, out)
+	return runPlan(ctx, e, plan)
 }
 
-// canSubmit refuses, before a password is asked for and anything signed,
-// a chain that cannot send transactions: a parachain read through the relay
-// light client without a parachain endpoint (its transactions must reach
-// its collators over its own network, which ksm does not join to send).
-func canSubmit(e *chainEnv) error {
-	lp, ok := e.sess.Chain.(*chain.LightPara)
-	if !ok || lp.CanSubmit() {
+// submitPlan is a submitting command: the plan is made and its inputs
+// checked before the chain is opened (bad input fails at once with exit 2),
+// then executed on the open chain.
+func submitPlan(ctx context.Context, f *Factory, mk func(kr app.Keyring) (*app.Plan, error)) error {
+	home, err := f.HomeDir()
+	if err != nil {
+		return err
+	}
+	st, err := keystore.Open(home)
+	if err != nil {
+		return fmt.Errorf("home %s: %w", home, err)
+	}
+	plan, err := mk(st)
+	if err != nil {
+		return err
+	}
+	e, err := openChain(ctx, f)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	return runPlan(ctx, e, plan)
+}
+
+// signingInput is a verb's input that embeds app.Signing.
+type signingInput[I any] interface {
+	*I
+	SigningPart() *app.Signing
+}
+
+// planRun is the run function of a submitting command: its input from the
+// arguments (and flags the closure reads), its plan from app, submitted.
+func planRun[I any, P signingInput[I]](f *Factory, sf *submitFlags, input func(args []string) I, plan func(app.Keyring, I) (*app.Plan, error)) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		in := input(args)
+		*P(&in).SigningPart() = sf.signing()
+		return submitPlan(cmd.Context(), f, func(kr app.Keyring) (*app.Plan, error) { return plan(kr, in) })
+	}
+}
+
+// runPlan executes a plan on the open chain, asking through the terminal,
+// and reports what became of it.
+func runPlan(ctx context.Context, e *chainEnv, plan *app.Plan) error {
+	f := e.f
+	res, err := app.Execute(ctx, e.sess, e.store, plan, &cliAsker{e: e})
+	if err != nil {
+		return executeErr(err)
+	}
+	switch {
+	case res.Nothing != "":
+		f.Infof("%s", res.Nothing)
+		return nil
+	case res.DryRun:
+		if f.Opts.JSON {
+			return f.PrintJSON(dryRunView(e, res.Review.Prepared))
+		}
+		f.Infof("Dry run only: nothing was signed or sent.")
 		return nil
 	}
-	name := fmt.Sprintf("parachain %d", lp.ParaID())
-	if e.light != nil && e.light.para != nil {
-		name = e.light.para.name
+	return reportOutcome(e, res.Outcome)
+}
+
+// executeErr gives the errors of app.Execute their exit codes.
+func executeErr(err error) error {
+	var se *app.SentError
+	if errors.As(err, &se) && backend.IsVerification(err) {
+		return app.Unverified(fmt.Errorf("transaction %s was sent, but what the endpoint says of its inclusion does not verify: %w", se.Hash, se.Err))
 	}
-	return fmt.Errorf("%w: ksm reads %s through the relay chain's proofs but cannot send it transactions "+
-		"over its libp2p network (they must reach its collators); nothing was signed or sent. Pass --rpc URL of a %s endpoint to submit "+
-		"through it (what it says of the inclusion is checked against the relay chain); --dry-run shows the transaction, its fee and "+
-		"its dry run, verified", chain.ErrUnsupported, name, name)
+	return err
+}
+
+// cliAsker is app.Asker on the terminal: the review on stderr, a y/N
+// prompt (skipped with --yes), the password from flag, keyring or prompt.
+type cliAsker struct{ e *chainEnv }
+
+func (a *cliAsker) Reviewed(r *app.Review) { showPrepared(a.e, r) }
+
+func (a *cliAsker) Status(st chain.Status) { progressPrinter(a.e.f)(st) }
+
+func (a *cliAsker) Warn(msg string) { a.e.f.Warnf("%s", msg) }
+
+func (a *cliAsker) Confirm(ctx context.Context, r *app.Review) (bool, error) {
+	f := a.e.f
+	if f.Opts.Yes {
+		return true, nil
+	}
+	ok, err := f.IO.Confirm("Sign and submit this transaction?")
+	if errors.Is(err, iostreams.ErrNoTTY) {
+		return false, app.Usagef("not on a terminal: pass --yes to submit without confirmation")
+	}
+	return ok, err
+}
+
+// Password asks for the key's password; when ctx ends first (Ctrl-C) it
+// returns at once and the prompt's answer, if any, is wiped unused.
+func (a *cliAsker) Password(ctx context.Context, key app.KeyRef) ([]byte, error) {
+	type answer struct {
+		pw  []byte
+		err error
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		pw, err := newPasswordSource(a.e.f, false).forKey(a.e.home, key.Name)
+		ch <- answer{pw, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.pw, r.err
+	case <-ctx.Done():
+		go func() { wipeBytes((<-ch).pw) }()
+		return nil, ctx.Err()
+	}
 }
 
 // progressPrinter writes ready → in block → finalized on stderr.
@@ -343,31 +339,11 @@ func progressPrinter(f *Factory) app.Progress {
 	return func(st chain.Status) {
 		switch st.Kind {
 		case chain.StatusInBlock, chain.StatusFinalized, chain.StatusRetracted, chain.StatusTimeout:
-			f.Infof("  %s %s", statusWord(st.Kind), st.Block)
+			f.Infof("  %s %s", st.Kind.Describe(), st.Block)
 		default:
-			f.Infof("  %s", statusWord(st.Kind))
+			f.Infof("  %s", st.Kind.Describe())
 		}
 	}
-}
-
-func statusWord(k chain.StatusKind) string {
-	switch k {
-	case chain.StatusInBlock:
-		return "in block"
-	case chain.StatusFinalized:
-		return "finalized"
-	case chain.StatusReady:
-		return "ready"
-	case chain.StatusFuture:
-		return "waiting for an earlier nonce (future)"
-	case chain.StatusBroadcast:
-		return "broadcast"
-	case chain.StatusRetracted:
-		return "retracted from block"
-	case chain.StatusTimeout:
-		return "finality timeout at block"
-	}
-	return string(k)
 }
 
 func dryRunView(e *chainEnv, p *app.Prepared) dryRunJSON {
@@ -398,13 +374,16 @@ func nz(v *big.Int) *big.Int {
 
 // showPrepared writes the confirmation screen on stderr: the call decoded
 // from the signing payload, the signing parameters, fee and balance effect.
-func showPrepared(e *chainEnv, keyName, title string, p *app.Prepared) {
-	s := e.sess
+func showPrepared(e *chainEnv, r *app.Review) {
+	s, p := e.sess, r.Prepared
 	w := e.f.IO.ErrOut
-	if title != "" {
-		fmt.Fprintf(w, "%s\n", title)
+	if r.Title != "" {
+		fmt.Fprintf(w, "%s\n", r.Title)
 	}
-	fmt.Fprintf(w, "From:      %s (key %s)\n", s.Account(p.From), keyName)
+	if r.Details != "" {
+		fmt.Fprintf(w, "%s\n", r.Details)
+	}
+	fmt.Fprintf(w, "From:      %s (key %s)\n", s.Account(p.From), r.Key.Name)
 	fmt.Fprintf(w, "Chain:     %s (%s %d)\n", s.ChainName(), p.Runtime.Version.SpecName, p.Runtime.Version.SpecVersion)
 	b, _ := json.MarshalIndent(p.Call, "           ", "  ")
 	fmt.Fprintf(w, "Call:      %s\n", b)

@@ -1,10 +1,6 @@
 package cli
 
 import (
-	"context"
-	"fmt"
-	"math/big"
-
 	"github.com/spf13/cobra"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
@@ -33,73 +29,13 @@ when it was included but failed.`,
   ksm transfer bob 0.1KSM --from alice --allow-death --yes --json
   ksm transfer bob --all --from old-account`,
 		Args: rangeArgs(1, 2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			n := 0
-			for _, b := range []bool{keepAlive, allowDeath} {
-				if b {
-					n++
-				}
+		RunE: planRun(f, &sf, func(args []string) app.TransferInput {
+			in := app.TransferInput{To: args[0], All: all, KeepAlive: keepAlive, AllowDeath: allowDeath}
+			if len(args) == 2 {
+				in.Amount = args[1]
 			}
-			if n > 1 {
-				return app.Usagef("--keep-alive and --allow-death exclude each other")
-			}
-			if all && len(args) != 1 {
-				return app.Usagef("--all sends everything: give TO without an AMOUNT")
-			}
-			if !all && len(args) != 2 {
-				return app.Usagef("transfer takes TO and AMOUNT (or TO --all)")
-			}
-			ctx := cmd.Context()
-			e, err := openChain(ctx, f)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			dest, destName, err := e.resolveAccount(args[0])
-			if err != nil {
-				return err
-			}
-			rt, err := e.sess.Latest(ctx)
-			if err != nil {
-				return err
-			}
-			req := app.Request{AllowDeath: allowDeath}
-			destText := e.sess.Account(dest)
-			if destName != "" {
-				destText += " (key " + destName + ")"
-			}
-			var call []byte
-			var title string
-			if all {
-				call, err = rt.Calls.TransferAll(dest, keepAlive)
-				req.SpendAll = true
-				req.AllowDeath = !keepAlive
-				title = "Transfer everything transferable to " + destText
-			} else {
-				amount, perr := e.sess.ParseAmount(args[1])
-				if perr != nil {
-					return app.Usagef("amount: %v", perr)
-				}
-				if amount.Sign() <= 0 {
-					return app.Usagef("amount: must be more than zero")
-				}
-				if err := checkRecipient(ctx, e, rt, dest, amount); err != nil {
-					return err
-				}
-				req.Spend = amount
-				if allowDeath {
-					call, err = rt.Calls.TransferAllowDeath(dest, amount)
-				} else {
-					call, err = rt.Calls.TransferKeepAlive(dest, amount)
-				}
-				title = fmt.Sprintf("Transfer %s to %s", e.sess.FormatAmount(amount), destText)
-			}
-			if err != nil {
-				return err
-			}
-			req.Call = call
-			return runSubmit(ctx, e, submitSpec{flags: &sf, req: req, title: title})
-		},
+			return in
+		}, app.PlanTransfer),
 	}
 	sf.add(cmd)
 	fl := cmd.Flags()
@@ -107,24 +43,4 @@ when it was included but failed.`,
 	fl.BoolVar(&allowDeath, "allow-death", false, "allow the sender to fall below the existential deposit (it is reaped)")
 	fl.BoolVar(&all, "all", false, "send everything transferable")
 	return cmd
-}
-
-// checkRecipient refuses an amount that would create an account below the
-// existential deposit (the chain would refuse it).
-func checkRecipient(ctx context.Context, e *chainEnv, rt *app.Runtime, dest [32]byte, amount *big.Int) error {
-	h, err := e.sess.Chain.FinalizedHead(ctx)
-	if err != nil {
-		return err
-	}
-	b, err := e.sess.BalanceAt(ctx, rt, *h, dest)
-	if err != nil {
-		return err
-	}
-	total := new(big.Int).Add(b.Free, b.Reserved)
-	after := new(big.Int).Add(b.Free, amount)
-	if total.Sign() == 0 && b.ExistentialDeposit != nil && after.Cmp(b.ExistentialDeposit) < 0 {
-		return fmt.Errorf("%w: %s does not exist yet and %s would not reach the existential deposit of %s; send at least that much",
-			app.ErrExistentialDeposit, e.sess.Account(dest), e.sess.FormatAmount(amount), e.sess.FormatAmount(b.ExistentialDeposit))
-	}
-	return nil
 }

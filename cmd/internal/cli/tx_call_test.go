@@ -89,6 +89,7 @@ func TestCallCommandsTTY(t *testing.T) {
 		io, _, out, errOut := iostreams.Test()
 		io.SetTTY(false, true, true)
 		f := NewFactory(io)
+		f.Backend = hooksFor(t)
 		f.Getenv = func(string) string { return "" }
 		if code := Run(context.Background(), f, args); code != 0 {
 			t.Fatalf("%v: exit %d: %s", args, code, errOut)

@@ -241,6 +241,7 @@ func runCLITTY(t *testing.T, stdin string, args ...string) (int, string, string)
 	io.SetTTY(true, true, true)
 	in.WriteString(stdin)
 	f := NewFactory(io)
+	f.Backend = hooksFor(t)
 	f.Getenv = func(string) string { return "" }
 	code := Run(context.Background(), f, args)
 	return code, out.String(), errOut.String()

@@ -65,10 +65,8 @@ when it was included but failed.`,
 			w := f.IO.ErrOut
 			h := app.ExtrinsicHash(ext)
 			fmt.Fprintf(w, "Extrinsic: %s (v%d, %d bytes)\n", h, x.Version, len(ext))
-			var signer *[32]byte
 			if x.Address != nil {
 				if id, ok := x.Address.AccountID(); ok {
-					signer = &id
 					fmt.Fprintf(w, "Signer:    %s\n", e.sess.Account(id))
 				}
 			}
@@ -104,16 +102,7 @@ when it was included but failed.`,
 					return ErrCancelled
 				}
 			}
-			var out *app.Outcome
-			if signer != nil && x.Extra.HasNonce {
-				snd := app.Sender{From: *signer, Nonce: x.Extra.Nonce}
-				if x.Extra.Era.Mortal {
-					snd.Born, snd.Death = x.Extra.Era.Birth(head.Number), x.Extra.Era.Death(head.Number)
-				}
-				out, err = e.sess.SubmitTracked(ctx, ext, snd, progressPrinter(f))
-			} else {
-				out, err = e.sess.SubmitSigned(ctx, ext, progressPrinter(f))
-			}
+			out, err := e.sess.SubmitDecoded(ctx, ext, x, *head, progressPrinter(f))
 			if err != nil {
 				return err
 			}

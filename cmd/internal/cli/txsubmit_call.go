@@ -128,43 +128,11 @@ other calls take from the sender (deposits, bonds) instead.`,
 					specs = append(specs, callSpec{it.Pallet, it.Name, av})
 				}
 			}
-			if len(specs) == 0 {
-				return app.Usagef("no call given: PALLET.CALL --args JSON, --call, or --calls-stdin")
+			in := app.TxCallInput{Signing: sf.signing(), Batch: batch, Spend: spend}
+			for _, c := range specs {
+				in.Calls = append(in.Calls, app.CallInput{Pallet: c.pallet, Name: c.name, Args: c.args})
 			}
-			if len(specs) > 1 && !batch {
-				return app.Usagef("%d calls given: pass --batch to send them as one Utility.batch_all", len(specs))
-			}
-			ctx := cmd.Context()
-			e, err := openChain(ctx, f)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			rt, err := e.sess.Latest(ctx)
-			if err != nil {
-				return err
-			}
-			encoded := make([][]byte, len(specs))
-			for i, s := range specs {
-				if encoded[i], err = rt.Calls.Call(s.pallet, s.name, s.args); err != nil {
-					return app.Input(err)
-				}
-			}
-			call, err := rt.Calls.BatchAll(encoded)
-			if err != nil {
-				return err
-			}
-			req := app.Request{Call: call, Spend: app.TransferredValue(rt, call)}
-			if spend != "" {
-				if req.Spend, err = e.sess.ParseAmount(spend); err != nil {
-					return app.Usagef("--spend: %v", err)
-				}
-			}
-			title := fmt.Sprintf("Call %s.%s", specs[0].pallet, specs[0].name)
-			if len(specs) > 1 {
-				title = fmt.Sprintf("Batch of %d calls (Utility.batch_all)", len(specs))
-			}
-			return runSubmit(ctx, e, submitSpec{flags: &sf, req: req, title: title})
+			return submitPlan(cmd.Context(), f, func(kr app.Keyring) (*app.Plan, error) { return app.PlanTxCall(kr, in) })
 		},
 	}
 	sf.add(cmd)

@@ -16,6 +16,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/ksm-wallet/ksm/lightclient"
 )
 
 // Sentinel errors, possibly wrapped with context.
@@ -79,31 +80,23 @@ type Properties struct {
 	Symbol      string
 }
 
-// StatusKind is a stage of a submitted transaction.
-type StatusKind string
+// StatusKind is a stage of a submitted transaction: the light client's
+// vocabulary (lightclient.TxStatus), whichever backend reports it.
+type StatusKind = lightclient.TxStatus
 
 // Transaction stages, in the order they usually come.
 const (
-	StatusFuture    StatusKind = "future"    // in the pool, waiting for an earlier nonce
-	StatusReady     StatusKind = "ready"     // in the pool, ready for a block
-	StatusBroadcast StatusKind = "broadcast" // sent to peers
-	StatusInBlock   StatusKind = "inBlock"   // included in Block (not final)
-	StatusRetracted StatusKind = "retracted" // Block left the best chain
-	StatusFinalized StatusKind = "finalized" // Block is final
-	StatusDropped   StatusKind = "dropped"   // dropped by the pool
-	StatusInvalid   StatusKind = "invalid"   // found invalid by the pool
-	StatusUsurped   StatusKind = "usurped"   // replaced by another transaction
-	StatusTimeout   StatusKind = "finalityTimeout"
+	StatusFuture    = lightclient.StatusFuture
+	StatusReady     = lightclient.StatusReady
+	StatusBroadcast = lightclient.StatusBroadcast
+	StatusInBlock   = lightclient.StatusInBlock
+	StatusRetracted = lightclient.StatusRetracted
+	StatusFinalized = lightclient.StatusFinalized
+	StatusDropped   = lightclient.StatusDropped
+	StatusInvalid   = lightclient.StatusInvalid
+	StatusUsurped   = lightclient.StatusUsurped
+	StatusTimeout   = lightclient.StatusFinalityTimeout
 )
-
-// Final reports whether no further status follows.
-func (k StatusKind) Final() bool {
-	switch k {
-	case StatusFinalized, StatusDropped, StatusInvalid, StatusUsurped, StatusTimeout:
-		return true
-	}
-	return false
-}
 
 // Status is one step of a submitted transaction.
 type Status struct {

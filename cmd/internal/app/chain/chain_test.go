@@ -10,45 +10,6 @@ import (
 	"testing"
 )
 
-func TestParseStatus(t *testing.T) {
-	h := "0x" + strings.Repeat("ab", 32)
-	cases := []struct {
-		in   string
-		want Status
-		ok   bool
-	}{
-		{`"ready"`, Status{Kind: StatusReady}, true},
-		{`{"ready":null}`, Status{Kind: StatusReady}, true}, // chopsticks
-		{`"future"`, Status{Kind: StatusFuture}, true},
-		{`{"broadcast":["12D3Koo"]}`, Status{Kind: StatusBroadcast}, true},
-		{`{"inBlock":"` + h + `"}`, Status{Kind: StatusInBlock, Block: mustHash(h)}, true},
-		{`{"inBlock":["` + h + `",3]}`, Status{Kind: StatusInBlock, Block: mustHash(h)}, true},
-		{`{"finalized":"` + h + `"}`, Status{Kind: StatusFinalized, Block: mustHash(h)}, true},
-		{`{"retracted":"` + h + `"}`, Status{Kind: StatusRetracted, Block: mustHash(h)}, true},
-		{`{"finalityTimeout":"` + h + `"}`, Status{Kind: StatusTimeout, Block: mustHash(h)}, true},
-		{`"dropped"`, Status{Kind: StatusDropped}, true},
-		{`"invalid"`, Status{Kind: StatusInvalid}, true},
-		{`{"invalid":{"payment":null}}`, Status{Kind: StatusInvalid, Detail: `{"payment":null}`}, true}, // chopsticks
-		{`{"unknown":{"cannotLookup":null}}`, Status{Kind: StatusInvalid, Detail: `{"cannotLookup":null}`}, true},
-		{`{"usurped":"` + h + `"}`, Status{Kind: StatusUsurped, Detail: `"` + h + `"`}, true},
-		{`{"inBlock":"0x12"}`, Status{}, false},
-		{`{"a":1,"b":2}`, Status{}, false},
-		{`"sideways"`, Status{}, false},
-		{`42`, Status{}, false},
-	}
-	for _, tc := range cases {
-		got, ok := ParseStatus(json.RawMessage(tc.in))
-		if ok != tc.ok || got != tc.want {
-			t.Errorf("ParseStatus(%s) = %+v %v, want %+v %v", tc.in, got, ok, tc.want, tc.ok)
-		}
-	}
-	for k, final := range map[StatusKind]bool{StatusReady: false, StatusInBlock: false, StatusFinalized: true, StatusInvalid: true, StatusDropped: true} {
-		if k.Final() != final {
-			t.Errorf("%s.Final() = %v", k, !final)
-		}
-	}
-}
-
 func mustHash(s string) Hash {
 	h, err := ParseHash(s)
 	if err != nil {
@@ -134,16 +95,4 @@ func TestRPCErrors(t *testing.T) {
 	if r.Verified() {
 		t.Fatal("an RPC endpoint is never verified")
 	}
-}
-
-func FuzzParseStatus(f *testing.F) {
-	for _, s := range []string{`"ready"`, `{"ready":null}`, `{"inBlock":["0x` + strings.Repeat("ab", 32) + `",1]}`, `{"invalid":{"payment":null}}`, `[]`, `{}`} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		st, ok := ParseStatus(b)
-		if !ok && st != (Status{}) {
-			t.Fatal("a refused status must be zero")
-		}
-	})
 }

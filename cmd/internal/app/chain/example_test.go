@@ -7,18 +7,6 @@ import (
 	"github.com/ksm-wallet/ksm/tx/scale"
 )
 
-// Transaction statuses as endpoints send them, in either form.
-func ExampleParseStatus() {
-	for _, raw := range []string{`"ready"`, `{"ready":null}`, `{"finalized":"0x0000000000000000000000000000000000000000000000000000000000000001"}`} {
-		st, ok := chain.ParseStatus([]byte(raw))
-		fmt.Println(st.Kind, st.Kind.Final(), ok)
-	}
-	// Output:
-	// ready false true
-	// ready false true
-	// finalized true true
-}
-
 // The RuntimeVersion a runtime's Core_version returns, as the light client
 // decodes it when the code carries no runtime_version section.
 func ExampleDecodeRuntimeVersion() {

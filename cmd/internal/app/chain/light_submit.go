@@ -56,18 +56,12 @@ func (w *lightWatch) Close() error {
 	return nil
 }
 
-// lightStatus maps a light-client status to a chain Status. "finalized"
-// means found in a verified finalized block body.
+// lightStatus is a light-client status as a chain Status (the same
+// vocabulary). "finalized" means found in a verified finalized block body.
 func lightStatus(st lightclient.SubmitStatus) Status {
-	switch st.Kind {
-	case lightclient.StatusBroadcast:
-		return Status{Kind: StatusBroadcast, Detail: st.Detail}
-	case lightclient.StatusFinalized:
-		return Status{Kind: StatusFinalized, Block: Hash(st.Block)}
-	case lightclient.StatusInvalid:
-		return Status{Kind: StatusInvalid, Detail: st.Detail}
-	case lightclient.StatusDropped:
-		return Status{Kind: StatusDropped, Detail: st.Detail}
+	s := Status{Kind: st.Kind, Detail: st.Detail}
+	if st.Kind == StatusFinalized {
+		s.Block = Hash(st.Block)
 	}
-	return Status{Kind: StatusKind(st.Kind), Detail: st.Detail}
+	return s
 }

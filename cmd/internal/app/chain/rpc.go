@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ksm-wallet/ksm/lightclient"
 	"io"
 	"strconv"
 	"strings"
@@ -324,7 +325,7 @@ func (w *rpcWatch) Next(ctx context.Context) (Status, error) {
 				}
 				return Status{}, fmt.Errorf("transaction status: %w: subscription ended", ErrDisconnected)
 			}
-			st, ok := ParseStatus(raw)
+			st, ok := parseStatus(raw)
 			if !ok {
 				continue // a status ksm does not know tells it nothing
 			}
@@ -337,49 +338,9 @@ func (w *rpcWatch) Next(ctx context.Context) (Status, error) {
 
 func (w *rpcWatch) Close() error { return w.s.Unsubscribe() }
 
-// ParseStatus reads one author_extrinsicUpdate notification leniently:
-// "ready", {"ready": null}, {"inBlock": "0x.."}, {"inBlock": ["0x..", n]},
-// {"finalized": ...}, {"invalid": ...} and the like, names matched without
-// regard to the case of the first letter. Unknown statuses give false.
-func ParseStatus(raw json.RawMessage) (Status, bool) {
-	var name string
-	var arg json.RawMessage
-	if json.Unmarshal(raw, &name) != nil {
-		var m map[string]json.RawMessage
-		if json.Unmarshal(raw, &m) != nil || len(m) != 1 {
-			return Status{}, false
-		}
-		for k, v := range m {
-			name, arg = k, v
-		}
-	}
-	kind, ok := statusNames[strings.ToLower(name)]
-	if !ok {
-		return Status{}, false
-	}
-	st := Status{Kind: kind}
-	switch kind {
-	case StatusInBlock, StatusFinalized, StatusRetracted, StatusTimeout:
-		var h rpc.Hash
-		var pair []json.RawMessage
-		if json.Unmarshal(arg, &pair) == nil && len(pair) > 0 {
-			arg = pair[0]
-		}
-		if json.Unmarshal(arg, &h) != nil {
-			return Status{}, false
-		}
-		st.Block = Hash(h)
-	case StatusInvalid, StatusDropped, StatusUsurped:
-		if len(arg) > 0 && string(arg) != "null" {
-			st.Detail = string(arg)
-		}
-	}
-	return st, true
-}
-
-var statusNames = map[string]StatusKind{
-	"future": StatusFuture, "ready": StatusReady, "broadcast": StatusBroadcast,
-	"inblock": StatusInBlock, "retracted": StatusRetracted, "finalized": StatusFinalized,
-	"finalitytimeout": StatusTimeout, "dropped": StatusDropped, "invalid": StatusInvalid,
-	"usurped": StatusUsurped, "unknown": StatusInvalid,
+// parseStatus reads one author_extrinsicUpdate notification
+// (lightclient.ParseTxStatus).
+func parseStatus(raw json.RawMessage) (Status, bool) {
+	u, ok := lightclient.ParseTxStatus(raw)
+	return Status{Kind: u.Kind, Block: Hash(u.Block), Detail: u.Detail}, ok
 }

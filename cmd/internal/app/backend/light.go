@@ -1,0 +1,628 @@
+// Package backend builds the chain a command uses from a Config: the
+// verified light client of a network (over libp2p or a --rpc endpoint that
+// proves its answers), a parachain read through its relay chain, or an
+// endpoint trusted as it is (--trust-rpc). Test seams (a generated chain's
+// start, loopback bootnodes) are fields of Config, so tests run in parallel.
+package backend
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/lightclient"
+	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
+	"github.com/ksm-wallet/ksm/lightclient/header"
+	"github.com/ksm-wallet/ksm/lightclient/p2p"
+	"github.com/ksm-wallet/ksm/lightclient/rpc"
+)
+
+// Network is the network a command names: its name, token and embedded
+// profile (nil for a chain-spec file that is none of them).
+type Network struct {
+	Name       string
+	SS58Prefix uint16
+	Decimals   int
+	Symbol     string
+	Profile    *chainspec.Profile
+}
+
+// Hooks are the test seams of a backend; the zero value is production.
+type Hooks struct {
+	// Start replaces the network's genesis and checkpoint with those of
+	// a generated chain.
+	Start func() (header.Hash, *chainspec.Checkpoint)
+	// P2P adjusts the libp2p configuration (to allow loopback addresses,
+	// say) and returns the bootnodes to use instead of the network's.
+	P2P func(cfg *p2p.Config) (bootnodes []string)
+	// Para replaces a parachain network's genesis.
+	Para func() header.Hash
+	// ParaP2P adjusts the parachain host's libp2p configuration and
+	// returns the parachain bootnodes to use.
+	ParaP2P func(cfg *p2p.Config) (bootnodes []string)
+	// ParaInclusionTimeout and ParaInclusionPoll bound the wait for the
+	// relay chain to prove the parachain block that includes a transaction
+	// sent through a parachain endpoint (zero: the defaults).
+	ParaInclusionTimeout, ParaInclusionPoll time.Duration
+}
+
+// Config says which chain to build.
+type Config struct {
+	Network Network
+	// RPC is --rpc: the endpoint (the parachain's on a parachain network);
+	// RelayRPC the relay chain's endpoint on a parachain network.
+	RPC, RelayRPC string
+	// TrustRPC accepts an endpoint that cannot prove its answers.
+	TrustRPC bool
+	// ParaRPC and ParaID: a parachain endpoint read on a relay network
+	// (its proofs checked against the para head the relay chain proves).
+	ParaRPC string
+	ParaID  uint32
+	// Home is ksm's data directory (saved state, caches).
+	Home string
+	// Infof and Warnf receive messages for the user (nil: dropped).
+	Infof, Warnf func(format string, args ...any)
+	Hooks        Hooks
+}
+
+func (c Config) infof(format string, args ...any) {
+	if c.Infof != nil {
+		c.Infof(format, args...)
+	}
+}
+
+func (c Config) warnf(format string, args ...any) {
+	if c.Warnf != nil {
+		c.Warnf(format, args...)
+	}
+}
+
+// classified marks an error as a network failure (wrapping
+// lightclient.ErrUnreachable) or a failed verification (wrapping
+// lightclient.ErrVerification) without changing its message.
+type classified struct {
+	kind error
+	err  error
+}
+
+func (e *classified) Error() string   { return e.err.Error() }
+func (e *classified) Unwrap() []error { return []error{e.kind, e.err} }
+
+func networkErr(err error) error { return &classified{kind: lightclient.ErrUnreachable, err: err} }
+func verificationErr(err error) error {
+	return &classified{kind: lightclient.ErrVerification, err: err}
+}
+
+func inputErrorf(format string, args ...any) error {
+	return &app.InputError{Err: fmt.Errorf(format, args...)}
+}
+
+// IsInputError reports whether err is something the user gave wrong.
+func IsInputError(err error) bool { return app.IsInputError(err) }
+
+// RedactRPC hides user info and query of an endpoint URL in messages.
+func RedactRPC(u string) string {
+	if i := strings.Index(u, "?"); i >= 0 {
+		u = u[:i] + "?…"
+	}
+	if at := strings.Index(u, "@"); at >= 0 {
+		if s := strings.Index(u, "://"); s >= 0 && s < at {
+			u = u[:s+3] + "…@" + u[at+1:]
+		}
+	}
+	return u
+}
+
+// ConnectTimeout bounds reaching the network: bootnodes or the endpoint.
+const ConnectTimeout = 30 * time.Second
+
+// Light is a started light client (or, with --trust-rpc on an endpoint
+// that cannot prove anything, only the endpoint).
+type Light struct {
+	cfg Config
+	// Mode is "p2p", "rpc" or "trusted-rpc".
+	Mode string
+	// Genesis is the genesis of the chain the client follows (the relay
+	// chain's on a parachain network).
+	Genesis header.Hash
+	// Client is the light client (nil in the "trusted-rpc" mode).
+	Client *lightclient.Client
+	// RPC is the endpoint (modes "rpc" and "trusted-rpc").
+	RPC *rpc.Client
+	// Age is the start point's age, when the network's policy knows it.
+	Age    *chainspec.Age
+	policy chainspec.AgePolicy
+	// Para, when set, is the parachain read through the relay client (a
+	// parachain network, or --para with --para-rpc).
+	Para *Para
+}
+
+// Verified reports whether answers are proven (a light client runs).
+func (e *Light) Verified() bool { return e.Client != nil }
+
+func (e *Light) Close() {
+	if e.Client != nil {
+		if err := e.Client.SaveError(); err != nil {
+			e.cfg.warnf("the verified state could not be saved: %v", err)
+		}
+		_ = e.Client.Close()
+	} else if e.RPC != nil {
+		_ = e.RPC.Close()
+	}
+}
+
+// Open starts the light client of the active network: over --rpc in
+// verified mode, else over libp2p from the chain spec's bootnodes. It fails
+// with exit 5 when nothing is reachable within ConnectTimeout and exit 3 when
+// the endpoint cannot prove its answers (unless --trust-rpc: then only the
+// endpoint is opened, in the "trusted-rpc" mode, with a warning).
+//
+// On a parachain network (kusama-asset-hub, ...) the light client follows
+// the relay chain (over libp2p, or --relay-rpc URL) and reads the parachain
+// through it: --rpc is then the parachain's endpoint, whose storage proofs
+// are checked against the para head the relay chain proves; without --rpc
+// the parachain's own libp2p network serves them.
+func Open(ctx context.Context, cfg Config) (*Light, error) {
+	return open(ctx, cfg)
+}
+
+// Para is the parachain a Light reads through the relay chain.
+type Para struct {
+	ID uint32
+	// Genesis is the parachain's genesis (zero for --para ID on a relay
+	// network: it is then not known).
+	Genesis header.Hash
+	// Source says where its storage proofs come from: "rpc" or "p2p".
+	Source string
+	// rpc is the parachain endpoint (source "rpc"), owned by the client.
+	rpc *rpc.Client
+	// Name is its display name ("Kusama Asset Hub", "parachain 2000").
+	Name string
+}
+
+// IsParaNetwork reports whether the active network is a parachain of an
+// embedded relay chain.
+func IsParaNetwork(n Network) bool { return n.Profile != nil && !n.Profile.IsRelay() }
+
+// checkGenesis fails with exit 3 when the endpoint's block 0 is not want
+// (an endpoint that does not say is left to the proofs to judge).
+func checkGenesis(ctx context.Context, rc *rpc.Client, shown string, want header.Hash) error {
+	if g, err := rc.BlockHash(ctx, 0); err == nil && header.Hash(g) != want {
+		return verificationErr(fmt.Errorf("%s serves another chain (genesis %s, want %s)", shown, header.Hash(g), want))
+	}
+	return nil
+}
+
+// networkGenesis is the genesis the active relay network names, nil for a
+// chain-spec file of no embedded network.
+func networkGenesis(cfg Config) *header.Hash {
+	if cfg.Hooks.Start != nil {
+		g, _ := cfg.Hooks.Start()
+		return &g
+	}
+	if cfg.Network.Profile == nil {
+		return nil
+	}
+	return &cfg.Network.Profile.GenesisHash
+}
+
+// checkTrustedGenesis checks the genesis of an endpoint trusted with
+// --trust-rpc, where no proof will: it must say its block 0, and that must
+// be want or no embedded network's (a development chain, accepted with a
+// warning), never another real network's (a verification failure), so that
+// nothing signed in trusted mode is valid on a network the user did not
+// name.
+func checkTrustedGenesis(ctx context.Context, cfg Config, rc *rpc.Client, shown string, want *header.Hash) error {
+	g, err := rc.BlockHash(ctx, 0)
+	var rerr *rpc.Error
+	switch {
+	case errors.As(err, &rerr):
+		return verificationErr(fmt.Errorf("%s does not tell its genesis (chain_getBlockHash 0: %w); --trust-rpc needs it to know the chain", shown, err))
+	case err != nil:
+		return networkErr(fmt.Errorf("%s: genesis: %w", shown, err))
+	case g == rpc.Hash{}:
+		return verificationErr(fmt.Errorf("%s does not tell its genesis (chain_getBlockHash 0 is null); --trust-rpc needs it to know the chain", shown))
+	}
+	got := header.Hash(g)
+	if want != nil && got == *want {
+		return nil
+	}
+	for _, p := range chainspec.Profiles() {
+		if p.GenesisHash == got {
+			return verificationErr(fmt.Errorf("%s serves another chain (genesis %s, %s's); --trust-rpc accepts endpoints that cannot prove, not another network", shown, got, p.Name))
+		}
+	}
+	cfg.warnf("--trust-rpc: %s is a development chain (genesis %s, no embedded network's)", shown, got)
+	return nil
+}
+
+// openLightWith is openLight with extra sources.
+func open(ctx context.Context, cfg Config) (*Light, error) {
+	n := cfg.Network
+	var err error
+	e := &Light{cfg: cfg}
+	cctx, cancel := context.WithTimeout(ctx, ConnectTimeout)
+	defer cancel()
+	onPara := IsParaNetwork(n)
+	relayURL, paraURL := cfg.RPC, cfg.ParaRPC
+	if onPara {
+		if cfg.ParaRPC != "" {
+			return nil, inputErrorf("on %s, --rpc is the parachain's endpoint; --para-rpc is for --para reads on a relay network", n.Name)
+		}
+		relayURL, paraURL = cfg.RelayRPC, cfg.RPC
+		e.Para = &Para{ID: n.Profile.ParaID, Genesis: n.Profile.GenesisHash, Name: n.Profile.DisplayName}
+		if cfg.Hooks.Para != nil {
+			e.Para.Genesis = cfg.Hooks.Para()
+		}
+	} else {
+		if cfg.RelayRPC != "" {
+			return nil, inputErrorf("--relay-rpc is for parachain networks (such as kusama-asset-hub); on %s, --rpc is the endpoint", n.Name)
+		}
+		if paraURL != "" {
+			e.Para = &Para{ID: cfg.ParaID, Name: fmt.Sprintf("parachain %d", cfg.ParaID)}
+		}
+	}
+	// Closers of what was opened so far, for failures.
+	var opened []func()
+	fail := func(err error) (*Light, error) {
+		for i := len(opened) - 1; i >= 0; i-- {
+			opened[i]()
+		}
+		return nil, err
+	}
+	// The parachain endpoint first: with --trust-rpc one that cannot prove
+	// anything is used on its own.
+	var prc *rpc.Client
+	if onPara && paraURL != "" {
+		shown := RedactRPC(paraURL)
+		prc, err = rpc.Dial(cctx, paraURL)
+		if err != nil {
+			return nil, networkErr(fmt.Errorf("connect to %s: %w", shown, err))
+		}
+		if err := lightclient.CheckProvable(cctx, prc, true); err != nil {
+			if errors.Is(err, lightclient.ErrUnprovable) && cfg.TrustRPC {
+				if err := checkTrustedGenesis(cctx, cfg, prc, shown, &e.Para.Genesis); err != nil {
+					_ = prc.Close()
+					return nil, err
+				}
+				cfg.warnf("--trust-rpc: %s cannot prove its answers; what is shown is what it claims, not verified", shown)
+				e.Mode, e.RPC, e.Para = "trusted-rpc", prc, nil
+				return e, nil
+			}
+			_ = prc.Close()
+			if errors.Is(err, lightclient.ErrUnprovable) {
+				return nil, verificationErr(fmt.Errorf("%s endpoint %s: %w; --trust-rpc accepts its answers unverified (development chains only)", n.Profile.DisplayName, shown, err))
+			}
+			return nil, networkErr(fmt.Errorf("%s endpoint %s: %w", n.Profile.DisplayName, shown, err))
+		}
+		opened = append(opened, func() { _ = prc.Close() })
+		if err := checkGenesis(cctx, prc, shown, e.Para.Genesis); err != nil {
+			return fail(err)
+		}
+	}
+	var rc *rpc.Client
+	if relayURL != "" {
+		url := RedactRPC(relayURL)
+		rc, err = rpc.Dial(cctx, relayURL)
+		if err != nil {
+			return fail(networkErr(fmt.Errorf("connect to %s: %w", url, err)))
+		}
+		if err := lightclient.CheckProvable(cctx, rc, false); err != nil {
+			if errors.Is(err, lightclient.ErrUnprovable) && cfg.TrustRPC && !onPara {
+				if err := checkTrustedGenesis(cctx, cfg, rc, url, networkGenesis(cfg)); err != nil {
+					_ = rc.Close()
+					return fail(err)
+				}
+				cfg.warnf("--trust-rpc: %s cannot prove its answers; what is shown is what it claims, not verified", url)
+				e.Mode, e.RPC = "trusted-rpc", rc
+				return e, nil
+			}
+			_ = rc.Close()
+			if errors.Is(err, lightclient.ErrUnprovable) {
+				if onPara {
+					return fail(verificationErr(fmt.Errorf("relay chain endpoint %s: %w; the relay chain proves the parachain's heads, so its endpoint must prove its answers", url, err)))
+				}
+				return fail(verificationErr(fmt.Errorf("%s: %w; --trust-rpc accepts its answers unverified (development chains only)", url, err)))
+			}
+			return fail(networkErr(fmt.Errorf("%s: %w", url, err)))
+		}
+		opened = append(opened, func() { _ = rc.Close() })
+	}
+	var (
+		cp        *chainspec.Checkpoint
+		bootnodes []string
+		protoID   string
+	)
+	if cfg.Hooks.Start != nil {
+		e.Genesis, cp = cfg.Hooks.Start()
+	} else {
+		p := n.Profile
+		if p == nil {
+			return fail(inputErrorf("network %s: the light client needs an embedded network (kusama, polkadot, westend, paseo); for a development chain pass --rpc URL --trust-rpc", n.Name))
+		}
+		p = p.RelayProfile()
+		if p.Name != n.Profile.Name {
+			cfg.infof("following the relay chain %s of %s", p.Name, n.Profile.Name)
+		}
+		e.Genesis, e.policy = p.GenesisHash, p.Age
+		if cp, err = p.Checkpoint(); err != nil {
+			return fail(fmt.Errorf("network %s: checkpoint: %w", p.Name, err))
+		}
+		if bootnodes, err = p.BootNodes(); err != nil {
+			return fail(fmt.Errorf("network %s: bootnodes: %w", p.Name, err))
+		}
+		if spec, err := p.Spec(); err == nil {
+			protoID = spec.ProtocolID
+		}
+	}
+	home := cfg.Home
+	var sources []lightclient.Source
+	closeSources := func() {
+		for _, s := range sources {
+			_ = s.Close()
+		}
+	}
+	if rc != nil {
+		url := RedactRPC(relayURL)
+		if err := checkGenesis(cctx, rc, url, e.Genesis); err != nil {
+			return fail(err)
+		}
+		e.Mode, e.RPC = "rpc", rc
+		sources = append(sources, lightclient.NewRPCSource(rc, lightclient.RPCOptions{Name: url}))
+	} else {
+		hostCfg := p2p.Config{Genesis: e.Genesis, ProtocolID: protoID, DialTimeout: 10 * time.Second}
+		if cfg.Hooks.P2P != nil {
+			bootnodes = cfg.Hooks.P2P(&hostCfg)
+		}
+		host, err := p2p.New(hostCfg)
+		if err != nil {
+			return fail(fmt.Errorf("start libp2p: %w", err))
+		}
+		e.Mode = "p2p"
+		ps := lightclient.NewP2PSource(host, bootnodes)
+		ps.Discover = 16
+		sources = append(sources, ps)
+	}
+	// From here the sources own rc; prc is closed by fail until its source
+	// owns it too.
+	opened = []func(){closeSources}
+	if prc != nil {
+		opened = append(opened, func() { _ = prc.Close() })
+	}
+	switch {
+	case prc != nil:
+		sources = append(sources, lightclient.NewRPCSource(prc, lightclient.RPCOptions{Name: RedactRPC(paraURL), Para: true, ParaID: e.Para.ID}))
+		opened = opened[:1]
+		e.Para.Source, e.Para.rpc = "rpc", prc
+	case onPara:
+		src, err := paraP2PSource(cfg, e.Para)
+		if err != nil {
+			return fail(err)
+		}
+		sources = append(sources, src)
+		e.Para.Source = "p2p"
+	case paraURL != "":
+		url := RedactRPC(paraURL)
+		pc, err := rpc.Dial(cctx, paraURL)
+		if err != nil {
+			return fail(networkErr(fmt.Errorf("connect to %s: %w", url, err)))
+		}
+		if err := lightclient.CheckProvable(cctx, pc, true); err != nil {
+			_ = pc.Close()
+			if errors.Is(err, lightclient.ErrUnprovable) {
+				return fail(verificationErr(fmt.Errorf("parachain endpoint %s: %w", url, err)))
+			}
+			return fail(networkErr(fmt.Errorf("parachain endpoint %s: %w", url, err)))
+		}
+		sources = append(sources, lightclient.NewRPCSource(pc, lightclient.RPCOptions{Name: url, Para: true, ParaID: cfg.ParaID}))
+		e.Para.Source, e.Para.rpc = "rpc", pc
+	}
+	cl, err := lightclient.New(lightclient.Config{Genesis: e.Genesis, Checkpoint: cp, Home: home, Sources: sources})
+	if err != nil {
+		return fail(err)
+	}
+	e.Client = cl
+	sp := cl.StartPoint()
+	if sp.Note != "" {
+		cfg.warnf("%s", sp.Note)
+	}
+	if e.policy.SlotDuration > 0 {
+		age, err := sp.CheckAge(time.Now(), e.policy, false)
+		if err != nil {
+			cl.Close()
+			return nil, verificationErr(err)
+		}
+		e.Age = &age
+		if age.Warning != "" {
+			cfg.warnf("%s", age.Warning)
+		}
+	}
+	if err := cl.Start(cctx); err != nil {
+		cl.Close()
+		return nil, e.Classify(err)
+	}
+	return e, nil
+}
+
+// paraP2PSource joins the parachain's own libp2p network (its chain spec's
+// bootnodes) for the storage proofs of a parachain network without --rpc.
+func paraP2PSource(c Config, pe *Para) (lightclient.Source, error) {
+	n := c.Network
+	base := p2p.Config{DialTimeout: 10 * time.Second}
+	var cfg p2p.Config
+	var bootnodes []string
+	if c.Hooks.ParaP2P != nil {
+		cfg = (&lightclient.ParaNetwork{ParaID: pe.ID, Genesis: pe.Genesis}).HostConfig(base)
+		bootnodes = c.Hooks.ParaP2P(&cfg)
+	} else {
+		pn, err := lightclient.ParaNetworkOf(n.Profile)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", n.Profile.DisplayName, err)
+		}
+		cfg, bootnodes = pn.HostConfig(base), pn.Bootnodes
+	}
+	if len(bootnodes) == 0 {
+		return nil, inputErrorf("%s has no bootnodes to reach its own network, which serves its state: pass --rpc URL of a %s endpoint (its proofs are checked against the head the relay chain proves)",
+			n.Profile.DisplayName, n.Profile.DisplayName)
+	}
+	host, err := p2p.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("start libp2p for %s: %w", n.Profile.DisplayName, err)
+	}
+	ps := lightclient.NewP2PParaSource(host, bootnodes, pe.ID)
+	ps.Discover = 16
+	return ps, nil
+}
+
+// SyncTimeout bounds the wait for the light client to reach the finalized
+// head its peers know, before a command reads anything.
+const SyncTimeout = 3 * time.Minute
+
+// WaitSynced waits until the client synced (at most SyncTimeout),
+// calling progress, when not nil, with each step of the sync: blocks done,
+// the target and the block the sync started at.
+func (e *Light) WaitSynced(ctx context.Context, progress func(done, target, start uint32)) error {
+	if !e.Verified() {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, SyncTimeout)
+	defer cancel()
+	if progress == nil {
+		return e.Classify(e.Client.WaitSynced(ctx))
+	}
+	start := e.Client.StartPoint().Header.Number
+	done := make(chan error, 1)
+	go func() { done <- e.Client.WaitSynced(ctx) }()
+	for {
+		select {
+		case err := <-done:
+			return e.Classify(err)
+		case ev := <-e.Client.Events():
+			if x, ok := ev.(chainsync.Progress); ok && x.Target > x.Done {
+				progress(x.Done, x.Target, start)
+			}
+		}
+	}
+}
+
+// Classify gives light-client errors their kinds (network: wrapping
+// lightclient.ErrUnreachable; verification: lightclient.ErrVerification)
+// and messages.
+func (e *Light) Classify(err error) error {
+	var ce *classified
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ce), IsInputError(err):
+		return err
+	case errors.Is(err, p2p.ErrNoBootnode):
+		// The error lists every dial; the first line says enough.
+		msg := err.Error()
+		if i := strings.IndexByte(msg, '\n'); i >= 0 {
+			msg = msg[:i] + " …"
+		}
+		return networkErr(fmt.Errorf("light client: no bootnode was reachable for %s within %s: %w", e.cfg.Network.Name, ConnectTimeout, errLine{msg, err}))
+	case errors.Is(err, lightclient.ErrUnreachable), errors.Is(err, context.DeadlineExceeded):
+		return networkErr(err)
+	case errors.Is(err, lightclient.ErrUnprovable), errors.Is(err, lightclient.ErrVerification), errors.Is(err, chainsync.ErrMalicious):
+		return verificationErr(err)
+	}
+	return err
+}
+
+// errLine shows a shortened message but keeps the error chain for errors.Is.
+type errLine struct {
+	msg string
+	err error
+}
+
+func (e errLine) Error() string { return e.msg }
+func (e errLine) Unwrap() error { return e.err }
+
+// PinnedChain is the Chain a started light client gives: every answer
+// proven, reads pinned to one finalized block with Pin.
+type PinnedChain interface {
+	chain.Chain
+	Pin(ctx context.Context) (*chain.Header, error)
+}
+
+var (
+	_ PinnedChain = (*chain.Light)(nil)
+	_ PinnedChain = (*chain.LightPara)(nil)
+)
+
+// Chain wraps a started (and synced) light client as the Chain the
+// use cases read: every answer proven, runtime calls executed locally with
+// compiled runtimes kept under <home>/cache/wasm. On a parachain network
+// (or --para) it is the parachain seen through the relay chain
+// (chain.LightPara: heads proven by the relay's Paras::Heads, the
+// parachain's own runtime executed). Closing it closes le when owns is set
+// (else only its compiled runtimes).
+func (le *Light) Chain(owns bool) PinnedChain {
+	home := le.cfg.Home
+	n := le.cfg.Network
+	closeEnv := func() error { return nil }
+	if owns {
+		closeEnv = func() error {
+			le.Close()
+			return nil
+		}
+	}
+	opts := chain.LightOptions{
+		Genesis: chain.Hash(le.Genesis),
+		Properties: chain.Properties{SS58Prefix: n.SS58Prefix, HasSS58: true, Decimals: n.Decimals, HasDecimals: true,
+			Symbol: n.Symbol},
+		Compile: chain.ExecutorCompiler(filepath.Join(home, "cache", "wasm")),
+		// The keys each runtime method read last time, proven in one
+		// batch before the next call.
+		ReadSets: filepath.Join(home, "cache", "readsets"),
+		Close:    closeEnv,
+	}
+	if pe := le.Para; pe != nil {
+		// The parachain's genesis and the network's token (a --para read
+		// on a relay network knows neither: the relay's token is kept,
+		// the genesis left zero). Transactions go through the
+		// parachain's endpoint when there is one (the blocks it says
+		// include them are proven through the relay chain); over the
+		// parachain's libp2p network alone none can be sent.
+		opts.Genesis = chain.Hash(pe.Genesis)
+		lp := chain.NewLightPara(le.Client.Para(pe.ID), opts)
+		if pe.rpc != nil {
+			c := le.cfg
+			timeout, poll := c.Hooks.ParaInclusionTimeout, c.Hooks.ParaInclusionPoll
+			if timeout == 0 {
+				timeout = chain.DefaultInclusionTimeout
+			}
+			if poll == 0 {
+				poll = time.Second
+			}
+			if err := lp.SubmitThrough(pe.rpc, chain.ParaSubmitOptions{Timeout: timeout, Poll: poll,
+				Progress: func(msg string) { c.infof("%s", msg) }}); err != nil {
+				c.warnf("%s: %v", pe.Name, err)
+			}
+		}
+		return lp
+	}
+	opts.Submit = chain.LightSubmitter(le.Client)
+	return chain.NewLight(le.Client, opts)
+}
+
+// IsNetwork reports whether err is a network failure: nothing reachable,
+// the connection lost, a timeout.
+func IsNetwork(err error) bool {
+	return errors.Is(err, chain.ErrDisconnected) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, lightclient.ErrUnreachable) || errors.Is(err, lightclient.ErrClosed)
+}
+
+// IsVerification reports whether err is a failed verification: a proof,
+// justification or claim that does not check, or an endpoint that cannot
+// prove its answers.
+func IsVerification(err error) bool {
+	return errors.Is(err, lightclient.ErrVerification) || errors.Is(err, lightclient.ErrUnprovable) || errors.Is(err, chainsync.ErrMalicious)
+}

@@ -1,0 +1,72 @@
+package backend
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/lightclient"
+	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+)
+
+// TestOpenRefusesConfig: flags that do not fit the network are input
+// errors, found before anything is dialled.
+func TestOpenRefusesConfig(t *testing.T) {
+	t.Parallel()
+	kusama, err := chainspec.Lookup("kusama")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ah, err := chainspec.Lookup("kusama-asset-hub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"relay-rpc on a relay network", Config{Network: Network{Name: "kusama", Profile: kusama}, RelayRPC: "ws://127.0.0.1:1"}, "--relay-rpc"},
+		{"para-rpc on a parachain network", Config{Network: Network{Name: "kusama-asset-hub", Profile: ah}, ParaRPC: "ws://127.0.0.1:1"}, "--para-rpc"},
+		{"no embedded network", Config{Network: Network{Name: "dev"}}, "embedded network"},
+	} {
+		tc.cfg.Home = t.TempDir()
+		_, err := Open(context.Background(), tc.cfg)
+		var ie *app.InputError
+		if !errors.As(err, &ie) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an input error with %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestOpenClassifiesUnreachable: an endpoint nobody answers is a network
+// error (lightclient.ErrUnreachable) with the URL's credentials hidden.
+func TestOpenClassifiesUnreachable(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	kusama, _ := chainspec.Lookup("kusama")
+	_, err = Open(context.Background(), Config{Network: Network{Name: "kusama", Profile: kusama}, RPC: "ws://user:secret@" + addr + "/?key=k", Home: t.TempDir()})
+	if !errors.Is(err, lightclient.ErrUnreachable) || strings.Contains(err.Error(), "secret") {
+		t.Fatalf("err %v, want ErrUnreachable without credentials", err)
+	}
+}
+
+func TestRedactRPC(t *testing.T) {
+	for in, want := range map[string]string{
+		"ws://127.0.0.1:9944":              "ws://127.0.0.1:9944",
+		"wss://u:p@host/path?apikey=x":     "wss://…@host/path?…",
+		"https://rpc.example/v1?token=abc": "https://rpc.example/v1?…",
+	} {
+		if got := RedactRPC(in); got != want {
+			t.Errorf("RedactRPC(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
