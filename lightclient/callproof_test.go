@@ -11,8 +11,6 @@ import (
 	mocknet "github.com/libp2p/go-libp2p/p2p/net/mock"
 
 	"github.com/ksm-wallet/ksm/lightclient/header"
-	"github.com/ksm-wallet/ksm/lightclient/p2p"
-	"github.com/ksm-wallet/ksm/lightclient/p2p/p2ptest"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 )
@@ -59,32 +57,8 @@ func TestPrefetchCallP2P(t *testing.T) {
 	t.Cleanup(func() { mn.Close() })
 	liar := &callProofSource{chainSource: &chainSource{c: c, visible: 20}, keys: keys, forge: true}
 	honest := &callProofSource{chainSource: &chainSource{c: c, visible: 20}, keys: keys}
-	var nodes []*p2ptest.Node
-	for _, src := range []*callProofSource{liar, honest} {
-		n, err := p2ptest.NewMock(mn, p2ptest.FullConfig(genesis, src), src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { n.Close() })
-		nodes = append(nodes, n)
-	}
-	lh, err := mn.GenPeer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	host, err := p2p.Wrap(lh, p2p.Config{Genesis: genesis, ProtocolID: "ksmcc3", RequestTimeout: 5 * time.Second, DialTimeout: 5 * time.Second, HandshakeTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := mn.LinkAll(); err != nil {
-		t.Fatal(err)
-	}
+	host, nodes := relayNodes(t, mn, genesis, liar, honest)
 	ctx := ctxT(t)
-	for _, n := range nodes {
-		if _, err := host.Connect(ctx, n.AddrInfo()); err != nil {
-			t.Fatal(err)
-		}
-	}
 	cl, err := New(Config{Genesis: genesis, Checkpoint: genesisCheckpoint(c), Sources: []Source{NewP2PSource(host, nil)}, Sync: fastSync(), Tick: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)

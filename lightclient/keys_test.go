@@ -355,35 +355,11 @@ func TestStorageKeysP2P(t *testing.T) {
 	mn := mocknet.New()
 	t.Cleanup(func() { mn.Close() })
 	honest := &chainSource{c: c, visible: 180}
-	var nodes []*p2ptest.Node
-	for _, src := range []p2ptest.Source{
+	host, nodes := relayNodes[p2ptest.Source](t, mn, genesis,
 		&lyingChainSource{chainSource: honest, how: "wrong-root"},
 		&lyingChainSource{chainSource: honest, how: "truncated"},
 		honest,
-	} {
-		n, err := p2ptest.NewMock(mn, p2ptest.FullConfig(genesis, src), src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { n.Close() })
-		nodes = append(nodes, n)
-	}
-	lh, err := mn.GenPeer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	host, err := p2p.Wrap(lh, p2p.Config{Genesis: genesis, ProtocolID: "ksmcc3", RequestTimeout: 5 * time.Second, DialTimeout: 5 * time.Second, HandshakeTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := mn.LinkAll(); err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range nodes {
-		if _, err := host.Connect(ctxT(t), n.AddrInfo()); err != nil {
-			t.Fatal(err)
-		}
-	}
+	)
 	cl := startClient(t, c, NewP2PSource(host, nil))
 	if h, _, _ := cl.Finalized(); h.Number != 180 {
 		t.Fatalf("finalized %d", h.Number)
@@ -668,34 +644,12 @@ func TestStorageKeysP2POnlyLiars(t *testing.T) {
 	mn := mocknet.New()
 	t.Cleanup(func() { mn.Close() })
 	honest := &chainSource{c: c, visible: 180}
-	var nodes []*p2ptest.Node
-	for _, how := range []string{"wrong-root", "truncated"} {
-		src := &lyingChainSource{chainSource: honest, how: how}
-		n, err := p2ptest.NewMock(mn, p2ptest.FullConfig(genesis, src), src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { n.Close() })
-		nodes = append(nodes, n)
-	}
-	lh, err := mn.GenPeer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	host, err := p2p.Wrap(lh, p2p.Config{Genesis: genesis, ProtocolID: "ksmcc3", RequestTimeout: 5 * time.Second, DialTimeout: 5 * time.Second, HandshakeTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := mn.LinkAll(); err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range nodes {
-		if _, err := host.Connect(ctxT(t), n.AddrInfo()); err != nil {
-			t.Fatal(err)
-		}
-	}
+	host, nodes := relayNodes(t, mn, genesis,
+		&lyingChainSource{chainSource: honest, how: "wrong-root"},
+		&lyingChainSource{chainSource: honest, how: "truncated"},
+	)
 	cl := startClient(t, c, NewP2PSource(host, nil))
-	_, err = cl.StorageKeys(ctxT(t), c.Blocks[180].Hash, mapPrefix, 10, nil)
+	_, err := cl.StorageKeys(ctxT(t), c.Blocks[180].Hash, mapPrefix, 10, nil)
 	if err == nil {
 		t.Fatal("keys from liars")
 	}

@@ -43,27 +43,7 @@ func p2pRelayLive(t testing.TB, mn mocknet.Mocknet, relay *testchain.Chain, visi
 	genesis := relay.Blocks[0].Hash
 	l := p2ptest.NewLiveChain(relay, visible)
 	src := p2ptest.NewChainSource(l)
-	node, err := p2ptest.NewMock(mn, p2ptest.FullConfig(genesis, src), src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { node.Close() })
-	lh, err := mn.GenPeer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := testHostConfig()
-	cfg.Genesis, cfg.ProtocolID = genesis, "ksmcc3"
-	h, err := p2p.Wrap(lh, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := mn.LinkAll(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.Connect(context.Background(), node.AddrInfo()); err != nil {
-		t.Fatal(err)
-	}
+	h, _ := relayNodes(t, mn, genesis, src)
 	return NewP2PSource(h, nil), l
 }
 

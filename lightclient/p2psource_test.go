@@ -96,32 +96,8 @@ func TestP2PMocknet(t *testing.T) {
 	t.Cleanup(func() { mn.Close() })
 	honest := &chainSource{c: c, visible: 280}
 	liar := &chainSource{c: c, visible: 300, forge: true} // always claims something newer
-	var nodes []*p2ptest.Node
-	for _, src := range []*chainSource{liar, honest, honest} {
-		n, err := p2ptest.NewMock(mn, p2ptest.FullConfig(genesis, src), src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { n.Close() })
-		nodes = append(nodes, n)
-	}
-	lh, err := mn.GenPeer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	host, err := p2p.Wrap(lh, p2p.Config{Genesis: genesis, ProtocolID: "ksmcc3", RequestTimeout: 5 * time.Second, DialTimeout: 5 * time.Second, HandshakeTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := mn.LinkAll(); err != nil {
-		t.Fatal(err)
-	}
+	host, nodes := relayNodes(t, mn, genesis, liar, honest, honest)
 	ctx := ctxT(t)
-	for _, n := range nodes {
-		if _, err := host.Connect(ctx, n.AddrInfo()); err != nil {
-			t.Fatal(err)
-		}
-	}
 	src := NewP2PSource(host, nil)
 	src.Discover = 4 // the nodes know each other: nothing new, but the walk runs
 	cl, err := New(Config{Genesis: genesis, Checkpoint: genesisCheckpoint(c), Sources: []Source{src}, Sync: fastSync(), Tick: 5 * time.Millisecond})
@@ -223,4 +199,38 @@ func TestP2PLoopback(t *testing.T) {
 			}
 		})
 	}
+}
+
+// relayNodes starts one relay full node on mn per source and a light host
+// (testHostConfig for genesis) linked and connected to all of them.
+func relayNodes[S p2ptest.Source](t testing.TB, mn mocknet.Mocknet, genesis header.Hash, srcs ...S) (*p2p.Host, []*p2ptest.Node) {
+	t.Helper()
+	var nodes []*p2ptest.Node
+	for _, src := range srcs {
+		n, err := p2ptest.NewMock(mn, p2ptest.FullConfig(genesis, src), src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { n.Close() })
+		nodes = append(nodes, n)
+	}
+	lh, err := mn.GenPeer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := testHostConfig()
+	cfg.Genesis, cfg.ProtocolID = genesis, "ksmcc3"
+	host, err := p2p.Wrap(lh, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mn.LinkAll(); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range nodes {
+		if _, err := host.Connect(ctxT(t), n.AddrInfo()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return host, nodes
 }

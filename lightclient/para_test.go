@@ -7,14 +7,11 @@ import (
 	"fmt"
 	"sync"
 	"testing"
-	"time"
 
 	mocknet "github.com/libp2p/go-libp2p/p2p/net/mock"
 
 	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
-	"github.com/ksm-wallet/ksm/lightclient/p2p"
-	"github.com/ksm-wallet/ksm/lightclient/p2p/p2ptest"
 	"github.com/ksm-wallet/ksm/lightclient/parachain"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
 	"github.com/ksm-wallet/ksm/lightclient/rpctest"
@@ -443,25 +440,7 @@ func TestParaViewP2PRelay(t *testing.T) {
 	mn := mocknet.New()
 	t.Cleanup(func() { mn.Close() })
 	src := &chainSource{c: relay, visible: 40}
-	node, err := p2ptest.NewMock(mn, p2ptest.FullConfig(genesis, src), src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { node.Close() })
-	lh, err := mn.GenPeer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	host, err := p2p.Wrap(lh, p2p.Config{Genesis: genesis, ProtocolID: "ksmcc3", RequestTimeout: 5 * time.Second, DialTimeout: 5 * time.Second, HandshakeTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := mn.LinkAll(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := host.Connect(ctxT(t), node.AddrInfo()); err != nil {
-		t.Fatal(err)
-	}
+	host, _ := relayNodes(t, mn, genesis, src)
 	_, paraURL := newChainServer(t, p, uint32(len(p.Blocks)-1))
 	cl := startClient(t, relay, NewP2PSource(host, nil), paraSourceFor(t, paraURL, "asset-hub", 1000))
 	ctx := ctxT(t)
