@@ -253,34 +253,13 @@ func (s *P2PParaSource) keepPeers(ctx context.Context) {
 // unread: para block numbers are no relay sync target.
 func (s *P2PParaSource) forward(ctx context.Context) {
 	defer s.wg.Done()
-	send := func(e SourceEvent) bool {
-		select {
-		case s.ev <- e:
-			return true
-		case <-ctx.Done():
-			return false
-		}
-	}
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case pe := <-s.h.Events():
-			switch pe.Kind {
-			case p2p.PeerConnected:
-				if pe.Handshake.Roles.IsFull() && !send(SourceEvent{Peer: s.PeerID(pe.Peer), Caps: s.caps}) {
-					return
-				}
-			case p2p.PeerDisconnected, p2p.PeerBanned:
-				if !send(SourceEvent{Peer: s.PeerID(pe.Peer), Gone: true}) {
-					return
-				}
-			}
-		case <-s.h.Announces():
-		case <-s.h.Gossip():
-		case <-s.h.Transactions():
-		}
-	}
+	forwardEvents(ctx, s.h, s.ev, forwardPolicy{
+		connected: func(pe p2p.PeerEvent) (SourceEvent, bool) {
+			return SourceEvent{Peer: s.PeerID(pe.Peer), Caps: s.caps}, pe.Handshake.Roles.IsFull()
+		},
+		gone:              func(p peer.ID) SourceEvent { return SourceEvent{Peer: s.PeerID(p), Gone: true} },
+		drainTransactions: true,
+	})
 }
 
 // Events delivers peer changes.

@@ -115,42 +115,81 @@ func discoverPeers(ctx context.Context, h *p2p.Host, max int) {
 
 func (s *P2PSource) forward(ctx context.Context) {
 	defer s.wg.Done()
-	send := func(e SourceEvent) bool {
+	forwardEvents(ctx, s.h, s.ev, forwardPolicy{
+		connected: func(pe p2p.PeerEvent) (SourceEvent, bool) {
+			s.wakeNeighbors()
+			return SourceEvent{Peer: chainsync.PeerID(pe.Peer.String()), Caps: p2pCaps, Best: pe.Handshake.BestNumber}, pe.Handshake.Roles.IsFull()
+		},
+		gone: func(p peer.ID) SourceEvent { return SourceEvent{Peer: chainsync.PeerID(p.String()), Gone: true} },
+		gossip: func(g p2p.GossipEvent) (SourceEvent, bool) {
+			if g.Message != nil && g.Message.Kind == wire.GossipCommit && g.Message.Commit != nil {
+				return SourceEvent{Peer: chainsync.PeerID(g.Peer.String()), Commit: g.Message.Commit}, true
+			}
+			return SourceEvent{}, false
+		},
+		announce: func(a p2p.AnnounceEvent) (SourceEvent, bool) {
+			if a.Announce != nil && a.Announce.Header != nil {
+				return SourceEvent{Peer: chainsync.PeerID(a.Peer.String()), Caps: p2pCaps, Best: a.Announce.Header.Number}, true
+			}
+			return SourceEvent{}, false
+		},
+	})
+}
+
+// forwardPolicy says which host events a source turns into source events
+// and how. A nil gossip or announce func drains that channel unread;
+// drainTransactions reads the host's transactions channel and drops them.
+type forwardPolicy struct {
+	// connected maps a new peer; false skips it (a peer that is not full).
+	connected func(p2p.PeerEvent) (SourceEvent, bool)
+	// gone maps a disconnected or banned peer.
+	gone              func(peer.ID) SourceEvent
+	gossip            func(p2p.GossipEvent) (SourceEvent, bool)
+	announce          func(p2p.AnnounceEvent) (SourceEvent, bool)
+	drainTransactions bool
+}
+
+// forwardEvents turns h's peer events into source events on ev, as policy
+// says, until ctx ends.
+func forwardEvents(ctx context.Context, h *p2p.Host, ev chan<- SourceEvent, policy forwardPolicy) {
+	send := func(e SourceEvent, ok bool) bool {
+		if !ok {
+			return true
+		}
 		select {
-		case s.ev <- e:
+		case ev <- e:
 			return true
 		case <-ctx.Done():
 			return false
 		}
 	}
+	var txs <-chan p2p.TransactionsEvent // nil: never ready
+	if policy.drainTransactions {
+		txs = h.Transactions()
+	}
 	for {
+		var cont bool
 		select {
 		case <-ctx.Done():
 			return
-		case pe := <-s.h.Events():
+		case pe := <-h.Events():
 			switch pe.Kind {
 			case p2p.PeerConnected:
-				s.wakeNeighbors()
-				if pe.Handshake.Roles.IsFull() && !send(SourceEvent{Peer: chainsync.PeerID(pe.Peer.String()), Caps: p2pCaps, Best: pe.Handshake.BestNumber}) {
-					return
-				}
+				cont = send(policy.connected(pe))
 			case p2p.PeerDisconnected, p2p.PeerBanned:
-				if !send(SourceEvent{Peer: chainsync.PeerID(pe.Peer.String()), Gone: true}) {
-					return
-				}
+				cont = send(policy.gone(pe.Peer), true)
+			default:
+				cont = true
 			}
-		case g := <-s.h.Gossip():
-			if g.Message != nil && g.Message.Kind == wire.GossipCommit && g.Message.Commit != nil {
-				if !send(SourceEvent{Peer: chainsync.PeerID(g.Peer.String()), Commit: g.Message.Commit}) {
-					return
-				}
-			}
-		case a := <-s.h.Announces():
-			if a.Announce != nil && a.Announce.Header != nil {
-				if !send(SourceEvent{Peer: chainsync.PeerID(a.Peer.String()), Caps: p2pCaps, Best: a.Announce.Header.Number}) {
-					return
-				}
-			}
+		case g := <-h.Gossip():
+			cont = policy.gossip == nil || send(policy.gossip(g))
+		case a := <-h.Announces():
+			cont = policy.announce == nil || send(policy.announce(a))
+		case <-txs:
+			cont = true
+		}
+		if !cont {
+			return
 		}
 	}
 }
