@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -132,9 +131,7 @@ type P2PParaSource struct {
 	prefix    string
 	ev        chan SourceEvent
 
-	once   sync.Once
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	hostRun
 }
 
 // NewP2PParaSource wraps a host of parachain paraID's network; Start dials
@@ -292,15 +289,7 @@ func (s *P2PParaSource) Ban(p chainsync.PeerID, reason error) {
 
 // Close stops forwarding and closes the host.
 func (s *P2PParaSource) Close() error {
-	var err error
-	s.once.Do(func() {
-		if s.cancel != nil {
-			s.cancel()
-		}
-		s.wg.Wait()
-		err = s.h.Close()
-	})
-	return err
+	return s.stop(s.h)
 }
 
 // ServesPara names the parachain the source serves (it always serves one).

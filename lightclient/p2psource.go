@@ -29,9 +29,7 @@ type P2PSource struct {
 	bootnodes []string
 	ev        chan SourceEvent
 
-	once   sync.Once
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	hostRun
 
 	// neighbor is the GRANDPA neighbor packet announcing our state (nil
 	// until SetGrandpaState); neighborCh wakes the sender.
@@ -194,6 +192,28 @@ func forwardEvents(ctx context.Context, h *p2p.Host, ev chan<- SourceEvent, poli
 	}
 }
 
+// hostRun is the lifetime of a p2p source's goroutines: Start sets cancel
+// and adds them to wg; stop ends them and closes the host, once.
+type hostRun struct {
+	once   sync.Once
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// stop cancels the goroutines, waits for them and closes h; later calls
+// do nothing and return nil.
+func (r *hostRun) stop(h *p2p.Host) error {
+	var err error
+	r.once.Do(func() {
+		if r.cancel != nil {
+			r.cancel()
+		}
+		r.wg.Wait()
+		err = h.Close()
+	})
+	return err
+}
+
 // Events delivers peer changes.
 func (s *P2PSource) Events() <-chan SourceEvent { return s.ev }
 
@@ -235,15 +255,7 @@ func (s *P2PSource) Ban(p chainsync.PeerID, reason error) {
 
 // Close stops forwarding and closes the host.
 func (s *P2PSource) Close() error {
-	var err error
-	s.once.Do(func() {
-		if s.cancel != nil {
-			s.cancel()
-		}
-		s.wg.Wait()
-		err = s.h.Close()
-	})
-	return err
+	return s.stop(s.h)
 }
 
 // headers performs a KindHeaders request: a /sync/2 HEADER request for
