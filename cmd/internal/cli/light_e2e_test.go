@@ -161,61 +161,8 @@ func TestLightE2E(t *testing.T) {
 			t.Fatal("no fee to compare: the dry run above gave none (or failed)")
 		}
 		url := testenv.SharedChopsticks(t, n.SpecPath)
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		rc, err := rpc.Dial(ctx, url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rc.Close()
-		b0, err := rc.BlockHash(ctx, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		raw, err := rc.Metadata(ctx, &b0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		md, err := metadata.Decode(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		format, err := extrinsic.New(md)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// The extrinsic ksm estimated: its call, nonce and era, a
-		// placeholder sr25519 signature of the right size.
-		call, _ := hex.DecodeString(strings.TrimPrefix(dry.CallHex, "0x"))
-		p := extrinsic.Params{SpecVersion: 1_000_000, TxVersion: 24, GenesisHash: n.Genesis(), Nonce: dry.Nonce,
-			Era: extrinsic.MortalEra(dry.Era.Period, uint64(head.Header.Number)), BlockHash: head.Hash}
-		extra, err := format.AppendExtra(nil, &p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var alice [32]byte
-		hex.Decode(alice[:], []byte(lightAlice[2:]))
-		ext, err := format.Assemble(call, extrinsic.IDAddress(alice), extrinsic.Signature{Scheme: "sr25519", Bytes: make([]byte, 64)}, extra)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// chopsticks' payment_queryInfo (polkadot-js decoding) refuses
-		// this v4 extrinsic as it stands, so the runtime API it runs is
-		// asked directly: RuntimeDispatchInfo {weight: {ref_time,
-		// proof_size: Compact<u64>}, class: u8, partial_fee: u128}.
-		args := scale.AppendU32(append([]byte(nil), ext...), uint32(len(ext)))
-		out, err := rc.StateCall(ctx, "TransactionPaymentApi_query_info", args, &b0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d := scale.NewDecoder(out)
-		d.CompactU64()
-		d.CompactU64()
-		d.U8()
-		fee, err := d.Uint(16)
-		if err != nil || d.Finish() != nil {
-			t.Fatalf("RuntimeDispatchInfo %x: %v", out, err)
-		}
+		fee := chopsticksFee(t, url, dry.CallHex, extrinsic.Params{SpecVersion: 1_000_000, TxVersion: 24, GenesisHash: n.Genesis(), Nonce: dry.Nonce,
+			Era: extrinsic.MortalEra(dry.Era.Period, uint64(head.Header.Number)), BlockHash: head.Hash})
 		if jsonNum(dry.Fee) != fee.String() {
 			t.Fatalf("fee %v, chopsticks' TransactionPaymentApi_query_info says %s", dry.Fee, fee)
 		}
@@ -406,4 +353,73 @@ func TestLightP2P(t *testing.T) {
 	if node.Requests.Load() == 0 {
 		t.Fatal("the node served nothing")
 	}
+}
+
+// chopsticksFee is the fee chopsticks' runtime at url gives the extrinsic
+// ksm estimated: callHex signed by //Alice with params p (zero SpecVersion:
+// the runtime's own spec and transaction version) and a placeholder sr25519
+// signature of the right size. chopsticks' payment_queryInfo (polkadot-js
+// decoding) refuses this v4 extrinsic as it stands, so the runtime API it
+// runs is asked directly: RuntimeDispatchInfo {weight: {ref_time,
+// proof_size: Compact<u64>}, class: u8, partial_fee: u128}.
+func chopsticksFee(t *testing.T, url, callHex string, p extrinsic.Params) *big.Int {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rc, err := rpc.Dial(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	b0, err := rc.BlockHash(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := rc.Metadata(ctx, &b0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := metadata.Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	format, err := extrinsic.New(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.SpecVersion == 0 {
+		var ver struct {
+			SpecVersion        uint32 `json:"specVersion"`
+			TransactionVersion uint32 `json:"transactionVersion"`
+		}
+		if err := rc.Call(ctx, "state_getRuntimeVersion", []any{b0}, &ver); err != nil {
+			t.Fatal(err)
+		}
+		p.SpecVersion, p.TxVersion = ver.SpecVersion, ver.TransactionVersion
+	}
+	call, _ := hex.DecodeString(strings.TrimPrefix(callHex, "0x"))
+	extra, err := format.AppendExtra(nil, &p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var alice [32]byte
+	hex.Decode(alice[:], []byte(lightAlice[2:]))
+	ext, err := format.Assemble(call, extrinsic.IDAddress(alice), extrinsic.Signature{Scheme: "sr25519", Bytes: make([]byte, 64)}, extra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := scale.AppendU32(append([]byte(nil), ext...), uint32(len(ext)))
+	out, err := rc.StateCall(ctx, "TransactionPaymentApi_query_info", args, &b0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := scale.NewDecoder(out)
+	d.CompactU64()
+	d.CompactU64()
+	d.U8()
+	fee, err := d.Uint(16)
+	if err != nil || d.Finish() != nil {
+		t.Fatalf("RuntimeDispatchInfo %x: %v", out, err)
+	}
+	return fee
 }

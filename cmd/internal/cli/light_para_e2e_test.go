@@ -10,7 +10,6 @@ package cli
 // runtime. Chopsticks running the same spec at its block 0 is the oracle.
 
 import (
-	"context"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -25,10 +24,7 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/p2p"
 	"github.com/ksm-wallet/ksm/lightclient/p2p/p2ptest"
-	"github.com/ksm-wallet/ksm/lightclient/rpc"
 	"github.com/ksm-wallet/ksm/tx/extrinsic"
-	"github.com/ksm-wallet/ksm/tx/metadata"
-	"github.com/ksm-wallet/ksm/tx/scale"
 	"github.com/ksm-wallet/ksm/tx/testenv"
 )
 
@@ -209,64 +205,9 @@ func TestAssetHubE2E(t *testing.T) {
 			t.Fatal("no fee to compare: the dry run above gave none (or failed)")
 		}
 		url := testenv.SharedChopsticks(t, n.ah.SpecPath)
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		rc, err := rpc.Dial(ctx, url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rc.Close()
-		b0, err := rc.BlockHash(ctx, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		raw, err := rc.Metadata(ctx, &b0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		md, err := metadata.Decode(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		format, err := extrinsic.New(md)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ver struct {
-			SpecVersion        uint32 `json:"specVersion"`
-			TransactionVersion uint32 `json:"transactionVersion"`
-		}
-		if err := rc.Call(ctx, "state_getRuntimeVersion", []any{b0}, &ver); err != nil {
-			t.Fatal(err)
-		}
-		// The extrinsic ksm estimated: its call, nonce and era, a
-		// placeholder sr25519 signature of the right size.
-		call, _ := hex.DecodeString(strings.TrimPrefix(dry.CallHex, "0x"))
-		p := extrinsic.Params{SpecVersion: ver.SpecVersion, TxVersion: ver.TransactionVersion, GenesisHash: n.ah.Genesis(), Nonce: dry.Nonce,
-			Era: extrinsic.MortalEra(dry.Era.Period, uint64(paraHead.Header.Number)), BlockHash: paraHead.Hash}
-		extra, err := format.AppendExtra(nil, &p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var alice [32]byte
-		hex.Decode(alice[:], []byte(lightAlice[2:]))
-		ext, err := format.Assemble(call, extrinsic.IDAddress(alice), extrinsic.Signature{Scheme: "sr25519", Bytes: make([]byte, 64)}, extra)
-		if err != nil {
-			t.Fatal(err)
-		}
-		args := scale.AppendU32(append([]byte(nil), ext...), uint32(len(ext)))
-		out, err := rc.StateCall(ctx, "TransactionPaymentApi_query_info", args, &b0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d := scale.NewDecoder(out)
-		d.CompactU64()
-		d.CompactU64()
-		d.U8()
-		fee, err := d.Uint(16)
-		if err != nil || d.Finish() != nil {
-			t.Fatalf("RuntimeDispatchInfo %x: %v", out, err)
-		}
+		// Spec and transaction version left zero: chopsticks' own.
+		fee := chopsticksFee(t, url, dry.CallHex, extrinsic.Params{GenesisHash: n.ah.Genesis(), Nonce: dry.Nonce,
+			Era: extrinsic.MortalEra(dry.Era.Period, uint64(paraHead.Header.Number)), BlockHash: paraHead.Hash})
 		if jsonNum(dry.Fee) != fee.String() {
 			t.Fatalf("fee %v, chopsticks' TransactionPaymentApi_query_info on Asset Hub says %s", dry.Fee, fee)
 		}
