@@ -103,52 +103,14 @@ argument, every key in the keystore. With --json amounts are in planck.`,
 				return err
 			}
 			defer e.Close()
-			type target struct {
-				id  [32]byte
-				key string
+			targets, err := statusTargets(e, args, "no keys yet: give an ADDRESS, or add a key with 'ksm key new' or 'ksm key import'")
+			if err != nil {
+				return err
 			}
-			var targets []target
-			if len(args) == 1 {
-				id, key, err := e.resolveAccount(args[0])
-				if err != nil {
-					return err
-				}
-				targets = append(targets, target{id, key})
-			} else {
-				list, err := e.store.List()
-				if err != nil && len(list) == 0 {
-					return err
-				}
-				for _, ent := range list {
-					id, _, _ := e.resolveAccount(ent.Name)
-					targets = append(targets, target{id, ent.Name})
-				}
-				if len(targets) == 0 {
-					return app.Usagef("no keys yet: give an ADDRESS, or add a key with 'ksm key new' or 'ksm key import'")
-				}
-			}
-			views := make([]balanceJSON, 0, len(targets))
-			for i, t := range targets {
-				b, err := e.sess.Balance(ctx, t.id)
-				if err != nil {
-					return err
-				}
-				if f.Opts.JSON {
-					views = append(views, balanceView(e, b, t.key))
-					continue
-				}
-				if i > 0 {
-					fmt.Fprintln(f.IO.Out)
-				}
-				printBalance(e, b, t.key)
-			}
-			if f.Opts.JSON {
-				if len(args) == 1 {
-					return f.PrintJSON(views[0])
-				}
-				return f.PrintJSON(views)
-			}
-			return nil
+			return showEach(f, args, targets,
+				func(t statusTarget) (*app.Balance, error) { return e.sess.Balance(ctx, t.id) },
+				func(b *app.Balance, key string) balanceJSON { return balanceView(e, b, key) },
+				func(b *app.Balance, key string) { printBalance(e, b, key) })
 		},
 	}
 	return cmd

@@ -206,32 +206,14 @@ and verified. Amounts in planck.`,
 				return err
 			}
 			defer e.Close()
-			targets, err := statusTargets(e.chainEnv, args)
+			targets, err := statusTargets(e.chainEnv, args, "no keys yet: give an ADDRESS")
 			if err != nil {
 				return err
 			}
-			var views []poolStatusJSON
-			for i, t := range targets {
-				st, err := e.sess.PoolStatus(ctx, e.rt, e.head, t.id)
-				if err != nil {
-					return err
-				}
-				if f.Opts.JSON {
-					views = append(views, poolStatusView(e.chainEnv, st, t.key))
-					continue
-				}
-				if i > 0 {
-					fmt.Fprintln(f.IO.Out)
-				}
-				printPoolStatus(e.chainEnv, st, t.key)
-			}
-			if f.Opts.JSON {
-				if len(args) == 1 {
-					return f.PrintJSON(views[0])
-				}
-				return f.PrintJSON(views)
-			}
-			return nil
+			return showEach(f, args, targets,
+				func(t statusTarget) (*app.PoolStatus, error) { return e.sess.PoolStatus(ctx, e.rt, e.head, t.id) },
+				func(st *app.PoolStatus, key string) poolStatusJSON { return poolStatusView(e.chainEnv, st, key) },
+				func(st *app.PoolStatus, key string) { printPoolStatus(e.chainEnv, st, key) })
 		},
 	}
 	return cmd

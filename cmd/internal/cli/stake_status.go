@@ -223,32 +223,16 @@ symbol and verified.`,
 				return err
 			}
 			defer e.Close()
-			targets, err := statusTargets(e.chainEnv, args)
+			targets, err := statusTargets(e.chainEnv, args, "no keys yet: give an ADDRESS")
 			if err != nil {
 				return err
 			}
-			var views []stakeStatusJSON
-			for i, t := range targets {
-				st, err := e.sess.StakeStatus(ctx, e.rt, e.head, t.id, app.StakeStatusOptions{Rewards: !noRewards})
-				if err != nil {
-					return err
-				}
-				if f.Opts.JSON {
-					views = append(views, stakeStatusView(e.chainEnv, st, t.key))
-					continue
-				}
-				if i > 0 {
-					fmt.Fprintln(f.IO.Out)
-				}
-				printStakeStatus(e.chainEnv, st, t.key)
-			}
-			if f.Opts.JSON {
-				if len(args) == 1 {
-					return f.PrintJSON(views[0])
-				}
-				return f.PrintJSON(views)
-			}
-			return nil
+			return showEach(f, args, targets,
+				func(t statusTarget) (*app.StakeStatus, error) {
+					return e.sess.StakeStatus(ctx, e.rt, e.head, t.id, app.StakeStatusOptions{Rewards: !noRewards})
+				},
+				func(st *app.StakeStatus, key string) stakeStatusJSON { return stakeStatusView(e.chainEnv, st, key) },
+				func(st *app.StakeStatus, key string) { printStakeStatus(e.chainEnv, st, key) })
 		},
 	}
 	cmd.Flags().BoolVar(&noRewards, "no-rewards", false, "skip the scan for unclaimed rewards")
@@ -263,8 +247,9 @@ type statusTarget struct {
 }
 
 // statusTargets is the account of args[0] (an address or a key name), or
-// every key in the keystore when no argument is given.
-func statusTargets(e *chainEnv, args []string) ([]statusTarget, error) {
+// every key in the keystore when no argument is given; noKeys is the usage
+// error's message when there is none.
+func statusTargets(e *chainEnv, args []string, noKeys string) ([]statusTarget, error) {
 	if len(args) == 1 {
 		id, key, err := e.resolveAccount(args[0])
 		if err != nil {
@@ -282,7 +267,35 @@ func statusTargets(e *chainEnv, args []string) ([]statusTarget, error) {
 		targets = append(targets, statusTarget{id, ent.Name})
 	}
 	if len(targets) == 0 {
-		return nil, app.Usagef("no keys yet: give an ADDRESS")
+		return nil, app.Usagef("%s", noKeys)
 	}
 	return targets, nil
+}
+
+// showEach reads each target with fetch and shows it: under --json one
+// object (view) when the command was given an argument, else an array; as
+// text (print) one block a target, separated by blank lines.
+func showEach[T, J any](f *Factory, args []string, targets []statusTarget, fetch func(statusTarget) (T, error), view func(T, string) J, print func(T, string)) error {
+	views := make([]J, 0, len(targets))
+	for i, t := range targets {
+		v, err := fetch(t)
+		if err != nil {
+			return err
+		}
+		if f.Opts.JSON {
+			views = append(views, view(v, t.key))
+			continue
+		}
+		if i > 0 {
+			fmt.Fprintln(f.IO.Out)
+		}
+		print(v, t.key)
+	}
+	if f.Opts.JSON {
+		if len(args) == 1 {
+			return f.PrintJSON(views[0])
+		}
+		return f.PrintJSON(views)
+	}
+	return nil
 }
