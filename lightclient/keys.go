@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/ksm-wallet/ksm/lightclient/header"
@@ -213,17 +214,7 @@ func probeKeys(missing [][]byte, prefix, start []byte) [][]byte {
 	return out
 }
 
-func sameKeyList(a, b [][]byte) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if !bytes.Equal(a[i], b[i]) {
-			return false
-		}
-	}
-	return true
-}
+func sameKeyList(a, b [][]byte) bool { return slices.EqualFunc(a, b, bytes.Equal) }
 
 // seekKey is where a walk under prefix after start begins.
 func seekKey(prefix, start []byte) []byte {

@@ -90,18 +90,6 @@ func trueKeys(c *testchain.Chain, n uint32, prefix, start []byte) [][]byte {
 	return out
 }
 
-func sameKeys(a, b [][]byte) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if !bytes.Equal(a[i], b[i]) {
-			return false
-		}
-	}
-	return true
-}
-
 // pageAll enumerates prefix at block by pages of size.
 func pageAll(t testing.TB, cl *Client, block header.Hash, prefix, start []byte, size int) [][]byte {
 	t.Helper()
@@ -127,12 +115,12 @@ func checkEnumeration(t *testing.T, cl *Client, c *testchain.Chain, head, older 
 	if len(want) < 2000 {
 		t.Fatalf("only %d keys generated", len(want))
 	}
-	if got := pageAll(t, cl, headHash, mapPrefix, nil, 512); !sameKeys(got, want) {
+	if got := pageAll(t, cl, headHash, mapPrefix, nil, 512); !sameKeyList(got, want) {
 		t.Fatalf("paged %d keys, want %d", len(got), len(want))
 	}
 	// The zero hash reads at the finalized block.
 	first, err := cl.StorageKeys(ctxT(t), header.Hash{}, mapPrefix, 3, nil)
-	if err != nil || !sameKeys(first, want[:3]) {
+	if err != nil || !sameKeyList(first, want[:3]) {
 		t.Fatalf("zero-hash keys %x %v", first, err)
 	}
 	// An older kept block has its own key set.
@@ -141,7 +129,7 @@ func checkEnumeration(t *testing.T, cl *Client, c *testchain.Chain, head, older 
 	if len(wantOld) == len(want) {
 		t.Fatal("the older block should hold fewer keys")
 	}
-	if got := pageAll(t, cl, oldHash, mapPrefix, nil, 700); !sameKeys(got, wantOld) {
+	if got := pageAll(t, cl, oldHash, mapPrefix, nil, 700); !sameKeyList(got, wantOld) {
 		t.Fatalf("older block: %d keys, want %d", len(got), len(wantOld))
 	}
 	// Start keys inside and outside the prefix, the empty prefix.
@@ -168,7 +156,7 @@ func checkEnumeration(t *testing.T, cl *Client, c *testchain.Chain, head, older 
 			w = w[:tc.count]
 		}
 		got, err := cl.StorageKeys(ctxT(t), headHash, tc.prefix, tc.count, tc.start)
-		if err != nil || !sameKeys(got, w) {
+		if err != nil || !sameKeyList(got, w) {
 			t.Fatalf("%s: %d keys (%v), want %d", tc.name, len(got), err, len(w))
 		}
 	}
@@ -305,7 +293,7 @@ func TestStorageKeysRPCLiars(t *testing.T) {
 				cl.keysMu.Lock()
 				cl.keyCache = nil
 				cl.keysMu.Unlock()
-				if got := pageAll(t, cl, c.Blocks[180].Hash, mapPrefix, nil, 512); !sameKeys(got, want) {
+				if got := pageAll(t, cl, c.Blocks[180].Hash, mapPrefix, nil, 512); !sameKeyList(got, want) {
 					t.Fatalf("%d keys, want %d", len(got), len(want))
 				}
 			}
@@ -507,7 +495,7 @@ func TestNextKeyIteration(t *testing.T) {
 		got = append(got, k)
 		key = k
 	}
-	if !sameKeys(got, want) {
+	if !sameKeyList(got, want) {
 		t.Fatalf("iterated %d keys, want %d", len(got), len(want))
 	}
 	n := src.requests() - before
@@ -622,7 +610,7 @@ func TestStorageKeysConcurrent(t *testing.T) {
 			if start != nil {
 				w = want[i*100+1:]
 			}
-			if err == nil && !sameKeys(got, w) {
+			if err == nil && !sameKeyList(got, w) {
 				err = fmt.Errorf("%d keys, want %d", len(got), len(w))
 			}
 			errs[i] = err
@@ -684,11 +672,11 @@ func TestStorageKeysP2PLoopback(t *testing.T) {
 	}
 	cl := startClient(t, c, NewP2PSource(host, boot))
 	want := trueKeys(c, 180, mapPrefix, nil)
-	if got := pageAll(t, cl, c.Blocks[180].Hash, mapPrefix, nil, 512); !sameKeys(got, want) {
+	if got := pageAll(t, cl, c.Blocks[180].Hash, mapPrefix, nil, 512); !sameKeyList(got, want) {
 		t.Fatalf("%d keys, want %d", len(got), len(want))
 	}
 	wantOld := trueKeys(c, 150, otherPrefix, nil)
-	if got := pageAll(t, cl, c.Blocks[150].Hash, otherPrefix, nil, 7); !sameKeys(got, wantOld) {
+	if got := pageAll(t, cl, c.Blocks[150].Hash, otherPrefix, nil, 7); !sameKeyList(got, wantOld) {
 		t.Fatalf("block 150: %d keys, want %d", len(got), len(wantOld))
 	}
 }

@@ -122,12 +122,12 @@ func TestP2PParaSource(t *testing.T) {
 	if !ok || head.Hash != p.Blocks[38].Hash {
 		t.Fatalf("latest %+v", head)
 	}
-	if got, err := pv.StorageKeys(ctx, head.Hash, mapPrefix, 1000, nil); err != nil || !sameKeys(got, trueKeys(p, 38, mapPrefix, nil)) {
+	if got, err := pv.StorageKeys(ctx, head.Hash, mapPrefix, 1000, nil); err != nil || !sameKeyList(got, trueKeys(p, 38, mapPrefix, nil)) {
 		t.Fatalf("keys %d %v", len(got), err)
 	}
 	want := trueKeys(p, 38, mapPrefix, nil)
 	page, err := pv.StorageKeys(ctx, head.Hash, mapPrefix, 25, want[100])
-	if err != nil || !sameKeys(page, want[101:126]) {
+	if err != nil || !sameKeyList(page, want[101:126]) {
 		t.Fatalf("page %d %v", len(page), err)
 	}
 	if k, found, err := pv.NextKey(ctx, head.Hash, want[len(want)-1]); err != nil || (found && strings.HasPrefix(string(k), string(mapPrefix))) {
@@ -173,7 +173,7 @@ func TestP2PParaSourceFollows(t *testing.T) {
 			t.Fatalf("proved at relay %d, want %d", res.Number, visible)
 		}
 		checkParaValues(t, p, visible-paraLag, res)
-		if got, err := pv.StorageKeys(ctx, res.Para.Hash, mapPrefix, 1000, nil); err != nil || !sameKeys(got, trueKeys(p, visible-paraLag, mapPrefix, nil)) {
+		if got, err := pv.StorageKeys(ctx, res.Para.Hash, mapPrefix, 1000, nil); err != nil || !sameKeyList(got, trueKeys(p, visible-paraLag, mapPrefix, nil)) {
 			t.Fatalf("keys at %d: %d %v", visible-paraLag, len(got), err)
 		}
 	}
@@ -216,7 +216,7 @@ func TestP2PParaSourceLiarBanned(t *testing.T) {
 	if ps.Host().Banned(honest.ID()) {
 		t.Fatal("honest node banned")
 	}
-	if got, err := pv.StorageKeys(ctx, head.Hash, mapPrefix, 1000, nil); err != nil || !sameKeys(got, trueKeys(p, 48, mapPrefix, nil)) {
+	if got, err := pv.StorageKeys(ctx, head.Hash, mapPrefix, 1000, nil); err != nil || !sameKeyList(got, trueKeys(p, 48, mapPrefix, nil)) {
 		t.Fatalf("keys %d %v", len(got), err)
 	}
 }
@@ -372,7 +372,7 @@ func TestP2PParaSourceBootnodesTCP(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkParaValues(t, p, 28, res)
-		if got, err := pv.StorageKeys(ctx, res.Para.Hash, mapPrefix, 1000, nil); err != nil || !sameKeys(got, trueKeys(p, 28, mapPrefix, nil)) {
+		if got, err := pv.StorageKeys(ctx, res.Para.Hash, mapPrefix, 1000, nil); err != nil || !sameKeyList(got, trueKeys(p, 28, mapPrefix, nil)) {
 			t.Fatalf("keys %d %v", len(got), err)
 		}
 		if n := honestSrc.Reads.Load(); n == 0 {

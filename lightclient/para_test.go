@@ -215,18 +215,18 @@ func TestParaViewRPC(t *testing.T) {
 			}
 			start = got[len(got)-1]
 		}
-		if !sameKeys(all, want) {
+		if !sameKeyList(all, want) {
 			t.Fatalf("para %d: %d keys, want %d", n, len(all), len(want))
 		}
 		// After a key in the middle.
 		mid := want[len(want)/2]
 		got, err := pv.StorageKeys(ctx, p.Blocks[n].Hash, mapPrefix, 10, mid)
-		if err != nil || !sameKeys(got, trueKeys(p, n, mapPrefix, mid)[:10]) {
+		if err != nil || !sameKeyList(got, trueKeys(p, n, mapPrefix, mid)[:10]) {
 			t.Fatalf("para %d after %x: %d keys %v", n, mid, len(got), err)
 		}
 	}
 	// The zero hash: the latest head (53).
-	if got, err := pv.StorageKeys(ctx, header.Hash{}, mapPrefix, 1000, nil); err != nil || !sameKeys(got, trueKeys(p, 53, mapPrefix, nil)) {
+	if got, err := pv.StorageKeys(ctx, header.Hash{}, mapPrefix, 1000, nil); err != nil || !sameKeyList(got, trueKeys(p, 53, mapPrefix, nil)) {
 		t.Fatalf("latest keys: %d %v", len(got), err)
 	}
 
@@ -291,7 +291,7 @@ func TestParaViewLiarBanned(t *testing.T) {
 				t.Fatalf("liar not banned: %v", liar.Banned())
 			}
 			// Enumeration still equals the truth through the honest peer.
-			if got, err := e.pv.StorageKeys(ctx, head.Hash, mapPrefix, 1000, nil); err != nil || !sameKeys(got, trueKeys(p, 48, mapPrefix, nil)) {
+			if got, err := e.pv.StorageKeys(ctx, head.Hash, mapPrefix, 1000, nil); err != nil || !sameKeyList(got, trueKeys(p, 48, mapPrefix, nil)) {
 				t.Fatalf("keys %d %v", len(got), err)
 			}
 		})
@@ -413,7 +413,7 @@ func TestParaViewConcurrent(t *testing.T) {
 			defer wg.Done()
 			if g%2 == 0 {
 				got, err := e.pv.StorageKeys(ctx, head.Hash, mapPrefix, 1000, nil)
-				if err != nil || !sameKeys(got, want) {
+				if err != nil || !sameKeyList(got, want) {
 					errs <- fmt.Errorf("goroutine %d: %d keys %v", g, len(got), err)
 				}
 				return
@@ -454,7 +454,7 @@ func TestParaViewP2PRelay(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkParaValues(t, p, 38, res)
-	if got, err := pv.StorageKeys(ctx, head.Hash, mapPrefix, 1000, nil); err != nil || !sameKeys(got, trueKeys(p, 38, mapPrefix, nil)) {
+	if got, err := pv.StorageKeys(ctx, head.Hash, mapPrefix, 1000, nil); err != nil || !sameKeyList(got, trueKeys(p, 38, mapPrefix, nil)) {
 		t.Fatalf("keys %d %v", len(got), err)
 	}
 }

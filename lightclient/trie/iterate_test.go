@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand"
+	"slices"
 	"sort"
 	"testing"
 )
@@ -79,17 +80,7 @@ func enumerate(t testing.TB, l Layout, entries []KV, prefix, start []byte, count
 	return nil, 0
 }
 
-func keysEqual(a, b [][]byte) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if !bytes.Equal(a[i], b[i]) {
-			return false
-		}
-	}
-	return true
-}
+func keysEqual(a, b [][]byte) bool { return slices.EqualFunc(a, b, bytes.Equal) }
 
 func TestKeysAfterHandmade(t *testing.T) {
 	long := bytes.Repeat([]byte{0xab}, 40) // hashed in V1

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"github.com/ksm-wallet/ksm/tx/atomicfile"
@@ -116,17 +117,7 @@ func (m *callMemory) remember(k callKey, keys [][]byte) {
 	m.sets[k] = keys
 }
 
-func sameKeyList(a, b [][]byte) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if !bytes.Equal(a[i], b[i]) {
-			return false
-		}
-	}
-	return true
-}
+func sameKeyList(a, b [][]byte) bool { return slices.EqualFunc(a, b, bytes.Equal) }
 
 // EncodeReadSet returns the file form of a read set: a magic line, then
 // the keys as a SCALE Vec<Vec<u8>>.
