@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -92,15 +93,11 @@ fractions are parts per billion.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			e, err := openChain(ctx, f)
+			e, g, err := openGov(ctx, f)
 			if err != nil {
 				return err
 			}
 			defer e.Close()
-			g, err := e.sess.Gov(ctx)
-			if err != nil {
-				return err
-			}
 			rs, err := e.sess.Referenda(ctx, g, !all)
 			if err != nil {
 				return err
@@ -145,15 +142,11 @@ func newGovShowCmd(f *Factory) *cobra.Command {
 				return err
 			}
 			ctx := cmd.Context()
-			e, err := openChain(ctx, f)
+			e, g, err := openGov(ctx, f)
 			if err != nil {
 				return err
 			}
 			defer e.Close()
-			g, err := e.sess.Gov(ctx)
-			if err != nil {
-				return err
-			}
 			r, err := e.sess.Referendum(ctx, g, idx)
 			if err != nil {
 				return err
@@ -371,15 +364,11 @@ func newGovTracksCmd(f *Factory) *cobra.Command {
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			e, err := openChain(ctx, f)
+			e, g, err := openGov(ctx, f)
 			if err != nil {
 				return err
 			}
 			defer e.Close()
-			g, err := e.sess.Gov(ctx)
-			if err != nil {
-				return err
-			}
 			if f.Opts.JSON {
 				return f.PrintJSON(g.Tracks)
 			}
@@ -391,4 +380,19 @@ func newGovTracksCmd(f *Factory) *cobra.Command {
 			return tw.Flush()
 		},
 	}
+}
+
+// openGov opens the chain and reads its governance state (the Referenda
+// pallet's routing and tracks); the caller closes the chain.
+func openGov(ctx context.Context, f *Factory) (*chainEnv, *app.GovState, error) {
+	e, err := openChain(ctx, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	g, err := e.sess.Gov(ctx)
+	if err != nil {
+		e.Close()
+		return nil, nil, err
+	}
+	return e, g, nil
 }
