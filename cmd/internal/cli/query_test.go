@@ -188,3 +188,52 @@ func testNetworkWith(t *testing.T, visible uint32, cfg testchain.Config) (*rpcte
 	t.Cleanup(stop)
 	return srv, url, c
 }
+
+// TestQueryStorageTrustedRPC: with --trust-rpc on an endpoint that cannot
+// prove anything, the value and the metadata are the endpoint's claims
+// (read through app/chain's RPC Chain), an absent key is the default value.
+func TestQueryStorageTrustedRPC(t *testing.T) {
+	srv, url, c := testNetwork(t, 100)
+	raw, err := os.ReadFile(kusamaMetadata(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Metadata = raw
+	srv.Methods = []string{"rpc_methods", "chain_getFinalizedHead", "chain_getHeader", "chain_getBlockHash", "state_getStorage", "state_getMetadata"}
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		found bool
+		value string // in the value as %v prints it
+	}{
+		{"present", []string{"System", "Number"}, true, "100"},
+		{"absent", []string{"System", "Account", "0x" + strings.Repeat("11", 32)}, false, "free:0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"--home", t.TempDir(), "--rpc", url, "--trust-rpc", "--json", "query", "storage"}, tc.args...)
+			code, out, stderr := runCLI(t, "", args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			var res struct {
+				Found          bool   `json:"found"`
+				Value          any    `json:"value"`
+				Verified       bool   `json:"verified"`
+				MetadataSource string `json:"metadataSource"`
+				Block          struct {
+					Number uint32 `json:"number"`
+					Hash   string `json:"hash"`
+				} `json:"block"`
+			}
+			if err := json.Unmarshal([]byte(out), &res); err != nil {
+				t.Fatal(err, out)
+			}
+			if res.Verified || res.MetadataSource != "rpc" || res.Found != tc.found || res.Block.Number != 100 || res.Block.Hash != c.Blocks[100].Hash.String() {
+				t.Fatalf("result %s", out)
+			}
+			if got := fmt.Sprint(res.Value); !strings.Contains(got, tc.value) {
+				t.Fatalf("value %s, want %s in it", got, tc.value)
+			}
+		})
+	}
+}
