@@ -53,19 +53,7 @@ func TestQueryStorage(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			var res struct {
-				Found            bool `json:"found"`
-				Value            any  `json:"value"`
-				Verified         bool `json:"verified"`
-				MetadataVerified bool `json:"metadataVerified"`
-				Block            struct {
-					Number uint32 `json:"number"`
-					Hash   string `json:"hash"`
-				} `json:"block"`
-			}
-			if err := json.Unmarshal([]byte(out), &res); err != nil {
-				t.Fatal(err, out)
-			}
+			res := decodeQueryStorage(t, out)
 			if !res.Verified || res.MetadataVerified || !res.Found || res.Block.Number != 200 || res.Block.Hash != c.Blocks[200].Hash.String() {
 				t.Fatalf("result %s", out)
 			}
@@ -215,19 +203,7 @@ func TestQueryStorageTrustedRPC(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			var res struct {
-				Found          bool   `json:"found"`
-				Value          any    `json:"value"`
-				Verified       bool   `json:"verified"`
-				MetadataSource string `json:"metadataSource"`
-				Block          struct {
-					Number uint32 `json:"number"`
-					Hash   string `json:"hash"`
-				} `json:"block"`
-			}
-			if err := json.Unmarshal([]byte(out), &res); err != nil {
-				t.Fatal(err, out)
-			}
+			res := decodeQueryStorage(t, out)
 			if res.Verified || res.MetadataSource != "rpc" || res.Found != tc.found || res.Block.Number != 100 || res.Block.Hash != c.Blocks[100].Hash.String() {
 				t.Fatalf("result %s", out)
 			}
@@ -236,4 +212,26 @@ func TestQueryStorageTrustedRPC(t *testing.T) {
 			}
 		})
 	}
+}
+
+// queryStorageResult is what the tests read of query storage --json.
+type queryStorageResult struct {
+	Found            bool   `json:"found"`
+	Value            any    `json:"value"`
+	Verified         bool   `json:"verified"`
+	MetadataVerified bool   `json:"metadataVerified"`
+	MetadataSource   string `json:"metadataSource"`
+	Block            struct {
+		Number uint32 `json:"number"`
+		Hash   string `json:"hash"`
+	} `json:"block"`
+}
+
+func decodeQueryStorage(t *testing.T, out string) queryStorageResult {
+	t.Helper()
+	var res queryStorageResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err, out)
+	}
+	return res
 }
