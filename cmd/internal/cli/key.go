@@ -46,6 +46,19 @@ type keyEnv struct {
 	net   Network
 }
 
+// openKeyEntry opens the key environment and reads the key named name.
+func openKeyEntry(f *Factory, name string) (*keyEnv, *keystore.Entry, error) {
+	env, err := openKeyEnv(f)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := env.store.Get(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return env, e, nil
+}
+
 func openKeyEnv(f *Factory) (*keyEnv, error) {
 	net, err := f.Network()
 	if err != nil {
@@ -175,11 +188,7 @@ func newKeyShowCmd(f *Factory) *cobra.Command {
 		Short: "Show one key (nothing is decrypted)",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			env, err := openKeyEnv(f)
-			if err != nil {
-				return err
-			}
-			e, err := env.store.Get(args[0])
+			env, e, err := openKeyEntry(f, args[0])
 			if err != nil {
 				return err
 			}
@@ -209,11 +218,7 @@ func newKeyRemoveCmd(f *Factory) *cobra.Command {
 		Short: "Delete a key from the keystore (asks first; --yes does not)",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			env, err := openKeyEnv(f)
-			if err != nil {
-				return err
-			}
-			e, err := env.store.Get(args[0])
+			env, e, err := openKeyEntry(f, args[0])
 			if err != nil {
 				return err
 			}
@@ -348,11 +353,7 @@ func newKeyExportCmd(f *Factory) *cobra.Command {
 		Short: "Write a key as a polkadot-js keystore file (- for standard output)",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			env, err := openKeyEnv(f)
-			if err != nil {
-				return err
-			}
-			e, err := env.store.Get(args[0])
+			_, e, err := openKeyEntry(f, args[0])
 			if err != nil {
 				return err
 			}

@@ -211,11 +211,7 @@ over blake2b-256 of the message (65 bytes r||s||v).`,
 			} else {
 				msg = keys.WrapBytes(msg)
 			}
-			env, err := openKeyEnv(f)
-			if err != nil {
-				return err
-			}
-			e, err := env.store.Get(args[0])
+			env, e, err := openKeyEntry(f, args[0])
 			if err != nil {
 				return err
 			}
