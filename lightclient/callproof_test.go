@@ -58,18 +58,8 @@ func TestPrefetchCallP2P(t *testing.T) {
 	liar := &callProofSource{chainSource: &chainSource{c: c, visible: 20}, keys: keys, forge: true}
 	honest := &callProofSource{chainSource: &chainSource{c: c, visible: 20}, keys: keys}
 	host, nodes := relayNodes(t, mn, genesis, liar, honest)
+	cl := startClient(t, c, NewP2PSource(host, nil))
 	ctx := ctxT(t)
-	cl, err := New(Config{Genesis: genesis, Checkpoint: genesisCheckpoint(c), Sources: []Source{NewP2PSource(host, nil)}, Sync: fastSync(), Tick: 5 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cl.Close() })
-	if err := cl.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := cl.WaitSynced(ctx); err != nil {
-		t.Fatal(err)
-	}
 	_, head, _ := cl.Finalized()
 	want := stateOf(c, 20)
 	// Each prefetch asks one peer (the least recently used first): the

@@ -40,22 +40,29 @@ var (
 // of another map.
 func mapState(n uint32) []trie.KV {
 	size := 2000 + int(n)/10
-	kvs := make([]trie.KV, 0, size+40)
+	kvs := mapEntries(make([]trie.KV, 0, size+40), n, size, 7)
+	for i := 0; i < 40; i++ {
+		kvs = append(kvs, trie.KV{Key: append(append([]byte(nil), otherPrefix...), byte(i*6)), Value: []byte{byte(i)}})
+	}
+	return kvs
+}
+
+// mapEntries appends size entries of a map under mapPrefix at block n
+// (Blake2_128Concat of the index): every changeEvery-th value changes with
+// n, every fifth other one is long enough to be hashed (V1).
+func mapEntries(kvs []trie.KV, n uint32, size, changeEvery int) []trie.KV {
 	for i := 0; i < size; i++ {
 		ib := scale.AppendU32(nil, uint32(i))
 		h := hash.Blake2b128(ib)
 		k := append(append(append([]byte(nil), mapPrefix...), h[:]...), ib...)
 		v := append([]byte(nil), ib...)
 		switch {
-		case i%7 == 0:
+		case i%changeEvery == 0:
 			v = scale.AppendU32(v, n)
 		case i%5 == 0:
 			v = append(v, bytes.Repeat([]byte{byte(i)}, 40)...)
 		}
 		kvs = append(kvs, trie.KV{Key: k, Value: v})
-	}
-	for i := 0; i < 40; i++ {
-		kvs = append(kvs, trie.KV{Key: append(append([]byte(nil), otherPrefix...), byte(i*6)), Value: []byte{byte(i)}})
 	}
 	return kvs
 }

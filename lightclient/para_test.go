@@ -17,29 +17,13 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient/rpctest"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
-	"github.com/ksm-wallet/ksm/tx/hash"
-	"github.com/ksm-wallet/ksm/tx/scale"
 )
 
 // paraMapState is a parachain's storage map of 300 + n entries at block n,
 // some values changing every block, some long enough to be hashed (V1).
 func paraMapState(n uint32) []trie.KV {
 	size := 300 + int(n)
-	kvs := make([]trie.KV, 0, size)
-	for i := 0; i < size; i++ {
-		ib := scale.AppendU32(nil, uint32(i))
-		h := hash.Blake2b128(ib)
-		k := append(append(append([]byte(nil), mapPrefix...), h[:]...), ib...)
-		v := append([]byte(nil), ib...)
-		switch {
-		case i%3 == 0:
-			v = scale.AppendU32(v, n)
-		case i%5 == 0:
-			v = append(v, bytes.Repeat([]byte{byte(i)}, 40)...)
-		}
-		kvs = append(kvs, trie.KV{Key: k, Value: v})
-	}
-	return kvs
+	return mapEntries(make([]trie.KV, 0, size), n, size, 3)
 }
 
 // paraLag is how far the relay's recorded para head trails: relay block n

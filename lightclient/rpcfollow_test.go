@@ -30,19 +30,7 @@ func pushClient(t testing.TB, c *testchain.Chain, url string, silence time.Durat
 	src := NewRPCSource(rc, opts)
 	sc := fastSync()
 	sc.PushSilence = silence
-	cl, err := New(Config{Genesis: c.Blocks[0].Hash, Checkpoint: genesisCheckpoint(c), Sources: []Source{src}, Sync: sc, Tick: 5 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cl.Close() })
-	ctx := ctxT(t)
-	if err := cl.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := cl.WaitSynced(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return cl, src
+	return startClientSync(t, c, sc, src), src
 }
 
 // waitFinalized waits until the client finalized block n of c.
@@ -364,18 +352,7 @@ func TestRPCPushTwoEndpointsOneLiar(t *testing.T) {
 	}
 	sc := fastSync()
 	sc.PushSilence = time.Minute
-	cl, err := New(Config{Genesis: c.Blocks[0].Hash, Checkpoint: genesisCheckpoint(c), Sources: srcs, Sync: sc, Tick: 5 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cl.Close() })
-	ctx := ctxT(t)
-	if err := cl.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := cl.WaitSynced(ctx); err != nil {
-		t.Fatal(err)
-	}
+	cl := startClientSync(t, c, sc, srcs...)
 	liar.SetLie(func(method string, res any) any {
 		if method == "grandpa_subscribeJustifications" {
 			return flipSignature(res)
