@@ -100,17 +100,7 @@ func TestP2PMocknet(t *testing.T) {
 	ctx := ctxT(t)
 	src := NewP2PSource(host, nil)
 	src.Discover = 4 // the nodes know each other: nothing new, but the walk runs
-	cl, err := New(Config{Genesis: genesis, Checkpoint: genesisCheckpoint(c), Sources: []Source{src}, Sync: fastSync(), Tick: 5 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cl.Close() })
-	if err := cl.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := cl.WaitSynced(ctx); err != nil {
-		t.Fatal(err)
-	}
+	cl := startClient(t, c, src)
 	waitFor(t, "forging peer banned", func() bool { return host.Banned(nodes[0].ID()) })
 	if h, hash, _ := cl.Finalized(); h.Number != 280 || hash != c.Blocks[280].Hash {
 		t.Fatalf("finalized %d", h.Number)

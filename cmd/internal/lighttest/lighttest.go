@@ -265,8 +265,15 @@ func (n *Network) Client(t testing.TB, home string) *lightclient.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cl, err := lightclient.New(lightclient.Config{Genesis: n.Genesis(), Checkpoint: n.Checkpoint(), Home: home,
+	return StartClient(ctx, t, lightclient.Config{Genesis: n.Genesis(), Checkpoint: n.Checkpoint(), Home: home,
 		Sources: []lightclient.Source{lightclient.NewRPCSource(rc, lightclient.RPCOptions{Name: "lighttest"})}})
+}
+
+// StartClient starts a light client of cfg, waits until it synced (within
+// ctx) and closes it when the test ends.
+func StartClient(ctx context.Context, t testing.TB, cfg lightclient.Config) *lightclient.Client {
+	t.Helper()
+	cl, err := lightclient.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -188,19 +188,9 @@ func TestServeRelay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cl, err := lightclient.New(lightclient.Config{Genesis: r.Genesis(), Checkpoint: r.Checkpoint(),
+	cl := StartClient(ctx, t, lightclient.Config{Genesis: r.Genesis(), Checkpoint: r.Checkpoint(),
 		Sources: []lightclient.Source{lightclient.NewRPCSource(rc, lightclient.RPCOptions{Name: "relay"}),
 			lightclient.NewRPCSource(pc, lightclient.RPCOptions{Name: "para", Para: true, ParaID: 1000})}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cl.Close() })
-	if err := cl.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := cl.WaitSynced(ctx); err != nil {
-		t.Fatal(err)
-	}
 	h, err := cl.Para(1000).Head(ctx)
 	if err != nil || h.Hash != para.Blocks[r.ParaHead].Hash || h.RelayNumber != uint32(len(r.Blocks)-1) {
 		t.Fatalf("proven para head %+v %v, want #%d", h, err, r.ParaHead)
