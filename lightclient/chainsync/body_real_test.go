@@ -1,10 +1,8 @@
 package chainsync
 
 import (
-	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,14 +12,7 @@ import (
 	"github.com/ksm-wallet/ksm/tx/testenv"
 )
 
-func unhex(t testing.TB, s string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(strings.TrimPrefix(s, "0x"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+var unhex = testenv.Unhex
 
 // Real Kusama and Polkadot blocks: their bodies verify against their
 // headers' extrinsics roots; an altered body does not.

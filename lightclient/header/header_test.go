@@ -2,7 +2,6 @@ package header
 
 import (
 	"bytes"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"os"
@@ -16,14 +15,7 @@ import (
 	"github.com/ksm-wallet/ksm/tx/testenv"
 )
 
-func unhex(t testing.TB, s string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(strings.TrimPrefix(s, "0x"))
-	if err != nil {
-		t.Fatalf("bad hex %q: %v", s, err)
-	}
-	return b
-}
+var unhex = testenv.Unhex
 
 func roundTrip(t *testing.T, raw []byte) *Header {
 	t.Helper()

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"strings"
 	"sync"
 	"testing"
 
@@ -37,14 +36,7 @@ func loadFormat(t testing.TB, name string) *extrinsic.Format {
 	return f
 }
 
-func unhex(t testing.TB, s string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(strings.TrimPrefix(s, "0x"))
-	if err != nil {
-		t.Fatalf("hex %q: %v", s, err)
-	}
-	return b
-}
+var unhex = testenv.Unhex
 
 type pjsPayload struct {
 	Index       int    `json:"index"`

@@ -14,10 +14,12 @@ package testenv
 
 import (
 	"bytes"
+	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -150,4 +152,15 @@ func Node(t testing.TB, stdin []byte, script string, args ...string) []byte {
 		t.Fatalf("oracle %s failed: %v\n%s", script, err, errb.String())
 	}
 	return out.Bytes()
+}
+
+// Unhex decodes a hex test vector (with or without 0x), failing the test on
+// bad hex.
+func Unhex(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(strings.TrimPrefix(s, "0x"))
+	if err != nil {
+		t.Fatalf("hex %q: %v", s, err)
+	}
+	return b
 }

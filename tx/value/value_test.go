@@ -46,14 +46,7 @@ type pjsPayload struct {
 	} `json:"call"`
 }
 
-func mustHex(t testing.TB, s string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(strings.TrimPrefix(s, "0x"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+var mustHex = testenv.Unhex
 
 // loose normalizes a name as polkadot-js may spell it (camelCase,
 // snake_case, first letter lowered).

@@ -16,14 +16,7 @@ import (
 	"github.com/ksm-wallet/ksm/wallet/ss58"
 )
 
-func unhex(t testing.TB, s string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(strings.TrimPrefix(s, "0x"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+var unhex = testenv.Unhex
 
 func hx(b []byte) string { return "0x" + hex.EncodeToString(b) }
 

@@ -14,14 +14,7 @@ import (
 	"github.com/ksm-wallet/ksm/tx/testenv"
 )
 
-func unhex(t testing.TB, s string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(strings.TrimPrefix(s, "0x"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+var unhex = testenv.Unhex
 
 type vector struct {
 	PublicKey string
