@@ -73,11 +73,7 @@ func BigAt(v any, path ...string) *big.Int {
 
 // Balance reads the account's balances at the finalized head.
 func (s *Session) Balance(ctx context.Context, account [32]byte) (*Balance, error) {
-	h, err := s.Chain.FinalizedHead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rt, err := s.Runtime(ctx, h.Hash)
+	h, rt, err := s.HeadRuntime(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -265,11 +265,7 @@ func (s *Session) Gov(ctx context.Context) (*GovState, error) {
 	if err := s.Route("Referenda"); err != nil {
 		return nil, err
 	}
-	h, err := s.Chain.FinalizedHead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rt, err := s.Runtime(ctx, h.Hash)
+	h, rt, err := s.HeadRuntime(ctx)
 	if err != nil {
 		return nil, err
 	}

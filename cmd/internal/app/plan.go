@@ -155,11 +155,7 @@ func (p *Plan) compose(ctx context.Context, s *Session) (*Draft, error) {
 			return nil, err
 		}
 	}
-	h, err := s.Chain.FinalizedHead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rt, err := s.Runtime(ctx, h.Hash)
+	h, rt, err := s.HeadRuntime(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -269,11 +269,21 @@ func (s *Session) fetchMetadata(ctx context.Context, at chain.Hash) ([]byte, err
 
 // Latest returns the runtime of the finalized head.
 func (s *Session) Latest(ctx context.Context) (*Runtime, error) {
+	_, rt, err := s.HeadRuntime(ctx)
+	return rt, err
+}
+
+// HeadRuntime returns the finalized head and its runtime.
+func (s *Session) HeadRuntime(ctx context.Context) (*chain.Header, *Runtime, error) {
 	h, err := s.Chain.FinalizedHead(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s.Runtime(ctx, h.Hash)
+	rt, err := s.Runtime(ctx, h.Hash)
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, rt, nil
 }
 
 // Account formats an account id as an address of this chain.

@@ -52,11 +52,7 @@ sections such as staking and voting. With --json: the balance fields plus
 			if err != nil {
 				return err
 			}
-			head, err := e.sess.Chain.FinalizedHead(ctx)
-			if err != nil {
-				return err
-			}
-			rt, err := e.sess.Runtime(ctx, head.Hash)
+			head, rt, err := e.sess.HeadRuntime(ctx)
 			if err != nil {
 				return err
 			}
