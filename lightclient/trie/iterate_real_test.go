@@ -9,15 +9,7 @@ import (
 // The real proofs of a Staking.Validators prefix scan (smoldot's test
 // vector, 922 keys): the verified walk lists exactly the expected keys.
 func TestKeysAfterRealPrefixScan(t *testing.T) {
-	var f struct {
-		Prefix   string   `json:"prefix"`
-		Root     string   `json:"trie_root_hash"`
-		Proofs   []string `json:"proofs"`
-		Expected []string `json:"expected_entries"`
-	}
-	readJSON(t, &f, "proofs", "staking-validators-prefix-scan-proofs.json")
-	root := mustHash(t, f.Root)
-	prefix := mustHex(t, f.Prefix)
+	f, root, prefix := readPrefixScan(t)
 	var want [][]byte
 	for _, e := range f.Expected {
 		want = append(want, mustHex(t, e))

@@ -203,16 +203,25 @@ func mustJSON(t testing.TB, v any) []byte {
 	return b
 }
 
-func TestStakingValidatorsPrefixScan(t *testing.T) {
-	var f struct {
-		Prefix   string   `json:"prefix"`
-		Root     string   `json:"trie_root_hash"`
-		Proofs   []string `json:"proofs"`
-		Expected []string `json:"expected_entries"`
-	}
+// prefixScan is smoldot's test vector of a Staking.Validators prefix scan:
+// the proofs of each step and the keys the scan finds.
+type prefixScan struct {
+	Prefix   string   `json:"prefix"`
+	Root     string   `json:"trie_root_hash"`
+	Proofs   []string `json:"proofs"`
+	Expected []string `json:"expected_entries"`
+}
+
+// readPrefixScan reads the prefix scan vector, with its root and prefix
+// decoded.
+func readPrefixScan(t testing.TB) (f prefixScan, root Hash, prefix []byte) {
+	t.Helper()
 	readJSON(t, &f, "proofs", "staking-validators-prefix-scan-proofs.json")
-	root := mustHash(t, f.Root)
-	prefix := mustHex(t, f.Prefix)
+	return f, mustHash(t, f.Root), mustHex(t, f.Prefix)
+}
+
+func TestStakingValidatorsPrefixScan(t *testing.T) {
+	f, root, prefix := readPrefixScan(t)
 	var union [][]byte
 	var firstErr error
 	for i, ps := range f.Proofs {
