@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
-	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 	"github.com/ksm-wallet/ksm/wallet/eth"
 	"github.com/ksm-wallet/ksm/wallet/keys"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
@@ -320,13 +319,9 @@ signature made for another account or chain is refused before sending.`,
 // any network step), composes the claim on the chain (app) and, once
 // confirmed, sends it unsigned.
 func runClaimSubmit(ctx context.Context, f *Factory, in app.ClaimSubmitInput, ethPwFile string, dryRun bool) error {
-	home, err := f.HomeDir()
+	st, _, err := openKeyring(f)
 	if err != nil {
 		return err
-	}
-	st, err := keystore.Open(home)
-	if err != nil {
-		return fmt.Errorf("home %s: %w", home, err)
 	}
 	plan, err := app.PlanClaimSubmit(st, in)
 	if err != nil {
@@ -370,17 +365,8 @@ func runClaimSubmit(ctx context.Context, f *Factory, in app.ClaimSubmitInput, et
 		f.Infof("Dry run only: nothing was submitted.")
 		return nil
 	}
-	if !f.Opts.Yes {
-		ok, err := f.IO.Confirm("Submit this claim?")
-		if errors.Is(err, iostreams.ErrNoTTY) {
-			return app.Usagef("not on a terminal: pass --yes to submit without confirmation")
-		}
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return ErrCancelled
-		}
+	if err := confirmUnsigned(f, "Submit this claim?"); err != nil {
+		return err
 	}
 	out, err := e.sess.SubmitSigned(ctx, d.Extrinsic, progressPrinter(f))
 	if err != nil {
