@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
-	"github.com/ksm-wallet/ksm/lightclient/chainsync"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 )
 
@@ -278,56 +278,49 @@ With --follow it keeps following finality until interrupted.`,
 				return f.PrintJSON(st)
 			}
 			bar := f.IO.IsStderrTTY() && !f.Opts.JSON
-			start := e.Client.StartPoint().Header.Number
 			out := json.NewEncoder(f.IO.Out)
 			line := func(v map[string]any) {
 				if !bar {
 					_ = out.Encode(v)
 				}
 			}
-			var synced bool
-			for {
-				select {
-				case <-ctx.Done():
+			var synced, done bool
+			err = e.FollowSync(ctx, func(x backend.SyncEvent) bool {
+				switch x.Kind {
+				case backend.SyncProgress:
 					if bar {
-						fmt.Fprintln(f.IO.ErrOut)
+						drawBar(f, progressOf(x.Done, x.Target, x.Start))
 					}
-					if synced {
-						return nil
-					}
-					return lightErr(e, ctx.Err())
-				case <-e.Client.Done():
+					line(map[string]any{"event": "progress", "done": x.Done, "target": x.Target})
+				case backend.SyncFinalized:
+					line(map[string]any{"event": "finalized", "number": x.Number, "hash": x.Hash, "setId": x.SetID, "verified": true})
+				case backend.SyncSetChanged:
+					line(map[string]any{"event": "setChanged", "number": x.Number, "hash": x.Hash, "setId": x.SetID, "forced": x.Forced, "authorities": x.Authorities})
+				case backend.SyncPeerDropped:
+					f.Warnf("peer %s dropped (%s): %v", shortPeer(x.Peer), x.Verdict, x.Reason)
+				case backend.SyncDone:
+					synced = true
 					if bar {
+						drawBar(f, progressOf(x.Number, x.Number, x.Start))
 						fmt.Fprintln(f.IO.ErrOut)
+						f.Infof("synced: finalized #%d %s (verified)", x.Number, x.Hash)
 					}
-					return lightErr(e, e.Client.Err())
-				case ev := <-e.Client.Events():
-					switch x := ev.(type) {
-					case chainsync.Progress:
-						if bar {
-							drawBar(f, progressOf(x.Done, x.Target, start))
-						}
-						line(map[string]any{"event": "progress", "done": x.Done, "target": x.Target})
-					case chainsync.Finalized:
-						line(map[string]any{"event": "finalized", "number": x.Header.Number, "hash": x.Hash, "setId": x.SetID, "verified": true})
-					case chainsync.SetChanged:
-						line(map[string]any{"event": "setChanged", "number": x.Number, "hash": x.Hash, "setId": x.Set.SetID, "forced": x.Forced, "authorities": len(x.Set.Authorities)})
-					case chainsync.PeerBanned:
-						f.Warnf("peer %s dropped (%s): %v", shortPeer(string(x.Peer)), x.Verdict, x.Reason)
-					case chainsync.Synced:
-						synced = true
-						if bar {
-							drawBar(f, progressOf(x.Number, x.Number, start))
-							fmt.Fprintln(f.IO.ErrOut)
-							f.Infof("synced: finalized #%d %s (verified)", x.Number, x.Hash)
-						}
-						line(map[string]any{"event": "synced", "number": x.Number, "hash": x.Hash, "verified": true})
-						if !follow {
-							return nil
-						}
-					}
+					line(map[string]any{"event": "synced", "number": x.Number, "hash": x.Hash, "verified": true})
+					done = !follow
 				}
+				return !done
+			})
+			if done {
+				return nil
 			}
+			// Interrupted, timed out or the client stopped: end the bar's line.
+			if bar {
+				fmt.Fprintln(f.IO.ErrOut)
+			}
+			if synced && ctx.Err() != nil {
+				return nil
+			}
+			return err
 		},
 	}
 	cmd.Flags().BoolVar(&follow, "follow", false, "keep following finality after the sync")

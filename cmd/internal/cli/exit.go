@@ -9,9 +9,7 @@ import (
 	"strings"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
-	"github.com/ksm-wallet/ksm/lightclient"
-	"github.com/ksm-wallet/ksm/lightclient/chainsync"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
 	"github.com/ksm-wallet/ksm/tx/value"
 	"github.com/ksm-wallet/ksm/wallet/eth"
 	"github.com/ksm-wallet/ksm/wallet/keys"
@@ -34,25 +32,24 @@ const (
 var ErrCancelled = app.ErrCancelled
 
 // exitTable is the one mapping from errors to exit codes. Errors are typed
-// where they arise (the kinds of package app, the sentinels of wallet and
-// lightclient); the first row with a kind the error matches gives the code,
-// so a bad signature inside a file the user named is 3, not 2. Any other
-// error is 1.
+// where they arise (the kinds of package app, the sentinels of wallet; the
+// light client's are recognised by app/backend); the first row with a kind
+// the error matches (or whose match reports it) gives the code, so a bad
+// signature inside a file the user named is 3, not 2. Any other error is 1.
 var exitTable = []struct {
 	code  int
 	kinds []error
+	match func(error) bool
 }{
-	{ExitCancelled, []error{app.ErrCancelled, context.Canceled}},
-	{ExitVerification, []error{app.ErrVerification, app.ErrClaimSignature,
-		lightclient.ErrVerification, lightclient.ErrUnprovable, chainsync.ErrMalicious}},
-	{ExitTxFailed, []error{app.ErrTxFailed}},
+	{ExitCancelled, []error{app.ErrCancelled, context.Canceled}, nil},
+	{ExitVerification, []error{app.ErrVerification, app.ErrClaimSignature}, backend.IsVerification},
+	{ExitTxFailed, []error{app.ErrTxFailed}, nil},
 	{ExitUsage, []error{app.ErrUsage, app.ErrWrongChain, value.ErrAmount,
 		keys.ErrUnknownScheme, keys.ErrInvalidURI, keys.ErrInvalidMnemonic, keys.ErrInvalidSeed,
 		keys.ErrSoftDerivation, keys.ErrInvalidPublicKey, keys.ErrNotDerivable,
 		ss58.ErrBadBase58, ss58.ErrBadLength, ss58.ErrBadPrefix, ss58.ErrBadChecksum, ss58.ErrWrongNetwork,
-		keystore.ErrBadName, keystore.ErrNotFound, keystore.ErrWatchOnly, eth.ErrBadAddress}},
-	{ExitNetwork, []error{app.ErrNetwork, context.DeadlineExceeded,
-		chain.ErrDisconnected, lightclient.ErrUnreachable, lightclient.ErrClosed}},
+		keystore.ErrBadName, keystore.ErrNotFound, keystore.ErrWatchOnly, eth.ErrBadAddress}, nil},
+	{ExitNetwork, []error{app.ErrNetwork}, backend.IsNetwork},
 }
 
 // ExitCode returns the process exit code for err.
@@ -61,6 +58,9 @@ func ExitCode(err error) int {
 		return ExitOK
 	}
 	for _, row := range exitTable {
+		if row.match != nil && row.match(err) {
+			return row.code
+		}
 		for _, k := range row.kinds {
 			if errors.Is(err, k) {
 				return row.code

@@ -232,8 +232,7 @@ func queryStorage(ctx context.Context, e *lightEnv, q storageQuery) (*queryStora
 		}
 		md, out.MetadataSource, out.MetadataVerified = rt.Meta, "runtime", true
 	} else if md == nil {
-		h := [32]byte(at)
-		raw, err := e.RPC.Metadata(ctx, (*rpcHash)(&h))
+		raw, err := chain.NewRPC(e.RPC).Metadata(ctx, chain.Hash(at))
 		if err != nil {
 			return nil, app.Unreachable(fmt.Errorf("state_getMetadata: %w", err))
 		}
@@ -281,10 +280,8 @@ func queryStorage(ctx context.Context, e *lightEnv, q storageQuery) (*queryStora
 		raw, found = res.Values[0].Value, res.Values[0].Found
 		at, number = res.Block, res.Number
 	default:
-		h := [32]byte(at)
-		raw, err = e.RPC.Storage(ctx, key, (*rpcHash)(&h))
-		found = err == nil
-		if err != nil && !isRPCNotFound(err) {
+		raw, found, err = chain.NewRPC(e.RPC).Storage(ctx, key, chain.Hash(at))
+		if err != nil {
 			return nil, app.Unreachable(fmt.Errorf("state_getStorage: %w", err))
 		}
 	}

@@ -53,19 +53,7 @@ func TestQueryStorage(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			var res struct {
-				Found            bool `json:"found"`
-				Value            any  `json:"value"`
-				Verified         bool `json:"verified"`
-				MetadataVerified bool `json:"metadataVerified"`
-				Block            struct {
-					Number uint32 `json:"number"`
-					Hash   string `json:"hash"`
-				} `json:"block"`
-			}
-			if err := json.Unmarshal([]byte(out), &res); err != nil {
-				t.Fatal(err, out)
-			}
+			res := decodeQueryStorage(t, out)
 			if !res.Verified || res.MetadataVerified || !res.Found || res.Block.Number != 200 || res.Block.Hash != c.Blocks[200].Hash.String() {
 				t.Fatalf("result %s", out)
 			}
@@ -187,4 +175,63 @@ func testNetworkWith(t *testing.T, visible uint32, cfg testchain.Config) (*rpcte
 	url, stop := srv.Start()
 	t.Cleanup(stop)
 	return srv, url, c
+}
+
+// TestQueryStorageTrustedRPC: with --trust-rpc on an endpoint that cannot
+// prove anything, the value and the metadata are the endpoint's claims
+// (read through app/chain's RPC Chain), an absent key is the default value.
+func TestQueryStorageTrustedRPC(t *testing.T) {
+	srv, url, c := testNetwork(t, 100)
+	raw, err := os.ReadFile(kusamaMetadata(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Metadata = raw
+	srv.Methods = []string{"rpc_methods", "chain_getFinalizedHead", "chain_getHeader", "chain_getBlockHash", "state_getStorage", "state_getMetadata"}
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		found bool
+		value string // in the value as %v prints it
+	}{
+		{"present", []string{"System", "Number"}, true, "100"},
+		{"absent", []string{"System", "Account", "0x" + strings.Repeat("11", 32)}, false, "free:0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"--home", t.TempDir(), "--rpc", url, "--trust-rpc", "--json", "query", "storage"}, tc.args...)
+			code, out, stderr := runCLI(t, "", args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			res := decodeQueryStorage(t, out)
+			if res.Verified || res.MetadataSource != "rpc" || res.Found != tc.found || res.Block.Number != 100 || res.Block.Hash != c.Blocks[100].Hash.String() {
+				t.Fatalf("result %s", out)
+			}
+			if got := fmt.Sprint(res.Value); !strings.Contains(got, tc.value) {
+				t.Fatalf("value %s, want %s in it", got, tc.value)
+			}
+		})
+	}
+}
+
+// queryStorageResult is what the tests read of query storage --json.
+type queryStorageResult struct {
+	Found            bool   `json:"found"`
+	Value            any    `json:"value"`
+	Verified         bool   `json:"verified"`
+	MetadataVerified bool   `json:"metadataVerified"`
+	MetadataSource   string `json:"metadataSource"`
+	Block            struct {
+		Number uint32 `json:"number"`
+		Hash   string `json:"hash"`
+	} `json:"block"`
+}
+
+func decodeQueryStorage(t *testing.T, out string) queryStorageResult {
+	t.Helper()
+	var res queryStorageResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err, out)
+	}
+	return res
 }
