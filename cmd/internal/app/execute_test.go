@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -189,6 +191,14 @@ func TestExecuteWrongPassword(t *testing.T) {
 func TestPlansRejectInput(t *testing.T) {
 	kr := newFakeKeyring(t)
 	sg := Signing{From: "alice", Options: DefaultTxOptions()}
+	dir := t.TempDir()
+	missing, head, empty := filepath.Join(dir, "missing"), filepath.Join(dir, "head"), filepath.Join(dir, "empty")
+	if err := os.WriteFile(head, []byte("0x00"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		plan func() (*Plan, error)
@@ -232,11 +242,70 @@ func TestPlansRejectInput(t *testing.T) {
 		}, "--all"},
 		{"pool id", func() (*Plan, error) { return PlanPoolJoin(kr, PoolInput{Signing: sg, Amount: "1", Pool: "one"}) }, "POOL_ID"},
 		{"pool bond-extra", func() (*Plan, error) { return PlanPoolBondExtra(kr, PoolInput{Signing: sg, Amount: "some"}) }, "amount"},
+		{"claim attest key", func() (*Plan, error) { return PlanClaimAttest(kr, ClaimAttestInput{Signing: Signing{From: "nope"}}) }, "no such key"},
+		{"claim attest watch-only", func() (*Plan, error) { return PlanClaimAttest(kr, ClaimAttestInput{Signing: Signing{From: "eve"}}) }, "watch-only"},
+		{"para reserve key", func() (*Plan, error) { return PlanParaReserve(kr, ParaInput{Signing: Signing{From: "nope"}}) }, "no such key"},
+		{"para register id", func() (*Plan, error) { return PlanParaRegister(kr, ParaInput{Signing: sg, ID: "x"}) }, "not a number"},
+		{"para register head", func() (*Plan, error) { return PlanParaRegister(kr, ParaInput{Signing: sg, ID: "2000"}) }, "--genesis-head FILE is required"},
+		{"para register missing file", func() (*Plan, error) {
+			return PlanParaRegister(kr, ParaInput{Signing: sg, ID: "2000", GenesisHeadFile: missing, ValidationCodeFile: missing})
+		}, "--genesis-head"},
+		{"para register empty code", func() (*Plan, error) {
+			return PlanParaRegister(kr, ParaInput{Signing: sg, ID: "2000", GenesisHeadFile: head, ValidationCodeFile: empty})
+		}, "the file is empty"},
+		{"para deregister id", func() (*Plan, error) { return PlanParaDeregister(kr, ParaInput{Signing: sg, ID: "-1"}) }, "not a number"},
+		{"contribute id", func() (*Plan, error) {
+			return PlanCrowdloanContribute(kr, ParaInput{Signing: sg, ID: "4294967296", Amount: "1"})
+		}, "not a number"},
+		{"contribute amount", func() (*Plan, error) {
+			return PlanCrowdloanContribute(kr, ParaInput{Signing: sg, ID: "2000", Amount: "lots"})
+		}, "not an amount"},
+		{"contribute zero", func() (*Plan, error) {
+			return PlanCrowdloanContribute(kr, ParaInput{Signing: sg, ID: "2000", Amount: "0"})
+		}, "more than zero"},
+		{"contribute key", func() (*Plan, error) {
+			return PlanCrowdloanContribute(kr, ParaInput{Signing: Signing{From: "nope"}, ID: "2000", Amount: "1"})
+		}, "no such key"},
+		{"withdraw who", func() (*Plan, error) {
+			return PlanCrowdloanWithdraw(kr, ParaInput{Signing: sg, ID: "2000", Who: "nobody"})
+		}, "WHO"},
+		{"refund id", func() (*Plan, error) { return PlanCrowdloanRefund(kr, ParaInput{Signing: sg, ID: "two"}) }, "not a number"},
 	} {
 		p, err := tc.plan()
 		if p != nil || !IsInputError(err) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: plan %v, err %v; want an InputError with %q", tc.name, p, err, tc.want)
 		}
+	}
+}
+
+// TestClaimSubmitRejectsInput: PlanClaimSubmit refuses bad input with an
+// InputError before any session exists.
+func TestClaimSubmitRejectsInput(t *testing.T) {
+	kr := newFakeKeyring(t)
+	sig := "0x" + strings.Repeat("ab", 64) + "1b"
+	for _, tc := range []struct {
+		name string
+		in   ClaimSubmitInput
+		want string
+	}{
+		{"neither", ClaimSubmitInput{To: "bob"}, "give one of"},
+		{"both", ClaimSubmitInput{To: "bob", EthSignature: sig, EthKeyFile: "k.json"}, "give one of"},
+		{"no to", ClaimSubmitInput{EthSignature: sig}, "--to ADDRESS is required"},
+		{"bad hex", ClaimSubmitInput{To: "bob", EthSignature: "0xzz"}, "--eth-signature"},
+		{"short", ClaimSubmitInput{To: "bob", EthSignature: "0xabcd"}, "--eth-signature"},
+		{"bad to", ClaimSubmitInput{To: "nobody", EthSignature: sig}, "neither a key name nor an address"},
+	} {
+		p, err := PlanClaimSubmit(kr, tc.in)
+		if p != nil || !IsInputError(err) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: plan %v, err %v; want an InputError with %q", tc.name, p, err, tc.want)
+		}
+	}
+	p, err := PlanClaimSubmit(kr, ClaimSubmitInput{To: "bob", EthKeyFile: "k.json"})
+	if err != nil || !p.NeedsKey() || p.To.KeyName != "bob" {
+		t.Fatalf("key file: %+v %v", p, err)
+	}
+	if p, err = PlanClaimSubmit(kr, ClaimSubmitInput{To: "bob", EthSignature: sig}); err != nil || p.NeedsKey() {
+		t.Fatalf("signature: %+v %v", p, err)
 	}
 }
 

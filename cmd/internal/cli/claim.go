@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -10,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
-	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 	"github.com/ksm-wallet/ksm/wallet/eth"
 	"github.com/ksm-wallet/ksm/wallet/keys"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
@@ -303,95 +303,7 @@ exactly the statement signed (claim_attest when the claim needs one): a
 signature made for another account or chain is refused before sending.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if (sigText == "") == (keyFile == "") {
-				return app.Usagef("give one of --eth-signature and --eth-key-file")
-			}
-			if to == "" {
-				return app.Usagef("--to ADDRESS is required")
-			}
-			var sig [65]byte
-			var err error
-			if sigText != "" {
-				if sig, err = eth.ParseSignature(sigText); err != nil {
-					return app.Usagef("--eth-signature: %v", err)
-				}
-			}
-			var key *eth.Key
-			if keyFile != "" {
-				if key, err = loadEthKey(f, keyFile, ethPwFile); err != nil {
-					return err
-				}
-				defer key.Wipe()
-			}
-			ctx := cmd.Context()
-			e, err := openChain(ctx, f)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			if err := e.sess.Route("Claims"); err != nil {
-				return err
-			}
-			dest, _, err := e.resolveAccount(to)
-			if err != nil {
-				return err
-			}
-			rt, err := e.sess.Latest(ctx)
-			if err != nil {
-				return err
-			}
-			var plan *app.ClaimPlan
-			if key != nil {
-				plan, err = e.sess.PlanClaimWithKey(ctx, rt, dest, key)
-			} else {
-				plan, err = e.sess.PlanClaim(ctx, rt, dest, sig)
-			}
-			if err != nil {
-				return err
-			}
-			ext := rt.Format.Unsigned(plan.Call)
-			call, err := rt.Codec.DecodeCall(plan.Call)
-			if err != nil {
-				return err
-			}
-			w := f.IO.ErrOut
-			fmt.Fprintf(w, "Claim %s of %s to %s\n", e.sess.FormatAmount(plan.Status.Amount), eth.ChecksumHex(plan.Eth), e.sess.Account(dest))
-			if v := plan.Status.Vesting; v != nil {
-				fmt.Fprintf(w, "Vesting:   %s locked, %s per block from block #%d\n", e.sess.FormatAmount(v.Locked), e.sess.FormatAmount(v.PerBlock), v.StartingBlock)
-			}
-			if plan.Statement != nil {
-				fmt.Fprintf(w, "Statement: %s (%s)\n", plan.Status.Statement, plan.Statement)
-			}
-			fmt.Fprintf(w, "Call:      %s.%s, unsigned (no fee)\n", call.Pallet, call.Name)
-			if dryRun {
-				if f.Opts.JSON {
-					var st any
-					if plan.Status.Statement != "" {
-						st = plan.Status.Statement
-					}
-					return f.PrintJSON(claimSubmitJSON{DryRun: true, EthAddress: strings.ToLower(eth.ChecksumHex(plan.Eth)), To: e.sess.Account(dest),
-						Amount: numOrNull(plan.Status.Amount), Statement: st, Call: call, Extrinsic: xtHexString(ext), Verified: e.sess.Chain.Verified()})
-				}
-				f.Infof("Dry run only: nothing was submitted.")
-				return nil
-			}
-			if !f.Opts.Yes {
-				ok, err := f.IO.Confirm("Submit this claim?")
-				if errors.Is(err, iostreams.ErrNoTTY) {
-					return app.Usagef("not on a terminal: pass --yes to submit without confirmation")
-				}
-				if err != nil {
-					return err
-				}
-				if !ok {
-					return ErrCancelled
-				}
-			}
-			out, err := e.sess.SubmitSigned(ctx, ext, progressPrinter(f))
-			if err != nil {
-				return err
-			}
-			return reportOutcome(e, out)
+			return runClaimSubmit(cmd.Context(), f, app.ClaimSubmitInput{To: to, EthSignature: sigText, EthKeyFile: keyFile}, ethPwFile, dryRun)
 		},
 	}
 	fl := cmd.Flags()
@@ -401,6 +313,66 @@ signature made for another account or chain is refused before sending.`,
 	fl.StringVar(&ethPwFile, "eth-password-file", "", "file holding the password of --eth-key-file")
 	fl.BoolVar(&dryRun, "dry-run", false, "show the claim; do not submit")
 	return cmd
+}
+
+// runClaimSubmit checks the claim's input, loads the Ethereum key (before
+// any network step), composes the claim on the chain (app) and, once
+// confirmed, sends it unsigned.
+func runClaimSubmit(ctx context.Context, f *Factory, in app.ClaimSubmitInput, ethPwFile string, dryRun bool) error {
+	st, _, err := openKeyring(f)
+	if err != nil {
+		return err
+	}
+	plan, err := app.PlanClaimSubmit(st, in)
+	if err != nil {
+		return err
+	}
+	var key *eth.Key
+	if plan.NeedsKey() {
+		if key, err = loadEthKey(f, in.EthKeyFile, ethPwFile); err != nil {
+			return err
+		}
+		defer key.Wipe()
+	}
+	e, err := openChain(ctx, f)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	d, err := plan.Compose(ctx, e.sess, key)
+	if err != nil {
+		return err
+	}
+	dest := plan.To.Account
+	w := f.IO.ErrOut
+	fmt.Fprintf(w, "Claim %s of %s to %s\n", e.sess.FormatAmount(d.Status.Amount), eth.ChecksumHex(d.Eth), e.sess.Account(dest))
+	if v := d.Status.Vesting; v != nil {
+		fmt.Fprintf(w, "Vesting:   %s locked, %s per block from block #%d\n", e.sess.FormatAmount(v.Locked), e.sess.FormatAmount(v.PerBlock), v.StartingBlock)
+	}
+	if d.Statement != nil {
+		fmt.Fprintf(w, "Statement: %s (%s)\n", d.Status.Statement, d.Statement)
+	}
+	fmt.Fprintf(w, "Call:      %s.%s, unsigned (no fee)\n", d.Decoded.Pallet, d.Decoded.Name)
+	if dryRun {
+		if f.Opts.JSON {
+			var stmt any
+			if d.Status.Statement != "" {
+				stmt = d.Status.Statement
+			}
+			return f.PrintJSON(claimSubmitJSON{DryRun: true, EthAddress: strings.ToLower(eth.ChecksumHex(d.Eth)), To: e.sess.Account(dest),
+				Amount: numOrNull(d.Status.Amount), Statement: stmt, Call: d.Decoded, Extrinsic: xtHexString(d.Extrinsic), Verified: e.sess.Chain.Verified()})
+		}
+		f.Infof("Dry run only: nothing was submitted.")
+		return nil
+	}
+	if err := confirmUnsigned(f, "Submit this claim?"); err != nil {
+		return err
+	}
+	out, err := e.sess.SubmitSigned(ctx, d.Extrinsic, progressPrinter(f))
+	if err != nil {
+		return err
+	}
+	return reportOutcome(e, out)
 }
 
 // loadEthKey reads an Ethereum key file (keystore v3 JSON or raw hex).
@@ -442,52 +414,7 @@ func newClaimAttestCmd(f *Factory) *cobra.Command {
 signed Claims.attest with the statement's text, checked by the runtime's
 PrevalidateAttests transaction extension.`,
 		Args: exactArgs(0),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			e, err := openChain(ctx, f)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			if err := e.sess.Route("Claims"); err != nil {
-				return err
-			}
-			_, who, err := e.sender(sf.from)
-			if err != nil {
-				return err
-			}
-			rt, err := e.sess.Latest(ctx)
-			if err != nil {
-				return err
-			}
-			pre, err := e.sess.Preclaim(ctx, rt, who)
-			if err != nil {
-				return err
-			}
-			if pre == nil {
-				return fmt.Errorf("%w: %s has no pre-claim to attest (Claims.Preclaims)", app.ErrNoClaim, e.sess.Account(who))
-			}
-			st, err := e.sess.ClaimStatus(ctx, rt, *pre)
-			if err != nil {
-				return err
-			}
-			if st.Amount == nil || st.Statement == "" {
-				return fmt.Errorf("%w: the pre-claim of %s (%s) has no claim needing a statement", app.ErrNoClaim, e.sess.Account(who), st.EthAddress)
-			}
-			text, _, err := app.StatementText(st.Statement)
-			if err != nil {
-				return err
-			}
-			if !rt.HasExtension("PrevalidateAttests") {
-				f.Warnf("this runtime's transactions have no PrevalidateAttests extension: the attestation is not checked before inclusion")
-			}
-			call, err := rt.Calls.Attest(text)
-			if err != nil {
-				return err
-			}
-			title := fmt.Sprintf("Attest the %s statement for the claim of %s (%s)", st.Statement, st.EthAddress, e.sess.FormatAmount(st.Amount))
-			return runSubmit(ctx, e, submitSpec{flags: &sf, req: app.Request{Call: call}, title: title})
-		},
+		RunE: planRun(f, &sf, func([]string) app.ClaimAttestInput { return app.ClaimAttestInput{} }, app.PlanClaimAttest),
 	}
 	sf.add(cmd)
 	return cmd

@@ -64,13 +64,9 @@ func openKeyEnv(f *Factory) (*keyEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	home, err := f.HomeDir()
+	st, home, err := openKeyring(f)
 	if err != nil {
 		return nil, err
-	}
-	st, err := keystore.Open(home)
-	if err != nil {
-		return nil, fmt.Errorf("home %s: %w", home, err)
 	}
 	st.Prefix = net.SS58Prefix
 	return &keyEnv{home: home, store: st, net: net}, nil

@@ -64,6 +64,19 @@ func TestPlansFailFast(t *testing.T) {
 		{[]string{"gov", "unlock", "0", "nobody", "--from", "alice"}, "TARGET"},
 		{[]string{"tx", "call", "System.remark", "--args", `["0x00"]`, "--from", "nope"}, "no such key"},
 		{[]string{"tx", "call", "System.remark", "--args", `["0x00"]`, "--spend", "x", "--from", "alice"}, "--spend"},
+		{[]string{"claim", "submit", "--to", "alice", "--eth-signature", "0xzz"}, "--eth-signature"},
+		{[]string{"claim", "submit", "--to", "nobody", "--eth-signature", "0x" + strings.Repeat("ab", 64) + "1b"}, "neither a key name nor an address"},
+		{[]string{"claim", "submit", "--to", "alice"}, "give one of"},
+		{[]string{"claim", "attest", "--from", "nope"}, "no such key"},
+		{[]string{"para", "reserve", "--from", "nope"}, "no such key"},
+		{[]string{"para", "register", "x", "--genesis-head", "h", "--validation-code", "c", "--from", "alice"}, "not a number"},
+		{[]string{"para", "register", "2000", "--genesis-head", filepath.Join(home, "none"), "--validation-code", "c", "--from", "alice"}, "--genesis-head"},
+		{[]string{"para", "deregister", "-", "--from", "alice"}, "not a number"},
+		{[]string{"para", "contribute", "x", "1", "--from", "alice"}, "not a number"},
+		{[]string{"para", "contribute", "2000", "lots", "--from", "alice"}, "not an amount"},
+		{[]string{"para", "contribute", "2000", "1", "--from", "nope"}, "no such key"},
+		{[]string{"para", "withdraw", "2000", "nobody", "--from", "alice"}, "WHO"},
+		{[]string{"para", "refund", "two", "--from", "alice"}, "not a number"},
 	} {
 		start := time.Now()
 		code, out, errOut := runCLI(t, "", append([]string{"--home", home, "--rpc", url, "--trust-rpc", "--password-file", filepath.Join(home, "none")}, tc.args...)...)

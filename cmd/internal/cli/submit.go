@@ -3,8 +3,8 @@ package cli
 // Shared plumbing of every command that reads the chain or submits a
 // transaction: opening the chain (--rpc/--trust-rpc), resolving accounts,
 // the confirmation screen, signing, progress and the outcome. A submitting
-// command builds its call with the session's runtime and calls
-// runSubmit; see cmd/internal/app for the pipeline.
+// command gives its input to an app plan (planRun); see cmd/internal/app
+// for the pipeline.
 
 import (
 	"context"
@@ -200,37 +200,13 @@ func numOrNull(v *big.Int) any {
 	return value.Number(v)
 }
 
-// submitSpec is one transaction for runSubmit.
-type submitSpec struct {
-	flags *submitFlags
-	req   app.Request
-	// title is a one-line summary ("Transfer 1.5 KSM to …").
-	title string
-}
-
-// runSubmit submits a call the command composed itself through the one
-// execution path (app.Execute). Commands with an app plan use planRun.
-func runSubmit(ctx context.Context, e *chainEnv, spec submitSpec) error {
-	plan, err := app.NewPlan(e.store, "", spec.flags.signing(), "", func(context.Context, *app.Composer) (*app.Draft, error) {
-		return &app.Draft{Request: spec.req, Title: spec.title}, nil
-	})
-	if err != nil {
-		return err
-	}
-	return runPlan(ctx, e, plan)
-}
-
 // submitPlan is a submitting command: the plan is made and its inputs
 // checked before the chain is opened (bad input fails at once with exit 2),
 // then executed on the open chain.
 func submitPlan(ctx context.Context, f *Factory, mk func(kr app.Keyring) (*app.Plan, error)) error {
-	home, err := f.HomeDir()
+	st, _, err := openKeyring(f)
 	if err != nil {
 		return err
-	}
-	st, err := keystore.Open(home)
-	if err != nil {
-		return fmt.Errorf("home %s: %w", home, err)
 	}
 	plan, err := mk(st)
 	if err != nil {
@@ -242,6 +218,39 @@ func submitPlan(ctx context.Context, f *Factory, mk func(kr app.Keyring) (*app.P
 	}
 	defer e.Close()
 	return runPlan(ctx, e, plan)
+}
+
+// openKeyring opens the keystore of the home directory (returned too),
+// where plans resolve key names.
+func openKeyring(f *Factory) (*keystore.Store, string, error) {
+	home, err := f.HomeDir()
+	if err != nil {
+		return nil, "", err
+	}
+	st, err := keystore.Open(home)
+	if err != nil {
+		return nil, "", fmt.Errorf("home %s: %w", home, err)
+	}
+	return st, home, nil
+}
+
+// confirmUnsigned asks before an unsigned or already signed transaction is
+// sent (skipped with --yes); no answer is ErrCancelled.
+func confirmUnsigned(f *Factory, question string) error {
+	if f.Opts.Yes {
+		return nil
+	}
+	ok, err := f.IO.Confirm(question)
+	if errors.Is(err, iostreams.ErrNoTTY) {
+		return app.Usagef("not on a terminal: pass --yes to submit without confirmation")
+	}
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrCancelled
+	}
+	return nil
 }
 
 // signingInput is a verb's input that embeds app.Signing.

@@ -2,13 +2,11 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
-	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 )
 
 func newTxSubmitCmd(f *Factory) *cobra.Command {
@@ -90,17 +88,8 @@ when it was included but failed.`,
 				f.Infof("Dry run only: nothing was submitted.")
 				return nil
 			}
-			if !f.Opts.Yes {
-				ok, err := f.IO.Confirm("Submit this transaction?")
-				if errors.Is(err, iostreams.ErrNoTTY) {
-					return app.Usagef("not on a terminal: pass --yes to submit without confirmation")
-				}
-				if err != nil {
-					return err
-				}
-				if !ok {
-					return ErrCancelled
-				}
+			if err := confirmUnsigned(f, "Submit this transaction?"); err != nil {
+				return err
 			}
 			out, err := e.sess.SubmitDecoded(ctx, ext, x, *head, progressPrinter(f))
 			if err != nil {
