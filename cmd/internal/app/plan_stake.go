@@ -358,7 +358,11 @@ func PlanStakeNominate(kr Keyring, in StakeInput) (*Plan, error) {
 			}
 			fmt.Fprintf(w, "  %s\tcommission %s%s\n", s.Account(t), PerbillPercent(comm), b)
 			if blocked && !current[t] {
-				return nil, fmt.Errorf("%w: %s blocks new nominations (Staking.Validators blocked flag); the chain would refuse the nomination", ErrBadTarget, s.Account(t))
+				// The targets read so far, commission and all, go with the
+				// refusal: the user sees why without a second command.
+				_ = w.Flush()
+				return nil, fmt.Errorf("%w: %s blocks new nominations (Staking.Validators blocked flag); the chain would refuse the nomination\n%s",
+					ErrBadTarget, s.Account(t), strings.TrimRight(table.String(), "\n"))
 			}
 		}
 		_ = w.Flush()
