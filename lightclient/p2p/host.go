@@ -152,6 +152,7 @@ type Host struct {
 
 	mu       sync.Mutex
 	peers    map[peer.ID]*peerState
+	admitted map[peer.ID]struct{} // connected peers counted against MaxPeers, in order of their first connection
 	bans     map[peer.ID]banEntry
 	handlers map[wire.Kind]RequestHandler
 	closed   bool
@@ -228,6 +229,7 @@ func Wrap(lh host.Host, cfg Config) (*Host, error) {
 		ctx:       ctx,
 		cancel:    cancel,
 		peers:     make(map[peer.ID]*peerState),
+		admitted:  make(map[peer.ID]struct{}),
 		bans:      make(map[peer.ID]banEntry),
 		handlers:  make(map[wire.Kind]RequestHandler),
 		events:    make(chan PeerEvent, cfg.EventQueue),

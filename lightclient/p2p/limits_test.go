@@ -9,6 +9,8 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient/p2p"
 	"github.com/ksm-wallet/ksm/lightclient/p2p/p2ptest"
 	"github.com/ksm-wallet/ksm/lightclient/p2p/wire"
+	"github.com/libp2p/go-libp2p/core/event"
+	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	mocknet "github.com/libp2p/go-libp2p/p2p/net/mock"
 )
@@ -92,8 +94,25 @@ func TestMaxPeers(t *testing.T) {
 	server := hs[0]
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
+	// The server learns of an inbound connection asynchronously (its
+	// connectedness event follows its own connection notification): wait
+	// for it, so that the first peer is known to have taken the only slot.
+	sub, err := server.LibP2P().EventBus().Subscribe(new(event.EvtPeerConnectednessChanged))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
 	if _, err := hs[1].Connect(ctx, server.AddrInfo()); err != nil {
 		t.Fatal(err)
+	}
+	for admitted := false; !admitted; {
+		select {
+		case e := <-sub.Out():
+			ev := e.(event.EvtPeerConnectednessChanged)
+			admitted = ev.Peer == hs[1].ID() && ev.Connectedness == network.Connected
+		case <-ctx.Done():
+			t.Fatal("the server never saw the first peer connect")
+		}
 	}
 	_, _ = hs[2].Connect(ctx, server.AddrInfo())
 	eventually(t, func() error {
@@ -136,4 +155,42 @@ func TestMaxPeersTCPGater(t *testing.T) {
 	if _, err := clients[0].RequestBlocks(ctx, server.ID(), blockReq()); err != nil {
 		t.Fatalf("first peer: %v", err)
 	}
+}
+
+// Peers racing for the last slots: the cap holds and exactly MaxPeers of
+// them stay (closing every connection that saw the count over the cap
+// could leave fewer).
+func TestMaxPeersConcurrent(t *testing.T) {
+	const slots, dialers = 2, 6
+	c := newChain(2)
+	cfg := p2ptest.FullConfig(genesis, c.src)
+	cfg.MaxPeers = slots
+	server, err := p2ptest.NewLoopback("tcp", cfg, c.src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	done := make(chan struct{}, dialers)
+	for range dialers {
+		cl, err := p2p.New(clientConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer cl.Close()
+		go func() {
+			_, _ = cl.Connect(ctx, server.AddrInfo())
+			done <- struct{}{}
+		}()
+	}
+	for range dialers {
+		<-done
+	}
+	eventually(t, func() error {
+		if n := len(server.LibP2P().Network().Peers()); n != slots {
+			return notYet("server has %d peers, want %d", n, slots)
+		}
+		return nil
+	})
 }

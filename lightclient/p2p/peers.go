@@ -235,8 +235,17 @@ func (h *Host) onConnected(n network.Network, c network.Conn) {
 		return
 	}
 	// MaxPeers is a hard cap in both directions (the gater already refuses
-	// most inbound excess before the upgrade; this catches the rest).
-	if len(n.Peers()) > h.cfg.MaxPeers && len(n.ConnsToPeer(p)) <= 1 {
+	// most inbound excess before the upgrade; this catches the rest). Peers
+	// are admitted in the order their connections are announced, so of two
+	// connections racing for the last slot exactly one is closed: the later.
+	h.mu.Lock()
+	_, known := h.admitted[p]
+	full := !known && len(h.admitted) >= h.cfg.MaxPeers
+	if !known && !full {
+		h.admitted[p] = struct{}{}
+	}
+	h.mu.Unlock()
+	if full {
 		h.log.Debug("too many peers, closing connection", "peer", p)
 		h.goTracked(func() { _ = c.Close() })
 	}
@@ -248,6 +257,7 @@ func (h *Host) onDisconnected(n network.Network, c network.Conn) {
 		return
 	}
 	h.mu.Lock()
+	delete(h.admitted, p)
 	ps := h.peers[p]
 	var ev *PeerEvent
 	if ps != nil {
