@@ -150,14 +150,6 @@ func Execute(ctx context.Context, s *Session, kr Keyring, plan *Plan, ask Asker)
 		}
 		return res, err
 	}
-	if c, ok := s.Chain.(interface {
-		Claimed(context.Context, chain.Hash) (string, bool)
-	}); ok {
-		if reason, claimed := c.Claimed(ctx, out.BlockHash); claimed {
-			out.Verified = false
-			ask.Warn("the outcome below is what the parachain endpoint claims, NOT verified: " + reason)
-		}
-	}
 	res.Outcome = out
 	return res, nil
 }

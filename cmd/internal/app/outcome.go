@@ -59,8 +59,16 @@ type Outcome struct {
 	Tip    *big.Int
 	Events []Event
 	// Error is set when the call failed (Success false).
-	Error    *DispatchError
+	Error *DispatchError
+	// Chain names the chain it was sent on (Session.ChainID).
+	Chain string
+	// Verified says the outcome is proven: read by the light client in a
+	// block it proved final. It is false, with a warning in Warnings, when
+	// it is an endpoint's word only (a trusted endpoint; a parachain
+	// block the relay chain did not prove) or the block was not reported
+	// final. Session.Outcome decides it, for every submitting command.
 	Verified bool
+	Warnings []string
 }
 
 // ExtrinsicHash is blake2b-256 of an extrinsic (with its length prefix).
@@ -100,7 +108,8 @@ func (s *Session) Outcome(ctx context.Context, at chain.Hash, h chain.Hash) (*Ou
 	if err != nil {
 		return nil, fmt.Errorf("events of block %s: %w", at, err)
 	}
-	o := &Outcome{ExtrinsicHash: h, BlockHash: at, BlockNumber: hdr.Number, Index: idx, Verified: s.Chain.Verified(), Events: []Event{}}
+	o := &Outcome{ExtrinsicHash: h, BlockHash: at, BlockNumber: hdr.Number, Index: idx, Chain: s.ChainID(), Events: []Event{}}
+	s.decideVerified(ctx, o)
 	records, _ := evs.([]any)
 	for _, r := range records {
 		n, ok := applyExtrinsicPhase(Get(r, "phase"))
@@ -126,6 +135,31 @@ func (s *Session) Outcome(ctx context.Context, at chain.Hash, h chain.Hash) (*Ou
 		o.Error = &DispatchError{Name: "Unknown", Docs: "no ExtrinsicSuccess or ExtrinsicFailed event for the transaction"}
 	}
 	return o, nil
+}
+
+// decideVerified is the one place an outcome's Verified is decided: true
+// only when the chain proves what it answers and the including block is
+// proven, not merely claimed by the endpoint that sent the transaction
+// (a parachain endpoint whose block the relay chain did not prove in
+// time, or a block it invented, for which the proof failed).
+func (s *Session) decideVerified(ctx context.Context, o *Outcome) {
+	o.Verified = s.Chain.Verified()
+	if !o.Verified {
+		return
+	}
+	if c, ok := s.Chain.(interface {
+		Claimed(context.Context, chain.Hash) (string, bool)
+	}); ok {
+		if reason, claimed := c.Claimed(ctx, o.BlockHash); claimed {
+			o.unverified(fmt.Sprintf("%s: the outcome is what the endpoint claims, NOT verified: %s", s.ChainName(), reason))
+		}
+	}
+}
+
+// unverified marks an outcome not proven, saying why.
+func (o *Outcome) unverified(why string) {
+	o.Verified = false
+	o.Warnings = append(o.Warnings, why)
 }
 
 // applyExtrinsicPhase reads Phase::ApplyExtrinsic(n).

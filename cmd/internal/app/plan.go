@@ -118,7 +118,9 @@ type Plan struct {
 	Verb    string
 	From    KeyRef
 	Options TxOptions
-	// Pallet, when set, must be served by the chain and be in its runtime.
+	// Pallet, when set, must be served by the chain and be in its runtime;
+	// it routes the plan to its chain of the network (RouteChain). NewPlan
+	// takes the verb's from the routing table (VerbPallets) when not given.
 	Pallet string
 	build  func(ctx context.Context, c *Composer) (*Draft, error)
 }
@@ -134,6 +136,9 @@ func NewPlan(kr Keyring, verb string, sg Signing, pallet string, build func(ctx 
 	from, err := ResolveSigner(kr, sg.From)
 	if err != nil {
 		return nil, err
+	}
+	if pallet == "" {
+		pallet = PalletOfVerb(verb)
 	}
 	return &Plan{Verb: verb, From: from, Options: sg.Options, Pallet: pallet, build: build}, nil
 }
@@ -161,7 +166,7 @@ func (p *Plan) compose(ctx context.Context, s *Session) (*Draft, error) {
 	}
 	if p.Pallet != "" {
 		if _, err := rt.Meta.Pallet(p.Pallet); err != nil {
-			return nil, fmt.Errorf("%s has no %s pallet: %w", s.ChainName(), p.Pallet, err)
+			return nil, fmt.Errorf("%s has no %s pallet (%s): %w", s.ChainName(), p.Pallet, p.Verb, err)
 		}
 	}
 	return p.build(ctx, &Composer{From: p.From, Sess: s, Head: *h, Rt: rt})

@@ -37,7 +37,8 @@ func PlanTxCall(kr Keyring, in TxCallInput) (*Plan, error) {
 			return nil, fieldError("--spend", err)
 		}
 	}
-	return NewPlan(kr, "tx call", in.Signing, "", func(ctx context.Context, c *Composer) (*Draft, error) {
+	// The first call's pallet routes the transaction to its chain.
+	return NewPlan(kr, "tx call", in.Signing, in.Calls[0].Pallet, func(ctx context.Context, c *Composer) (*Draft, error) {
 		encoded := make([][]byte, len(in.Calls))
 		for i, s := range in.Calls {
 			var err error

@@ -50,13 +50,19 @@ func TestRoute(t *testing.T) {
 				}
 				return
 			}
-			if !errors.Is(err, ErrWrongChain) || !strings.Contains(err.Error(), tc.pallet+" lives on "+tc.wantHost) || !strings.Contains(err.Error(), "--rpc") {
+			if !errors.Is(err, ErrWrongChain) || !strings.Contains(err.Error(), tc.pallet+" lives on "+tc.wantHost) || strings.Contains(err.Error(), "--rpc") {
 				t.Fatalf("err %v, want %s to be sent to %s", err, tc.pallet, tc.wantHost)
 			}
 		})
 	}
+	// A chain the user chose (--chain) leaves the pallet to its metadata.
+	s := &Session{Genesis: profileGenesis(t, "kusama"), chosen: true}
+	s.Profile = ProfileByGenesis(s.Genesis)
+	if err := s.Route("Staking"); err != nil {
+		t.Fatalf("--chain relay refused Staking: %v", err)
+	}
 	// A development chain serves everything.
-	s := &Session{Genesis: devGenesis}
+	s = &Session{Genesis: devGenesis}
 	for _, p := range []string{"Staking", "Registrar", "Claims", "Anything"} {
 		if err := s.Route(p); err != nil {
 			t.Fatalf("dev chain refused %s: %v", p, err)
@@ -98,5 +104,66 @@ func TestPrepareRoutesBatches(t *testing.T) {
 	b2, _ := rt.Calls.BatchAll([][]byte{tr, tr2, chill})
 	if v := TransferredValue(rt, b2); v.Cmp(ksm(3)) != 0 {
 		t.Fatalf("transferred %s, want 3 KSM", v)
+	}
+}
+
+// TestRouteChain: on a relay network each verb goes to the chain hosting
+// its pallet; --chain overrides; single-chain networks serve everything.
+func TestRouteChain(t *testing.T) {
+	cases := []struct {
+		net, verb string
+		choice    ChainChoice
+		want      string // chain name; "" a chain-spec network (nil); "error"
+	}{
+		{"kusama", "stake bond", "", "kusama-asset-hub"},
+		{"kusama", "stake status", "", "kusama-asset-hub"},
+		{"kusama", "pool join", "", "kusama-asset-hub"},
+		{"kusama", "gov vote", "", "kusama-asset-hub"},
+		{"kusama", "gov referendum", "", "kusama-asset-hub"},
+		{"kusama", "claim attest", "", "kusama-asset-hub"},
+		{"kusama", "transfer", "", "kusama-asset-hub"},
+		{"kusama", "transfer", ChainRelay, "kusama"},
+		{"kusama", "stake bond", ChainRelay, "kusama"},
+		{"kusama", "para reserve", "", "kusama"},
+		{"kusama", "para contribute", "", "kusama"},
+		{"kusama", "para reserve", ChainAssetHub, "kusama-asset-hub"},
+		{"kusama", "tx call", "", "kusama"},
+		{"kusama", "tx call", ChainAssetHub, "kusama-asset-hub"},
+		{"polkadot", "stake bond", "", "polkadot-asset-hub"},
+		{"polkadot", "transfer", "", "polkadot-asset-hub"},
+		{"westend", "gov vote", "", "westend-asset-hub"},
+		{"paseo", "para register", "", "paseo"},
+		{"kusama-asset-hub", "stake bond", "", "kusama-asset-hub"},
+		{"kusama-asset-hub", "para reserve", "", "kusama-asset-hub"}, // Route refuses it there
+		{"kusama-asset-hub", "transfer", ChainAssetHub, "kusama-asset-hub"},
+		{"kusama-asset-hub", "transfer", ChainRelay, "error"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.net+"/"+tc.verb+"/"+string(tc.choice), func(t *testing.T) {
+			p, err := chainspec.Lookup(tc.net)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := RouteChain(p, PalletOfVerb(tc.verb), tc.choice)
+			if tc.want == "error" {
+				if err == nil || !errors.Is(err, ErrUsage) {
+					t.Fatalf("got %v, %v; want a usage error", got, err)
+				}
+				return
+			}
+			if err != nil || got == nil || got.Name != tc.want {
+				t.Fatalf("got %v, %v; want %s", got, err, tc.want)
+			}
+		})
+	}
+	// A chain-spec file of no embedded network is a single chain.
+	if got, err := RouteChain(nil, "Staking", ""); got != nil || err != nil {
+		t.Fatalf("nil network: %v %v", got, err)
+	}
+	if _, err := RouteChain(nil, "Staking", ChainAssetHub); err == nil {
+		t.Fatal("--chain asset-hub on a network without one accepted")
+	}
+	if _, err := ParseChainChoice("parachain"); err == nil {
+		t.Fatal("--chain parachain accepted")
 	}
 }

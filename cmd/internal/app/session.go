@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strings"
 	"sync"
 	"time"
 
@@ -24,6 +23,16 @@ type Options struct {
 	// Home is ksm's data directory; pending nonces are kept under
 	// Home/pending. Empty keeps them in memory only.
 	Home string
+	// Name names the chain in JSON output ("chain") when no embedded
+	// profile has its genesis (a development chain, a generated test
+	// chain standing for a network's chain); "" gives "development".
+	Name string
+	// DisplayName names it in messages likewise ("" gives "this
+	// development chain").
+	DisplayName string
+	// Chosen says the user named this chain (--chain): Route then leaves
+	// every pallet to the runtime's metadata.
+	Chosen bool
 }
 
 // Token is how the chain writes addresses and amounts.
@@ -49,6 +58,9 @@ type Session struct {
 	// transaction (DefaultFollowTimeout when zero).
 	FollowTimeout time.Duration
 
+	name, display string
+	chosen        bool
+
 	props    chain.Properties
 	cache    metadataCache
 	mu       sync.Mutex
@@ -67,6 +79,7 @@ func Open(ctx context.Context, c chain.Chain, o Options) (*Session, error) {
 	}
 	s := &Session{Chain: c, Genesis: g, props: props, runtimes: map[uint32]*Runtime{}, Nonces: NewNonceStore(o.Home), cache: newMetadataCache(o.Home, c.Verified())}
 	s.Profile = ProfileByGenesis(g)
+	s.name, s.display, s.chosen = o.Name, o.DisplayName, o.Chosen
 	s.Token = Token{SS58Prefix: 42, Decimals: 0, Symbol: "UNIT"}
 	if p := s.Profile; p != nil {
 		s.Token = Token{SS58Prefix: p.SS58Prefix, Decimals: int(p.Decimals), Symbol: p.Symbol}
@@ -101,37 +114,52 @@ func ProfileByGenesis(g chain.Hash) *chainspec.Profile {
 	return nil
 }
 
-// ChainName names the chain for messages.
+// ChainName names the chain for messages ("Kusama Asset Hub").
 func (s *Session) ChainName() string {
-	if s.Profile != nil {
+	switch {
+	case s.Profile != nil:
 		return s.Profile.DisplayName
+	case s.display != "":
+		return s.display
 	}
 	return "this development chain"
+}
+
+// ChainID names the chain in JSON output: its profile's Name
+// ("kusama-asset-hub"), else the name it was opened as, else
+// "development".
+func (s *Session) ChainID() string {
+	switch {
+	case s.Profile != nil:
+		return s.Profile.Name
+	case s.name != "":
+		return s.name
+	}
+	return "development"
 }
 
 // Route checks that this chain is where calls of pallet are made today.
 // On a known network whose profile places pallet on another of its chains
 // it returns an error wrapping ErrWrongChain that names that chain; on a
-// development chain (unknown genesis) everything is served here, and a
-// pallet no profile of the network lists is left to the runtime to judge.
+// development chain (unknown genesis), or a chain the user chose
+// (Options.Chosen), everything is served here (the runtime's metadata
+// judges), and a pallet no profile of the network lists is left to the
+// runtime to judge.
 func (s *Session) Route(pallet string) error {
 	p := s.Profile
-	if p == nil || p.Hosts(pallet) {
+	if p == nil || s.chosen || p.Hosts(pallet) {
 		return nil
 	}
 	host, ok := p.HostOf(pallet)
 	if !ok || host == p {
 		return nil
 	}
-	kind := "an endpoint"
-	switch {
-	case strings.Contains(host.Name, "asset-hub"):
-		kind = "an Asset Hub endpoint"
-	case host.IsRelay():
-		kind = "a relay chain endpoint"
+	hint := "pass --network " + host.Name
+	if relay := p.RelayProfile(); relay != nil && IsMultiChain(relay) {
+		hint = "leave out --chain (on --network " + relay.Name + " ksm sends it there), or pass --network " + host.Name
 	}
-	return fmt.Errorf("%w: %s lives on %s, not on %s; pass --network %s (ksm follows it through its relay chain; --rpc then names %s of %s, optional)",
-		ErrWrongChain, pallet, host.DisplayName, p.DisplayName, host.Name, kind, host.DisplayName)
+	return fmt.Errorf("%w: %s lives on %s, not on %s; %s",
+		ErrWrongChain, pallet, host.DisplayName, p.DisplayName, hint)
 }
 
 // Runtime is one runtime version: its metadata and what ksm derives from it.

@@ -332,5 +332,8 @@ func (s *Session) SubmitSigned(ctx context.Context, ext []byte, progress Progres
 		return nil, err
 	}
 	o.Finalized = last == chain.StatusFinalized
+	if !o.Finalized && o.Verified {
+		o.unverified(fmt.Sprintf("%s: block #%d %s was not reported final (last status %s): it may still be retracted; the outcome is NOT verified", s.ChainName(), o.BlockNumber, o.BlockHash, last))
+	}
 	return o, nil
 }

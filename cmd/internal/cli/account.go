@@ -43,7 +43,7 @@ sections such as staking and voting. With --json: the balance fields plus
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			e, err := openChain(ctx, f)
+			e, err := openChainFor(ctx, f, "Balances")
 			if err != nil {
 				return err
 			}

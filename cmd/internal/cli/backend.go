@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
@@ -14,11 +15,14 @@ type lightEnv struct {
 	*backend.Light
 	f   *Factory
 	net Network
+	// route is the network named and the chain of it opened.
+	route route
 }
 
-// openLight opens the backend of the global flags (see backend.Open):
-// exit 5 when nothing is reachable, 3 when the endpoint cannot prove its
-// answers (without --trust-rpc), 2 for flags that do not fit the network.
+// openLight opens the backend of the global flags (see backend.Open) for
+// the network's own chain (the relay on a relay network): exit 5 when
+// nothing is reachable, 3 when the endpoint cannot prove its answers
+// (without --trust-rpc), 2 for flags that do not fit the network.
 func openLight(ctx context.Context, f *Factory) (*lightEnv, error) {
 	return openLightWith(ctx, f, "", 0)
 }
@@ -30,6 +34,50 @@ func openLightWith(ctx context.Context, f *Factory, paraRPC string, paraID uint3
 	if err != nil {
 		return nil, err
 	}
+	return openLightRoute(ctx, f, route{net: n, target: n}, paraRPC, paraID)
+}
+
+// route is where a command goes: the network the user named and the chain
+// of it that serves the command (the network itself, or its Asset Hub).
+type route struct {
+	net, target Network
+	// chosen says --chain named the target.
+	chosen bool
+}
+
+// routed reports whether the target is another chain of the network.
+func (r route) routed() bool { return r.target.Profile != r.net.Profile }
+
+// routeFor decides the chain of the network that serves pallet (the
+// routing table, app.RouteChain; --chain overrides it).
+func routeFor(f *Factory, pallet string) (route, error) {
+	n, err := f.Network()
+	if err != nil {
+		return route{}, err
+	}
+	choice, err := app.ParseChainChoice(f.Opts.Chain)
+	if err != nil {
+		return route{}, err
+	}
+	r := route{net: n, target: n, chosen: choice != app.ChainAuto}
+	if f.Opts.AssetHubRPC != "" && !app.IsMultiChain(n.Profile) {
+		return route{}, app.Usagef("--asset-hub-rpc is for a relay network with an Asset Hub (kusama, polkadot, westend, paseo); on %s --rpc is the endpoint", n.Name)
+	}
+	if !backend.MultiChain(n, f.Backend) && choice == app.ChainAuto {
+		return r, nil
+	}
+	p, err := app.RouteChain(n.Profile, pallet, choice)
+	if err != nil {
+		return route{}, err
+	}
+	if p != nil && p != n.Profile {
+		r.target = backend.NetworkOf(p)
+	}
+	return r, nil
+}
+
+// openLightRoute opens the backend for the chain r targets.
+func openLightRoute(ctx context.Context, f *Factory, r route, paraRPC string, paraID uint32) (*lightEnv, error) {
 	if err := f.checkEndpoints(); err != nil {
 		return nil, err
 	}
@@ -47,15 +95,38 @@ func openLightWith(ctx context.Context, f *Factory, paraRPC string, paraID uint3
 	if err != nil {
 		return nil, err
 	}
-	l, err := backend.Open(ctx, backend.Config{
-		Network: n, RPC: f.Opts.RPC, RelayRPC: f.Opts.RelayRPC, TrustRPC: f.Opts.TrustRPC,
+	cfg := backend.Config{
+		Network: r.target, RPC: f.Opts.RPC, RelayRPC: f.Opts.RelayRPC, TrustRPC: f.Opts.TrustRPC,
 		ParaRPC: paraRPC, ParaID: paraID, Home: home,
 		Infof: f.Infof, Warnf: f.Warnf, Hooks: f.Backend,
-	})
-	if err != nil {
-		return nil, err
 	}
-	return &lightEnv{Light: l, f: f, net: n}, nil
+	if r.routed() {
+		if f.Opts.RelayRPC != "" {
+			return nil, app.Usagef("--relay-rpc is for parachain networks (such as kusama-asset-hub); on %s, --rpc is the relay chain's endpoint and --asset-hub-rpc Asset Hub's", r.net.Name)
+		}
+		cfg.RPC, cfg.RelayRPC, cfg.Routed = f.Opts.AssetHubRPC, f.Opts.RPC, true
+	}
+	l, err := backend.Open(ctx, cfg)
+	if err != nil {
+		return nil, chainErr(r.target, err)
+	}
+	n := r.target
+	if l.Single {
+		n = r.net
+	}
+	return &lightEnv{Light: l, f: f, net: n, route: r}, nil
+}
+
+// chainErr names the chain in an error about it ("Kusama Asset Hub: …")
+// on a network of several chains; the error's kind is kept.
+func chainErr(n Network, err error) error {
+	if err == nil || n.Profile == nil || app.IsInputError(err) {
+		return err
+	}
+	if name := n.Profile.DisplayName; !strings.Contains(err.Error(), name) {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return err
 }
 
 // verified reports whether answers are proven.

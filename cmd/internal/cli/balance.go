@@ -98,7 +98,7 @@ argument, every key in the keystore. With --json amounts are in planck.`,
 		Args: rangeArgs(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			e, err := openChain(ctx, f)
+			e, err := openChainFor(ctx, f, "Balances")
 			if err != nil {
 				return err
 			}

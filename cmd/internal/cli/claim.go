@@ -65,7 +65,7 @@ func newClaimStatusCmd(f *Factory) *cobra.Command {
 				return app.Usagef("%v", err)
 			}
 			ctx := cmd.Context()
-			e, err := openChain(ctx, f)
+			e, err := openChainFor(ctx, f, "Claims")
 			if err != nil {
 				return err
 			}
@@ -130,7 +130,7 @@ func claimOffline(cmd *cobra.Command, f *Factory, to string) ([]byte, [32]byte, 
 		return nil, dest, app.Usagef("--to ADDRESS is required (the account that receives the claim)")
 	}
 	if f.Opts.RPC != "" {
-		e, err := openChain(cmd.Context(), f)
+		e, err := openChainFor(cmd.Context(), f, "Claims")
 		if err != nil {
 			return nil, dest, err
 		}
@@ -288,8 +288,9 @@ func newClaimSubmitCmd(f *Factory) *cobra.Command {
 	var to, sigText, keyFile, ethPwFile string
 	var dryRun bool
 	cmd := &cobra.Command{
-		Use:   "submit --to ADDRESS (--eth-signature 0x.. | --eth-key-file FILE)",
-		Short: "Claim to ADDRESS (an unsigned Claims.claim or claim_attest)",
+		Use:         "submit --to ADDRESS (--eth-signature 0x.. | --eth-key-file FILE)",
+		Annotations: map[string]string{chainFlagAnnotation: "true"},
+		Short:       "Claim to ADDRESS (an unsigned Claims.claim or claim_attest)",
 		Long: `Send the claim of an Ethereum address to ADDRESS. The claim is an unsigned
 transaction: no key of ksm signs it and it costs no fee.
 
@@ -334,7 +335,7 @@ func runClaimSubmit(ctx context.Context, f *Factory, in app.ClaimSubmitInput, et
 		}
 		defer key.Wipe()
 	}
-	e, err := openChain(ctx, f)
+	e, err := openChainFor(ctx, f, "Claims")
 	if err != nil {
 		return err
 	}

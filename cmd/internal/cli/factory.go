@@ -12,10 +12,13 @@ import (
 
 // GlobalOptions are the flags every command accepts (cli.md).
 type GlobalOptions struct {
-	Home          string
-	Network       string
-	RPC           string
-	RelayRPC      string
+	Home        string
+	Network     string
+	RPC         string
+	RelayRPC    string
+	AssetHubRPC string
+	// Chain is --chain of a submitting command: "", "relay" or "asset-hub".
+	Chain         string
 	TrustRPC      bool
 	JSON          bool
 	Yes           bool

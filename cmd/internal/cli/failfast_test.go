@@ -62,3 +62,32 @@ func TestFailFast(t *testing.T) {
 		t.Errorf("argument errors dialled the endpoint %d times", n)
 	}
 }
+
+// TestStakeBondNoNetwork: on the default network (kusama: the relay and
+// its Asset Hub) a staking call goes for the network — Asset Hub followed
+// through the relay — and, offline, fails as a network failure (exit 5)
+// naming Asset Hub within 30 s; it is not refused with a routing error or
+// a request for an endpoint.
+func TestStakeBondNoNetwork(t *testing.T) {
+	if testing.Short() {
+		t.Skip("dials the real Kusama bootnodes (fails fast without a network)")
+	}
+	home := t.TempDir()
+	if code, _, stderr := keyRun(t, home, keyRunOpts{stdin: "//Dev\n", env: map[string]string{"KSM_PASSWORD": "pw"}}, "key", "import", "--name", "K", "--suri-stdin"); code != 0 {
+		t.Fatalf("key import: %d %s", code, stderr)
+	}
+	start := time.Now()
+	code, _, stderr := keyRun(t, home, keyRunOpts{env: map[string]string{"KSM_PASSWORD": "pw"}}, "stake", "bond", "1", "--from", "K", "--yes")
+	if d := time.Since(start); d > 30*time.Second+5*time.Second {
+		t.Fatalf("took %v", d)
+	}
+	if code == ExitOK {
+		t.Skip("this machine reached Kusama")
+	}
+	if code != ExitNetwork || strings.Contains(stderr, "--network") || strings.Contains(stderr, "--rpc") || strings.Contains(stderr, "wrong chain") {
+		t.Fatalf("exit %d, stderr %q; want exit 5, a network failure", code, stderr)
+	}
+	if !strings.Contains(stderr, "Kusama Asset Hub") {
+		t.Errorf("the error does not name the chain: %q", stderr)
+	}
+}

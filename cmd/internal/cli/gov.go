@@ -228,7 +228,7 @@ func newGovVotesCmd(f *Factory) *cobra.Command {
 		Args:  rangeArgs(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			e, err := openChain(ctx, f)
+			e, err := openChainFor(ctx, f, "ConvictionVoting")
 			if err != nil {
 				return err
 			}
@@ -385,7 +385,7 @@ func newGovTracksCmd(f *Factory) *cobra.Command {
 // openGov opens the chain and reads its governance state (the Referenda
 // pallet's routing and tracks); the caller closes the chain.
 func openGov(ctx context.Context, f *Factory) (*chainEnv, *app.GovState, error) {
-	e, err := openChain(ctx, f)
+	e, err := openChainFor(ctx, f, "ConvictionVoting")
 	if err != nil {
 		return nil, nil, err
 	}

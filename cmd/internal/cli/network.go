@@ -96,7 +96,7 @@ func networkNameForPrefix(prefix uint16, active Network) string {
 // checkEndpoints refuses a malformed --rpc or --relay-rpc before anything
 // is dialled: an endpoint is a ws, wss, http or https URL with a host.
 func (f *Factory) checkEndpoints() error {
-	for _, e := range []struct{ flag, url string }{{"--rpc", f.Opts.RPC}, {"--relay-rpc", f.Opts.RelayRPC}} {
+	for _, e := range []struct{ flag, url string }{{"--rpc", f.Opts.RPC}, {"--relay-rpc", f.Opts.RelayRPC}, {"--asset-hub-rpc", f.Opts.AssetHubRPC}} {
 		if e.url == "" {
 			continue
 		}

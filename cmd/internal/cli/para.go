@@ -109,7 +109,7 @@ func newParaStatusCmd(f *Factory) *cobra.Command {
 				return err
 			}
 			ctx := cmd.Context()
-			e, err := openChain(ctx, f)
+			e, err := openChainFor(ctx, f, "Registrar")
 			if err != nil {
 				return err
 			}

@@ -103,6 +103,7 @@ terminal or a script.`,
 	pf.StringVar(&f.Opts.Network, "network", "kusama", "network: kusama, polkadot, westend, paseo, their asset hubs (kusama-asset-hub, ...: read through the relay chain), or a chain-spec JSON file")
 	pf.StringVar(&f.Opts.RPC, "rpc", "", "JSON-RPC endpoint (ws, wss, http, https); its answers are verified (on a parachain network: the parachain's endpoint)")
 	pf.StringVar(&f.Opts.RelayRPC, "relay-rpc", "", "on a parachain network (kusama-asset-hub): JSON-RPC endpoint of its relay chain, which proves the parachain's heads (default: the relay's libp2p network)")
+	pf.StringVar(&f.Opts.AssetHubRPC, "asset-hub-rpc", "", "on a relay network (kusama, ...): JSON-RPC endpoint of its Asset Hub, verified against the heads the relay chain proves (default: Asset Hub's libp2p network)")
 	pf.BoolVar(&f.Opts.TrustRPC, "trust-rpc", false, "accept an endpoint that cannot prove its answers (dev chains)")
 	pf.BoolVar(&f.Opts.JSON, "json", false, "machine-readable output on stdout")
 	pf.BoolVar(&f.Opts.Yes, "yes", false, "do not ask for confirmation")
@@ -110,6 +111,7 @@ terminal or a script.`,
 	pf.BoolVar(&f.Opts.PasswordStdin, "password-stdin", false, "read the keystore password from standard input")
 
 	addCommands(root, f)
+	addChainFlags(root, f)
 	refuseUnknownSubcommands(root)
 	addExamples(root)
 	return root

@@ -49,7 +49,7 @@ type stakeEnv struct {
 
 // openPallet opens the chain and checks that pallet's calls are made here.
 func openPallet(ctx context.Context, f *Factory, pallet string) (*stakeEnv, error) {
-	e, err := openChain(ctx, f)
+	e, err := openChainFor(ctx, f, pallet)
 	if err != nil {
 		return nil, err
 	}

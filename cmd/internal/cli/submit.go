@@ -55,11 +55,30 @@ const dialTimeout = 30 * time.Second
 // as it is, with a warning on stderr and "verified": false; without it such
 // an endpoint fails with exit 3.
 func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
+	return openChainFor(ctx, f, "")
+}
+
+// openChainFor opens the chain of the network that serves pallet: on a
+// relay network with an Asset Hub (--network kusama) the chain whose
+// profile hosts it (app.RouteChain; --chain overrides), Asset Hub followed
+// through the relay chain; on a single-chain network, or behind an
+// endpoint of a development chain, the one chain. "" is the network's own
+// chain.
+func openChainFor(ctx context.Context, f *Factory, pallet string) (*chainEnv, error) {
+	r, err := routeFor(f, pallet)
+	if err != nil {
+		return nil, err
+	}
+	return openRoute(ctx, f, r)
+}
+
+// openRoute opens the chain r targets (see openChain).
+func openRoute(ctx context.Context, f *Factory, r route) (*chainEnv, error) {
 	home, err := f.HomeDir()
 	if err != nil {
 		return nil, err
 	}
-	le, err := openLight(ctx, f)
+	le, err := openLightRoute(ctx, f, r, "", 0)
 	if err != nil {
 		return nil, err
 	}
@@ -67,13 +86,13 @@ func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
 	if le.verified() {
 		if err := le.waitSynced(ctx); err != nil {
 			le.Close()
-			return nil, err
+			return nil, chainErr(le.net, err)
 		}
 		lc := newLightChain(le, home, true)
 		// Every read of the command comes from this one finalized block.
 		if _, err := lc.Pin(ctx); err != nil {
 			_ = lc.Close()
-			return nil, err
+			return nil, chainErr(le.net, err)
 		}
 		if lp, ok := lc.(*chain.LightPara); ok {
 			if ph := lp.Head(); ph != nil && ph.Header != nil {
@@ -86,14 +105,23 @@ func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
 	}
 	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
 	defer cancel()
-	sess, err := app.Open(dctx, c, app.Options{Home: home})
+	opts := app.Options{Home: home, Chosen: r.chosen && !le.Single}
+	if le.verified() {
+		// The light client follows the network's genesis (or the test
+		// chain standing for it): the chain is the network's.
+		opts.Name = le.net.Name
+		if p := le.net.Profile; p != nil {
+			opts.DisplayName = p.DisplayName
+		}
+	}
+	sess, err := app.Open(dctx, c, opts)
 	if err != nil {
 		_ = c.Close()
 		where := "the light client"
 		if f.Opts.RPC != "" {
 			where = redactRPC(f.Opts.RPC)
 		}
-		return nil, fmt.Errorf("identify the chain at %s: %w", where, err)
+		return nil, chainErr(le.net, fmt.Errorf("identify the chain at %s: %w", where, err))
 	}
 	st, err := keystore.Open(home)
 	if err != nil {
@@ -137,6 +165,22 @@ func (s *submitFlags) add(cmd *cobra.Command) {
 	cmd.Annotations[submitsAnnotation] = "true"
 }
 
+// chainFlagAnnotation marks a submitting command that takes --chain
+// without the other submitting flags (tx submit, claim submit).
+const chainFlagAnnotation = "ksm:chain"
+
+// addChainFlags gives every submitting command --chain relay|asset-hub:
+// the chain of the network its transaction goes to, instead of the one
+// hosting its pallet.
+func addChainFlags(cmd *cobra.Command, f *Factory) {
+	if cmd.Annotations[submitsAnnotation] != "" || cmd.Annotations[chainFlagAnnotation] != "" {
+		cmd.Flags().StringVar(&f.Opts.Chain, "chain", "", "chain of the network to send to: relay or asset-hub (default: the chain hosting the call's pallet; a transfer goes to Asset Hub)")
+	}
+	for _, c := range cmd.Commands() {
+		addChainFlags(c, f)
+	}
+}
+
 // signing is who signs and how, as the flags say.
 func (s *submitFlags) signing() app.Signing {
 	return app.Signing{From: s.from, Options: app.TxOptions{Tip: s.tip, Mortality: s.mortality, SkipDryRun: s.noDryRun, DryRun: s.dryRun}}
@@ -151,7 +195,9 @@ type submitJSON struct {
 	Fee           any            `json:"fee"`
 	Events        []app.Event    `json:"events"`
 	Error         *errorJSON     `json:"error"`
+	Chain         string         `json:"chain"`
 	Verified      bool           `json:"verified"`
+	Warnings      []string       `json:"warnings,omitempty"`
 	Extra         map[string]any `json:"-"`
 }
 
@@ -176,6 +222,7 @@ type dryRunJSON struct {
 	Fee          any            `json:"fee"`
 	Balance      balanceEffect  `json:"balance"`
 	Result       *dryRunOutcome `json:"result"`
+	Chain        string         `json:"chain"`
 	Verified     bool           `json:"verified"`
 }
 
@@ -212,7 +259,7 @@ func submitPlan(ctx context.Context, f *Factory, mk func(kr app.Keyring) (*app.P
 	if err != nil {
 		return err
 	}
-	e, err := openChain(ctx, f)
+	e, err := openChainFor(ctx, f, plan.Pallet)
 	if err != nil {
 		return err
 	}
@@ -359,7 +406,7 @@ func dryRunView(e *chainEnv, p *app.Prepared) dryRunJSON {
 	v := dryRunJSON{
 		DryRun: true, From: e.sess.Account(p.From), Call: p.Call, CallHex: xtHexString(p.Decoded.Call),
 		Nonce: p.Params.Nonce, Era: xtEraJSON(p.Params.Era), Tip: numOrNull(nz(p.Params.Tip)),
-		MetadataHash: p.MetadataHash, MetadataNote: p.MetadataHashNote, Fee: numOrNull(p.Fee), Verified: e.sess.Chain.Verified(),
+		MetadataHash: p.MetadataHash, MetadataNote: p.MetadataHashNote, Fee: numOrNull(p.Fee), Chain: e.sess.ChainID(), Verified: e.sess.Chain.Verified(),
 		Balance: balanceEffect{Free: numOrNull(p.Balance.Free), Spend: numOrNull(nz(p.Spend)), After: numOrNull(p.After), MinAll: numOrNull(p.Balance.ExistentialDeposit)},
 	}
 	if p.MetadataDigest != nil {
@@ -434,7 +481,8 @@ func showPrepared(e *chainEnv, r *app.Review) {
 func outcomeJSON(out *app.Outcome) submitJSON {
 	j := submitJSON{
 		ExtrinsicHash: out.ExtrinsicHash.String(), BlockHash: out.BlockHash.String(), BlockNumber: out.BlockNumber,
-		Success: out.Success, Fee: numOrNull(out.Fee), Events: out.Events, Verified: out.Verified,
+		Success: out.Success, Fee: numOrNull(out.Fee), Events: out.Events, Chain: out.Chain, Verified: out.Verified,
+		Warnings: out.Warnings,
 	}
 	if j.Events == nil {
 		j.Events = []app.Event{}
@@ -449,6 +497,9 @@ func outcomeJSON(out *app.Outcome) submitJSON {
 // stderr otherwise) and returns exit 4 when the call failed on chain.
 func reportOutcome(e *chainEnv, out *app.Outcome) error {
 	f := e.f
+	for _, w := range out.Warnings {
+		f.Warnf("%s", w)
+	}
 	if f.Opts.JSON {
 		if err := f.PrintJSON(outcomeJSON(out)); err != nil {
 			return err

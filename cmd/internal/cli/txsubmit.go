@@ -12,8 +12,9 @@ import (
 func newTxSubmitCmd(f *Factory) *cobra.Command {
 	var dryRun bool
 	cmd := &cobra.Command{
-		Use:   "submit HEX",
-		Short: "Submit a signed extrinsic (from 'ksm tx sign' or another signer) and follow it",
+		Use:         "submit HEX",
+		Annotations: map[string]string{chainFlagAnnotation: "true"},
+		Short:       "Submit a signed extrinsic (from 'ksm tx sign' or another signer) and follow it",
 		Long: `Submit a signed extrinsic given as 0x-hex (or '-' to read it from stdin), once,
 and follow it to a final block. It is decoded with the chain's metadata and
 shown first (signer, nonce, era, call), dry-run where the endpoint can, and

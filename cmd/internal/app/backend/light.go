@@ -64,6 +64,13 @@ type Config struct {
 	// (its proofs checked against the para head the relay chain proves).
 	ParaRPC string
 	ParaID  uint32
+	// Routed says Network is the Asset Hub of a relay network the user
+	// named (--network kusama: the relay and its Asset Hub), opened for a
+	// command whose pallet lives there: RPC is then --asset-hub-rpc and
+	// RelayRPC --rpc. A relay endpoint trusted with --trust-rpc whose
+	// genesis is no embedded network's (a development chain, chopsticks)
+	// is then the single chain every command goes to (Light.Single).
+	Routed bool
 	// Home is ksm's data directory (saved state, caches).
 	Home string
 	// Infof and Warnf receive messages for the user (nil: dropped).
@@ -141,6 +148,27 @@ type Light struct {
 	// Para, when set, is the parachain read through the relay client (a
 	// parachain network, or --para with --para-rpc).
 	Para *Para
+	// Single says a routed open (Config.Routed) found a development chain
+	// behind the relay endpoint: it alone serves every command.
+	Single bool
+}
+
+// NetworkOf is the Network of an embedded profile.
+func NetworkOf(p *chainspec.Profile) Network {
+	return Network{Name: p.Name, SS58Prefix: p.SS58Prefix, Decimals: int(p.Decimals), Symbol: p.Symbol, Profile: p}
+}
+
+// MultiChain reports whether network n is a relay chain and its Asset
+// Hub, each command going to the chain hosting its pallet: an embedded
+// relay network with an Asset Hub. Under the test seams a generated relay
+// (Hooks.Start) is one only when a generated parachain stands for its
+// Asset Hub (Hooks.Para); else it is a single chain, as every endpoint
+// whose genesis is not the network's.
+func MultiChain(n Network, h Hooks) bool {
+	if h.Start != nil && h.Para == nil {
+		return false
+	}
+	return app.IsMultiChain(n.Profile)
 }
 
 // Verified reports whether answers are proven (a light client runs).
@@ -314,6 +342,25 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 			return fail(networkErr(fmt.Errorf("connect to %s: %w", url, err)))
 		}
 		if err := lightclient.CheckProvable(cctx, rc, false); err != nil {
+			if errors.Is(err, lightclient.ErrUnprovable) && cfg.TrustRPC && onPara && cfg.Routed {
+				// A development chain takes every command; the network's
+				// own relay cannot prove Asset Hub's state unverified.
+				if g, err := rc.BlockHash(cctx, 0); err == nil {
+					relay := n.Profile.RelayProfile()
+					if relay != nil && header.Hash(g) == relay.GenesisHash {
+						_ = rc.Close()
+						return fail(inputErrorf("%s: --trust-rpc: %s is a %s endpoint that cannot prove %s's state; pass --asset-hub-rpc URL of a %s endpoint too (trusted likewise)",
+							n.Profile.DisplayName, url, relay.DisplayName, n.Profile.DisplayName, n.Profile.DisplayName))
+					}
+				}
+				if err := checkTrustedGenesis(cctx, cfg, rc, url, nil); err != nil {
+					_ = rc.Close()
+					return fail(err)
+				}
+				cfg.warnf("--trust-rpc: %s cannot prove its answers; what is shown is what it claims, not verified", url)
+				e.Mode, e.RPC, e.Para, e.Single = "trusted-rpc", rc, nil, true
+				return e, nil
+			}
 			if errors.Is(err, lightclient.ErrUnprovable) && cfg.TrustRPC && !onPara {
 				if err := checkTrustedGenesis(cctx, cfg, rc, url, networkGenesis(cfg)); err != nil {
 					_ = rc.Close()
