@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/big"
 	"strings"
 	"unicode"
@@ -248,4 +249,51 @@ func TransferredValue(rt *Runtime, call []byte) *big.Int {
 		}
 	}
 	return sum
+}
+
+// ChainBalance is an account's balance on one chain of the network.
+type ChainBalance struct {
+	// Chain and ChainName name the chain (Session.ChainID, ChainName).
+	Chain, ChainName string
+	Verified         bool
+	*Balance
+}
+
+// Balances is an account's balance on every chain of its network (the relay
+// chain and its Asset Hub), the main chain's first (where the account's
+// balance lives: Asset Hub on kusama), with their total.
+type Balances struct {
+	Chains []ChainBalance
+	Total  BalanceTotal
+}
+
+// BalanceTotal sums the balances of the chains of a network.
+type BalanceTotal struct {
+	Free, Reserved, Frozen, Transferable *big.Int
+}
+
+// Main is the balance on the main chain.
+func (b *Balances) Main() *Balance { return b.Chains[0].Balance }
+
+// BalancesOf reads the balance of account id on each chain of sessions (the
+// main chain first), each at its finalized head, and totals them.
+func BalancesOf(ctx context.Context, sessions []*Session, id [32]byte) (*Balances, error) {
+	out := &Balances{Total: BalanceTotal{Free: new(big.Int), Reserved: new(big.Int), Frozen: new(big.Int), Transferable: new(big.Int)}}
+	for _, s := range sessions {
+		b, err := s.Balance(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.ChainName(), err)
+		}
+		out.Chains = append(out.Chains, ChainBalance{Chain: s.ChainID(), ChainName: s.ChainName(), Verified: s.Chain.Verified(), Balance: b})
+		t := &out.Total
+		for _, p := range []struct{ sum, v *big.Int }{{t.Free, b.Free}, {t.Reserved, b.Reserved}, {t.Frozen, b.Frozen}, {t.Transferable, b.Transferable}} {
+			if p.v != nil {
+				p.sum.Add(p.sum, p.v)
+			}
+		}
+	}
+	if len(out.Chains) == 0 {
+		return nil, fmt.Errorf("no chain to read")
+	}
+	return out, nil
 }

@@ -43,7 +43,7 @@ sections such as staking and voting. With --json: the balance fields plus
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			e, err := openChainFor(ctx, f, "Balances")
+			e, err := openNetwork(ctx, f)
 			if err != nil {
 				return err
 			}
@@ -56,10 +56,11 @@ sections such as staking and voting. With --json: the balance fields plus
 			if err != nil {
 				return err
 			}
-			b, err := e.sess.BalanceAt(ctx, rt, *head, id)
+			bs, err := app.BalancesOf(ctx, e.sessions(), id)
 			if err != nil {
 				return err
 			}
+			b := bs.Main()
 			pending, _ := e.sess.Nonces.Pending(e.sess.Genesis, id)
 			out := map[string]any{}
 			var text []string
@@ -83,7 +84,7 @@ sections such as staking and voting. With --json: the balance fields plus
 				}
 			}
 			if f.Opts.JSON {
-				view := balanceView(e, b, key)
+				view := balanceView(e, bs, key)
 				m := map[string]any{}
 				raw, _ := jsonRoundTrip(view)
 				for k, v := range raw {
@@ -98,7 +99,7 @@ sections such as staking and voting. With --json: the balance fields plus
 				}
 				return f.PrintJSON(m)
 			}
-			printBalance(e, b, key)
+			printBalance(e, bs, key)
 			fmt.Fprintf(f.IO.Out, "  nonce\t%d\n", b.Nonce)
 			for _, p := range pending {
 				fmt.Fprintf(f.IO.Out, "  pending nonce %d\t%s\n", p.Nonce, p.Hash)

@@ -41,9 +41,67 @@ type chainEnv struct {
 	home  string
 	store *keystore.Store
 	light *lightEnv
+	// others are the network's other chains opened for the command
+	// (the relay beside Asset Hub for balances), closed before sess.
+	others  []*app.Session
+	closers []func()
 }
 
-func (e *chainEnv) Close() { _ = e.sess.Chain.Close() }
+func (e *chainEnv) Close() {
+	for i := len(e.closers) - 1; i >= 0; i-- {
+		e.closers[i]()
+	}
+	_ = e.sess.Chain.Close()
+}
+
+// sessions are the chains the command reads, the main one first.
+func (e *chainEnv) sessions() []*app.Session { return append([]*app.Session{e.sess}, e.others...) }
+
+// openNetwork opens the chains an account's balance lives on: on a relay
+// network with an Asset Hub, Asset Hub (the main chain) and the relay
+// chain beside it — over the same light client, or, when Asset Hub's
+// endpoint is trusted, the relay opened as its own flags say; elsewhere
+// the one chain.
+func openNetwork(ctx context.Context, f *Factory) (*chainEnv, error) {
+	r, err := routeFor(f, "Balances")
+	if err != nil {
+		return nil, err
+	}
+	e, err := openRoute(ctx, f, r)
+	if err != nil {
+		return nil, err
+	}
+	if !r.routed() || e.light.Single {
+		return e, nil
+	}
+	relay := r.net
+	if rc := e.light.RelayChain(relay); rc != nil {
+		if _, err := rc.Pin(ctx); err != nil {
+			_ = rc.Close()
+			e.Close()
+			return nil, chainErr(relay, err)
+		}
+		dctx, cancel := context.WithTimeout(ctx, dialTimeout)
+		defer cancel()
+		rs, err := app.Open(dctx, rc, app.Options{Home: e.home, Name: relay.Name, DisplayName: relay.Profile.DisplayName})
+		if err != nil {
+			_ = rc.Close()
+			e.Close()
+			return nil, chainErr(relay, err)
+		}
+		e.others = append(e.others, rs)
+		e.closers = append(e.closers, func() { _ = rc.Close() })
+		return e, nil
+	}
+	re, err := openRoute(ctx, f, route{net: relay, target: relay})
+	if err != nil {
+		e.Close()
+		return nil, err
+	}
+	e.others = append(e.others, re.sess)
+	e.closers = append(e.closers, re.Close)
+	return e, nil
+}
 
 // dialTimeout bounds connecting and identifying the chain.
 const dialTimeout = 30 * time.Second

@@ -299,6 +299,11 @@ type RelayOptions struct {
 	// block: relay block n records para block n-Lag (at least 0, at most
 	// the para chain's last block). Default 2.
 	Lag int
+	// Spec, when set, is a raw chain spec file under the shared test
+	// data's chainspec/local folder (a relay runtime such as
+	// "kusama-local.json") whose genesis state every relay block holds
+	// too: the relay then has a runtime and accounts to read.
+	Spec string
 }
 
 // RelayNetwork is a generated relay chain (real GRANDPA voters, no runtime)
@@ -331,10 +336,35 @@ func ServeRelay(t testing.TB, para *testchain.Chain, o RelayOptions) *RelayNetwo
 		o.Lag = 2
 	}
 	recorded := func(n uint32) int { return max(0, min(int(n)-o.Lag, len(para.Blocks)-1)) }
-	relay, err := testchain.Generate(testchain.Config{Seed: o.Seed, Blocks: o.Blocks, SetLength: 20,
+	cfg := testchain.Config{Seed: o.Seed, Blocks: o.Blocks, SetLength: 20,
 		ExtraState: func(n uint32) []trie.KV {
 			return []trie.KV{{Key: parachain.HeadsKey(o.ParaID), Value: parachain.EncodeHeadData(para.Blocks[recorded(n)].Header)}}
-		}})
+		}}
+	if o.Spec != "" {
+		spec, err := chainspec.Parse(readFile(t, testenv.Shared(t, "chainspec", "local", o.Spec)))
+		if err != nil || spec.Raw == nil {
+			t.Fatalf("lighttest: relay spec %s: %v (raw genesis: %v)", o.Spec, err, spec != nil && spec.Raw != nil)
+		}
+		layout, err := spec.Raw.StateVersion()
+		if err != nil {
+			t.Fatal(err)
+		}
+		base, heads := GenesisEntries(spec.Raw), cfg.ExtraState
+		cfg.Layout = &layout
+		cfg.ExtraState = func(n uint32) []trie.KV {
+			h := heads(n)[0]
+			out := make([]trie.KV, 0, len(base)+1)
+			for _, kv := range base {
+				if !bytes.Equal(kv.Key, h.Key) {
+					out = append(out, kv)
+				}
+			}
+			out = append(out, h)
+			sort.Slice(out, func(i, j int) bool { return bytes.Compare(out[i].Key, out[j].Key) < 0 })
+			return out
+		}
+	}
+	relay, err := testchain.Generate(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,4 +382,13 @@ func (r *RelayNetwork) Genesis() header.Hash { return r.Blocks[0].Hash }
 func (r *RelayNetwork) Checkpoint() *chainspec.Checkpoint {
 	g := r.Blocks[0]
 	return &chainspec.Checkpoint{Header: g.Header, Hash: g.Hash, Grandpa: &chainspec.GrandpaState{Set: r.Set(0)}}
+}
+
+func readFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

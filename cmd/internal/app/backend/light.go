@@ -660,6 +660,28 @@ func (le *Light) Chain(owns bool) PinnedChain {
 	return chain.NewLight(le.Client, opts)
 }
 
+// RelayChain is the relay chain a parachain Light follows, as a second
+// Chain over the same light client (no second sync): its answers proven,
+// its runtime executed locally. relay names its token (the relay network).
+// Closing it closes only its compiled runtimes; nil when no light client
+// runs (a trusted endpoint).
+func (le *Light) RelayChain(relay Network) PinnedChain {
+	if le.Client == nil {
+		return nil
+	}
+	home := le.cfg.Home
+	opts := chain.LightOptions{
+		Genesis: chain.Hash(le.Genesis),
+		Properties: chain.Properties{SS58Prefix: relay.SS58Prefix, HasSS58: true, Decimals: relay.Decimals, HasDecimals: true,
+			Symbol: relay.Symbol},
+		Compile:  chain.ExecutorCompiler(filepath.Join(home, "cache", "wasm")),
+		ReadSets: filepath.Join(home, "cache", "readsets"),
+		Close:    func() error { return nil },
+		Submit:   chain.LightSubmitter(le.Client),
+	}
+	return chain.NewLight(le.Client, opts)
+}
+
 // IsNetwork reports whether err is a network failure: nothing reachable,
 // the connection lost, a timeout.
 func IsNetwork(err error) bool {
