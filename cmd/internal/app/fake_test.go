@@ -46,6 +46,9 @@ type fakeChain struct {
 	// includes all the same: a *chain.RejectedError from Submit, or a
 	// final status ("dropped", "invalid", "usurped") after "ready".
 	lie any
+	// noFinal ends the watch after "inBlock": the block is never reported
+	// final.
+	noFinal bool
 	// onInclude runs after a transaction was put in a block.
 	onInclude func()
 	// verified makes Verified report true (runtime calls stand for ksm's
@@ -251,6 +254,9 @@ func (f *fakeChain) Submit(ctx context.Context, ext []byte) (chain.Watch, error)
 	}
 	if f.dropAfterReady {
 		st = st[:1]
+	}
+	if f.noFinal {
+		st = st[:2]
 	}
 	return &fakeWatch{st: st, drop: f.dropAfterReady}, nil
 }
