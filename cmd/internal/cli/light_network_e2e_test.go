@@ -18,6 +18,7 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/lightclient/header"
+	"github.com/ksm-wallet/ksm/lightclient/trie"
 )
 
 // twoChainNet is a relay test chain with a runtime and the Asset Hub test
@@ -30,7 +31,7 @@ type twoChainNet struct {
 
 func newTwoChainNet(t *testing.T) *twoChainNet {
 	t.Helper()
-	ah := lighttest.Serve(t, lighttest.Shared(t, lighttest.Options{Spec: "asset-hub-kusama-local.json", Seed: "cli-net-ah", Blocks: 4}))
+	ah := lighttest.Serve(t, lighttest.Generate(t, lighttest.Options{Spec: "asset-hub-kusama-local.json", Seed: "cli-net-ah", Blocks: 4}))
 	r := lighttest.ServeRelay(t, ah.Chain.Chain, lighttest.RelayOptions{Seed: "cli-net-relay", Blocks: 8, Spec: "kusama-local.json"})
 	hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) { return r.Genesis(), r.Checkpoint() }
 	hooksOf(t).Para = func() header.Hash { return ah.Genesis() }
@@ -154,6 +155,45 @@ func TestNetworkTwoChainsE2E(t *testing.T) {
 			case chain != tc.wantChain:
 				t.Errorf("%v: went to %q (stderr %q), want %s", tc.args, chain, errOut, tc.wantChain)
 			}
+		}
+	})
+
+	// A lying Asset Hub endpoint: it reports the transfer included in a
+	// block the relay chain never proves (no relay block records it). The
+	// outcome is its word only: "verified": false with a warning, never a
+	// verified outcome.
+	t.Run("transfer-unproven", func(t *testing.T) {
+		hooksOf(t).ParaInclusionTimeout, hooksOf(t).ParaInclusionPoll = 2*time.Second, 200*time.Millisecond
+		code, out, errOut := ksm(t, "--json", "transfer", lightBob, "0.01", "--from", "alice", "--dry-run")
+		if code != 0 {
+			t.Fatalf("dry run: exit %d: %s", code, errOut)
+		}
+		var dry struct {
+			Fee any `json:"fee"`
+		}
+		if err := json.Unmarshal([]byte(out), &dry); err != nil {
+			t.Fatal(err)
+		}
+		fee, ok := new(big.Int).SetString(jsonNum(dry.Fee), 10)
+		if !ok {
+			t.Fatalf("dry run fee %s", out)
+		}
+		next := uint32(len(n.ah.Blocks))
+		if err := n.ah.SetState(next, []trie.KV{ahEvents(t, home, fee)}); err != nil {
+			t.Fatal(err)
+		}
+		code, out, errOut = ksm(t, "--json", "--yes", "transfer", lightBob, "0.01", "--from", "alice")
+		if code != 0 {
+			t.Fatalf("transfer: exit %d\n%s\n%s", code, out, errOut)
+		}
+		var o submitJSON
+		if err := json.Unmarshal([]byte(out), &o); err != nil {
+			t.Fatal(err, out)
+		}
+		if len(n.ah.Server.Submitted()) != 1 || o.Verified || !o.Success || o.Chain != "kusama-asset-hub" || o.BlockHash != n.ah.Blocks[next].Hash.String() ||
+			len(o.Warnings) != 1 || !strings.Contains(o.Warnings[0], "NOT verified") || !strings.Contains(o.Warnings[0], "Kusama Asset Hub") ||
+			!strings.Contains(errOut, "NOT verified") {
+			t.Fatalf("unproven outcome %s\n%s", out, errOut)
 		}
 	})
 }
