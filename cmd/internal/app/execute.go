@@ -194,13 +194,13 @@ func canSubmit(s *Session) error {
 		return nil
 	}
 	name := s.ChainName()
-	if p, ok := s.Chain.(interface{ ParaID() uint32 }); ok && s.Profile == nil {
+	if p, ok := s.Chain.(interface{ ParaID() uint32 }); ok && s.Profile == nil && s.display == "" {
 		name = fmt.Sprintf("parachain %d", p.ParaID())
 	}
 	return fmt.Errorf("%w: ksm reads %s through the relay chain's proofs but cannot send it transactions "+
-		"over its libp2p network (they must reach its collators); nothing was signed or sent. Pass --rpc URL of a %s endpoint to submit "+
+		"over its libp2p network (they must reach its collators); nothing was signed or sent. Pass %s URL of a %s endpoint to submit "+
 		"through it (what it says of the inclusion is checked against the relay chain); --dry-run shows the transaction, its fee and "+
-		"its dry run, verified", ErrCannotSubmit, name, name)
+		"its dry run, verified", ErrCannotSubmit, name, s.endpointFlag, name)
 }
 
 func wipe(b []byte) {

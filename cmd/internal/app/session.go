@@ -33,6 +33,10 @@ type Options struct {
 	// Chosen says the user named this chain (--chain): Route then leaves
 	// every pallet to the runtime's metadata.
 	Chosen bool
+	// EndpointFlag is the flag that names this chain's endpoint, for
+	// messages ("--rpc" when empty; "--asset-hub-rpc" for Asset Hub on a
+	// relay network).
+	EndpointFlag string
 }
 
 // Token is how the chain writes addresses and amounts.
@@ -60,6 +64,7 @@ type Session struct {
 
 	name, display string
 	chosen        bool
+	endpointFlag  string
 
 	props    chain.Properties
 	cache    metadataCache
@@ -79,7 +84,10 @@ func Open(ctx context.Context, c chain.Chain, o Options) (*Session, error) {
 	}
 	s := &Session{Chain: c, Genesis: g, props: props, runtimes: map[uint32]*Runtime{}, Nonces: NewNonceStore(o.Home), cache: newMetadataCache(o.Home, c.Verified())}
 	s.Profile = ProfileByGenesis(g)
-	s.name, s.display, s.chosen = o.Name, o.DisplayName, o.Chosen
+	s.name, s.display, s.chosen, s.endpointFlag = o.Name, o.DisplayName, o.Chosen, o.EndpointFlag
+	if s.endpointFlag == "" {
+		s.endpointFlag = "--rpc"
+	}
 	s.Token = Token{SS58Prefix: 42, Decimals: 0, Symbol: "UNIT"}
 	if p := s.Profile; p != nil {
 		s.Token = Token{SS58Prefix: p.SS58Prefix, Decimals: int(p.Decimals), Symbol: p.Symbol}

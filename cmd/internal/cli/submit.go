@@ -164,6 +164,9 @@ func openRoute(ctx context.Context, f *Factory, r route) (*chainEnv, error) {
 	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
 	defer cancel()
 	opts := app.Options{Home: home, Chosen: r.chosen && !le.Single}
+	if r.routed() {
+		opts.EndpointFlag = "--asset-hub-rpc"
+	}
 	if le.verified() {
 		// The light client follows the network's genesis (or the test
 		// chain standing for it): the chain is the network's.
