@@ -51,6 +51,7 @@ type claimStatusJSON struct {
 	PreclaimedBy  []string `json:"preclaimedBy"`
 	BlockNumber   uint64   `json:"blockNumber"`
 	BlockHash     string   `json:"blockHash"`
+	Chain         string   `json:"chain"`
 	Verified      bool     `json:"verified"`
 }
 
@@ -85,7 +86,7 @@ func newClaimStatusCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			j := claimStatusJSON{EthAddress: strings.ToLower(st.EthAddress), HasClaim: st.Amount != nil, Amount: numOrNull(st.Amount), Verified: e.sess.Chain.Verified(), StatementText: st.StatementText, PreclaimedBy: st.PreclaimedBy,
+			j := claimStatusJSON{EthAddress: strings.ToLower(st.EthAddress), HasClaim: st.Amount != nil, Amount: numOrNull(st.Amount), Chain: e.sess.ChainID(), Verified: e.sess.Chain.Verified(), StatementText: st.StatementText, PreclaimedBy: st.PreclaimedBy,
 				BlockNumber: head.Number, BlockHash: head.Hash.String()}
 			if st.Vesting != nil {
 				j.Vesting = map[string]any{"locked": numOrNull(st.Vesting.Locked), "perBlock": numOrNull(st.Vesting.PerBlock), "startingBlock": st.Vesting.StartingBlock}
@@ -281,6 +282,7 @@ type claimSubmitJSON struct {
 	Statement  any    `json:"statement"`
 	Call       any    `json:"call"`
 	Extrinsic  string `json:"extrinsic"`
+	Chain      string `json:"chain"`
 	Verified   bool   `json:"verified"`
 }
 
@@ -361,7 +363,7 @@ func runClaimSubmit(ctx context.Context, f *Factory, in app.ClaimSubmitInput, et
 				stmt = d.Status.Statement
 			}
 			return f.PrintJSON(claimSubmitJSON{DryRun: true, EthAddress: strings.ToLower(eth.ChecksumHex(d.Eth)), To: e.sess.Account(dest),
-				Amount: numOrNull(d.Status.Amount), Statement: stmt, Call: d.Decoded, Extrinsic: xtHexString(d.Extrinsic), Verified: e.sess.Chain.Verified()})
+				Amount: numOrNull(d.Status.Amount), Statement: stmt, Call: d.Decoded, Extrinsic: xtHexString(d.Extrinsic), Chain: e.sess.ChainID(), Verified: e.sess.Chain.Verified()})
 		}
 		f.Infof("Dry run only: nothing was submitted.")
 		return nil

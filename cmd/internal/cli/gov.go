@@ -218,6 +218,7 @@ type votesJSON struct {
 	Tracks   []app.TrackVoting `json:"tracks"`
 	Block    uint64            `json:"blockNumber"`
 	Hash     string            `json:"blockHash"`
+	Chain    string            `json:"chain"`
 	Verified bool              `json:"verified"`
 }
 
@@ -249,7 +250,7 @@ func newGovVotesCmd(f *Factory) *cobra.Command {
 				tv = []app.TrackVoting{}
 			}
 			if f.Opts.JSON {
-				return f.PrintJSON(votesJSON{Address: e.sess.Account(who), Tracks: tv, Block: g.At.Number, Hash: g.At.Hash.String(), Verified: e.sess.Chain.Verified()})
+				return f.PrintJSON(votesJSON{Address: e.sess.Account(who), Tracks: tv, Block: g.At.Number, Hash: g.At.Hash.String(), Chain: e.sess.ChainID(), Verified: e.sess.Chain.Verified()})
 			}
 			if len(tv) == 0 {
 				f.Infof("%s has no votes or delegations.", e.sess.Account(who))

@@ -88,6 +88,7 @@ type paraStatusJSON struct {
 	UpcomingGenesis bool   `json:"upcomingGenesis"`
 	BlockNumber     uint64 `json:"blockNumber"`
 	BlockHash       string `json:"blockHash"`
+	Chain           string `json:"chain"`
 	Verified        bool   `json:"verified"`
 }
 
@@ -127,7 +128,7 @@ func newParaStatusCmd(f *Factory) *cobra.Command {
 				return err
 			}
 			j := paraStatusJSON{ID: id, Registered: st.Registered, Manager: st.Manager, Deposit: numOrNull(st.Deposit), Locked: st.Locked,
-				Lifecycle: orNull(st.Lifecycle), Head: orNull(st.Head), CodeHash: orNull(st.CodeHash), UpcomingGenesis: st.Upcoming, Verified: e.sess.Chain.Verified(),
+				Lifecycle: orNull(st.Lifecycle), Head: orNull(st.Head), CodeHash: orNull(st.CodeHash), UpcomingGenesis: st.Upcoming, Chain: e.sess.ChainID(), Verified: e.sess.Chain.Verified(),
 				BlockNumber: head.Number, BlockHash: head.Hash.String()}
 			if f.Opts.JSON {
 				return f.PrintJSON(j)

@@ -118,6 +118,7 @@ type poolStatusJSON struct {
 	BlockHash   string          `json:"blockHash"`
 	Decimals    int             `json:"decimals"`
 	Symbol      string          `json:"symbol"`
+	Chain       string          `json:"chain"`
 	Verified    bool            `json:"verified"`
 }
 
@@ -135,7 +136,7 @@ func poolStatusView(e *chainEnv, st *app.PoolStatus, key string) poolStatusJSON 
 		Pending: numOrNull(st.Pending), Unbonding: []poolUnbondRow{}, PoolState: st.PoolState,
 		PoolPoints: numOrNull(st.PoolPoints), PoolBonded: numOrNull(st.PoolBonded), MemberCount: st.MemberCount,
 		CurrentEra: st.CurrentEra, BlockNumber: st.Block.Number, BlockHash: st.Block.Hash.String(),
-		Decimals: s.Token.Decimals, Symbol: s.Token.Symbol, Verified: s.Chain.Verified(),
+		Decimals: s.Token.Decimals, Symbol: s.Token.Symbol, Chain: s.ChainID(), Verified: s.Chain.Verified(),
 	}
 	if st.Member {
 		id := st.PoolID

@@ -40,6 +40,7 @@ type stakeStatusJSON struct {
 	BlockHash     string             `json:"blockHash"`
 	Decimals      int                `json:"decimals"`
 	Symbol        string             `json:"symbol"`
+	Chain         string             `json:"chain"`
 	Verified      bool               `json:"verified"`
 }
 
@@ -76,7 +77,7 @@ func stakeStatusView(e *chainEnv, st *app.StakeStatus, key string) stakeStatusJS
 		IsValidator: st.IsValidator, CurrentEra: st.CurrentEra, ActiveEra: st.ActiveEra,
 		BondingEras: st.BondingEras, HistoryDepth: st.HistoryDepth, SlashingSpans: st.SlashingSpans,
 		BlockNumber: st.Block.Number, BlockHash: st.Block.Hash.String(),
-		Decimals: s.Token.Decimals, Symbol: s.Token.Symbol, Verified: s.Chain.Verified(),
+		Decimals: s.Token.Decimals, Symbol: s.Token.Symbol, Chain: s.ChainID(), Verified: s.Chain.Verified(),
 	}
 	if st.Bonded {
 		j.Stash, j.Controller = s.Account(st.Stash), s.Account(st.Controller)
