@@ -33,3 +33,28 @@ func BenchmarkBalanceWarm(b *testing.B) {
 	}
 	b.ReportMetric(float64(cold.Milliseconds()), "cold-ms")
 }
+
+// BenchmarkBalanceTwoChainsWarm: `ksm balance` on --network kusama over a
+// generated relay (Kusama runtime) and the Asset Hub chain it records, both
+// read over one light client (their runtimes compiled and cached by the
+// first, cold, run).
+func BenchmarkBalanceTwoChainsWarm(b *testing.B) {
+	ah := lighttest.Serve(b, lighttest.Shared(b, lighttest.Options{Spec: "asset-hub-kusama-local.json", Seed: "bench-net-ah", Blocks: 4}))
+	r := lighttest.ServeRelay(b, ah.Chain.Chain, lighttest.RelayOptions{Seed: "bench-net-relay", Blocks: 8, Spec: "kusama-local.json"})
+	hooksOf(b).Start = func() (header.Hash, *chainspec.Checkpoint) { return r.Genesis(), r.Checkpoint() }
+	hooksOf(b).Para = func() header.Hash { return ah.Genesis() }
+	home := b.TempDir()
+	run := func() {
+		if code, _, errOut := keyRun(b, home, keyRunOpts{}, "--rpc", r.URL, "--asset-hub-rpc", ah.URL, "--json", "balance", lightAlice); code != 0 {
+			b.Fatalf("exit %d: %s", code, errOut)
+		}
+	}
+	start := time.Now()
+	run()
+	cold := time.Since(start)
+	b.ResetTimer()
+	for b.Loop() {
+		run()
+	}
+	b.ReportMetric(float64(cold.Milliseconds()), "cold-ms")
+}
