@@ -16,10 +16,17 @@
 // runtime API method with value-JSON arguments and result), Session.Balance
 // (free, reserved, frozen, transferable, locks, holds, freezes).
 //
-// Routing: Session.Route(pallet) fails with ErrWrongChain naming the chain
-// to use when the network's profile places pallet on another of its chains
-// (Kusama: staking, pools, voting and claims on Asset Hub); a development
-// chain serves every pallet. Prepare routes every call of a batch itself.
+// Routing: a relay network (kusama, ...) is the relay chain and its Asset
+// Hub. RouteChain picks the chain of the network hosting a verb's pallet
+// (the routing table VerbPallets, PalletOfVerb; --chain overrides it), and
+// the front end opens that chain; a plan's Pallet must then be in that
+// chain's verified metadata. Session.Route(pallet) fails with ErrWrongChain
+// naming the chain to use when the session's profile places pallet on
+// another of its chains (a single-chain network such as kusama-asset-hub);
+// a development chain, or a chain chosen with --chain, serves every pallet.
+// Prepare routes every call of a batch itself. Every Outcome names its
+// chain (Session.ChainID) and is Verified only when proven (decided in
+// Session.Outcome for every submitting path).
 //
 // # Plans and the execution path
 //

@@ -5,6 +5,7 @@ import (
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 )
 
 // Back-to-back transactions of one account take consecutive nonces even
@@ -21,4 +22,22 @@ func ExampleNonceStore() {
 	again, _ := n.Next(genesis, account, chainNonce, best)
 	fmt.Println(first, second, again)
 	// Output: 7 8 7
+}
+
+// On --network kusama each verb goes to the chain hosting its pallet;
+// --chain overrides.
+func ExampleRouteChain() {
+	kusama, _ := chainspec.Lookup("kusama")
+	for _, v := range []struct {
+		verb   string
+		choice app.ChainChoice
+	}{{"stake bond", app.ChainAuto}, {"transfer", app.ChainAuto}, {"transfer", app.ChainRelay}, {"para reserve", app.ChainAuto}} {
+		p, _ := app.RouteChain(kusama, app.PalletOfVerb(v.verb), v.choice)
+		fmt.Printf("%s %s -> %s\n", v.verb, v.choice, p.Name)
+	}
+	// Output:
+	// stake bond  -> kusama-asset-hub
+	// transfer  -> kusama-asset-hub
+	// transfer relay -> kusama
+	// para reserve  -> kusama
 }
