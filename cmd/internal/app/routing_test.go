@@ -53,6 +53,14 @@ func TestRoute(t *testing.T) {
 			if !errors.Is(err, ErrWrongChain) || !strings.Contains(err.Error(), tc.pallet+" lives on "+tc.wantHost) || strings.Contains(err.Error(), "--rpc") {
 				t.Fatalf("err %v, want %s to be sent to %s", err, tc.pallet, tc.wantHost)
 			}
+			// The hint names the --chain that sends it there.
+			want := "--chain asset-hub"
+			if !strings.Contains(tc.wantHost, "Asset Hub") {
+				want = "--chain relay"
+			}
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("err %v does not say %s", err, want)
+			}
 		})
 	}
 	// A chain the user chose (--chain) leaves the pallet to its metadata.

@@ -164,7 +164,11 @@ func (s *Session) Route(pallet string) error {
 	}
 	hint := "pass --network " + host.Name
 	if relay := p.RelayProfile(); relay != nil && IsMultiChain(relay) {
-		hint = "leave out --chain (on --network " + relay.Name + " ksm sends it there), or pass --network " + host.Name
+		choice := ChainAssetHub
+		if host.IsRelay() {
+			choice = ChainRelay
+		}
+		hint = fmt.Sprintf("on --network %s pass --chain %s, or pass --network %s", relay.Name, choice, host.Name)
 	}
 	return fmt.Errorf("%w: %s lives on %s, not on %s; %s",
 		ErrWrongChain, pallet, host.DisplayName, p.DisplayName, hint)
