@@ -117,6 +117,15 @@ func openLightRoute(ctx context.Context, f *Factory, r route, paraRPC string, pa
 	return &lightEnv{Light: l, f: f, net: n, route: r}, nil
 }
 
+// chainErr names the chain opened in an error about it (not a
+// development chain: it has no name of the network's).
+func (e *lightEnv) chainErr(err error) error {
+	if e.Single {
+		return err
+	}
+	return chainErr(e.net, err)
+}
+
 // chainErr names the chain in an error about it ("Kusama Asset Hub: …")
 // on a network of several chains; the error's kind is kept.
 func chainErr(n Network, err error) error {

@@ -144,13 +144,13 @@ func openRoute(ctx context.Context, f *Factory, r route) (*chainEnv, error) {
 	if le.verified() {
 		if err := le.waitSynced(ctx); err != nil {
 			le.Close()
-			return nil, chainErr(le.net, err)
+			return nil, le.chainErr(err)
 		}
 		lc := newLightChain(le, home, true)
 		// Every read of the command comes from this one finalized block.
 		if _, err := lc.Pin(ctx); err != nil {
 			_ = lc.Close()
-			return nil, chainErr(le.net, err)
+			return nil, le.chainErr(err)
 		}
 		if lp, ok := lc.(*chain.LightPara); ok {
 			if ph := lp.Head(); ph != nil && ph.Header != nil {
@@ -182,7 +182,7 @@ func openRoute(ctx context.Context, f *Factory, r route) (*chainEnv, error) {
 		if f.Opts.RPC != "" {
 			where = redactRPC(f.Opts.RPC)
 		}
-		return nil, chainErr(le.net, fmt.Errorf("identify the chain at %s: %w", where, err))
+		return nil, le.chainErr(fmt.Errorf("identify the chain at %s: %w", where, err))
 	}
 	st, err := keystore.Open(home)
 	if err != nil {
