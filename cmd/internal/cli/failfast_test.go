@@ -47,6 +47,11 @@ func TestFailFast(t *testing.T) {
 		{[]string{"para", "contribute", "2000", "1", "--from", "nope"}, "no such key"},
 		{[]string{"tx", "call", "Balances.transfer_keep_alive", "--args", `{"dest":{"Id":"0x00"},"value":1}`, "--from", "nope"}, "no such key"},
 		{[]string{"--rpc", "ftp://x", "balance", "bob"}, "unsupported scheme"},
+		{[]string{"--asset-hub-rpc", "ftp://x", "balance", "bob"}, "unsupported scheme"},
+		{[]string{"--network", "kusama-asset-hub", "--asset-hub-rpc", "ws://127.0.0.1:1", "balance", "bob"}, "--asset-hub-rpc is for a relay network"},
+		{[]string{"transfer", "bob", "1", "--from", "dev", "--chain", "parachain"}, "--chain"},
+		{[]string{"--network", "kusama-asset-hub", "transfer", "bob", "1", "--from", "dev", "--chain", "relay"}, "single chain"},
+		{[]string{"--network", "kusama", "--relay-rpc", "ws://127.0.0.1:1", "stake", "bond", "1", "--from", "dev"}, "--relay-rpc is for parachain networks"},
 	}
 	for _, tt := range tests {
 		args := append([]string{"--rpc", bh.url}, tt.args...)
