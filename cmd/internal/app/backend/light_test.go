@@ -10,6 +10,7 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/lightclient"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/header"
 )
 
 // TestOpenRefusesConfig: flags that do not fit the network are input
@@ -67,6 +68,39 @@ func TestRedactRPC(t *testing.T) {
 	} {
 		if got := RedactRPC(in); got != want {
 			t.Errorf("RedactRPC(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestMultiChain: a relay network with an Asset Hub is two chains; a
+// parachain network, a chain-spec file of no embedded network and a
+// generated relay standing alone (no para seam) are one.
+func TestMultiChain(t *testing.T) {
+	start := func() (header.Hash, *chainspec.Checkpoint) { return header.Hash{}, nil }
+	para := func() header.Hash { return header.Hash{} }
+	cases := []struct {
+		net   string
+		hooks Hooks
+		want  bool
+	}{
+		{"kusama", Hooks{}, true},
+		{"polkadot", Hooks{}, true},
+		{"kusama-asset-hub", Hooks{}, false},
+		{"", Hooks{}, false},
+		{"kusama", Hooks{Start: start}, false},
+		{"kusama", Hooks{Start: start, Para: para}, true},
+	}
+	for _, tc := range cases {
+		n := Network{Name: "spec-file"}
+		if tc.net != "" {
+			p, err := chainspec.Lookup(tc.net)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n = NetworkOf(p)
+		}
+		if got := MultiChain(n, tc.hooks); got != tc.want {
+			t.Errorf("%s (start %v, para %v): %v, want %v", n.Name, tc.hooks.Start != nil, tc.hooks.Para != nil, got, tc.want)
 		}
 	}
 }
