@@ -158,6 +158,27 @@ func TestNetworkTwoChainsE2E(t *testing.T) {
 		}
 	})
 
+	// query storage reads a pallet where it lives: Balances on Asset Hub
+	// (through the relay chain), System (no chain lists it) on the relay.
+	t.Run("query-storage", func(t *testing.T) {
+		for _, tc := range []struct {
+			pallet, item string
+			onAH         bool
+		}{{"Balances", "TotalIssuance", true}, {"System", "Number", false}} {
+			code, out, errOut := ksm(t, "--json", "query", "storage", tc.pallet, tc.item)
+			if code != 0 {
+				t.Fatalf("%s.%s: exit %d\n%s", tc.pallet, tc.item, code, errOut)
+			}
+			var q queryStorageJSON
+			if err := json.Unmarshal([]byte(out), &q); err != nil {
+				t.Fatal(err, out)
+			}
+			if !q.Verified || !q.Found || (q.Para != nil) != tc.onAH {
+				t.Errorf("%s.%s: %s; want read on Asset Hub: %v", tc.pallet, tc.item, out, tc.onAH)
+			}
+		}
+	})
+
 	// A lying Asset Hub endpoint: it reports the transfer included in a
 	// block the relay chain never proves (no relay block records it). The
 	// outcome is its word only: "verified": false with a warning, never a

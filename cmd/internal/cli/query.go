@@ -78,7 +78,10 @@ proven head), or else from the parachain's libp2p network; the relay chain
 is followed over libp2p, or --relay-rpc URL.
 
 --para ID reads parachain ID's state the same way on a relay network, from
---para-rpc URL, an endpoint of that parachain.`,
+--para-rpc URL, an endpoint of that parachain. On a relay network with an
+Asset Hub (kusama, ...) a pallet that lives on Asset Hub (Staking,
+NominationPools, ConvictionVoting, Referenda, Claims, Balances) is read
+there, through the relay chain; other pallets on the relay chain.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 2 {
 				return syntaxErrorf("query storage takes PALLET ITEM [KEY...]")
@@ -92,6 +95,20 @@ is followed over libp2p, or --relay-rpc URL.
 				return err
 			}
 			paraID, isPara := para, cmd.Flags().Changed("para")
+			// On a relay network with an Asset Hub a pallet the routing
+			// table places on Asset Hub is read there (through the relay
+			// chain); any other pallet on the relay chain.
+			r := route{net: n, target: n}
+			if !isPara {
+				pallet := args[0]
+				if ah := app.AssetHubOf(n.Profile); ah == nil || !ah.Hosts(pallet) {
+					pallet = ""
+				}
+				if r, err = routeFor(f, pallet); err != nil {
+					return err
+				}
+				n = r.target
+			}
 			onPara := backend.IsParaNetwork(n)
 			if isPara && onPara {
 				return app.Usagef("--para is for relay networks: on %s the parachain's own state is read", n.Name)
@@ -117,7 +134,7 @@ is followed over libp2p, or --relay-rpc URL.
 			if !isPara && paraRPC != "" {
 				return app.Usagef("--para-rpc is for --para reads")
 			}
-			e, err := openLightWith(ctx, f, paraRPC, paraID)
+			e, err := openLightRoute(ctx, f, r, paraRPC, paraID)
 			if err != nil {
 				return err
 			}
