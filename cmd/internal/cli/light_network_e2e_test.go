@@ -103,6 +103,24 @@ func TestNetworkTwoChainsE2E(t *testing.T) {
 		if b.Total.Free.String() != total.String() {
 			t.Errorf("total free %s, want %s", b.Total.Free, total)
 		}
+		// account shows the same chains and total beside its sections.
+		code, acct, errOut := ksm(t, "--json", "account", "alice")
+		if code != 0 {
+			t.Fatalf("account: exit %d\n%s", code, errOut)
+		}
+		var a2 struct {
+			Chain  string `json:"chain"`
+			Chains []struct {
+				Chain string `json:"chain"`
+			} `json:"chains"`
+			Total struct {
+				Free json.Number `json:"free"`
+			} `json:"total"`
+		}
+		if err := json.Unmarshal([]byte(acct), &a2); err != nil || a2.Chain != "kusama-asset-hub" || len(a2.Chains) != 2 ||
+			a2.Chains[1].Chain != "kusama" || a2.Total.Free.String() != total.String() {
+			t.Errorf("account %s (%v)", acct, err)
+		}
 		// The text form: a table of both chains and their total.
 		code, text, errOut := ksm(t, "balance", lightAlice)
 		if code != 0 || !strings.Contains(text, "Kusama Asset Hub") || !strings.Contains(text, "Kusama ") || !strings.Contains(text, "total") {
