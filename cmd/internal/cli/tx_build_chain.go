@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"math/big"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
@@ -22,7 +23,12 @@ func buildFromChain(ctx context.Context, f *Factory, o *txBuildOptions, callText
 	if err != nil {
 		return nil, err
 	}
-	ce, err := openChain(ctx, f)
+	// The call's pallet routes it to its chain of the network.
+	var head struct {
+		Pallet string `json:"pallet"`
+	}
+	_ = json.Unmarshal([]byte(callText), &head)
+	ce, err := openChainFor(ctx, f, head.Pallet)
 	if err != nil {
 		return nil, err
 	}
