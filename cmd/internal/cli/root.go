@@ -103,6 +103,8 @@ terminal or a script.`,
 	pf.StringVar(&f.Opts.Network, "network", "kusama", "network: kusama, polkadot, westend, paseo, their asset hubs (kusama-asset-hub, ...: read through the relay chain), or a chain-spec JSON file")
 	pf.StringVar(&f.Opts.RPC, "rpc", "", "JSON-RPC endpoint (ws, wss, http, https); its answers are verified (on a parachain network: the parachain's endpoint)")
 	pf.StringVar(&f.Opts.RelayRPC, "relay-rpc", "", "on a parachain network (kusama-asset-hub): JSON-RPC endpoint of its relay chain, which proves the parachain's heads (default: the relay's libp2p network)")
+	pf.StringVar(&f.Opts.Checkpoint, "checkpoint", "", "chain spec with a lightSyncState to start from when no newer verified state is kept under --home (ksm chain checkpoint export, or a node's sync_state_genSyncSpec)")
+	pf.BoolVar(&f.Opts.AcceptOldCheckpoint, "accept-old-checkpoint", false, "start from a checkpoint past the network's maximum age (its number and hash are printed to compare with an explorer)")
 	pf.BoolVar(&f.Opts.TrustRPC, "trust-rpc", false, "accept an endpoint that cannot prove its answers (dev chains)")
 	pf.BoolVar(&f.Opts.JSON, "json", false, "machine-readable output on stdout")
 	pf.BoolVar(&f.Opts.Yes, "yes", false, "do not ask for confirmation")
