@@ -56,6 +56,7 @@ var jsonContract = []struct {
 	{"verify-justification", justificationOut{}},
 	{"verify-proof", proofOut{}},
 	{"verify-proof-prefix", proofPrefixOut{}},
+	{"version", versionJSON{}},
 }
 
 // TestJSONGolden marshals a representative value of each type (every field

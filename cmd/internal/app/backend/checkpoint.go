@@ -127,3 +127,34 @@ func (e *tooOld) Error() string {
 func (e *tooOld) Unwrap() []error { return []error{chainspec.ErrCheckpointTooOld, app.ErrUsage} }
 
 func days(d time.Duration) string { return fmt.Sprintf("%d days", int(d/(24*time.Hour))) }
+
+// CheckpointInfo names an embedded checkpoint: its network, block and day
+// (from its BABE slot).
+type CheckpointInfo struct {
+	Network string `json:"network"`
+	Number  uint32 `json:"number"`
+	Hash    string `json:"hash"`
+	Date    string `json:"date"`
+}
+
+// EmbeddedCheckpoints lists the checkpoints of the embedded relay chains.
+func EmbeddedCheckpoints() ([]CheckpointInfo, error) {
+	var out []CheckpointInfo
+	for _, p := range chainspec.Profiles() {
+		if !p.IsRelay() {
+			continue
+		}
+		cp, err := p.Checkpoint()
+		if err != nil {
+			return nil, fmt.Errorf("embedded %s checkpoint: %w", p.Name, err)
+		}
+		info := CheckpointInfo{Network: p.Name, Number: cp.Header.Number, Hash: cp.Hash.String()}
+		if slot, err := cp.Slot(); err == nil {
+			if a, err := chainspec.CheckSlotAge(slot, time.Time{}, chainspec.AgePolicy{SlotDuration: p.Age.SlotDuration}, false); err == nil {
+				info.Date = a.Time.Format("2006-01-02")
+			}
+		}
+		out = append(out, info)
+	}
+	return out, nil
+}
