@@ -11,8 +11,11 @@ import (
 	"time"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
+	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/lightclient/p2p"
 	"github.com/ksm-wallet/ksm/lightclient/p2p/p2ptest"
+	"github.com/ksm-wallet/ksm/lightclient/store"
+	"github.com/ksm-wallet/ksm/tx/testenv"
 )
 
 // afterMaxAge is a day past the maximum age (365 days) of the embedded
@@ -50,6 +53,24 @@ func TestOldCheckpointFirstStart(t *testing.T) {
 	if _, err := os.Stat(home); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the refused start created %s", home)
 	}
+
+	// A verified state kept under --home is the trust root: two years on,
+	// no refusal (the start goes to the network, here unreachable), a
+	// warning that it is old.
+	t.Run("saved state", func(t *testing.T) {
+		h := hooksOf(t)
+		h.Now = func() time.Time { return afterMaxAge.AddDate(1, 0, 0) }
+		h.P2P = func(cfg *p2p.Config) []string {
+			cfg.AllowAddr, cfg.Resolver = p2ptest.Loopback, p2ptest.NoDNS()
+			return []string{"/ip4/127.0.0.1/tcp/1/p2p/12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp"}
+		}
+		home := t.TempDir()
+		saveKusamaState(t, home, 10)
+		code, _, stderr := runCLI(t, "", "--home", home, "chain", "status", "--wait", "0")
+		if code == ExitUsage || code == ExitVerification || strings.Contains(stderr, "--accept-old-checkpoint") || !strings.Contains(stderr, "saved under --home") {
+			t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+		}
+	})
 
 	t.Run("accepted", func(t *testing.T) {
 		h := hooksOf(t)
@@ -119,4 +140,94 @@ func mustCompact(s string) string {
 	}
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestCheckpointExportRoundTrip: chain checkpoint export writes (0600,
+// never over a file without --yes) a chain spec whose lightSyncState is
+// the verified state kept under --home; verify checkpoint reads it back as
+// that block and set, and a first start past the maximum age of the
+// embedded checkpoint starts from it with --checkpoint (no refusal: the
+// exported block is young). Without a saved state: exit 1, nothing written.
+func TestCheckpointExportRoundTrip(t *testing.T) {
+	home := t.TempDir()
+	file := filepath.Join(t.TempDir(), "ksm-checkpoint.json")
+	code, _, stderr := runCLI(t, "", "--home", home, "chain", "checkpoint", "export", file)
+	if code != ExitFailure || !strings.Contains(stderr, "ksm chain sync") {
+		t.Fatalf("without a saved state: exit %d %s", code, stderr)
+	}
+	if _, err := os.Stat(file); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal("a file was written without a saved state")
+	}
+	saved := saveKusamaState(t, home, 1000)
+	code, stdout, stderr := runCLI(t, "", "--home", home, "--json", "chain", "checkpoint", "export", file)
+	if code != 0 {
+		t.Fatalf("export: exit %d %s", code, stderr)
+	}
+	var out checkpointExportJSON
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil || out.Number != saved.number || out.Hash != saved.hash || out.Network != "kusama" || out.Date != "2026-01-05" || out.File != file {
+		t.Fatalf("export JSON %s: %v", stdout, err)
+	}
+	if st, err := os.Stat(file); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("written file: %v %v", st, err)
+	}
+	if code, _, stderr := runCLI(t, "", "--home", home, "chain", "checkpoint", "export", file); code != ExitUsage || !strings.Contains(stderr, "--yes") {
+		t.Errorf("over an existing file: exit %d %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "", "--home", home, "--yes", "chain", "checkpoint", "export", file); code != 0 {
+		t.Errorf("over an existing file with --yes: exit %d %s", code, stderr)
+	}
+	code, stdout, stderr = runCLI(t, "", "--json", "verify", "checkpoint", "--chain-spec", file)
+	if code != 0 {
+		t.Fatalf("verify checkpoint: exit %d %s", code, stderr)
+	}
+	var v checkpointOut
+	if err := json.Unmarshal([]byte(stdout), &v); err != nil || v.Number != saved.number || v.Hash != saved.hash || v.SetID != 12607 ||
+		v.GenesisHash != "0xb0a8d493285c2df73290dfb7e61f870f17b41801197a149ca93654499ea3dafe" || v.AuthorityCount == 0 {
+		t.Fatalf("verify checkpoint of the export: %s %v", stdout, err)
+	}
+	// A fresh home, a clock past the embedded checkpoint's maximum age but
+	// within the exported one's: --checkpoint starts (an unreachable
+	// bootnode then: not exit 2), without it the start is refused.
+	hooksOf(t).Now = func() time.Time { return time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) }
+	hooksOf(t).P2P = func(cfg *p2p.Config) []string {
+		cfg.AllowAddr, cfg.Resolver = p2ptest.Loopback, p2ptest.NoDNS()
+		return []string{"/ip4/127.0.0.1/tcp/1/p2p/12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp"}
+	}
+	code, stdout, stderr = runCLI(t, "", "--home", t.TempDir(), "--checkpoint", file, "--json", "chain", "status", "--wait", "0")
+	if code == ExitUsage || code == ExitVerification || strings.Contains(stderr, "past the") {
+		t.Errorf("--checkpoint export: exit %d %s %s", code, stdout, stderr)
+	}
+	for _, bad := range []string{filepath.Join(t.TempDir(), "none.json"), testenv.Shared(t, "chainspec", "polkadot-lightsync-b26629221.json"),
+		testenv.Shared(t, "chainspec", "kusama-asset-hub.json")} {
+		if code, _, stderr := runCLI(t, "", "--home", t.TempDir(), "--checkpoint", bad, "chain", "status", "--wait", "0"); code != ExitUsage || !strings.Contains(stderr, "--checkpoint") {
+			t.Errorf("--checkpoint %s: exit %d %s", bad, code, stderr)
+		}
+	}
+}
+
+type savedState struct {
+	number uint32
+	hash   string
+}
+
+// saveKusamaState saves under home a verified Kusama state `ahead` blocks
+// past the embedded checkpoint (its header renumbered: the BABE slot, which
+// dates it, stays the checkpoint's; the set is the checkpoint's).
+func saveKusamaState(t *testing.T, home string, ahead uint32) savedState {
+	t.Helper()
+	p, err := chainspec.Lookup("kusama")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp, err := p.Checkpoint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := *cp.Header
+	h.Number += ahead
+	st := &store.State{GenesisHash: p.GenesisHash, Header: &h, Set: cp.Grandpa.Set.Clone(), SavedAt: time.Date(2026, 1, 6, 0, 0, 0, 0, time.UTC)}
+	if err := store.Save(home, st); err != nil {
+		t.Fatal(err)
+	}
+	return savedState{h.Number, st.Hash().String()}
 }

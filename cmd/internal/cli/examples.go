@@ -18,6 +18,9 @@ var commandExamples = map[string]string{
 
 	"ksm chain": `  ksm chain status
   ksm chain sync`,
+	"ksm chain checkpoint": `  ksm chain checkpoint export kusama-checkpoint.json`,
+	"ksm chain checkpoint export": `  ksm chain checkpoint export kusama-checkpoint.json      # after ksm chain sync
+  ksm --json --network polkadot chain checkpoint export dot.json --yes`,
 	"ksm chain status": `  ksm chain status
   ksm --json --network polkadot chain status`,
 	"ksm chain sync": `  ksm chain sync

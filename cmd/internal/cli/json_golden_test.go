@@ -29,6 +29,7 @@ var jsonContract = []struct {
 }{
 	{"account-pending", app.PendingTx{}},
 	{"balance", balanceJSON{}},
+	{"chain-checkpoint-export", checkpointExportJSON{}},
 	{"chain-status", chainStatusJSON{}},
 	{"claim-status", claimStatusJSON{}},
 	{"claim-submit", claimSubmitJSON{}},

@@ -158,3 +158,52 @@ func EmbeddedCheckpoints() ([]CheckpointInfo, error) {
 	}
 	return out, nil
 }
+
+// ErrNoSavedState means no verified state of the chain is kept under home.
+var ErrNoSavedState = store.ErrNotFound
+
+// Exported is a checkpoint written by ExportCheckpoint.
+type Exported struct {
+	// Network is the relay chain's profile name.
+	Network string
+	Number  uint32
+	Hash    string
+	SetID   uint64
+	// SavedAt is when the state was saved; Date the day of its block (BABE slot).
+	SavedAt time.Time
+	Date    string
+}
+
+// ExportCheckpoint builds a chain spec (the embedded one of n's relay chain)
+// whose lightSyncState is the verified finalized state kept under home, the
+// format --checkpoint and verify checkpoint read. It reads nothing from the
+// network and writes nothing: the caller writes the bytes. Without a saved
+// state it fails with an error wrapping ErrNoSavedState.
+func ExportCheckpoint(home string, n Network) ([]byte, *Exported, error) {
+	if n.Profile == nil {
+		return nil, nil, inputErrorf("network %s: checkpoints are exported for the embedded networks (kusama, polkadot, westend, paseo)", n.Name)
+	}
+	p := n.Profile.RelayProfile()
+	st, err := store.Load(home, p.GenesisHash)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil, fmt.Errorf("no verified state of %s is kept under %s yet (ksm chain sync makes one): %w", p.DisplayName, home, err)
+		}
+		return nil, nil, err
+	}
+	spec, err := p.SpecJSON()
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := chainspec.WithLightSyncState(spec, st.Header, chainspec.NewGrandpaState(st.Header.Number, st.Set, st.Pending))
+	if err != nil {
+		return nil, nil, fmt.Errorf("export %s checkpoint: %w", p.Name, err)
+	}
+	e := &Exported{Network: p.Name, Number: st.Header.Number, Hash: st.Hash().String(), SetID: st.Set.SetID, SavedAt: st.SavedAt}
+	if slot, err := st.Header.BABESlot(); err == nil {
+		if a, err := chainspec.CheckSlotAge(slot, time.Time{}, chainspec.AgePolicy{SlotDuration: p.Age.SlotDuration}, false); err == nil {
+			e.Date = a.Time.Format("2006-01-02")
+		}
+	}
+	return out, e, nil
+}
