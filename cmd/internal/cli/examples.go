@@ -37,6 +37,17 @@ var commandExamples = map[string]string{
 	"ksm claim submit": `  ksm claim submit --to main --eth-key-file eth.json
   ksm claim submit --to main --eth-signature 0x… --dry-run`,
 
+	"ksm config": `  ksm config set network polkadot
+  ksm config list`,
+	"ksm config get": `  ksm config get network
+  ksm --json config get rpc.kusama`,
+	"ksm config list": `  ksm config list
+  ksm --json config list`,
+	"ksm config set": `  ksm config set network kusama
+  ksm config set rpc.kusama wss://kusama-rpc.example
+  ksm config set rpc.kusama-asset-hub ws://127.0.0.1:9944`,
+	"ksm config unset": `  ksm config unset rpc.kusama`,
+
 	"ksm gov": `  ksm --network kusama-asset-hub gov referenda
   ksm --network kusama-asset-hub gov vote 12 aye --amount 10 --conviction 2x --from main`,
 	"ksm gov delegate": `  ksm gov delegate 0 HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F --amount 10 --conviction 1x --from main`,

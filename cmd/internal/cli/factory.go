@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
+	"github.com/ksm-wallet/ksm/cmd/internal/config"
 	"os"
 	"path/filepath"
 	"sync"
@@ -37,6 +38,9 @@ type Factory struct {
 	Getenv func(string) string
 	// Backend are the test seams of the chain backend (zero in production).
 	Backend backend.Hooks
+
+	// config is the configuration file read by applySettings.
+	config *config.File
 
 	// warnings are the warnings of this command (Warnf), added to its JSON
 	// document by PrintJSON.

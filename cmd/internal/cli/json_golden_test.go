@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/cmd/internal/config"
 	"github.com/ksm-wallet/ksm/tx/metadata"
 	"github.com/ksm-wallet/ksm/tx/value"
 )
@@ -33,6 +34,8 @@ var jsonContract = []struct {
 	{"chain-status", chainStatusJSON{}},
 	{"claim-status", claimStatusJSON{}},
 	{"claim-submit", claimSubmitJSON{}},
+	{"config-get", configValueJSON{}},
+	{"config-list", []config.KV{}},
 	{"gov-referendum", referendumJSON{}},
 	{"gov-tracks", []app.Track{}},
 	{"gov-votes", votesJSON{}},

@@ -78,6 +78,9 @@ terminal or a script.`,
 		// A malformed endpoint is refused before any command runs.
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			checkBeforeNetwork(f, cmd, args)
+			if err := f.applySettings(cmd); err != nil {
+				return err
+			}
 			return f.checkEndpoints()
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -126,6 +129,7 @@ func addCommands(root *cobra.Command, f *Factory) {
 		newBalanceCmd(f),
 		newChainCmd(f),
 		newClaimCmd(f),
+		newConfigCmd(f),
 		newGovCmd(f),
 		newKeyCmd(f),
 		newGroupCmd("metadata", "Inspect runtime metadata and compute its RFC-0078 digest",
