@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -38,8 +39,10 @@ func configHome(f *Factory) (string, *config.File, error) {
 		return "", nil, err
 	}
 	c, err := config.Load(home)
-	if err != nil {
+	if errors.Is(err, config.ErrInvalid) {
 		return "", nil, app.Input(err)
+	} else if err != nil {
+		return "", nil, err
 	}
 	return home, c, nil
 }

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"errors"
+
 	"github.com/spf13/cobra"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
@@ -75,10 +77,10 @@ func (f *Factory) loadConfig() (*config.File, error) {
 		return &config.File{}, nil
 	}
 	cfg, err := config.Load(home)
-	if err != nil {
+	if errors.Is(err, config.ErrInvalid) {
 		return nil, app.Input(err)
 	}
-	return cfg, nil
+	return cfg, err
 }
 
 // configEndpoint is the endpoint the configuration file names for chain (a

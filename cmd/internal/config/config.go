@@ -28,6 +28,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/tx/atomicfile"
@@ -57,7 +58,9 @@ func Path(home string) string { return filepath.Join(home, FileName) }
 func Load(home string) (*File, error) {
 	path := Path(home)
 	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		// No file, or no home directory (a file in its place: the
+		// commands that need the home say so).
 		return &File{}, nil
 	}
 	if err != nil {
