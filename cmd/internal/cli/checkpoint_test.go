@@ -231,3 +231,28 @@ func saveKusamaState(t *testing.T, home string, ahead uint32) savedState {
 	}
 	return savedState{h.Number, st.Hash().String()}
 }
+
+// TestOldCheckpointProcess runs ksm as a process with a clock past the
+// embedded checkpoint's maximum age: a first start exits 2 at once with the
+// ways on (and the --json error line), creating nothing; config and offline
+// commands are not affected.
+func TestOldCheckpointProcess(t *testing.T) {
+	t.Parallel()
+	home := filepath.Join(t.TempDir(), "home")
+	env := []string{testNowEnv + "=" + afterMaxAge.Format(time.RFC3339)}
+	code, stdout, stderr, took := runKSM(t, home, env, "--json", "balance", "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F")
+	if code != ExitUsage || stdout != "" || took > 20*time.Second {
+		t.Fatalf("exit %d after %s, stdout %q stderr %s", code, took, stdout, stderr)
+	}
+	for _, w := range []string{"--checkpoint FILE", "--accept-old-checkpoint", "newer ksm", `"exitCode":2`} {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, stderr)
+		}
+	}
+	if _, err := os.Stat(home); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("created %s", home)
+	}
+	if code, _, stderr, _ := runKSM(t, home, env, "key", "inspect", "//Alice"); code != 0 {
+		t.Errorf("offline command: exit %d %s", code, stderr)
+	}
+}

@@ -15,12 +15,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 )
 
 // Main runs ksm with the process's arguments and streams and returns the exit code.
 func Main() int {
 	f := NewFactory(iostreams.System())
+	f.Backend = mainHooks
 	// Ctrl-C cancels ctx: whatever ksm is doing (connecting, syncing,
 	// prompting, reading a password) stops and it exits 130.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -33,6 +35,10 @@ func Main() int {
 	}()
 	return Run(ctx, f, os.Args[1:])
 }
+
+// mainHooks are the backend seams of Main: zero in production; the tests
+// that run ksm as a process set them in TestMain (a fake clock).
+var mainHooks backend.Hooks
 
 // Run executes ksm with args and returns the exit code; errors are printed
 // on f's stderr.
