@@ -256,3 +256,22 @@ func TestOldCheckpointProcess(t *testing.T) {
 		t.Errorf("offline command: exit %d %s", code, stderr)
 	}
 }
+
+// TestAgeWarningInJSON: the age warning of a checkpoint past the unbonding
+// period is on stderr and in the JSON document's warnings array.
+func TestAgeWarningInJSON(t *testing.T) {
+	t.Parallel()
+	spec := testenv.Shared(t, "chainspec", "kusama-lightsync-b20765720.json")
+	code, stdout, stderr := runCLI(t, "", "--json", "verify", "checkpoint", "--chain-spec", spec)
+	if code != 0 {
+		t.Fatalf("exit %d %s", code, stderr)
+	}
+	var v struct {
+		Warning  string
+		Warnings []string
+	}
+	if err := json.Unmarshal([]byte(stdout), &v); err != nil || v.Warning == "" || len(v.Warnings) != 1 || v.Warnings[0] != v.Warning ||
+		!strings.Contains(stderr, "ksm: warning: "+v.Warning) {
+		t.Fatalf("stdout %s stderr %s: %v", stdout, stderr, err)
+	}
+}
