@@ -24,7 +24,7 @@ var afterMaxAge = time.Date(2027, 1, 6, 12, 0, 0, 0, time.UTC)
 
 // TestOldCheckpointFirstStart: past the maximum age a first start stops with
 // exit 2 and a message naming the ways on (also in the --json error line),
-// before anything is dialled or created; with --accept-old-checkpoint the
+// before any peer is dialled or anything created; with --accept-old-checkpoint the
 // checkpoint's number and hash are printed and the start goes on (to the
 // network: here an unreachable bootnode, exit 5), and the warning is in
 // the warnings of the JSON output of a command that reports.
@@ -273,5 +273,19 @@ func TestAgeWarningInJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &v); err != nil || v.Warning == "" || len(v.Warnings) != 1 || v.Warnings[0] != v.Warning ||
 		!strings.Contains(stderr, "ksm: warning: "+v.Warning) {
 		t.Fatalf("stdout %s stderr %s: %v", stdout, stderr, err)
+	}
+}
+
+// TestOldCheckpointTrustedDevChain: an endpoint trusted with --trust-rpc
+// (a development chain, no light client) needs no checkpoint, so the
+// embedded one's age does not stop it.
+func TestOldCheckpointTrustedDevChain(t *testing.T) {
+	srv, url, _ := testNetwork(t, 20)
+	h := hooksOf(t)
+	h.Start, h.Now = nil, func() time.Time { return afterMaxAge }
+	srv.Methods = []string{"rpc_methods", "chain_getFinalizedHead", "chain_getHeader", "chain_getBlockHash", "state_getStorage", "state_getMetadata"}
+	code, _, stderr := runCLI(t, "", "--home", t.TempDir(), "--rpc", url, "--trust-rpc", "--json", "chain", "status")
+	if code != ExitOK || !strings.Contains(stderr, "development chain") {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
 	}
 }

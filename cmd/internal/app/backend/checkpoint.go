@@ -18,7 +18,7 @@ import (
 // the unbonding period says it is old). The checkpoint (embedded, or
 // --checkpoint FILE) serves only a start without a newer saved state; past
 // the network's maximum age such a start stops with a usage error (exit 2)
-// naming the ways on, unless --accept-old-checkpoint, which prints the
+// before any peer is dialled, naming the ways on, unless --accept-old-checkpoint, which prints the
 // checkpoint's number and hash for the user to compare with an explorer.
 
 // ErrCheckpointTooOld is wrapped by the error of a first start from a

@@ -112,7 +112,7 @@ func TestStartAgePolicy(t *testing.T) {
 }
 
 // TestOpenRefusesOldFirstStart: Open stops a first start past the maximum
-// age before anything is dialled or created under --home.
+// age before any peer is dialled or anything is created under --home.
 func TestOpenRefusesOldFirstStart(t *testing.T) {
 	t.Parallel()
 	kusama, _ := chainspec.Lookup("kusama")

@@ -278,16 +278,7 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 			e.Para = &Para{ID: cfg.ParaID, Name: fmt.Sprintf("parachain %d", cfg.ParaID)}
 		}
 	}
-	// The start point and its age first: a checkpoint too old stops
-	// before anything is dialled.
-	var start *store.Start
-	if cfg.Hooks.Start == nil && n.Profile != nil {
-		st, age, err := startOf(cfg, n.Profile.RelayProfile())
-		if err != nil {
-			return nil, err
-		}
-		start, e.Age = &st, age
-	} else if cfg.CheckpointFile != "" {
+	if cfg.CheckpointFile != "" && (cfg.Hooks.Start != nil || n.Profile == nil) {
 		return nil, inputErrorf("--checkpoint is for the embedded networks (kusama, polkadot, westend, paseo and their asset hubs)")
 	}
 	// Closers of what was opened so far, for failures.
@@ -357,6 +348,7 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 		opened = append(opened, func() { _ = rc.Close() })
 	}
 	var (
+		start     *store.Start
 		cp        *chainspec.Checkpoint
 		bootnodes []string
 		protoID   string
@@ -373,6 +365,14 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 			cfg.infof("following the relay chain %s of %s", p.Name, n.Profile.Name)
 		}
 		e.Genesis, e.policy = p.GenesisHash, p.Age
+		// The start point and its age: a checkpoint too old stops here,
+		// before any peer is dialled (an endpoint trusted with
+		// --trust-rpc, which needs no checkpoint, returned above).
+		st, age, err := startOf(cfg, p)
+		if err != nil {
+			return fail(err)
+		}
+		start, e.Age = &st, age
 		if bootnodes, err = p.BootNodes(); err != nil {
 			return fail(fmt.Errorf("network %s: bootnodes: %w", p.Name, err))
 		}
