@@ -116,17 +116,23 @@ type tooOld struct {
 }
 
 func (e *tooOld) Error() string {
-	return fmt.Sprintf(`%s (#%d %s, %s) is %s old, past the %s limit, and no verified state is kept under --home yet; ways on:
+	return fmt.Sprintf(`%s (#%d %s, %s) is %s old, more than the limit of %s, and no verified state is kept under --home yet; ways on:
   --checkpoint FILE          start from a newer chain spec with a lightSyncState (ksm chain checkpoint export FILE
                              on a synced ksm, or the RPC method sync_state_genSyncSpec of a node you run)
   --accept-old-checkpoint    start from it anyway; its number and hash are printed to compare with a block explorer
   or install a newer ksm, whose embedded checkpoint is newer`,
-		e.what, e.start.Header.Number, e.start.Hash, e.age.Time.Format("2006-01-02"), days(e.age.Age), days(e.max))
+		e.what, e.start.Header.Number, e.start.Hash, e.age.Time.Format("2006-01-02"), daysUp(e.age.Age), days(e.max))
 }
 
 func (e *tooOld) Unwrap() []error { return []error{chainspec.ErrCheckpointTooOld, app.ErrUsage} }
 
 func days(d time.Duration) string { return fmt.Sprintf("%d days", int(d/(24*time.Hour))) }
+
+// daysUp is days rounded up: an age just past a limit never reads as the
+// limit itself.
+func daysUp(d time.Duration) string {
+	return fmt.Sprintf("%d days", int((d+24*time.Hour-1)/(24*time.Hour)))
+}
 
 // CheckpointInfo names an embedded checkpoint: its network, block and day
 // (from its BABE slot).

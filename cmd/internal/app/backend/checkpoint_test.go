@@ -84,7 +84,7 @@ func TestStartAgePolicy(t *testing.T) {
 				if !errors.Is(err, chainspec.ErrCheckpointTooOld) || !app.IsInputError(err) {
 					t.Fatalf("err %v, want an input error wrapping ErrCheckpointTooOld", err)
 				}
-				for _, w := range []string{"--checkpoint FILE", "--accept-old-checkpoint", "newer ksm", "#31697400", cp.Hash.String(), "2026-01-05", "365 days"} {
+				for _, w := range []string{"--checkpoint FILE", "--accept-old-checkpoint", "newer ksm", "#31697400", cp.Hash.String(), "2026-01-05", "limit of 365 days", "400 days old"} {
 					if !strings.Contains(err.Error(), w) {
 						t.Errorf("message lacks %q:\n%v", w, err)
 					}
