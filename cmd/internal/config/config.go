@@ -79,7 +79,7 @@ func Parse(b []byte, path string) (*File, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("%w: %s: %v (known keys: %s; fix it with ksm config set, or edit the file)", ErrInvalid, path, err, knownKeys())
+		return nil, fmt.Errorf("%w: %s: %v (known keys: %s; edit or remove the file)", ErrInvalid, path, err, knownKeys())
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("%w: %s: data after the JSON object", ErrInvalid, path)
@@ -87,13 +87,13 @@ func Parse(b []byte, path string) (*File, error) {
 	for _, kv := range f.List() {
 		k, err := CanonicalKey(kv.Key)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w (fix it with ksm config unset, or edit the file)", path, err)
+			return nil, fmt.Errorf("%s: %w (edit or remove the file)", path, err)
 		}
 		if k != kv.Key {
 			return nil, fmt.Errorf("%w: %s: key %q: write it %q", ErrInvalid, path, kv.Key, k)
 		}
 		if _, err := check(kv.Key, kv.Value); err != nil {
-			return nil, fmt.Errorf("%s: %w (fix it with ksm config set, or edit the file)", path, err)
+			return nil, fmt.Errorf("%s: %w (edit or remove the file)", path, err)
 		}
 	}
 	return &f, nil
