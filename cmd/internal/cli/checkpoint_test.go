@@ -130,6 +130,16 @@ func TestJSONWarnings(t *testing.T) {
 		if tc.name == "object" && !strings.HasSuffix(strings.TrimSpace(out.String()), "]\n}") {
 			t.Errorf("warnings not last: %s", out)
 		}
+		// The next document carries only the warnings since: none after
+		// an object took them, the same ones after an array.
+		out.Reset()
+		if err := f.PrintJSON(map[string]int{"n": 2}); err != nil {
+			t.Fatal(err)
+		}
+		left := len(tc.ws) > 0 && tc.name != "object" && tc.name != "empty object"
+		if strings.Contains(out.String(), "warnings") != left {
+			t.Errorf("%s: next document %s", tc.name, out)
+		}
 	}
 }
 

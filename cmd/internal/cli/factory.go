@@ -74,8 +74,9 @@ func (f *Factory) HomeDir() (string, error) {
 }
 
 // PrintJSON writes v to stdout as one indented JSON document. When v is
-// an object and the command warned (Warnf), the warnings are its
-// "warnings" array too, unless v has its own "warnings" field.
+// an object and the command warned (Warnf) since the last document, the
+// warnings are its "warnings" array too, unless v has its own "warnings"
+// field.
 func (f *Factory) PrintJSON(v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -83,10 +84,15 @@ func (f *Factory) PrintJSON(v any) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
+	// The warnings since the last document go into this one (a command
+	// that prints several, one per line, gives each its own).
 	f.warnMu.Lock()
-	ws := append([]string(nil), f.warnings...)
+	ws := f.warnings
+	b, added := withWarnings(bytes.TrimSpace(buf.Bytes()), ws)
+	if added {
+		f.warnings = nil
+	}
 	f.warnMu.Unlock()
-	b := withWarnings(bytes.TrimSpace(buf.Bytes()), ws)
 	var out bytes.Buffer
 	if err := json.Indent(&out, b, "", "  "); err != nil {
 		return err
@@ -97,24 +103,24 @@ func (f *Factory) PrintJSON(v any) error {
 }
 
 // withWarnings adds "warnings": ws as the last member of the JSON object
-// doc; any other document, or an object with its own "warnings", is
-// returned as it is.
-func withWarnings(doc []byte, ws []string) []byte {
+// doc (added true); any other document, or an object with its own
+// "warnings", is returned as it is.
+func withWarnings(doc []byte, ws []string) ([]byte, bool) {
 	if len(ws) == 0 || len(doc) < 2 || doc[0] != '{' || doc[len(doc)-1] != '}' {
-		return doc
+		return doc, false
 	}
 	var members map[string]json.RawMessage
 	if json.Unmarshal(doc, &members) != nil {
-		return doc
+		return doc, false
 	}
 	if _, own := members["warnings"]; own {
-		return doc
+		return doc, false
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	if enc.Encode(ws) != nil {
-		return doc
+		return doc, false
 	}
 	out := append([]byte(nil), doc[:len(doc)-1]...)
 	if len(members) > 0 {
@@ -122,7 +128,7 @@ func withWarnings(doc []byte, ws []string) []byte {
 	}
 	out = append(out, `"warnings":`...)
 	out = append(out, bytes.TrimSpace(b.Bytes())...)
-	return append(out, '}')
+	return append(out, '}'), true
 }
 
 // Warnf writes a warning line to stderr; under --json the warning also
