@@ -23,6 +23,7 @@ type fakeBackend struct {
 	created   map[string]string
 	// release, when set, holds Run before it sends (after the password).
 	release chan struct{}
+	done    chan struct{}
 }
 
 var (
@@ -136,7 +137,11 @@ var fakeReview = Review{
 func (f *fakeBackend) Run(ctx context.Context, a Action, ask Asker) (*Result, error) {
 	f.mu.Lock()
 	f.ran = append(f.ran, a)
+	done := f.done
 	f.mu.Unlock()
+	if done != nil {
+		defer close(done)
+	}
 	ask.Warn("checkpoint is 3 days old")
 	ask.Reviewed(fakeReview)
 	ok, err := ask.Confirm(ctx, fakeReview)
@@ -200,4 +205,12 @@ func (f *fakeBackend) Copy(text string) error {
 	defer f.mu.Unlock()
 	f.copied = append(f.copied, text)
 	return nil
+}
+
+// runDone is closed when a Run of the fake ends (set before the run).
+func (f *fakeBackend) withDone() chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.done = make(chan struct{})
+	return f.done
 }

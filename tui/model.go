@@ -416,7 +416,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case passwordReq:
 		msg.reply <- nil
 		return m, m.listen()
-	case reviewedMsg, actionStatusMsg, actionWarnMsg:
+	case reviewedMsg, actionStatusMsg, actionWarnMsg, actionDoneMsg:
 		return m, m.listen()
 	}
 	return m, nil

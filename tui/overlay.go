@@ -428,9 +428,12 @@ func (m *Model) startActionCmd(a Action) (overlay, tea.Cmd) {
 	m.overlay = o
 	m.session = append([]Tx{{Chain: "", Account: a.From, Status: a.Verb + ": preparing", Session: true}}, m.session...)
 	be, ctx, ask := m.be, m.ctx, bridge{*m}
+	push := m.push
 	return o, func() tea.Msg {
 		res, err := be.Run(ctx, a, ask)
-		return actionDoneMsg{res, err}
+		// Through the event channel, after the action's last status.
+		push(actionDoneMsg{res, err})
+		return nil
 	}
 }
 
@@ -477,7 +480,7 @@ func (o *txOverlay) event(m *Model, msg tea.Msg) (overlay, tea.Cmd, bool) {
 		if msg.res != nil && msg.res.Hash != "" && len(m.session) > 0 {
 			m.session[0].Hash = msg.res.Hash
 		}
-		return o, nil, true
+		return o, m.listen(), true
 	case tea.KeyMsg:
 		s := msg.String()
 		switch o.phase {
