@@ -8,8 +8,8 @@ import (
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
-	"github.com/ksm-wallet/ksm/wallet/keystore"
 	"github.com/ksm-wallet/ksm/tui"
+	"github.com/ksm-wallet/ksm/wallet/keystore"
 )
 
 // TestTUIBackendConnect: the dashboard's adapter opens the chain as the
