@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -100,6 +101,36 @@ func TestTUIPlans(t *testing.T) {
 		}
 		if err != nil || p.Verb != tc.verb || p.From.Name != "alice" {
 			t.Errorf("%+v: plan %+v, %v", tc.a, p, err)
+		}
+	}
+}
+
+// BenchmarkTUIFirstPaint is the work before the first painted dashboard
+// with a warm home of 45 keys: the keystore listed, the model updated and
+// rendered at 120×40 (the chain is connected in the background).
+func BenchmarkTUIFirstPaint(b *testing.B) {
+	home := b.TempDir()
+	st, err := keystore.Open(home)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < 45; i++ {
+		pub := make([]byte, 32)
+		pub[0], pub[1] = byte(i), 1
+		if _, err := st.AddWatch(fmt.Sprintf("key%02d", i), "sr25519", pub); err != nil {
+			b.Fatal(err)
+		}
+	}
+	io, _, _, _ := iostreams.Test()
+	f := NewFactory(io)
+	f.Opts.Home, f.Opts.Network = home, "kusama"
+	be := &tuiBackend{f: f, out: &bytes.Buffer{}, log: &logSink{}}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		view := tui.FirstPaint(ctx, tui.Options{Backend: be, Network: "kusama", NoConnect: true}, 120, 40)
+		if !strings.Contains(view, "key44") && !strings.Contains(view, "key00") {
+			b.Fatalf("no key painted:\n%s", view)
 		}
 	}
 }
