@@ -337,6 +337,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onPanel()
 	case progressMsg:
 		m.progress(Progress(msg))
+		if msg.Reload && m.connected == loaded {
+			m.balState, m.refState, m.valState = idle, idle, idle
+			m.stakeState = map[string]loadState{}
+			return m, tea.Batch(m.listen(), m.onPanel())
+		}
 		return m, m.listen()
 	case headerMsg:
 		if msg.err == nil {

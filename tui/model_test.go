@@ -346,3 +346,19 @@ func TestNoColor(t *testing.T) {
 		}
 	}
 }
+
+// TestChainAdded: a chain opened after the first joins the header and the
+// shown panel reads again.
+func TestChainAdded(t *testing.T) {
+	f := newFake()
+	m := dashboard(t, f, 120, 40)
+	m.header.Chains = m.header.Chains[:1]
+	next, cmd := m.Update(progressMsg(Progress{Finalized: &Chain{Name: "Asset Hub", Block: 7, Verified: true}, Reload: true}))
+	m = next.(Model)
+	if cmd == nil || m.balState != loading {
+		t.Errorf("balances not read again (state %v)", m.balState)
+	}
+	if v := m.View(); !strings.Contains(strings.Split(v, "\n")[0], "Asset Hub #7 verified") {
+		t.Errorf("header:\n%s", v)
+	}
+}

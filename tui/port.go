@@ -86,6 +86,8 @@ type Progress struct {
 	Finalized *Chain
 	Log       string
 	Peers     int
+	// Reload says a chain was added: the panels read again.
+	Reload bool
 }
 
 // Sync is the warp sync's progress: blocks (fragments) done towards the

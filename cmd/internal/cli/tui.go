@@ -39,6 +39,118 @@ type tuiBackend struct {
 
 	mu  sync.Mutex
 	env *chainEnv
+	// hosts are the other chains of the network that host a pallet the
+	// dashboard reads (Kusama: Asset Hub for staking, voting and claims),
+	// opened after the first; hostErr why one could not be.
+	hosts    map[string]*chainEnv
+	hostList []*chainEnv
+	hostErr  map[string]error
+}
+
+// tuiPallets are the pallets whose chains the dashboard opens, with the
+// action verbs that use them.
+var tuiPallets = []string{"Staking", "Referenda", "Claims", "Registrar"}
+
+// verbPallet is the pallet whose chain runs an action.
+func verbPallet(verb string) string {
+	switch {
+	case strings.HasPrefix(verb, "stake "):
+		return "Staking"
+	case strings.HasPrefix(verb, "gov "):
+		return "Referenda"
+	case strings.HasPrefix(verb, "claim"):
+		return "Claims"
+	case strings.HasPrefix(verb, "para "):
+		return "Registrar"
+	}
+	return ""
+}
+
+// envFor is the open chain that hosts pallet: the first chain, or another
+// chain of its network once it is open.
+func (b *tuiBackend) envFor(pallet string) (*chainEnv, error) {
+	e, err := b.chainEnv()
+	if err != nil || pallet == "" {
+		return e, err
+	}
+	p := e.sess.Profile
+	if p == nil {
+		return e, nil
+	}
+	host, ok := p.HostOf(pallet)
+	if !ok || host.Name == p.Name {
+		return e, nil
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if x := b.hosts[host.Name]; x != nil {
+		return x, nil
+	}
+	if err := b.hostErr[host.Name]; err != nil {
+		return nil, fmt.Errorf("%s (where %s lives) could not be opened: %w", host.DisplayName, pallet, err)
+	}
+	return nil, fmt.Errorf("%s (where %s lives) is still being opened", host.DisplayName, pallet)
+}
+
+// openHosts opens the other chains of the network the dashboard reads,
+// one after the other, as --network NAME would (the relay endpoint, if
+// --rpc named one, serves their proofs).
+func (b *tuiBackend) openHosts(ctx context.Context, e *chainEnv, progress func(tui.Progress)) {
+	p := e.sess.Profile
+	if p == nil {
+		return
+	}
+	seen := map[string]bool{p.Name: true}
+	for _, pallet := range tuiPallets {
+		host, ok := p.HostOf(pallet)
+		if !ok || seen[host.Name] {
+			continue
+		}
+		seen[host.Name] = true
+		o := *b.f.Opts
+		o.Network, o.RPC, o.RelayRPC = host.Name, "", ""
+		if p.IsRelay() {
+			o.RelayRPC = b.f.Opts.RPC
+		} else if host.IsRelay() {
+			o.RPC = b.f.Opts.RelayRPC
+		}
+		f2 := &Factory{IO: b.f.IO, Opts: &o, Getenv: b.f.Getenv, Backend: b.f.Backend}
+		name := host.DisplayName
+		x, err := openChainSync(ctx, f2, func(done, target, start uint32) {
+			progress(tui.Progress{Log: fmt.Sprintf("%s: syncing #%d of #%d", name, done, target)})
+		})
+		b.mu.Lock()
+		if err != nil {
+			b.hostErr[host.Name] = err
+		} else {
+			b.hosts[host.Name] = x
+			b.hostList = append(b.hostList, x)
+		}
+		b.mu.Unlock()
+		if err != nil {
+			progress(tui.Progress{Log: name + ": " + err.Error()})
+			continue
+		}
+		if h, err := x.head(ctx); err == nil {
+			progress(tui.Progress{Finalized: &tui.Chain{Name: x.sess.ChainName(), Block: h.Number, Hash: h.Hash.String(), Verified: x.sess.Chain.Verified()}, Reload: true})
+		}
+	}
+}
+
+// envs are the open chains, the first one first.
+func (b *tuiBackend) envs() []*chainEnv {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.env == nil {
+		return nil
+	}
+	return append([]*chainEnv{b.env}, b.hostList...)
+}
+
+func (b *tuiBackend) closeAll() {
+	for _, e := range b.envs() {
+		e.Close()
+	}
 }
 
 var _ tui.Backend = (*tuiBackend)(nil)
@@ -128,8 +240,10 @@ func (b *tuiBackend) Connect(ctx context.Context, progress func(tui.Progress)) (
 	}
 	b.mu.Lock()
 	b.env = e
+	b.hosts, b.hostErr = map[string]*chainEnv{}, map[string]error{}
 	b.mu.Unlock()
 	h, err := b.Header(ctx)
+	go b.openHosts(ctx, e, progress)
 	if err == nil && e.light != nil && e.light.Verified() && e.light.Para == nil {
 		name := e.sess.ChainName()
 		go func() {
@@ -159,6 +273,11 @@ func (b *tuiBackend) Header(ctx context.Context) (tui.Header, error) {
 		return hd, err
 	}
 	hd.Chains = []tui.Chain{{Name: e.sess.ChainName(), Block: head.Number, Hash: head.Hash.String(), Verified: e.sess.Chain.Verified()}}
+	for _, x := range b.envs()[1:] {
+		if h, err := x.head(ctx); err == nil {
+			hd.Chains = append(hd.Chains, tui.Chain{Name: x.sess.ChainName(), Block: h.Number, Hash: h.Hash.String(), Verified: x.sess.Chain.Verified()})
+		}
+	}
 	if le := e.light; le != nil {
 		hd.Mode = le.Mode
 		if le.Client != nil {
@@ -187,11 +306,10 @@ func tuiAccount(k tui.Key) ([32]byte, error) {
 // Balances reads each key's balance on the open chain (one row per chain;
 // the total sums free and reserved).
 func (b *tuiBackend) Balances(ctx context.Context, list []tui.Key) ([]tui.Account, error) {
-	e, err := b.chainEnv()
-	if err != nil {
-		return nil, err
+	envs := b.envs()
+	if len(envs) == 0 {
+		return nil, errors.New("the chain is not open yet")
 	}
-	s := e.sess
 	var out []tui.Account
 	for _, k := range list {
 		a := tui.Account{Key: k}
@@ -201,33 +319,43 @@ func (b *tuiBackend) Balances(ctx context.Context, list []tui.Key) ([]tui.Accoun
 			out = append(out, a)
 			continue
 		}
-		total := new(big.Int)
-		cb := tui.ChainBalance{Chain: s.ChainName(), Verified: s.Chain.Verified()}
-		bal, err := s.Balance(ctx, id)
-		if err != nil {
-			if ctx.Err() != nil {
-				return out, err
+		total, summable := new(big.Int), true
+		first := envs[0].sess.Token
+		for _, e := range envs {
+			s := e.sess
+			cb := tui.ChainBalance{Chain: s.ChainName(), Verified: s.Chain.Verified()}
+			bal, err := s.Balance(ctx, id)
+			if err != nil {
+				if ctx.Err() != nil {
+					return out, err
+				}
+				cb.Err = err.Error()
+				summable = false
+			} else {
+				cb.Block = bal.Block.Number
+				cb.Free, cb.Reserved = s.FormatAmount(bal.Free), s.FormatAmount(bal.Reserved)
+				cb.Frozen, cb.Transferable = s.FormatAmount(bal.Frozen), s.FormatAmount(bal.Transferable)
+				for _, l := range bal.Locks {
+					cb.Locks = append(cb.Locks, fmt.Sprintf("%s %s (%s)", l.ID, s.FormatAmount(l.Amount), l.Reasons))
+				}
+				if s.Token.Symbol != first.Symbol || s.Token.Decimals != first.Decimals {
+					summable = false
+				}
+				total.Add(total, nz(bal.Free))
+				total.Add(total, nz(bal.Reserved))
 			}
-			cb.Err = err.Error()
-		} else {
-			cb.Block = bal.Block.Number
-			cb.Free, cb.Reserved = s.FormatAmount(bal.Free), s.FormatAmount(bal.Reserved)
-			cb.Frozen, cb.Transferable = s.FormatAmount(bal.Frozen), s.FormatAmount(bal.Transferable)
-			for _, l := range bal.Locks {
-				cb.Locks = append(cb.Locks, fmt.Sprintf("%s %s (%s)", l.ID, s.FormatAmount(l.Amount), l.Reasons))
-			}
-			total.Add(total, nz(bal.Free))
-			total.Add(total, nz(bal.Reserved))
-			a.Total = s.FormatAmount(total)
+			a.Balances = append(a.Balances, cb)
 		}
-		a.Balances = append(a.Balances, cb)
+		if summable {
+			a.Total = envs[0].sess.FormatAmount(total)
+		}
 		out = append(out, a)
 	}
 	return out, nil
 }
 
 func (b *tuiBackend) Staking(ctx context.Context, k tui.Key) (*tui.Staking, error) {
-	e, err := b.chainEnv()
+	e, err := b.envFor("Staking")
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +410,7 @@ func (b *tuiBackend) Staking(ctx context.Context, k tui.Key) (*tui.Staking, erro
 // Validators lists Staking.Validators with their commission and blocked
 // flag (the stakes and points are not read here yet).
 func (b *tuiBackend) Validators(ctx context.Context) ([]tui.Validator, error) {
-	e, err := b.chainEnv()
+	e, err := b.envFor("Staking")
 	if err != nil {
 		return nil, err
 	}
@@ -316,7 +444,7 @@ func (b *tuiBackend) Validators(ctx context.Context) ([]tui.Validator, error) {
 }
 
 func (b *tuiBackend) Referenda(ctx context.Context) ([]tui.Referendum, error) {
-	e, err := b.chainEnv()
+	e, err := b.envFor("Referenda")
 	if err != nil {
 		return nil, err
 	}
@@ -356,7 +484,7 @@ func (b *tuiBackend) Referenda(ctx context.Context) ([]tui.Referendum, error) {
 func perbill(p int64) string { return strconv.FormatFloat(float64(p)/1e7, 'f', 2, 64) + "%" }
 
 func (b *tuiBackend) Claim(ctx context.Context, ethAddr string, k tui.Key) (*tui.Claim, error) {
-	e, err := b.chainEnv()
+	e, err := b.envFor("Claims")
 	if err != nil {
 		return nil, err
 	}
@@ -406,7 +534,7 @@ func (b *tuiBackend) Claim(ctx context.Context, ethAddr string, k tui.Key) (*tui
 }
 
 func (b *tuiBackend) Paras(ctx context.Context, ids []uint32) ([]tui.Para, error) {
-	e, err := b.chainEnv()
+	e, err := b.envFor("Registrar")
 	if err != nil {
 		return nil, err
 	}
@@ -440,26 +568,24 @@ func (b *tuiBackend) Paras(ctx context.Context, ids []uint32) ([]tui.Para, error
 
 // Activity lists the pending transactions of every key on this machine.
 func (b *tuiBackend) Activity(ctx context.Context) ([]tui.Tx, error) {
-	e, err := b.chainEnv()
-	if err != nil {
-		return nil, err
-	}
 	ks, err := b.Keys(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []tui.Tx
-	for _, k := range ks {
-		id, err := tuiAccount(k)
-		if err != nil {
-			continue
-		}
-		list, err := e.sess.Nonces.Pending(e.sess.Genesis, id)
-		if err != nil {
-			return out, err
-		}
-		for _, p := range list {
-			out = append(out, tui.Tx{Chain: e.sess.ChainName(), Account: k.Name, Nonce: p.Nonce, Hash: p.Hash, Status: fmt.Sprintf("pending (era ends #%d)", p.Death)})
+	for _, e := range b.envs() {
+		for _, k := range ks {
+			id, err := tuiAccount(k)
+			if err != nil {
+				continue
+			}
+			list, err := e.sess.Nonces.Pending(e.sess.Genesis, id)
+			if err != nil {
+				return out, err
+			}
+			for _, p := range list {
+				out = append(out, tui.Tx{Chain: e.sess.ChainName(), Account: k.Name, Nonce: p.Nonce, Hash: p.Hash, Status: fmt.Sprintf("pending (era ends #%d)", p.Death)})
+			}
 		}
 	}
 	return out, nil
@@ -523,7 +649,7 @@ func tuiPlan(kr app.Keyring, a tui.Action) (*app.Plan, error) {
 // Run plans the action and runs it through app.Execute, asking the
 // dashboard.
 func (b *tuiBackend) Run(ctx context.Context, a tui.Action, ask tui.Asker) (*tui.Result, error) {
-	e, err := b.chainEnv()
+	e, err := b.envFor(verbPallet(a.Verb))
 	if err != nil {
 		return nil, err
 	}
@@ -707,13 +833,7 @@ func runTUI(ctx context.Context, f *Factory) error {
 	f.IO.ErrOut = sink
 	defer func() { f.IO.ErrOut = saved }()
 	be := &tuiBackend{f: f, out: f.IO.Out, log: sink}
-	defer func() {
-		be.mu.Lock()
-		if be.env != nil {
-			be.env.Close()
-		}
-		be.mu.Unlock()
-	}()
+	defer be.closeAll()
 	return tui.Run(ctx, tui.Options{Backend: be, Network: net.Name}, f.IO.In, f.IO.Out)
 }
 
