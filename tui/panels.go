@@ -334,6 +334,17 @@ func (m Model) stakingKey(s string) (tea.Model, tea.Cmd) {
 		return m.startAction(Action{Verb: "stake chill", From: k.Name})
 	case "o":
 		return m.startAction(Action{Verb: "stake payout", From: k.Name, Fields: map[string]string{"all": "true"}})
+	// Nomination pools.
+	case "J":
+		m.overlay = actionForm("Join a nomination pool", "pool join", k.Name, field{"pool", "Pool id", "", false}, field{"amount", "Amount", "", false})
+	case "E":
+		m.overlay = actionForm("Pool: bond extra", "pool bond-extra", k.Name, field{"amount", "Amount (or rewards)", "rewards", false})
+	case "C":
+		return m.startAction(Action{Verb: "pool claim", From: k.Name})
+	case "D":
+		m.overlay = actionForm("Pool: unbond", "pool unbond", k.Name, field{"amount", "Amount (or all)", "", false})
+	case "W":
+		return m.startAction(Action{Verb: "pool withdraw", From: k.Name})
 	}
 	return m, nil
 }

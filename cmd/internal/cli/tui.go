@@ -56,6 +56,8 @@ func verbPallet(verb string) string {
 	switch {
 	case strings.HasPrefix(verb, "stake "):
 		return "Staking"
+	case strings.HasPrefix(verb, "pool "):
+		return "NominationPools"
 	case strings.HasPrefix(verb, "gov "):
 		return "Referenda"
 	case strings.HasPrefix(verb, "claim"):
@@ -623,6 +625,16 @@ func tuiPlan(kr app.Keyring, a tui.Action) (*app.Plan, error) {
 		return app.PlanStakePayout(kr, app.StakeInput{Signing: sg, All: true})
 	case "stake nominate":
 		return app.PlanStakeNominate(kr, app.StakeInput{Signing: sg, Targets: a.Targets})
+	case "pool join":
+		return app.PlanPoolJoin(kr, app.PoolInput{Signing: sg, Pool: f["pool"], Amount: f["amount"]})
+	case "pool bond-extra":
+		return app.PlanPoolBondExtra(kr, app.PoolInput{Signing: sg, Amount: f["amount"]})
+	case "pool claim":
+		return app.PlanPoolClaim(kr, app.PoolInput{Signing: sg})
+	case "pool unbond":
+		return app.PlanPoolUnbond(kr, app.PoolInput{Signing: sg, Amount: f["amount"]})
+	case "pool withdraw":
+		return app.PlanPoolWithdraw(kr, app.PoolInput{Signing: sg})
 	case "gov vote":
 		conv := f["conviction"]
 		return app.PlanGovVote(kr, app.GovInput{Signing: sg, Referendum: f["referendum"], Direction: f["direction"], Amount: f["amount"],
@@ -649,11 +661,19 @@ func tuiPlan(kr app.Keyring, a tui.Action) (*app.Plan, error) {
 // Run plans the action and runs it through app.Execute, asking the
 // dashboard.
 func (b *tuiBackend) Run(ctx context.Context, a tui.Action, ask tui.Asker) (*tui.Result, error) {
-	e, err := b.envFor(verbPallet(a.Verb))
+	first, err := b.chainEnv()
 	if err != nil {
 		return nil, err
 	}
-	plan, err := tuiPlan(e.store, a)
+	plan, err := tuiPlan(first.store, a)
+	if err != nil {
+		return nil, err
+	}
+	pallet := plan.Pallet
+	if pallet == "" {
+		pallet = verbPallet(a.Verb)
+	}
+	e, err := b.envFor(pallet)
 	if err != nil {
 		return nil, err
 	}

@@ -89,6 +89,8 @@ func TestTUIPlans(t *testing.T) {
 		{tui.Action{Verb: "gov vote", Fields: map[string]string{"referendum": "12", "direction": "aye", "amount": "1", "conviction": "2x"}}, "gov vote", ""},
 		{tui.Action{Verb: "gov vote", Fields: map[string]string{"referendum": "x", "direction": "aye", "amount": "1"}}, "", "not a number"},
 		{tui.Action{Verb: "para reserve"}, "para reserve", ""},
+		{tui.Action{Verb: "pool join", Fields: map[string]string{"pool": "1", "amount": "2"}}, "pool join", ""},
+		{tui.Action{Verb: "pool unbond", Fields: map[string]string{"amount": "all"}}, "pool unbond", ""},
 		{tui.Action{Verb: "nope"}, "", "unknown action"},
 	} {
 		tc.a.From = "alice"
