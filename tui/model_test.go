@@ -362,3 +362,16 @@ func TestChainAdded(t *testing.T) {
 		t.Errorf("header:\n%s", v)
 	}
 }
+
+// TestHeaderNarrowUnverified: at 80 columns both chains and their
+// trusted-endpoint tag fit in the header.
+func TestHeaderNarrowUnverified(t *testing.T) {
+	m := dashboard(t, newFake(), 80, 24)
+	h := fakeHeader
+	h.Chains = []Chain{{Name: "Kusama", Block: 30123456}, {Name: "Asset Hub", Block: 10987654}}
+	m = upd(m, connectedMsg{h, nil})
+	first := strings.Split(m.View(), "\n")[0]
+	if first != "ksm · Kusama #30,123,456 · Asset Hub #10,987,654 · unverified (trusted endpoint)" {
+		t.Errorf("header %q", first)
+	}
+}

@@ -62,10 +62,19 @@ func (m Model) headerLine() string {
 	if m.header.Network != "" {
 		parts = append(parts, m.header.Network)
 	}
+	full, short := append([]string(nil), parts...), append([]string(nil), parts...)
+	same := true
 	for _, c := range m.header.Chains {
-		parts = append(parts, fmt.Sprintf("%s #%s %s", c.Name, thousands(c.Block), vtag(c.Verified)))
+		full = append(full, fmt.Sprintf("%s #%s %s", c.Name, thousands(c.Block), vtag(c.Verified)))
+		short = append(short, fmt.Sprintf("%s #%s", c.Name, thousands(c.Block)))
+		same = same && c.Verified == m.header.Chains[0].Verified
 	}
-	return strings.Join(parts, " · ")
+	line := strings.Join(full, " · ")
+	if ansi.StringWidth(line) > m.width && same && len(m.header.Chains) > 1 {
+		// Narrow: one tag for all the chains (whose names say the network).
+		return strings.Join(append(short[:1], short[len(parts):]...), " · ") + " · " + vtag(m.header.Chains[0].Verified)
+	}
+	return line
 }
 
 func (m Model) syncLine() string {
