@@ -25,6 +25,7 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
 	"github.com/ksm-wallet/ksm/tui"
 	"github.com/ksm-wallet/ksm/tx/storage"
+	"github.com/ksm-wallet/ksm/tx/value"
 	"github.com/ksm-wallet/ksm/wallet/keys"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
 	"github.com/ksm-wallet/ksm/wallet/ss58"
@@ -442,7 +443,74 @@ func (b *tuiBackend) Validators(ctx context.Context) ([]tui.Validator, error) {
 		out = append(out, val)
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return out, err
+	}
+	// The active era's exposures (own and total stake; elected) and era
+	// points, where the runtime has them.
+	_, active, _, eerr := s.Eras(ctx, rt, h.Hash)
+	if eerr != nil {
+		return out, nil
+	}
+	idx := map[string]int{}
+	for i, v := range out {
+		idx[v.Address] = i
+	}
+	_ = s.Iterate(ctx, rt, h.Hash, "Staking", "ErasStakersOverview", []any{active}, func(parts []storageKeyPart, v any) error {
+		if len(parts) == 0 || !parts[len(parts)-1].HasValue {
+			return nil
+		}
+		id, ok := accountOfValue(parts[len(parts)-1].Value)
+		if !ok {
+			return nil
+		}
+		i, ok := idx[s.Account(id)]
+		if !ok {
+			return nil
+		}
+		own, total := app.BigAt(v, "own"), app.BigAt(v, "total")
+		out[i].Elected = true
+		if own != nil {
+			out[i].OwnText = s.FormatAmount(own)
+			out[i].OwnStake, _ = new(big.Float).SetInt(own).Float64()
+		}
+		if total != nil {
+			out[i].TotalText = s.FormatAmount(total)
+			out[i].TotalStake, _ = new(big.Float).SetInt(total).Float64()
+		}
+		return nil
+	})
+	if pts, found, err := s.Read(ctx, rt, h.Hash, "Staking", "ErasRewardPoints", active); err == nil && found {
+		for _, kv := range tuiPairs(app.Get(pts, "individual")) {
+			if id, ok := accountOfValue(kv[0]); ok {
+				if i, ok := idx[s.Account(id)]; ok {
+					if b, err := value.BigInt(kv[1]); err == nil {
+						out[i].Points = uint32(b.Uint64())
+					}
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// tuiPairs reads a BTreeMap's value JSON: [key, value] pairs (as
+// app's staking reads do).
+func tuiPairs(v any) [][2]any {
+	var out [][2]any
+	switch x := v.(type) {
+	case []any:
+		for _, it := range x {
+			if kv, ok := it.([]any); ok && len(kv) == 2 {
+				out = append(out, [2]any{kv[0], kv[1]})
+			}
+		}
+	case value.Object:
+		if len(x) == 1 && x[0].Name == "" {
+			return tuiPairs(x[0].Value)
+		}
+	}
+	return out
 }
 
 func (b *tuiBackend) Referenda(ctx context.Context) ([]tui.Referendum, error) {
