@@ -224,7 +224,7 @@ func (m Model) needChain() (string, bool) {
 	if m.opts.NoConnect {
 		return dimStyle.Render("Offline: no chain was opened."), true
 	}
-	return dimStyle.Render("Connecting to the chain… (the keys are on the Accounts panel meanwhile)"), true
+	return dimStyle.Render("Connecting to the chain…"), true
 }
 
 // columns joins a left and a right block side by side, the left padded
