@@ -4,9 +4,12 @@ package main
 // capture-pane) on the real Kusama runtime under chopsticks with
 // --trust-rpc: //Alice transfers to //Bob, //Charlie bonds and nominates
 // Alice's stash, each through the one confirm screen and the masked
-// password prompt; @polkadot/api checks the resulting state.
+// password prompt, and Charlie votes on a referendum; @polkadot/api checks
+// the resulting state.
 
 import (
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math/big"
 	"os"
@@ -14,6 +17,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ksm-wallet/ksm/tx/hash"
 )
 
 // tmuxPane is a ksm tui running in a detached tmux session.
@@ -133,6 +138,8 @@ func TestE2ETUI(t *testing.T) {
 	stash := scratch.address(t, "stash")
 	dec := c.decimals(t)
 
+	idx := tuiReferendum(t, &c)
+
 	p := startTUI(t, &c)
 	p.waitFor("alice", "charlie", "transferable", "unverified (trusted endpoint)")
 
@@ -184,5 +191,59 @@ func TestE2ETUI(t *testing.T) {
 	if !strings.Contains(string(res[1]), stash) {
 		t.Errorf("nominations of charlie: %s, want %s", res[1], stash)
 	}
+
+	// Charlie votes aye with 1 token at 2x on the referendum.
+	tally := func() map[string]any {
+		var v map[string]map[string]any
+		if err := json.Unmarshal(c.query(t, e2eQ("query.referenda.referendumInfoFor", idx))[0], &v); err != nil {
+			t.Fatal(err)
+		}
+		return v["ongoing"]["tally"].(map[string]any)
+	}
+	ayes := govJBig(t, tally()["ayes"])
+	p.keys("Escape")
+	p.text("3")
+	p.waitFor("Referenda (")
+	p.text("v")
+	p.waitFor("Vote", "Signed by key charlie")
+	p.keys("C-u")
+	p.text(fmt.Sprint(idx))
+	p.keys("Enter", "Enter") // direction: aye
+	p.text("1")
+	p.keys("Enter", "C-u")
+	p.text("2x")
+	p.keys("Enter", "Enter", "Enter")
+	p.confirm("vote")
+	if got := sub(govJBig(t, tally()["ayes"]), ayes); got.Cmp(tokens(2, dec)) != 0 {
+		t.Errorf("ayes grew by %s, want 2 tokens (1 at 2x)", got)
+	}
 	p.keys("C-c")
+}
+
+// tuiReferendum creates an ongoing referendum (a noted System.remark,
+// submitted with a Root origin, decision deposit placed) as TestE2EGov does.
+func tuiReferendum(t *testing.T, c *e2eChain) uint32 {
+	t.Helper()
+	var dr struct {
+		CallHex string `json:"callHex"`
+	}
+	c.ksm(t, "", "tx", "call", "System.remark", "--args", `{"remark":"0x6b736d2d747569"}`, "--from", "alice", "--dry-run", "--json").ok(t).json(t, &dr)
+	call, err := hex.DecodeString(strings.TrimPrefix(dr.CallHex, "0x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ph := hash.Blake2b256(call)
+	c.submit(t, "tx", "call", "Preimage.note_preimage", "--args", `{"bytes":"`+dr.CallHex+`"}`, "--from", "alice")
+	proposal := fmt.Sprintf(`{"Lookup":{"hash":"0x%x","len":%d}}`, ph[:], len(call))
+	out := c.submit(t, "tx", "call", "Referenda.submit", "--args",
+		`{"proposal_origin":{"system":"Root"},"proposal":`+proposal+`,"enactment_moment":{"After":10}}`, "--from", "alice")
+	for _, e := range out.Events {
+		if e.Pallet == "Referenda" && e.Name == "Submitted" {
+			idx := uint32(e2eBigAny(t, e.Fields.(map[string]any)["index"]).Uint64())
+			c.submit(t, "tx", "call", "Referenda.place_decision_deposit", "--args", fmt.Sprintf(`{"index":%d}`, idx), "--from", "alice")
+			return idx
+		}
+	}
+	t.Fatalf("no Referenda.Submitted: %+v", out.Events)
+	return 0
 }
