@@ -217,7 +217,33 @@ func TestE2ETUI(t *testing.T) {
 	if got := sub(govJBig(t, tally()["ayes"]), ayes); got.Cmp(tokens(2, dec)) != 0 {
 		t.Errorf("ayes grew by %s, want 2 tokens (1 at 2x)", got)
 	}
+	p.logRSS()
 	p.keys("C-c")
+}
+
+// logRSS logs the resident memory of the ksm tui process (Linux).
+func (p *tmuxPane) logRSS() {
+	out, err := exec.Command("tmux", "list-panes", "-t", p.name, "-F", "#{pane_pid}").Output()
+	if err != nil {
+		return
+	}
+	kids, err := exec.Command("pgrep", "-P", strings.TrimSpace(string(out)), "ksm").Output()
+	if err != nil {
+		return
+	}
+	pid := strings.Fields(string(kids))
+	if len(pid) == 0 {
+		return
+	}
+	st, err := os.ReadFile("/proc/" + pid[0] + "/status")
+	if err != nil {
+		return
+	}
+	for _, l := range strings.Split(string(st), "\n") {
+		if strings.HasPrefix(l, "VmRSS") || strings.HasPrefix(l, "VmHWM") {
+			p.t.Logf("ksm tui %s", strings.Join(strings.Fields(l), " "))
+		}
+	}
 }
 
 // tuiReferendum creates an ongoing referendum (a noted System.remark,
