@@ -13,6 +13,10 @@ import (
 	"github.com/muesli/termenv"
 )
 
+// ErrInterrupted is what Run returns when the user quit with Ctrl-C (it
+// wraps context.Canceled).
+var ErrInterrupted = fmt.Errorf("interrupted: %w", context.Canceled)
+
 // Options configure a dashboard.
 type Options struct {
 	Backend Backend
@@ -60,6 +64,7 @@ type Model struct {
 	events chan tea.Msg
 
 	width, height int
+	interrupted   bool
 	panel         panel
 	overlay       overlay
 	status        string
@@ -312,6 +317,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.Type == tea.KeyCtrlC {
 			// Nothing is sent after this: the running action's context ends
 			// before its submission (app.Execute checks it).
+			m.interrupted = true
 			m.cancel()
 			return m, tea.Quit
 		}
@@ -586,7 +592,10 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
 		lipgloss.SetColorProfile(termenv.Ascii)
 	}
 	p := tea.NewProgram(New(ctx, opts), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen())
-	_, err := p.Run()
+	final, err := p.Run()
+	if fm, ok := final.(Model); ok && err == nil && fm.interrupted {
+		return ErrInterrupted
+	}
 	if err == tea.ErrProgramKilled && ctx.Err() != nil {
 		return ctx.Err()
 	}

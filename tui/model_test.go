@@ -207,6 +207,12 @@ func TestKeys(t *testing.T) {
 			t.Errorf("%v does not quit", keys)
 		}
 	}
+	if mm := press(m, "t", "ctrl+c"); !mm.interrupted {
+		t.Error("ctrl+c not recorded (Run returns ErrInterrupted: exit 130)")
+	}
+	if mm := press(m, "q"); mm.interrupted {
+		t.Error("q recorded as an interruption")
+	}
 	// In a form, q is typed, not a quit.
 	mm := press(m, "t", "q")
 	if mm.overlay == nil {
