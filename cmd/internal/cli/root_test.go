@@ -184,7 +184,7 @@ func TestTUIKeySourceListsKeystore(t *testing.T) {
 	}
 	f2 := NewFactory(io)
 	f2.Opts.Home, f2.Opts.Network = home, "kusama"
-	list, err := tuiKeys{f2}.ListKeys(context.Background())
+	list, err := (&tuiBackend{f: f2}).Keys(context.Background())
 	if err != nil || len(list) != 1 {
 		t.Fatalf("ListKeys = %+v, %v", list, err)
 	}
