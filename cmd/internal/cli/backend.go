@@ -98,6 +98,7 @@ func openLightRoute(ctx context.Context, f *Factory, r route, paraRPC string, pa
 	cfg := backend.Config{
 		Network: r.target, RPC: f.Opts.RPC, RelayRPC: f.Opts.RelayRPC, TrustRPC: f.Opts.TrustRPC,
 		ParaRPC: paraRPC, ParaID: paraID, Home: home,
+		CheckpointFile: f.Opts.Checkpoint, AcceptOldCheckpoint: f.Opts.AcceptOldCheckpoint,
 		Infof: f.Infof, Warnf: f.Warnf, Hooks: f.Backend,
 	}
 	if r.routed() {

@@ -67,7 +67,7 @@ func openNetwork(ctx context.Context, f *Factory) (*chainEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := openRoute(ctx, f, r)
+	e, err := openRoute(ctx, f, r, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +93,7 @@ func openNetwork(ctx context.Context, f *Factory) (*chainEnv, error) {
 		e.closers = append(e.closers, func() { _ = rc.Close() })
 		return e, nil
 	}
-	re, err := openRoute(ctx, f, route{net: relay, target: relay})
+	re, err := openRoute(ctx, f, route{net: relay, target: relay}, nil)
 	if err != nil {
 		e.Close()
 		return nil, err
@@ -116,6 +116,16 @@ func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
 	return openChainFor(ctx, f, "")
 }
 
+// openChainSync is openChain with the sync's progress given to onSync
+// (the TUI's header) instead of drawn on stderr.
+func openChainSync(ctx context.Context, f *Factory, onSync func(done, target, start uint32)) (*chainEnv, error) {
+	r, err := routeFor(f, "")
+	if err != nil {
+		return nil, err
+	}
+	return openRoute(ctx, f, r, onSync)
+}
+
 // openChainFor opens the chain of the network that serves pallet: on a
 // relay network with an Asset Hub (--network kusama) the chain whose
 // profile hosts it (app.RouteChain; --chain overrides), Asset Hub followed
@@ -127,11 +137,12 @@ func openChainFor(ctx context.Context, f *Factory, pallet string) (*chainEnv, er
 	if err != nil {
 		return nil, err
 	}
-	return openRoute(ctx, f, r)
+	return openRoute(ctx, f, r, nil)
 }
 
-// openRoute opens the chain r targets (see openChain).
-func openRoute(ctx context.Context, f *Factory, r route) (*chainEnv, error) {
+// openRoute opens the chain r targets (see openChain), the sync's progress
+// given to onSync when set.
+func openRoute(ctx context.Context, f *Factory, r route, onSync func(done, target, start uint32)) (*chainEnv, error) {
 	home, err := f.HomeDir()
 	if err != nil {
 		return nil, err
@@ -142,7 +153,11 @@ func openRoute(ctx context.Context, f *Factory, r route) (*chainEnv, error) {
 	}
 	var c chain.Chain
 	if le.verified() {
-		if err := le.waitSynced(ctx); err != nil {
+		wait := le.waitSynced
+		if onSync != nil {
+			wait = func(ctx context.Context) error { return le.WaitSynced(ctx, onSync) }
+		}
+		if err := wait(ctx); err != nil {
 			le.Close()
 			return nil, le.chainErr(err)
 		}
@@ -258,7 +273,6 @@ type submitJSON struct {
 	Error         *errorJSON     `json:"error"`
 	Chain         string         `json:"chain"`
 	Verified      bool           `json:"verified"`
-	Warnings      []string       `json:"warnings,omitempty"`
 	Extra         map[string]any `json:"-"`
 }
 
@@ -543,7 +557,6 @@ func outcomeJSON(out *app.Outcome) submitJSON {
 	j := submitJSON{
 		ExtrinsicHash: out.ExtrinsicHash.String(), BlockHash: out.BlockHash.String(), BlockNumber: out.BlockNumber,
 		Success: out.Success, Fee: numOrNull(out.Fee), Events: out.Events, Chain: out.Chain, Verified: out.Verified,
-		Warnings: out.Warnings,
 	}
 	if j.Events == nil {
 		j.Events = []app.Event{}
@@ -558,6 +571,7 @@ func outcomeJSON(out *app.Outcome) submitJSON {
 // stderr otherwise) and returns exit 4 when the call failed on chain.
 func reportOutcome(e *chainEnv, out *app.Outcome) error {
 	f := e.f
+	// On stderr and, with --json, in the document's "warnings".
 	for _, w := range out.Warnings {
 		f.Warnf("%s", w)
 	}
