@@ -1,0 +1,299 @@
+package app
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/tx/extrinsic"
+)
+
+// ledgerChain is the fake chain as a pool would take transactions: a
+// transaction whose nonce is not the sender's next one, or whose era has
+// ended, is refused; an included one moves the nonce. It counts how often
+// each call was included (a payment made twice shows as 2).
+type ledgerChain struct {
+	*fakeChain
+	format *extrinsic.Format
+
+	mu       sync.Mutex
+	nonce    map[[32]byte]uint64
+	included map[string]int
+	death    map[string]uint64
+	// down refuses every submission as a lost connection (a dead process
+	// sends nothing).
+	down bool
+}
+
+func newLedgerChain(t *testing.T, senders ...[32]byte) *ledgerChain {
+	f := newFakeChain(t, devGenesis)
+	format, err := extrinsic.New(f.md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &ledgerChain{fakeChain: f, format: format, nonce: map[[32]byte]uint64{}, included: map[string]int{}, death: map[string]uint64{}}
+	for _, s := range senders {
+		f.setAccount(s, 0, ksm(1000), new(big.Int), new(big.Int))
+	}
+	f.result = func(ext []byte) ([]any, error) {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if l.down {
+			return nil, &chain.SubmitError{Err: chain.ErrDisconnected}
+		}
+		d, err := l.format.Decode(ext)
+		if err != nil || d.Address == nil {
+			return nil, fmt.Errorf("fake: decode: %v", err)
+		}
+		from := d.Address.ID
+		n := l.nonce[from]
+		f.mu.Lock()
+		number := f.number
+		f.mu.Unlock()
+		switch {
+		case d.Extra.Nonce < n:
+			return nil, &chain.RejectedError{Code: 1010, Message: "Invalid Transaction", Data: "Transaction is outdated"}
+		case d.Extra.Nonce > n:
+			return nil, &chain.RejectedError{Code: 1010, Message: "Invalid Transaction", Data: "Transaction will be valid in the future"}
+		case l.death[ExtrinsicHash(ext).String()] != 0 && number+1 >= l.death[ExtrinsicHash(ext).String()]:
+			return nil, &chain.RejectedError{Code: 1010, Message: "Invalid Transaction", Data: "Transaction has an ancient birth block"}
+		}
+		l.nonce[from] = n + 1
+		f.mu.Lock()
+		f.nonce[from] = n + 1
+		f.mu.Unlock()
+		l.included[hex.EncodeToString(d.Call)]++
+		f.setAccount(from, n+1, ksm(1000), new(big.Int), new(big.Int))
+		return f.successEvents(), nil
+	}
+	return l
+}
+
+// learn makes the chain know the era of each transaction j journals
+// (an extrinsic alone does not say which period its birth is in).
+func (l *ledgerChain) learn(j *Journal, next func(*JournalRecord) error) {
+	j.hook = func(r *JournalRecord) error {
+		if next != nil {
+			if err := next(r); err != nil {
+				return err
+			}
+		}
+		if r.State == JournalSigned {
+			l.mu.Lock()
+			l.death[r.ExtrinsicHash] = r.Era.Death
+			l.mu.Unlock()
+		}
+		return nil
+	}
+}
+
+// advance moves the chain on by n empty blocks.
+func (l *ledgerChain) advance(n uint64) {
+	l.fakeChain.mu.Lock()
+	l.fakeChain.number += n
+	l.fakeChain.mu.Unlock()
+}
+
+type batchAsk struct {
+	mu        sync.Mutex
+	passwords int
+	done      map[int]BatchRowResult
+}
+
+func (a *batchAsk) Password(ctx context.Context, key KeyRef) ([]byte, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.passwords++
+	return []byte("pw"), nil
+}
+func (a *batchAsk) Done(r BatchRowResult) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.done == nil {
+		a.done = map[int]BatchRowResult{}
+	}
+	a.done[r.Row] = r
+}
+func (a *batchAsk) Step(int, string) {}
+func (a *batchAsk) Warn(string)      {}
+
+// transferItems plans n transfers from alice to bob of distinct amounts.
+func transferItems(t testing.TB, kr Keyring, n int, from string) []BatchItem {
+	items := make([]BatchItem, n)
+	for i := range items {
+		p, err := PlanTransfer(kr, TransferInput{Signing: Signing{From: from, Options: DefaultTxOptions()}, To: "bob", Amount: fmt.Sprintf("1.%03d", i+1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		items[i] = BatchItem{Row: i + 1, Line: i + 1, ID: fmt.Sprint("r", i+1), Plan: p}
+	}
+	return items
+}
+
+var errCrashed = errors.New("crashed")
+
+// TestBatchResumeNeverPaysTwice: a run dies after each journal record in
+// turn (after signing and before sending, after sending and before the
+// inclusion was journalled, ...); the chain sees nothing from the dead
+// process, possibly for longer than the transactions' era; --resume then
+// finishes the batch. Every transfer is included exactly once.
+func TestBatchResumeNeverPaysTwice(t *testing.T) {
+	const rows = 4
+	alice := devKey(t, "//Alice").AccountID()
+	total := 1 + rows*4 // batch, then planned, signed, submitted, included per row
+	for crashAt := 1; crashAt < total; crashAt++ {
+		for _, eraEnds := range []bool{false, true} {
+			t.Run(fmt.Sprintf("after record %d, era ends %v", crashAt+1, eraEnds), func(t *testing.T) {
+				l := newLedgerChain(t, alice)
+				l.fakeChain.setAccount(devKey(t, "//Bob").AccountID(), 0, ksm(1), new(big.Int), new(big.Int))
+				home := t.TempDir()
+				kr := newFakeKeyring(t)
+				items := transferItems(t, kr, rows, "alice")
+				path := filepath.Join(t.TempDir(), "b.journal")
+
+				// The first run, killed after record crashAt.
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				j, err := CreateJournal(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var mu sync.Mutex
+				written := 0
+				l.learn(j, func(r *JournalRecord) error {
+					mu.Lock()
+					defer mu.Unlock()
+					if written > crashAt {
+						return errCrashed
+					}
+					written++
+					if written > crashAt {
+						l.mu.Lock()
+						l.down = true
+						l.mu.Unlock()
+						cancel()
+					}
+					return nil
+				})
+				if err := j.Append(JournalRecord{State: JournalBatch, Rows: rows}); err != nil {
+					t.Fatal(err)
+				}
+				r1 := &BatchRunner{Sess: openFake(t, l.fakeChain, home), Keyring: kr, Journal: j, Ask: &batchAsk{}, Concurrency: 1}
+				_, _ = r1.Run(ctx, items)
+				_ = j.Close()
+				l.mu.Lock()
+				l.down = false
+				l.mu.Unlock()
+				if eraEnds {
+					l.advance(200)
+				}
+
+				// --resume, in a new process.
+				j2, prior, err := OpenJournal(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				l.learn(j2, nil)
+				ask := &batchAsk{}
+				r2 := &BatchRunner{Sess: openFake(t, l.fakeChain, home), Keyring: kr, Journal: j2, Ask: ask, Prior: prior, Concurrency: 1, SettleEvery: time.Millisecond}
+				res, err := r2.Run(context.Background(), items)
+				_ = j2.Close()
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range res {
+					if r.Status != BatchIncluded {
+						t.Errorf("row %d: %s %v", r.Row, r.Status, r.Err)
+					}
+				}
+				if len(l.included) != rows {
+					t.Errorf("%d distinct transfers included, want %d", len(l.included), rows)
+				}
+				for call, n := range l.included {
+					if n != 1 {
+						t.Errorf("transfer %s… included %d times", call[:16], n)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestBatchRunJournal: a run journals every state of every row, in order,
+// in a 0600 file; a second run without --resume is refused; the whole run
+// asks one password per key.
+func TestBatchRunJournal(t *testing.T) {
+	alice := devKey(t, "//Alice").AccountID()
+	bob := devKey(t, "//Bob").AccountID()
+	l := newLedgerChain(t, alice, bob)
+	kr := newFakeKeyring(t)
+	items := append(transferItems(t, kr, 3, "alice"), transferItems(t, kr, 2, "bob")...)
+	for i := range items {
+		items[i].Row = i + 1
+	}
+	path := filepath.Join(t.TempDir(), "b.journal")
+	j, err := CreateJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.learn(j, nil)
+	ask := &batchAsk{}
+	r := &BatchRunner{Sess: openFake(t, l.fakeChain, t.TempDir()), Keyring: kr, Journal: j, Ask: ask, Concurrency: 4}
+	res, err := r.Run(context.Background(), items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = j.Close()
+	for _, x := range res {
+		if x.Status != BatchIncluded || x.Hash == "" || x.BlockNumber == 0 {
+			t.Fatalf("row %+v", x)
+		}
+	}
+	if ask.passwords != 2 {
+		t.Fatalf("%d password prompts for 2 keys", ask.passwords)
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("journal mode %v %v", st.Mode(), err)
+	}
+	data, _ := os.ReadFile(path)
+	recs, torn, err := ParseJournal([]byte("{\"state\":\"batch\"}\n" + string(data)))
+	if err != nil || torn {
+		t.Fatal(err, torn)
+	}
+	seq := map[int][]string{}
+	for _, rec := range recs[1:] {
+		seq[rec.Row] = append(seq[rec.Row], rec.State)
+		if rec.State == JournalSigned && (rec.Nonce == nil || rec.Era == nil || rec.Era.Death == 0 || rec.SignedAt == nil || rec.Chain == "" || rec.ExtrinsicHash == "") {
+			t.Fatalf("signed record %+v", rec)
+		}
+	}
+	for row := 1; row <= 5; row++ {
+		if got := strings.Join(seq[row], ","); got != "planned,signed,submitted,included" {
+			t.Fatalf("row %d: %s", row, got)
+		}
+	}
+	if _, err := CreateJournal(path); !errors.Is(err, ErrJournalExists) || !IsInputError(err) {
+		t.Fatalf("second run: %v", err)
+	}
+}
+
+func TestParseJournalTorn(t *testing.T) {
+	good := `{"state":"batch","time":"x"}` + "\n" + `{"state":"planned","row":1,"time":"x"}` + "\n"
+	recs, torn, err := ParseJournal([]byte(good + `{"state":"sig`))
+	if err != nil || !torn || len(recs) != 2 {
+		t.Fatalf("%v %v %d", err, torn, len(recs))
+	}
+	if _, _, err := ParseJournal([]byte(good[:20] + "\n" + good)); err == nil {
+		t.Fatal("a damaged line in the middle was accepted")
+	}
+}
