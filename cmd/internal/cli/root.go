@@ -122,6 +122,7 @@ func addCommands(root *cobra.Command, f *Factory) {
 	root.AddCommand(
 		newAccountCmd(f),
 		newBalanceCmd(f),
+		newBatchCmd(f),
 		newChainCmd(f),
 		newClaimCmd(f),
 		newGovCmd(f),
