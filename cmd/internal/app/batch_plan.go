@@ -62,21 +62,25 @@ type BatchChainTotal struct {
 // are given back. An error is returned only when the chain cannot be read.
 func PlanBatch(ctx context.Context, s *Session, items []BatchItem) (*BatchPlan, error) {
 	bp := &BatchPlan{Verified: s.Chain.Verified()}
-	var prepared []*Prepared
-	defer func() {
-		for _, p := range prepared {
-			s.Release(p)
-		}
-	}()
+	// The first row of a sender takes the nonce a run would (reserved and
+	// given back at once); the sender's next rows the ones after it.
+	next := map[[32]byte]uint64{}
 	senders := map[[32]byte]*BatchSenderTotal{}
 	var order [][32]byte
 	chainName := s.ChainName()
 	for _, it := range items {
 		row := BatchPlanRow{Row: it.Row, Line: it.Line, ID: it.ID, From: it.Plan.From, Chain: chainName}
-		p, title, err := prepareItem(ctx, s, it.Plan)
+		var fixed *uint64
+		if n, ok := next[it.Plan.From.Account]; ok {
+			fixed = &n
+		}
+		p, title, err := prepareItem(ctx, s, it.Plan, fixed)
 		if p != nil {
-			prepared = append(prepared, p)
+			s.Release(p)
 			row.Nonce, row.Fee, row.Spend = p.Params.Nonce, p.Fee, p.Spend
+			if err == nil {
+				next[it.Plan.From.Account] = p.Params.Nonce + 1
+			}
 		}
 		if err != nil && IsNetworkErr(err) {
 			return nil, err
@@ -125,8 +129,9 @@ func PlanBatch(ctx context.Context, s *Session, items []BatchItem) (*BatchPlan, 
 }
 
 // prepareItem composes and prepares a plan as Execute does, without
-// asking anything; the nonce stays reserved (the caller releases it).
-func prepareItem(ctx context.Context, s *Session, plan *Plan) (*Prepared, string, error) {
+// asking anything, with nonce when given; a nonce it reserved stays
+// reserved (the caller releases it).
+func prepareItem(ctx context.Context, s *Session, plan *Plan, nonce *uint64) (*Prepared, string, error) {
 	draft, err := plan.compose(ctx, s)
 	if err != nil {
 		return nil, "", err
@@ -135,7 +140,7 @@ func prepareItem(ctx context.Context, s *Session, plan *Plan) (*Prepared, string
 		return nil, draft.Nothing, fmt.Errorf("nothing to do: %s", draft.Nothing)
 	}
 	req := draft.Request
-	req.From, req.Scheme = plan.From.Account, plan.From.Scheme
+	req.From, req.Scheme, req.nonce = plan.From.Account, plan.From.Scheme, nonce
 	if err := plan.Options.apply(s, &req); err != nil {
 		return nil, draft.Title, err
 	}

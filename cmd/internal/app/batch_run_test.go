@@ -15,6 +15,8 @@ import (
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
 	"github.com/ksm-wallet/ksm/tx/extrinsic"
+	"github.com/ksm-wallet/ksm/wallet/keys"
+	"github.com/ksm-wallet/ksm/wallet/keystore"
 )
 
 // ledgerChain is the fake chain as a pool would take transactions: a
@@ -296,4 +298,83 @@ func TestParseJournalTorn(t *testing.T) {
 	if _, _, err := ParseJournal([]byte(good[:20] + "\n" + good)); err == nil {
 		t.Fatal("a damaged line in the middle was accepted")
 	}
+}
+
+// TestPlanBatch: nonces follow each other per sender, a row the balance
+// left by the rows before it cannot pay would fail, totals add up, and no
+// nonce stays reserved.
+func TestPlanBatch(t *testing.T) {
+	alice := devKey(t, "//Alice").AccountID()
+	l := newLedgerChain(t)
+	l.fakeChain.setAccount(alice, 5, ksm(3), new(big.Int), new(big.Int))
+	l.fakeChain.nonce[alice] = 5
+	l.fakeChain.setAccount(devKey(t, "//Bob").AccountID(), 0, ksm(1), new(big.Int), new(big.Int))
+	kr := newFakeKeyring(t)
+	items := transferItems(t, kr, 3, "alice") // 1.001 + 1.002 + 1.003 KSM and fees: the third does not fit 3 KSM
+	s := openFake(t, l.fakeChain, t.TempDir())
+	bp, err := PlanBatch(context.Background(), s, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bp.Rows[0].Nonce != 5 || bp.Rows[1].Nonce != 6 || bp.Rows[0].Err != nil || bp.Rows[1].Err != nil {
+		t.Fatalf("rows %+v", bp.Rows)
+	}
+	if bp.Failing != 1 || !errors.Is(bp.Rows[2].Err, ErrInsufficientBalance) {
+		t.Fatalf("third row: %v (failing %d)", bp.Rows[2].Err, bp.Failing)
+	}
+	st := bp.Senders[0]
+	wantSpend := new(big.Int).Add(big.NewInt(1_001_000_000_000), big.NewInt(1_002_000_000_000))
+	if st.Rows != 3 || st.Spend.Cmp(wantSpend) != 0 || st.Fees.Cmp(big.NewInt(2*150_000_000)) != 0 ||
+		st.After.Cmp(new(big.Int).Sub(new(big.Int).Sub(ksm(3), wantSpend), big.NewInt(300_000_000))) != 0 {
+		t.Fatalf("sender %+v", st)
+	}
+	if bp.Chains[0].Rows != 3 || bp.Chains[0].Spend.Cmp(wantSpend) != 0 {
+		t.Fatalf("chain %+v", bp.Chains[0])
+	}
+	n, err := s.Nonces.Next(s.Genesis, alice, 5, 100)
+	if err != nil || n != 5 {
+		t.Fatalf("nonce 5 still reserved after the plan: next %d %v", n, err)
+	}
+}
+
+// benchKeyring is a keyring of //Alice and //Bob for benchmarks.
+type benchKeyring map[string]*keys.Pair
+
+func (k benchKeyring) Get(name string) (*keystore.Entry, error) {
+	p := k[name]
+	if p == nil {
+		return nil, keystore.ErrNotFound
+	}
+	return &keystore.Entry{Name: name, Scheme: p.Scheme(), PublicKey: p.PublicKey()}, nil
+}
+func (k benchKeyring) Unlock(name string, _ []byte) (*keys.Pair, error) { return k[name], nil }
+
+// BenchmarkBatchPlanSign: rows of transfers composed, prepared (fee,
+// balance, payload) and signed per second, offline (the fake chain).
+func BenchmarkBatchPlanSign(b *testing.B) {
+	f := newFakeChain(b, devGenesis)
+	alice := devKey(b, "//Alice")
+	f.setAccount(alice.AccountID(), 0, ksm(1_000_000), new(big.Int), new(big.Int))
+	f.setAccount(devKey(b, "//Bob").AccountID(), 0, ksm(1), new(big.Int), new(big.Int))
+	kr := benchKeyring{"alice": alice, "bob": devKey(b, "//Bob")}
+	s, err := Open(context.Background(), f, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	items := transferItems(b, kr, 1000, "alice")
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		it := items[i%len(items)]
+		n := uint64(i)
+		p, _, err := prepareItem(ctx, s, it.Plan, &n)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := p.Sign(alice); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
