@@ -156,12 +156,13 @@ func loadBatch(ctx context.Context, f *Factory, file string, bf batchFlags) ([]a
 // collectPlans parses each row with the command tree and collects its plan.
 func collectPlans(ctx context.Context, f *Factory, kr app.Keyring, rows []app.BatchRow, from string) ([]app.BatchItem, error) {
 	items := make([]app.BatchItem, 0, len(rows))
+	rp := newRowParser(f, kr)
 	for i, row := range rows {
 		args := row.Args
 		if from != "" && !hasFlag(args, "from") {
 			args = append(append([]string(nil), args...), "--from", from)
 		}
-		plan, err := collectPlan(ctx, f, kr, args)
+		plan, err := rp.plan(ctx, args)
 		if err != nil {
 			return nil, app.BatchLineError(row.Line, err)
 		}
@@ -188,12 +189,55 @@ func quietIO() *iostreams.IOStreams {
 	return s
 }
 
-// collectPlan runs args through a fresh command tree whose submitting
-// command hands its plan over instead of executing it.
-func collectPlan(ctx context.Context, f *Factory, kr app.Keyring, args []string) (*app.Plan, error) {
-	rf := &Factory{IO: quietIO(), Opts: &GlobalOptions{}, Getenv: f.Getenv, Backend: f.Backend}
-	root := NewRootCmd(rf)
-	*rf.Opts = *f.Opts
+// rowParser runs rows through one command tree whose submitting commands
+// hand their plan over instead of executing it (Factory.collect). The tree
+// is built once (building it is most of the cost of a row); after each row
+// every flag of the commands it ran is set back to its default, so that
+// nothing of a row carries over to the next.
+type rowParser struct {
+	f    *Factory
+	rf   *Factory
+	root *cobra.Command
+	got  *app.Plan
+}
+
+func newRowParser(f *Factory, kr app.Keyring) *rowParser {
+	rp := &rowParser{f: f}
+	rp.rf = &Factory{IO: quietIO(), Opts: &GlobalOptions{}, Getenv: f.Getenv, Backend: f.Backend, keyring: kr}
+	rp.rf.collect = func(p *app.Plan) error {
+		rp.got = p
+		return nil
+	}
+	rp.root = NewRootCmd(rp.rf)
+	rp.root.SetOut(io.Discard)
+	rp.root.SetErr(io.Discard)
+	return rp
+}
+
+// resetFlags sets every flag of cmd and its parents back to its default.
+func resetFlags(cmd *cobra.Command) {
+	reset := func(fl *pflag.Flag) {
+		if !fl.Changed {
+			return
+		}
+		if sv, ok := fl.Value.(pflag.SliceValue); ok {
+			_ = sv.Replace(nil)
+		} else {
+			_ = fl.Value.Set(fl.DefValue)
+		}
+		fl.Changed = false
+	}
+	for c := cmd; c != nil; c = c.Parent() {
+		c.Flags().VisitAll(reset)
+		c.PersistentFlags().VisitAll(reset)
+	}
+}
+
+// plan parses args as a command line and returns its command's plan.
+func (rp *rowParser) plan(ctx context.Context, args []string) (*app.Plan, error) {
+	root := rp.root
+	*rp.rf.Opts = *rp.f.Opts
+	rp.got = nil
 	cmd, _, err := root.Find(args)
 	if err != nil || cmd == root {
 		return nil, app.Usagef("unknown command %q (a row is a submitting command as typed after ksm: transfer, stake bond, gov vote, ...)", args[0])
@@ -201,15 +245,8 @@ func collectPlan(ctx context.Context, f *Factory, kr app.Keyring, args []string)
 	if cmd.Annotations[submitsAnnotation] == "" {
 		return nil, app.Usagef("%q does not submit a transaction (a row is a submitting command as typed after ksm: transfer, stake bond, gov vote, ...)", strings.TrimPrefix(cmd.CommandPath(), "ksm "))
 	}
-	var plan *app.Plan
-	rf.collect = func(p *app.Plan) error {
-		plan = p
-		return nil
-	}
-	rf.keyring = kr
+	defer resetFlags(cmd)
 	root.SetArgs(args)
-	root.SetOut(io.Discard)
-	root.SetErr(io.Discard)
 	if err := root.ExecuteContext(ctx); err != nil {
 		return nil, err
 	}
@@ -225,10 +262,10 @@ func collectPlan(ctx context.Context, f *Factory, kr app.Keyring, args []string)
 	if cmd.Flags().Changed("dry-run") {
 		return nil, app.Usagef("--dry-run in a row: ksm batch plan dry-runs the whole batch")
 	}
-	if plan == nil {
+	if rp.got == nil {
 		return nil, app.Usagef("the row makes no transaction")
 	}
-	return plan, nil
+	return rp.got, nil
 }
 
 // cachedKeyring looks each key up once.

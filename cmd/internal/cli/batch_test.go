@@ -1,7 +1,13 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,5 +66,110 @@ func TestBatchBadInput(t *testing.T) {
 				t.Fatalf("%d connections before the input was checked", n)
 			}
 		})
+	}
+}
+
+// batchBenchHome is a home with the key alice (//Alice) and a batch file
+// of n transfers.
+func batchBenchHome(b testing.TB, n int) (home, file string) {
+	home = b.TempDir()
+	if code, _, stderr := keyRun(b, home, keyRunOpts{stdin: "//Alice\n", env: map[string]string{"KSM_PASSWORD": "pw"}}, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
+		b.Fatal(stderr)
+	}
+	var sb strings.Builder
+	sb.WriteString("to,amount,from\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&sb, "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F,1.%06d,alice\n", i)
+	}
+	file = filepath.Join(home, "b.csv")
+	if err := os.WriteFile(file, []byte(sb.String()), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	return home, file
+}
+
+// BenchmarkBatchCollect: rows parsed by the command tree and checked
+// offline into plans, per second.
+func BenchmarkBatchCollect(b *testing.B) {
+	home, file := batchBenchHome(b, b.N)
+	io, _, _, _ := iostreams.Test()
+	f := NewFactory(io)
+	f.Opts.Home = home
+	f.Getenv = func(string) string { return "" }
+	b.ResetTimer()
+	_, items, _, err := loadBatch(context.Background(), f, file, batchFlags{})
+	if err != nil || len(items) != b.N {
+		b.Fatal(err, len(items))
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// TestBatchPlanMemory100k: the plans of 100,000 rows fit in 200 MiB of
+// heap (KSM_BATCH_MEMORY=1; it takes a while).
+func TestBatchPlanMemory100k(t *testing.T) {
+	if os.Getenv("KSM_BATCH_MEMORY") == "" {
+		t.Skip("set KSM_BATCH_MEMORY=1 to measure the plans of 100,000 rows")
+	}
+	const n = 100_000
+	home, file := batchBenchHome(t, n)
+	io, _, _, _ := iostreams.Test()
+	f := NewFactory(io)
+	f.Opts.Home = home
+	f.Getenv = func(string) string { return "" }
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	_, items, _, err := loadBatch(context.Background(), f, file, batchFlags{})
+	if err != nil || len(items) != n {
+		t.Fatal(err, len(items))
+	}
+	took := time.Since(start)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	heap := float64(after.HeapAlloc-before.HeapAlloc) / (1 << 20)
+	t.Logf("%d rows checked into plans in %v (%.0f rows/s); live heap %.1f MiB, peak heap %.1f MiB", n, took, n/took.Seconds(), heap, float64(after.HeapSys)/(1<<20))
+	runtime.KeepAlive(items)
+	if heap > 200 {
+		t.Fatalf("%.1f MiB for %d rows", heap, n)
+	}
+}
+
+// TestBatchRowsDoNotLeak: the rows share one command tree; the flags of a
+// row never carry over to the next.
+func TestBatchRowsDoNotLeak(t *testing.T) {
+	home, _ := batchBenchHome(t, 1)
+	io, _, _, _ := iostreams.Test()
+	f := NewFactory(io)
+	f.Opts.Home = home
+	f.Getenv = func(string) string { return "" }
+	st, _, err := openKeyring(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"
+	rows := []app.BatchRow{
+		{Line: 1, Args: []string{"transfer", to, "1", "--from", "alice", "--tip", "0.5", "--mortality", "0", "--skip-dry-run"}},
+		{Line: 2, Args: []string{"transfer", to, "2", "--from", "alice"}},
+		{Line: 3, Args: []string{"gov", "vote", "12", "aye", "--amount", "5", "--from", "alice", "--tip", "1"}},
+		{Line: 4, Args: []string{"gov", "vote", "13", "nay", "--amount", "5", "--from", "alice"}},
+	}
+	items, err := collectPlans(context.Background(), f, newCachedKeyring(st), rows, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []app.TxOptions{
+		{Tip: "0.5", Mortality: 0, SkipDryRun: true},
+		app.DefaultTxOptions(),
+		{Tip: "1", Mortality: app.DefaultEraPeriod},
+		app.DefaultTxOptions(),
+	}
+	for i, it := range items {
+		if it.Plan.Options != want[i] || it.Plan.From.Name != "alice" || it.Row != i+1 {
+			t.Fatalf("row %d: %+v from %q, want %+v", i+1, it.Plan.Options, it.Plan.From.Name, want[i])
+		}
+	}
+	if items[0].Plan.Verb != "transfer" || !strings.HasPrefix(items[2].Plan.Verb, "gov") {
+		t.Fatalf("verbs %q %q", items[0].Plan.Verb, items[2].Plan.Verb)
 	}
 }
