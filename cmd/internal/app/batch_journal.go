@@ -32,7 +32,14 @@ const (
 	// JournalFailed: it will not be included (refused, would fail, nonce
 	// used by another transaction, ...).
 	JournalFailed = "failed"
+	// JournalRun starts each run of the batch (the first and every
+	// --resume): Owner names the nonce reservations it makes, which a later
+	// run gives back (the process that made them is gone).
+	JournalRun = "run"
 )
+
+// errJournalBusy means another process runs the journal.
+var errJournalBusy = Usagef("another ksm batch run is using this journal (it is locked); wait for it to end")
 
 // JournalRecord is one line of a batch journal.
 type JournalRecord struct {
@@ -60,6 +67,8 @@ type JournalRecord struct {
 	Success *bool         `json:"success,omitempty"`
 	Proven  bool          `json:"proven,omitempty"`
 	Fee     string        `json:"fee,omitempty"`
+	// Owner names a run's nonce reservations (JournalRun).
+	Owner string `json:"owner,omitempty"`
 	// Reason says why the row failed (JournalFailed, or an included row
 	// whose call failed).
 	Reason string `json:"reason,omitempty"`
@@ -107,6 +116,10 @@ func CreateJournal(path string) (*Journal, error) {
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
+	if err := tryLock(f); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
 	syncDir(filepath.Dir(path))
 	return &Journal{f: f, Path: path}, nil
 }
@@ -130,6 +143,10 @@ func OpenJournal(path string) (*Journal, []JournalRecord, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, nil, fmt.Errorf("journal: %w", err)
+	}
+	if err := tryLock(f); err != nil {
+		_ = f.Close()
+		return nil, nil, err
 	}
 	j := &Journal{f: f, Path: path}
 	if torn {
@@ -237,7 +254,7 @@ func journalRows(recs []JournalRecord) map[int]*rowJournal {
 	m := map[int]*rowJournal{}
 	for i := range recs {
 		r := &recs[i]
-		if r.State == JournalBatch {
+		if r.State == JournalBatch || r.State == JournalRun {
 			continue
 		}
 		rj := m[r.Row]

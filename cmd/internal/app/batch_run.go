@@ -94,6 +94,15 @@ var errResign = errors.New("can never be included")
 // a result per item, in the items' order. The error is ctx's when it ended.
 func (r *BatchRunner) Run(ctx context.Context, items []BatchItem) ([]BatchRowResult, error) {
 	state := journalRows(r.Prior)
+	if err := r.Journal.Append(JournalRecord{State: JournalRun, Owner: r.Sess.Nonces.owner}); err != nil {
+		return nil, err
+	}
+	var deadOwners []string
+	for _, rec := range r.Prior {
+		if rec.State == JournalRun && rec.Owner != "" {
+			deadOwners = append(deadOwners, rec.Owner)
+		}
+	}
 	results := make([]BatchRowResult, len(items))
 	var todo []int
 	for i, it := range items {
@@ -151,6 +160,11 @@ func (r *BatchRunner) Run(ctx context.Context, items []BatchItem) ([]BatchRowRes
 			order = append(order, a)
 		}
 		bySender[a] = append(bySender[a], i)
+	}
+	// The nonces the interrupted runs had reserved and not signed with are
+	// free again (held, they would leave a gap no transaction fills).
+	for _, acc := range order {
+		_ = r.Sess.Nonces.ReleaseOwners(r.Sess.Genesis, acc, deadOwners)
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex

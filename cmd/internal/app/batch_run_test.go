@@ -151,7 +151,7 @@ var errCrashed = errors.New("crashed")
 func TestBatchResumeNeverPaysTwice(t *testing.T) {
 	const rows = 4
 	alice := devKey(t, "//Alice").AccountID()
-	total := 1 + rows*4 // batch, then planned, signed, submitted, included per row
+	total := 2 + rows*4 // batch, run, then planned, signed, submitted, included per row
 	for crashAt := 1; crashAt < total; crashAt++ {
 		for _, eraEnds := range []bool{false, true} {
 			t.Run(fmt.Sprintf("after record %d, era ends %v", crashAt+1, eraEnds), func(t *testing.T) {
@@ -377,4 +377,44 @@ func BenchmarkBatchPlanSign(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// TestBatchResumeFreesDeadReservations: a run killed right after taking a
+// nonce (before journalling it) leaves a reservation in the pending file;
+// the resumed run gives back the reservations of the runs its journal
+// lists, so its first transaction takes that nonce (no gap, which the pool
+// would hold as future for ever).
+func TestBatchResumeFreesDeadReservations(t *testing.T) {
+	alice := devKey(t, "//Alice").AccountID()
+	l := newLedgerChain(t, alice)
+	l.fakeChain.setAccount(devKey(t, "//Bob").AccountID(), 0, ksm(1), new(big.Int), new(big.Int))
+	home := t.TempDir()
+	dead := openFake(t, l.fakeChain, home)
+	if n, err := dead.Nonces.Next(dead.Genesis, alice, 0, 100); err != nil || n != 0 {
+		t.Fatal(n, err)
+	}
+	path := filepath.Join(t.TempDir(), "b.journal")
+	j, err := CreateJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Append(JournalRecord{State: JournalBatch}); err != nil {
+		t.Fatal(err)
+	}
+	prior := []JournalRecord{{State: JournalBatch}, {State: JournalRun, Owner: dead.Nonces.owner}}
+	kr := newFakeKeyring(t)
+	l.learn(j, nil)
+	r := &BatchRunner{Sess: openFake(t, l.fakeChain, home), Keyring: kr, Journal: j, Ask: &batchAsk{}, Prior: prior, Concurrency: 2}
+	res, err := r.Run(context.Background(), transferItems(t, kr, 2, "alice"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range res {
+		if x.Status != BatchIncluded {
+			t.Fatalf("row %d: %s %v", x.Row, x.Status, x.Err)
+		}
+	}
+	if _, _, err := OpenJournal(path); err == nil || !strings.Contains(err.Error(), "locked") {
+		t.Fatalf("a second process opened the journal in use: %v", err)
+	}
 }

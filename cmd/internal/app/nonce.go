@@ -289,3 +289,23 @@ func (n *NonceStore) ReleaseReserved(genesis chain.Hash, account [32]byte, nonce
 		return n.save(key, genesis, account, kept)
 	})
 }
+
+// ReleaseOwners gives back the reservations of the stores named by owners
+// (the runs of a batch that were interrupted: their processes are gone).
+func (n *NonceStore) ReleaseOwners(genesis chain.Hash, account [32]byte, owners []string) error {
+	if len(owners) == 0 {
+		return nil
+	}
+	key := pendingKey(genesis, account)
+	return n.locked(key, func() error {
+		list, err := n.load(key)
+		if err != nil {
+			return err
+		}
+		kept := slices.DeleteFunc(slices.Clone(list), func(q PendingTx) bool { return q.Reserved && slices.Contains(owners, q.Owner) })
+		if len(kept) == len(list) {
+			return nil
+		}
+		return n.save(key, genesis, account, kept)
+	})
+}
