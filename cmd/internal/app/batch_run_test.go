@@ -418,3 +418,49 @@ func TestBatchResumeFreesDeadReservations(t *testing.T) {
 		t.Fatalf("a second process opened the journal in use: %v", err)
 	}
 }
+
+// TestBatchStopOnError: a row that would fail is recorded failed and not
+// signed; the run goes on, or with StopOnError starts no further row.
+func TestBatchStopOnError(t *testing.T) {
+	for _, stop := range []bool{false, true} {
+		t.Run(fmt.Sprint("stop ", stop), func(t *testing.T) {
+			alice := devKey(t, "//Alice").AccountID()
+			l := newLedgerChain(t, alice)
+			l.fakeChain.setAccount(devKey(t, "//Bob").AccountID(), 0, ksm(1), new(big.Int), new(big.Int))
+			kr := newFakeKeyring(t)
+			items := transferItems(t, kr, 3, "alice")
+			huge, err := PlanTransfer(kr, TransferInput{Signing: Signing{From: "alice", Options: DefaultTxOptions()}, To: "bob", Amount: "5000"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			items[1].Plan = huge
+			j, err := CreateJournal(filepath.Join(t.TempDir(), "j"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			l.learn(j, nil)
+			r := &BatchRunner{Sess: openFake(t, l.fakeChain, t.TempDir()), Keyring: kr, Journal: j, Ask: &batchAsk{}, Concurrency: 1, StopOnError: stop}
+			res, err := r.Run(context.Background(), items)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res[0].Status != BatchIncluded || res[1].Status != BatchFailed || res[1].Hash != "" || !errors.Is(res[1].Err, ErrInsufficientBalance) {
+				t.Fatalf("rows %+v", res[:2])
+			}
+			want := BatchIncluded
+			if stop {
+				want = BatchSkipped
+			}
+			if res[2].Status != want || len(l.included) != 3-boolInt(stop)-1 {
+				t.Fatalf("third row %s (want %s), %d included", res[2].Status, want, len(l.included))
+			}
+		})
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
