@@ -275,3 +275,59 @@ func TestE2EBatchOneBlock(t *testing.T) {
 		}
 	}
 }
+
+// TestE2EBatchPlan: batch plan on the real runtime: fees, consecutive
+// nonces, the totals of the sender, a row that would fail, and nothing
+// sent (the sender's nonce per @polkadot/api does not move).
+func TestE2EBatchPlan(t *testing.T) {
+	c := e2eKusama(t)
+	file := filepath.Join(t.TempDir(), "plan.csv")
+	body := "to,amount,id\n" + c.Bob + ",1.25,a\n" + c.Bob + ",2.5,b\n" + c.Bob + ",99999999,c\n"
+	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	nonceOf := func() string {
+		raw := c.query(t, e2eQ("query.system.account", c.Alice))[0]
+		var acc struct {
+			Nonce json.Number `json:"nonce"`
+		}
+		_ = json.Unmarshal(raw, &acc)
+		return acc.Nonce.String()
+	}
+	before := nonceOf()
+	r := c.ksm(t, "", "--json", "batch", "plan", file, "--from", "alice")
+	if r.Code == 0 {
+		t.Fatalf("a plan with a failing row exited 0")
+	}
+	var p struct {
+		Rows []struct {
+			Row   int     `json:"row"`
+			ID    string  `json:"id"`
+			Nonce uint64  `json:"nonce"`
+			Fee   any     `json:"fee"`
+			OK    bool    `json:"ok"`
+			Error *string `json:"error"`
+		} `json:"rows"`
+		Senders []struct {
+			Key   string `json:"key"`
+			Rows  int    `json:"rows"`
+			Spend any    `json:"spend"`
+			After any    `json:"after"`
+		} `json:"senders"`
+		Failing int `json:"failing"`
+	}
+	r.json(t, &p)
+	if len(p.Rows) != 3 || !p.Rows[0].OK || !p.Rows[1].OK || p.Rows[2].OK || p.Failing != 1 || p.Rows[2].Error == nil {
+		t.Fatalf("plan %+v\n%s", p, r.Stderr)
+	}
+	if p.Rows[1].Nonce != p.Rows[0].Nonce+1 || p.Rows[0].Fee == nil {
+		t.Fatalf("nonces %d %d, fee %v", p.Rows[0].Nonce, p.Rows[1].Nonce, p.Rows[0].Fee)
+	}
+	if len(p.Senders) != 1 || p.Senders[0].Key != "alice" || p.Senders[0].Rows != 3 || fmt.Sprint(p.Senders[0].Spend) != "3750000000000" {
+		t.Fatalf("senders %+v", p.Senders)
+	}
+	t.Logf("row 3: %s", *p.Rows[2].Error)
+	if after := nonceOf(); after != before {
+		t.Fatalf("the plan sent something: nonce %s → %s", before, after)
+	}
+}
