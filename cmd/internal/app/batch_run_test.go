@@ -464,3 +464,38 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// BenchmarkBatchPlanSignParallel: as BenchmarkBatchPlanSign with rows of
+// several senders prepared and signed side by side (as a run does).
+func BenchmarkBatchPlanSignParallel(b *testing.B) {
+	f := newFakeChain(b, devGenesis)
+	alice := devKey(b, "//Alice")
+	f.setAccount(alice.AccountID(), 0, ksm(1_000_000), new(big.Int), new(big.Int))
+	f.setAccount(devKey(b, "//Bob").AccountID(), 0, ksm(1), new(big.Int), new(big.Int))
+	kr := benchKeyring{"alice": alice, "bob": devKey(b, "//Bob")}
+	s, err := Open(context.Background(), f, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	items := transferItems(b, kr, 1000, "alice")
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := uint64(0)
+		for pb.Next() {
+			i++
+			n := i
+			p, _, err := prepareItem(ctx, s, items[i%uint64(len(items))].Plan, &n)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			if _, err := p.Sign(alice); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
