@@ -146,7 +146,14 @@ func loadBatch(ctx context.Context, f *Factory, file string, bf batchFlags) ([]a
 	if net, err := f.Network(); err == nil {
 		st.Prefix = net.SS58Prefix
 	}
-	items, err := collectPlans(ctx, f, newCachedKeyring(st), rows, bf.from)
+	// The rows as run (with --from where they name no key): the journal's
+	// fingerprint covers what is signed.
+	for i := range rows {
+		if bf.from != "" && !hasFlag(rows[i].Args, "from") {
+			rows[i].Args = append(append([]string(nil), rows[i].Args...), "--from", bf.from)
+		}
+	}
+	items, err := collectPlans(ctx, f, newCachedKeyring(st), rows)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("%s: %w", file, err)
 	}
@@ -154,15 +161,11 @@ func loadBatch(ctx context.Context, f *Factory, file string, bf batchFlags) ([]a
 }
 
 // collectPlans parses each row with the command tree and collects its plan.
-func collectPlans(ctx context.Context, f *Factory, kr app.Keyring, rows []app.BatchRow, from string) ([]app.BatchItem, error) {
+func collectPlans(ctx context.Context, f *Factory, kr app.Keyring, rows []app.BatchRow) ([]app.BatchItem, error) {
 	items := make([]app.BatchItem, 0, len(rows))
 	rp := newRowParser(f, kr)
 	for i, row := range rows {
-		args := row.Args
-		if from != "" && !hasFlag(args, "from") {
-			args = append(append([]string(nil), args...), "--from", from)
-		}
-		plan, err := rp.plan(ctx, args)
+		plan, err := rp.plan(ctx, row.Args)
 		if err != nil {
 			return nil, app.BatchLineError(row.Line, err)
 		}

@@ -154,7 +154,7 @@ func TestBatchRowsDoNotLeak(t *testing.T) {
 		{Line: 3, Args: []string{"gov", "vote", "12", "aye", "--amount", "5", "--from", "alice", "--tip", "1"}},
 		{Line: 4, Args: []string{"gov", "vote", "13", "nay", "--amount", "5", "--from", "alice"}},
 	}
-	items, err := collectPlans(context.Background(), f, newCachedKeyring(st), rows, "")
+	items, err := collectPlans(context.Background(), f, newCachedKeyring(st), rows)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,5 +171,26 @@ func TestBatchRowsDoNotLeak(t *testing.T) {
 	}
 	if items[0].Plan.Verb != "transfer" || !strings.HasPrefix(items[2].Plan.Verb, "gov") {
 		t.Fatalf("verbs %q %q", items[0].Plan.Verb, items[2].Plan.Verb)
+	}
+}
+
+// TestBatchRunRefusesJournal: run refuses an existing journal without
+// --resume, and --resume without one, before connecting.
+func TestBatchRunRefusesJournal(t *testing.T) {
+	home, file := batchBenchHome(t, 2)
+	bh := newBlackhole(t)
+	if err := os.WriteFile(file+".journal", []byte("{\"state\":\"batch\"}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr, _ := runKSM(t, home, []string{"KSM_PASSWORD=pw"}, "--rpc", bh.url, "--yes", "batch", "run", file)
+	if code != ExitUsage || !strings.Contains(stderr, "--resume") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	code, _, stderr, _ = runKSM(t, home, []string{"KSM_PASSWORD=pw"}, "--rpc", bh.url, "--yes", "batch", "run", file, "--resume", "--journal", file+".other")
+	if code != ExitUsage || !strings.Contains(stderr, "no journal") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if n := bh.accepted.Load(); n != 0 {
+		t.Fatalf("%d connections", n)
 	}
 }
