@@ -67,6 +67,9 @@ type JournalRecord struct {
 	Success *bool         `json:"success,omitempty"`
 	Proven  bool          `json:"proven,omitempty"`
 	Fee     string        `json:"fee,omitempty"`
+	// Group is the first row of the rows signed together in one
+	// Utility.batch_all (0: the row alone).
+	Group int `json:"group,omitempty"`
 	// Owner names a run's nonce reservations (JournalRun).
 	Owner string `json:"owner,omitempty"`
 	// Reason says why the row failed (JournalFailed, or an included row
@@ -241,10 +244,13 @@ func BatchFingerprint(rows []BatchRow) string {
 // rowJournal is what the journal says of one row: its last state and its
 // signed transaction, if any.
 type rowJournal struct {
-	last    string
-	planned *JournalRecord
-	signed  *JournalRecord
-	final   *JournalRecord
+	// signedLast: the row's latest planned record is followed by a signed
+	// one (the attempt it planned was signed).
+	signedLast bool
+	last       string
+	planned    *JournalRecord
+	signed     *JournalRecord
+	final      *JournalRecord
 }
 
 // journalRows folds the records per row. A row is settled (final) once it
@@ -265,9 +271,9 @@ func journalRows(recs []JournalRecord) map[int]*rowJournal {
 		rj.last = r.State
 		switch r.State {
 		case JournalPlanned:
-			rj.planned = r
+			rj.planned, rj.signedLast = r, false
 		case JournalSigned:
-			rj.signed = r
+			rj.signed, rj.signedLast = r, true
 		case JournalIncluded, JournalFailed:
 			rj.final = r
 		}

@@ -77,6 +77,10 @@ type BatchRunner struct {
 	Concurrency int
 	// StopOnError skips the rows not yet started once one fails.
 	StopOnError bool
+	// Group puts up to Group consecutive rows of one sender with the same
+	// options into one Utility.batch_all (all or nothing); 0 or 1: one
+	// transaction per row.
+	Group int
 	// SettleEvery is how often a resumed row whose transaction may still be
 	// included is looked for again (6 s when zero).
 	SettleEvery time.Duration
@@ -168,10 +172,18 @@ func (r *BatchRunner) Run(ctx context.Context, items []BatchItem) ([]BatchRowRes
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	finish := func(i int, res BatchRowResult) {
-		mu.Lock()
-		results[i] = res
-		mu.Unlock()
+	finish := func(unit []int, res BatchRowResult) {
+		for k, i := range unit {
+			row := res
+			row.Row, row.Line, row.ID = items[i].Row, items[i].Line, items[i].ID
+			if k > 0 {
+				row.Fee = nil // the transaction's fee is on its first row
+			}
+			mu.Lock()
+			results[i] = row
+			mu.Unlock()
+			r.Ask.Done(row)
+		}
 		if res.Status == BatchFailed && r.StopOnError {
 			halt()
 		}
@@ -179,35 +191,41 @@ func (r *BatchRunner) Run(ctx context.Context, items []BatchItem) ([]BatchRowRes
 			// The network is gone or the outcome unknown: start nothing new.
 			halt()
 		}
-		r.Ask.Done(res)
 	}
 	for _, acc := range order {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for _, i := range bySender[acc] {
+			for _, unit := range r.units(items, bySender[acc], state) {
 				if stopped() {
 					return
 				}
-				it := items[i]
-				res := results[i]
 				sem <- struct{}{}
-				rs := &rowRun{r: r, it: it, rj: state[it.Row], pair: pairs[it.Plan.From.Name], res: res}
-				submit, done := rs.prepare(ctx)
+				rr := &rowRun{r: r, rj: state[items[unit[0]].Row], pair: pairs[items[unit[0]].Plan.From.Name], res: BatchRowResult{Status: BatchSkipped, Chain: r.Sess.ChainName()}}
+				for _, i := range unit {
+					rr.its = append(rr.its, items[i])
+				}
+				submit, done := rr.prepare(ctx)
 				if submit == nil {
 					<-sem
 					if done != nil {
-						finish(i, *done)
+						finish(rr.unitIndexes(unit), *done)
+					}
+					for _, x := range rr.dropped {
+						finish([]int{unit[x.k]}, x.res)
 					}
 					continue
 				}
-				// The next row of this sender is prepared while this one is
+				for _, x := range rr.dropped {
+					finish([]int{unit[x.k]}, x.res)
+				}
+				// The next unit of this sender is prepared while this one is
 				// followed (pipelined nonces); sem bounds the followed ones.
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
 					defer func() { <-sem }()
-					finish(i, submit())
+					finish(rr.unitIndexes(unit), submit())
 				}()
 			}
 		}()
@@ -216,22 +234,108 @@ func (r *BatchRunner) Run(ctx context.Context, items []BatchItem) ([]BatchRowRes
 	return results, ctx.Err()
 }
 
-// rowRun is one row's way through the states.
+// units splits a sender's rows (indexes of items, in order) into the
+// transactions they go in: rows signed together by an earlier run stay
+// together; fresh rows go one per transaction, or with Group up to Group
+// consecutive rows of the same options together.
+func (r *BatchRunner) units(items []BatchItem, idxs []int, state map[int]*rowJournal) [][]int {
+	var units [][]int
+	var cur []int
+	// A row's key is the transaction its latest attempt was signed in: its
+	// own signed record, or, for a row of a group whose records were cut
+	// short, the one of the group's first row (the same transaction).
+	key := func(i int) string {
+		rj := state[items[i].Row]
+		switch {
+		case rj == nil:
+			return ""
+		case rj.signed != nil && rj.signedLast:
+			return rj.signed.ExtrinsicHash
+		case rj.planned != nil && rj.planned.Group != 0 && rj.planned.Group != items[i].Row:
+			if lead := state[rj.planned.Group]; lead != nil && lead.signed != nil && lead.signedLast {
+				return lead.signed.ExtrinsicHash
+			}
+		}
+		return ""
+	}
+	for _, i := range idxs {
+		if len(cur) > 0 {
+			first := cur[0]
+			k := key(i)
+			same := k == key(first) && (k != "" || r.Group > 1 && len(cur) < r.Group && items[i].Plan.Options == items[first].Plan.Options)
+			if !same {
+				units = append(units, cur)
+				cur = nil
+			}
+		}
+		cur = append(cur, i)
+	}
+	if len(cur) > 0 {
+		units = append(units, cur)
+	}
+	return units
+}
+
+// rowRun is one transaction's way through the states: its rows (one, or
+// several in a batch_all).
 type rowRun struct {
 	r    *BatchRunner
-	it   BatchItem
+	its  []BatchItem
 	rj   *rowJournal
 	pair *keys.Pair
 	res  BatchRowResult
+	// dropped are rows of the unit settled on their own (failed or
+	// nothing to do while composing); k indexes the unit.
+	dropped []droppedRow
+	// kept are the indexes in the unit of the rows in the transaction.
+	kept []int
 }
 
-func (rr *rowRun) journal(rec JournalRecord) error {
-	rec.Row, rec.ID = rr.it.Row, rr.it.ID
-	if err := rr.r.Journal.Append(rec); err != nil {
-		return err
+type droppedRow struct {
+	k   int
+	res BatchRowResult
+}
+
+// unitIndexes are the items' indexes of the rows in the transaction.
+func (rr *rowRun) unitIndexes(unit []int) []int {
+	if rr.kept == nil {
+		return unit
 	}
-	rr.r.Ask.Step(rr.it.Row, rec.State)
+	out := make([]int, len(rr.kept))
+	for j, k := range rr.kept {
+		out[j] = unit[k]
+	}
+	return out
+}
+
+// journal writes rec for each row of the transaction.
+func (rr *rowRun) journal(rec JournalRecord) error {
+	for j, it := range rr.its {
+		if rr.kept != nil && !containsInt(rr.kept, j) {
+			continue
+		}
+		rec.Row, rec.ID = it.Row, it.ID
+		if n := len(rr.kept); n > 1 || rr.kept == nil && len(rr.its) > 1 {
+			rec.Group = rr.its[0].Row
+			if n > 0 {
+				rec.Group = rr.its[rr.kept[0]].Row
+			}
+		}
+		if err := rr.r.Journal.Append(rec); err != nil {
+			return err
+		}
+		rr.r.Ask.Step(it.Row, rec.State)
+	}
 	return nil
+}
+
+func containsInt(s []int, v int) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
 }
 
 // prepare settles an earlier transaction of the row (resume), then
@@ -263,24 +367,15 @@ func (rr *rowRun) prepare(ctx context.Context) (func() BatchRowResult, *BatchRow
 	if err := ctx.Err(); err != nil {
 		return nil, nil
 	}
-	plan := rr.it.Plan
-	draft, err := plan.compose(ctx, s)
+	req, err := rr.compose(ctx)
 	if err != nil {
 		res := rr.prepFailed(err)
 		return nil, &res
 	}
-	if draft.Nothing != "" {
-		res := rr.res
-		res.Status, res.Err = BatchSkipped, errors.New(draft.Nothing)
-		return nil, &res
+	if req == nil {
+		return nil, nil // every row was settled on its own
 	}
-	req := draft.Request
-	req.From, req.Scheme = plan.From.Account, plan.From.Scheme
-	if err := plan.Options.apply(s, &req); err != nil {
-		res := rr.prepFailed(err)
-		return nil, &res
-	}
-	p, err := s.Prepare(ctx, req)
+	p, err := s.Prepare(ctx, *req)
 	if err != nil {
 		res := rr.prepFailed(err)
 		if p != nil && p.Fee != nil {
@@ -335,6 +430,62 @@ func (rr *rowRun) prepare(ctx context.Context) (func() BatchRowResult, *BatchRow
 		}
 		return rr.included(o)
 	}, nil
+}
+
+// compose composes the calls of the transaction's rows: one row's call,
+// or several in a batch_all. A row that fails to compose (or has nothing
+// to do) is settled on its own (dropped); nil when none is left.
+func (rr *rowRun) compose(ctx context.Context) (*Request, error) {
+	s := rr.r.Sess
+	var calls [][]byte
+	var req Request
+	rr.kept = []int{}
+	for k, it := range rr.its {
+		draft, err := it.Plan.compose(ctx, s)
+		if err == nil && draft.Nothing == "" && draft.Request.SpendAll && len(rr.its) > 1 {
+			err = Usagef("--all sends everything: it cannot be in a group (batch_all) of rows")
+		}
+		if err != nil {
+			if IsNetworkErr(err) {
+				return nil, err
+			}
+			one := &rowRun{r: rr.r, its: []BatchItem{it}, res: rr.res}
+			rr.dropped = append(rr.dropped, droppedRow{k, one.failed(err)})
+			continue
+		}
+		if draft.Nothing != "" {
+			res := rr.res
+			res.Status, res.Err = BatchSkipped, errors.New(draft.Nothing)
+			rr.dropped = append(rr.dropped, droppedRow{k, res})
+			continue
+		}
+		if len(calls) == 0 {
+			req = draft.Request
+		} else {
+			req.Spend = new(big.Int).Add(nz(req.Spend), nz(draft.Request.Spend))
+			req.AllowDeath = req.AllowDeath && draft.Request.AllowDeath
+		}
+		calls = append(calls, draft.Request.Call)
+		rr.kept = append(rr.kept, k)
+	}
+	if len(calls) == 0 {
+		return nil, nil
+	}
+	plan := rr.its[rr.kept[0]].Plan
+	if len(calls) > 1 {
+		_, rt, err := s.HeadRuntime(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if req.Call, err = rt.Calls.BatchAll(calls); err != nil {
+			return nil, err
+		}
+	}
+	req.From, req.Scheme = plan.From.Account, plan.From.Scheme
+	if err := plan.Options.apply(s, &req); err != nil {
+		return nil, err
+	}
+	return &req, nil
 }
 
 // onStatus journals "submitted" at the first status the endpoint gives.
@@ -444,7 +595,7 @@ func (rr *rowRun) included(o *Outcome) BatchRowResult {
 		rec.Reason = res.Err.Error()
 	}
 	if err := rr.journal(rec); err != nil {
-		rr.r.Ask.Warn(fmt.Sprintf("row %d: %v", rr.it.Row, err))
+		rr.r.Ask.Warn(fmt.Sprintf("row %d: %v", rr.its[0].Row, err))
 	}
 	return res
 }
@@ -464,7 +615,7 @@ func (rr *rowRun) failed(err error) BatchRowResult {
 	res := rr.res
 	res.Status, res.Err = BatchFailed, err
 	if jerr := rr.journal(JournalRecord{State: JournalFailed, ExtrinsicHash: res.Hash, Reason: err.Error()}); jerr != nil {
-		rr.r.Ask.Warn(fmt.Sprintf("row %d: %v", rr.it.Row, jerr))
+		rr.r.Ask.Warn(fmt.Sprintf("row %d: %v", rr.its[0].Row, jerr))
 	}
 	return res
 }

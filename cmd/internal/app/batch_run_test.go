@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/tx/calls"
 	"github.com/ksm-wallet/ksm/tx/extrinsic"
 	"github.com/ksm-wallet/ksm/wallet/keys"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
@@ -152,82 +153,119 @@ func TestBatchResumeNeverPaysTwice(t *testing.T) {
 	const rows = 4
 	alice := devKey(t, "//Alice").AccountID()
 	total := 2 + rows*4 // batch, run, then planned, signed, submitted, included per row
-	for crashAt := 1; crashAt < total; crashAt++ {
-		for _, eraEnds := range []bool{false, true} {
-			t.Run(fmt.Sprintf("after record %d, era ends %v", crashAt+1, eraEnds), func(t *testing.T) {
-				l := newLedgerChain(t, alice)
-				l.fakeChain.setAccount(devKey(t, "//Bob").AccountID(), 0, ksm(1), new(big.Int), new(big.Int))
-				home := t.TempDir()
-				kr := newFakeKeyring(t)
-				items := transferItems(t, kr, rows, "alice")
-				path := filepath.Join(t.TempDir(), "b.journal")
+	for _, group := range []int{1, 3} {
+		for crashAt := 1; crashAt < total; crashAt++ {
+			for _, eraEnds := range []bool{false, true} {
+				t.Run(fmt.Sprintf("group %d, after record %d, era ends %v", group, crashAt+1, eraEnds), func(t *testing.T) {
+					l := newLedgerChain(t, alice)
+					l.fakeChain.setAccount(devKey(t, "//Bob").AccountID(), 0, ksm(1), new(big.Int), new(big.Int))
+					home := t.TempDir()
+					kr := newFakeKeyring(t)
+					items := transferItems(t, kr, rows, "alice")
+					path := filepath.Join(t.TempDir(), "b.journal")
 
-				// The first run, killed after record crashAt.
-				ctx, cancel := context.WithCancel(context.Background())
-				defer cancel()
-				j, err := CreateJournal(path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var mu sync.Mutex
-				written := 0
-				l.learn(j, func(r *JournalRecord) error {
-					mu.Lock()
-					defer mu.Unlock()
-					if written > crashAt {
-						return errCrashed
+					// The first run, killed after record crashAt.
+					ctx, cancel := context.WithCancel(context.Background())
+					defer cancel()
+					j, err := CreateJournal(path)
+					if err != nil {
+						t.Fatal(err)
 					}
-					written++
-					if written > crashAt {
-						l.mu.Lock()
-						l.down = true
-						l.mu.Unlock()
-						cancel()
+					var mu sync.Mutex
+					written := 0
+					l.learn(j, func(r *JournalRecord) error {
+						mu.Lock()
+						defer mu.Unlock()
+						if written > crashAt {
+							return errCrashed
+						}
+						written++
+						if written > crashAt {
+							l.mu.Lock()
+							l.down = true
+							l.mu.Unlock()
+							cancel()
+						}
+						return nil
+					})
+					if err := j.Append(JournalRecord{State: JournalBatch, Rows: rows}); err != nil {
+						t.Fatal(err)
 					}
-					return nil
+					r1 := &BatchRunner{Sess: openFake(t, l.fakeChain, home), Keyring: kr, Journal: j, Ask: &batchAsk{}, Concurrency: 1, Group: group}
+					_, _ = r1.Run(ctx, items)
+					_ = j.Close()
+					l.mu.Lock()
+					l.down = false
+					l.mu.Unlock()
+					if eraEnds {
+						l.advance(200)
+					}
+
+					// --resume, in a new process.
+					j2, prior, err := OpenJournal(path)
+					if err != nil {
+						t.Fatal(err)
+					}
+					l.learn(j2, nil)
+					ask := &batchAsk{}
+					r2 := &BatchRunner{Sess: openFake(t, l.fakeChain, home), Keyring: kr, Journal: j2, Ask: ask, Prior: prior, Concurrency: 1, SettleEvery: time.Millisecond, Group: group}
+					res, err := r2.Run(context.Background(), items)
+					_ = j2.Close()
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, r := range res {
+						if r.Status != BatchIncluded {
+							t.Errorf("row %d: %s %v", r.Row, r.Status, r.Err)
+						}
+					}
+					// Each transfer once: counted in the calls included (a
+					// batch_all counts each call it holds).
+					paid := map[string]int{}
+					for call, n := range l.included {
+						for _, tr := range l.transfers(t, call) {
+							paid[tr] += n
+						}
+					}
+					if len(paid) != rows {
+						t.Errorf("%d distinct transfers included, want %d", len(paid), rows)
+					}
+					for tr, n := range paid {
+						if n != 1 {
+							t.Errorf("transfer %s… included %d times", tr[:16], n)
+						}
+					}
 				})
-				if err := j.Append(JournalRecord{State: JournalBatch, Rows: rows}); err != nil {
-					t.Fatal(err)
-				}
-				r1 := &BatchRunner{Sess: openFake(t, l.fakeChain, home), Keyring: kr, Journal: j, Ask: &batchAsk{}, Concurrency: 1}
-				_, _ = r1.Run(ctx, items)
-				_ = j.Close()
-				l.mu.Lock()
-				l.down = false
-				l.mu.Unlock()
-				if eraEnds {
-					l.advance(200)
-				}
-
-				// --resume, in a new process.
-				j2, prior, err := OpenJournal(path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				l.learn(j2, nil)
-				ask := &batchAsk{}
-				r2 := &BatchRunner{Sess: openFake(t, l.fakeChain, home), Keyring: kr, Journal: j2, Ask: ask, Prior: prior, Concurrency: 1, SettleEvery: time.Millisecond}
-				res, err := r2.Run(context.Background(), items)
-				_ = j2.Close()
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, r := range res {
-					if r.Status != BatchIncluded {
-						t.Errorf("row %d: %s %v", r.Row, r.Status, r.Err)
-					}
-				}
-				if len(l.included) != rows {
-					t.Errorf("%d distinct transfers included, want %d", len(l.included), rows)
-				}
-				for call, n := range l.included {
-					if n != 1 {
-						t.Errorf("transfer %s… included %d times", call[:16], n)
-					}
-				}
-			})
+			}
 		}
 	}
+}
+
+// transfers splits an included call (hex) into the transfers it makes:
+// itself, or the calls of a batch_all.
+func (l *ledgerChain) transfers(t *testing.T, callHex string) []string {
+	b, _ := hex.DecodeString(callHex)
+	c, err := l.codec.DecodeCall(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Pallet != "Utility" {
+		return []string{callHex}
+	}
+	cb := calls.New(l.codec)
+	inner, err := cb.Split(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, x := range inner {
+		enc, err := l.codec.EncodeCall(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, hex.EncodeToString(enc))
+	}
+	return out
 }
 
 // TestBatchRunJournal: a run journals every state of every row, in order,
@@ -498,4 +536,38 @@ func BenchmarkBatchPlanSignParallel(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// TestBatchGroup: with Group 2, five rows of one sender go in three
+// transactions (two batch_all of two, one alone), the rows of a
+// transaction share its hash and block, and its fee is on its first row.
+func TestBatchGroup(t *testing.T) {
+	alice := devKey(t, "//Alice").AccountID()
+	l := newLedgerChain(t, alice)
+	l.fakeChain.setAccount(devKey(t, "//Bob").AccountID(), 0, ksm(1), new(big.Int), new(big.Int))
+	kr := newFakeKeyring(t)
+	j, err := CreateJournal(filepath.Join(t.TempDir(), "j"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.learn(j, nil)
+	r := &BatchRunner{Sess: openFake(t, l.fakeChain, t.TempDir()), Keyring: kr, Journal: j, Ask: &batchAsk{}, Concurrency: 1, Group: 2}
+	res, err := r.Run(context.Background(), transferItems(t, kr, 5, "alice"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.included) != 3 {
+		t.Fatalf("%d transactions, want 3", len(l.included))
+	}
+	for _, x := range res {
+		if x.Status != BatchIncluded {
+			t.Fatalf("row %+v", x)
+		}
+	}
+	if res[0].Hash != res[1].Hash || res[2].Hash != res[3].Hash || res[1].Hash == res[2].Hash || res[4].Hash == res[3].Hash {
+		t.Fatalf("hashes %s %s %s %s %s", res[0].Hash, res[1].Hash, res[2].Hash, res[3].Hash, res[4].Hash)
+	}
+	if res[0].Fee == nil || res[1].Fee != nil || res[4].Fee == nil {
+		t.Fatalf("fees %v %v %v", res[0].Fee, res[1].Fee, res[4].Fee)
+	}
 }

@@ -80,7 +80,7 @@ func newBatchRunCmd(f *Factory) *cobra.Command {
 	var bf batchFlags
 	var journal string
 	var resume, stopOnError bool
-	var concurrency int
+	var concurrency, group int
 	cmd := &cobra.Command{
 		Use:   "run FILE [--journal FILE] [--resume]",
 		Short: "Sign and submit every row of a batch, journalled so that an interrupted run resumes without paying twice",
@@ -102,6 +102,10 @@ same signed bytes are sent again (they can be included only once) and it is
 looked for until it is, or until its era has ended. Only a transaction that
 can never be included is signed again, with a new nonce.
 
+--group N puts up to N consecutive rows of one sender with the same
+options into one Utility.batch_all (all of them succeed or none; its fee is
+on its first row); N must keep the call within the block's weight.
+
 A row failing on chain is recorded and the run goes on (--stop-on-error
 stops starting new rows). Progress goes to stderr; with --json one line per
 row on stdout and a last summary line. Exit 0 when every row was included
@@ -112,7 +116,10 @@ later), 130 on Ctrl-C (the journal says where it stopped).`,
 			if concurrency < 1 {
 				return app.Usagef("--concurrency must be at least 1")
 			}
-			o := batchRunOptions{journal: journal, resume: resume, stopOnError: stopOnError, concurrency: concurrency}
+			if group < 0 {
+				return app.Usagef("--group must not be negative")
+			}
+			o := batchRunOptions{journal: journal, resume: resume, stopOnError: stopOnError, concurrency: concurrency, group: group}
 			if o.journal == "" {
 				o.journal = args[0] + ".journal"
 			}
@@ -125,6 +132,7 @@ later), 130 on Ctrl-C (the journal says where it stopped).`,
 	fl.BoolVar(&resume, "resume", false, "finish the run the journal records (settling its signed rows on chain first)")
 	fl.BoolVar(&stopOnError, "stop-on-error", false, "start no new row once one has failed")
 	fl.IntVar(&concurrency, "concurrency", 16, "transactions prepared or followed at once")
+	fl.IntVar(&group, "group", 0, "put up to N consecutive rows of one sender (same options) into one Utility.batch_all: all or nothing")
 	return cmd
 }
 
@@ -422,6 +430,7 @@ type batchRunOptions struct {
 	resume      bool
 	stopOnError bool
 	concurrency int
+	group       int
 }
 
 // batchRowJSON is one line of batch run --json (cli.md).
@@ -548,7 +557,7 @@ func runBatchRun(ctx context.Context, f *Factory, file string, bf batchFlags, o 
 	}
 	defer j.Close()
 	ask := &batchAsker{e: e, total: len(items)}
-	r := &app.BatchRunner{Sess: e.sess, Keyring: e.store, Journal: j, Ask: ask, Prior: prior, Concurrency: o.concurrency, StopOnError: o.stopOnError}
+	r := &app.BatchRunner{Sess: e.sess, Keyring: e.store, Journal: j, Ask: ask, Prior: prior, Concurrency: o.concurrency, StopOnError: o.stopOnError, Group: o.group}
 	results, runErr := r.Run(ctx, items)
 	var sum batchSummaryJSON
 	var unsettled, failed int
