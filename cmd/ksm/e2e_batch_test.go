@@ -113,6 +113,11 @@ func TestE2EBatchKillResume(t *testing.T) {
 			}
 		case r.Code == 5 && time.Now().Before(deadline):
 			t.Logf("resume: unsettled rows, again: %s", lastLine(r.Stderr))
+			for _, line := range strings.Split(r.Stdout, "\n") {
+				if strings.Contains(line, `"skipped"`) {
+					t.Logf("  %s", line)
+				}
+			}
 		default:
 			t.Fatalf("resume: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 		}
@@ -329,5 +334,48 @@ func TestE2EBatchPlan(t *testing.T) {
 	t.Logf("row 3: %s", *p.Rows[2].Error)
 	if after := nonceOf(); after != before {
 		t.Fatalf("the plan sent something: nonce %s → %s", before, after)
+	}
+}
+
+// TestE2EBatchGroup: --group 3 on the real runtime: six transfers in two
+// Utility.batch_all transactions; @polkadot/api sees every amount.
+func TestE2EBatchGroup(t *testing.T) {
+	c := e2eKusama(t)
+	var body bytes.Buffer
+	var addrs []string
+	var amounts []*big.Int
+	unit := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(c.Decimals)), nil)
+	for i := 0; i < 6; i++ {
+		var id [32]byte
+		_, _ = rand.Read(id[:])
+		addr := "0x" + hex.EncodeToString(id[:])
+		amt := new(big.Int).Add(new(big.Int).Div(unit, big.NewInt(50)), big.NewInt(int64(i)*1_000_000))
+		addrs, amounts = append(addrs, addr), append(amounts, amt)
+		line, _ := json.Marshal([]string{"transfer", addr, amt.String() + "planck", "--from", "alice"})
+		body.Write(append(line, '\n'))
+	}
+	file := filepath.Join(t.TempDir(), "group.jsonl")
+	if err := os.WriteFile(file, body.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := c.ksm(t, "", "--yes", "--json", "batch", "run", file, "--group", "3").ok(t)
+	hashes := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSpace(r.Stdout), "\n") {
+		var row map[string]any
+		if err := json.Unmarshal([]byte(line), &row); err != nil {
+			t.Fatal(err)
+		}
+		if h, ok := row["extrinsicHash"].(string); ok {
+			hashes[h]++
+		}
+	}
+	if len(hashes) != 2 {
+		t.Fatalf("transactions %v, want 2 of 3 rows", hashes)
+	}
+	got := c.oracleFree(t, addrs...)
+	for i := range addrs {
+		if got[i].Cmp(amounts[i]) != 0 {
+			t.Errorf("recipient %d holds %s, want %s", i, got[i], amounts[i])
+		}
 	}
 }
