@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/cmd/internal/config"
 	"github.com/ksm-wallet/ksm/tx/metadata"
 	"github.com/ksm-wallet/ksm/tx/value"
 )
@@ -33,9 +34,12 @@ var jsonContract = []struct {
 	{"batch-row", batchRowJSON{}},
 	{"batch-summary", batchSummaryJSON{}},
 	{"batch-journal-record", app.JournalRecord{}},
+	{"chain-checkpoint-export", checkpointExportJSON{}},
 	{"chain-status", chainStatusJSON{}},
 	{"claim-status", claimStatusJSON{}},
 	{"claim-submit", claimSubmitJSON{}},
+	{"config-get", configValueJSON{}},
+	{"config-list", []config.KV{}},
 	{"gov-referendum", referendumJSON{}},
 	{"gov-tracks", []app.Track{}},
 	{"gov-votes", votesJSON{}},
@@ -60,6 +64,7 @@ var jsonContract = []struct {
 	{"verify-justification", justificationOut{}},
 	{"verify-proof", proofOut{}},
 	{"verify-proof-prefix", proofPrefixOut{}},
+	{"version", versionJSON{}},
 }
 
 // TestJSONGolden marshals a representative value of each type (every field
