@@ -118,8 +118,9 @@ func (f *fakeChain) Properties(context.Context) (chain.Properties, error) { retu
 
 func (f *fakeChain) BestHead(ctx context.Context) (*chain.Header, error) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	return &chain.Header{Hash: f.head(), Number: f.number}, nil
+	h := f.head()
+	f.mu.Unlock()
+	return f.Header(ctx, h)
 }
 
 func (f *fakeChain) FinalizedHead(ctx context.Context) (*chain.Header, error) { return f.BestHead(ctx) }

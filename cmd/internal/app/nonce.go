@@ -271,3 +271,41 @@ func (n *NonceStore) Remove(genesis chain.Hash, account [32]byte, nonce uint64) 
 		return n.save(key, genesis, account, kept)
 	})
 }
+
+// ReleaseReserved gives back a reservation of nonce whoever made it (an
+// interrupted batch run that journalled it and never signed with it); a
+// submitted transaction's entry is left alone.
+func (n *NonceStore) ReleaseReserved(genesis chain.Hash, account [32]byte, nonce uint64) error {
+	key := pendingKey(genesis, account)
+	return n.locked(key, func() error {
+		list, err := n.load(key)
+		if err != nil {
+			return err
+		}
+		kept := slices.DeleteFunc(slices.Clone(list), func(q PendingTx) bool { return q.Nonce == nonce && q.Reserved })
+		if len(kept) == len(list) {
+			return nil
+		}
+		return n.save(key, genesis, account, kept)
+	})
+}
+
+// ReleaseOwners gives back the reservations of the stores named by owners
+// (the runs of a batch that were interrupted: their processes are gone).
+func (n *NonceStore) ReleaseOwners(genesis chain.Hash, account [32]byte, owners []string) error {
+	if len(owners) == 0 {
+		return nil
+	}
+	key := pendingKey(genesis, account)
+	return n.locked(key, func() error {
+		list, err := n.load(key)
+		if err != nil {
+			return err
+		}
+		kept := slices.DeleteFunc(slices.Clone(list), func(q PendingTx) bool { return q.Reserved && slices.Contains(owners, q.Owner) })
+		if len(kept) == len(list) {
+			return nil
+		}
+		return n.save(key, genesis, account, kept)
+	})
+}

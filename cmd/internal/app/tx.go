@@ -41,6 +41,10 @@ type Request struct {
 	// SkipDryRun skips the dry runs: a call that fails is then included,
 	// pays its fee and fails on chain.
 	SkipDryRun bool
+
+	// nonce, when set, is the nonce to sign with, not reserved (a batch's
+	// dry run numbering a sender's rows after its first).
+	nonce *uint64
 }
 
 // Prepared is a transaction ready to be shown, signed and submitted. Shown
@@ -129,15 +133,19 @@ func (s *Session) prepare(ctx context.Context, req Request) (*Prepared, error) {
 		}
 	}
 	p := &Prepared{Request: req, Runtime: rt, At: *head}
-	chainNonce, err := s.Chain.NextNonce(ctx, req.From)
-	if err != nil {
-		return nil, err
+	var nonce uint64
+	if req.nonce != nil {
+		nonce = *req.nonce
+	} else {
+		chainNonce, err := s.Chain.NextNonce(ctx, req.From)
+		if err != nil {
+			return nil, err
+		}
+		if nonce, err = s.Nonces.Next(s.Genesis, req.From, chainNonce, best.Number); err != nil {
+			return nil, err
+		}
+		p.reserved = true
 	}
-	nonce, err := s.Nonces.Next(s.Genesis, req.From, chainNonce, best.Number)
-	if err != nil {
-		return nil, err
-	}
-	p.reserved = true
 	p.Params = extrinsic.Params{
 		SpecVersion: rt.Version.SpecVersion, TxVersion: rt.Version.TransactionVersion,
 		GenesisHash: s.Genesis, Nonce: nonce, Tip: req.Tip,

@@ -16,6 +16,14 @@ var commandExamples = map[string]string{
   ksm balance main
   ksm --json balance HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F`,
 
+	"ksm batch": `  ksm batch plan payouts.csv --from treasury
+  ksm batch run payouts.csv --from treasury --yes --json`,
+	"ksm batch plan": `  ksm batch plan payouts.csv --from treasury
+  ksm --json batch plan votes.jsonl`,
+	"ksm batch run": `  ksm batch run payouts.csv --from treasury --yes --json
+  ksm batch run votes.jsonl --journal votes.journal --resume
+  ksm batch run payouts.jsonl --concurrency 50 --stop-on-error`,
+
 	"ksm chain": `  ksm chain status
   ksm chain sync`,
 	"ksm chain checkpoint": `  ksm chain checkpoint export kusama-checkpoint.json`,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
 	"github.com/ksm-wallet/ksm/cmd/internal/config"
 	"os"
@@ -53,6 +54,13 @@ type Factory struct {
 	// beforeNetwork, when set, checks the command's arguments offline; the
 	// first step that would touch the network runs it first.
 	beforeNetwork func() error
+
+	// collect, when set (ksm batch parsing a row), receives the plan of a
+	// submitting command instead of it being executed: nothing is read
+	// from the chain, signed or sent. keyring is where the plan resolves
+	// key names then.
+	collect func(*app.Plan) error
+	keyring app.Keyring
 }
 
 // NewFactory returns a Factory for a real process.

@@ -30,6 +30,10 @@ var jsonContract = []struct {
 }{
 	{"account-pending", app.PendingTx{}},
 	{"balance", balanceJSON{}},
+	{"batch-plan", batchPlanJSON{}},
+	{"batch-row", batchRowJSON{}},
+	{"batch-summary", batchSummaryJSON{}},
+	{"batch-journal-record", app.JournalRecord{}},
 	{"chain-checkpoint-export", checkpointExportJSON{}},
 	{"chain-status", chainStatusJSON{}},
 	{"claim-status", claimStatusJSON{}},

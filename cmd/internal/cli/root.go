@@ -84,6 +84,10 @@ terminal or a script.`,
 		// A malformed endpoint is refused before any command runs.
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			checkBeforeNetwork(f, cmd, args)
+			if f.collect != nil {
+				// A row of ksm batch: the batch's settings, resolved already.
+				return nil
+			}
 			if err := f.applySettings(cmd); err != nil {
 				return err
 			}
@@ -135,6 +139,7 @@ func addCommands(root *cobra.Command, f *Factory) {
 	root.AddCommand(
 		newAccountCmd(f),
 		newBalanceCmd(f),
+		newBatchCmd(f),
 		newChainCmd(f),
 		newClaimCmd(f),
 		newConfigCmd(f),

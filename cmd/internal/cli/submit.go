@@ -326,6 +326,19 @@ func numOrNull(v *big.Int) any {
 // checked before the chain is opened (bad input fails at once with exit 2),
 // then executed on the open chain.
 func submitPlan(ctx context.Context, f *Factory, mk func(kr app.Keyring) (*app.Plan, error)) error {
+	if f.collect != nil {
+		// A row of ksm batch: the command's offline checks and plan, no more.
+		if f.beforeNetwork != nil {
+			if err := f.beforeNetwork(); err != nil {
+				return err
+			}
+		}
+		plan, err := mk(f.keyring)
+		if err != nil {
+			return err
+		}
+		return f.collect(plan)
+	}
 	st, _, err := openKeyring(f)
 	if err != nil {
 		return err
