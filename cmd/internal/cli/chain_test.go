@@ -230,9 +230,7 @@ func TestChainSyncProgressBar(t *testing.T) {
 	_, url, _ := testNetwork(t, 240)
 	io, _, out, errOut := iostreams.Test()
 	io.SetTTY(false, true, true)
-	f := NewFactory(io)
-	f.Backend = hooksFor(t)
-	f.Getenv = func(string) string { return "" }
+	f := newTestFactory(t, io)
 	code := Run(context.Background(), f, []string{"--home", t.TempDir(), "--rpc", url, "chain", "sync"})
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)

@@ -182,7 +182,7 @@ func offlineAccount(f *Factory, arg string) ([32]byte, error) {
 	}
 	if keystore.CheckName(arg) == nil {
 		if home, err := f.HomeDir(); err == nil {
-			if st, err := keystore.Open(home); err == nil {
+			if st, err := f.openStore(home); err == nil {
 				if ent, err := st.Get(arg); err == nil {
 					return keys.AccountID(ent.Scheme, ent.PublicKey), nil
 				}

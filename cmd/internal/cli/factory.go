@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
+	"github.com/ksm-wallet/ksm/wallet/keystore"
 )
 
 // GlobalOptions are the flags every command accepts (cli.md).
@@ -31,6 +32,9 @@ type Factory struct {
 	Getenv func(string) string
 	// Backend are the test seams of the chain backend (zero in production).
 	Backend backend.Hooks
+	// Scrypt are the scrypt parameters of the keystore's new files (zero in
+	// production: keystore.DefaultParams); tests set cheap ones.
+	Scrypt keystore.Params
 
 	// beforeNetwork, when set, checks the command's arguments offline; the
 	// first step that would touch the network runs it first.
@@ -56,6 +60,17 @@ func (f *Factory) HomeDir() (string, error) {
 		return "", fmt.Errorf("no home directory: set --home or KSM_HOME: %w", err)
 	}
 	return filepath.Join(dir, "ksm"), nil
+}
+
+// openStore opens the keystore under home with the factory's scrypt
+// parameters.
+func (f *Factory) openStore(home string) (*keystore.Store, error) {
+	st, err := keystore.Open(home)
+	if err != nil {
+		return nil, err
+	}
+	st.Scrypt = f.Scrypt
+	return st, nil
 }
 
 // PrintJSON writes v to stdout as one indented JSON document.

@@ -211,8 +211,7 @@ func TestKeyNetworkFromChainSpec(t *testing.T) {
 	spec := filepath.Join(dir, "spec.json")
 	os.WriteFile(spec, []byte(`{"name":"Local","id":"local_testnet","properties":{"ss58Format":4242,"tokenDecimals":[18],"tokenSymbol":["LCL"]}}`), 0o600)
 	io, _, _, _ := testStreams()
-	f := NewFactory(io)
-	f.Backend = hooksFor(t)
+	f := newTestFactory(t, io)
 	f.Opts.Network = spec
 	n, err := f.Network()
 	if err != nil || n.SS58Prefix != 4242 || n.Decimals != 18 || n.Symbol != "LCL" || n.Name != "local_testnet" {

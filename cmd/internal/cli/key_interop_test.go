@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/ksm-wallet/ksm/tx/testenv"
-	"github.com/ksm-wallet/ksm/wallet/keystore"
 )
 
 // TestKeyInteropCLI: a key exported by `ksm key export` opens in
@@ -17,8 +16,7 @@ import (
 // --keystore`, with the real scrypt parameters.
 func TestKeyInteropCLI(t *testing.T) {
 	testenv.OracleDir(t)
-	restore := keystore.SetInsecureParamsForTests(15) // = the real N=2^15, p=1, r=8
-	defer func() { restore() }()
+	useRealScrypt(t) // N=2^15, p=1, r=8
 	home := t.TempDir()
 	pw := pwEnv("correct horse")
 	for _, tc := range []struct{ name, scheme, suri string }{

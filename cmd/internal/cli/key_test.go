@@ -17,12 +17,6 @@ import (
 	"github.com/ksm-wallet/ksm/wallet/keystore"
 )
 
-func init() {
-	// Cheap scrypt for command tests (files still decrypt in ksm; the
-	// wallet packages test real parameters and polkadot-js interop).
-	keystore.SetInsecureParamsForTests(10)
-}
-
 type keyRunOpts struct {
 	stdin string
 	tty   bool
@@ -35,8 +29,7 @@ func keyRun(t testing.TB, home string, o keyRunOpts, args ...string) (int, strin
 	io, in, out, errOut := iostreams.Test()
 	in.WriteString(o.stdin)
 	io.SetTTY(o.tty, o.tty, o.tty)
-	f := NewFactory(io)
-	f.Backend = hooksFor(t)
+	f := newTestFactory(t, io)
 	f.Getenv = func(k string) string { return o.env[k] }
 	code := Run(context.Background(), f, append([]string{"--home", home}, args...))
 	return code, out.String(), errOut.String()
@@ -309,9 +302,7 @@ func TestKeyNewTTY(t *testing.T) {
 		ws := strings.Fields(strings.SplitN(strings.TrimSpace(text[i+len("only now:"):]), "\n", 2)[0])
 		return ws[len(ws)-1]
 	}}
-	f := NewFactory(io)
-	f.Backend = hooksFor(t)
-	f.Getenv = func(string) string { return "" }
+	f := newTestFactory(t, io)
 	code = Run(context.Background(), f, []string{"--home", home, "key", "new", "--name", "second"})
 	if code != 0 || !strings.Contains(errBuf.String(), "Correct.") || !strings.Contains(errBuf.String(), "word #12") || !strings.HasPrefix(outBuf.String(), "H") && !strings.HasPrefix(outBuf.String(), "C") && !strings.HasPrefix(outBuf.String(), "D") && !strings.HasPrefix(outBuf.String(), "E") && !strings.HasPrefix(outBuf.String(), "F") && !strings.HasPrefix(outBuf.String(), "G") && !strings.HasPrefix(outBuf.String(), "J") {
 		t.Fatalf("TTY new: %d\n%s\n%s", code, errBuf.String(), outBuf.String())
@@ -346,6 +337,7 @@ func keystoreUnlock(home, name, pw string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	st.Scrypt = testScrypt
 	return st.Unlock(name, []byte(pw))
 }
 

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 )
 
 // runMainEnv, set in the environment, makes this test binary run ksm's
@@ -17,7 +19,9 @@ const runMainEnv = "KSM_TEST_RUN_MAIN"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(runMainEnv) == "1" {
-		os.Exit(Main())
+		f := NewFactory(iostreams.System())
+		f.Scrypt = testScrypt
+		os.Exit(runMain(f))
 	}
 	os.Exit(m.Run())
 }

@@ -19,8 +19,10 @@ import (
 )
 
 // Main runs ksm with the process's arguments and streams and returns the exit code.
-func Main() int {
-	f := NewFactory(iostreams.System())
+func Main() int { return runMain(NewFactory(iostreams.System())) }
+
+// runMain is Main with the factory given (tests set its seams).
+func runMain(f *Factory) int {
 	// Ctrl-C cancels ctx: whatever ksm is doing (connecting, syncing,
 	// prompting, reading a password) stops and it exits 130.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

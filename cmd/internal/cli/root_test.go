@@ -27,9 +27,7 @@ func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	io, in, out, errOut := iostreams.Test()
 	in.WriteString(stdin)
-	f := NewFactory(io)
-	f.Backend = hooksFor(t)
-	f.Getenv = func(string) string { return "" }
+	f := newTestFactory(t, io)
 	code := Run(context.Background(), f, args)
 	return code, out.String(), errOut.String()
 }
@@ -148,8 +146,7 @@ func TestTUIKeySourceListsKeystore(t *testing.T) {
 	home := t.TempDir()
 	io, in, _, _ := iostreams.Test()
 	in.WriteString("//Alice\n")
-	f := NewFactory(io)
-	f.Backend = hooksFor(t)
+	f := newTestFactory(t, io)
 	f.Getenv = func(k string) string {
 		if k == "KSM_PASSWORD" {
 			return "pw"

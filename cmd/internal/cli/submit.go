@@ -95,7 +95,7 @@ func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
 		}
 		return nil, fmt.Errorf("identify the chain at %s: %w", where, err)
 	}
-	st, err := keystore.Open(home)
+	st, err := f.openStore(home)
 	if err != nil {
 		_ = c.Close()
 		return nil, fmt.Errorf("home %s: %w", home, err)
@@ -227,7 +227,7 @@ func openKeyring(f *Factory) (*keystore.Store, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	st, err := keystore.Open(home)
+	st, err := f.openStore(home)
 	if err != nil {
 		return nil, "", fmt.Errorf("home %s: %w", home, err)
 	}

@@ -88,9 +88,7 @@ func TestCallCommandsTTY(t *testing.T) {
 		t.Helper()
 		io, _, out, errOut := iostreams.Test()
 		io.SetTTY(false, true, true)
-		f := NewFactory(io)
-		f.Backend = hooksFor(t)
-		f.Getenv = func(string) string { return "" }
+		f := newTestFactory(t, io)
 		if code := Run(context.Background(), f, args); code != 0 {
 			t.Fatalf("%v: exit %d: %s", args, code, errOut)
 		}

@@ -240,9 +240,7 @@ func runCLITTY(t *testing.T, stdin string, args ...string) (int, string, string)
 	io, in, out, errOut := iostreams.Test()
 	io.SetTTY(true, true, true)
 	in.WriteString(stdin)
-	f := NewFactory(io)
-	f.Backend = hooksFor(t)
-	f.Getenv = func(string) string { return "" }
+	f := newTestFactory(t, io)
 	code := Run(context.Background(), f, args)
 	return code, out.String(), errOut.String()
 }
