@@ -30,6 +30,9 @@ type Review struct {
 	Chain    string
 	Prepared *Prepared
 	Warnings []string
+	// Unsigned is the transaction of an unsigned plan (ExecuteUnsigned;
+	// Prepared and Key are then empty).
+	Unsigned *UnsignedDraft
 }
 
 // Confirmer is asked whether to sign and submit a reviewed transaction.
@@ -142,23 +145,9 @@ func Execute(ctx context.Context, s *Session, kr Keyring, plan *Plan, ask Asker)
 		return res, fmt.Errorf("%w before sending: %w", ErrCancelled, err)
 	}
 	out, err := s.Submit(ctx, p, signed, ask.Status)
-	if err != nil {
-		var ni *NotIncludedError
-		var ie *InterruptedError
-		if !errors.As(err, &ni) && !errors.As(err, &ie) {
-			err = &SentError{Hash: ExtrinsicHash(signed), Err: err}
-		}
+	if res.Outcome, err = settled(ctx, s, signed, out, err, ask); err != nil {
 		return res, err
 	}
-	if c, ok := s.Chain.(interface {
-		Claimed(context.Context, chain.Hash) (string, bool)
-	}); ok {
-		if reason, claimed := c.Claimed(ctx, out.BlockHash); claimed {
-			out.Verified = false
-			ask.Warn("the outcome below is what the parachain endpoint claims, NOT verified: " + reason)
-		}
-	}
-	res.Outcome = out
 	return res, nil
 }
 

@@ -68,6 +68,7 @@ func testNetwork(t *testing.T, visible uint32) (*rpctest.Server, string, *testch
 }
 
 func TestChainStatusNoNetwork(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("dials the real Kusama bootnodes (fails fast without a network)")
 	}
@@ -85,6 +86,7 @@ func TestChainStatusNoNetwork(t *testing.T) {
 }
 
 func TestChainStatusRPC(t *testing.T) {
+	t.Parallel()
 	_, url, c := testNetwork(t, 200)
 	home := t.TempDir()
 	code, out, stderr := runCLI(t, "", "--home", home, "--rpc", url, "--json", "chain", "status")
@@ -113,6 +115,7 @@ func TestChainStatusRPC(t *testing.T) {
 }
 
 func TestChainUnprovableRPC(t *testing.T) {
+	t.Parallel()
 	srv, url, _ := testNetwork(t, 100)
 	srv.Methods = []string{"rpc_methods", "chain_getFinalizedHead", "chain_getHeader", "chain_getBlockHash", "state_getStorage", "state_getMetadata"}
 	code, _, stderr := runCLI(t, "", "--home", t.TempDir(), "--rpc", url, "chain", "status")
@@ -135,6 +138,7 @@ func TestChainUnprovableRPC(t *testing.T) {
 // not be valid on a network the user did not name). A development chain,
 // whose genesis is no embedded network's, stays usable with a warning.
 func TestTrustedRPCGenesisChecked(t *testing.T) {
+	t.Parallel()
 	polkadot, err := chainspec.Lookup("polkadot")
 	if err != nil {
 		t.Fatal(err)
@@ -179,6 +183,7 @@ func TestTrustedRPCGenesisChecked(t *testing.T) {
 }
 
 func TestChainSyncJSONLines(t *testing.T) {
+	t.Parallel()
 	_, url, c := testNetwork(t, 240)
 	code, out, stderr := runCLI(t, "", "--home", t.TempDir(), "--rpc", url, "chain", "sync")
 	if code != 0 {
@@ -205,6 +210,7 @@ func TestChainSyncJSONLines(t *testing.T) {
 }
 
 func TestChainSyncLyingRPC(t *testing.T) {
+	t.Parallel()
 	srv, url, _ := testNetwork(t, 240)
 	srv.SetLie(func(method string, res any) any {
 		if method != "grandpa_proveFinality" || res == nil {
@@ -227,6 +233,7 @@ func TestChainSyncLyingRPC(t *testing.T) {
 }
 
 func TestChainSyncProgressBar(t *testing.T) {
+	t.Parallel()
 	_, url, _ := testNetwork(t, 240)
 	io, _, out, errOut := iostreams.Test()
 	io.SetTTY(false, true, true)

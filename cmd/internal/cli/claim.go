@@ -339,40 +339,29 @@ func runClaimSubmit(ctx context.Context, f *Factory, in app.ClaimSubmitInput, et
 		return err
 	}
 	defer e.Close()
-	d, err := plan.Compose(ctx, e.sess, key)
+	res, err := app.ExecuteUnsigned(ctx, e.sess, plan.Unsigned(key, dryRun), &cliAsker{e: e})
 	if err != nil {
-		return err
+		return executeErr(err)
 	}
-	dest := plan.To.Account
-	w := f.IO.ErrOut
-	fmt.Fprintf(w, "Claim %s of %s to %s\n", e.sess.FormatAmount(d.Status.Amount), eth.ChecksumHex(d.Eth), e.sess.Account(dest))
-	if v := d.Status.Vesting; v != nil {
-		fmt.Fprintf(w, "Vesting:   %s locked, %s per block from block #%d\n", e.sess.FormatAmount(v.Locked), e.sess.FormatAmount(v.PerBlock), v.StartingBlock)
-	}
-	if d.Statement != nil {
-		fmt.Fprintf(w, "Statement: %s (%s)\n", d.Status.Statement, d.Statement)
-	}
-	fmt.Fprintf(w, "Call:      %s.%s, unsigned (no fee)\n", d.Decoded.Pallet, d.Decoded.Name)
-	if dryRun {
+	if res.DryRun {
 		if f.Opts.JSON {
-			var stmt any
-			if d.Status.Statement != "" {
-				stmt = d.Status.Statement
-			}
-			return f.PrintJSON(claimSubmitJSON{DryRun: true, EthAddress: strings.ToLower(eth.ChecksumHex(d.Eth)), To: e.sess.Account(dest),
-				Amount: numOrNull(d.Status.Amount), Statement: stmt, Call: d.Decoded, Extrinsic: xtHexString(d.Extrinsic), Verified: e.sess.Chain.Verified()})
+			return f.PrintJSON(claimSubmitView(e, res.Review.Unsigned))
 		}
 		f.Infof("Dry run only: nothing was submitted.")
 		return nil
 	}
-	if err := confirmUnsigned(f, "Submit this claim?"); err != nil {
-		return err
+	return reportOutcome(e, res.Outcome)
+}
+
+// claimSubmitView is the dry-run JSON of a composed claim.
+func claimSubmitView(e *chainEnv, u *app.UnsignedDraft) claimSubmitJSON {
+	d := u.Subject.(*app.ClaimDraft)
+	var stmt any
+	if d.Status.Statement != "" {
+		stmt = d.Status.Statement
 	}
-	out, err := e.sess.SubmitSigned(ctx, d.Extrinsic, progressPrinter(f))
-	if err != nil {
-		return err
-	}
-	return reportOutcome(e, out)
+	return claimSubmitJSON{DryRun: true, EthAddress: strings.ToLower(eth.ChecksumHex(d.Eth)), To: e.sess.Account(d.Dest),
+		Amount: numOrNull(d.Status.Amount), Statement: stmt, Call: u.Call, Extrinsic: xtHexString(u.Extrinsic), Verified: e.sess.Chain.Verified()}
 }
 
 // loadEthKey reads an Ethereum key file (keystore v3 JSON or raw hex).

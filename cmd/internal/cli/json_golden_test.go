@@ -65,6 +65,7 @@ var jsonContract = []struct {
 // (go test ./cmd/internal/cli -run TestJSONGolden -update) and the field is
 // described in docs/cli.md.
 func TestJSONGolden(t *testing.T) {
+	t.Parallel()
 	for _, c := range jsonContract {
 		t.Run(c.name, func(t *testing.T) {
 			got := marshalRepresentative(t, c.v)
@@ -100,6 +101,7 @@ func TestJSONGolden(t *testing.T) {
 // TestJSONFieldsDocumented checks that every field name of the golden files
 // appears in docs/cli.md.
 func TestJSONFieldsDocumented(t *testing.T) {
+	t.Parallel()
 	doc := readCLIDoc(t)
 	for _, c := range jsonContract {
 		for _, p := range jsonPaths(t, marshalRepresentative(t, c.v)) {

@@ -15,6 +15,7 @@ import (
 // polkadot-js, and a polkadot-js file imports with `ksm key import
 // --keystore`, with the real scrypt parameters.
 func TestKeyInteropCLI(t *testing.T) {
+	t.Parallel()
 	testenv.OracleDir(t)
 	useRealScrypt(t) // N=2^15, p=1, r=8
 	home := t.TempDir()
@@ -61,6 +62,7 @@ func TestKeyInteropCLI(t *testing.T) {
 // bytes); a polkadot-js signature over the wrapped message verifies in
 // `ksm key verify` as wrapped; a --raw signature verifies as raw.
 func TestKeySignWrappedInterop(t *testing.T) {
+	t.Parallel()
 	testenv.OracleDir(t)
 	home := t.TempDir()
 	const msg = "I own this account"

@@ -71,6 +71,7 @@ func mustJSON(t *testing.T, s string, v any) {
 }
 
 func TestKeyInspectVectors(t *testing.T) {
+	t.Parallel()
 	var doc struct {
 		Vectors []struct {
 			SURI, Type, PublicKey, Address string
@@ -108,6 +109,7 @@ func TestKeyInspectVectors(t *testing.T) {
 }
 
 func TestKeyInspectFields(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	phrase := "bottom drive obey lake curtain smoke basket hold race lonely fit walk"
 	_, out, _ := keyRun(t, home, keyRunOpts{}, "--json", "key", "inspect", phrase)
@@ -144,6 +146,7 @@ func TestKeyInspectFields(t *testing.T) {
 }
 
 func TestKeyLifecycle(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	pw := pwEnv("s3cret")
 	// import from a URI on stdin with the password on the next line
@@ -342,6 +345,7 @@ func keystoreUnlock(home, name, pw string) (any, error) {
 }
 
 func TestKeyImportPrompts(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	code, out, errOut := keyRun(t, home, keyRunOpts{tty: true, stdin: "//Alice\npw\npw\n"}, "key", "import", "--name", "alice", "--scheme", "ecdsa")
 	if code != 0 || !strings.Contains(errOut, "Secret URI") || !strings.Contains(errOut, "Repeat the password") || strings.Contains(errOut, "//Alice") {

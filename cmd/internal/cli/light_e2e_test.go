@@ -62,6 +62,7 @@ func genesisFree(t *testing.T, n *lighttest.Network, id string) (*big.Int, []byt
 }
 
 func TestLightE2E(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("executes the Kusama runtime")
 	}
@@ -283,6 +284,7 @@ func TestLightE2E(t *testing.T) {
 // TestLightChopsticksModes: chopsticks proves nothing: exit 3 without
 // --trust-rpc; with it a warning and "verified": false.
 func TestLightChopsticksModes(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts chopsticks")
 	}
@@ -314,6 +316,7 @@ func jsonNum(v any) string {
 // on loopback TCP serves warp sync and storage proofs; ksm executes the
 // runtime over them.
 func TestLightP2P(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("executes the Kusama runtime")
 	}

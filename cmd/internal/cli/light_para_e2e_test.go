@@ -47,6 +47,7 @@ func newAHNet(t *testing.T) *ahNet {
 }
 
 func TestAssetHubE2E(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("executes the Asset Hub runtime")
 	}
@@ -237,6 +238,7 @@ func TestAssetHubE2E(t *testing.T) {
 // the head the relay proves, or that serves another chain: exit 3, nothing
 // on stdout.
 func TestAssetHubLyingEndpoint(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("executes the Asset Hub runtime")
 	}
@@ -284,6 +286,7 @@ func TestAssetHubLyingEndpoint(t *testing.T) {
 // parachain's own libp2p network (a full node of the generated Asset Hub
 // chain on loopback), checked against the head the relay proves.
 func TestAssetHubP2P(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("executes the Asset Hub runtime")
 	}
@@ -381,6 +384,7 @@ func TestAssetHubP2P(t *testing.T) {
 // Every embedded parachain network can be joined without --rpc: its spec
 // names its para id, genesis and bootnodes.
 func TestParaNetworkProfiles(t *testing.T) {
+	t.Parallel()
 	seen := 0
 	for _, p := range chainspec.Profiles() {
 		if p.IsRelay() {

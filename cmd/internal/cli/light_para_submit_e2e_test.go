@@ -33,6 +33,7 @@ import (
 // it. An endpoint lying about the body: exit 3. A block the relay chain
 // never proves: the endpoint's claim, marked unverified.
 func TestAssetHubSubmit(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("executes the Asset Hub runtime")
 	}

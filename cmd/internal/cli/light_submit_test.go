@@ -31,6 +31,7 @@ import (
 // runtime computed for ksm's dry run), so what is checked is that ksm finds,
 // proves and reports them.
 func TestLightSubmit(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("executes the Kusama runtime")
 	}

@@ -18,6 +18,7 @@ import (
 // verified chain; the file and the saved metadata sign offline; a given
 // version that contradicts the chain is refused (exit 2).
 func TestLightTxBuild(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("executes the Kusama runtime")
 	}

@@ -14,6 +14,7 @@ import (
 // network step. The endpoint given is a listener that counts connections:
 // none may arrive.
 func TestPlansFailFast(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	pair := addKey(t, home, "alice", "//Alice")
 	st := openTestStore(t, home)

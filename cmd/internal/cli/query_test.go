@@ -21,6 +21,7 @@ func kusamaMetadata(t *testing.T) string {
 }
 
 func TestQueryStorage(t *testing.T) {
+	t.Parallel()
 	md := kusamaMetadata(t)
 	srv, url, c := testNetwork(t, 200)
 	raw, err := os.ReadFile(md)
@@ -76,6 +77,7 @@ func TestQueryStorage(t *testing.T) {
 }
 
 func TestQueryStorageUsage(t *testing.T) {
+	t.Parallel()
 	code, _, stderr := runCLI(t, "", "query", "storage", "System")
 	if code != ExitUsage {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -99,6 +101,7 @@ func TestQueryStorageUsage(t *testing.T) {
 // TestQuerySyncProgress: on a terminal the warp sync draws its progress on
 // stderr; stdout holds only the value.
 func TestQuerySyncProgress(t *testing.T) {
+	t.Parallel()
 	md := kusamaMetadata(t)
 	_, url, _ := testNetwork(t, 200)
 	code, out, errOut := keyRun(t, t.TempDir(), keyRunOpts{tty: true}, "--rpc", url, "query", "storage", "--metadata", md, "System", "Number")
@@ -117,6 +120,7 @@ func TestQuerySyncProgress(t *testing.T) {
 // the relay's finalized state proves the para head (Paras::Heads), the
 // parachain endpoint's proof is checked against that head's state root.
 func TestQueryStoragePara(t *testing.T) {
+	t.Parallel()
 	md := kusamaMetadata(t)
 	para, err := testchain.Generate(testchain.Config{Seed: "cli-para", Blocks: 30})
 	if err != nil {
@@ -181,6 +185,7 @@ func testNetworkWith(t *testing.T, visible uint32, cfg testchain.Config) (*rpcte
 // prove anything, the value and the metadata are the endpoint's claims
 // (read through app/chain's RPC Chain), an absent key is the default value.
 func TestQueryStorageTrustedRPC(t *testing.T) {
+	t.Parallel()
 	srv, url, c := testNetwork(t, 100)
 	raw, err := os.ReadFile(kusamaMetadata(t))
 	if err != nil {

@@ -33,6 +33,7 @@ func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 }
 
 func TestExitCodes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args []string
 		code int
@@ -58,6 +59,7 @@ func TestExitCodes(t *testing.T) {
 }
 
 func TestVersionJSON(t *testing.T) {
+	t.Parallel()
 	code, stdout, _ := runCLI(t, "", "--json", "version")
 	if code != 0 {
 		t.Fatalf("exit %d", code)
@@ -143,6 +145,7 @@ type errString string
 func (e errString) Error() string { return string(e) }
 
 func TestTUIKeySourceListsKeystore(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	io, in, _, _ := iostreams.Test()
 	in.WriteString("//Alice\n")
@@ -170,6 +173,7 @@ func TestTUIKeySourceListsKeystore(t *testing.T) {
 }
 
 func TestNoArgsPrintsHelpWhenPiped(t *testing.T) {
+	t.Parallel()
 	code, stdout, _ := runCLI(t, "")
 	if code != 0 || !strings.Contains(stdout, "Usage:") {
 		t.Fatalf("exit %d, stdout %q", code, stdout)

@@ -304,7 +304,13 @@ func executeErr(err error) error {
 // prompt (skipped with --yes), the password from flag, keyring or prompt.
 type cliAsker struct{ e *chainEnv }
 
-func (a *cliAsker) Reviewed(r *app.Review) { showPrepared(a.e, r) }
+func (a *cliAsker) Reviewed(r *app.Review) {
+	if r.Unsigned != nil {
+		showUnsigned(a.e, r.Unsigned)
+		return
+	}
+	showPrepared(a.e, r)
+}
 
 func (a *cliAsker) Status(st chain.Status) { progressPrinter(a.e.f)(st) }
 
@@ -315,7 +321,11 @@ func (a *cliAsker) Confirm(ctx context.Context, r *app.Review) (bool, error) {
 	if f.Opts.Yes {
 		return true, nil
 	}
-	ok, err := f.IO.Confirm("Sign and submit this transaction?")
+	question := "Sign and submit this transaction?"
+	if r.Unsigned != nil {
+		question = r.Unsigned.Question
+	}
+	ok, err := f.IO.Confirm(question)
 	if errors.Is(err, iostreams.ErrNoTTY) {
 		return false, app.Usagef("not on a terminal: pass --yes to submit without confirmation")
 	}
@@ -428,6 +438,16 @@ func showPrepared(e *chainEnv, r *app.Review) {
 			fmt.Fprintf(w, "Dry run:   succeeds\n")
 		}
 	}
+}
+
+// showUnsigned writes the review of an unsigned transaction on stderr.
+func showUnsigned(e *chainEnv, u *app.UnsignedDraft) {
+	w := e.f.IO.ErrOut
+	fmt.Fprintf(w, "%s\n", u.Title)
+	if u.Details != "" {
+		fmt.Fprintf(w, "%s\n", u.Details)
+	}
+	fmt.Fprintf(w, "Call:      %s.%s, unsigned (no fee)\n", u.Call.Pallet, u.Call.Name)
 }
 
 // outcomeJSON converts an outcome to the cli.md shape.

@@ -9,6 +9,7 @@ import (
 // TestChainAccessModes: which chain access ksm accepts, and the exit codes
 // of the failures found before any value is read.
 func TestChainAccessModes(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	// The keys named exist: argument checks pass and the endpoint is reached.
 	if code, _, stderr := keyRun(t, home, keyRunOpts{stdin: "//Alice\n", env: map[string]string{"KSM_PASSWORD": "pw"}}, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
@@ -51,6 +52,7 @@ func TestChainAccessModes(t *testing.T) {
 
 // TestSubmitUsage: mistakes found before any network access (exit 2).
 func TestSubmitUsage(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	for _, tc := range []struct {
 		args []string

@@ -11,6 +11,7 @@ import (
 )
 
 func TestTxEncodeDecodeCall(t *testing.T) {
+	t.Parallel()
 	meta := testenv.Shared(t, "metadata", "kusama-v14-spec9370.scale")
 	// Balances.transfer_keep_alive to Alice of 1 KSM: pallet 4, call 3,
 	// MultiAddress::Id (0x00) + account, Compact(10^12).
@@ -57,6 +58,7 @@ func TestTxEncodeDecodeCall(t *testing.T) {
 }
 
 func TestTxCallErrors(t *testing.T) {
+	t.Parallel()
 	meta := testenv.Shared(t, "metadata", "kusama-v14-spec9370.scale")
 	for _, tc := range []struct {
 		args []string
@@ -83,6 +85,7 @@ func TestTxCallErrors(t *testing.T) {
 
 // TestCallCommandsTTY checks the human output on a terminal.
 func TestCallCommandsTTY(t *testing.T) {
+	t.Parallel()
 	meta := testenv.Shared(t, "metadata", "kusama-v15-spec1009002.scale")
 	run := func(args ...string) string {
 		t.Helper()

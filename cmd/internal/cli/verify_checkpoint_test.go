@@ -65,6 +65,7 @@ func TestVerifyCheckpoint(t *testing.T) {
 }
 
 func TestVerifyCheckpointErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, content string) string {
 		p := filepath.Join(dir, name)

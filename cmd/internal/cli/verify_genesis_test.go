@@ -8,6 +8,7 @@ import (
 )
 
 func TestVerifyGenesis(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args            []string
 		stateRoot, hash string

@@ -12,6 +12,7 @@ import (
 )
 
 func TestVerifyHeaderKusama(t *testing.T) {
+	t.Parallel()
 	path := testenv.Shared(t, "grandpa", "kusama-header-b7472481.scale")
 	code, stdout, stderr := runCLI(t, "", "--json", "verify", "header", path)
 	if code != 0 {
@@ -65,6 +66,7 @@ func TestVerifyHeaderKusama(t *testing.T) {
 }
 
 func TestVerifyHeaderWestendBlock(t *testing.T) {
+	t.Parallel()
 	var data struct {
 		Blocks []struct {
 			Number            uint32
@@ -99,6 +101,7 @@ func TestVerifyHeaderWestendBlock(t *testing.T) {
 }
 
 func TestVerifyHeaderInvalid(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args []string
 		code int

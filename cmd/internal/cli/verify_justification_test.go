@@ -28,6 +28,7 @@ func writeAuthoritiesJSON(t *testing.T, v any) string {
 }
 
 func TestVerifyJustificationPolkadot(t *testing.T) {
+	t.Parallel()
 	path := testenv.Shared(t, "grandpa", "polkadot-b4635975-justification.scale")
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -82,6 +83,7 @@ func TestVerifyJustificationPolkadot(t *testing.T) {
 }
 
 func TestVerifyJustificationGenerated(t *testing.T) {
+	t.Parallel()
 	c, err := testchain.Generate(testchain.Config{Seed: "cli", Blocks: 130, SetLength: 100, VoteAhead: 2, VariedWeights: true})
 	if err != nil {
 		t.Fatal(err)

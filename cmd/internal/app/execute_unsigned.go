@@ -1,0 +1,107 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/tx/value"
+)
+
+// UnsignedPlan is a transaction no key of ksm signs (an unsigned
+// Claims.claim or claim_attest: the Ethereum signature inside the call is
+// its authority). ExecuteUnsigned runs it on the execution path of signed
+// plans without the unlock and the signature: compose → review → confirm
+// → submit → outcome.
+type UnsignedPlan struct {
+	Verb string
+	// DryRun stops after the review: nothing is sent.
+	DryRun  bool
+	compose func(ctx context.Context, s *Session) (*UnsignedDraft, error)
+}
+
+// UnsignedDraft is an unsigned transaction composed on the chain.
+type UnsignedDraft struct {
+	Title, Details string
+	Warnings       []string
+	// Question is what the caller asks before sending ("Submit this
+	// claim?").
+	Question string
+	// Call is the call decoded from Extrinsic's call bytes.
+	Call      *value.Call
+	Extrinsic []byte
+	// Subject is what the verb composed, for its own views (a
+	// *ClaimDraft for a claim).
+	Subject any
+}
+
+// NewUnsignedPlan makes an unsigned plan whose compose reads the chain and
+// builds the extrinsic.
+func NewUnsignedPlan(verb string, dryRun bool, compose func(ctx context.Context, s *Session) (*UnsignedDraft, error)) *UnsignedPlan {
+	return &UnsignedPlan{Verb: verb, DryRun: dryRun, compose: compose}
+}
+
+// ExecuteUnsigned runs an unsigned plan: compose the extrinsic, let the
+// caller review it (Review.Unsigned; Review.Prepared is nil) and confirm,
+// send it once and follow it to its outcome, as Execute does. No password
+// is asked and nothing is signed. A declined confirmation returns an error
+// wrapping ErrCancelled, with nothing sent.
+func ExecuteUnsigned(ctx context.Context, s *Session, plan *UnsignedPlan, ask Asker) (*Result, error) {
+	d, err := plan.compose(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range d.Warnings {
+		ask.Warn(w)
+	}
+	res := &Result{Review: &Review{Title: d.Title, Details: d.Details, Chain: s.ChainName(), Warnings: d.Warnings, Unsigned: d}}
+	ask.Reviewed(res.Review)
+	if plan.DryRun {
+		res.DryRun = true
+		return res, nil
+	}
+	if err := canSubmit(s); err != nil {
+		return res, err
+	}
+	ok, err := ask.Confirm(ctx, res.Review)
+	if err != nil {
+		return res, cancelled(ctx, err)
+	}
+	if !ok {
+		return res, fmt.Errorf("%w: the transaction was not sent", ErrCancelled)
+	}
+	// Ctrl-C until here sends nothing.
+	if err := ctx.Err(); err != nil {
+		return res, fmt.Errorf("%w before sending: %w", ErrCancelled, err)
+	}
+	out, err := s.SubmitSigned(ctx, d.Extrinsic, ask.Status)
+	if res.Outcome, err = settled(ctx, s, d.Extrinsic, out, err, ask); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// settled is the end of both execution paths: a failure after sending
+// other than a refusal or an interruption becomes a SentError, and an
+// outcome the chain only claims (a parachain endpoint's word, not proven
+// through the relay chain) is marked unverified with a warning.
+func settled(ctx context.Context, s *Session, ext []byte, out *Outcome, err error, ask ProgressReporter) (*Outcome, error) {
+	if err != nil {
+		var ni *NotIncludedError
+		var ie *InterruptedError
+		if !errors.As(err, &ni) && !errors.As(err, &ie) {
+			err = &SentError{Hash: ExtrinsicHash(ext), Err: err}
+		}
+		return nil, err
+	}
+	if c, ok := s.Chain.(interface {
+		Claimed(context.Context, chain.Hash) (string, bool)
+	}); ok {
+		if reason, claimed := c.Claimed(ctx, out.BlockHash); claimed {
+			out.Verified = false
+			ask.Warn("the outcome below is what the parachain endpoint claims, NOT verified: " + reason)
+		}
+	}
+	return out, nil
+}
