@@ -28,7 +28,7 @@ func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 	io, in, out, errOut := iostreams.Test()
 	in.WriteString(stdin)
 	f := newTestFactory(t, io)
-	code := Run(context.Background(), f, args)
+	code := Run(context.Background(), f, append([]string{}, args...)) // never nil: cobra reads os.Args for nil
 	return code, out.String(), errOut.String()
 }
 
