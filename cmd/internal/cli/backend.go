@@ -82,9 +82,6 @@ func (e *lightEnv) waitSynced(ctx context.Context) error {
 	return err
 }
 
-// lightErr gives light-client errors their exit codes and messages.
-func lightErr(e *lightEnv, err error) error { return e.Classify(err) }
-
 // newLightChain is the Chain of a started (and synced) light client (see
 // backend.Light.Chain); home is the backend's.
 func newLightChain(le *lightEnv, _ string, owns bool) backend.PinnedChain { return le.Chain(owns) }

@@ -192,7 +192,7 @@ func TestQueryStorageTrustedRPC(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.Metadata = raw
-	srv.Methods = []string{"rpc_methods", "chain_getFinalizedHead", "chain_getHeader", "chain_getBlockHash", "state_getStorage", "state_getMetadata"}
+	srv.Methods = []string{"rpc_methods", "chain_getFinalizedHead", "chain_getHeader", "chain_getBlockHash", "state_getStorage", "state_getMetadata", "system_properties"}
 	for _, tc := range []struct {
 		name  string
 		args  []string

@@ -55,11 +55,18 @@ const dialTimeout = 30 * time.Second
 // as it is, with a warning on stderr and "verified": false; without it such
 // an endpoint fails with exit 3.
 func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
+	return openChainWith(ctx, f, "", 0)
+}
+
+// openChainWith is openChain with a parachain endpoint read on a relay
+// network (--para ID --para-rpc URL): the session's chain is then the
+// parachain, its head proven by the relay chain.
+func openChainWith(ctx context.Context, f *Factory, paraRPC string, paraID uint32) (*chainEnv, error) {
 	home, err := f.HomeDir()
 	if err != nil {
 		return nil, err
 	}
-	le, err := openLight(ctx, f)
+	le, err := openLightWith(ctx, f, paraRPC, paraID)
 	if err != nil {
 		return nil, err
 	}
