@@ -89,7 +89,7 @@ func openChainWith(ctx context.Context, f *Factory, paraRPC string, paraID uint3
 		}
 		c = lc
 	} else {
-		c = chain.NewRPC(le.RPC)
+		c = le.Trusted()
 	}
 	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
 	defer cancel()

@@ -78,3 +78,13 @@ func (e *Light) NodeStatus(ctx context.Context) (*app.NodeStatus, error) {
 	}
 	return st, nil
 }
+
+// Trusted is the Chain of an endpoint trusted with --trust-rpc (the
+// "trusted-rpc" mode; nil otherwise): its answers as it gives them.
+// Closing it closes the endpoint.
+func (e *Light) Trusted() chain.Chain {
+	if e.Verified() || e.RPC == nil {
+		return nil
+	}
+	return chain.NewRPC(e.RPC)
+}
