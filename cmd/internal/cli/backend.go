@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
@@ -49,13 +50,25 @@ func openLightWith(ctx context.Context, f *Factory, paraRPC string, paraID uint3
 	}
 	l, err := backend.Open(ctx, backend.Config{
 		Network: n, RPC: f.Opts.RPC, RelayRPC: f.Opts.RelayRPC, TrustRPC: f.Opts.TrustRPC,
-		ParaRPC: paraRPC, ParaID: paraID, Home: home,
+		ParaRPC: paraRPC, ParaID: paraID, Home: f.stateHome(home),
 		Infof: f.Infof, Warnf: f.Warnf, Hooks: f.Backend,
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &lightEnv{Light: l, f: f, net: n}, nil
+}
+
+// stateHome is where the backend and the session keep state (the verified
+// chain, caches, pending nonces): home when it exists or the command keeps
+// state (f.keepState), else "" (nothing kept): a command that only reads
+// never creates a directory. A signing command's home exists, as its
+// keystore does.
+func (f *Factory) stateHome(home string) string {
+	if st, err := os.Stat(home); f.keepState || err == nil && st.IsDir() {
+		return home
+	}
+	return ""
 }
 
 // verified reports whether answers are proven.

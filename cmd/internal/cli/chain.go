@@ -232,6 +232,8 @@ With --follow it keeps following finality until interrupted.`,
 				ctx, cancel = context.WithTimeout(ctx, timeout)
 				defer cancel()
 			}
+			// Keeping the verified state is what sync is for.
+			f.keepState = true
 			e, err := openLight(ctx, f)
 			if err != nil {
 				return err

@@ -36,6 +36,11 @@ type Factory struct {
 	// production: keystore.DefaultParams); tests set cheap ones.
 	Scrypt keystore.Params
 
+	// keepState makes the backend keep its state (the verified chain,
+	// caches) in a home that does not exist yet, creating it: chain sync
+	// does; a command that only reads creates no directory.
+	keepState bool
+
 	// beforeNetwork, when set, checks the command's arguments offline; the
 	// first step that would touch the network runs it first.
 	beforeNetwork func() error

@@ -15,6 +15,8 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -107,6 +109,19 @@ func TestLightE2E(t *testing.T) {
 		code, out, errOut = ksm(t, "", nil, "balance", "alice")
 		if code != 0 || !strings.Contains(out+errOut, "transferable") {
 			t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+		}
+	})
+
+	// A read-only command creates no directory: a --home that does not
+	// exist (a typo) is left so, the verified state and caches unkept.
+	t.Run("balance in a missing home", func(t *testing.T) {
+		missing := filepath.Join(t.TempDir(), "typo")
+		code, out, errOut := keyRun(t, missing, keyRunOpts{}, "--rpc", n.URL, "--json", "balance", lightAlice)
+		if code != 0 || !strings.Contains(out, `"verified": true`) {
+			t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+		}
+		if _, err := os.Stat(missing); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("balance created %s: %v", missing, err)
 		}
 	})
 

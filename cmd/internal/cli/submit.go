@@ -93,7 +93,7 @@ func openChainWith(ctx context.Context, f *Factory, paraRPC string, paraID uint3
 	}
 	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
 	defer cancel()
-	sess, err := app.Open(dctx, c, app.Options{Home: home})
+	sess, err := app.Open(dctx, c, app.Options{Home: f.stateHome(home)})
 	if err != nil {
 		_ = c.Close()
 		where := "the light client"

@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -578,10 +577,10 @@ func (le *Light) Chain(owns bool) PinnedChain {
 		Genesis: chain.Hash(le.Genesis),
 		Properties: chain.Properties{SS58Prefix: n.SS58Prefix, HasSS58: true, Decimals: n.Decimals, HasDecimals: true,
 			Symbol: n.Symbol},
-		Compile: chain.ExecutorCompiler(filepath.Join(home, "cache", "wasm")),
+		Compile: chain.ExecutorCompiler(cacheDir(home, "wasm")),
 		// The keys each runtime method read last time, proven in one
 		// batch before the next call.
-		ReadSets: filepath.Join(home, "cache", "readsets"),
+		ReadSets: cacheDir(home, "readsets"),
 		Close:    closeEnv,
 	}
 	if pe := le.Para; pe != nil {

@@ -2,6 +2,7 @@ package backend
 
 import (
 	"context"
+	"path/filepath"
 	"time"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
@@ -87,4 +88,13 @@ func (e *Light) Trusted() chain.Chain {
 		return nil
 	}
 	return chain.NewRPC(e.RPC)
+}
+
+// cacheDir is the cache directory name under home ("" without a home:
+// nothing is cached).
+func cacheDir(home, name string) string {
+	if home == "" {
+		return ""
+	}
+	return filepath.Join(home, "cache", name)
 }
