@@ -113,15 +113,8 @@ func Execute(ctx context.Context, s *Session, kr Keyring, plan *Plan, ask Asker)
 		res.DryRun = true
 		return res, nil
 	}
-	if err := canSubmit(s); err != nil {
+	if err := confirmed(ctx, s, res.Review, ask, "the transaction was not signed"); err != nil {
 		return res, err
-	}
-	ok, err := ask.Confirm(ctx, res.Review)
-	if err != nil {
-		return res, cancelled(ctx, err)
-	}
-	if !ok {
-		return res, fmt.Errorf("%w: the transaction was not signed", ErrCancelled)
 	}
 	pw, err := ask.Password(ctx, plan.From)
 	if err != nil {

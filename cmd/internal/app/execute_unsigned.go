@@ -61,15 +61,8 @@ func ExecuteUnsigned(ctx context.Context, s *Session, plan *UnsignedPlan, ask As
 		res.DryRun = true
 		return res, nil
 	}
-	if err := canSubmit(s); err != nil {
+	if err := confirmed(ctx, s, res.Review, ask, "the transaction was not sent"); err != nil {
 		return res, err
-	}
-	ok, err := ask.Confirm(ctx, res.Review)
-	if err != nil {
-		return res, cancelled(ctx, err)
-	}
-	if !ok {
-		return res, fmt.Errorf("%w: the transaction was not sent", ErrCancelled)
 	}
 	// Ctrl-C until here sends nothing.
 	if err := ctx.Err(); err != nil {
@@ -80,6 +73,22 @@ func ExecuteUnsigned(ctx context.Context, s *Session, plan *UnsignedPlan, ask As
 		return res, err
 	}
 	return res, nil
+}
+
+// confirmed checks that the chain can take transactions and asks the
+// caller to confirm the review; declined is the ErrCancelled message.
+func confirmed(ctx context.Context, s *Session, r *Review, ask Confirmer, declined string) error {
+	if err := canSubmit(s); err != nil {
+		return err
+	}
+	ok, err := ask.Confirm(ctx, r)
+	if err != nil {
+		return cancelled(ctx, err)
+	}
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrCancelled, declined)
+	}
+	return nil
 }
 
 // settled is the end of both execution paths: a failure after sending
