@@ -249,7 +249,7 @@ With --follow it keeps following finality until interrupted.`,
 			}
 			bar := f.IO.IsStderrTTY() && !f.Opts.JSON
 			out := json.NewEncoder(f.IO.Out)
-			line := func(v map[string]any) {
+			line := func(v any) {
 				if !bar {
 					_ = out.Encode(v)
 				}
@@ -261,11 +261,11 @@ With --follow it keeps following finality until interrupted.`,
 					if bar {
 						drawBar(f, progressOf(x.Done, x.Target, x.Start))
 					}
-					line(map[string]any{"event": "progress", "done": x.Done, "target": x.Target})
+					line(syncProgressJSON{Event: "progress", Done: x.Done, Target: x.Target})
 				case backend.SyncFinalized:
-					line(map[string]any{"event": "finalized", "number": x.Number, "hash": x.Hash, "setId": x.SetID, "verified": true})
+					line(syncFinalizedJSON{Event: "finalized", Number: x.Number, Hash: x.Hash, SetID: x.SetID, Verified: true})
 				case backend.SyncSetChanged:
-					line(map[string]any{"event": "setChanged", "number": x.Number, "hash": x.Hash, "setId": x.SetID, "forced": x.Forced, "authorities": x.Authorities})
+					line(syncSetChangedJSON{Event: "setChanged", Number: x.Number, Hash: x.Hash, SetID: x.SetID, Forced: x.Forced, Authorities: x.Authorities})
 				case backend.SyncPeerDropped:
 					f.Warnf("peer %s dropped (%s): %v", shortPeer(x.Peer), x.Verdict, x.Reason)
 				case backend.SyncDone:
@@ -275,7 +275,7 @@ With --follow it keeps following finality until interrupted.`,
 						fmt.Fprintln(f.IO.ErrOut)
 						f.Infof("synced: finalized #%d %s (verified)", x.Number, x.Hash)
 					}
-					line(map[string]any{"event": "synced", "number": x.Number, "hash": x.Hash, "verified": true})
+					line(syncDoneJSON{Event: "synced", Number: x.Number, Hash: x.Hash, Verified: true})
 					done = !follow
 				}
 				return !done
@@ -297,6 +297,36 @@ With --follow it keeps following finality until interrupted.`,
 	cmd.Flags().DurationVar(&timeout, "timeout", 0, "give up after this long (0: never)")
 	return cmd
 }
+
+// The JSON lines of chain sync, one type an event.
+type (
+	syncProgressJSON struct {
+		Event  string `json:"event"`
+		Done   uint32 `json:"done"`
+		Target uint32 `json:"target"`
+	}
+	syncFinalizedJSON struct {
+		Event    string      `json:"event"`
+		Number   uint32      `json:"number"`
+		Hash     header.Hash `json:"hash"`
+		SetID    uint64      `json:"setId"`
+		Verified bool        `json:"verified"`
+	}
+	syncSetChangedJSON struct {
+		Event       string      `json:"event"`
+		Number      uint32      `json:"number"`
+		Hash        header.Hash `json:"hash"`
+		SetID       uint64      `json:"setId"`
+		Forced      bool        `json:"forced"`
+		Authorities int         `json:"authorities"`
+	}
+	syncDoneJSON struct {
+		Event    string      `json:"event"`
+		Number   uint32      `json:"number"`
+		Hash     header.Hash `json:"hash"`
+		Verified bool        `json:"verified"`
+	}
+)
 
 func drawBar(f *Factory, p progressJSON) {
 	const width = 30

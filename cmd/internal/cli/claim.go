@@ -41,17 +41,24 @@ chains host them on the relay.
 }
 
 // claimStatusJSON is `claim status --json`.
+// claimVestingJSON is the vesting schedule of a claim (amounts in planck).
+type claimVestingJSON struct {
+	Locked        any    `json:"locked"`
+	PerBlock      any    `json:"perBlock"`
+	StartingBlock uint64 `json:"startingBlock"`
+}
+
 type claimStatusJSON struct {
-	EthAddress    string   `json:"ethAddress"`
-	HasClaim      bool     `json:"hasClaim"`
-	Amount        any      `json:"amount"`
-	Vesting       any      `json:"vesting"`
-	Statement     any      `json:"statement"`
-	StatementText string   `json:"statementText,omitempty"`
-	PreclaimedBy  []string `json:"preclaimedBy"`
-	BlockNumber   uint64   `json:"blockNumber"`
-	BlockHash     string   `json:"blockHash"`
-	Verified      bool     `json:"verified"`
+	EthAddress    string            `json:"ethAddress"`
+	HasClaim      bool              `json:"hasClaim"`
+	Amount        any               `json:"amount"`
+	Vesting       *claimVestingJSON `json:"vesting"`
+	Statement     any               `json:"statement"`
+	StatementText string            `json:"statementText,omitempty"`
+	PreclaimedBy  []string          `json:"preclaimedBy"`
+	BlockNumber   uint64            `json:"blockNumber"`
+	BlockHash     string            `json:"blockHash"`
+	Verified      bool              `json:"verified"`
 }
 
 func newClaimStatusCmd(f *Factory) *cobra.Command {
@@ -88,7 +95,7 @@ func newClaimStatusCmd(f *Factory) *cobra.Command {
 			j := claimStatusJSON{EthAddress: strings.ToLower(st.EthAddress), HasClaim: st.Amount != nil, Amount: numOrNull(st.Amount), Verified: e.sess.Chain.Verified(), StatementText: st.StatementText, PreclaimedBy: st.PreclaimedBy,
 				BlockNumber: head.Number, BlockHash: head.Hash.String()}
 			if st.Vesting != nil {
-				j.Vesting = map[string]any{"locked": numOrNull(st.Vesting.Locked), "perBlock": numOrNull(st.Vesting.PerBlock), "startingBlock": st.Vesting.StartingBlock}
+				j.Vesting = &claimVestingJSON{Locked: numOrNull(st.Vesting.Locked), PerBlock: numOrNull(st.Vesting.PerBlock), StartingBlock: st.Vesting.StartingBlock}
 			}
 			if st.Statement != "" {
 				j.Statement = st.Statement

@@ -239,7 +239,7 @@ func newKeyRemoveCmd(f *Factory) *cobra.Command {
 			}
 			forgetPassword(env.home, e.Name)
 			if f.Opts.JSON {
-				return f.PrintJSON(map[string]any{"removed": e.Name})
+				return f.PrintJSON(keyRemovedJSON{Removed: e.Name})
 			}
 			fmt.Fprintf(f.IO.ErrOut, "Removed key %q\n", e.Name)
 			return nil
@@ -371,7 +371,7 @@ func newKeyExportCmd(f *Factory) *cobra.Command {
 				return err
 			}
 			if f.Opts.JSON {
-				return f.PrintJSON(map[string]any{"name": e.Name, "keystore": file})
+				return f.PrintJSON(keyExportJSON{Name: e.Name, Keystore: file})
 			}
 			fmt.Fprintf(f.IO.ErrOut, "Wrote key %q to %s (polkadot-js JSON, same password)\n", e.Name, file)
 			return nil
@@ -380,4 +380,15 @@ func newKeyExportCmd(f *Factory) *cobra.Command {
 	cmd.Flags().StringVar(&file, "keystore", "", "file to write (required; - for standard output)")
 	cmd.MarkFlagRequired("keystore")
 	return cmd
+}
+
+// keyRemovedJSON is what key remove prints.
+type keyRemovedJSON struct {
+	Removed string `json:"removed"`
+}
+
+// keyExportJSON is what key export prints: the key and the file written.
+type keyExportJSON struct {
+	Name     string `json:"name"`
+	Keystore string `json:"keystore"`
 }
