@@ -50,21 +50,11 @@ func accountInfo(n uint32) []byte {
 // light client at its genesis.
 func testNetwork(t *testing.T, visible uint32) (*rpctest.Server, string, *testchain.Chain) {
 	t.Helper()
-	c, err := testchain.Generate(testchain.Config{Seed: "cli-chain", Blocks: 240, SetLength: 40, ForcedEvery: 3,
+	return testNetworkWith(t, visible, testchain.Config{Seed: "cli-chain", Blocks: 240, SetLength: 40, ForcedEvery: 3,
 		ExtraState: func(n uint32) []trie.KV {
 			return []trie.KV{{Key: accountKey(aliceID), Value: accountInfo(n)},
 				{Key: lightclient.LastRuntimeUpgradeKey, Value: scale.AppendString(scale.AppendCompact(nil, 9999), "kusama")}}
 		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) {
-		return c.Blocks[0].Hash, &chainspec.Checkpoint{Header: c.Blocks[0].Header, Hash: c.Blocks[0].Hash, Grandpa: &chainspec.GrandpaState{Set: c.Set(0)}}
-	}
-	srv := rpctest.New(c, visible)
-	url, stop := srv.Start()
-	t.Cleanup(stop)
-	return srv, url, c
 }
 
 func TestChainStatusNoNetwork(t *testing.T) {
@@ -94,9 +84,7 @@ func TestChainStatusRPC(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	var st chainStatusJSON
-	if err := json.Unmarshal([]byte(out), &st); err != nil {
-		t.Fatal(err, out)
-	}
+	mustJSON(t, out, &st)
 	if !st.Verified || !st.Synced || st.Finalized.Number != 200 || st.Finalized.Hash != c.Blocks[200].Hash || st.Mode != "rpc" {
 		t.Fatalf("status %+v", st)
 	}

@@ -41,6 +41,37 @@ const (
 	lightBob   = "0x8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48"
 )
 
+// dryRunSeen is what the e2e tests read of a --dry-run --json.
+type dryRunSeen struct {
+	CallHex string `json:"callHex"`
+	Nonce   uint64 `json:"nonce"`
+	Era     xtEra  `json:"era"`
+	Fee     any    `json:"fee"`
+	Balance struct {
+		Free, Spend any
+	} `json:"balance"`
+	Result   *dryRunOutcome `json:"result"`
+	Verified bool           `json:"verified"`
+}
+
+// dialGenesis connects to the endpoint url for the rest of the test (a
+// minute at most) and returns its block 0's hash.
+func dialGenesis(t *testing.T, url string) (context.Context, *rpc.Client, rpc.Hash) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	rc, err := rpc.Dial(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rc.Close() })
+	b0, err := rc.BlockHash(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx, rc, b0
+}
+
 // lightNet serves the test network and points the light client at it.
 func lightNet(t *testing.T) *lighttest.Network {
 	t.Helper()
@@ -95,9 +126,7 @@ func TestLightE2E(t *testing.T) {
 			Verified    bool        `json:"verified"`
 			Symbol      string      `json:"symbol"`
 		}
-		if err := json.Unmarshal([]byte(out), &b); err != nil {
-			t.Fatal(err, out)
-		}
+		mustJSON(t, out, &b)
 		want, _ := genesisFree(t, n, lightAlice)
 		if !b.Verified || b.BlockNumber != uint64(head.Header.Number) || b.BlockHash != head.Hash.String() || b.Free.String() != want.String() || b.Symbol != "KSM" {
 			t.Fatalf("balance %+v, want free %s at #%d %s, verified", b, want, head.Header.Number, head.Hash)
@@ -131,9 +160,7 @@ func TestLightE2E(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
 		var q queryStorageJSON
-		if err := json.Unmarshal([]byte(out), &q); err != nil {
-			t.Fatal(err, out)
-		}
+		mustJSON(t, out, &q)
 		_, raw := genesisFree(t, n, lightAlice)
 		if !q.Verified || !q.MetadataVerified || q.MetadataSource != "runtime" || !q.Found || q.Raw == nil || *q.Raw != "0x"+hex.EncodeToString(raw) ||
 			q.Block.Number != head.Header.Number || q.Block.Hash != head.Hash {
@@ -145,24 +172,13 @@ func TestLightE2E(t *testing.T) {
 		}
 	})
 
-	var dry struct {
-		CallHex string `json:"callHex"`
-		Nonce   uint64 `json:"nonce"`
-		Era     xtEra  `json:"era"`
-		Fee     any    `json:"fee"`
-		Balance struct {
-			Free, Spend any
-		} `json:"balance"`
-		Verified bool `json:"verified"`
-	}
+	var dry dryRunSeen
 	t.Run("transfer-dry-run", func(t *testing.T) {
 		code, out, errOut := ksm(t, "", nil, "--json", "transfer", lightBob, "1.5", "--from", "alice", "--dry-run")
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
-		if err := json.Unmarshal([]byte(out), &dry); err != nil {
-			t.Fatal(err, out)
-		}
+		mustJSON(t, out, &dry)
 		if !dry.Verified || dry.Fee == nil || dry.Nonce != 0 || dry.Era.Type != "mortal" {
 			t.Fatalf("dry run %s", out)
 		}
@@ -197,18 +213,7 @@ func TestLightE2E(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		url := testenv.SharedChopsticks(t, n.SpecPath)
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		rc, err := rpc.Dial(ctx, url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rc.Close()
-		b0, err := rc.BlockHash(ctx, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ctx, rc, b0 := dialGenesis(t, testenv.SharedChopsticks(t, n.SpecPath))
 		theirs, err := rc.StateCall(ctx, "Metadata_metadata_at_version", []byte{15, 0, 0, 0}, &b0)
 		if err != nil {
 			t.Fatal(err)
@@ -361,9 +366,7 @@ func TestLightP2P(t *testing.T) {
 		BlockNumber uint32      `json:"blockNumber"`
 		Verified    bool        `json:"verified"`
 	}
-	if err := json.Unmarshal([]byte(out), &b); err != nil {
-		t.Fatal(err, out)
-	}
+	mustJSON(t, out, &b)
 	free, _ := genesisFree(t, &lighttest.Network{Chain: c}, lightAlice)
 	if !b.Verified || b.Free.String() != free.String() || b.BlockNumber != c.Head().Header.Number {
 		t.Fatalf("balance over p2p: %s", out)
@@ -382,17 +385,7 @@ func TestLightP2P(t *testing.T) {
 // proof_size: Compact<u64>}, class: u8, partial_fee: u128}.
 func chopsticksFee(t *testing.T, url, callHex string, p extrinsic.Params) *big.Int {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	rc, err := rpc.Dial(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
-	b0, err := rc.BlockHash(ctx, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, rc, b0 := dialGenesis(t, url)
 	raw, err := rc.Metadata(ctx, &b0)
 	if err != nil {
 		t.Fatal(err)

@@ -5,7 +5,6 @@ package cli
 // it is proven through the relay chain before its outcome is read.
 
 import (
-	"encoding/json"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -58,9 +57,7 @@ func TestAssetHubSubmit(t *testing.T) {
 	var dry struct {
 		Fee any `json:"fee"`
 	}
-	if err := json.Unmarshal([]byte(out), &dry); err != nil {
-		t.Fatal(err)
-	}
+	mustJSON(t, out, &dry)
 	fee, ok := new(big.Int).SetString(jsonNum(dry.Fee), 10)
 	if !ok {
 		t.Fatalf("dry run fee %s", out)
@@ -108,9 +105,7 @@ func TestAssetHubSubmit(t *testing.T) {
 			t.Fatalf("transfer: exit %d\n%s\n%s", code, out, errOut)
 		}
 		var o outcome
-		if err := json.Unmarshal([]byte(out), &o); err != nil {
-			t.Fatal(err, out)
-		}
+		mustJSON(t, out, &o)
 		if len(ah.Server.Submitted()) != 1 || len(ah.Blocks) != int(next)+1 {
 			t.Fatalf("%d submitted, %d para blocks", len(ah.Server.Submitted()), len(ah.Blocks))
 		}
@@ -174,9 +169,7 @@ func TestAssetHubSubmit(t *testing.T) {
 			t.Fatalf("transfer: exit %d\n%s\n%s", code, out, errOut)
 		}
 		var o outcome
-		if err := json.Unmarshal([]byte(out), &o); err != nil {
-			t.Fatal(err, out)
-		}
+		mustJSON(t, out, &o)
 		if !o.Success || !o.Verified || o.BlockNumber != uint64(next) || o.BlockHash != ah.Blocks[next].Hash.String() {
 			t.Fatalf("outcome %s\n%s", out, errOut)
 		}
@@ -197,9 +190,7 @@ func TestAssetHubSubmit(t *testing.T) {
 			t.Fatalf("transfer: exit %d\n%s\n%s", code, out, errOut)
 		}
 		var o outcome
-		if err := json.Unmarshal([]byte(out), &o); err != nil {
-			t.Fatal(err, out)
-		}
+		mustJSON(t, out, &o)
 		if o.Verified || !o.Success || o.BlockHash != ah.Blocks[next].Hash.String() || !strings.Contains(errOut, "NOT verified") {
 			t.Fatalf("unproven outcome %s\n%s", out, errOut)
 		}

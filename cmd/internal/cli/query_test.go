@@ -141,9 +141,7 @@ func TestQueryStoragePara(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var q queryStorageJSON
-	if err := json.Unmarshal([]byte(out), &q); err != nil {
-		t.Fatal(err, out)
-	}
+	mustJSON(t, out, &q)
 	if !q.Verified || q.Para == nil || q.Para.ID != 1000 || q.Para.Number != 30 || q.Para.Hash != para.Blocks[30].Hash ||
 		q.Block.Number != 40 || q.Block.Hash != relay.Blocks[40].Hash || fmt.Sprint(q.Value) != "30" || q.MetadataVerified {
 		t.Fatalf("para read %s", out)
@@ -235,8 +233,6 @@ type queryStorageResult struct {
 func decodeQueryStorage(t *testing.T, out string) queryStorageResult {
 	t.Helper()
 	var res queryStorageResult
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
-		t.Fatal(err, out)
-	}
+	mustJSON(t, out, &res)
 	return res
 }

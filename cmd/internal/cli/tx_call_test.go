@@ -43,9 +43,7 @@ func TestTxEncodeDecodeCall(t *testing.T) {
 		Index        []int
 		Args         map[string]any
 	}
-	if err := json.Unmarshal([]byte(stdout), &dec); err != nil {
-		t.Fatal(err)
-	}
+	mustJSON(t, stdout, &dec)
 	if dec.Pallet != "Balances" || dec.Name != "transfer_keep_alive" || len(dec.Index) != 2 || dec.Index[0] != 4 || dec.Index[1] != 3 ||
 		dec.Args["dest"].(map[string]any)["Id"] != alice || dec.Args["value"] != float64(1e12) {
 		t.Fatalf("decoded %s", stdout)

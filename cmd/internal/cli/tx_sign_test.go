@@ -170,9 +170,7 @@ func TestTxBuildSign(t *testing.T) {
 		t.Fatalf("tx sign: %d %s", code, errOut)
 	}
 	var signed xtSigned
-	if err := json.Unmarshal([]byte(out), &signed); err != nil {
-		t.Fatal(err)
-	}
+	mustJSON(t, out, &signed)
 	// The signature must verify over the payload the file states.
 	md, err := metadata.Load(meta)
 	if err != nil {

@@ -48,9 +48,7 @@ func TestVerifyProof(t *testing.T) {
 				Key   string
 				Value *string
 			}
-			if err := json.Unmarshal([]byte(stdout), &out); err != nil {
-				t.Fatal(err)
-			}
+			mustJSON(t, stdout, &out)
 			if out.Key != q.Key || (q.Value == nil) != (out.Value == nil) || (q.Value != nil && *q.Value != *out.Value) {
 				t.Errorf("key %s: %+v", q.Key, out)
 			}
