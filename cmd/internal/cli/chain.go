@@ -15,13 +15,10 @@ import (
 )
 
 func newChainCmd(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
+	return newNounCmd(f, &cobra.Command{
 		Use:   "chain",
 		Short: "Light-client status and sync: GRANDPA-verified finality",
-		Args:  exactArgs(0),
-	}
-	cmd.AddCommand(newChainStatusCmd(f), newChainSyncCmd(f))
-	return cmd
+	}, newChainStatusCmd, newChainSyncCmd)
 }
 
 type blockJSON struct {

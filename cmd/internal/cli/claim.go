@@ -18,7 +18,7 @@ import (
 )
 
 func newClaimCmd(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
+	return newNounCmd(f, &cobra.Command{
 		Use:   "claim",
 		Short: "Claim an allocation of the 2017 sale with an Ethereum key",
 		Long: `Claim tokens allocated to an Ethereum address (pallet claims).
@@ -34,13 +34,9 @@ chains host them on the relay.
   ksm claim recover --to ADDRESS --signature 0x.. [--statement regular|saft]
   ksm claim submit --to ADDRESS (--eth-signature 0x.. | --eth-key-file FILE)
   ksm claim attest --from NAME`,
-		Args: exactArgs(0),
-	}
-	cmd.AddCommand(newClaimStatusCmd(f), newClaimMessageCmd(f), newClaimRecoverCmd(f), newClaimSubmitCmd(f), newClaimAttestCmd(f))
-	return cmd
+	}, newClaimStatusCmd, newClaimMessageCmd, newClaimRecoverCmd, newClaimSubmitCmd, newClaimAttestCmd)
 }
 
-// claimStatusJSON is `claim status --json`.
 // claimVestingJSON is the vesting schedule of a claim (amounts in planck).
 type claimVestingJSON struct {
 	Locked        any    `json:"locked"`
@@ -48,6 +44,7 @@ type claimVestingJSON struct {
 	StartingBlock uint64 `json:"startingBlock"`
 }
 
+// claimStatusJSON is `claim status --json`.
 type claimStatusJSON struct {
 	EthAddress    string            `json:"ethAddress"`
 	HasClaim      bool              `json:"hasClaim"`

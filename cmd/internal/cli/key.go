@@ -17,7 +17,7 @@ import (
 )
 
 func newKeyCmd(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
+	return newNounCmd(f, &cobra.Command{
 		Use:   "key",
 		Short: "Create, import, list, derive and use keys (polkadot-js compatible keystore)",
 		Long: `Keys live in <home>/keys as polkadot-js keystore files (JSON v3, scrypt and
@@ -27,16 +27,8 @@ KSM_PASSWORD, the OS keyring (after --remember) or a prompt without echo.
 
 A secret URI is <mnemonic|0x-seed>[//hard|/soft]*[///password]; a bare path
 such as //Alice starts from the development phrase.`,
-		Args: exactArgs(0),
-	}
-	for _, sub := range []func(*Factory) *cobra.Command{
-		newKeyNewCmd, newKeyImportCmd, newKeyListCmd, newKeyShowCmd, newKeyInspectCmd,
-		newKeyDeriveCmd, newKeyExportCmd, newKeyRemoveCmd, newKeyRenameCmd, newKeyWatchCmd,
-		newKeySignCmd, newKeyVerifyCmd,
-	} {
-		cmd.AddCommand(sub(f))
-	}
-	return cmd
+	}, newKeyNewCmd, newKeyImportCmd, newKeyListCmd, newKeyShowCmd, newKeyInspectCmd, newKeyDeriveCmd,
+		newKeyExportCmd, newKeyRemoveCmd, newKeyRenameCmd, newKeyWatchCmd, newKeySignCmd, newKeyVerifyCmd)
 }
 
 // keyEnv is what key commands share: the store, its home and the network.

@@ -13,13 +13,10 @@ import (
 )
 
 func newQueryCmd(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
+	return newNounCmd(f, &cobra.Command{
 		Use:   "query",
 		Short: "Read chain state, verified against the finalized state root",
-		Args:  exactArgs(0),
-	}
-	cmd.AddCommand(newQueryStorageCmd(f))
-	return cmd
+	}, newQueryStorageCmd)
 }
 
 type queryStorageJSON struct {
