@@ -120,17 +120,12 @@ func filesHolding(t *testing.T, dir string, public []byte) int {
 
 func TestScryptParams(t *testing.T) {
 	t.Parallel()
-	s := fastStore(t)
-	alice, _ := keys.FromURI("//Alice", keys.Sr25519)
-	e, err := s.Add("alice", alice, []byte("pw"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, e := fastStoreWithAlice(t)
 	p, err := e.File.ScryptParams()
 	if err != nil || p != s.WriteParams() || p.String() != "N=2^10 p=1 r=8" {
 		t.Fatalf("params %v (%s) %v, want %v", p, p, err, s.WriteParams())
 	}
-	w, _ := s.AddWatch("w", keys.Sr25519, alice.PublicKey())
+	w, _ := s.AddWatch("w", keys.Sr25519, e.PublicKey)
 	if _, err := w.File.ScryptParams(); !errors.Is(err, ErrWatchOnly) {
 		t.Fatalf("watch-only params: %v", err)
 	}

@@ -162,6 +162,19 @@ func TestCorruptFiles(t *testing.T) {
 // do not test the parameters themselves.
 var fastParams = InsecureTestParams(10)
 
+// fastStoreWithAlice is a fastStore holding //Alice as "alice" (password
+// "pw").
+func fastStoreWithAlice(t testing.TB) (*Store, *Entry) {
+	t.Helper()
+	s := fastStore(t)
+	alice, _ := keys.FromURI("//Alice", keys.Sr25519)
+	e, err := s.Add("alice", alice, []byte("pw"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, e
+}
+
 // fastStore is newStore with cheap scrypt parameters.
 func fastStore(t testing.TB) *Store {
 	s := newStore(t)
@@ -263,12 +276,7 @@ func TestStoreLifecycle(t *testing.T) {
 // and whose scrypt parameters would take very long, so it cannot decrypt.
 func TestListDecryptsNothing(t *testing.T) {
 	t.Parallel()
-	s := fastStore(t)
-	alice, _ := keys.FromURI("//Alice", keys.Sr25519)
-	e, err := s.Add("alice", alice, []byte("pw"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, e := fastStoreWithAlice(t)
 	f := *e.File
 	f.Encoded = base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0xff}, 200))
 	b, _ := f.Marshal()
@@ -276,7 +284,7 @@ func TestListDecryptsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	list, err := s.List()
-	if err != nil || len(list) != 1 || !bytes.Equal(list[0].PublicKey, alice.PublicKey()) {
+	if err != nil || len(list) != 1 || !bytes.Equal(list[0].PublicKey, e.PublicKey) {
 		t.Fatalf("list %v %v", list, err)
 	}
 	if _, err := s.Unlock("alice", []byte("pw")); !errors.Is(err, ErrUnsupported) {
