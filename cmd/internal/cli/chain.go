@@ -18,7 +18,7 @@ func newChainCmd(f *Factory) *cobra.Command {
 	return newNounCmd(f, &cobra.Command{
 		Use:   "chain",
 		Short: "Light-client status and sync: GRANDPA-verified finality",
-	}, newChainStatusCmd, newChainSyncCmd)
+	}, newChainCheckpointCmd, newChainStatusCmd, newChainSyncCmd)
 }
 
 type blockJSON struct {

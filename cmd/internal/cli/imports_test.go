@@ -80,11 +80,19 @@ func TestCommandFilesReadThroughApp(t *testing.T) {
 			t.Fatalf("parse %s: %v", name, err)
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
-			if sel, ok := n.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Client" || sel.Sel.Name == "RPC") {
-				// f.Opts.RPC is the --rpc flag.
-				if x, ok := sel.X.(*ast.SelectorExpr); !ok || x.Sel.Name != "Opts" {
-					t.Errorf("%s: .%s: read the chain through package app instead", fset.Position(sel.Pos()), sel.Sel.Name)
-				}
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			// x.Client (the light client), x.Client.M, x.RPC.M (the
+			// endpoint's methods; a bare x.RPC is the --rpc flag of the
+			// options) and chain.NewRPC.
+			inner, _ := sel.X.(*ast.SelectorExpr)
+			switch {
+			case sel.Sel.Name == "Client",
+				inner != nil && inner.Sel.Name == "RPC",
+				sel.Sel.Name == "NewRPC":
+				t.Errorf("%s: %s: read the chain through package app instead", fset.Position(sel.Pos()), sel.Sel.Name)
 			}
 			return true
 		})

@@ -107,7 +107,7 @@ is followed over libp2p, or --relay-rpc URL.
 			if !isPara && paraRPC != "" {
 				return app.Usagef("--para-rpc is for --para reads")
 			}
-			e, err := openChainWith(ctx, f, paraRPC, paraID)
+			e, err := openChainWith(ctx, f, paraRPC, paraID, nil)
 			if err != nil {
 				return err
 			}

@@ -55,13 +55,19 @@ const dialTimeout = 30 * time.Second
 // as it is, with a warning on stderr and "verified": false; without it such
 // an endpoint fails with exit 3.
 func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
-	return openChainWith(ctx, f, "", 0)
+	return openChainSync(ctx, f, nil)
 }
 
-// openChainWith is openChain with a parachain endpoint read on a relay
-// network (--para ID --para-rpc URL): the session's chain is then the
-// parachain, its head proven by the relay chain.
-func openChainWith(ctx context.Context, f *Factory, paraRPC string, paraID uint32) (*chainEnv, error) {
+// openChainSync is openChain with the sync's progress given to onSync
+// (the TUI's header) instead of drawn on stderr.
+func openChainSync(ctx context.Context, f *Factory, onSync func(done, target, start uint32)) (*chainEnv, error) {
+	return openChainWith(ctx, f, "", 0, onSync)
+}
+
+// openChainWith is openChainSync with a parachain endpoint read on a
+// relay network (--para ID --para-rpc URL): the session's chain is then
+// the parachain, its head proven by the relay chain.
+func openChainWith(ctx context.Context, f *Factory, paraRPC string, paraID uint32, onSync func(done, target, start uint32)) (*chainEnv, error) {
 	home, err := f.HomeDir()
 	if err != nil {
 		return nil, err
@@ -72,7 +78,11 @@ func openChainWith(ctx context.Context, f *Factory, paraRPC string, paraID uint3
 	}
 	var c chain.Chain
 	if le.verified() {
-		if err := le.waitSynced(ctx); err != nil {
+		wait := le.waitSynced
+		if onSync != nil {
+			wait = func(ctx context.Context) error { return le.WaitSynced(ctx, onSync) }
+		}
+		if err := wait(ctx); err != nil {
 			le.Close()
 			return nil, err
 		}

@@ -98,3 +98,12 @@ func cacheDir(home, name string) string {
 	}
 	return filepath.Join(home, "cache", name)
 }
+
+// Peers is how many peers the light client has (-1 for an endpoint trusted
+// with --trust-rpc: no light client).
+func (e *Light) Peers() int {
+	if e.Client == nil {
+		return -1
+	}
+	return e.Client.Status().Peers
+}
