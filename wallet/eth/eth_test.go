@@ -22,6 +22,7 @@ var eip55 = []string{
 }
 
 func TestEIP55(t *testing.T) {
+	t.Parallel()
 	for _, s := range eip55 {
 		a, err := ParseAddress(s)
 		if err != nil {
@@ -47,6 +48,7 @@ func TestEIP55(t *testing.T) {
 }
 
 func TestAddressFromPublicKey(t *testing.T) {
+	t.Parallel()
 	// The shared ethereum keystore's key (polkadot-js keyring index.spec.ts).
 	pub, _ := hex.DecodeString("03b9dc646dd71118e5f7fda681ad9eca36eb3ee96f344f582fbe7b5bcdebb13077")
 	a, err := AddressFromPublicKey(pub)

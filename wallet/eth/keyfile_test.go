@@ -32,6 +32,7 @@ func gethVectors(t testing.TB) map[string]gethVector {
 // TestDecryptGethVectors decrypts go-ethereum's public keystore vectors
 // (scrypt and pbkdf2 KDFs, a key with a leading zero byte).
 func TestDecryptGethVectors(t *testing.T) {
+	t.Parallel()
 	vs := gethVectors(t)
 	if len(vs) != 3 {
 		t.Fatalf("%d vectors", len(vs))
@@ -54,6 +55,7 @@ func TestDecryptGethVectors(t *testing.T) {
 }
 
 func TestEncryptRoundTrip(t *testing.T) {
+	t.Parallel()
 	k, err := ParseRawKey([]byte("0x7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d\n"))
 	if err != nil {
 		t.Fatal(err)
@@ -85,6 +87,7 @@ func TestEncryptRoundTrip(t *testing.T) {
 }
 
 func TestKeyFileRefusals(t *testing.T) {
+	t.Parallel()
 	v := gethVectors(t)["31_byte_key"]
 	cases := map[string]func(m map[string]any){
 		"version 1":   func(m map[string]any) { m["version"] = 1 },

@@ -29,6 +29,7 @@ type claimsVectors struct {
 // (../shared/testdata/claims): the personal message, its hash and the
 // address 0x002309df96687e44280bb72c3818358faeeb699c.
 func TestClaimsVector(t *testing.T) {
+	t.Parallel()
 	var cv claimsVectors
 	if err := json.Unmarshal(testenv.ReadShared(t, "claims", "kusama-claims-vectors.json"), &cv); err != nil {
 		t.Fatal(err)
@@ -74,6 +75,7 @@ func TestClaimsVector(t *testing.T) {
 }
 
 func TestSignRecover(t *testing.T) {
+	t.Parallel()
 	k, err := ParseRawKey([]byte("7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d"))
 	if err != nil {
 		t.Fatal(err)
@@ -102,6 +104,7 @@ func TestSignRecover(t *testing.T) {
 }
 
 func TestParseSignatureRefusals(t *testing.T) {
+	t.Parallel()
 	good := "0x" + fmt.Sprintf("%0128x", 1) + "1b"
 	if _, err := ParseSignature(good); err != nil {
 		t.Fatal(err)

@@ -66,6 +66,7 @@ func randomPath(r *rand.Rand, soft bool) string {
 }
 
 func TestInteropDerivation(t *testing.T) {
+	t.Parallel()
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("random seed %d", seed)
 	r := rand.New(rand.NewPCG(seed, 1))
@@ -115,6 +116,7 @@ func TestInteropDerivation(t *testing.T) {
 }
 
 func TestInteropSignatures(t *testing.T) {
+	t.Parallel()
 	msgs := [][]byte{nil, []byte("hello"), bytes.Repeat([]byte{0xab}, 300)}
 	var reqs []oracleReq
 	type mine struct {

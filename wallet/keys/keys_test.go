@@ -21,6 +21,7 @@ var unhex = testenv.Unhex
 func hx(b []byte) string { return "0x" + hex.EncodeToString(b) }
 
 func TestSubstrateBIP39Vectors(t *testing.T) {
+	t.Parallel()
 	var f struct {
 		Vectors []struct {
 			Mnemonic, Entropy, SeedWithPasswordSubstrate, MiniSecret, Sr25519SecretKey string
@@ -89,6 +90,7 @@ func loadDerivationVectors(t *testing.T) (documented, generated []derivationVect
 }
 
 func TestDerivationVectors(t *testing.T) {
+	t.Parallel()
 	documented, generated := loadDerivationVectors(t)
 	if len(documented) != 13 || len(generated) != 48 {
 		t.Fatalf("%d documented, %d generated vectors", len(documented), len(generated))
@@ -145,6 +147,7 @@ func TestDerivationVectors(t *testing.T) {
 // TestDeriveFromStoredSecret checks that deriving from the polkadot-js
 // form of a key (what a keystore holds) equals deriving from the URI.
 func TestDeriveFromStoredSecret(t *testing.T) {
+	t.Parallel()
 	_, generated := loadDerivationVectors(t)
 	for _, scheme := range []Scheme{Sr25519, Ed25519, Ecdsa} {
 		root, err := FromURI(DevPhrase, scheme)
@@ -178,6 +181,7 @@ func TestDeriveFromStoredSecret(t *testing.T) {
 }
 
 func TestDeprecatedSignaturesRejected(t *testing.T) {
+	t.Parallel()
 	var f struct {
 		Vectors []struct {
 			Type, PublicKey, Signature, MessageUtf8 string
@@ -206,6 +210,7 @@ func TestDeprecatedSignaturesRejected(t *testing.T) {
 }
 
 func TestURIParsing(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		suri     string
 		phrase   string
@@ -251,6 +256,7 @@ func TestURIParsing(t *testing.T) {
 }
 
 func TestJunctions(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		text string
 		code string
@@ -277,6 +283,7 @@ func TestJunctions(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		suri   string
 		scheme Scheme
@@ -305,6 +312,7 @@ func TestErrors(t *testing.T) {
 }
 
 func TestMnemonicLengths(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{12, 15, 18, 21, 24} {
 		m, err := NewMnemonic(n)
 		if err != nil || len(strings.Fields(m)) != n {
@@ -320,6 +328,7 @@ func TestMnemonicLengths(t *testing.T) {
 }
 
 func TestEcdsaKnownPair(t *testing.T) {
+	t.Parallel()
 	// polkadot-js keyring index.spec.ts: ecdsa of the dev phrase //Alice.
 	p, err := FromURI("//Alice", Ecdsa)
 	if err != nil {
@@ -357,6 +366,7 @@ func TestEcdsaKnownPair(t *testing.T) {
 }
 
 func TestPolkadotJSSecretErrors(t *testing.T) {
+	t.Parallel()
 	p, _ := FromURI("//Alice", Sr25519)
 	sk, _ := p.PolkadotJSSecret()
 	other, _ := FromURI("//Bob", Sr25519)

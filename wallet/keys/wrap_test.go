@@ -3,6 +3,7 @@ package keys
 import "testing"
 
 func TestWrapBytes(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"hello", "<Bytes>hello</Bytes>"},
 		{"", "<Bytes></Bytes>"},

@@ -16,6 +16,7 @@ import (
 // crashed long ago, and nothing else: not a fresh temporary file (a
 // concurrent ksm may be writing it), not a file of another pattern.
 func TestOpenRemovesStaleTemps(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	s, err := Open(home)
 	if err != nil {
@@ -64,6 +65,7 @@ func TestOpenRemovesStaleTemps(t *testing.T) {
 // before removing its temporary link leaves a second copy of the encrypted
 // key; removing the key removes that copy too.
 func TestRemoveLeavesNoCopy(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("KSM_TEST_CRASH_AT") != "" {
 		return
 	}
@@ -117,18 +119,13 @@ func filesHolding(t *testing.T, dir string, public []byte) int {
 }
 
 func TestScryptParams(t *testing.T) {
-	fastParams(t)
-	s := newStore(t)
-	alice, _ := keys.FromURI("//Alice", keys.Sr25519)
-	e, err := s.Add("alice", alice, []byte("pw"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	s, e := fastStoreWithAlice(t)
 	p, err := e.File.ScryptParams()
-	if err != nil || p != WriteParams() || p.String() != "N=2^10 p=1 r=8" {
-		t.Fatalf("params %v (%s) %v, want %v", p, p, err, WriteParams())
+	if err != nil || p != s.WriteParams() || p.String() != "N=2^10 p=1 r=8" {
+		t.Fatalf("params %v (%s) %v, want %v", p, p, err, s.WriteParams())
 	}
-	w, _ := s.AddWatch("w", keys.Sr25519, alice.PublicKey())
+	w, _ := s.AddWatch("w", keys.Sr25519, e.PublicKey)
 	if _, err := w.File.ScryptParams(); !errors.Is(err, ErrWatchOnly) {
 		t.Fatalf("watch-only params: %v", err)
 	}

@@ -31,6 +31,7 @@ func oracle(t *testing.T, reqs []map[string]any) []oracleResult {
 // polkadot-js, and files polkadot-js writes import into ksm, for every
 // scheme; a wrong password is refused by both.
 func TestInteropKeystores(t *testing.T) {
+	t.Parallel()
 	type item struct {
 		pair *keys.Pair
 		file []byte

@@ -45,22 +45,16 @@ var allowedParams = []Params{
 	{1 << 13, 10, 8}, {1 << 14, 5, 8}, {1 << 15, 3, 8}, {1 << 15, 1, 8}, {1 << 16, 2, 8}, {1 << 17, 1, 8},
 }
 
-// writeParams are the parameters new files get; tests lower them with
-// SetInsecureParamsForTests.
-var writeParams = DefaultParams
+// InsecureTestParams are scrypt N=2^logN, p=1, r=8: cheap parameters that
+// tests give a Store (Store.Scrypt) so that they run fast, each store its
+// own, in parallel. Files written with them do not import into
+// polkadot-js. Never use them outside tests.
+func InsecureTestParams(logN int) Params { return Params{N: 1 << logN, P: 1, R: 8} }
 
-// SetInsecureParamsForTests makes new files use scrypt N=2^logN, p=1, r=8
-// and accepts such files, so that command tests run fast. It returns a
-// function restoring the defaults. Files written this way do not import
-// into polkadot-js. Never call it outside tests.
-func SetInsecureParamsForTests(logN int) (restore func()) {
-	old := writeParams
-	writeParams = Params{N: 1 << logN, P: 1, R: 8}
-	return func() { writeParams = old }
-}
-
-func paramsAllowed(p Params) bool {
-	if p == writeParams {
+// paramsAllowed reports whether a file at p may be decrypted: one of the
+// sets polkadot-js accepts, or own (the parameters of the store reading it).
+func paramsAllowed(p, own Params) bool {
+	if p == own {
 		return true
 	}
 	for _, a := range allowedParams {
@@ -219,10 +213,6 @@ func (f *File) ScryptParams() (Params, error) {
 	return p, err
 }
 
-// WriteParams returns the scrypt parameters ksm encrypts new files with;
-// Store.Import re-encrypts an imported file with them.
-func WriteParams() Params { return writeParams }
-
 // String gives the parameters as N=2^k p=.. r=.. (N as a power of two when
 // it is one).
 func (p Params) String() string {
@@ -236,6 +226,12 @@ func (p Params) String() string {
 // Decrypt decrypts the file with password and returns its key pair,
 // checked against the public key the file states. The caller wipes it.
 func (f *File) Decrypt(password []byte) (*keys.Pair, error) {
+	return f.DecryptParams(password, DefaultParams)
+}
+
+// DecryptParams is Decrypt that also accepts a file encrypted at own, the
+// parameters of the store reading it (Store.Scrypt).
+func (f *File) DecryptParams(password []byte, own Params) (*keys.Pair, error) {
 	if f.WatchOnly() {
 		return nil, ErrWatchOnly
 	}
@@ -243,7 +239,7 @@ func (f *File) Decrypt(password []byte) (*keys.Pair, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !paramsAllowed(p) {
+	if !paramsAllowed(p, own) {
 		return nil, fmt.Errorf("%w: scrypt parameters N=%d p=%d r=%d are not allowed", ErrUnsupported, p.N, p.P, p.R)
 	}
 	key, err := scrypt.Key(password, raw[:saltLen], int(p.N), int(p.R), int(p.P), 32)
@@ -319,10 +315,15 @@ func splitPKCS8(plain []byte) (secret, public []byte, err error) {
 var randRead = rand.Read
 
 // Encrypt makes a polkadot-js keystore file of pair under password with
-// meta (name, whenCreated, ...). Address is SS58 with prefix for sr25519
-// and ed25519 and the hex public key for ecdsa and ethereum, as
-// polkadot-js writes it.
+// meta (name, whenCreated, ...), at DefaultParams. Address is SS58 with
+// prefix for sr25519 and ed25519 and the hex public key for ecdsa and
+// ethereum, as polkadot-js writes it.
 func Encrypt(pair *keys.Pair, password []byte, meta map[string]any, prefix uint16) (*File, error) {
+	return EncryptParams(pair, password, meta, prefix, DefaultParams)
+}
+
+// EncryptParams is Encrypt at scrypt parameters p.
+func EncryptParams(pair *keys.Pair, password []byte, meta map[string]any, prefix uint16, p Params) (*File, error) {
 	secret, err := pair.PolkadotJSSecret()
 	if err != nil {
 		return nil, err
@@ -341,7 +342,6 @@ func Encrypt(pair *keys.Pair, password []byte, meta map[string]any, prefix uint1
 	if _, err := randRead(nonce[:]); err != nil {
 		return nil, err
 	}
-	p := writeParams
 	key, err := scrypt.Key(password, salt, int(p.N), int(p.R), int(p.P), 32)
 	if err != nil {
 		return nil, fmt.Errorf("scrypt: %w", err)

@@ -46,6 +46,7 @@ func loadManifest(t *testing.T) []manifestCase {
 }
 
 func TestSharedKeystores(t *testing.T) {
+	t.Parallel()
 	for _, c := range loadManifest(t) {
 		t.Run(c.File, func(t *testing.T) {
 			raw := testenv.ReadShared(t, "keys", c.File)
@@ -104,6 +105,7 @@ func TestSharedKeystores(t *testing.T) {
 }
 
 func TestCorruptFiles(t *testing.T) {
+	t.Parallel()
 	raw := testenv.ReadShared(t, "keys", "keystore-sr25519-alice.json")
 	f, err := ParseFile(raw)
 	if err != nil {
@@ -156,8 +158,28 @@ func TestCorruptFiles(t *testing.T) {
 	}
 }
 
-func fastParams(t testing.TB) {
-	t.Cleanup(SetInsecureParamsForTests(10))
+// fastParams are the cheap scrypt parameters of the stores of tests that
+// do not test the parameters themselves.
+var fastParams = InsecureTestParams(10)
+
+// fastStoreWithAlice is a fastStore holding //Alice as "alice" (password
+// "pw").
+func fastStoreWithAlice(t testing.TB) (*Store, *Entry) {
+	t.Helper()
+	s := fastStore(t)
+	alice, _ := keys.FromURI("//Alice", keys.Sr25519)
+	e, err := s.Add("alice", alice, []byte("pw"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, e
+}
+
+// fastStore is newStore with cheap scrypt parameters.
+func fastStore(t testing.TB) *Store {
+	s := newStore(t)
+	s.Scrypt = fastParams
+	return s
 }
 
 func newStore(t testing.TB) *Store {
@@ -170,8 +192,8 @@ func newStore(t testing.TB) *Store {
 }
 
 func TestStoreLifecycle(t *testing.T) {
-	fastParams(t)
-	s := newStore(t)
+	t.Parallel()
+	s := fastStore(t)
 	alice, _ := keys.FromURI("//Alice", keys.Sr25519)
 	bob, _ := keys.FromURI("//Bob", keys.Ed25519)
 	if _, err := s.Add("alice", alice, []byte("pw"), map[string]any{"genesisHash": "0xb0a8"}); err != nil {
@@ -253,13 +275,8 @@ func TestStoreLifecycle(t *testing.T) {
 // TestListDecryptsNothing: list works on files whose ciphertext is garbage
 // and whose scrypt parameters would take very long, so it cannot decrypt.
 func TestListDecryptsNothing(t *testing.T) {
-	fastParams(t)
-	s := newStore(t)
-	alice, _ := keys.FromURI("//Alice", keys.Sr25519)
-	e, err := s.Add("alice", alice, []byte("pw"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	s, e := fastStoreWithAlice(t)
 	f := *e.File
 	f.Encoded = base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0xff}, 200))
 	b, _ := f.Marshal()
@@ -267,7 +284,7 @@ func TestListDecryptsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	list, err := s.List()
-	if err != nil || len(list) != 1 || !bytes.Equal(list[0].PublicKey, alice.PublicKey()) {
+	if err != nil || len(list) != 1 || !bytes.Equal(list[0].PublicKey, e.PublicKey) {
 		t.Fatalf("list %v %v", list, err)
 	}
 	if _, err := s.Unlock("alice", []byte("pw")); !errors.Is(err, ErrUnsupported) {
@@ -284,6 +301,7 @@ func TestListDecryptsNothing(t *testing.T) {
 }
 
 func TestImportSharedKeystores(t *testing.T) {
+	t.Parallel()
 	for _, c := range loadManifest(t) {
 		s := newStore(t)
 		raw := testenv.ReadShared(t, "keys", c.File)
@@ -309,6 +327,7 @@ func TestImportSharedKeystores(t *testing.T) {
 }
 
 func TestUnwritableHome(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(file, nil, 0o600)
 	if _, err := Open(file); err == nil {
@@ -335,12 +354,13 @@ func TestUnwritableHome(t *testing.T) {
 // KSM_HOME) lists no keys and leaves no directory behind; the first key
 // written creates the home and its keys directory, both 0700.
 func TestOpenCreatesNothing(t *testing.T) {
-	fastParams(t)
+	t.Parallel()
 	home := filepath.Join(t.TempDir(), "typo")
 	s, err := Open(home)
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.Scrypt = fastParams
 	if list, err := s.List(); err != nil || len(list) != 0 {
 		t.Fatalf("list of a missing home: %v %v", list, err)
 	}
@@ -365,6 +385,7 @@ func TestOpenCreatesNothing(t *testing.T) {
 // the child exits abruptly at that step of a write. The parent checks that
 // the store still holds exactly the old keys, readable.
 func TestCrashDuringWrite(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("KSM_TEST_CRASH_AT") != "" {
 		return // the child's work is in TestMain
 	}
@@ -373,12 +394,11 @@ func TestCrashDuringWrite(t *testing.T) {
 		t.Run(step, func(t *testing.T) {
 			home := t.TempDir()
 			s, _ := Open(home)
-			restore := SetInsecureParamsForTests(10)
+			s.Scrypt = fastParams
 			alice, _ := keys.FromURI("//Alice", keys.Sr25519)
 			if _, err := s.Add("alice", alice, []byte("pw"), nil); err != nil {
 				t.Fatal(err)
 			}
-			restore()
 			before, _ := os.ReadFile(filepath.Join(s.Dir(), "alice.json"))
 			cmd := exec.Command(os.Args[0], "-test.run=^TestCrashDuringWrite$")
 			cmd.Env = append(os.Environ(), "KSM_TEST_CRASH_AT="+step, "KSM_TEST_CRASH_HOME="+home)
@@ -400,8 +420,6 @@ func TestCrashDuringWrite(t *testing.T) {
 					t.Fatalf("half-written key %q visible after crash at %s", e.Name, step)
 				}
 			}
-			restore = SetInsecureParamsForTests(10)
-			defer restore()
 			if _, err := s.Unlock("alice", []byte("pw")); err != nil {
 				t.Fatalf("old key unreadable after crash at %s: %v", step, err)
 			}
@@ -416,11 +434,11 @@ func TestMain(m *testing.M) {
 				os.Exit(77)
 			}
 		}
-		SetInsecureParamsForTests(10)
 		s, err := Open(os.Getenv("KSM_TEST_CRASH_HOME"))
 		if err != nil {
 			os.Exit(1)
 		}
+		s.Scrypt = fastParams
 		if step == "rename-before-remove" {
 			s.Rename("alice", "renamed")
 		} else {
@@ -441,7 +459,7 @@ func FuzzParseFile(f *testing.F) {
 		}
 	}
 	f.Add([]byte(`{"address":"x","encoded":"","encoding":{"content":["pkcs8","sr25519"],"type":["none"],"version":"3"},"meta":{}}`))
-	SetInsecureParamsForTests(4)
+	cheap := InsecureTestParams(4)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		g, err := ParseFile(b)
 		if err != nil {
@@ -452,21 +470,19 @@ func FuzzParseFile(f *testing.F) {
 		// Decrypt only cheap files: the parameter check runs before scrypt.
 		raw, err := g.rawEncoded()
 		if err == nil && len(raw) >= scryptLen && raw[32] == 16 && raw[33] == 0 {
-			_, _ = g.Decrypt([]byte("pw"))
+			_, _ = g.DecryptParams([]byte("pw"), cheap)
 		}
 	})
 }
 
 func BenchmarkList100(b *testing.B) {
-	restore := SetInsecureParamsForTests(10)
-	s := newStore(b)
+	s := fastStore(b)
 	for i := 0; i < 100; i++ {
 		p, _ := keys.FromURI(fmt.Sprintf("//k%d", i), keys.Sr25519)
 		if _, err := s.Add(fmt.Sprintf("k%d", i), p, []byte("pw"), nil); err != nil {
 			b.Fatal(err)
 		}
 	}
-	restore()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		l, err := s.List()
@@ -477,11 +493,10 @@ func BenchmarkList100(b *testing.B) {
 }
 
 func ExampleEncrypt() {
-	restore := SetInsecureParamsForTests(10)
-	defer restore()
+	cheap := InsecureTestParams(10) // in tests only: DefaultParams otherwise
 	alice, _ := keys.FromURI("//Alice", keys.Sr25519)
-	f, _ := Encrypt(alice, []byte("password"), map[string]any{"name": "alice"}, 2)
-	p, _ := f.Decrypt([]byte("password"))
+	f, _ := EncryptParams(alice, []byte("password"), map[string]any{"name": "alice"}, 2, cheap)
+	p, _ := f.DecryptParams([]byte("password"), cheap)
 	fmt.Println(f.Address, f.Encoding.Content, p.Scheme())
 	// Output: HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F [pkcs8 sr25519] sr25519
 }
@@ -489,7 +504,6 @@ func ExampleEncrypt() {
 // A base64 "encoded" field may begin with "0x" (a salt starting D3 1x):
 // it is still base64, as polkadot-js decides (isHex), not corrupt hex.
 func TestEncodedBase64StartingWith0x(t *testing.T) {
-	fastParams(t)
 	first := true
 	randRead = func(b []byte) (int, error) {
 		n, err := rand.Read(b)
@@ -501,14 +515,14 @@ func TestEncodedBase64StartingWith0x(t *testing.T) {
 	}
 	t.Cleanup(func() { randRead = rand.Read })
 	alice, _ := keys.FromURI("//Alice", keys.Sr25519)
-	f, err := Encrypt(alice, []byte("pw"), nil, 2)
+	f, err := EncryptParams(alice, []byte("pw"), nil, 2, fastParams)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(f.Encoded, "0x") {
 		t.Fatalf("encoded %.8q… does not begin with 0x", f.Encoded)
 	}
-	p, err := f.Decrypt([]byte("pw"))
+	p, err := f.DecryptParams([]byte("pw"), fastParams)
 	if err != nil {
 		t.Fatalf("decrypt: %v", err)
 	}
@@ -520,13 +534,13 @@ func TestEncodedBase64StartingWith0x(t *testing.T) {
 	raw, _ := f.rawEncoded()
 	h := *f
 	h.Encoded = "0x" + hex.EncodeToString(raw)
-	if q, err := h.Decrypt([]byte("pw")); err != nil {
+	if q, err := h.DecryptParams([]byte("pw"), fastParams); err != nil {
 		t.Fatalf("hex form: %v", err)
 	} else {
 		q.Wipe()
 	}
 	h.Encoded = "0xzz!"
-	if _, err := h.Decrypt([]byte("pw")); !errors.Is(err, ErrCorrupt) {
+	if _, err := h.DecryptParams([]byte("pw"), fastParams); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("garbage: %v", err)
 	}
 }

@@ -21,6 +21,19 @@ type Store struct {
 	Prefix uint16
 	// Now gives whenCreated; tests set it.
 	Now func() time.Time
+	// Scrypt are the parameters new files are encrypted with (zero:
+	// DefaultParams); files at them also decrypt. Tests set cheap ones
+	// (InsecureTestParams) on their own store.
+	Scrypt Params
+}
+
+// WriteParams returns the scrypt parameters the store encrypts new files
+// with; Import re-encrypts an imported file with them.
+func (s *Store) WriteParams() Params {
+	if s.Scrypt == (Params{}) {
+		return DefaultParams
+	}
+	return s.Scrypt
 }
 
 // testHook is called at each step of a write; tests use it to simulate a
@@ -248,7 +261,7 @@ func (s *Store) Unlock(name string, password []byte) (*keys.Pair, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := e.File.Decrypt(password)
+	p, err := e.File.DecryptParams(password, s.WriteParams())
 	if err != nil {
 		return nil, fmt.Errorf("key %q: %w", name, err)
 	}
@@ -271,7 +284,7 @@ func (s *Store) Add(name string, pair *keys.Pair, password []byte, extra map[str
 	if err := s.absent(name); err != nil {
 		return nil, err
 	}
-	f, err := Encrypt(pair, password, s.newMeta(name, extra), s.Prefix)
+	f, err := EncryptParams(pair, password, s.newMeta(name, extra), s.Prefix, s.WriteParams())
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +330,7 @@ func (s *Store) Import(name string, file []byte, password, newPassword []byte) (
 	if f.WatchOnly() {
 		return nil, fmt.Errorf("%w: the file holds no secret", ErrWatchOnly)
 	}
-	pair, err := f.Decrypt(password)
+	pair, err := f.DecryptParams(password, s.WriteParams())
 	if err != nil {
 		return nil, err
 	}
@@ -330,7 +343,7 @@ func (s *Store) Import(name string, file []byte, password, newPassword []byte) (
 		meta["whenCreated"] = s.Now().UnixMilli()
 	}
 	meta["name"] = name
-	nf, err := Encrypt(pair, newPassword, meta, s.Prefix)
+	nf, err := EncryptParams(pair, newPassword, meta, s.Prefix, s.WriteParams())
 	if err != nil {
 		return nil, err
 	}
@@ -425,7 +438,7 @@ func (s *Store) write(name string, f *File, password []byte, replace bool) error
 			return fmt.Errorf("written key file does not parse: %w", err)
 		}
 		if !g.WatchOnly() && password != nil {
-			p, err := g.Decrypt(password)
+			p, err := g.DecryptParams(password, s.WriteParams())
 			if err != nil {
 				return fmt.Errorf("written key file does not decrypt: %w", err)
 			}

@@ -63,6 +63,7 @@ func sharedVectors(t *testing.T) []vector {
 }
 
 func TestSharedVectors(t *testing.T) {
+	t.Parallel()
 	vs := sharedVectors(t)
 	if len(vs) < 100 {
 		t.Fatalf("only %d vectors", len(vs))
@@ -82,6 +83,7 @@ func TestSharedVectors(t *testing.T) {
 }
 
 func TestManifestAddresses(t *testing.T) {
+	t.Parallel()
 	var m struct {
 		Cases []struct {
 			Type       string
@@ -131,6 +133,7 @@ func TestManifestAddresses(t *testing.T) {
 }
 
 func TestPrefixRoundTrip(t *testing.T) {
+	t.Parallel()
 	var id [32]byte
 	for i := range id {
 		id[i] = byte(i * 7)
@@ -160,6 +163,7 @@ func TestPrefixRoundTrip(t *testing.T) {
 }
 
 func TestDecodeErrors(t *testing.T) {
+	t.Parallel()
 	alice := "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F" // Kusama
 	flip := []byte(alice)
 	if flip[10] == 'a' {
@@ -194,6 +198,7 @@ func TestDecodeErrors(t *testing.T) {
 
 // TestTwoBytePrefixOracle compares two-byte prefixes with polkadot-js.
 func TestTwoBytePrefixOracle(t *testing.T) {
+	t.Parallel()
 	var id [32]byte
 	for i := range id {
 		id[i] = byte(255 - i)

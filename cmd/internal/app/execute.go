@@ -30,6 +30,9 @@ type Review struct {
 	Chain    string
 	Prepared *Prepared
 	Warnings []string
+	// Unsigned is the transaction of an unsigned plan (ExecuteUnsigned;
+	// Prepared and Key are then empty).
+	Unsigned *UnsignedDraft
 }
 
 // Confirmer is asked whether to sign and submit a reviewed transaction.
@@ -110,15 +113,8 @@ func Execute(ctx context.Context, s *Session, kr Keyring, plan *Plan, ask Asker)
 		res.DryRun = true
 		return res, nil
 	}
-	if err := canSubmit(s); err != nil {
+	if err := confirmed(ctx, s, res.Review, ask, "the transaction was not signed"); err != nil {
 		return res, err
-	}
-	ok, err := ask.Confirm(ctx, res.Review)
-	if err != nil {
-		return res, cancelled(ctx, err)
-	}
-	if !ok {
-		return res, fmt.Errorf("%w: the transaction was not signed", ErrCancelled)
 	}
 	pw, err := ask.Password(ctx, plan.From)
 	if err != nil {
@@ -142,15 +138,9 @@ func Execute(ctx context.Context, s *Session, kr Keyring, plan *Plan, ask Asker)
 		return res, fmt.Errorf("%w before sending: %w", ErrCancelled, err)
 	}
 	out, err := s.Submit(ctx, p, signed, ask.Status)
-	if err != nil {
-		var ni *NotIncludedError
-		var ie *InterruptedError
-		if !errors.As(err, &ni) && !errors.As(err, &ie) {
-			err = &SentError{Hash: ExtrinsicHash(signed), Err: err}
-		}
+	if res.Outcome, err = settled(ctx, s, signed, out, err, ask); err != nil {
 		return res, err
 	}
-	res.Outcome = out
 	return res, nil
 }
 

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/ksm-wallet/ksm/tx/value"
 	"github.com/ksm-wallet/ksm/wallet/eth"
@@ -57,6 +58,8 @@ func PlanClaimSubmit(kr Keyring, in ClaimSubmitInput) (*ClaimSubmitPlan, error) 
 // call decoded and the extrinsic to send.
 type ClaimDraft struct {
 	*ClaimPlan
+	// Dest is the account the claim pays.
+	Dest      [32]byte
 	Decoded   *value.Call
 	Extrinsic []byte
 }
@@ -87,7 +90,33 @@ func (p *ClaimSubmitPlan) Compose(ctx context.Context, s *Session, key *eth.Key)
 	if err != nil {
 		return nil, err
 	}
-	return &ClaimDraft{ClaimPlan: plan, Decoded: call, Extrinsic: rt.Format.Unsigned(plan.Call)}, nil
+	return &ClaimDraft{ClaimPlan: plan, Dest: p.To.Account, Decoded: call, Extrinsic: rt.Format.Unsigned(plan.Call)}, nil
+}
+
+// Unsigned is the claim as an unsigned plan for ExecuteUnsigned: composed
+// on the chain (key signs the claim message when the plan has no
+// signature), reviewed with its amount, vesting and statement, sent as it
+// is. Its draft's Subject is the *ClaimDraft.
+func (p *ClaimSubmitPlan) Unsigned(key *eth.Key, dryRun bool) *UnsignedPlan {
+	return NewUnsignedPlan("claim submit", dryRun, func(ctx context.Context, s *Session) (*UnsignedDraft, error) {
+		d, err := p.Compose(ctx, s, key)
+		if err != nil {
+			return nil, err
+		}
+		var details []string
+		if v := d.Status.Vesting; v != nil {
+			details = append(details, fmt.Sprintf("Vesting:   %s locked, %s per block from block #%d", s.FormatAmount(v.Locked), s.FormatAmount(v.PerBlock), v.StartingBlock))
+		}
+		if d.Statement != nil {
+			details = append(details, fmt.Sprintf("Statement: %s (%s)", d.Status.Statement, d.Statement))
+		}
+		return &UnsignedDraft{
+			Title:    fmt.Sprintf("Claim %s of %s to %s", s.FormatAmount(d.Status.Amount), eth.ChecksumHex(d.Eth), s.Account(p.To.Account)),
+			Details:  strings.Join(details, "\n"),
+			Question: "Submit this claim?",
+			Call:     d.Decoded, Extrinsic: d.Extrinsic, Subject: d,
+		}, nil
+	})
 }
 
 // ClaimAttestInput is what `claim attest` was given: only who signs.

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
@@ -97,7 +98,7 @@ func openLightRoute(ctx context.Context, f *Factory, r route, paraRPC string, pa
 	}
 	cfg := backend.Config{
 		Network: r.target, RPC: f.Opts.RPC, RelayRPC: f.Opts.RelayRPC, TrustRPC: f.Opts.TrustRPC,
-		ParaRPC: paraRPC, ParaID: paraID, Home: home,
+		ParaRPC: paraRPC, ParaID: paraID, Home: f.stateHome(home),
 		CheckpointFile: f.Opts.Checkpoint, AcceptOldCheckpoint: f.Opts.AcceptOldCheckpoint,
 		Infof: f.Infof, Warnf: f.Warnf, Hooks: f.Backend,
 	}
@@ -139,6 +140,18 @@ func chainErr(n Network, err error) error {
 	return err
 }
 
+// stateHome is where the backend and the session keep state (the verified
+// chain, caches, pending nonces): home when it exists or the command keeps
+// state (f.keepState), else "" (nothing kept): a command that only reads
+// never creates a directory. A signing command's home exists, as its
+// keystore does.
+func (f *Factory) stateHome(home string) string {
+	if st, err := os.Stat(home); f.keepState || err == nil && st.IsDir() {
+		return home
+	}
+	return ""
+}
+
 // verified reports whether answers are proven.
 func (e *lightEnv) verified() bool { return e.Verified() }
 
@@ -162,9 +175,6 @@ func (e *lightEnv) waitSynced(ctx context.Context) error {
 	}
 	return err
 }
-
-// lightErr gives light-client errors their exit codes and messages.
-func lightErr(e *lightEnv, err error) error { return e.Classify(err) }
 
 // newLightChain is the Chain of a started (and synced) light client (see
 // backend.Light.Chain); home is the backend's.

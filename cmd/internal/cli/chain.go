@@ -15,13 +15,10 @@ import (
 )
 
 func newChainCmd(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
+	return newNounCmd(f, &cobra.Command{
 		Use:   "chain",
 		Short: "Light-client status and sync: GRANDPA-verified finality",
-		Args:  exactArgs(0),
-	}
-	cmd.AddCommand(newChainCheckpointCmd(f), newChainStatusCmd(f), newChainSyncCmd(f))
-	return cmd
+	}, newChainCheckpointCmd, newChainStatusCmd, newChainSyncCmd)
 }
 
 type blockJSON struct {
@@ -86,65 +83,40 @@ func progressOf(done, target uint32, start uint32) progressJSON {
 	return p
 }
 
-func (e *lightEnv) status(ctx context.Context) (chainStatusJSON, error) {
-	st := chainStatusJSON{Network: e.net.Name, GenesisHash: e.Genesis, Mode: e.Mode, Verified: e.verified()}
-	if !e.verified() {
-		// --trust-rpc on an endpoint that proves nothing: its claims.
-		h, err := e.RPC.FinalizedHead(ctx)
-		if err != nil {
-			return st, app.Unreachable(err)
+// statusView converts a node status to the cli.md shape.
+func statusView(s *app.NodeStatus) chainStatusJSON {
+	st := chainStatusJSON{Network: s.Network, GenesisHash: header.Hash(s.Genesis), Mode: s.Mode, Verified: s.Verified,
+		Peers: s.Peers, Best: s.Best, Finalized: blockOf(s.Finalized), SetID: s.SetID, Synced: s.Synced,
+		Progress: progressOf(s.Done, s.Target, s.Start)}
+	if c := s.Checkpoint; c != nil {
+		cp := &checkpointJSON{Source: c.Source, Number: c.Block.Number, Hash: header.Hash(c.Block.Hash).String()}
+		if c.HasAge {
+			cp.Age, cp.AgeSeconds, cp.Warning = roundAge(c.Age), int64(c.Age/time.Second), c.Warning
 		}
-		hd, err := e.RPC.Header(ctx, &h)
-		if err != nil {
-			return st, app.Unreachable(err)
-		}
-		st.Peers, st.Finalized = 1, blockJSON{Number: uint32(hd.Number), Hash: header.Hash(h)}
-		st.Best, st.Synced = uint32(hd.Number), true
-		st.Progress = progressOf(st.Best, st.Best, st.Best)
-		return st, nil
+		st.Checkpoint = cp
 	}
-	s := e.Client.Status()
-	setID := s.SetID
-	st.Peers, st.Best, st.SetID, st.Synced = s.Peers, s.Target, &setID, s.Synced
-	st.Finalized = blockJSON{Number: s.Finalized.Number, Hash: s.Hash}
-	st.Progress = progressOf(s.Finalized.Number, s.Target, s.StartNumber)
-	sp := e.Client.StartPoint()
-	cp := &checkpointJSON{Source: string(sp.Source), Number: sp.Header.Number, Hash: sp.Hash.String()}
-	if e.Age != nil {
-		cp.Age, cp.AgeSeconds, cp.Warning = roundAge(e.Age.Age), int64(e.Age.Age/time.Second), e.Age.Warning
+	if r := s.Runtime; r != nil {
+		st.Runtime = &runtimeJSON{SpecName: r.SpecName, SpecVersion: r.SpecVersion}
 	}
-	st.Checkpoint = cp
-	if pe := e.Para; pe != nil {
-		ps := &chainParaJSON{ParaID: pe.ID, Name: pe.Name, Source: pe.Source}
-		if pe.Genesis != (header.Hash{}) {
-			g := pe.Genesis
+	if p := s.Para; p != nil {
+		ps := &chainParaJSON{ParaID: p.ID, Name: p.Name, Source: p.Source}
+		if p.Genesis != nil {
+			g := header.Hash(*p.Genesis)
 			ps.GenesisHash = &g
 		}
-		if s.Synced {
-			// Paras::Heads in the finalized relay state, proven.
-			pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			h, err := e.Client.Para(pe.ID).Head(pctx)
-			cancel()
-			if err != nil {
-				ps.Error = err.Error()
-			} else {
-				ps.Head = &blockJSON{Number: h.Header.Number, Hash: h.Hash}
-				ps.Relay = &blockJSON{Number: h.RelayNumber, Hash: h.Relay}
-			}
+		if p.Err != nil {
+			ps.Error = p.Err.Error()
+		}
+		if p.Head != nil {
+			h, r := blockOf(*p.Head), blockOf(*p.Relay)
+			ps.Head, ps.Relay = &h, &r
 		}
 		st.Para = ps
 	}
-	if s.Synced {
-		// System.LastRuntimeUpgrade, proven: a few bytes.
-		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		up, err := e.Client.LastRuntimeUpgrade(rctx)
-		cancel()
-		if err == nil {
-			st.Runtime = &runtimeJSON{SpecName: up.SpecName, SpecVersion: up.SpecVersion}
-		}
-	}
-	return st, nil
+	return st
 }
+
+func blockOf(b app.BlockRef) blockJSON { return blockJSON{Number: b.Number, Hash: header.Hash(b.Hash)} }
 
 func roundAge(d time.Duration) string {
 	if d >= 48*time.Hour {
@@ -220,18 +192,11 @@ relay chain's it follows), verified}.`,
 				return err
 			}
 			defer e.Close()
-			if e.verified() && wait > 0 {
-				wctx, cancel := context.WithTimeout(ctx, wait)
-				err := e.Client.WaitSynced(wctx)
-				cancel()
-				if err != nil && wctx.Err() == nil {
-					return lightErr(e, err)
-				}
-			}
-			st, err := e.status(ctx)
+			ns, err := app.ChainStatus(ctx, e, wait)
 			if err != nil {
 				return err
 			}
+			st := statusView(ns)
 			if f.Opts.JSON {
 				return f.PrintJSON(st)
 			}
@@ -264,22 +229,24 @@ With --follow it keeps following finality until interrupted.`,
 				ctx, cancel = context.WithTimeout(ctx, timeout)
 				defer cancel()
 			}
+			// Keeping the verified state is what sync is for.
+			f.keepState = true
 			e, err := openLight(ctx, f)
 			if err != nil {
 				return err
 			}
 			defer e.Close()
 			if !e.verified() {
-				st, err := e.status(ctx)
+				ns, err := app.ChainStatus(ctx, e, 0)
 				if err != nil {
 					return err
 				}
 				f.Warnf("nothing to sync: the endpoint's claims are used as they are")
-				return f.PrintJSON(st)
+				return f.PrintJSON(statusView(ns))
 			}
 			bar := f.IO.IsStderrTTY() && !f.Opts.JSON
 			out := json.NewEncoder(f.IO.Out)
-			line := func(v map[string]any) {
+			line := func(v any) {
 				if !bar {
 					_ = out.Encode(v)
 				}
@@ -291,11 +258,11 @@ With --follow it keeps following finality until interrupted.`,
 					if bar {
 						drawBar(f, progressOf(x.Done, x.Target, x.Start))
 					}
-					line(map[string]any{"event": "progress", "done": x.Done, "target": x.Target})
+					line(syncProgressJSON{Event: "progress", Done: x.Done, Target: x.Target})
 				case backend.SyncFinalized:
-					line(map[string]any{"event": "finalized", "number": x.Number, "hash": x.Hash, "setId": x.SetID, "verified": true})
+					line(syncFinalizedJSON{Event: "finalized", Number: x.Number, Hash: x.Hash, SetID: x.SetID, Verified: true})
 				case backend.SyncSetChanged:
-					line(map[string]any{"event": "setChanged", "number": x.Number, "hash": x.Hash, "setId": x.SetID, "forced": x.Forced, "authorities": x.Authorities})
+					line(syncSetChangedJSON{Event: "setChanged", Number: x.Number, Hash: x.Hash, SetID: x.SetID, Forced: x.Forced, Authorities: x.Authorities})
 				case backend.SyncPeerDropped:
 					f.Warnf("peer %s dropped (%s): %v", shortPeer(x.Peer), x.Verdict, x.Reason)
 				case backend.SyncDone:
@@ -305,7 +272,7 @@ With --follow it keeps following finality until interrupted.`,
 						fmt.Fprintln(f.IO.ErrOut)
 						f.Infof("synced: finalized #%d %s (verified)", x.Number, x.Hash)
 					}
-					line(map[string]any{"event": "synced", "number": x.Number, "hash": x.Hash, "verified": true})
+					line(syncDoneJSON{Event: "synced", Number: x.Number, Hash: x.Hash, Verified: true})
 					done = !follow
 				}
 				return !done
@@ -327,6 +294,36 @@ With --follow it keeps following finality until interrupted.`,
 	cmd.Flags().DurationVar(&timeout, "timeout", 0, "give up after this long (0: never)")
 	return cmd
 }
+
+// The JSON lines of chain sync, one type an event.
+type (
+	syncProgressJSON struct {
+		Event  string `json:"event"`
+		Done   uint32 `json:"done"`
+		Target uint32 `json:"target"`
+	}
+	syncFinalizedJSON struct {
+		Event    string      `json:"event"`
+		Number   uint32      `json:"number"`
+		Hash     header.Hash `json:"hash"`
+		SetID    uint64      `json:"setId"`
+		Verified bool        `json:"verified"`
+	}
+	syncSetChangedJSON struct {
+		Event       string      `json:"event"`
+		Number      uint32      `json:"number"`
+		Hash        header.Hash `json:"hash"`
+		SetID       uint64      `json:"setId"`
+		Forced      bool        `json:"forced"`
+		Authorities int         `json:"authorities"`
+	}
+	syncDoneJSON struct {
+		Event    string      `json:"event"`
+		Number   uint32      `json:"number"`
+		Hash     header.Hash `json:"hash"`
+		Verified bool        `json:"verified"`
+	}
+)
 
 func drawBar(f *Factory, p progressJSON) {
 	const width = 30

@@ -50,24 +50,15 @@ func accountInfo(n uint32) []byte {
 // light client at its genesis.
 func testNetwork(t *testing.T, visible uint32) (*rpctest.Server, string, *testchain.Chain) {
 	t.Helper()
-	c, err := testchain.Generate(testchain.Config{Seed: "cli-chain", Blocks: 240, SetLength: 40, ForcedEvery: 3,
+	return testNetworkWith(t, visible, testchain.Config{Seed: "cli-chain", Blocks: 240, SetLength: 40, ForcedEvery: 3,
 		ExtraState: func(n uint32) []trie.KV {
 			return []trie.KV{{Key: accountKey(aliceID), Value: accountInfo(n)},
 				{Key: lightclient.LastRuntimeUpgradeKey, Value: scale.AppendString(scale.AppendCompact(nil, 9999), "kusama")}}
 		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) {
-		return c.Blocks[0].Hash, &chainspec.Checkpoint{Header: c.Blocks[0].Header, Hash: c.Blocks[0].Hash, Grandpa: &chainspec.GrandpaState{Set: c.Set(0)}}
-	}
-	srv := rpctest.New(c, visible)
-	url, stop := srv.Start()
-	t.Cleanup(stop)
-	return srv, url, c
 }
 
 func TestChainStatusNoNetwork(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("dials the real Kusama bootnodes (fails fast without a network)")
 	}
@@ -85,6 +76,7 @@ func TestChainStatusNoNetwork(t *testing.T) {
 }
 
 func TestChainStatusRPC(t *testing.T) {
+	t.Parallel()
 	_, url, c := testNetwork(t, 200)
 	home := t.TempDir()
 	code, out, stderr := runCLI(t, "", "--home", home, "--rpc", url, "--json", "chain", "status")
@@ -92,9 +84,7 @@ func TestChainStatusRPC(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	var st chainStatusJSON
-	if err := json.Unmarshal([]byte(out), &st); err != nil {
-		t.Fatal(err, out)
-	}
+	mustJSON(t, out, &st)
 	if !st.Verified || !st.Synced || st.Finalized.Number != 200 || st.Finalized.Hash != c.Blocks[200].Hash || st.Mode != "rpc" {
 		t.Fatalf("status %+v", st)
 	}
@@ -113,6 +103,7 @@ func TestChainStatusRPC(t *testing.T) {
 }
 
 func TestChainUnprovableRPC(t *testing.T) {
+	t.Parallel()
 	srv, url, _ := testNetwork(t, 100)
 	srv.Methods = []string{"rpc_methods", "chain_getFinalizedHead", "chain_getHeader", "chain_getBlockHash", "state_getStorage", "state_getMetadata"}
 	code, _, stderr := runCLI(t, "", "--home", t.TempDir(), "--rpc", url, "chain", "status")
@@ -135,6 +126,7 @@ func TestChainUnprovableRPC(t *testing.T) {
 // not be valid on a network the user did not name). A development chain,
 // whose genesis is no embedded network's, stays usable with a warning.
 func TestTrustedRPCGenesisChecked(t *testing.T) {
+	t.Parallel()
 	polkadot, err := chainspec.Lookup("polkadot")
 	if err != nil {
 		t.Fatal(err)
@@ -179,6 +171,7 @@ func TestTrustedRPCGenesisChecked(t *testing.T) {
 }
 
 func TestChainSyncJSONLines(t *testing.T) {
+	t.Parallel()
 	_, url, c := testNetwork(t, 240)
 	code, out, stderr := runCLI(t, "", "--home", t.TempDir(), "--rpc", url, "chain", "sync")
 	if code != 0 {
@@ -205,6 +198,7 @@ func TestChainSyncJSONLines(t *testing.T) {
 }
 
 func TestChainSyncLyingRPC(t *testing.T) {
+	t.Parallel()
 	srv, url, _ := testNetwork(t, 240)
 	srv.SetLie(func(method string, res any) any {
 		if method != "grandpa_proveFinality" || res == nil {
@@ -227,12 +221,11 @@ func TestChainSyncLyingRPC(t *testing.T) {
 }
 
 func TestChainSyncProgressBar(t *testing.T) {
+	t.Parallel()
 	_, url, _ := testNetwork(t, 240)
 	io, _, out, errOut := iostreams.Test()
 	io.SetTTY(false, true, true)
-	f := NewFactory(io)
-	f.Backend = hooksFor(t)
-	f.Getenv = func(string) string { return "" }
+	f := newTestFactory(t, io)
 	code := Run(context.Background(), f, []string{"--home", t.TempDir(), "--rpc", url, "chain", "sync"})
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)

@@ -18,7 +18,7 @@ import (
 )
 
 func newClaimCmd(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
+	return newNounCmd(f, &cobra.Command{
 		Use:   "claim",
 		Short: "Claim an allocation of the 2017 sale with an Ethereum key",
 		Long: `Claim tokens allocated to an Ethereum address (pallet claims).
@@ -34,25 +34,29 @@ chains host them on the relay.
   ksm claim recover --to ADDRESS --signature 0x.. [--statement regular|saft]
   ksm claim submit --to ADDRESS (--eth-signature 0x.. | --eth-key-file FILE)
   ksm claim attest --from NAME`,
-		Args: exactArgs(0),
-	}
-	cmd.AddCommand(newClaimStatusCmd(f), newClaimMessageCmd(f), newClaimRecoverCmd(f), newClaimSubmitCmd(f), newClaimAttestCmd(f))
-	return cmd
+	}, newClaimStatusCmd, newClaimMessageCmd, newClaimRecoverCmd, newClaimSubmitCmd, newClaimAttestCmd)
+}
+
+// claimVestingJSON is the vesting schedule of a claim (amounts in planck).
+type claimVestingJSON struct {
+	Locked        any    `json:"locked"`
+	PerBlock      any    `json:"perBlock"`
+	StartingBlock uint64 `json:"startingBlock"`
 }
 
 // claimStatusJSON is `claim status --json`.
 type claimStatusJSON struct {
-	EthAddress    string   `json:"ethAddress"`
-	HasClaim      bool     `json:"hasClaim"`
-	Amount        any      `json:"amount"`
-	Vesting       any      `json:"vesting"`
-	Statement     any      `json:"statement"`
-	StatementText string   `json:"statementText,omitempty"`
-	PreclaimedBy  []string `json:"preclaimedBy"`
-	BlockNumber   uint64   `json:"blockNumber"`
-	BlockHash     string   `json:"blockHash"`
-	Chain         string   `json:"chain"`
-	Verified      bool     `json:"verified"`
+	EthAddress    string            `json:"ethAddress"`
+	HasClaim      bool              `json:"hasClaim"`
+	Amount        any               `json:"amount"`
+	Vesting       *claimVestingJSON `json:"vesting"`
+	Statement     any               `json:"statement"`
+	StatementText string            `json:"statementText,omitempty"`
+	PreclaimedBy  []string          `json:"preclaimedBy"`
+	BlockNumber   uint64            `json:"blockNumber"`
+	BlockHash     string            `json:"blockHash"`
+	Chain         string            `json:"chain"`
+	Verified      bool              `json:"verified"`
 }
 
 func newClaimStatusCmd(f *Factory) *cobra.Command {
@@ -89,7 +93,7 @@ func newClaimStatusCmd(f *Factory) *cobra.Command {
 			j := claimStatusJSON{EthAddress: strings.ToLower(st.EthAddress), HasClaim: st.Amount != nil, Amount: numOrNull(st.Amount), Chain: e.sess.ChainID(), Verified: e.sess.Chain.Verified(), StatementText: st.StatementText, PreclaimedBy: st.PreclaimedBy,
 				BlockNumber: head.Number, BlockHash: head.Hash.String()}
 			if st.Vesting != nil {
-				j.Vesting = map[string]any{"locked": numOrNull(st.Vesting.Locked), "perBlock": numOrNull(st.Vesting.PerBlock), "startingBlock": st.Vesting.StartingBlock}
+				j.Vesting = &claimVestingJSON{Locked: numOrNull(st.Vesting.Locked), PerBlock: numOrNull(st.Vesting.PerBlock), StartingBlock: st.Vesting.StartingBlock}
 			}
 			if st.Statement != "" {
 				j.Statement = st.Statement
@@ -183,7 +187,7 @@ func offlineAccount(f *Factory, arg string) ([32]byte, error) {
 	}
 	if keystore.CheckName(arg) == nil {
 		if home, err := f.HomeDir(); err == nil {
-			if st, err := keystore.Open(home); err == nil {
+			if st, err := f.openStore(home); err == nil {
 				if ent, err := st.Get(arg); err == nil {
 					return keys.AccountID(ent.Scheme, ent.PublicKey), nil
 				}
@@ -342,40 +346,29 @@ func runClaimSubmit(ctx context.Context, f *Factory, in app.ClaimSubmitInput, et
 		return err
 	}
 	defer e.Close()
-	d, err := plan.Compose(ctx, e.sess, key)
+	res, err := app.ExecuteUnsigned(ctx, e.sess, plan.Unsigned(key, dryRun), &cliAsker{e: e})
 	if err != nil {
-		return err
+		return executeErr(err)
 	}
-	dest := plan.To.Account
-	w := f.IO.ErrOut
-	fmt.Fprintf(w, "Claim %s of %s to %s\n", e.sess.FormatAmount(d.Status.Amount), eth.ChecksumHex(d.Eth), e.sess.Account(dest))
-	if v := d.Status.Vesting; v != nil {
-		fmt.Fprintf(w, "Vesting:   %s locked, %s per block from block #%d\n", e.sess.FormatAmount(v.Locked), e.sess.FormatAmount(v.PerBlock), v.StartingBlock)
-	}
-	if d.Statement != nil {
-		fmt.Fprintf(w, "Statement: %s (%s)\n", d.Status.Statement, d.Statement)
-	}
-	fmt.Fprintf(w, "Call:      %s.%s, unsigned (no fee)\n", d.Decoded.Pallet, d.Decoded.Name)
-	if dryRun {
+	if res.DryRun {
 		if f.Opts.JSON {
-			var stmt any
-			if d.Status.Statement != "" {
-				stmt = d.Status.Statement
-			}
-			return f.PrintJSON(claimSubmitJSON{DryRun: true, EthAddress: strings.ToLower(eth.ChecksumHex(d.Eth)), To: e.sess.Account(dest),
-				Amount: numOrNull(d.Status.Amount), Statement: stmt, Call: d.Decoded, Extrinsic: xtHexString(d.Extrinsic), Chain: e.sess.ChainID(), Verified: e.sess.Chain.Verified()})
+			return f.PrintJSON(claimSubmitView(e, res.Review.Unsigned))
 		}
 		f.Infof("Dry run only: nothing was submitted.")
 		return nil
 	}
-	if err := confirmUnsigned(f, "Submit this claim?"); err != nil {
-		return err
+	return reportOutcome(e, res.Outcome)
+}
+
+// claimSubmitView is the dry-run JSON of a composed claim.
+func claimSubmitView(e *chainEnv, u *app.UnsignedDraft) claimSubmitJSON {
+	d := u.Subject.(*app.ClaimDraft)
+	var stmt any
+	if d.Status.Statement != "" {
+		stmt = d.Status.Statement
 	}
-	out, err := e.sess.SubmitSigned(ctx, d.Extrinsic, progressPrinter(f))
-	if err != nil {
-		return err
-	}
-	return reportOutcome(e, out)
+	return claimSubmitJSON{DryRun: true, EthAddress: strings.ToLower(eth.ChecksumHex(d.Eth)), To: e.sess.Account(d.Dest),
+		Amount: numOrNull(d.Status.Amount), Statement: stmt, Call: u.Call, Extrinsic: xtHexString(u.Extrinsic), Chain: e.sess.ChainID(), Verified: e.sess.Chain.Verified()}
 }
 
 // loadEthKey reads an Ethereum key file (keystore v3 JSON or raw hex).

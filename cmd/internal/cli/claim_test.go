@@ -27,6 +27,7 @@ type claimVectorFile struct {
 // TestClaimVectorOffline: claim message and claim recover on the Kusama
 // claims vector, offline (the Kusama prefix is known without a chain).
 func TestClaimVectorOffline(t *testing.T) {
+	t.Parallel()
 	var vf claimVectorFile
 	if err := json.Unmarshal(testenv.ReadShared(t, "claims", "kusama-claims-vectors.json"), &vf); err != nil {
 		t.Fatal(err)
@@ -62,6 +63,7 @@ func TestClaimVectorOffline(t *testing.T) {
 }
 
 func TestClaimUsageErrors(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	for _, tc := range []struct {
 		args []string
@@ -83,6 +85,7 @@ func TestClaimUsageErrors(t *testing.T) {
 }
 
 func TestLoadEthKey(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	raw := filepath.Join(dir, "raw.hex")
 	if err := os.WriteFile(raw, []byte("0x7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d\n"), 0o600); err != nil {
@@ -113,6 +116,7 @@ func TestLoadEthKey(t *testing.T) {
 }
 
 func TestGovUsageErrors(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	for _, tc := range []struct {
 		args []string
@@ -137,6 +141,7 @@ func TestGovUsageErrors(t *testing.T) {
 }
 
 func TestCrowdloanFilteredMessage(t *testing.T) {
+	t.Parallel()
 	err := crowdloanErr(errors.New("the transaction would fail: the dry run fails with System.CallFiltered: the call is not allowed"))
 	if err == nil || !strings.Contains(err.Error(), "AhOps on Asset Hub") {
 		t.Fatalf("%v", err)

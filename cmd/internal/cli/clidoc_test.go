@@ -64,6 +64,7 @@ func submittingFlags(t *testing.T, doc string) map[string]bool {
 // when the document describes a command that does not exist without marking
 // it planned. docs/cli.md is the contract scripts rely on; this keeps it true.
 func TestCLIDocCoversCommandTree(t *testing.T) {
+	t.Parallel()
 	doc := readCLIDoc(t)
 	sections, planned := cliDocSections(doc)
 	shared := submittingFlags(t, doc)

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
+	"github.com/ksm-wallet/ksm/wallet/keystore"
 )
 
 // GlobalOptions are the flags every command accepts (cli.md).
@@ -42,6 +43,14 @@ type Factory struct {
 	Getenv func(string) string
 	// Backend are the test seams of the chain backend (zero in production).
 	Backend backend.Hooks
+	// Scrypt are the scrypt parameters of the keystore's new files (zero in
+	// production: keystore.DefaultParams); tests set cheap ones.
+	Scrypt keystore.Params
+
+	// keepState makes the backend keep its state (the verified chain,
+	// caches) in a home that does not exist yet, creating it: chain sync
+	// does; a command that only reads creates no directory.
+	keepState bool
 
 	// config is the configuration file read by applySettings.
 	config *config.File
@@ -82,6 +91,17 @@ func (f *Factory) HomeDir() (string, error) {
 		return "", fmt.Errorf("no home directory: set --home or KSM_HOME: %w", err)
 	}
 	return filepath.Join(dir, "ksm"), nil
+}
+
+// openStore opens the keystore under home with the factory's scrypt
+// parameters.
+func (f *Factory) openStore(home string) (*keystore.Store, error) {
+	st, err := keystore.Open(home)
+	if err != nil {
+		return nil, err
+	}
+	st.Scrypt = f.Scrypt
+	return st, nil
 }
 
 // PrintJSON writes v to stdout as one indented JSON document. When v is

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"path/filepath"
@@ -56,5 +57,44 @@ func TestCommandFilesDoNotImportTheLightClient(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Fatal("no command files found")
+	}
+}
+
+// TestCommandFilesReadThroughApp: no command reads the backend's light
+// client or endpoint directly (backend.Light's Client and RPC fields):
+// every read is an app use case (app.ChainStatus, Session.QueryStorage,
+// ...), which the TUI and a batch runner share.
+func TestCommandFilesReadThroughApp(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatalf("parse %s: %v", name, err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			// x.Client (the light client), x.Client.M, x.RPC.M (the
+			// endpoint's methods; a bare x.RPC is the --rpc flag of the
+			// options) and chain.NewRPC.
+			inner, _ := sel.X.(*ast.SelectorExpr)
+			switch {
+			case sel.Sel.Name == "Client",
+				inner != nil && inner.Sel.Name == "RPC",
+				sel.Sel.Name == "NewRPC":
+				t.Errorf("%s: %s: read the chain through package app instead", fset.Position(sel.Pos()), sel.Sel.Name)
+			}
+			return true
+		})
 	}
 }

@@ -36,6 +36,10 @@ var jsonContract = []struct {
 	{"batch-journal-record", app.JournalRecord{}},
 	{"chain-checkpoint-export", checkpointExportJSON{}},
 	{"chain-status", chainStatusJSON{}},
+	{"chain-sync-progress", syncProgressJSON{}},
+	{"chain-sync-finalized", syncFinalizedJSON{}},
+	{"chain-sync-set-changed", syncSetChangedJSON{}},
+	{"chain-sync-synced", syncDoneJSON{}},
 	{"claim-status", claimStatusJSON{}},
 	{"claim-submit", claimSubmitJSON{}},
 	{"config-get", configValueJSON{}},
@@ -45,6 +49,8 @@ var jsonContract = []struct {
 	{"gov-votes", votesJSON{}},
 	{"key", keyJSON{}},
 	{"key-inspect", inspectJSON{}},
+	{"key-export", keyExportJSON{}},
+	{"key-remove", keyRemovedJSON{}},
 	{"metadata-inspect", metadata.Summary{}},
 	{"para-status", paraStatusJSON{}},
 	{"pool-status", poolStatusJSON{}},
@@ -74,6 +80,7 @@ var jsonContract = []struct {
 // (go test ./cmd/internal/cli -run TestJSONGolden -update) and the field is
 // described in docs/cli.md.
 func TestJSONGolden(t *testing.T) {
+	t.Parallel()
 	for _, c := range jsonContract {
 		t.Run(c.name, func(t *testing.T) {
 			got := marshalRepresentative(t, c.v)
@@ -109,6 +116,7 @@ func TestJSONGolden(t *testing.T) {
 // TestJSONFieldsDocumented checks that every field name of the golden files
 // appears in docs/cli.md.
 func TestJSONFieldsDocumented(t *testing.T) {
+	t.Parallel()
 	doc := readCLIDoc(t)
 	for _, c := range jsonContract {
 		for _, p := range jsonPaths(t, marshalRepresentative(t, c.v)) {

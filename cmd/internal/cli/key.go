@@ -17,7 +17,7 @@ import (
 )
 
 func newKeyCmd(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
+	return newNounCmd(f, &cobra.Command{
 		Use:   "key",
 		Short: "Create, import, list, derive and use keys (polkadot-js compatible keystore)",
 		Long: `Keys live in <home>/keys as polkadot-js keystore files (JSON v3, scrypt and
@@ -27,16 +27,8 @@ KSM_PASSWORD, the OS keyring (after --remember) or a prompt without echo.
 
 A secret URI is <mnemonic|0x-seed>[//hard|/soft]*[///password]; a bare path
 such as //Alice starts from the development phrase.`,
-		Args: exactArgs(0),
-	}
-	for _, sub := range []func(*Factory) *cobra.Command{
-		newKeyNewCmd, newKeyImportCmd, newKeyListCmd, newKeyShowCmd, newKeyInspectCmd,
-		newKeyDeriveCmd, newKeyExportCmd, newKeyRemoveCmd, newKeyRenameCmd, newKeyWatchCmd,
-		newKeySignCmd, newKeyVerifyCmd,
-	} {
-		cmd.AddCommand(sub(f))
-	}
-	return cmd
+	}, newKeyNewCmd, newKeyImportCmd, newKeyListCmd, newKeyShowCmd, newKeyInspectCmd, newKeyDeriveCmd,
+		newKeyExportCmd, newKeyRemoveCmd, newKeyRenameCmd, newKeyWatchCmd, newKeySignCmd, newKeyVerifyCmd)
 }
 
 // keyEnv is what key commands share: the store, its home and the network.
@@ -239,7 +231,7 @@ func newKeyRemoveCmd(f *Factory) *cobra.Command {
 			}
 			forgetPassword(env.home, e.Name)
 			if f.Opts.JSON {
-				return f.PrintJSON(map[string]any{"removed": e.Name})
+				return f.PrintJSON(keyRemovedJSON{Removed: e.Name})
 			}
 			fmt.Fprintf(f.IO.ErrOut, "Removed key %q\n", e.Name)
 			return nil
@@ -371,7 +363,7 @@ func newKeyExportCmd(f *Factory) *cobra.Command {
 				return err
 			}
 			if f.Opts.JSON {
-				return f.PrintJSON(map[string]any{"name": e.Name, "keystore": file})
+				return f.PrintJSON(keyExportJSON{Name: e.Name, Keystore: file})
 			}
 			fmt.Fprintf(f.IO.ErrOut, "Wrote key %q to %s (polkadot-js JSON, same password)\n", e.Name, file)
 			return nil
@@ -380,4 +372,15 @@ func newKeyExportCmd(f *Factory) *cobra.Command {
 	cmd.Flags().StringVar(&file, "keystore", "", "file to write (required; - for standard output)")
 	cmd.MarkFlagRequired("keystore")
 	return cmd
+}
+
+// keyRemovedJSON is what key remove prints.
+type keyRemovedJSON struct {
+	Removed string `json:"removed"`
+}
+
+// keyExportJSON is what key export prints: the key and the file written.
+type keyExportJSON struct {
+	Name     string `json:"name"`
+	Keystore string `json:"keystore"`
 }

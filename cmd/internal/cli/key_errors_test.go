@@ -17,6 +17,7 @@ import (
 // TestKeyBadInput: each bad input gives a one-line error naming the
 // problem, the exit code of cli.md, and leaves the home untouched.
 func TestKeyBadInput(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	pw := pwEnv("pw")
 	if code, _, errOut := keyRun(t, home, keyRunOpts{stdin: "//Alice\n", env: pw.env}, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
@@ -96,6 +97,7 @@ func TestKeyBadInput(t *testing.T) {
 }
 
 func TestKeySharedKeystoresCLI(t *testing.T) {
+	t.Parallel()
 	var m struct {
 		Cases []struct {
 			File, Password, Type string
@@ -137,6 +139,7 @@ func TestKeySharedKeystoresCLI(t *testing.T) {
 }
 
 func TestKeyVerifyDeprecatedSignature(t *testing.T) {
+	t.Parallel()
 	var f struct {
 		Vectors []struct{ PublicKey, Signature, MessageUtf8 string }
 	}
@@ -207,12 +210,12 @@ func TestKeyRememberPassword(t *testing.T) {
 }
 
 func TestKeyNetworkFromChainSpec(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	spec := filepath.Join(dir, "spec.json")
 	os.WriteFile(spec, []byte(`{"name":"Local","id":"local_testnet","properties":{"ss58Format":4242,"tokenDecimals":[18],"tokenSymbol":["LCL"]}}`), 0o600)
 	io, _, _, _ := testStreams()
-	f := NewFactory(io)
-	f.Backend = hooksFor(t)
+	f := newTestFactory(t, io)
 	f.Opts.Network = spec
 	n, err := f.Network()
 	if err != nil || n.SS58Prefix != 4242 || n.Decimals != 18 || n.Symbol != "LCL" || n.Name != "local_testnet" {

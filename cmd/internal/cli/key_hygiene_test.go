@@ -13,6 +13,7 @@ import (
 // leaves a 0600 file whatever the old file's mode was; without --yes an
 // existing file is refused (exit 2) and left as it was.
 func TestKeyExportOverwriteMode(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	pw := pwEnv("pw")
 	pw.stdin = "//Alice\n"
@@ -46,6 +47,7 @@ func TestKeyExportOverwriteMode(t *testing.T) {
 // TestKeyImportReencryptNote: importing a file encrypted with other scrypt
 // parameters than ksm writes says so on stderr and in the JSON.
 func TestKeyImportReencryptNote(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	file := testenv.Shared(t, "keys", "keystore-sr25519-alice.json") // N=2^15; the tests write 2^10
 	code, out, errOut := keyRun(t, home, pwEnv("test"), "--json", "key", "import", "--name", "alice", "--keystore", file)

@@ -9,16 +9,15 @@ import (
 	"testing"
 
 	"github.com/ksm-wallet/ksm/tx/testenv"
-	"github.com/ksm-wallet/ksm/wallet/keystore"
 )
 
 // TestKeyInteropCLI: a key exported by `ksm key export` opens in
 // polkadot-js, and a polkadot-js file imports with `ksm key import
 // --keystore`, with the real scrypt parameters.
 func TestKeyInteropCLI(t *testing.T) {
+	t.Parallel()
 	testenv.OracleDir(t)
-	restore := keystore.SetInsecureParamsForTests(15) // = the real N=2^15, p=1, r=8
-	defer func() { restore() }()
+	useRealScrypt(t) // N=2^15, p=1, r=8
 	home := t.TempDir()
 	pw := pwEnv("correct horse")
 	for _, tc := range []struct{ name, scheme, suri string }{
@@ -63,6 +62,7 @@ func TestKeyInteropCLI(t *testing.T) {
 // bytes); a polkadot-js signature over the wrapped message verifies in
 // `ksm key verify` as wrapped; a --raw signature verifies as raw.
 func TestKeySignWrappedInterop(t *testing.T) {
+	t.Parallel()
 	testenv.OracleDir(t)
 	home := t.TempDir()
 	const msg = "I own this account"

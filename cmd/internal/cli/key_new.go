@@ -204,8 +204,8 @@ file's password stays the key's password). With --suri-stdin and
 				}
 				pws.keep(env.home, e.Name, pw)
 				k := keyEntryJSON(e, env.net)
-				if from, err := parsed.ScryptParams(); err == nil && from != keystore.WriteParams() {
-					to := keystore.WriteParams()
+				if from, err := parsed.ScryptParams(); err == nil && from != env.store.WriteParams() {
+					to := env.store.WriteParams()
 					k.Reencrypted = &keyReencryptJSON{From: scryptJSON(from), To: scryptJSON(to)}
 					fmt.Fprintf(f.IO.ErrOut, "Note: %s was encrypted with scrypt %s; ksm stored it re-encrypted with %s (same password)\n", file, from, to)
 				}

@@ -8,6 +8,7 @@ import (
 )
 
 func TestWeakPassword(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		pw   string
 		weak bool
@@ -26,6 +27,7 @@ func TestWeakPassword(t *testing.T) {
 // --show-secret, or written to --secret-file (0600); without either the
 // command is refused with exit 2 before anything is written.
 func TestKeyNewSecretOutput(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	pw := pwEnv("correct horse battery")
 	code, out, errOut := keyRun(t, home, pw, "--json", "key", "new", "--name", "a")
@@ -75,6 +77,7 @@ func TestKeyNewSecretOutput(t *testing.T) {
 // TestNewPasswordWarnings: a weak new password and a password file others
 // can read are warned about; a good one in a 0600 file is not.
 func TestNewPasswordWarnings(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	dir := t.TempDir()
 	write := func(name, pw string, mode os.FileMode) string {

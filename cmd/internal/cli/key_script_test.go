@@ -14,6 +14,7 @@ import (
 // TestKeyScripts runs the built ksm binary through the testscript files in
 // testdata/key: real pipes, real exit codes, real scrypt parameters.
 func TestKeyScripts(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}

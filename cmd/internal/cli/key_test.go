@@ -17,12 +17,6 @@ import (
 	"github.com/ksm-wallet/ksm/wallet/keystore"
 )
 
-func init() {
-	// Cheap scrypt for command tests (files still decrypt in ksm; the
-	// wallet packages test real parameters and polkadot-js interop).
-	keystore.SetInsecureParamsForTests(10)
-}
-
 type keyRunOpts struct {
 	stdin string
 	tty   bool
@@ -35,8 +29,7 @@ func keyRun(t testing.TB, home string, o keyRunOpts, args ...string) (int, strin
 	io, in, out, errOut := iostreams.Test()
 	in.WriteString(o.stdin)
 	io.SetTTY(o.tty, o.tty, o.tty)
-	f := NewFactory(io)
-	f.Backend = hooksFor(t)
+	f := newTestFactory(t, io)
 	f.Getenv = func(k string) string { return o.env[k] }
 	code := Run(context.Background(), f, append([]string{"--home", home}, args...))
 	return code, out.String(), errOut.String()
@@ -78,6 +71,7 @@ func mustJSON(t *testing.T, s string, v any) {
 }
 
 func TestKeyInspectVectors(t *testing.T) {
+	t.Parallel()
 	var doc struct {
 		Vectors []struct {
 			SURI, Type, PublicKey, Address string
@@ -115,6 +109,7 @@ func TestKeyInspectVectors(t *testing.T) {
 }
 
 func TestKeyInspectFields(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	phrase := "bottom drive obey lake curtain smoke basket hold race lonely fit walk"
 	_, out, _ := keyRun(t, home, keyRunOpts{}, "--json", "key", "inspect", phrase)
@@ -151,6 +146,7 @@ func TestKeyInspectFields(t *testing.T) {
 }
 
 func TestKeyLifecycle(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	pw := pwEnv("s3cret")
 	// import from a URI on stdin with the password on the next line
@@ -309,9 +305,7 @@ func TestKeyNewTTY(t *testing.T) {
 		ws := strings.Fields(strings.SplitN(strings.TrimSpace(text[i+len("only now:"):]), "\n", 2)[0])
 		return ws[len(ws)-1]
 	}}
-	f := NewFactory(io)
-	f.Backend = hooksFor(t)
-	f.Getenv = func(string) string { return "" }
+	f := newTestFactory(t, io)
 	code = Run(context.Background(), f, []string{"--home", home, "key", "new", "--name", "second"})
 	if code != 0 || !strings.Contains(errBuf.String(), "Correct.") || !strings.Contains(errBuf.String(), "word #12") || !strings.HasPrefix(outBuf.String(), "H") && !strings.HasPrefix(outBuf.String(), "C") && !strings.HasPrefix(outBuf.String(), "D") && !strings.HasPrefix(outBuf.String(), "E") && !strings.HasPrefix(outBuf.String(), "F") && !strings.HasPrefix(outBuf.String(), "G") && !strings.HasPrefix(outBuf.String(), "J") {
 		t.Fatalf("TTY new: %d\n%s\n%s", code, errBuf.String(), outBuf.String())
@@ -346,10 +340,12 @@ func keystoreUnlock(home, name, pw string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	st.Scrypt = testScrypt
 	return st.Unlock(name, []byte(pw))
 }
 
 func TestKeyImportPrompts(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	code, out, errOut := keyRun(t, home, keyRunOpts{tty: true, stdin: "//Alice\npw\npw\n"}, "key", "import", "--name", "alice", "--scheme", "ecdsa")
 	if code != 0 || !strings.Contains(errOut, "Secret URI") || !strings.Contains(errOut, "Repeat the password") || strings.Contains(errOut, "//Alice") {

@@ -15,6 +15,8 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -39,6 +41,37 @@ const (
 	lightBob   = "0x8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48"
 )
 
+// dryRunSeen is what the e2e tests read of a --dry-run --json.
+type dryRunSeen struct {
+	CallHex string `json:"callHex"`
+	Nonce   uint64 `json:"nonce"`
+	Era     xtEra  `json:"era"`
+	Fee     any    `json:"fee"`
+	Balance struct {
+		Free, Spend any
+	} `json:"balance"`
+	Result   *dryRunOutcome `json:"result"`
+	Verified bool           `json:"verified"`
+}
+
+// dialGenesis connects to the endpoint url for the rest of the test (a
+// minute at most) and returns its block 0's hash.
+func dialGenesis(t *testing.T, url string) (context.Context, *rpc.Client, rpc.Hash) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	rc, err := rpc.Dial(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rc.Close() })
+	b0, err := rc.BlockHash(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx, rc, b0
+}
+
 // lightNet serves the test network and points the light client at it.
 func lightNet(t *testing.T) *lighttest.Network {
 	t.Helper()
@@ -62,6 +95,7 @@ func genesisFree(t *testing.T, n *lighttest.Network, id string) (*big.Int, []byt
 }
 
 func TestLightE2E(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("executes the Kusama runtime")
 	}
@@ -92,9 +126,7 @@ func TestLightE2E(t *testing.T) {
 			Verified    bool        `json:"verified"`
 			Symbol      string      `json:"symbol"`
 		}
-		if err := json.Unmarshal([]byte(out), &b); err != nil {
-			t.Fatal(err, out)
-		}
+		mustJSON(t, out, &b)
 		want, _ := genesisFree(t, n, lightAlice)
 		if !b.Verified || b.BlockNumber != uint64(head.Header.Number) || b.BlockHash != head.Hash.String() || b.Free.String() != want.String() || b.Symbol != "KSM" {
 			t.Fatalf("balance %+v, want free %s at #%d %s, verified", b, want, head.Header.Number, head.Hash)
@@ -109,15 +141,26 @@ func TestLightE2E(t *testing.T) {
 		}
 	})
 
+	// A read-only command creates no directory: a --home that does not
+	// exist (a typo) is left so, the verified state and caches unkept.
+	t.Run("balance in a missing home", func(t *testing.T) {
+		missing := filepath.Join(t.TempDir(), "typo")
+		code, out, errOut := keyRun(t, missing, keyRunOpts{}, "--rpc", n.URL, "--json", "balance", lightAlice)
+		if code != 0 || !strings.Contains(out, `"verified": true`) {
+			t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+		}
+		if _, err := os.Stat(missing); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("balance created %s: %v", missing, err)
+		}
+	})
+
 	t.Run("query-storage", func(t *testing.T) {
 		code, out, errOut := ksm(t, "", nil, "--json", "query", "storage", "System", "Account", lightAlice)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
 		var q queryStorageJSON
-		if err := json.Unmarshal([]byte(out), &q); err != nil {
-			t.Fatal(err, out)
-		}
+		mustJSON(t, out, &q)
 		_, raw := genesisFree(t, n, lightAlice)
 		if !q.Verified || !q.MetadataVerified || q.MetadataSource != "runtime" || !q.Found || q.Raw == nil || *q.Raw != "0x"+hex.EncodeToString(raw) ||
 			q.Block.Number != head.Header.Number || q.Block.Hash != head.Hash {
@@ -129,24 +172,13 @@ func TestLightE2E(t *testing.T) {
 		}
 	})
 
-	var dry struct {
-		CallHex string `json:"callHex"`
-		Nonce   uint64 `json:"nonce"`
-		Era     xtEra  `json:"era"`
-		Fee     any    `json:"fee"`
-		Balance struct {
-			Free, Spend any
-		} `json:"balance"`
-		Verified bool `json:"verified"`
-	}
+	var dry dryRunSeen
 	t.Run("transfer-dry-run", func(t *testing.T) {
 		code, out, errOut := ksm(t, "", nil, "--json", "transfer", lightBob, "1.5", "--from", "alice", "--dry-run")
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
-		if err := json.Unmarshal([]byte(out), &dry); err != nil {
-			t.Fatal(err, out)
-		}
+		mustJSON(t, out, &dry)
 		if !dry.Verified || dry.Fee == nil || dry.Nonce != 0 || dry.Era.Type != "mortal" {
 			t.Fatalf("dry run %s", out)
 		}
@@ -181,18 +213,7 @@ func TestLightE2E(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		url := testenv.SharedChopsticks(t, n.SpecPath)
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		rc, err := rpc.Dial(ctx, url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rc.Close()
-		b0, err := rc.BlockHash(ctx, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ctx, rc, b0 := dialGenesis(t, testenv.SharedChopsticks(t, n.SpecPath))
 		theirs, err := rc.StateCall(ctx, "Metadata_metadata_at_version", []byte{15, 0, 0, 0}, &b0)
 		if err != nil {
 			t.Fatal(err)
@@ -283,6 +304,7 @@ func TestLightE2E(t *testing.T) {
 // TestLightChopsticksModes: chopsticks proves nothing: exit 3 without
 // --trust-rpc; with it a warning and "verified": false.
 func TestLightChopsticksModes(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts chopsticks")
 	}
@@ -314,6 +336,7 @@ func jsonNum(v any) string {
 // on loopback TCP serves warp sync and storage proofs; ksm executes the
 // runtime over them.
 func TestLightP2P(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("executes the Kusama runtime")
 	}
@@ -343,9 +366,7 @@ func TestLightP2P(t *testing.T) {
 		BlockNumber uint32      `json:"blockNumber"`
 		Verified    bool        `json:"verified"`
 	}
-	if err := json.Unmarshal([]byte(out), &b); err != nil {
-		t.Fatal(err, out)
-	}
+	mustJSON(t, out, &b)
 	free, _ := genesisFree(t, &lighttest.Network{Chain: c}, lightAlice)
 	if !b.Verified || b.Free.String() != free.String() || b.BlockNumber != c.Head().Header.Number {
 		t.Fatalf("balance over p2p: %s", out)
@@ -364,17 +385,7 @@ func TestLightP2P(t *testing.T) {
 // proof_size: Compact<u64>}, class: u8, partial_fee: u128}.
 func chopsticksFee(t *testing.T, url, callHex string, p extrinsic.Params) *big.Int {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	rc, err := rpc.Dial(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
-	b0, err := rc.BlockHash(ctx, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, rc, b0 := dialGenesis(t, url)
 	raw, err := rc.Metadata(ctx, &b0)
 	if err != nil {
 		t.Fatal(err)

@@ -47,6 +47,7 @@ func newAHNet(t *testing.T) *ahNet {
 }
 
 func TestAssetHubE2E(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("executes the Asset Hub runtime")
 	}
@@ -86,9 +87,7 @@ func TestAssetHubE2E(t *testing.T) {
 			Address     string      `json:"address"`
 			ED          json.Number `json:"existentialDeposit"`
 		}
-		if err := json.Unmarshal([]byte(out), &b); err != nil {
-			t.Fatal(err, out)
-		}
+		mustJSON(t, out, &b)
 		if !b.Verified || b.BlockNumber != uint64(paraHead.Header.Number) || b.BlockHash != paraHead.Hash.String() ||
 			b.Free.String() != aliceFree.String() || b.Symbol != "KSM" || !strings.HasPrefix(b.Address, "H") {
 			t.Fatalf("balance %s\nwant free %s at para #%d %s, verified", out, aliceFree, paraHead.Header.Number, paraHead.Hash)
@@ -113,9 +112,7 @@ func TestAssetHubE2E(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
 		var st chainStatusJSON
-		if err := json.Unmarshal([]byte(out), &st); err != nil {
-			t.Fatal(err, out)
-		}
+		mustJSON(t, out, &st)
 		p := st.Para
 		if !st.Verified || st.Finalized.Hash != relayHead.Hash || p == nil || p.ParaID != 1000 || p.Source != "rpc" ||
 			p.Head == nil || p.Head.Hash != paraHead.Hash || p.Head.Number != paraHead.Header.Number ||
@@ -134,9 +131,7 @@ func TestAssetHubE2E(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
 		var q queryStorageJSON
-		if err := json.Unmarshal([]byte(out), &q); err != nil {
-			t.Fatal(err, out)
-		}
+		mustJSON(t, out, &q)
 		if !q.Verified || !q.MetadataVerified || q.MetadataSource != "runtime" || !q.Found || q.Raw == nil ||
 			*q.Raw != "0x"+hex.EncodeToString(aliceRaw) || q.Para == nil || q.Para.ID != 1000 ||
 			q.Para.Number != paraHead.Header.Number || q.Para.Hash != paraHead.Hash ||
@@ -149,9 +144,7 @@ func TestAssetHubE2E(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("ParachainInfo.ParachainId: exit %d: %s", code, errOut)
 		}
-		if err := json.Unmarshal([]byte(out), &q); err != nil {
-			t.Fatal(err, out)
-		}
+		mustJSON(t, out, &q)
 		if jsonNum(q.Value) != "1000" || !q.MetadataVerified {
 			t.Fatalf("ParachainInfo.ParachainId %s", out)
 		}
@@ -165,34 +158,20 @@ func TestAssetHubE2E(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
 		var q queryStorageJSON
-		if err := json.Unmarshal([]byte(out), &q); err != nil {
-			t.Fatal(err, out)
-		}
+		mustJSON(t, out, &q)
 		if !q.Verified || !q.MetadataVerified || q.MetadataSource != "runtime" || q.Raw == nil || *q.Raw != "0x"+hex.EncodeToString(aliceRaw) ||
 			q.Para == nil || q.Para.Hash != paraHead.Hash || q.Block.Hash != relayHead.Hash {
 			t.Fatalf("query --para %s", out)
 		}
 	})
 
-	var dry struct {
-		CallHex string `json:"callHex"`
-		Nonce   uint64 `json:"nonce"`
-		Era     xtEra  `json:"era"`
-		Fee     any    `json:"fee"`
-		Balance struct {
-			Free, Spend any
-		} `json:"balance"`
-		Result   *dryRunOutcome `json:"result"`
-		Verified bool           `json:"verified"`
-	}
+	var dry dryRunSeen
 	t.Run("transfer-dry-run", func(t *testing.T) {
 		code, out, errOut := ksm(t, "--json", "transfer", lightBob, "0.01", "--from", "alice", "--dry-run")
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
-		if err := json.Unmarshal([]byte(out), &dry); err != nil {
-			t.Fatal(err, out)
-		}
+		mustJSON(t, out, &dry)
 		if !dry.Verified || dry.Fee == nil || dry.Nonce != 0 || dry.Era.Type != "mortal" ||
 			jsonNum(dry.Balance.Free) != aliceFree.String() || jsonNum(dry.Balance.Spend) != "10000000000" {
 			t.Fatalf("dry run %s", out)
@@ -237,6 +216,7 @@ func TestAssetHubE2E(t *testing.T) {
 // the head the relay proves, or that serves another chain: exit 3, nothing
 // on stdout.
 func TestAssetHubLyingEndpoint(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("executes the Asset Hub runtime")
 	}
@@ -284,6 +264,7 @@ func TestAssetHubLyingEndpoint(t *testing.T) {
 // parachain's own libp2p network (a full node of the generated Asset Hub
 // chain on loopback), checked against the head the relay proves.
 func TestAssetHubP2P(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("executes the Asset Hub runtime")
 	}
@@ -318,9 +299,7 @@ func TestAssetHubP2P(t *testing.T) {
 			BlockHash string      `json:"blockHash"`
 			Verified  bool        `json:"verified"`
 		}
-		if err := json.Unmarshal([]byte(out), &b); err != nil {
-			t.Fatal(err, out)
-		}
+		mustJSON(t, out, &b)
 		if !b.Verified || b.Free.String() != free.String() || b.BlockHash != paraHead.Hash.String() {
 			t.Fatalf("balance over the para p2p network %s, want free %s at %s", out, free, paraHead.Hash)
 		}
@@ -381,6 +360,7 @@ func TestAssetHubP2P(t *testing.T) {
 // Every embedded parachain network can be joined without --rpc: its spec
 // names its para id, genesis and bootnodes.
 func TestParaNetworkProfiles(t *testing.T) {
+	t.Parallel()
 	seen := 0
 	for _, p := range chainspec.Profiles() {
 		if p.IsRelay() {

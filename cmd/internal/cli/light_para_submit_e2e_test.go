@@ -5,7 +5,6 @@ package cli
 // it is proven through the relay chain before its outcome is read.
 
 import (
-	"encoding/json"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -33,6 +32,7 @@ import (
 // it. An endpoint lying about the body: exit 3. A block the relay chain
 // never proves: the endpoint's claim, marked unverified.
 func TestAssetHubSubmit(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("executes the Asset Hub runtime")
 	}
@@ -57,9 +57,7 @@ func TestAssetHubSubmit(t *testing.T) {
 	var dry struct {
 		Fee any `json:"fee"`
 	}
-	if err := json.Unmarshal([]byte(out), &dry); err != nil {
-		t.Fatal(err)
-	}
+	mustJSON(t, out, &dry)
 	fee, ok := new(big.Int).SetString(jsonNum(dry.Fee), 10)
 	if !ok {
 		t.Fatalf("dry run fee %s", out)
@@ -107,9 +105,7 @@ func TestAssetHubSubmit(t *testing.T) {
 			t.Fatalf("transfer: exit %d\n%s\n%s", code, out, errOut)
 		}
 		var o outcome
-		if err := json.Unmarshal([]byte(out), &o); err != nil {
-			t.Fatal(err, out)
-		}
+		mustJSON(t, out, &o)
 		if len(ah.Server.Submitted()) != 1 || len(ah.Blocks) != int(next)+1 {
 			t.Fatalf("%d submitted, %d para blocks", len(ah.Server.Submitted()), len(ah.Blocks))
 		}
@@ -173,9 +169,7 @@ func TestAssetHubSubmit(t *testing.T) {
 			t.Fatalf("transfer: exit %d\n%s\n%s", code, out, errOut)
 		}
 		var o outcome
-		if err := json.Unmarshal([]byte(out), &o); err != nil {
-			t.Fatal(err, out)
-		}
+		mustJSON(t, out, &o)
 		if !o.Success || !o.Verified || o.BlockNumber != uint64(next) || o.BlockHash != ah.Blocks[next].Hash.String() {
 			t.Fatalf("outcome %s\n%s", out, errOut)
 		}
@@ -196,9 +190,7 @@ func TestAssetHubSubmit(t *testing.T) {
 			t.Fatalf("transfer: exit %d\n%s\n%s", code, out, errOut)
 		}
 		var o outcome
-		if err := json.Unmarshal([]byte(out), &o); err != nil {
-			t.Fatal(err, out)
-		}
+		mustJSON(t, out, &o)
 		if o.Verified || !o.Success || o.BlockHash != ah.Blocks[next].Hash.String() || !strings.Contains(errOut, "NOT verified") {
 			t.Fatalf("unproven outcome %s\n%s", out, errOut)
 		}

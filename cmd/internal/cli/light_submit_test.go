@@ -31,6 +31,7 @@ import (
 // runtime computed for ksm's dry run), so what is checked is that ksm finds,
 // proves and reports them.
 func TestLightSubmit(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("executes the Kusama runtime")
 	}
@@ -90,9 +91,7 @@ func lightSubmit(t *testing.T, c *lighttest.Chain, flags []string, included func
 	var dry struct {
 		Fee any `json:"fee"`
 	}
-	if err := json.Unmarshal([]byte(out), &dry); err != nil {
-		t.Fatal(err)
-	}
+	mustJSON(t, out, &dry)
 	fee, _ := new(big.Int).SetString(jsonNum(dry.Fee), 10)
 	amount := big.NewInt(1_500_000_000_000)
 
@@ -147,9 +146,7 @@ func lightSubmit(t *testing.T, c *lighttest.Chain, flags []string, included func
 		t.Fatalf("transfer: exit %d\n%s\n%s", code, out, errOut)
 	}
 	var o submitJSON
-	if err := json.Unmarshal([]byte(out), &o); err != nil {
-		t.Fatal(err, out)
-	}
+	mustJSON(t, out, &o)
 	if k := included(); k != 1 {
 		t.Fatalf("%d transactions included", k)
 	}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,6 +17,7 @@ import (
 // verified chain; the file and the saved metadata sign offline; a given
 // version that contradicts the chain is refused (exit 2).
 func TestLightTxBuild(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("executes the Kusama runtime")
 	}
@@ -36,9 +36,7 @@ func TestLightTxBuild(t *testing.T) {
 		t.Fatalf("tx build from the chain: exit %d\n%s", code, errOut)
 	}
 	var u xtUnsigned
-	if err := json.Unmarshal([]byte(out), &u); err != nil {
-		t.Fatal(err)
-	}
+	mustJSON(t, out, &u)
 	md, err := metadata.Load(meta)
 	if err != nil {
 		t.Fatal(err)

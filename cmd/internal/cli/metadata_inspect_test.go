@@ -11,6 +11,7 @@ import (
 // TestMetadataInspectMatchesPolkadotJS: `ksm metadata inspect --json` lists
 // exactly the names polkadot-js finds in the same file.
 func TestMetadataInspectMatchesPolkadotJS(t *testing.T) {
+	t.Parallel()
 	for _, file := range []string{"kusama-v14-spec9370.scale", "kusama-v15-spec1009002.scale"} {
 		path := testenv.Shared(t, "metadata", file)
 		code, stdout, stderr := runCLI(t, "", "--json", "metadata", "inspect", "--metadata", path)
@@ -35,6 +36,7 @@ func TestMetadataInspectMatchesPolkadotJS(t *testing.T) {
 }
 
 func TestMetadataInspectErrors(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"metadata", "inspect"},
 		{"metadata", "inspect", "--metadata", "/nonexistent/file"},

@@ -8,19 +8,16 @@ import (
 	"time"
 
 	"github.com/ksm-wallet/ksm/wallet/keys"
-	"github.com/ksm-wallet/ksm/wallet/keystore"
 )
 
 // TestPlansFailFast: what was typed wrong fails with exit 2 before any
 // network step. The endpoint given is a listener that counts connections:
 // none may arrive.
 func TestPlansFailFast(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	pair := addKey(t, home, "alice", "//Alice")
-	st, err := keystore.Open(home)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openTestStore(t, home)
 	if _, err := st.AddWatch("watcher", pair.Scheme(), pair.PublicKey()); err != nil {
 		t.Fatal(err)
 	}
@@ -114,11 +111,7 @@ func TestPlansFailFast(t *testing.T) {
 // addKey stores the key of uri under name in home's keystore (password "pw").
 func addKey(t *testing.T, home, name, uri string) *keys.Pair {
 	t.Helper()
-	defer keystore.SetInsecureParamsForTests(10)()
-	st, err := keystore.Open(home)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openTestStore(t, home)
 	pair, err := keys.FromURI(uri, keys.Sr25519)
 	if err != nil {
 		t.Fatal(err)

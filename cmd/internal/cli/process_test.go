@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 )
 
 // runMainEnv, set in the environment, makes this test binary run ksm's
@@ -29,7 +31,10 @@ func TestMain(m *testing.M) {
 			}
 			mainHooks.Now = func() time.Time { return now }
 		}
-		os.Exit(Main())
+		f := NewFactory(iostreams.System())
+		f.Backend = mainHooks
+		f.Scrypt = testScrypt
+		os.Exit(runMain(f))
 	}
 	os.Exit(m.Run())
 }

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"context"
-	"encoding/hex"
 	"fmt"
 	"os"
 
@@ -10,21 +8,15 @@ import (
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/tx/metadata"
-	"github.com/ksm-wallet/ksm/tx/storage"
-	"github.com/ksm-wallet/ksm/tx/value"
 )
 
 func newQueryCmd(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
+	return newNounCmd(f, &cobra.Command{
 		Use:   "query",
 		Short: "Read chain state, verified against the finalized state root",
-		Args:  exactArgs(0),
-	}
-	cmd.AddCommand(newQueryStorageCmd(f))
-	return cmd
+	}, newQueryStorageCmd)
 }
 
 type queryStorageJSON struct {
@@ -117,7 +109,6 @@ there, through the relay chain; other pallets on the relay chain.`,
 				paraID, isPara = n.Profile.ParaID, true
 			}
 			var md *metadata.Metadata
-			mdSource := ""
 			if mdFile != "" {
 				b, err := os.ReadFile(mdFile)
 				if err != nil {
@@ -126,7 +117,6 @@ there, through the relay chain; other pallets on the relay chain.`,
 				if md, err = metadata.Parse(b); err != nil {
 					return app.Usagef("--metadata %s: %v", mdFile, err)
 				}
-				mdSource = "file"
 			}
 			if isPara && !onPara && paraRPC == "" {
 				return app.Usagef("reading parachain %d needs --para-rpc URL, an endpoint of the parachain: its proofs are checked against the head the relay chain proves", paraID)
@@ -134,26 +124,19 @@ there, through the relay chain; other pallets on the relay chain.`,
 			if !isPara && paraRPC != "" {
 				return app.Usagef("--para-rpc is for --para reads")
 			}
-			e, err := openLightRoute(ctx, f, r, paraRPC, paraID)
+			e, err := openRoute(ctx, f, r, paraRPC, paraID, nil)
 			if err != nil {
 				return err
 			}
 			defer e.Close()
-			if onPara && !e.verified() {
-				// --trust-rpc: the parachain endpoint answers on its own.
-				isPara = false
-			}
-			if isPara && !e.verified() {
+			if isPara && !onPara && !e.sess.Chain.Verified() {
 				return app.Usagef("--para reads a parachain through the relay chain's proofs; an endpoint trusted with --trust-rpc proves nothing: point --rpc at the parachain's own endpoint instead")
 			}
-			if err := e.waitSynced(ctx); err != nil {
-				return err
-			}
-			q := storageQuery{md: md, mdSource: mdSource, pallet: args[0], item: args[1], keyArgs: args[2:], para: isPara, paraID: paraID}
-			out, err := queryStorage(ctx, e, q)
+			v, err := e.sess.QueryStorage(ctx, app.StorageQuery{Pallet: args[0], Item: args[1], Keys: args[2:], Metadata: md})
 			if err != nil {
 				return err
 			}
+			out := storageView(args[0], args[1], v)
 			if !out.Verified {
 				f.Warnf("the value is what %s claims; it is not verified", redactRPC(f.Opts.RPC))
 			}
@@ -188,130 +171,16 @@ there, through the relay chain; other pallets on the relay chain.`,
 	return cmd
 }
 
-// storageQuery is one query storage request.
-type storageQuery struct {
-	md           *metadata.Metadata
-	mdSource     string
-	pallet, item string
-	keyArgs      []string
-	para         bool
-	paraID       uint32
-}
-
-// queryStorage reads one storage value: proven at the finalized block by
-// the light client (its key built with the runtime's own metadata unless a
-// file gave it), or claimed by a trusted endpoint.
-func queryStorage(ctx context.Context, e *lightEnv, q storageQuery) (*queryStorageJSON, error) {
-	out := &queryStorageJSON{Pallet: q.pallet, Item: q.item, Verified: e.verified(), MetadataSource: q.mdSource}
-	md := q.md
-	// The block to read at.
-	var at header.Hash
-	var number uint32
-	if e.verified() {
-		h, hash, _ := e.Client.Finalized()
-		at, number = hash, h.Number
-	} else {
-		h, err := e.RPC.FinalizedHead(ctx)
-		if err != nil {
-			return nil, app.Unreachable(err)
-		}
-		hd, err := e.RPC.Header(ctx, &h)
-		if err != nil {
-			return nil, app.Unreachable(err)
-		}
-		at, number = header.Hash(h), uint32(hd.Number)
-	}
-	// paraAt is the parachain block read (zero: the latest proven head).
-	var paraAt header.Hash
-	if md == nil && e.verified() {
-		home, err := e.f.HomeDir()
-		if err != nil {
-			return nil, err
-		}
-		lc := newLightChain(e, home, false)
-		defer lc.Close()
-		rtAt, rtNumber := chain.Hash(at), uint64(number)
-		if q.para {
-			// The parachain runtime's own metadata, at the head read.
-			h, err := lc.Pin(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("parachain %d head: %w", q.paraID, err)
-			}
-			rtAt, rtNumber, paraAt = h.Hash, h.Number, header.Hash(h.Hash)
-		}
-		sess, err := app.Open(ctx, lc, app.Options{Home: home})
-		if err != nil {
-			return nil, fmt.Errorf("runtime metadata: %w", err)
-		}
-		rt, err := sess.Runtime(ctx, rtAt)
-		if err != nil {
-			return nil, fmt.Errorf("runtime metadata at #%d: %w", rtNumber, err)
-		}
-		md, out.MetadataSource, out.MetadataVerified = rt.Meta, "runtime", true
-	} else if md == nil {
-		raw, err := chain.NewRPC(e.RPC).Metadata(ctx, chain.Hash(at))
-		if err != nil {
-			return nil, app.Unreachable(fmt.Errorf("state_getMetadata: %w", err))
-		}
-		if md, err = metadata.Decode(raw); err != nil {
-			return nil, fmt.Errorf("metadata from the endpoint: %w", err)
-		}
-		out.MetadataSource = "rpc"
-	}
-	codec := value.New(md, e.net.SS58Prefix)
-	entry, err := storage.Lookup(codec, q.pallet, q.item)
-	if err != nil {
-		return nil, app.Usagef("%v", err)
-	}
-	parts := make([]any, len(q.keyArgs))
-	for i, a := range q.keyArgs {
-		v, err := value.ParseJSON([]byte(a))
-		if err != nil {
-			v = a // a bare string (an SS58 address, a name)
-		}
-		parts[i] = v
-	}
-	key, err := entry.Key(parts...)
-	if err != nil {
-		return nil, app.Usagef("key of %s.%s: %v", q.pallet, q.item, err)
-	}
-	out.Key = "0x" + hex.EncodeToString(key)
-	var raw []byte
-	var found bool
-	switch {
-	case e.verified() && q.para:
-		res, err := e.Client.Para(q.paraID).ReadStorageAt(ctx, paraAt, [][]byte{key})
-		if err != nil {
-			return nil, lightErr(e, err)
-		}
-		raw, found = res.Values[0].Value, res.Values[0].Found
-		at, number = res.Block, res.Number
-		if p := res.Para; p != nil && p.Header != nil {
-			out.Para = &paraBlockJSON{ID: p.ParaID, Number: p.Header.Number, Hash: p.Hash}
-		}
-	case e.verified():
-		res, err := e.Client.ReadStorageAt(ctx, at, [][]byte{key})
-		if err != nil {
-			return nil, lightErr(e, err)
-		}
-		raw, found = res.Values[0].Value, res.Values[0].Found
-		at, number = res.Block, res.Number
-	default:
-		raw, found, err = chain.NewRPC(e.RPC).Storage(ctx, key, chain.Hash(at))
-		if err != nil {
-			return nil, app.Unreachable(fmt.Errorf("state_getStorage: %w", err))
-		}
-	}
-	out.Block = blockJSON{Number: number, Hash: at}
-	out.Found = found
-	if found {
-		s := "0x" + hex.EncodeToString(raw)
+// storageView converts a value read to the cli.md shape.
+func storageView(pallet, item string, v *app.StorageValue) *queryStorageJSON {
+	out := &queryStorageJSON{Pallet: pallet, Item: item, Key: xtHexString(v.Key), Found: v.Found, Value: v.Value,
+		Block: blockOf(v.Block), Verified: v.Verified, MetadataVerified: v.MetadataVerified, MetadataSource: v.MetadataSource}
+	if v.Found {
+		s := xtHexString(v.Raw)
 		out.Raw = &s
 	}
-	v, err := entry.ValueOrDefault(raw, found)
-	if err != nil {
-		return nil, fmt.Errorf("decode %s.%s: %w", q.pallet, q.item, err)
+	if p := v.Para; p != nil {
+		out.Para = &paraBlockJSON{ID: p.ID, Number: p.Number, Hash: header.Hash(p.Hash)}
 	}
-	out.Value = v
-	return out, nil
+	return out
 }

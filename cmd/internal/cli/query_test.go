@@ -21,6 +21,7 @@ func kusamaMetadata(t *testing.T) string {
 }
 
 func TestQueryStorage(t *testing.T) {
+	t.Parallel()
 	md := kusamaMetadata(t)
 	srv, url, c := testNetwork(t, 200)
 	raw, err := os.ReadFile(md)
@@ -76,6 +77,7 @@ func TestQueryStorage(t *testing.T) {
 }
 
 func TestQueryStorageUsage(t *testing.T) {
+	t.Parallel()
 	code, _, stderr := runCLI(t, "", "query", "storage", "System")
 	if code != ExitUsage {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -99,6 +101,7 @@ func TestQueryStorageUsage(t *testing.T) {
 // TestQuerySyncProgress: on a terminal the warp sync draws its progress on
 // stderr; stdout holds only the value.
 func TestQuerySyncProgress(t *testing.T) {
+	t.Parallel()
 	md := kusamaMetadata(t)
 	_, url, _ := testNetwork(t, 200)
 	code, out, errOut := keyRun(t, t.TempDir(), keyRunOpts{tty: true}, "--rpc", url, "query", "storage", "--metadata", md, "System", "Number")
@@ -117,6 +120,7 @@ func TestQuerySyncProgress(t *testing.T) {
 // the relay's finalized state proves the para head (Paras::Heads), the
 // parachain endpoint's proof is checked against that head's state root.
 func TestQueryStoragePara(t *testing.T) {
+	t.Parallel()
 	md := kusamaMetadata(t)
 	para, err := testchain.Generate(testchain.Config{Seed: "cli-para", Blocks: 30})
 	if err != nil {
@@ -137,9 +141,7 @@ func TestQueryStoragePara(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var q queryStorageJSON
-	if err := json.Unmarshal([]byte(out), &q); err != nil {
-		t.Fatal(err, out)
-	}
+	mustJSON(t, out, &q)
 	if !q.Verified || q.Para == nil || q.Para.ID != 1000 || q.Para.Number != 30 || q.Para.Hash != para.Blocks[30].Hash ||
 		q.Block.Number != 40 || q.Block.Hash != relay.Blocks[40].Hash || fmt.Sprint(q.Value) != "30" || q.MetadataVerified {
 		t.Fatalf("para read %s", out)
@@ -181,13 +183,14 @@ func testNetworkWith(t *testing.T, visible uint32, cfg testchain.Config) (*rpcte
 // prove anything, the value and the metadata are the endpoint's claims
 // (read through app/chain's RPC Chain), an absent key is the default value.
 func TestQueryStorageTrustedRPC(t *testing.T) {
+	t.Parallel()
 	srv, url, c := testNetwork(t, 100)
 	raw, err := os.ReadFile(kusamaMetadata(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv.Metadata = raw
-	srv.Methods = []string{"rpc_methods", "chain_getFinalizedHead", "chain_getHeader", "chain_getBlockHash", "state_getStorage", "state_getMetadata"}
+	srv.Methods = []string{"rpc_methods", "chain_getFinalizedHead", "chain_getHeader", "chain_getBlockHash", "state_getStorage", "state_getMetadata", "system_properties"}
 	for _, tc := range []struct {
 		name  string
 		args  []string
@@ -230,8 +233,6 @@ type queryStorageResult struct {
 func decodeQueryStorage(t *testing.T, out string) queryStorageResult {
 	t.Helper()
 	var res queryStorageResult
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
-		t.Fatal(err, out)
-	}
+	mustJSON(t, out, &res)
 	return res
 }

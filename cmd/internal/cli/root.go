@@ -23,6 +23,11 @@ import (
 func Main() int {
 	f := NewFactory(iostreams.System())
 	f.Backend = mainHooks
+	return runMain(f)
+}
+
+// runMain is Main with the factory given (tests set its seams).
+func runMain(f *Factory) int {
 	// Ctrl-C cancels ctx: whatever ksm is doing (connecting, syncing,
 	// prompting, reading a password) stops and it exits 130.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

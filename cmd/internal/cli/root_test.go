@@ -27,14 +27,13 @@ func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	io, in, out, errOut := iostreams.Test()
 	in.WriteString(stdin)
-	f := NewFactory(io)
-	f.Backend = hooksFor(t)
-	f.Getenv = func(string) string { return "" }
-	code := Run(context.Background(), f, args)
+	f := newTestFactory(t, io)
+	code := Run(context.Background(), f, append([]string{}, args...)) // never nil: cobra reads os.Args for nil
 	return code, out.String(), errOut.String()
 }
 
 func TestExitCodes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args []string
 		code int
@@ -60,6 +59,7 @@ func TestExitCodes(t *testing.T) {
 }
 
 func TestVersionJSON(t *testing.T) {
+	t.Parallel()
 	code, stdout, _ := runCLI(t, "", "--json", "version")
 	if code != 0 {
 		t.Fatalf("exit %d", code)
@@ -167,11 +167,11 @@ type errString string
 func (e errString) Error() string { return string(e) }
 
 func TestTUIKeySourceListsKeystore(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	io, in, _, _ := iostreams.Test()
 	in.WriteString("//Alice\n")
-	f := NewFactory(io)
-	f.Backend = hooksFor(t)
+	f := newTestFactory(t, io)
 	f.Getenv = func(k string) string {
 		if k == "KSM_PASSWORD" {
 			return "pw"
@@ -195,6 +195,7 @@ func TestTUIKeySourceListsKeystore(t *testing.T) {
 }
 
 func TestNoArgsPrintsHelpWhenPiped(t *testing.T) {
+	t.Parallel()
 	code, stdout, _ := runCLI(t, "")
 	if code != 0 || !strings.Contains(stdout, "Usage:") {
 		t.Fatalf("exit %d, stdout %q", code, stdout)

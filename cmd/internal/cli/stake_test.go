@@ -9,6 +9,7 @@ import (
 )
 
 func TestPerbillPercent(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		ppb  uint64
 		want string
@@ -22,6 +23,7 @@ func TestPerbillPercent(t *testing.T) {
 }
 
 func TestHumanDuration(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		d    time.Duration
 		want string
@@ -36,6 +38,7 @@ func TestHumanDuration(t *testing.T) {
 }
 
 func TestStakeUsageErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		code int

@@ -67,7 +67,7 @@ func openNetwork(ctx context.Context, f *Factory) (*chainEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := openRoute(ctx, f, r, nil)
+	e, err := openRoute(ctx, f, r, "", 0, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +93,7 @@ func openNetwork(ctx context.Context, f *Factory) (*chainEnv, error) {
 		e.closers = append(e.closers, func() { _ = rc.Close() })
 		return e, nil
 	}
-	re, err := openRoute(ctx, f, route{net: relay, target: relay}, nil)
+	re, err := openRoute(ctx, f, route{net: relay, target: relay}, "", 0, nil)
 	if err != nil {
 		e.Close()
 		return nil, err
@@ -123,7 +123,7 @@ func openChainSync(ctx context.Context, f *Factory, onSync func(done, target, st
 	if err != nil {
 		return nil, err
 	}
-	return openRoute(ctx, f, r, onSync)
+	return openRoute(ctx, f, r, "", 0, onSync)
 }
 
 // openChainFor opens the chain of the network that serves pallet: on a
@@ -137,17 +137,19 @@ func openChainFor(ctx context.Context, f *Factory, pallet string) (*chainEnv, er
 	if err != nil {
 		return nil, err
 	}
-	return openRoute(ctx, f, r, nil)
+	return openRoute(ctx, f, r, "", 0, nil)
 }
 
 // openRoute opens the chain r targets (see openChain), the sync's progress
-// given to onSync when set.
-func openRoute(ctx context.Context, f *Factory, r route, onSync func(done, target, start uint32)) (*chainEnv, error) {
+// given to onSync when set. With a parachain endpoint read on a relay
+// network (--para ID --para-rpc URL) the session's chain is the
+// parachain, its head proven by the relay chain.
+func openRoute(ctx context.Context, f *Factory, r route, paraRPC string, paraID uint32, onSync func(done, target, start uint32)) (*chainEnv, error) {
 	home, err := f.HomeDir()
 	if err != nil {
 		return nil, err
 	}
-	le, err := openLightRoute(ctx, f, r, "", 0)
+	le, err := openLightRoute(ctx, f, r, paraRPC, paraID)
 	if err != nil {
 		return nil, err
 	}
@@ -174,11 +176,11 @@ func openRoute(ctx context.Context, f *Factory, r route, onSync func(done, targe
 		}
 		c = lc
 	} else {
-		c = chain.NewRPC(le.RPC)
+		c = le.Trusted()
 	}
 	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
 	defer cancel()
-	opts := app.Options{Home: home, Chosen: r.chosen && !le.Single}
+	opts := app.Options{Home: f.stateHome(home), Chosen: r.chosen && !le.Single}
 	if r.routed() {
 		opts.EndpointFlag = "--asset-hub-rpc"
 	}
@@ -199,7 +201,7 @@ func openRoute(ctx context.Context, f *Factory, r route, onSync func(done, targe
 		}
 		return nil, le.chainErr(fmt.Errorf("identify the chain at %s: %w", where, err))
 	}
-	st, err := keystore.Open(home)
+	st, err := f.openStore(home)
 	if err != nil {
 		_ = c.Close()
 		return nil, fmt.Errorf("home %s: %w", home, err)
@@ -362,7 +364,7 @@ func openKeyring(f *Factory) (*keystore.Store, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	st, err := keystore.Open(home)
+	st, err := f.openStore(home)
 	if err != nil {
 		return nil, "", fmt.Errorf("home %s: %w", home, err)
 	}
@@ -439,7 +441,13 @@ func executeErr(err error) error {
 // prompt (skipped with --yes), the password from flag, keyring or prompt.
 type cliAsker struct{ e *chainEnv }
 
-func (a *cliAsker) Reviewed(r *app.Review) { showPrepared(a.e, r) }
+func (a *cliAsker) Reviewed(r *app.Review) {
+	if r.Unsigned != nil {
+		showUnsigned(a.e, r.Unsigned)
+		return
+	}
+	showPrepared(a.e, r)
+}
 
 func (a *cliAsker) Status(st chain.Status) { progressPrinter(a.e.f)(st) }
 
@@ -450,7 +458,11 @@ func (a *cliAsker) Confirm(ctx context.Context, r *app.Review) (bool, error) {
 	if f.Opts.Yes {
 		return true, nil
 	}
-	ok, err := f.IO.Confirm("Sign and submit this transaction?")
+	question := "Sign and submit this transaction?"
+	if r.Unsigned != nil {
+		question = r.Unsigned.Question
+	}
+	ok, err := f.IO.Confirm(question)
 	if errors.Is(err, iostreams.ErrNoTTY) {
 		return false, app.Usagef("not on a terminal: pass --yes to submit without confirmation")
 	}
@@ -563,6 +575,16 @@ func showPrepared(e *chainEnv, r *app.Review) {
 			fmt.Fprintf(w, "Dry run:   succeeds\n")
 		}
 	}
+}
+
+// showUnsigned writes the review of an unsigned transaction on stderr.
+func showUnsigned(e *chainEnv, u *app.UnsignedDraft) {
+	w := e.f.IO.ErrOut
+	fmt.Fprintf(w, "%s\n", u.Title)
+	if u.Details != "" {
+		fmt.Fprintf(w, "%s\n", u.Details)
+	}
+	fmt.Fprintf(w, "Call:      %s.%s, unsigned (no fee)\n", u.Call.Pallet, u.Call.Name)
 }
 
 // outcomeJSON converts an outcome to the cli.md shape.

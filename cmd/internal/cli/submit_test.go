@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"net"
 	"strings"
 	"testing"
 )
@@ -9,6 +8,7 @@ import (
 // TestChainAccessModes: which chain access ksm accepts, and the exit codes
 // of the failures found before any value is read.
 func TestChainAccessModes(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	// The keys named exist: argument checks pass and the endpoint is reached.
 	if code, _, stderr := keyRun(t, home, keyRunOpts{stdin: "//Alice\n", env: map[string]string{"KSM_PASSWORD": "pw"}}, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
@@ -17,12 +17,9 @@ func TestChainAccessModes(t *testing.T) {
 	if code, _, stderr := keyRun(t, home, keyRunOpts{}, "key", "watch", "--name", "bob", "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"); code != 0 {
 		t.Fatalf("key watch: %d %s", code, stderr)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := "ws://" + ln.Addr().String()
-	ln.Close()
+	// Port 1 (tcpmux) has no listener: a port freed by closing a listener
+	// could be taken by a test running in parallel.
+	closed := "ws://127.0.0.1:1"
 	// An endpoint that cannot prove anything (no grandpa_proveFinality,
 	// no state_getReadProof), like chopsticks.
 	srv, url, _ := testNetwork(t, 10)
@@ -51,6 +48,7 @@ func TestChainAccessModes(t *testing.T) {
 
 // TestSubmitUsage: mistakes found before any network access (exit 2).
 func TestSubmitUsage(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	for _, tc := range []struct {
 		args []string

@@ -256,7 +256,7 @@ func (b *tuiBackend) Connect(ctx context.Context, progress func(tui.Progress)) (
 			_ = e.light.FollowSync(ctx, func(ev backend.SyncEvent) bool {
 				if ev.Kind == backend.SyncFinalized {
 					progress(tui.Progress{Finalized: &tui.Chain{Name: name, Block: uint64(ev.Number), Hash: ev.Hash.String(), Verified: true},
-						Peers: e.light.Client.Status().Peers})
+						Peers: e.light.Peers()})
 				}
 				return ctx.Err() == nil
 			})
@@ -286,9 +286,7 @@ func (b *tuiBackend) Header(ctx context.Context) (tui.Header, error) {
 	}
 	if le := e.light; le != nil {
 		hd.Mode = le.Mode
-		if le.Client != nil {
-			hd.Peers = le.Client.Status().Peers
-		}
+		hd.Peers = le.Peers()
 		if le.Age != nil {
 			hd.CheckpointAge, hd.Warning = le.Age.Age, le.Age.Warning
 		}

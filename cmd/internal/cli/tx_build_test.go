@@ -16,6 +16,7 @@ import (
 // address in --from, and enables CheckMetadataHash whenever the runtime
 // has it.
 func TestTxBuildOffline(t *testing.T) {
+	t.Parallel()
 	v15 := testenv.Shared(t, "metadata", "kusama-v15-spec1009002.scale")
 	v14 := testenv.Shared(t, "metadata", "kusama-v14-spec9370.scale")
 	dir := t.TempDir()
@@ -82,6 +83,7 @@ func TestTxBuildOffline(t *testing.T) {
 // TestTxSignModeZero: a mode-0 payload for a runtime with CheckMetadataHash
 // is signed only with --allow-no-metadata-hash, with a warning.
 func TestTxSignModeZero(t *testing.T) {
+	t.Parallel()
 	meta := testenv.Shared(t, "metadata", "kusama-v15-spec1009002.scale")
 	home, pwFile, unsigned := txAliceHome(t)
 	if code, _, errOut := runCLI(t, "", "--home", home, "tx", "build", "--metadata", meta, "--call", `{"pallet":"Registrar","name":"reserve","args":{}}`,
@@ -103,6 +105,7 @@ func TestTxSignModeZero(t *testing.T) {
 // in the chain's units (not planck) and refuses a file for another chain
 // than --network.
 func TestTxSignScreen(t *testing.T) {
+	t.Parallel()
 	meta := testenv.Shared(t, "metadata", "kusama-v15-spec1009002.scale")
 	home, pwFile, unsigned := txAliceHome(t)
 	if code, _, errOut := runCLI(t, "", "--home", home, "tx", "build", "--metadata", meta,
@@ -144,6 +147,7 @@ func txAliceHome(t *testing.T) (home, pwFile, unsigned string) {
 // TestTxBuildAddressCreatesNothing: an address in --from is not looked up
 // in a keystore that does not exist, and no home is created for it.
 func TestTxBuildAddressCreatesNothing(t *testing.T) {
+	t.Parallel()
 	meta := testenv.Shared(t, "metadata", "kusama-v15-spec1009002.scale")
 	dir := t.TempDir()
 	home := filepath.Join(dir, "home")

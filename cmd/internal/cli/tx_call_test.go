@@ -11,6 +11,7 @@ import (
 )
 
 func TestTxEncodeDecodeCall(t *testing.T) {
+	t.Parallel()
 	meta := testenv.Shared(t, "metadata", "kusama-v14-spec9370.scale")
 	// Balances.transfer_keep_alive to Alice of 1 KSM: pallet 4, call 3,
 	// MultiAddress::Id (0x00) + account, Compact(10^12).
@@ -42,9 +43,7 @@ func TestTxEncodeDecodeCall(t *testing.T) {
 		Index        []int
 		Args         map[string]any
 	}
-	if err := json.Unmarshal([]byte(stdout), &dec); err != nil {
-		t.Fatal(err)
-	}
+	mustJSON(t, stdout, &dec)
 	if dec.Pallet != "Balances" || dec.Name != "transfer_keep_alive" || len(dec.Index) != 2 || dec.Index[0] != 4 || dec.Index[1] != 3 ||
 		dec.Args["dest"].(map[string]any)["Id"] != alice || dec.Args["value"] != float64(1e12) {
 		t.Fatalf("decoded %s", stdout)
@@ -57,6 +56,7 @@ func TestTxEncodeDecodeCall(t *testing.T) {
 }
 
 func TestTxCallErrors(t *testing.T) {
+	t.Parallel()
 	meta := testenv.Shared(t, "metadata", "kusama-v14-spec9370.scale")
 	for _, tc := range []struct {
 		args []string
@@ -83,14 +83,13 @@ func TestTxCallErrors(t *testing.T) {
 
 // TestCallCommandsTTY checks the human output on a terminal.
 func TestCallCommandsTTY(t *testing.T) {
+	t.Parallel()
 	meta := testenv.Shared(t, "metadata", "kusama-v15-spec1009002.scale")
 	run := func(args ...string) string {
 		t.Helper()
 		io, _, out, errOut := iostreams.Test()
 		io.SetTTY(false, true, true)
-		f := NewFactory(io)
-		f.Backend = hooksFor(t)
-		f.Getenv = func(string) string { return "" }
+		f := newTestFactory(t, io)
 		if code := Run(context.Background(), f, args); code != 0 {
 			t.Fatalf("%v: exit %d: %s", args, code, errOut)
 		}

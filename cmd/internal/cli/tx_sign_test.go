@@ -20,6 +20,7 @@ import (
 const kusamaV15Digest = "0xa68d6a84e9038a47fc2d7edbdb0303d597a618273ae285d07d4191b3442a9af4"
 
 func TestMetadataHashCmd(t *testing.T) {
+	t.Parallel()
 	meta := testenv.Shared(t, "metadata", "kusama-v15-spec1009002.scale")
 	tests := []struct {
 		args []string
@@ -47,6 +48,7 @@ func TestMetadataHashCmd(t *testing.T) {
 }
 
 func TestTxDecodeCmds(t *testing.T) {
+	t.Parallel()
 	var payloads []struct {
 		Blob  string `json:"blob"`
 		Nonce string `json:"nonce"`
@@ -105,6 +107,7 @@ func TestTxDecodeCmds(t *testing.T) {
 // TestTxBuildSign runs the offline signing workflow: build an unsigned
 // file, sign it with a stored //Alice key, check the result.
 func TestTxBuildSign(t *testing.T) {
+	t.Parallel()
 	meta := testenv.Shared(t, "metadata", "kusama-v15-spec1009002.scale")
 	dir := t.TempDir()
 	home := filepath.Join(dir, "home")
@@ -167,9 +170,7 @@ func TestTxBuildSign(t *testing.T) {
 		t.Fatalf("tx sign: %d %s", code, errOut)
 	}
 	var signed xtSigned
-	if err := json.Unmarshal([]byte(out), &signed); err != nil {
-		t.Fatal(err)
-	}
+	mustJSON(t, out, &signed)
 	// The signature must verify over the payload the file states.
 	md, err := metadata.Load(meta)
 	if err != nil {
@@ -240,14 +241,13 @@ func runCLITTY(t *testing.T, stdin string, args ...string) (int, string, string)
 	io, in, out, errOut := iostreams.Test()
 	io.SetTTY(true, true, true)
 	in.WriteString(stdin)
-	f := NewFactory(io)
-	f.Backend = hooksFor(t)
-	f.Getenv = func(string) string { return "" }
+	f := newTestFactory(t, io)
 	code := Run(context.Background(), f, args)
 	return code, out.String(), errOut.String()
 }
 
 func TestTxSignConfirmation(t *testing.T) {
+	t.Parallel()
 	meta := testenv.Shared(t, "metadata", "kusama-v15-spec1009002.scale")
 	dir := t.TempDir()
 	home, pwFile, unsigned := filepath.Join(dir, "home"), filepath.Join(dir, "pw"), filepath.Join(dir, "tx.json")

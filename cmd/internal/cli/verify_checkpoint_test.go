@@ -40,9 +40,7 @@ func TestVerifyCheckpoint(t *testing.T) {
 			AuthorityCount    int
 			Timestamp         string
 		}
-		if err := json.Unmarshal([]byte(stdout), &out); err != nil {
-			t.Fatal(err)
-		}
+		mustJSON(t, stdout, &out)
 		if out.GenesisHash != tt.genesis || out.Hash != tt.hash || out.Number != tt.number || out.SetID != tt.setID ||
 			len(out.Authorities) != tt.authorities || out.AuthorityCount != tt.authorities {
 			t.Errorf("%s: %+v", tt.file, out)
@@ -65,6 +63,7 @@ func TestVerifyCheckpoint(t *testing.T) {
 }
 
 func TestVerifyCheckpointErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, content string) string {
 		p := filepath.Join(dir, name)

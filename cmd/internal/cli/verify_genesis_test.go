@@ -1,13 +1,13 @@
 package cli
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/ksm-wallet/ksm/tx/testenv"
 )
 
 func TestVerifyGenesis(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args            []string
 		stateRoot, hash string
@@ -26,9 +26,7 @@ func TestVerifyGenesis(t *testing.T) {
 			t.Fatalf("%v: exit %d %s", tt.args, code, stderr)
 		}
 		var out struct{ StateRoot, GenesisHash, Source string }
-		if err := json.Unmarshal([]byte(stdout), &out); err != nil {
-			t.Fatal(err)
-		}
+		mustJSON(t, stdout, &out)
 		if out.Source != tt.source {
 			t.Errorf("%v: source %s", tt.args, out.Source)
 		}

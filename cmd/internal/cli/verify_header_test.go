@@ -12,6 +12,7 @@ import (
 )
 
 func TestVerifyHeaderKusama(t *testing.T) {
+	t.Parallel()
 	path := testenv.Shared(t, "grandpa", "kusama-header-b7472481.scale")
 	code, stdout, stderr := runCLI(t, "", "--json", "verify", "header", path)
 	if code != 0 {
@@ -30,9 +31,7 @@ func TestVerifyHeaderKusama(t *testing.T) {
 			}
 		}
 	}
-	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
-		t.Fatal(err)
-	}
+	mustJSON(t, stdout, &out)
 	if out.Hash != "0xfb5aaba0f01ee697dd296fb261dda5167d68b44aa5557f0f43293681fcf73e40" || out.Number != 7472481 || len(out.Digest) != 27 {
 		t.Fatalf("hash %s number %d digest %d", out.Hash, out.Number, len(out.Digest))
 	}
@@ -65,6 +64,7 @@ func TestVerifyHeaderKusama(t *testing.T) {
 }
 
 func TestVerifyHeaderWestendBlock(t *testing.T) {
+	t.Parallel()
 	var data struct {
 		Blocks []struct {
 			Number            uint32
@@ -87,9 +87,7 @@ func TestVerifyHeaderWestendBlock(t *testing.T) {
 		}
 		GrandpaChange any
 	}
-	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
-		t.Fatal(err)
-	}
+	mustJSON(t, stdout, &out)
 	if out.Hash != b.Hash || out.GrandpaChange != nil {
 		t.Fatalf("hash %s change %v", out.Hash, out.GrandpaChange)
 	}
@@ -99,6 +97,7 @@ func TestVerifyHeaderWestendBlock(t *testing.T) {
 }
 
 func TestVerifyHeaderInvalid(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args []string
 		code int

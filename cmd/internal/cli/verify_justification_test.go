@@ -28,6 +28,7 @@ func writeAuthoritiesJSON(t *testing.T, v any) string {
 }
 
 func TestVerifyJustificationPolkadot(t *testing.T) {
+	t.Parallel()
 	path := testenv.Shared(t, "grandpa", "polkadot-b4635975-justification.scale")
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -55,9 +56,7 @@ func TestVerifyJustificationPolkadot(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
 		var out justificationOut
-		if err := json.Unmarshal([]byte(stdout), &out); err != nil {
-			t.Fatal(err)
-		}
+		mustJSON(t, stdout, &out)
 		want := justificationOut{Valid: true, TargetHash: "0x2a82146e771968df054c8036040dea584339df52d8cbac6970d4c22ed59f7022", TargetNumber: 4635975, Round: 6971, Signatures: 199, Weight: 199, Threshold: 133}
 		if out != want {
 			t.Fatalf("got %+v", out)
@@ -82,6 +81,7 @@ func TestVerifyJustificationPolkadot(t *testing.T) {
 }
 
 func TestVerifyJustificationGenerated(t *testing.T) {
+	t.Parallel()
 	c, err := testchain.Generate(testchain.Config{Seed: "cli", Blocks: 130, SetLength: 100, VoteAhead: 2, VariedWeights: true})
 	if err != nil {
 		t.Fatal(err)
@@ -99,9 +99,7 @@ func TestVerifyJustificationGenerated(t *testing.T) {
 		t.Fatalf("exit %d %s", code, stderr)
 	}
 	var out justificationOut
-	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
-		t.Fatal(err)
-	}
+	mustJSON(t, stdout, &out)
 	if !out.Valid || out.TargetNumber != 128 || out.Weight != set.TotalWeight() || out.Threshold != set.Threshold() {
 		t.Fatalf("%+v", out)
 	}

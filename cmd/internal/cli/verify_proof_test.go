@@ -14,6 +14,7 @@ import (
 const claimsRoot = "0x29d0d972cd27cbc511e9589fcb7a4506d5eb6a9e8df205f00472e5ab354a4e17"
 
 func TestVerifyProof(t *testing.T) {
+	t.Parallel()
 	proofFile := testenv.Shared(t, "proofs", "polkadot-genesis-claims-preclaims-proof.json")
 	var f struct {
 		ProofScale string `json:"proofScale"`
@@ -47,9 +48,7 @@ func TestVerifyProof(t *testing.T) {
 				Key   string
 				Value *string
 			}
-			if err := json.Unmarshal([]byte(stdout), &out); err != nil {
-				t.Fatal(err)
-			}
+			mustJSON(t, stdout, &out)
 			if out.Key != q.Key || (q.Value == nil) != (out.Value == nil) || (q.Value != nil && *q.Value != *out.Value) {
 				t.Errorf("key %s: %+v", q.Key, out)
 			}
@@ -84,6 +83,7 @@ func TestVerifyProof(t *testing.T) {
 }
 
 func TestVerifyProofSystemAccountV1(t *testing.T) {
+	t.Parallel()
 	var f struct {
 		StateRoot   string          `json:"stateRoot"`
 		RPCResponse json.RawMessage `json:"rpcResponse"`
@@ -101,6 +101,7 @@ func TestVerifyProofSystemAccountV1(t *testing.T) {
 }
 
 func TestVerifyProofPrefix(t *testing.T) {
+	t.Parallel()
 	var f struct {
 		Prefix   string   `json:"prefix"`
 		Root     string   `json:"trie_root_hash"`

@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -636,10 +635,10 @@ func (le *Light) Chain(owns bool) PinnedChain {
 		Genesis: chain.Hash(le.Genesis),
 		Properties: chain.Properties{SS58Prefix: n.SS58Prefix, HasSS58: true, Decimals: n.Decimals, HasDecimals: true,
 			Symbol: n.Symbol},
-		Compile: chain.ExecutorCompiler(filepath.Join(home, "cache", "wasm")),
+		Compile: chain.ExecutorCompiler(cacheDir(home, "wasm")),
 		// The keys each runtime method read last time, proven in one
 		// batch before the next call.
-		ReadSets: filepath.Join(home, "cache", "readsets"),
+		ReadSets: cacheDir(home, "readsets"),
 		Close:    closeEnv,
 	}
 	if pe := le.Para; pe != nil {
@@ -685,8 +684,8 @@ func (le *Light) RelayChain(relay Network) PinnedChain {
 		Genesis: chain.Hash(le.Genesis),
 		Properties: chain.Properties{SS58Prefix: relay.SS58Prefix, HasSS58: true, Decimals: relay.Decimals, HasDecimals: true,
 			Symbol: relay.Symbol},
-		Compile:  chain.ExecutorCompiler(filepath.Join(home, "cache", "wasm")),
-		ReadSets: filepath.Join(home, "cache", "readsets"),
+		Compile:  chain.ExecutorCompiler(cacheDir(home, "wasm")),
+		ReadSets: cacheDir(home, "readsets"),
 		Close:    func() error { return nil },
 		Submit:   chain.LightSubmitter(le.Client),
 	}
