@@ -270,35 +270,10 @@ func (s *Session) ProveCallData(ctx context.Context, rt *Runtime, at chain.Hash,
 	if err != nil {
 		brt = rt
 	}
-	x, err := brt.Format.Decode(body[op.Index])
+	match, carried, byHash, err := findAsMulti(brt, body[op.Index], op.CallHash)
 	if err != nil {
 		return fmt.Errorf("extrinsic %d of block #%d: %w", op.Index, op.Height, err)
 	}
-	call, err := brt.Codec.DecodeCall(x.Call)
-	if err != nil {
-		return fmt.Errorf("extrinsic %d of block #%d: %w", op.Index, op.Height, err)
-	}
-	var carried, byHash int
-	var match []byte
-	walkCalls(call, 0, func(c *value.Call) {
-		if c.Pallet != "Multisig" {
-			return
-		}
-		switch c.Name {
-		case "as_multi":
-			carried++
-			v, _ := c.Args.Get("call")
-			enc, err := brt.Codec.EncodeCall(v)
-			if err == nil && calls.CallHash(enc) == op.CallHash {
-				match = enc
-			}
-		case "approve_as_multi":
-			v, _ := c.Args.Get("call_hash")
-			if b, _ := hexOf(v); len(b) == 32 && [32]byte(b) == op.CallHash {
-				byHash++
-			}
-		}
-	})
 	switch {
 	case match != nil:
 	case byHash > 0:
@@ -314,6 +289,41 @@ func (s *Session) ProveCallData(ctx context.Context, rt *Runtime, at chain.Hash,
 	}
 	op.Call, op.Decoded = match, d
 	return nil
+}
+
+// findAsMulti decodes an extrinsic of a block body and finds in its call
+// (and the calls nested in it) the Multisig.as_multi whose call hashes to
+// h: its call (nil when none), how many as_multi it carries, and how many
+// approve_as_multi with call hash h.
+func findAsMulti(rt *Runtime, ext []byte, h [32]byte) (match []byte, carried, byHash int, err error) {
+	x, err := rt.Format.Decode(ext)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	call, err := rt.Codec.DecodeCall(x.Call)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	walkCalls(call, 0, func(c *value.Call) {
+		if c.Pallet != "Multisig" {
+			return
+		}
+		switch c.Name {
+		case "as_multi":
+			carried++
+			v, _ := c.Args.Get("call")
+			enc, err := rt.Codec.EncodeCall(v)
+			if err == nil && calls.CallHash(enc) == h {
+				match = enc
+			}
+		case "approve_as_multi":
+			v, _ := c.Args.Get("call_hash")
+			if b, _ := hexOf(v); len(b) == 32 && [32]byte(b) == h {
+				byHash++
+			}
+		}
+	})
+	return match, carried, byHash, nil
 }
 
 // maxCallNesting bounds walkCalls.

@@ -33,9 +33,18 @@ func (s *Session) ProxiesOf(ctx context.Context, rt *Runtime, at chain.Hash, who
 	if err != nil {
 		return nil, nil, fmt.Errorf("Proxy.Proxies of %s: %w", s.Account(who), err)
 	}
+	defs, dep, err := parseProxies(rt, v)
+	if err != nil {
+		return nil, nil, fmt.Errorf("Proxy.Proxies of %s: %w", s.Account(who), err)
+	}
+	return defs, dep, nil
+}
+
+// parseProxies reads a Proxy.Proxies value: (definitions, deposit).
+func parseProxies(rt *Runtime, v any) ([]ProxyDef, *big.Int, error) {
 	pair, ok := v.([]any)
 	if !ok || len(pair) != 2 {
-		return nil, nil, fmt.Errorf("Proxy.Proxies of %s: unexpected value %v", s.Account(who), v)
+		return nil, nil, fmt.Errorf("unexpected value %v", v)
 	}
 	deposit, _ := value.BigInt(pair[1])
 	items, _ := pair[0].([]any)
@@ -43,7 +52,7 @@ func (s *Session) ProxiesOf(ctx context.Context, rt *Runtime, at chain.Hash, who
 	for _, it := range items {
 		d, ok := account(rt, Get(it, "delegate"))
 		if !ok {
-			return nil, nil, fmt.Errorf("Proxy.Proxies of %s: bad delegate in %v", s.Account(who), it)
+			return nil, nil, fmt.Errorf("bad delegate in %v", it)
 		}
 		delay, _ := value.Uint64(Get(it, "delay"))
 		out = append(out, ProxyDef{Delegate: d, Type: EnumPath(Get(it, "proxy_type")), Delay: delay})

@@ -459,3 +459,32 @@ func TestPlanMultisigApproveCallData(t *testing.T) {
 		t.Fatalf("cancel by a non-depositor: %v", err)
 	}
 }
+
+// TestActAsNested: a multisig that is the Any proxy of a stash: a
+// signatory acts for the stash through both (as_multi carrying
+// Proxy.proxy(stash, transfer)).
+func TestActAsNested(t *testing.T) {
+	f, s, kr, ms := multisigFixture(t)
+	stash := devKey(t, "//Charlie").AccountID()
+	f.setAccount(stash, 0, ksm(40), ksm(0), ksm(0))
+	f.put("Proxy", "Proxies", proxyDefs(f, ProxyDef{Delegate: ms.Account, Type: "Any"}), f.codec.FormatAccount(stash))
+	plan, err := PlanTransfer(kr, TransferInput{Signing: Signing{From: "alice", As: f.codec.FormatAccount(stash), Options: DefaultTxOptions()}, To: "eve", Amount: "1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Execute(context.Background(), s, kr, plan, &fakeAsker{confirm: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Review.Acting.Path
+	if len(p) != 2 || p[0].Kind != "proxy" || p[0].By != ms.Account || p[1].Kind != "multisig" || p[1].By != devKey(t, "//Alice").AccountID() {
+		t.Fatalf("path %+v", p)
+	}
+	c, _ := submittedCall(t, f, s)
+	inner, _ := c.Args.Get("call")
+	o, _ := inner.(value.Object)
+	ic, err := callOf(o)
+	if c.Name != "as_multi" || err != nil || ic.Pallet != "Proxy" || ic.Name != "proxy" {
+		t.Fatalf("outer %s.%s inner %v", c.Pallet, c.Name, inner)
+	}
+}
