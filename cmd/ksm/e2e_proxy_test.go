@@ -92,7 +92,7 @@ func TestE2EProxyMultisig(t *testing.T) {
 	// A transfer with --as through the Any proxy: ferdie pays the amount,
 	// hot only the fee.
 	before := c.oracleFree(t, addr["ferdie"], addr["hot"], c.Bob)
-	r := c.ksm(t, "", "transfer", "bob", "1", "--as", "ferdie", "--from", "hot", "--yes", "--json").ok(t)
+	r := c.ksm(t, "", "transfer", c.Bob, "1", "--as", "ferdie", "--from", "hot", "--yes", "--json").ok(t)
 	var o e2eProxyOutcome
 	r.json(t, &o)
 	if !o.Success || !o.has("Proxy", "ProxyExecuted") {
@@ -113,7 +113,7 @@ func TestE2EProxyMultisig(t *testing.T) {
 	// The Staking proxy cannot transfer: included (the dry run skipped),
 	// the inner call filtered: exit 4 with System.CallFiltered, nothing moved.
 	before = c.oracleFree(t, addr["ferdie"], c.Bob)
-	r = c.ksm(t, "", "transfer", "bob", "1", "--as", "ferdie", "--from", "stk", "--skip-dry-run", "--yes", "--json").code(t, 4)
+	r = c.ksm(t, "", "transfer", c.Bob, "1", "--as", "ferdie", "--from", "stk", "--skip-dry-run", "--yes", "--json").code(t, 4)
 	o = e2eProxyOutcome{}
 	r.json(t, &o)
 	if o.Success || !o.InnerFailed || o.Error == nil || o.Error.Name != "CallFiltered" {
@@ -124,10 +124,10 @@ func TestE2EProxyMultisig(t *testing.T) {
 		t.Fatalf("a filtered transfer moved funds: %v → %v", before, after)
 	}
 	// With the dry run it is refused before signing.
-	r = c.ksm(t, "", "transfer", "bob", "1", "--as", "ferdie", "--from", "stk", "--yes", "--json")
+	r = c.ksm(t, "", "transfer", c.Bob, "1", "--as", "ferdie", "--from", "stk", "--yes", "--json")
 	t.Logf("filtered transfer with the dry run: exit %d: %s", r.Code, lastLine(r.Stderr))
 	// A key that is no proxy at all: exit 2 before signing.
-	c.ksm(t, "", "transfer", "bob", "1", "--as", "ferdie", "--from", "s3", "--yes").code(t, 2).stderrHas(t, "cannot act for")
+	c.ksm(t, "", "transfer", c.Bob, "1", "--as", "ferdie", "--from", "s3", "--yes").code(t, 2).stderrHas(t, "cannot act for")
 
 	// A pure proxy: created, stored, funded, used.
 	r = c.ksm(t, "", "proxy", "pure", "create", "--type", "Any", "--from", "hot", "--name", "vault", "--yes", "--json").ok(t)
@@ -141,7 +141,7 @@ func TestE2EProxyMultisig(t *testing.T) {
 	}
 	c.submit(t, "transfer", "vault", "5", "--from", "ferdie")
 	before = c.oracleFree(t, o.Pure.Address, c.Bob)
-	c.submit(t, "transfer", "bob", "2", "--as", "vault", "--from", "hot")
+	c.submit(t, "transfer", c.Bob, "2", "--as", "vault", "--from", "hot")
 	after = c.oracleFree(t, o.Pure.Address, c.Bob)
 	if new(big.Int).Sub(before[0], after[0]).Cmp(tok(2)) != 0 || new(big.Int).Sub(after[1], before[1]).Cmp(tok(2)) != 0 {
 		t.Fatalf("pure transfer: %v → %v", before, after)
@@ -167,7 +167,7 @@ func TestE2EProxyMultisig(t *testing.T) {
 	}
 	c.submit(t, "transfer", "treasury", "20", "--from", "ferdie")
 	before = c.oracleFree(t, ms.Address, c.Bob)
-	o1 := c.submit(t, "transfer", "bob", "3", "--as", "treasury", "--from", "s1")
+	o1 := c.submit(t, "transfer", c.Bob, "3", "--as", "treasury", "--from", "s1")
 	if !o1.has("Multisig", "NewMultisig") {
 		t.Fatalf("proposal: %+v", o1)
 	}
@@ -199,7 +199,7 @@ func TestE2EProxyMultisig(t *testing.T) {
 
 	// Cancel: the deposit comes back.
 	res0 := c.oracleReserved(t, addr["s1"])
-	c.submit(t, "transfer", "bob", "4", "--as", "treasury", "--from", "s1")
+	c.submit(t, "transfer", c.Bob, "4", "--as", "treasury", "--from", "s1")
 	res1 := c.oracleReserved(t, addr["s1"])
 	if res1.Cmp(res0) <= 0 {
 		t.Fatalf("no deposit reserved: %s → %s", res0, res1)

@@ -99,11 +99,10 @@ type actsForJSON struct {
 func newProxyListCmd(f *Factory) *cobra.Command {
 	var also []string
 	cmd := &cobra.Command{
-		Use:   "list [ACCOUNT]",
+		Use:   "list ACCOUNT [--check ACCOUNT]...",
 		Short: "Who may act for ACCOUNT, and whom it may act for (verified)",
-		Long: `List the proxies of ACCOUNT (a key name or an address; without it every
-key of the keystore in turn is not listed: give one), read from
-Proxy.Proxies at the finalized head, proven by the light client.
+		Long: `List the proxies of ACCOUNT (a key or address book name, or an address),
+read from Proxy.Proxies at the finalized head, proven by the light client.
 
 The other direction, whom ACCOUNT may act for, is not indexed by the chain
 (Proxy.Proxies is keyed by the account acted for): ksm checks the proxies of
