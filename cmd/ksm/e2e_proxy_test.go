@@ -178,6 +178,7 @@ func TestE2EProxyMultisig(t *testing.T) {
 			Pallet, Name string
 		} `json:"call"`
 		Proven    bool   `json:"callProven"`
+		Note      string `json:"callNote"`
 		Depositor string `json:"depositor"`
 	}
 	other.ksm(t, "", "multisig", "pending", "team", "--json").ok(t).json(t, &pend)

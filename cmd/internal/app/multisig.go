@@ -231,7 +231,7 @@ func (s *Session) CallWeight(ctx context.Context, rt *Runtime, at chain.Hash, ca
 var ErrCallData = fmt.Errorf("%w: multisig call data", ErrVerification)
 
 // ProveCallData fetches the block op's timepoint names, by its hash in
-// System.BlockHash (read at block at, proven), checks the body against the
+// System.BlockHash (read at block at, proven; block at itself by its hash), checks the body against the
 // header's extrinsics root, decodes the extrinsic at the timepoint's index
 // and finds in it the as_multi call whose call hashes to op.CallHash. A
 // body or call that does not verify fails with ErrCallData (exit 3); call
@@ -239,11 +239,26 @@ var ErrCallData = fmt.Errorf("%w: multisig call data", ErrVerification)
 // the block is older than System.BlockHash keeps) leaves op.Call nil with
 // op.CallNote saying why.
 func (s *Session) ProveCallData(ctx context.Context, rt *Runtime, at chain.Hash, op *MultisigOp) error {
-	hv, found, err := s.Read(ctx, rt, at, "System", "BlockHash", op.Height)
+	head, err := s.Chain.Header(ctx, at)
 	if err != nil {
-		return fmt.Errorf("System.BlockHash(%d): %w", op.Height, err)
+		return err
 	}
-	hb, _ := hexOf(hv)
+	var hb []byte
+	found := false
+	switch {
+	case op.Height == head.Number:
+		// System.BlockHash(n) is written when block n+1 starts.
+		hb, found = head.Hash[:], true
+	case op.Height < head.Number:
+		hv, ok, err := s.Read(ctx, rt, at, "System", "BlockHash", op.Height)
+		if err != nil {
+			return fmt.Errorf("System.BlockHash(%d): %w", op.Height, err)
+		}
+		hb, _ = hexOf(hv)
+		found = ok
+	default:
+		return fmt.Errorf("%w: the timepoint names block #%d, after the finalized block #%d", ErrCallData, op.Height, head.Number)
+	}
 	if !found || len(hb) != 32 || allZero(hb) {
 		op.CallNote = fmt.Sprintf("block #%d is older than the block hashes the chain keeps (System.BlockHash): its call data cannot be fetched; pass it with --call-data", op.Height)
 		return nil

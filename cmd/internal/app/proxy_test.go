@@ -412,8 +412,23 @@ func TestProveCallData(t *testing.T) {
 			}
 		})
 	}
+	// The finalized block itself (System.BlockHash does not hold it yet).
+	body := [][]byte{{0x04, 0x00}, xt(asMulti(transfer))}
+	rc.roots[f.head()] = chain.Hash(trie.OrderedRoot(trie.V0, body))
+	f.mu.Lock()
+	f.bodies[f.head()] = body
+	f.mu.Unlock()
+	op := &MultisigOp{CallHash: h, Height: f.number, Index: 1}
+	if err := s.ProveCallData(context.Background(), rt, f.head(), op); err != nil || op.Call == nil {
+		t.Fatalf("timepoint at the head: %v %q", err, op.CallNote)
+	}
+	// A timepoint after the head does not verify.
+	op = &MultisigOp{CallHash: h, Height: f.number + 1}
+	if err := s.ProveCallData(context.Background(), rt, f.head(), op); !errors.Is(err, ErrCallData) {
+		t.Fatalf("timepoint after the head: %v", err)
+	}
 	// A timepoint older than System.BlockHash keeps: a note, no error.
-	op := &MultisigOp{CallHash: h, Height: 7}
+	op = &MultisigOp{CallHash: h, Height: 7}
 	if err := s.ProveCallData(context.Background(), rt, f.head(), op); err != nil || !strings.Contains(op.CallNote, "older") {
 		t.Fatalf("old timepoint: %v %q", err, op.CallNote)
 	}
