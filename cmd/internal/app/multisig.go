@@ -157,6 +157,9 @@ type MultisigOp struct {
 	Decoded   *value.Call
 	CallNote  string
 	BlockHash chain.Hash
+	// Proven says Call was proven: the block body matched the extrinsics
+	// root of a verified header, and the call hashes to CallHash.
+	Proven bool
 }
 
 func (s *Session) readOp(rt *Runtime, h [32]byte, v any) (*MultisigOp, error) {
@@ -275,8 +278,18 @@ func (s *Session) ProveCallData(ctx context.Context, rt *Runtime, at chain.Hash,
 	if err != nil {
 		return fmt.Errorf("body of block #%d %s: %w", op.Height, op.BlockHash, err)
 	}
-	if trie.OrderedRoot(trie.V0, body) != trie.Hash(hdr.ExtrinsicsRoot) && trie.OrderedRoot(trie.V1, body) != trie.Hash(hdr.ExtrinsicsRoot) {
+	rootOK := trie.OrderedRoot(trie.V0, body) == trie.Hash(hdr.ExtrinsicsRoot) || trie.OrderedRoot(trie.V1, body) == trie.Hash(hdr.ExtrinsicsRoot)
+	var unproven string
+	switch {
+	case !rootOK && s.Chain.Verified():
 		return fmt.Errorf("%w: the body served for block #%d %s does not match its header's extrinsics root %s", ErrCallData, op.Height, op.BlockHash, hdr.ExtrinsicsRoot)
+	case !rootOK:
+		// An endpoint trusted on its word (--trust-rpc): its header is not
+		// proven either. chopsticks writes a mock root (a hash of the
+		// concatenated extrinsics), never the trie root.
+		unproven = fmt.Sprintf("not proven: the endpoint is trusted, not verified, and the body it served for block #%d does not match the extrinsics root its header claims; the call was taken by its hash", op.Height)
+	case !s.Chain.Verified():
+		unproven = "not proven: the endpoint is trusted, not verified (its header, and so the extrinsics root the body matches, is its claim)"
 	}
 	if int(op.Index) >= len(body) {
 		return fmt.Errorf("%w: block #%d has %d extrinsics, the timepoint names index %d", ErrCallData, op.Height, len(body), op.Index)
@@ -303,6 +316,10 @@ func (s *Session) ProveCallData(ctx context.Context, rt *Runtime, at chain.Hash,
 		op.CallNote = fmt.Sprintf("the call data does not decode with the current runtime: %v", err)
 	}
 	op.Call, op.Decoded = match, d
+	op.Proven = unproven == "" && op.CallNote == ""
+	if unproven != "" && op.CallNote == "" {
+		op.CallNote = unproven
+	}
 	return nil
 }
 

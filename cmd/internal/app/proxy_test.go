@@ -337,6 +337,7 @@ func (r *rootedChain) Header(ctx context.Context, at chain.Hash) (*chain.Header,
 // that does not match or a call with another hash is exit 3.
 func TestProveCallData(t *testing.T) {
 	f, _, _, ms := multisigFixture(t)
+	f.verified = true
 	rc := &rootedChain{fakeChain: f, roots: map[chain.Hash]chain.Hash{}}
 	s, err := Open(context.Background(), rc, Options{Home: t.TempDir()})
 	if err != nil {
@@ -406,7 +407,7 @@ func TestProveCallData(t *testing.T) {
 					t.Fatalf("err %v call %x note %q", err, op.Call, op.CallNote)
 				}
 			default:
-				if err != nil || calls.CallHash(op.Call) != h || op.Decoded.Name != "transfer_keep_alive" || op.BlockHash != block {
+				if err != nil || calls.CallHash(op.Call) != h || op.Decoded.Name != "transfer_keep_alive" || op.BlockHash != block || !op.Proven {
 					t.Fatalf("err %v op %+v", err, op)
 				}
 			}
@@ -426,6 +427,16 @@ func TestProveCallData(t *testing.T) {
 	op = &MultisigOp{CallHash: h, Height: f.number + 1}
 	if err := s.ProveCallData(context.Background(), rt, f.head(), op); !errors.Is(err, ErrCallData) {
 		t.Fatalf("timepoint after the head: %v", err)
+	}
+	// Through an endpoint trusted on its word, a body that does not match
+	// is not fatal (chopsticks writes a mock root); the call is unproven.
+	f.verified = false
+	f.mu.Lock()
+	f.bodies[f.head()] = [][]byte{{0x04, 0x00}, xt(asMulti(transfer)), {0x04, 0x01}}
+	f.mu.Unlock()
+	op = &MultisigOp{CallHash: h, Height: f.number, Index: 1}
+	if err := s.ProveCallData(context.Background(), rt, f.head(), op); err != nil || op.Call == nil || op.Proven || !strings.Contains(op.CallNote, "not proven") {
+		t.Fatalf("trusted endpoint: %v proven %v %q", err, op.Proven, op.CallNote)
 	}
 	// A timepoint older than System.BlockHash keeps: a note, no error.
 	op = &MultisigOp{CallHash: h, Height: 7}

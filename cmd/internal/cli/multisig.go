@@ -156,7 +156,7 @@ gave only the hash (approve_as_multi) the call is null with callNote saying so.`
 				}
 				if op.Call != nil {
 					h := xtHexString(op.Call)
-					j.CallHex, j.Proven = &h, true
+					j.CallHex, j.Proven = &h, op.Proven
 				}
 				if op.BlockHash != ([32]byte{}) {
 					j.Block = op.BlockHash.String()
@@ -176,7 +176,12 @@ gave only the hash (approve_as_multi) the call is null with callNote saying so.`
 				fmt.Fprintf(w, "  depositor  %s (deposit %v)\n", j.Depositor, e.sess.FormatAmount(nz(depositOf(p, j.CallHash))))
 				if j.Call != nil {
 					b, _ := json.MarshalIndent(j.Call, "             ", "  ")
-					fmt.Fprintf(w, "  call       %s\n  (the call data is the block's, proven against its extrinsics root)\n", b)
+					fmt.Fprintf(w, "  call       %s\n", b)
+					if j.Proven {
+						fmt.Fprintf(w, "             (the call data is the block's, proven against its extrinsics root)\n")
+					} else if j.CallNote != "" {
+						fmt.Fprintf(w, "             (%s)\n", j.CallNote)
+					}
 				} else {
 					fmt.Fprintf(w, "  call       unknown: %s\n", j.CallNote)
 				}
