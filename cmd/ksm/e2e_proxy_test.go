@@ -163,6 +163,19 @@ func TestE2EProxyMultisig(t *testing.T) {
 		t.Fatalf("pure transfer: %v → %v", before, after)
 	}
 
+	// Killing the pure account (its creation read from the address book):
+	// its proxy is gone and hot's deposit returned.
+	hotRes := c.oracleReserved(t, addr["hot"])
+	r = c.ksm(t, "", "proxy", "pure", "kill", "vault", "--from", "hot", "--yes", "--json").ok(t)
+	r.stderrHas(t, "still holds")
+	var pureProxies []any
+	if err := json.Unmarshal(c.query(t, e2eQ("query.proxy.proxies", o.Pure.Address))[0], &pureProxies); err != nil || len(pureProxies) != 2 || len(pureProxies[0].([]any)) != 0 {
+		t.Fatalf("proxies of the killed pure account: %v %v", pureProxies, err)
+	}
+	if got := c.oracleReserved(t, addr["hot"]); got.Cmp(hotRes) >= 0 {
+		t.Fatalf("hot's reserve %s → %s: the pure deposit was not returned", hotRes, got)
+	}
+
 	// A 2-of-3 multisig: s1 proposes, s2 (another home) approves with the
 	// call data its ksm fetched and proved.
 	var ms struct {
