@@ -4,194 +4,608 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
+	"time"
 
-	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 )
 
-// Key is what the TUI shows of one keystore entry. It carries no secret.
-type Key struct {
-	Name      string
-	Scheme    string
-	PublicKey string
-	Address   string
-	WatchOnly bool
-}
+// ErrInterrupted is what Run returns when the user quit with Ctrl-C (it
+// wraps context.Canceled).
+var ErrInterrupted = fmt.Errorf("interrupted: %w", context.Canceled)
 
-// KeySource lists the keys to browse. Implementations may do I/O; the TUI
-// calls it only from a tea.Cmd.
-type KeySource interface {
-	ListKeys(ctx context.Context) ([]Key, error)
-}
-
-// Options configure a TUI session.
+// Options configure a dashboard.
 type Options struct {
-	Keys    KeySource
-	Network string // shown in the title
+	Backend Backend
+	// Network is shown until the chain is connected.
+	Network string
+	// Now is the clock (time.Now when nil), for sync rates.
+	Now func() time.Time
+	// NoConnect leaves the chain closed (tests of the offline screens).
+	NoConnect bool
 }
 
-// state is the key browser's loading state.
-type state int
+// panel is one of the dashboard's tabs.
+type panel int
 
 const (
-	stateLoading state = iota
-	stateReady
-	stateFailed
+	pAccounts panel = iota
+	pStaking
+	pGov
+	pClaims
+	pParas
+	pActivity
+	pHelp
+	numPanels
 )
 
-func (s state) String() string {
-	switch s {
-	case stateLoading:
-		return "loading"
-	case stateReady:
-		return "ready"
-	case stateFailed:
-		return "failed"
-	}
-	return fmt.Sprintf("state(%d)", int(s))
-}
+var panelNames = [numPanels]string{"Accounts", "Staking", "Governance", "Claims", "Parachains", "Activity", "Help"}
 
-type keysLoadedMsg struct{ keys []Key }
-type keysFailedMsg struct{ err error }
+// loadState is where a read stands.
+type loadState int
 
-// Model is the key browser. Create it with New.
+const (
+	idle loadState = iota
+	loading
+	loaded
+	failed
+)
+
+// Model is the dashboard. Create it with New; it implements tea.Model.
 type Model struct {
 	ctx    context.Context
+	cancel context.CancelFunc
 	opts   Options
-	keys   keyMap
-	help   help.Model
-	state  state
-	list   []Key
-	cursor int
-	err    error
-	width  int
-	height int
+	be     Backend
+	now    func() time.Time
+	events chan tea.Msg
+
+	width, height int
+	interrupted   bool
+	panel         panel
+	overlay       overlay
+	status        string
+
+	header    Header
+	connected loadState
+	connErr   error
+	sync      *Sync
+	syncRate  float64
+	syncSeen  time.Time
+	syncFirst *Sync
+
+	keys     []Key
+	keysErr  error
+	keyState loadState
+	accounts map[string]Account
+	balState loadState
+	balErr   error
+	acc      scroller
+
+	staking    map[string]*Staking
+	stakeErr   map[string]error
+	stakeState map[string]loadState
+	stakeView  scroller
+
+	validators []Validator
+	valState   loadState
+	valErr     error
+	valTable   bool
+	valSort    int
+	val        scroller
+	picked     map[string]bool
+
+	referenda []Referendum
+	refState  loadState
+	refErr    error
+	ref       scroller
+	refDetail bool
+
+	claim      *Claim
+	claimState loadState
+	claimErr   error
+
+	paras     []Para
+	paraState loadState
+	paraErr   error
+	paraIDs   []uint32
+
+	activity []Tx
+	actState loadState
+	actErr   error
+	act      scroller
+	session  []Tx
 }
 
-// New returns the key browser model for opts.
+// New returns the dashboard for opts; ctx bounds every read and action
+// (Ctrl-C cancels it).
 func New(ctx context.Context, opts Options) Model {
-	return Model{ctx: ctx, opts: opts, keys: defaultKeyMap(), help: help.New(), width: 80, height: 24}
-}
-
-// Init starts loading the keys.
-func (m Model) Init() tea.Cmd { return m.load() }
-
-func (m Model) load() tea.Cmd {
-	src, ctx := m.opts.Keys, m.ctx
-	return func() tea.Msg {
-		keys, err := src.ListKeys(ctx)
-		if err != nil {
-			return keysFailedMsg{err}
-		}
-		return keysLoadedMsg{keys}
+	ctx, cancel := context.WithCancel(ctx)
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	return Model{
+		ctx: ctx, cancel: cancel, opts: opts, be: opts.Backend, now: now,
+		events: make(chan tea.Msg, 64), width: 80, height: 24,
+		header:   Header{Network: opts.Network, Peers: -1},
+		accounts: map[string]Account{}, staking: map[string]*Staking{}, stakeErr: map[string]error{},
+		stakeState: map[string]loadState{}, picked: map[string]bool{},
 	}
 }
 
-// Update handles one message.
+// Messages from the tea.Cmds.
+type (
+	keysMsg struct {
+		keys []Key
+		err  error
+	}
+	connectedMsg struct {
+		h   Header
+		err error
+	}
+	progressMsg Progress
+	headerMsg   struct {
+		h   Header
+		err error
+	}
+	balancesMsg struct {
+		accounts []Account
+		err      error
+	}
+	stakingMsg struct {
+		key string
+		st  *Staking
+		err error
+	}
+	validatorsMsg struct {
+		list []Validator
+		err  error
+	}
+	referendaMsg struct {
+		list []Referendum
+		err  error
+	}
+	claimMsg struct {
+		c   *Claim
+		err error
+	}
+	parasMsg struct {
+		list []Para
+		err  error
+	}
+	activityMsg struct {
+		list []Tx
+		err  error
+	}
+	copiedMsg struct {
+		what string
+		err  error
+	}
+	keyOpMsg struct {
+		what string
+		err  error
+	}
+	mnemonicMsg struct {
+		name  string
+		words string
+		err   error
+	}
+)
+
+// Init loads the keys, connects the chain and listens for its events.
+func (m Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.loadKeys(), m.listen()}
+	if !m.opts.NoConnect {
+		cmds = append(cmds, m.connect())
+	}
+	return tea.Batch(cmds...)
+}
+
+// listen waits for the next event pushed by a running Cmd (sync progress,
+// an action's questions); Update arms it again after each.
+func (m Model) listen() tea.Cmd {
+	ch, done := m.events, m.ctx.Done()
+	return func() tea.Msg {
+		select {
+		case msg := <-ch:
+			return msg
+		case <-done:
+			return nil
+		}
+	}
+}
+
+// push sends msg to the update loop from a Cmd's goroutine.
+func (m Model) push(msg tea.Msg) {
+	select {
+	case m.events <- msg:
+	case <-m.ctx.Done():
+	}
+}
+
+func (m Model) loadKeys() tea.Cmd {
+	be, ctx := m.be, m.ctx
+	return func() tea.Msg {
+		k, err := be.Keys(ctx)
+		return keysMsg{k, err}
+	}
+}
+
+func (m Model) connect() tea.Cmd {
+	be, ctx := m.be, m.ctx
+	return func() tea.Msg {
+		h, err := be.Connect(ctx, func(p Progress) { m.push(progressMsg(p)) })
+		return connectedMsg{h, err}
+	}
+}
+
+func (m Model) loadBalances() tea.Cmd {
+	be, ctx, keys := m.be, m.ctx, append([]Key(nil), m.keys...)
+	return func() tea.Msg {
+		a, err := be.Balances(ctx, keys)
+		return balancesMsg{a, err}
+	}
+}
+
+func (m Model) loadHeader() tea.Cmd {
+	be, ctx := m.be, m.ctx
+	return func() tea.Msg {
+		h, err := be.Header(ctx)
+		return headerMsg{h, err}
+	}
+}
+
+func (m Model) loadStaking(k Key) tea.Cmd {
+	be, ctx := m.be, m.ctx
+	return func() tea.Msg {
+		st, err := be.Staking(ctx, k)
+		return stakingMsg{k.Name, st, err}
+	}
+}
+
+func (m Model) loadValidators() tea.Cmd {
+	be, ctx := m.be, m.ctx
+	return func() tea.Msg {
+		v, err := be.Validators(ctx)
+		return validatorsMsg{v, err}
+	}
+}
+
+func (m Model) loadReferenda() tea.Cmd {
+	be, ctx := m.be, m.ctx
+	return func() tea.Msg {
+		r, err := be.Referenda(ctx)
+		return referendaMsg{r, err}
+	}
+}
+
+func (m Model) loadClaim(eth string, k Key) tea.Cmd {
+	be, ctx := m.be, m.ctx
+	return func() tea.Msg {
+		c, err := be.Claim(ctx, eth, k)
+		return claimMsg{c, err}
+	}
+}
+
+func (m Model) loadParas(ids []uint32) tea.Cmd {
+	be, ctx := m.be, m.ctx
+	return func() tea.Msg {
+		p, err := be.Paras(ctx, ids)
+		return parasMsg{p, err}
+	}
+}
+
+func (m Model) loadActivity() tea.Cmd {
+	be, ctx := m.be, m.ctx
+	return func() tea.Msg {
+		a, err := be.Activity(ctx)
+		return activityMsg{a, err}
+	}
+}
+
+// Update handles one message; it never does I/O itself.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
-		m.help.Width = msg.Width
-	case keysLoadedMsg:
-		m.state, m.list, m.err = stateReady, msg.keys, nil
-		if m.cursor >= len(m.list) {
-			m.cursor = max(0, len(m.list)-1)
-		}
-	case keysFailedMsg:
-		m.state, m.err = stateFailed, msg.err
+		return m, nil
 	case tea.KeyMsg:
-		switch {
-		case key.Matches(msg, m.keys.Quit):
+		if msg.Type == tea.KeyCtrlC {
+			// Nothing is sent after this: the running action's context ends
+			// before its submission (app.Execute checks it).
+			m.interrupted = true
+			m.cancel()
 			return m, tea.Quit
-		case key.Matches(msg, m.keys.Help):
-			m.help.ShowAll = !m.help.ShowAll
-		case key.Matches(msg, m.keys.Reload):
-			m.state = stateLoading
-			return m, m.load()
-		case key.Matches(msg, m.keys.Up):
-			if m.cursor > 0 {
-				m.cursor--
-			}
-		case key.Matches(msg, m.keys.Down):
-			if m.cursor < len(m.list)-1 {
-				m.cursor++
-			}
-		case key.Matches(msg, m.keys.Top):
-			m.cursor = 0
-		case key.Matches(msg, m.keys.Bottom):
-			m.cursor = max(0, len(m.list)-1)
 		}
+		return m.key(msg)
+	case keysMsg:
+		m.keys, m.keysErr = msg.keys, msg.err
+		m.keyState = loaded
+		if msg.err != nil {
+			m.keyState = failed
+		}
+		m.acc.n = len(m.keys)
+		m.acc.clamp()
+		if m.connected == loaded {
+			return m, m.onPanel()
+		}
+		return m, nil
+	case connectedMsg:
+		if msg.err != nil {
+			m.connected, m.connErr = failed, msg.err
+			return m, nil
+		}
+		m.connected, m.header, m.sync = loaded, msg.h, nil
+		return m, m.onPanel()
+	case progressMsg:
+		m.progress(Progress(msg))
+		if msg.Reload && m.connected == loaded {
+			m.balState, m.refState, m.valState = idle, idle, idle
+			m.stakeState = map[string]loadState{}
+			return m, tea.Batch(m.listen(), m.onPanel())
+		}
+		return m, m.listen()
+	case headerMsg:
+		if msg.err == nil {
+			m.header = msg.h
+		}
+		return m, nil
+	case balancesMsg:
+		m.balErr = msg.err
+		m.balState = loaded
+		if msg.err != nil {
+			m.balState = failed
+		}
+		for _, a := range msg.accounts {
+			m.accounts[a.Key.Name] = a
+		}
+		return m, nil
+	case stakingMsg:
+		m.staking[msg.key], m.stakeErr[msg.key] = msg.st, msg.err
+		m.stakeState[msg.key] = loaded
+		return m, nil
+	case validatorsMsg:
+		m.validators, m.valErr, m.valState = msg.list, msg.err, loaded
+		m.sortValidators()
+		m.val.n = len(m.validators)
+		m.val.clamp()
+		return m, nil
+	case referendaMsg:
+		m.referenda, m.refErr, m.refState = msg.list, msg.err, loaded
+		m.ref.n = len(m.referenda)
+		m.ref.clamp()
+		return m, nil
+	case claimMsg:
+		m.claim, m.claimErr, m.claimState = msg.c, msg.err, loaded
+		return m, nil
+	case parasMsg:
+		m.paras, m.paraErr, m.paraState = msg.list, msg.err, loaded
+		return m, nil
+	case activityMsg:
+		m.activity, m.actErr, m.actState = msg.list, msg.err, loaded
+		m.act.n = len(m.session) + len(m.activity)
+		m.act.clamp()
+		return m, nil
+	case copiedMsg:
+		if msg.err != nil {
+			m.status = "copy failed: " + msg.err.Error()
+		} else {
+			m.status = "copied " + msg.what + " to the clipboard (OSC 52)"
+		}
+		return m, nil
+	case keyOpMsg:
+		if msg.err != nil {
+			m.status = msg.what + " failed: " + msg.err.Error()
+			return m, nil
+		}
+		m.status = msg.what
+		return m, m.loadKeys()
+	case mnemonicMsg:
+		if msg.err != nil {
+			m.status = "new key failed: " + msg.err.Error()
+			return m, nil
+		}
+		m.overlay = newMnemonicOverlay(msg.name, msg.words)
+		return m, nil
+	}
+	if m.overlay != nil {
+		o, cmd, handled := m.overlay.event(&m, msg)
+		if handled {
+			m.overlay = o
+			return m, cmd
+		}
+	}
+	// An action's question with no confirm screen to answer it: decline.
+	switch msg := msg.(type) {
+	case confirmReq:
+		msg.reply <- false
+		return m, m.listen()
+	case passwordReq:
+		msg.reply <- nil
+		return m, m.listen()
+	case reviewedMsg, actionStatusMsg, actionWarnMsg, actionDoneMsg:
+		return m, m.listen()
 	}
 	return m, nil
 }
 
-// View renders the screen.
-func (m Model) View() string {
-	var b strings.Builder
-	title := "ksm · keys"
-	if m.opts.Network != "" {
-		title += " · " + m.opts.Network
+// progress records a step of the connection.
+func (m *Model) progress(p Progress) {
+	if p.Peers > 0 {
+		m.header.Peers = p.Peers
 	}
-	b.WriteString(titleStyle.Render(title) + "\n\n")
-	switch m.state {
-	case stateLoading:
-		b.WriteString(dimStyle.Render("Loading keys…") + "\n")
-	case stateFailed:
-		b.WriteString(errorStyle.Render("Could not list keys: "+m.err.Error()) + "\n")
-	case stateReady:
-		if len(m.list) == 0 {
-			b.WriteString("No keys yet. Create one with: ksm key new --name NAME\n")
-			break
+	if p.Log != "" {
+		m.status = p.Log
+	}
+	if s := p.Sync; s != nil {
+		t := m.now()
+		if m.syncFirst == nil {
+			first := *s
+			m.syncFirst, m.syncSeen = &first, t
+		} else if dt := t.Sub(m.syncSeen).Seconds(); dt > 0 && s.Done > m.syncFirst.Done {
+			m.syncRate = float64(s.Done-m.syncFirst.Done) / dt
 		}
-		b.WriteString(lipgloss.JoinHorizontal(lipgloss.Top, m.listView(), " ", m.detailView()) + "\n")
+		m.sync = s
 	}
-	b.WriteString("\n" + m.help.View(m.keys))
-	return b.String()
+	if f := p.Finalized; f != nil {
+		for i := range m.header.Chains {
+			if m.header.Chains[i].Name == f.Name {
+				m.header.Chains[i] = *f
+				return
+			}
+		}
+		m.header.Chains = append(m.header.Chains, *f)
+	}
 }
 
-func (m Model) listView() string {
-	var lines []string
-	for i, k := range m.list {
-		name := k.Name
-		if k.WatchOnly {
-			name += " (watch)"
+// selectedKey is the key under the Accounts cursor.
+func (m Model) selectedKey() (Key, bool) {
+	if m.acc.cursor < 0 || m.acc.cursor >= len(m.keys) {
+		return Key{}, false
+	}
+	return m.keys[m.acc.cursor], true
+}
+
+// onPanel starts the reads the shown panel needs and has not done.
+func (m *Model) onPanel() tea.Cmd {
+	if m.connected != loaded {
+		return nil
+	}
+	switch m.panel {
+	case pAccounts:
+		if m.balState == idle && m.keyState == loaded {
+			m.balState = loading
+			return m.loadBalances()
 		}
-		if i == m.cursor {
-			lines = append(lines, selectedStyle.Render("› "+name))
+	case pStaking:
+		if k, ok := m.selectedKey(); ok && m.stakeState[k.Name] == idle {
+			m.stakeState[k.Name] = loading
+			return m.loadStaking(k)
+		}
+	case pGov:
+		if m.refState == idle {
+			m.refState = loading
+			return m.loadReferenda()
+		}
+	case pActivity:
+		if m.actState != loading {
+			m.actState = loading
+			return m.loadActivity()
+		}
+	}
+	return nil
+}
+
+// key handles a key press.
+func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if m.overlay != nil {
+		o, cmd, _ := m.overlay.event(&m, msg)
+		m.overlay = o
+		return m, cmd
+	}
+	s := msg.String()
+	switch s {
+	case "q":
+		return m, m.quit()
+	case "esc":
+		switch {
+		case m.panel == pStaking && m.valTable:
+			m.valTable = false
+			return m, nil
+		case m.panel == pGov && m.refDetail:
+			m.refDetail = false
+			return m, nil
+		case m.panel == pHelp:
+			m.panel = pAccounts
+			return m, nil
+		}
+		return m, m.quit()
+	case "tab":
+		m.panel = (m.panel + 1) % numPanels
+		return m, m.onPanel()
+	case "shift+tab":
+		m.panel = (m.panel + numPanels - 1) % numPanels
+		return m, m.onPanel()
+	case "1", "2", "3", "4", "5", "6", "7":
+		m.panel = panel(s[0] - '1')
+		return m, m.onPanel()
+	case "?":
+		if m.panel == pHelp {
+			m.panel = pAccounts
 		} else {
-			lines = append(lines, "  "+name)
+			m.panel = pHelp
 		}
+		return m, nil
 	}
-	return paneStyle.Width(24).Render(strings.Join(lines, "\n"))
+	switch m.panel {
+	case pAccounts:
+		return m.accountsKey(s)
+	case pStaking:
+		return m.stakingKey(s)
+	case pGov:
+		return m.govKey(s)
+	case pClaims:
+		return m.claimsKey(s)
+	case pParas:
+		return m.parasKey(s)
+	case pActivity:
+		return m.activityKey(s)
+	}
+	return m, nil
 }
 
-func (m Model) detailView() string {
-	k := m.list[m.cursor]
-	kind := k.Scheme
-	if k.WatchOnly {
-		kind = "watch-only"
-	}
-	rows := []string{
-		labelStyle.Render("Name") + k.Name,
-		labelStyle.Render("Type") + kind,
-		labelStyle.Render("Address") + k.Address,
-		labelStyle.Render("Public key"),
-		k.PublicKey,
-	}
-	width := m.width - 27 - 2 // list pane and gap, then this pane's border
-	if width < 70 {
-		width = 70
-	}
-	return paneStyle.Width(width).Render(strings.Join(rows, "\n"))
+func (m *Model) quit() tea.Cmd {
+	m.cancel()
+	return tea.Quit
 }
 
-// Run runs the TUI on the given terminal streams until the user quits.
+// move applies a navigation key to a scroller; false when s is not one.
+func move(sc *scroller, s string, page int) bool {
+	switch s {
+	case "up", "k":
+		sc.move(-1)
+	case "down", "j":
+		sc.move(1)
+	case "pgup":
+		sc.move(-max(1, page))
+	case "pgdown", " ":
+		sc.move(max(1, page))
+	case "home", "g":
+		sc.move(-sc.n)
+	case "end", "G":
+		sc.move(sc.n)
+	default:
+		return false
+	}
+	sc.window(page)
+	return true
+}
+
+// Run runs the dashboard on the given terminal streams until the user
+// quits. NO_COLOR (any value) turns colours off.
 func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
+	if os.Getenv("NO_COLOR") != "" {
+		lipgloss.SetColorProfile(termenv.Ascii)
+	}
 	p := tea.NewProgram(New(ctx, opts), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen())
-	_, err := p.Run()
+	final, err := p.Run()
+	if fm, ok := final.(Model); ok && err == nil && fm.interrupted {
+		return ErrInterrupted
+	}
+	if err == tea.ErrProgramKilled && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err != nil && strings.Contains(err.Error(), "context canceled") {
+		return context.Canceled
+	}
 	return err
+}
+
+// errText writes an error for a panel.
+func errText(what string, err error) string {
+	return fmt.Sprintf("Could not read %s: %v", what, err)
 }

@@ -1,103 +1,383 @@
 package tui
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
 	"github.com/muesli/termenv"
 )
 
 func init() { lipgloss.SetColorProfile(termenv.Ascii) }
 
-type fakeKeys struct {
-	keys []Key
-	err  error
-}
-
-func (f fakeKeys) ListKeys(context.Context) ([]Key, error) { return f.keys, f.err }
-
-var twoKeys = fakeKeys{keys: []Key{
-	{Name: "alice", Scheme: "sr25519", PublicKey: "0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d", Address: "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"},
-	{Name: "watch", Scheme: "sr25519", PublicKey: "0x8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48", Address: "FoQJpPyadYccjavVdTWxpxU7rUEaYhfLCPwXgkfD6Zat9QP", WatchOnly: true},
-}}
-
-// waitLimit bounds the waits for the program's output. It is a safety net,
-// not a speed requirement: a loaded machine can take seconds to render.
-const waitLimit = time.Minute
-
-func finalOutput(t *testing.T, src KeySource, keys ...string) []byte {
-	t.Helper()
-	tm := teatest.NewTestModel(t, New(context.Background(), Options{Keys: src, Network: "kusama"}), teatest.WithInitialTermSize(100, 20))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		return bytes.Contains(b, []byte("alice")) || bytes.Contains(b, []byte("Could not")) || bytes.Contains(b, []byte("No keys"))
-	}, teatest.WithDuration(waitLimit))
-	for _, k := range keys {
-		tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
-	}
-	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
-	tm.WaitFinished(t, teatest.WithFinalTimeout(waitLimit))
-	out, err := io.ReadAll(tm.FinalOutput(t, teatest.WithFinalTimeout(waitLimit)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-func TestKeyBrowserGolden(t *testing.T) {
-	teatest.RequireEqualOutput(t, finalOutput(t, twoKeys, "j"))
-}
-
-func TestKeyBrowserModel(t *testing.T) {
-	m := New(context.Background(), Options{Keys: twoKeys})
-	if m.state != stateLoading {
-		t.Fatalf("initial state %v", m.state)
-	}
-	msg := m.Init()()
+// upd feeds one message to the model, dropping the Cmd (the tests feed
+// the Cmds' results themselves).
+func upd(m Model, msg tea.Msg) Model {
 	next, _ := m.Update(msg)
+	return next.(Model)
+}
+
+func press(m Model, keys ...string) Model {
+	for _, k := range keys {
+		m = upd(m, keyMsg(k))
+	}
+	return m
+}
+
+func keyMsg(k string) tea.KeyMsg {
+	switch k {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEscape}
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyMsg{Type: tea.KeyShiftTab}
+	case "ctrl+c":
+		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case " ":
+		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}
+
+// dashboard is a model with keys, the chain and balances loaded.
+func dashboard(t testing.TB, f *fakeBackend, w, h int) Model {
+	t.Helper()
+	ctx := context.Background()
+	m := New(ctx, Options{Backend: f, Network: "kusama"})
+	m = upd(m, tea.WindowSizeMsg{Width: w, Height: h})
+	keys, _ := f.Keys(ctx)
+	m = upd(m, keysMsg{keys, nil})
+	m = upd(m, connectedMsg{fakeHeader, nil})
+	accs, _ := f.Balances(ctx, keys)
+	return upd(m, balancesMsg{accs, nil})
+}
+
+// pages are the screens of the dashboard, reached from a loaded one.
+var pages = []struct {
+	name string
+	to   func(m Model, f *fakeBackend) Model
+}{
+	{"accounts", func(m Model, f *fakeBackend) Model { return m }},
+	{"staking", func(m Model, f *fakeBackend) Model {
+		return upd(press(m, "2"), stakingMsg{"alice", fakeStaking, nil})
+	}},
+	{"validators", func(m Model, f *fakeBackend) Model {
+		m = upd(press(m, "2"), stakingMsg{"alice", fakeStaking, nil})
+		v, _ := f.Validators(context.Background())
+		return press(upd(press(m, "v"), validatorsMsg{v, nil}), "j", "x", "j", "j", "x", "s")
+	}},
+	{"governance", func(m Model, f *fakeBackend) Model {
+		r, _ := f.Referenda(context.Background())
+		return upd(press(m, "3"), referendaMsg{r, nil})
+	}},
+	{"referendum", func(m Model, f *fakeBackend) Model {
+		r, _ := f.Referenda(context.Background())
+		return press(upd(press(m, "3"), referendaMsg{r, nil}), "j", "enter")
+	}},
+	{"claims", func(m Model, f *fakeBackend) Model {
+		c, _ := f.Claim(context.Background(), "0x3a9b2f6f8c1e4e2ee7b3b2e4c8b4ba1dc6a3c9f0", Key{})
+		return upd(press(m, "4"), claimMsg{c, nil})
+	}},
+	{"parachains", func(m Model, f *fakeBackend) Model {
+		p, _ := f.Paras(context.Background(), []uint32{2000, 2001})
+		return upd(press(m, "5"), parasMsg{p, nil})
+	}},
+	{"activity", func(m Model, f *fakeBackend) Model {
+		a, _ := f.Activity(context.Background())
+		return upd(press(m, "6"), activityMsg{a, nil})
+	}},
+	{"help", func(m Model, f *fakeBackend) Model { return press(m, "7") }},
+	{"transfer_form", func(m Model, f *fakeBackend) Model { return press(m, "t") }},
+	{"confirm", func(m Model, f *fakeBackend) Model {
+		m = press(m, "t", "c", "h", "a", "r", "l", "i", "e", "enter", "1", ".", "5", "enter")
+		m = upd(m, actionWarnMsg("checkpoint is 3 days old"))
+		return upd(m, confirmReq{fakeReview, make(chan bool, 1)})
+	}},
+	{"password", func(m Model, f *fakeBackend) Model {
+		m = press(m, "t")
+		m = press(m, "enter", "enter")
+		m = upd(m, confirmReq{fakeReview, make(chan bool, 1)})
+		m = press(m, "y")
+		return press(upd(m, passwordReq{"alice", make(chan []byte, 1)}), "s", "e", "c", "r", "e", "t")
+	}},
+	{"result", func(m Model, f *fakeBackend) Model {
+		m = press(m, "t", "enter", "enter")
+		m = upd(m, confirmReq{fakeReview, make(chan bool, 1)})
+		m = upd(m, actionStatusMsg("in block #30123457"))
+		return upd(m, actionDoneMsg{&Result{Success: true, Verified: true, Hash: "0xcd", Lines: []string{"Balances.Transfer"}}, nil})
+	}},
+	{"failure", func(m Model, f *fakeBackend) Model {
+		m = press(m, "t", "enter", "enter")
+		m = upd(m, confirmReq{fakeReview, make(chan bool, 1)})
+		return upd(m, actionDoneMsg{nil, errors.New("transaction failed on chain: Balances.InsufficientBalance: Balance too low to send value.")})
+	}},
+}
+
+var goldenSizes = [][2]int{{80, 24}, {120, 40}}
+
+// TestPagesGolden: every panel and the confirm screen at 80×24 and
+// 120×40 (update with -update).
+func TestPagesGolden(t *testing.T) {
+	for _, sz := range goldenSizes {
+		for _, p := range pages {
+			t.Run(fmt.Sprintf("%s_%dx%d", p.name, sz[0], sz[1]), func(t *testing.T) {
+				f := newFake()
+				m := p.to(dashboard(t, f, sz[0], sz[1]), f)
+				golden.RequireEqual(t, []byte(m.View()))
+			})
+		}
+	}
+}
+
+// TestNoLineWiderThanTheTerminal renders every page at several sizes.
+func TestNoLineWiderThanTheTerminal(t *testing.T) {
+	for _, sz := range [][2]int{{40, 12}, {60, 20}, {80, 24}, {100, 30}, {120, 40}, {200, 60}} {
+		for _, p := range pages {
+			f := manyKeys(45)
+			m := p.to(dashboard(t, f, sz[0], sz[1]), f)
+			lines := strings.Split(m.View(), "\n")
+			if len(lines) != sz[1] {
+				t.Errorf("%s at %dx%d: %d lines", p.name, sz[0], sz[1], len(lines))
+			}
+			for i, l := range lines {
+				if w := ansi.StringWidth(l); w > sz[0] {
+					t.Errorf("%s at %dx%d: line %d is %d wide: %q", p.name, sz[0], sz[1], i, w, l)
+				}
+			}
+		}
+	}
+}
+
+// TestAddressesInFull: at 80 columns the selected key's address and a
+// picked validator's address are shown whole (nothing a user copies is cut).
+func TestAddressesInFull(t *testing.T) {
+	f := newFake()
+	m := dashboard(t, f, 80, 24)
+	if v := m.View(); !strings.Contains(v, aliceAddr) {
+		t.Errorf("address of alice not in full:\n%s", v)
+	}
+	m = pages[2].to(dashboard(t, f, 80, 24), f)
+	if v := m.View(); !strings.Contains(v, "selected: "+m.validators[m.val.cursor].Address) {
+		t.Errorf("selected validator not in full:\n%s", v)
+	}
+}
+
+func TestKeys(t *testing.T) {
+	f := newFake()
+	m := dashboard(t, f, 80, 24)
+	tests := []struct {
+		keys []string
+		want panel
+	}{
+		{[]string{"tab"}, pStaking},
+		{[]string{"tab", "tab", "shift+tab"}, pStaking},
+		{[]string{"shift+tab"}, pHelp},
+		{[]string{"5"}, pParas},
+		{[]string{"?"}, pHelp},
+		{[]string{"?", "?"}, pAccounts},
+		{[]string{"7", "esc"}, pAccounts},
+	}
+	for _, tt := range tests {
+		if got := press(m, tt.keys...).panel; got != tt.want {
+			t.Errorf("%v: panel %v, want %v", tt.keys, panelNames[got], panelNames[tt.want])
+		}
+	}
+	// q and esc quit at the top; ctrl+c quits from inside a form too.
+	for _, keys := range [][]string{{"q"}, {"esc"}, {"t", "ctrl+c"}, {"2", "v", "ctrl+c"}} {
+		mm := press(m, keys[:len(keys)-1]...)
+		_, cmd := mm.Update(keyMsg(keys[len(keys)-1]))
+		if cmd == nil {
+			t.Errorf("%v: no command", keys)
+			continue
+		}
+		if _, ok := cmd().(tea.QuitMsg); !ok {
+			t.Errorf("%v does not quit", keys)
+		}
+	}
+	if mm := press(m, "t", "ctrl+c"); !mm.interrupted {
+		t.Error("ctrl+c not recorded (Run returns ErrInterrupted: exit 130)")
+	}
+	if mm := press(m, "q"); mm.interrupted {
+		t.Error("q recorded as an interruption")
+	}
+	// In a form, q is typed, not a quit.
+	mm := press(m, "t", "q")
+	if mm.overlay == nil {
+		t.Fatal("q closed the transfer form")
+	}
+	if v := mm.overlay.(*formOverlay).fields[0].in.Value(); v != "q" {
+		t.Errorf("typed %q", v)
+	}
+	// Esc from the validator table goes back to the staking panel.
+	mm = press(upd(press(m, "2"), stakingMsg{"alice", fakeStaking, nil}), "v", "esc")
+	if mm.valTable || mm.panel != pStaking {
+		t.Error("esc did not leave the validator table")
+	}
+}
+
+func TestScrollLongList(t *testing.T) {
+	f := manyKeys(45)
+	m := dashboard(t, f, 80, 24)
+	m = press(m, "G")
+	v := m.View()
+	if !strings.Contains(v, "› key44") || !strings.Contains(v, "more") {
+		t.Errorf("last key not shown with a scroll mark:\n%s", v)
+	}
+	if strings.Contains(v, "alice") {
+		t.Errorf("first key still shown after scrolling to the end:\n%s", v)
+	}
+	// The header stays.
+	if !strings.HasPrefix(v, "ksm · kusama · Kusama #30,123,456 verified") {
+		t.Errorf("header scrolled away:\n%s", v)
+	}
+	m = press(m, "k", "k", "g")
+	if m.acc.cursor != 0 || !strings.Contains(m.View(), "› alice") {
+		t.Errorf("g did not go to the first key")
+	}
+}
+
+func TestUnverifiedShown(t *testing.T) {
+	f := newFake()
+	m := dashboard(t, f, 120, 40)
+	h := fakeHeader
+	h.Chains = []Chain{{Name: "Kusama", Block: 1}}
+	a := fakeAccount(f.keys[0])
+	a.Balances[0].Verified = false
+	m = upd(upd(m, connectedMsg{h, nil}), balancesMsg{[]Account{a}, nil})
+	if v := m.View(); strings.Count(v, "unverified (trusted endpoint)") != 2 {
+		t.Errorf("want header and balance unverified:\n%s", v)
+	}
+}
+
+func TestCopyAddress(t *testing.T) {
+	f := newFake()
+	m := press(dashboard(t, f, 80, 24), "j")
+	_, cmd := m.Update(keyMsg("c"))
+	m = upd(m, cmd())
+	if len(f.copied) != 1 || f.copied[0] != charlieAddr {
+		t.Errorf("copied %v", f.copied)
+	}
+	if !strings.Contains(m.View(), "copied the address of charlie") {
+		t.Errorf("no confirmation:\n%s", m.View())
+	}
+}
+
+func TestRemoveKeyAsks(t *testing.T) {
+	f := newFake()
+	m := dashboard(t, f, 80, 24)
+	m = press(m, "x", "n")
+	if m.overlay != nil {
+		t.Fatal("n did not close the question")
+	}
+	m = press(m, "x")
+	_, cmd := m.Update(keyMsg("y"))
+	cmd()
+	if len(f.removed) != 1 || f.removed[0] != "alice" {
+		t.Errorf("removed %v", f.removed)
+	}
+}
+
+func TestWatchOnlyCannotTransfer(t *testing.T) {
+	f := newFake()
+	m := press(dashboard(t, f, 80, 24), "j", "j", "t")
+	if m.overlay != nil || !strings.Contains(m.View(), "watch-only") {
+		t.Errorf("transfer form opened for a watch-only key")
+	}
+}
+
+// TestNewKeyMnemonic: the words are on their own screen, gone before the
+// backup check, and the key is created only after it.
+func TestNewKeyMnemonic(t *testing.T) {
+	f := newFake()
+	m := dashboard(t, f, 80, 24)
+	m = press(m, "n", "b", "o", "b")
+	_, cmd := m.Update(keyMsg("enter"))
+	m = upd(m, cmd())
+	words, _ := f.NewMnemonic()
+	if v := m.View(); !strings.Contains(v, "sausage") {
+		t.Fatalf("mnemonic not shown:\n%s", v)
+	}
+	m = press(m, "enter")
+	v := m.View()
+	for _, w := range strings.Fields(words) {
+		if strings.Contains(v, w) {
+			t.Fatalf("word %q still on the backup check screen:\n%s", w, v)
+		}
+	}
+	o := m.overlay.(*mnemonicOverlay)
+	wl := strings.Fields(words)
+	// A wrong answer shows the words again; nothing is created.
+	m = press(m, "x", "enter", "y", "enter")
+	if o.phase != 0 || len(f.created) != 0 {
+		t.Fatalf("wrong words accepted (phase %d)", o.phase)
+	}
+	m = press(m, "enter")
+	m = press(m, strings.Split(wl[o.ask[0]], "")...)
+	m = press(m, "enter")
+	m = press(m, strings.Split(wl[o.ask[1]], "")...)
+	m = press(m, "enter", "p", "w", "enter", "p", "w")
+	_, cmd = m.Update(keyMsg("enter"))
+	if cmd == nil {
+		t.Fatalf("no create command; view:\n%s", m.View())
+	}
+	m = upd(m, cmd())
+	if f.created["bob"] != words {
+		t.Errorf("created %v", f.created)
+	}
+	if !strings.Contains(m.View(), "created key bob") {
+		t.Errorf("no confirmation:\n%s", m.View())
+	}
+}
+
+func TestNoColor(t *testing.T) {
+	// With the Ascii profile (NO_COLOR) no escape sequence is written.
+	f := newFake()
+	for _, p := range pages {
+		m := p.to(dashboard(t, f, 80, 24), f)
+		if v := m.View(); strings.Contains(v, "\x1b[") {
+			t.Errorf("%s: escape sequence without colours: %q", p.name, v)
+		}
+	}
+}
+
+// TestChainAdded: a chain opened after the first joins the header and the
+// shown panel reads again.
+func TestChainAdded(t *testing.T) {
+	f := newFake()
+	m := dashboard(t, f, 120, 40)
+	m.header.Chains = m.header.Chains[:1]
+	next, cmd := m.Update(progressMsg(Progress{Finalized: &Chain{Name: "Asset Hub", Block: 7, Verified: true}, Reload: true}))
 	m = next.(Model)
-	if m.state != stateReady || len(m.list) != 2 {
-		t.Fatalf("after load: %v, %d keys", m.state, len(m.list))
+	if cmd == nil || m.balState != loading {
+		t.Errorf("balances not read again (state %v)", m.balState)
 	}
-	for _, k := range []string{"j", "j", "j"} { // the cursor stops at the last key
-		next, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
-		m = next.(Model)
-	}
-	if m.cursor != 1 {
-		t.Errorf("cursor = %d, want 1", m.cursor)
-	}
-	if v := m.View(); !strings.Contains(v, "watch-only") || !strings.Contains(v, "FoQJpPyadYccjavVdTWxpxU7rUEaYhfLCPwXgkfD6Zat9QP") {
-		t.Errorf("detail of the selected key missing:\n%s", v)
-	}
-	if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")}); cmd == nil || cmd() != tea.Quit() {
-		t.Error("q does not quit")
+	if v := m.View(); !strings.Contains(strings.Split(v, "\n")[0], "Asset Hub #7 verified") {
+		t.Errorf("header:\n%s", v)
 	}
 }
 
-func TestKeyBrowserErrorAndEmpty(t *testing.T) {
-	m := New(context.Background(), Options{Keys: fakeKeys{err: errors.New("keystore locked")}})
-	next, _ := m.Update(m.Init()())
-	if v := next.View(); !strings.Contains(v, "Could not list keys: keystore locked") {
-		t.Errorf("error view:\n%s", v)
+// TestHeaderNarrowUnverified: at 80 columns both chains and their
+// trusted-endpoint tag fit in the header.
+func TestHeaderNarrowUnverified(t *testing.T) {
+	m := dashboard(t, newFake(), 80, 24)
+	h := fakeHeader
+	h.Chains = []Chain{{Name: "Kusama", Block: 30123456}, {Name: "Asset Hub", Block: 10987654}}
+	m = upd(m, connectedMsg{h, nil})
+	first := strings.Split(m.View(), "\n")[0]
+	if first != "ksm · Kusama #30,123,456 · Asset Hub #10,987,654 · unverified (trusted endpoint)" {
+		t.Errorf("header %q", first)
 	}
-	m = New(context.Background(), Options{Keys: fakeKeys{}})
-	next, _ = m.Update(m.Init()())
-	if v := next.View(); !strings.Contains(v, "ksm key new") {
-		t.Errorf("empty view:\n%s", v)
-	}
-}
-
-func ExampleNew() {
-	m := New(context.Background(), Options{Keys: twoKeys, Network: "kusama"})
-	next, _ := m.Update(m.Init()()) // load the keys (normally done by tea.Program)
-	fmt.Println(strings.Contains(next.View(), "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"))
-	// Output: true
 }

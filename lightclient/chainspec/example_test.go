@@ -31,3 +31,24 @@ func Example() {
 	// 2026-01-05 true <nil>
 	// Staking on kusama-asset-hub
 }
+
+// ExampleWithLightSyncState writes a chain spec whose checkpoint is a
+// finalized block and the GRANDPA set after it (here the embedded
+// checkpoint's own), as ksm chain checkpoint export does with the verified
+// state it saved.
+func ExampleWithLightSyncState() {
+	p, _ := chainspec.Lookup("westend")
+	spec, _ := p.SpecJSON()
+	cp, _ := p.Checkpoint()
+	g := chainspec.NewGrandpaState(cp.Header.Number, cp.Grandpa.Set, cp.TrackerPending())
+	out, err := chainspec.WithLightSyncState(spec, cp.Header, g)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s, _ := chainspec.Parse(out)
+	back, _ := s.Checkpoint()
+	fmt.Println(back.Header.Number, back.Hash == cp.Hash, back.Grandpa.Set.SetID == cp.Grandpa.Set.SetID)
+	// Output:
+	// 29233814 true true
+}

@@ -50,6 +50,7 @@ func openLightWith(ctx context.Context, f *Factory, paraRPC string, paraID uint3
 	l, err := backend.Open(ctx, backend.Config{
 		Network: n, RPC: f.Opts.RPC, RelayRPC: f.Opts.RelayRPC, TrustRPC: f.Opts.TrustRPC,
 		ParaRPC: paraRPC, ParaID: paraID, Home: home,
+		CheckpointFile: f.Opts.Checkpoint, AcceptOldCheckpoint: f.Opts.AcceptOldCheckpoint,
 		Infof: f.Infof, Warnf: f.Warnf, Hooks: f.Backend,
 	})
 	if err != nil {

@@ -20,7 +20,7 @@ func newChainCmd(f *Factory) *cobra.Command {
 		Short: "Light-client status and sync: GRANDPA-verified finality",
 		Args:  exactArgs(0),
 	}
-	cmd.AddCommand(newChainStatusCmd(f), newChainSyncCmd(f))
+	cmd.AddCommand(newChainCheckpointCmd(f), newChainStatusCmd(f), newChainSyncCmd(f))
 	return cmd
 }
 

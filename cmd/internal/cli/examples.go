@@ -18,6 +18,9 @@ var commandExamples = map[string]string{
 
 	"ksm chain": `  ksm chain status
   ksm chain sync`,
+	"ksm chain checkpoint": `  ksm chain checkpoint export kusama-checkpoint.json`,
+	"ksm chain checkpoint export": `  ksm chain checkpoint export kusama-checkpoint.json      # after ksm chain sync
+  ksm --json --network polkadot chain checkpoint export dot.json --yes`,
 	"ksm chain status": `  ksm chain status
   ksm --json --network polkadot chain status`,
 	"ksm chain sync": `  ksm chain sync
@@ -43,6 +46,17 @@ var commandExamples = map[string]string{
   ksm --json claim status 0x1234567890abcdef1234567890abcdef12345678`,
 	"ksm claim submit": `  ksm claim submit --to main --eth-key-file eth.json
   ksm claim submit --to main --eth-signature 0x… --dry-run`,
+
+	"ksm config": `  ksm config set network polkadot
+  ksm config list`,
+	"ksm config get": `  ksm config get network
+  ksm --json config get rpc.kusama`,
+	"ksm config list": `  ksm config list
+  ksm --json config list`,
+	"ksm config set": `  ksm config set network kusama
+  ksm config set rpc.kusama wss://kusama-rpc.example
+  ksm config set rpc.kusama-asset-hub ws://127.0.0.1:9944`,
+	"ksm config unset": `  ksm config unset rpc.kusama`,
 
 	"ksm gov": `  ksm --network kusama-asset-hub gov referenda
   ksm --network kusama-asset-hub gov vote 12 aye --amount 10 --conviction 2x --from main`,

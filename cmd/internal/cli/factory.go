@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
+	"github.com/ksm-wallet/ksm/cmd/internal/config"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 )
@@ -21,6 +24,10 @@ type GlobalOptions struct {
 	Yes           bool
 	PasswordFile  string
 	PasswordStdin bool
+	// Checkpoint is --checkpoint FILE; AcceptOldCheckpoint
+	// --accept-old-checkpoint.
+	Checkpoint          string
+	AcceptOldCheckpoint bool
 }
 
 // Factory carries what commands need, created lazily: streams, options and
@@ -31,6 +38,14 @@ type Factory struct {
 	Getenv func(string) string
 	// Backend are the test seams of the chain backend (zero in production).
 	Backend backend.Hooks
+
+	// config is the configuration file read by applySettings.
+	config *config.File
+
+	// warnings are the warnings of this command (Warnf), added to its JSON
+	// document by PrintJSON.
+	warnMu   sync.Mutex
+	warnings []string
 
 	// beforeNetwork, when set, checks the command's arguments offline; the
 	// first step that would touch the network runs it first.
@@ -58,17 +73,72 @@ func (f *Factory) HomeDir() (string, error) {
 	return filepath.Join(dir, "ksm"), nil
 }
 
-// PrintJSON writes v to stdout as one indented JSON document.
+// PrintJSON writes v to stdout as one indented JSON document. When v is
+// an object and the command warned (Warnf) since the last document, the
+// warnings are its "warnings" array too, unless v has its own "warnings"
+// field.
 func (f *Factory) PrintJSON(v any) error {
-	enc := json.NewEncoder(f.IO.Out)
-	enc.SetIndent("", "  ")
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	// The warnings since the last document go into this one (a command
+	// that prints several, one per line, gives each its own).
+	f.warnMu.Lock()
+	ws := f.warnings
+	b, added := withWarnings(bytes.TrimSpace(buf.Bytes()), ws)
+	if added {
+		f.warnings = nil
+	}
+	f.warnMu.Unlock()
+	var out bytes.Buffer
+	if err := json.Indent(&out, b, "", "  "); err != nil {
+		return err
+	}
+	out.WriteByte('\n')
+	_, err := f.IO.Out.Write(out.Bytes())
+	return err
 }
 
-// Warnf writes a warning line to stderr.
+// withWarnings adds "warnings": ws as the last member of the JSON object
+// doc (added true); any other document, or an object with its own
+// "warnings", is returned as it is.
+func withWarnings(doc []byte, ws []string) ([]byte, bool) {
+	if len(ws) == 0 || len(doc) < 2 || doc[0] != '{' || doc[len(doc)-1] != '}' {
+		return doc, false
+	}
+	var members map[string]json.RawMessage
+	if json.Unmarshal(doc, &members) != nil {
+		return doc, false
+	}
+	if _, own := members["warnings"]; own {
+		return doc, false
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(ws) != nil {
+		return doc, false
+	}
+	out := append([]byte(nil), doc[:len(doc)-1]...)
+	if len(members) > 0 {
+		out = append(out, ',')
+	}
+	out = append(out, `"warnings":`...)
+	out = append(out, bytes.TrimSpace(b.Bytes())...)
+	return append(out, '}'), true
+}
+
+// Warnf writes a warning line to stderr; under --json the warning also
+// goes into the command's JSON document (PrintJSON).
 func (f *Factory) Warnf(format string, args ...any) {
-	fmt.Fprintf(f.IO.ErrOut, "ksm: warning: "+format+"\n", args...)
+	msg := fmt.Sprintf(format, args...)
+	f.warnMu.Lock()
+	f.warnings = append(f.warnings, msg)
+	f.warnMu.Unlock()
+	fmt.Fprintf(f.IO.ErrOut, "ksm: warning: %s\n", msg)
 }
 
 // Infof writes a progress or informational line to stderr.

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/cmd/internal/config"
 	"github.com/ksm-wallet/ksm/tx/metadata"
 	"github.com/ksm-wallet/ksm/tx/value"
 )
@@ -29,9 +30,12 @@ var jsonContract = []struct {
 }{
 	{"account-pending", app.PendingTx{}},
 	{"balance", balanceJSON{}},
+	{"chain-checkpoint-export", checkpointExportJSON{}},
 	{"chain-status", chainStatusJSON{}},
 	{"claim-status", claimStatusJSON{}},
 	{"claim-submit", claimSubmitJSON{}},
+	{"config-get", configValueJSON{}},
+	{"config-list", []config.KV{}},
 	{"gov-referendum", referendumJSON{}},
 	{"gov-tracks", []app.Track{}},
 	{"gov-votes", votesJSON{}},
@@ -59,6 +63,7 @@ var jsonContract = []struct {
 	{"verify-justification", justificationOut{}},
 	{"verify-proof", proofOut{}},
 	{"verify-proof-prefix", proofPrefixOut{}},
+	{"version", versionJSON{}},
 }
 
 // TestJSONGolden marshals a representative value of each type (every field

@@ -15,8 +15,20 @@ import (
 // with real signals and a real terminal, without building a binary.
 const runMainEnv = "KSM_TEST_RUN_MAIN"
 
+// testNowEnv, set with runMainEnv, is the fake time of the ksm process.
+const testNowEnv = "KSM_TEST_NOW"
+
 func TestMain(m *testing.M) {
 	if os.Getenv(runMainEnv) == "1" {
+		// KSM_TEST_NOW (RFC 3339) fakes the clock of the checkpoint age
+		// policy in the ksm process.
+		if v := os.Getenv(testNowEnv); v != "" {
+			now, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				panic(err)
+			}
+			mainHooks.Now = func() time.Time { return now }
+		}
 		os.Exit(Main())
 	}
 	os.Exit(m.Run())

@@ -15,12 +15,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 )
 
 // Main runs ksm with the process's arguments and streams and returns the exit code.
 func Main() int {
 	f := NewFactory(iostreams.System())
+	f.Backend = mainHooks
 	// Ctrl-C cancels ctx: whatever ksm is doing (connecting, syncing,
 	// prompting, reading a password) stops and it exits 130.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -33,6 +35,10 @@ func Main() int {
 	}()
 	return Run(ctx, f, os.Args[1:])
 }
+
+// mainHooks are the backend seams of Main: zero in production; the tests
+// that run ksm as a process set them in TestMain (a fake clock).
+var mainHooks backend.Hooks
 
 // Run executes ksm with args and returns the exit code; errors are printed
 // on f's stderr.
@@ -78,6 +84,9 @@ terminal or a script.`,
 		// A malformed endpoint is refused before any command runs.
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			checkBeforeNetwork(f, cmd, args)
+			if err := f.applySettings(cmd); err != nil {
+				return err
+			}
 			return f.checkEndpoints()
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -103,6 +112,8 @@ terminal or a script.`,
 	pf.StringVar(&f.Opts.Network, "network", "kusama", "network: kusama, polkadot, westend, paseo, their asset hubs (kusama-asset-hub, ...: read through the relay chain), or a chain-spec JSON file")
 	pf.StringVar(&f.Opts.RPC, "rpc", "", "JSON-RPC endpoint (ws, wss, http, https); its answers are verified (on a parachain network: the parachain's endpoint)")
 	pf.StringVar(&f.Opts.RelayRPC, "relay-rpc", "", "on a parachain network (kusama-asset-hub): JSON-RPC endpoint of its relay chain, which proves the parachain's heads (default: the relay's libp2p network)")
+	pf.StringVar(&f.Opts.Checkpoint, "checkpoint", "", "chain spec with a lightSyncState to start from when no newer verified state is kept under --home (ksm chain checkpoint export, or a node's sync_state_genSyncSpec)")
+	pf.BoolVar(&f.Opts.AcceptOldCheckpoint, "accept-old-checkpoint", false, "start from a checkpoint past the network's maximum age (its number and hash are printed to compare with an explorer)")
 	pf.BoolVar(&f.Opts.TrustRPC, "trust-rpc", false, "accept an endpoint that cannot prove its answers (dev chains)")
 	pf.BoolVar(&f.Opts.JSON, "json", false, "machine-readable output on stdout")
 	pf.BoolVar(&f.Opts.Yes, "yes", false, "do not ask for confirmation")
@@ -124,6 +135,7 @@ func addCommands(root *cobra.Command, f *Factory) {
 		newBalanceCmd(f),
 		newChainCmd(f),
 		newClaimCmd(f),
+		newConfigCmd(f),
 		newGovCmd(f),
 		newKeyCmd(f),
 		newGroupCmd("metadata", "Inspect runtime metadata and compute its RFC-0078 digest",

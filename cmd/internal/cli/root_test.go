@@ -64,9 +64,31 @@ func TestVersionJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	var v struct{ Version, Go string }
+	var v struct {
+		Version, Go string
+		Checkpoints []struct {
+			Network, Hash, Date string
+			Number              uint32
+		}
+	}
 	if err := json.Unmarshal([]byte(stdout), &v); err != nil || v.Version == "" || !strings.HasPrefix(v.Go, "go") {
 		t.Fatalf("version JSON %q: %v", stdout, err)
+	}
+	// The embedded relay checkpoints (lightclient/chainspec/profiles/PROVENANCE.md).
+	want := map[string]string{
+		"kusama":   "#31697400 0x33dcadca96cba14973d91a8a5c09f7165b754d00ef2682a30c865aec75a2dabe 2026-01-05",
+		"polkadot": "#29378183",
+		"westend":  "#29233814",
+		"paseo":    "#9802429",
+	}
+	if len(v.Checkpoints) != len(want) {
+		t.Fatalf("checkpoints %+v, want %d", v.Checkpoints, len(want))
+	}
+	for _, c := range v.Checkpoints {
+		got := fmt.Sprintf("#%d %s %s", c.Number, c.Hash, c.Date)
+		if w, ok := want[c.Network]; !ok || !strings.HasPrefix(got, w) || len(c.Date) != 10 {
+			t.Errorf("checkpoint %s: %s, want %s…", c.Network, got, w)
+		}
 	}
 }
 
@@ -162,7 +184,7 @@ func TestTUIKeySourceListsKeystore(t *testing.T) {
 	}
 	f2 := NewFactory(io)
 	f2.Opts.Home, f2.Opts.Network = home, "kusama"
-	list, err := tuiKeys{f2}.ListKeys(context.Background())
+	list, err := (&tuiBackend{f: f2}).Keys(context.Background())
 	if err != nil || len(list) != 1 {
 		t.Fatalf("ListKeys = %+v, %v", list, err)
 	}

@@ -57,6 +57,12 @@ const dialTimeout = 30 * time.Second
 // as it is, with a warning on stderr and "verified": false; without it such
 // an endpoint fails with exit 3.
 func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
+	return openChainSync(ctx, f, nil)
+}
+
+// openChainSync is openChain with the sync's progress given to onSync
+// (the TUI's header) instead of drawn on stderr.
+func openChainSync(ctx context.Context, f *Factory, onSync func(done, target, start uint32)) (*chainEnv, error) {
 	home, err := f.HomeDir()
 	if err != nil {
 		return nil, err
@@ -67,7 +73,11 @@ func openChain(ctx context.Context, f *Factory) (*chainEnv, error) {
 	}
 	var c chain.Chain
 	if le.verified() {
-		if err := le.waitSynced(ctx); err != nil {
+		wait := le.waitSynced
+		if onSync != nil {
+			wait = func(ctx context.Context) error { return le.WaitSynced(ctx, onSync) }
+		}
+		if err := wait(ctx); err != nil {
 			le.Close()
 			return nil, err
 		}

@@ -21,6 +21,7 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/p2p"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
+	"github.com/ksm-wallet/ksm/lightclient/store"
 )
 
 // Network is the network a command names: its name, token and embedded
@@ -50,6 +51,8 @@ type Hooks struct {
 	// relay chain to prove the parachain block that includes a transaction
 	// sent through a parachain endpoint (zero: the defaults).
 	ParaInclusionTimeout, ParaInclusionPoll time.Duration
+	// Now replaces the clock of the checkpoint age policy.
+	Now func() time.Time
 }
 
 // Config says which chain to build.
@@ -66,6 +69,13 @@ type Config struct {
 	ParaID  uint32
 	// Home is ksm's data directory (saved state, caches).
 	Home string
+	// CheckpointFile is --checkpoint: a chain spec whose lightSyncState
+	// replaces the embedded checkpoint (the saved state still wins when
+	// newer).
+	CheckpointFile string
+	// AcceptOldCheckpoint is --accept-old-checkpoint: start from a
+	// checkpoint past the network's maximum age.
+	AcceptOldCheckpoint bool
 	// Infof and Warnf receive messages for the user (nil: dropped).
 	Infof, Warnf func(format string, args ...any)
 	Hooks        Hooks
@@ -268,6 +278,9 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 			e.Para = &Para{ID: cfg.ParaID, Name: fmt.Sprintf("parachain %d", cfg.ParaID)}
 		}
 	}
+	if cfg.CheckpointFile != "" && (cfg.Hooks.Start != nil || n.Profile == nil) {
+		return nil, inputErrorf("--checkpoint is for the embedded networks (kusama, polkadot, westend, paseo and their asset hubs)")
+	}
 	// Closers of what was opened so far, for failures.
 	var opened []func()
 	fail := func(err error) (*Light, error) {
@@ -335,6 +348,7 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 		opened = append(opened, func() { _ = rc.Close() })
 	}
 	var (
+		start     *store.Start
 		cp        *chainspec.Checkpoint
 		bootnodes []string
 		protoID   string
@@ -351,9 +365,14 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 			cfg.infof("following the relay chain %s of %s", p.Name, n.Profile.Name)
 		}
 		e.Genesis, e.policy = p.GenesisHash, p.Age
-		if cp, err = p.Checkpoint(); err != nil {
-			return fail(fmt.Errorf("network %s: checkpoint: %w", p.Name, err))
+		// The start point and its age: a checkpoint too old stops here,
+		// before any peer is dialled (an endpoint trusted with
+		// --trust-rpc, which needs no checkpoint, returned above).
+		st, age, err := startOf(cfg, p)
+		if err != nil {
+			return fail(err)
 		}
+		start, e.Age = &st, age
 		if bootnodes, err = p.BootNodes(); err != nil {
 			return fail(fmt.Errorf("network %s: bootnodes: %w", p.Name, err))
 		}
@@ -423,7 +442,7 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 		sources = append(sources, lightclient.NewRPCSource(pc, lightclient.RPCOptions{Name: url, Para: true, ParaID: cfg.ParaID}))
 		e.Para.Source, e.Para.rpc = "rpc", pc
 	}
-	cl, err := lightclient.New(lightclient.Config{Genesis: e.Genesis, Checkpoint: cp, Home: home, Sources: sources})
+	cl, err := lightclient.New(lightclient.Config{Genesis: e.Genesis, Checkpoint: cp, Start: start, Home: home, Sources: sources})
 	if err != nil {
 		return fail(err)
 	}
@@ -432,16 +451,8 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 	if sp.Note != "" {
 		cfg.warnf("%s", sp.Note)
 	}
-	if e.policy.SlotDuration > 0 {
-		age, err := sp.CheckAge(time.Now(), e.policy, false)
-		if err != nil {
-			cl.Close()
-			return nil, verificationErr(err)
-		}
-		e.Age = &age
-		if age.Warning != "" {
-			cfg.warnf("%s", age.Warning)
-		}
+	if e.Age != nil && e.Age.Warning != "" {
+		cfg.warnf("%s", e.Age.Warning)
 	}
 	if err := cl.Start(cctx); err != nil {
 		cl.Close()

@@ -1,0 +1,148 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+)
+
+// waitLimit bounds the waits for the program's output. It is a safety net,
+// not a speed requirement: a loaded machine can take seconds to render.
+const waitLimit = 2 * time.Minute
+
+func waitFor(t *testing.T, tm *teatest.TestModel, what string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
+		teatest.WithDuration(waitLimit), teatest.WithCheckInterval(5*time.Millisecond))
+}
+
+func typeText(tm *teatest.TestModel, s string) {
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)})
+}
+
+func startProgram(t *testing.T, f *fakeBackend) *teatest.TestModel {
+	t.Helper()
+	tm := teatest.NewTestModel(t, New(context.Background(), Options{Backend: f, Network: "kusama"}), teatest.WithInitialTermSize(100, 30))
+	waitFor(t, tm, "12.5 KSM") // keys, chain and balances loaded
+	return tm
+}
+
+// TestTransferFlow drives the real program loop: the transfer form, the
+// confirm screen (from the action's goroutine through the bridge), the
+// masked password and the result in place.
+func TestTransferFlow(t *testing.T) {
+	f := newFake()
+	done := f.withDone()
+	tm := startProgram(t, f)
+	typeText(tm, "t")
+	waitFor(t, tm, "Transfer")
+	typeText(tm, "charlie")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	typeText(tm, "1.5")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Sign and submit this transaction?")
+	typeText(tm, "y")
+	waitFor(t, tm, "Password:")
+	typeText(tm, "hunter2")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Succeeded")
+	<-done
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter}) // closes the result
+	typeText(tm, "6")
+	waitFor(t, tm, "transfer: succeeded")
+	typeText(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(waitLimit))
+	out, _ := io.ReadAll(tm.FinalOutput(t, teatest.WithFinalTimeout(waitLimit)))
+	if bytes.Contains(out, []byte("hunter2")) {
+		t.Error("the password was echoed")
+	}
+	if len(f.ran) != 1 || f.ran[0].Verb != "transfer" || f.ran[0].From != "alice" || f.ran[0].Fields["to"] != "charlie" || f.ran[0].Fields["amount"] != "1.5" {
+		t.Errorf("ran %+v", f.ran)
+	}
+	if len(f.passwords) != 1 || f.passwords[0] != "hunter2" || f.sent != 1 {
+		t.Errorf("passwords %q, sent %d", f.passwords, f.sent)
+	}
+}
+
+// TestDeclineSendsNothing: n on the confirm screen; the failure is shown
+// in place.
+func TestDeclineSendsNothing(t *testing.T) {
+	f := newFake()
+	done := f.withDone()
+	tm := startProgram(t, f)
+	typeText(tm, "t")
+	typeText(tm, "charlie")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	typeText(tm, "1")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Sign and submit this transaction?")
+	typeText(tm, "n")
+	waitFor(t, tm, "not signed")
+	<-done
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(waitLimit))
+	if f.sent != 0 || len(f.passwords) != 0 {
+		t.Errorf("sent %d, passwords %q", f.sent, f.passwords)
+	}
+}
+
+// TestCtrlCSendsNothing: Ctrl-C after the password, before the
+// transaction is sent, quits and nothing is sent.
+func TestCtrlCSendsNothing(t *testing.T) {
+	f := newFake()
+	f.release = make(chan struct{}) // never released: Run waits before sending
+	done := f.withDone()
+	tm := startProgram(t, f)
+	typeText(tm, "t")
+	typeText(tm, "charlie")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	typeText(tm, "1")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Sign and submit")
+	typeText(tm, "y")
+	waitFor(t, tm, "Password:")
+	typeText(tm, "pw")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Working")
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(waitLimit))
+	select {
+	case <-done:
+	case <-time.After(waitLimit):
+		t.Fatal("the action did not end after Ctrl-C")
+	}
+	if f.sent != 0 {
+		t.Errorf("sent %d after Ctrl-C", f.sent)
+	}
+}
+
+// TestFirstPaint: the keys are painted before the chain is connected
+// (Connect blocks here until the test ends).
+func TestFirstPaint(t *testing.T) {
+	f := &slowConnect{fakeBackend: newFake(), hold: make(chan struct{})}
+	defer close(f.hold)
+	tm := teatest.NewTestModel(t, New(context.Background(), Options{Backend: f, Network: "kusama"}), teatest.WithInitialTermSize(80, 24))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		return bytes.Contains(b, []byte(aliceAddr)) && bytes.Contains(b, []byte("connecting…"))
+	}, teatest.WithDuration(waitLimit), teatest.WithCheckInterval(5*time.Millisecond))
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(waitLimit))
+}
+
+type slowConnect struct {
+	*fakeBackend
+	hold chan struct{}
+}
+
+func (s *slowConnect) Connect(ctx context.Context, progress func(Progress)) (Header, error) {
+	select {
+	case <-s.hold:
+	case <-ctx.Done():
+	}
+	return Header{}, ctx.Err()
+}
