@@ -194,6 +194,13 @@ func TestE2EProxyMultisig(t *testing.T) {
 	if ms2.Address != ms.Address {
 		t.Fatalf("multisig address %s in one home, %s in the other", ms.Address, ms2.Address)
 	}
+	var sl struct {
+		SignatoryOf []struct{ Address string } `json:"signatoryOf"`
+	}
+	c.ksm(t, "", "proxy", "list", "s2", "--json").ok(t).json(t, &sl)
+	if len(sl.SignatoryOf) != 1 || sl.SignatoryOf[0].Address != ms.Address {
+		t.Fatalf("proxy list s2: signatoryOf %+v", sl.SignatoryOf)
+	}
 	c.submit(t, "transfer", "treasury", "20", "--from", "ferdie")
 	before = c.oracleFree(t, ms.Address, c.Bob)
 	o1 := c.submit(t, "transfer", c.Bob, "3", "--as", "treasury", "--from", "s1")

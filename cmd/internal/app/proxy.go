@@ -82,7 +82,10 @@ type ProxyRelations struct {
 	// account ksm knows (the keystore and address book, and Candidates).
 	ActsFor []ActsFor
 	Checked int
-	At      chain.Header
+	// SignatoryOf are the multisigs of the address book Account is a
+	// signatory of (it acts for them with approvals).
+	SignatoryOf []*Multisig
+	At          chain.Header
 }
 
 // ActsFor is an account Account may act for, and how.
@@ -117,6 +120,9 @@ func (s *Session) ProxyList(ctx context.Context, kr Lister, who [32]byte, candid
 	if kr != nil {
 		ents, _ := kr.List()
 		for _, e := range ents {
+			if m, ok := MultisigFromEntry(e); ok && m.Has(who) {
+				r.SignatoryOf = append(r.SignatoryOf, m)
+			}
 			id := AccountOf(e)
 			if !seen[id] {
 				seen[id] = true

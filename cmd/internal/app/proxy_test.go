@@ -514,3 +514,31 @@ func TestActAsNested(t *testing.T) {
 		t.Fatalf("outer %s.%s inner %v", c.Pallet, c.Name, inner)
 	}
 }
+
+// TestProxyList: who may act for an account (one read) and whom it may
+// act for among the accounts ksm knows, and the multisigs it signs for.
+func TestProxyList(t *testing.T) {
+	f, s, kr, ms := multisigFixture(t)
+	alice, bob := devKey(t, "//Alice").AccountID(), devKey(t, "//Bob").AccountID()
+	f.put("Proxy", "Proxies", proxyDefs(f, ProxyDef{Delegate: bob, Type: "Staking", Delay: 3}), f.codec.FormatAccount(alice))
+	stranger := [32]byte{7}
+	f.put("Proxy", "Proxies", proxyDefs(f, ProxyDef{Delegate: bob, Type: "Any"}), f.codec.FormatAccount(stranger))
+	r, err := s.ProxyList(context.Background(), kr, bob, [][32]byte{stranger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Proxies) != 0 || len(r.ActsFor) != 2 || len(r.SignatoryOf) != 1 || r.SignatoryOf[0].Account != ms.Account {
+		t.Fatalf("%+v", r)
+	}
+	got := map[[32]byte]ActsFor{}
+	for _, a := range r.ActsFor {
+		got[a.Real] = a
+	}
+	if got[alice].Type != "Staking" || got[alice].Delay != 3 || got[alice].Name != "alice" || got[stranger].Type != "Any" {
+		t.Fatalf("actsFor %+v", r.ActsFor)
+	}
+	r, err = s.ProxyList(context.Background(), kr, alice, nil)
+	if err != nil || len(r.Proxies) != 1 || r.Proxies[0].Delegate != bob || r.Deposit.Int64() != 1000 {
+		t.Fatalf("proxies of alice: %+v %v", r, err)
+	}
+}

@@ -77,6 +77,7 @@ type proxyListJSON struct {
 	Deposit     any            `json:"deposit"`
 	ActsFor     []actsForJSON  `json:"actsFor"`
 	Checked     int            `json:"checked"`
+	SignatoryOf []multisigJSON `json:"signatoryOf"`
 	Types       []string       `json:"proxyTypes"`
 	BlockNumber uint64         `json:"blockNumber"`
 	BlockHash   string         `json:"blockHash"`
@@ -143,12 +144,19 @@ not found this way.`,
 				types, _ = rt.Calls.ProxyTypes()
 			}
 			j := proxyListJSON{Account: e.sess.Account(r.Account), Proxies: []proxyDefJSON{}, Deposit: numOrNull(r.Deposit), ActsFor: []actsForJSON{},
-				Checked: r.Checked, Types: types, BlockNumber: r.At.Number, BlockHash: r.At.Hash.String(), Verified: e.sess.Chain.Verified()}
+				Checked: r.Checked, Types: types, SignatoryOf: []multisigJSON{}, BlockNumber: r.At.Number, BlockHash: r.At.Hash.String(), Verified: e.sess.Chain.Verified()}
 			for _, d := range r.Proxies {
 				j.Proxies = append(j.Proxies, proxyDefJSON{Delegate: e.sess.Account(d.Delegate), Type: d.Type, Delay: d.Delay})
 			}
 			for _, a := range r.ActsFor {
 				j.ActsFor = append(j.ActsFor, actsForJSON{Real: e.sess.Account(a.Real), Name: a.Name, Type: a.Type, Delay: a.Delay})
+			}
+			for _, m := range r.SignatoryOf {
+				mj := multisigJSON{Name: m.Name, Address: e.sess.Account(m.Account), Threshold: m.Threshold}
+				for _, s := range m.Signatories {
+					mj.Signatories = append(mj.Signatories, e.sess.Account(s))
+				}
+				j.SignatoryOf = append(j.SignatoryOf, mj)
 			}
 			if f.Opts.JSON {
 				return f.PrintJSON(j)
@@ -166,6 +174,9 @@ not found this way.`,
 					name = " (" + a.Name + ")"
 				}
 				fmt.Fprintf(w, "  %s%s  %s  delay %d\n", a.Real, name, a.Type, a.Delay)
+			}
+			for _, m := range j.SignatoryOf {
+				fmt.Fprintf(w, "  %s (%s)  signatory of this %d-of-%d multisig\n", m.Address, m.Name, m.Threshold, len(m.Signatories))
 			}
 			if len(types) > 0 {
 				fmt.Fprintf(w, "Proxy types of this runtime: %s\n", strings.Join(types, ", "))
