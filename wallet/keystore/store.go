@@ -296,13 +296,19 @@ func (s *Store) Add(name string, pair *keys.Pair, password []byte, extra map[str
 
 // AddWatch stores a watch-only entry for a public key.
 func (s *Store) AddWatch(name string, scheme keys.Scheme, public []byte) (*Entry, error) {
+	return s.AddWatchMeta(name, scheme, public, nil)
+}
+
+// AddWatchMeta stores a watch-only entry for a public key with extra meta
+// (a multisig's isMultisig, threshold and who; a pure proxy's isProxied).
+func (s *Store) AddWatchMeta(name string, scheme keys.Scheme, public []byte, extra map[string]any) (*Entry, error) {
 	if err := CheckName(name); err != nil {
 		return nil, err
 	}
 	if err := s.absent(name); err != nil {
 		return nil, err
 	}
-	f, err := WatchFile(scheme, public, s.newMeta(name, nil), s.Prefix)
+	f, err := WatchFile(scheme, public, s.newMeta(name, extra), s.Prefix)
 	if err != nil {
 		return nil, err
 	}

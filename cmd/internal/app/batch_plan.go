@@ -60,7 +60,7 @@ type BatchChainTotal struct {
 // transferable balance (a row that the balance left by the rows before it
 // cannot pay would fail). Nothing is signed; the nonces reserved meanwhile
 // are given back. An error is returned only when the chain cannot be read.
-func PlanBatch(ctx context.Context, s *Session, items []BatchItem) (*BatchPlan, error) {
+func PlanBatch(ctx context.Context, s *Session, kr Keyring, items []BatchItem) (*BatchPlan, error) {
 	bp := &BatchPlan{Verified: s.Chain.Verified()}
 	// The first row of a sender takes the nonce a run would (reserved and
 	// given back at once); the sender's next rows the ones after it.
@@ -74,7 +74,7 @@ func PlanBatch(ctx context.Context, s *Session, items []BatchItem) (*BatchPlan, 
 		if n, ok := next[it.Plan.From.Account]; ok {
 			fixed = &n
 		}
-		p, title, err := prepareItem(ctx, s, it.Plan, fixed)
+		p, title, err := prepareItem(ctx, s, kr, it.Plan, fixed)
 		if p != nil {
 			s.Release(p)
 			row.Nonce, row.Fee, row.Spend = p.Params.Nonce, p.Fee, p.Spend
@@ -131,8 +131,8 @@ func PlanBatch(ctx context.Context, s *Session, items []BatchItem) (*BatchPlan, 
 // prepareItem composes and prepares a plan as Execute does, without
 // asking anything, with nonce when given; a nonce it reserved stays
 // reserved (the caller releases it).
-func prepareItem(ctx context.Context, s *Session, plan *Plan, nonce *uint64) (*Prepared, string, error) {
-	draft, err := plan.compose(ctx, s)
+func prepareItem(ctx context.Context, s *Session, kr Keyring, plan *Plan, nonce *uint64) (*Prepared, string, error) {
+	draft, err := plan.compose(ctx, s, kr)
 	if err != nil {
 		return nil, "", err
 	}

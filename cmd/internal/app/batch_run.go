@@ -441,7 +441,7 @@ func (rr *rowRun) compose(ctx context.Context) (*Request, error) {
 	var req Request
 	rr.kept = []int{}
 	for k, it := range rr.its {
-		draft, err := it.Plan.compose(ctx, s)
+		draft, err := it.Plan.compose(ctx, s, rr.r.Keyring)
 		if err == nil && draft.Nothing == "" && draft.Request.SpendAll && len(rr.its) > 1 {
 			err = Usagef("--all sends everything: it cannot be in a group (batch_all) of rows")
 		}

@@ -350,7 +350,7 @@ func TestPlanBatch(t *testing.T) {
 	kr := newFakeKeyring(t)
 	items := transferItems(t, kr, 3, "alice") // 1.001 + 1.002 + 1.003 KSM and fees: the third does not fit 3 KSM
 	s := openFake(t, l.fakeChain, t.TempDir())
-	bp, err := PlanBatch(context.Background(), s, items)
+	bp, err := PlanBatch(context.Background(), s, kr, items)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,7 +406,7 @@ func BenchmarkBatchPlanSign(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		it := items[i%len(items)]
 		n := uint64(i)
-		p, _, err := prepareItem(ctx, s, it.Plan, &n)
+		p, _, err := prepareItem(ctx, s, kr, it.Plan, &n)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -524,7 +524,7 @@ func BenchmarkBatchPlanSignParallel(b *testing.B) {
 		for pb.Next() {
 			i++
 			n := i
-			p, _, err := prepareItem(ctx, s, items[i%uint64(len(items))].Plan, &n)
+			p, _, err := prepareItem(ctx, s, kr, items[i%uint64(len(items))].Plan, &n)
 			if err != nil {
 				b.Error(err)
 				return

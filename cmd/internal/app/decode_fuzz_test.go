@@ -187,3 +187,50 @@ func curveTypeID(md *metadata.Metadata) (metadata.TypeID, bool) {
 		}
 	}
 }
+
+// FuzzProxyMultisigValues: Proxy.Proxies and Multisig.Multisigs values (chain
+// data) decode and are read, or fail, without panicking.
+func FuzzProxyMultisigValues(f *testing.F) {
+	rt := fuzzRuntime(f)
+	pe, err := storage.Lookup(rt.Codec, "Proxy", "Proxies")
+	if err != nil {
+		f.Fatal(err)
+	}
+	me, err := storage.Lookup(rt.Codec, "Multisig", "Multisigs")
+	if err != nil {
+		f.Fatal(err)
+	}
+	const acct = `"HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"`
+	f.Add(false, encodeSeed(f, rt, pe, `[[{"delegate":`+acct+`,"proxy_type":"Any","delay":0}],1000]`))
+	f.Add(true, encodeSeed(f, rt, me, `{"when":{"height":9,"index":1},"deposit":5,"depositor":`+acct+`,"approvals":[`+acct+`]}`))
+	f.Fuzz(func(t *testing.T, multisig bool, b []byte) {
+		s := &Session{}
+		if multisig {
+			if v, err := me.DecodeValue(b); err == nil {
+				_, _ = s.readOp(rt, [32]byte{}, v)
+			}
+			return
+		}
+		if v, err := pe.DecodeValue(b); err == nil {
+			_, _, _ = parseProxies(rt, v)
+		}
+	})
+}
+
+// FuzzFindAsMulti: an extrinsic of a block body (an endpoint's or peer's
+// bytes) is searched for the as_multi of a call hash without panicking.
+func FuzzFindAsMulti(f *testing.F) {
+	rt := fuzzRuntime(f)
+	var bob [32]byte
+	bob[0] = 1
+	transfer, _ := rt.Calls.TransferKeepAlive(bob, big.NewInt(5))
+	am, _ := rt.Calls.AsMulti(2, [][32]byte{bob}, nil, transfer, calls.Weight{})
+	ext, err := rt.Format.Assemble(am, extrinsic.IDAddress(bob), placeholderSignature("sr25519"), nil)
+	if err == nil {
+		f.Add(ext)
+	}
+	f.Add([]byte{0x04, 0x00})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _, _, _ = findAsMulti(rt, b, calls.CallHash(transfer))
+	})
+}

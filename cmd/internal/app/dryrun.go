@@ -81,6 +81,9 @@ func (s *Session) dryRunCall(ctx context.Context, p *Prepared) (*DryRunResult, e
 			}
 		}
 	}
+	if r.Error == nil {
+		r.Error = InnerFailure(rt, r.Events)
+	}
 	return r, nil
 }
 

@@ -33,6 +33,9 @@ type Review struct {
 	// Unsigned is the transaction of an unsigned plan (ExecuteUnsigned;
 	// Prepared and Key are then empty).
 	Unsigned *UnsignedDraft
+	// Acting is set when the call acts for another account: the inner
+	// call, who it acts for, and how (the signer pays the fee).
+	Acting *Acting
 }
 
 // Confirmer is asked whether to sign and submit a reviewed transaction.
@@ -83,7 +86,7 @@ type Result struct {
 // outcome. A declined confirmation or a cancelled password prompt returns an
 // error wrapping ErrCancelled, with nothing signed or sent.
 func Execute(ctx context.Context, s *Session, kr Keyring, plan *Plan, ask Asker) (*Result, error) {
-	draft, err := plan.compose(ctx, s)
+	draft, err := plan.compose(ctx, s, kr)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +106,7 @@ func Execute(ctx context.Context, s *Session, kr Keyring, plan *Plan, ask Asker)
 	defer s.Release(p) // the nonce reservation, unless submitted
 	res := &Result{}
 	if p != nil && p.Call != nil {
-		res.Review = &Review{Title: draft.Title, Details: draft.Details, Key: plan.From, Chain: s.ChainName(), Prepared: p, Warnings: draft.Warnings}
+		res.Review = &Review{Title: draft.Title, Details: draft.Details, Key: plan.From, Chain: s.ChainName(), Prepared: p, Warnings: draft.Warnings, Acting: draft.Acting}
 		ask.Reviewed(res.Review)
 	}
 	if err != nil {

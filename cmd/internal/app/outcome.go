@@ -69,6 +69,10 @@ type Outcome struct {
 	// final. Session.Outcome decides it, for every submitting command.
 	Verified bool
 	Warnings []string
+	// InnerFailed says the transaction succeeded but the call it
+	// dispatched for another account failed (InnerFailure): Success is
+	// then false and Error that call's error.
+	InnerFailed bool
 }
 
 // ExtrinsicHash is blake2b-256 of an extrinsic (with its length prefix).
@@ -134,6 +138,11 @@ func (s *Session) Outcome(ctx context.Context, at chain.Hash, h chain.Hash) (*Ou
 	if !o.Success && o.Error == nil {
 		o.Error = &DispatchError{Name: "Unknown", Docs: "no ExtrinsicSuccess or ExtrinsicFailed event for the transaction"}
 	}
+	if o.Success {
+		if e := InnerFailure(rt, o.Events); e != nil {
+			o.Success, o.Error, o.InnerFailed = false, e, true
+		}
+	}
 	return o, nil
 }
 
@@ -160,6 +169,25 @@ func (s *Session) decideVerified(ctx context.Context, o *Outcome) {
 func (o *Outcome) unverified(why string) {
 	o.Verified = false
 	o.Warnings = append(o.Warnings, why)
+}
+
+// InnerFailure returns why a call dispatched for another account failed
+// although the transaction around it succeeded: the result of a
+// Proxy.ProxyExecuted or Multisig.MultisigExecuted event that is an Err
+// (a call the proxy type filters, or that fails inside a multisig). nil
+// when every such result is Ok.
+func InnerFailure(rt *Runtime, evs []Event) *DispatchError {
+	for _, ev := range evs {
+		if !(ev.Pallet == "Proxy" && ev.Name == "ProxyExecuted") && !(ev.Pallet == "Multisig" && ev.Name == "MultisigExecuted") {
+			continue
+		}
+		if e, failed := resultErr(Get(ev.Fields, "result")); failed {
+			d := DecodeDispatchError(rt, e)
+			d.Docs = strings.TrimSpace(d.Docs + " (the call dispatched by " + ev.Pallet + "." + ev.Name + " failed; the transaction around it succeeded and paid its fee)")
+			return d
+		}
+	}
+	return nil
 }
 
 // applyExtrinsicPhase reads Phase::ApplyExtrinsic(n).

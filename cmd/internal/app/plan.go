@@ -31,7 +31,12 @@ type Target struct {
 // Signing is the part of every verb's input that says who signs and how.
 type Signing struct {
 	// From is the name of the key that signs and pays.
-	From    string
+	From string
+	// As is the account the call acts for ("" the signer itself): a key
+	// or address book name, or an address. The call is wrapped in
+	// Proxy.proxy and multisig approvals as the chain's relationships
+	// between From and As require (actas.go).
+	As      string
 	Options TxOptions
 }
 
@@ -80,6 +85,9 @@ type Draft struct {
 	// Details are lines shown with the review (a table of targets, ...).
 	Details  string
 	Warnings []string
+	// Acting, when set, says the call acts for another account (--as, a
+	// multisig approval): the inner call and how the signer reaches it.
+	Acting *Acting
 	// Nothing, when set, says there is nothing to do (no call): Execute
 	// returns it in Result.Nothing without preparing anything.
 	Nothing string
@@ -88,11 +96,15 @@ type Draft struct {
 // Composer is the chain a plan composes its call on: the session, its
 // finalized head and the head's runtime.
 type Composer struct {
-	// From is the key that signs.
+	// From is the account the call acts for: the signing key, or the
+	// account --as names (then Name is its key or address book name, or
+	// empty, and Scheme empty).
 	From KeyRef
-	Sess *Session
-	Head chain.Header
-	Rt   *Runtime
+	// Signer is the key that signs and pays the fee.
+	Signer KeyRef
+	Sess   *Session
+	Head   chain.Header
+	Rt     *Runtime
 }
 
 // Amount formats planck in the chain's token.
@@ -118,6 +130,8 @@ type Plan struct {
 	Verb    string
 	From    KeyRef
 	Options TxOptions
+	// As is the account the call acts for ("" the signer itself).
+	As string
 	// Pallet, when set, must be served by the chain and be in its runtime;
 	// it routes the plan to its chain of the network (RouteChain). NewPlan
 	// takes the verb's from the routing table (VerbPallets) when not given.
@@ -140,7 +154,12 @@ func NewPlan(kr Keyring, verb string, sg Signing, pallet string, build func(ctx 
 	if pallet == "" {
 		pallet = PalletOfVerb(verb)
 	}
-	return &Plan{Verb: verb, From: from, Options: sg.Options, Pallet: pallet, build: build}, nil
+	if sg.As != "" {
+		if _, err := ResolveTarget(kr, "--as", sg.As); err != nil {
+			return nil, err
+		}
+	}
+	return &Plan{Verb: verb, From: from, Options: sg.Options, As: sg.As, Pallet: pallet, build: build}, nil
 }
 
 // Check checks the options as typed.
@@ -154,7 +173,7 @@ func (o TxOptions) Check() error {
 }
 
 // compose opens the plan's view of the chain and composes its call.
-func (p *Plan) compose(ctx context.Context, s *Session) (*Draft, error) {
+func (p *Plan) compose(ctx context.Context, s *Session, kr Keyring) (*Draft, error) {
 	if p.Pallet != "" {
 		if err := s.Route(p.Pallet); err != nil {
 			return nil, err
@@ -169,7 +188,11 @@ func (p *Plan) compose(ctx context.Context, s *Session) (*Draft, error) {
 			return nil, fmt.Errorf("%s has no %s pallet (%s): %w", s.ChainName(), p.Pallet, p.Verb, err)
 		}
 	}
-	return p.build(ctx, &Composer{From: p.From, Sess: s, Head: *h, Rt: rt})
+	c := &Composer{From: p.From, Signer: p.From, Sess: s, Head: *h, Rt: rt}
+	if p.As == "" {
+		return p.build(ctx, c)
+	}
+	return p.composeAs(ctx, kr, c)
 }
 
 // ResolveSigner looks up the key that signs: it must exist and hold a secret.

@@ -359,7 +359,7 @@ func errText(err error) *string {
 }
 
 func runBatchPlan(ctx context.Context, f *Factory, file string, bf batchFlags) error {
-	_, items, _, err := loadBatch(ctx, f, file, bf)
+	_, items, st, err := loadBatch(ctx, f, file, bf)
 	if err != nil {
 		return err
 	}
@@ -368,7 +368,7 @@ func runBatchPlan(ctx context.Context, f *Factory, file string, bf batchFlags) e
 		return err
 	}
 	defer e.Close()
-	bp, err := app.PlanBatch(ctx, e.sess, items)
+	bp, err := app.PlanBatch(ctx, e.sess, st, items)
 	if err != nil {
 		return err
 	}

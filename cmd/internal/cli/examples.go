@@ -34,6 +34,16 @@ var commandExamples = map[string]string{
 	"ksm chain sync": `  ksm chain sync
   ksm --json chain sync | tail -n 1`,
 
+	"ksm multisig": `  ksm multisig new treasury --threshold 2 alice bob carol
+  ksm transfer dave 10 --as treasury --from alice
+  ksm multisig pending treasury
+  ksm multisig approve treasury 0x1f2e…c3d4 --from bob`,
+	"ksm proxy": `  ksm proxy add hot --type Staking --from stash
+  ksm stake nominate HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F --as stash --from hot
+  ksm proxy list stash`,
+	"ksm proxy pure": `  ksm proxy pure create --type Any --from main --name vault
+  ksm proxy pure kill vault --from main`,
+
 	"ksm claim": `  ksm claim status 0x1234567890abcdef1234567890abcdef12345678
   ksm claim submit --to main --eth-key-file eth.json`,
 	"ksm claim attest": `  ksm --network kusama-asset-hub claim attest --from main`,

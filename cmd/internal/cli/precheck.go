@@ -104,6 +104,11 @@ func (o *offline) submitFlags(cmd *cobra.Command) error {
 			return app.Usagef("--tip: %w", err)
 		}
 	}
+	if as, _ := cmd.Flags().GetString("as"); as != "" {
+		if err := o.accounts(as); err != nil {
+			return app.Usagef("--as: %w", err)
+		}
+	}
 	return nil
 }
 

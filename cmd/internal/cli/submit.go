@@ -45,6 +45,8 @@ type chainEnv struct {
 	// (the relay beside Asset Hub for balances), closed before sess.
 	others  []*app.Session
 	closers []func()
+	// pure is the pure account a proxy pure create made (its outcome JSON).
+	pure *pureJSON
 }
 
 func (e *chainEnv) Close() {
@@ -228,6 +230,7 @@ type submitFlags struct {
 	tip       string
 	mortality uint64
 	noDryRun  bool
+	as        string
 }
 
 func (s *submitFlags) add(cmd *cobra.Command) {
@@ -237,6 +240,7 @@ func (s *submitFlags) add(cmd *cobra.Command) {
 	fl.StringVar(&s.tip, "tip", "", "tip for the block author (an amount)")
 	fl.Uint64Var(&s.mortality, "mortality", app.DefaultEraPeriod, "blocks the transaction stays valid (rounded to a power of two; 0: immortal)")
 	fl.BoolVar(&s.noDryRun, "skip-dry-run", false, "submit without dry-running first (a failing call is then included and pays its fee)")
+	fl.StringVar(&s.as, "as", "", "act for ACCOUNT (a key, address book name or address): through Proxy.proxy when --from is its proxy, a multisig approval when it is a known multisig of which --from is a signatory, or a chain of both")
 	if cmd.Annotations == nil {
 		cmd.Annotations = map[string]string{}
 	}
@@ -261,21 +265,26 @@ func addChainFlags(cmd *cobra.Command, f *Factory) {
 
 // signing is who signs and how, as the flags say.
 func (s *submitFlags) signing() app.Signing {
-	return app.Signing{From: s.from, Options: app.TxOptions{Tip: s.tip, Mortality: s.mortality, SkipDryRun: s.noDryRun, DryRun: s.dryRun}}
+	return app.Signing{From: s.from, As: s.as, Options: app.TxOptions{Tip: s.tip, Mortality: s.mortality, SkipDryRun: s.noDryRun, DryRun: s.dryRun}}
 }
 
 // submitJSON is the outcome of a submitting command (cli.md).
 type submitJSON struct {
-	ExtrinsicHash string         `json:"extrinsicHash"`
-	BlockHash     string         `json:"blockHash"`
-	BlockNumber   uint64         `json:"blockNumber"`
-	Success       bool           `json:"success"`
-	Fee           any            `json:"fee"`
-	Events        []app.Event    `json:"events"`
-	Error         *errorJSON     `json:"error"`
-	Chain         string         `json:"chain"`
-	Verified      bool           `json:"verified"`
-	Extra         map[string]any `json:"-"`
+	ExtrinsicHash string      `json:"extrinsicHash"`
+	BlockHash     string      `json:"blockHash"`
+	BlockNumber   uint64      `json:"blockNumber"`
+	Success       bool        `json:"success"`
+	Fee           any         `json:"fee"`
+	Events        []app.Event `json:"events"`
+	Error         *errorJSON  `json:"error"`
+	Chain         string      `json:"chain"`
+	Verified      bool        `json:"verified"`
+	// InnerFailed: the transaction succeeded but the call it dispatched
+	// for another account (Proxy.proxy, a multisig) failed.
+	InnerFailed bool `json:"innerFailed,omitempty"`
+	// Pure is the pure account proxy pure create made.
+	Pure  *pureJSON      `json:"pure,omitempty"`
+	Extra map[string]any `json:"-"`
 }
 
 type errorJSON struct {
@@ -301,6 +310,36 @@ type dryRunJSON struct {
 	Result       *dryRunOutcome `json:"result"`
 	Chain        string         `json:"chain"`
 	Verified     bool           `json:"verified"`
+	Acting       *actingJSON    `json:"acting,omitempty"`
+}
+
+// actingJSON is the "acting" field of a dry run acting for another account.
+type actingJSON struct {
+	For      string      `json:"for"`
+	Name     string      `json:"name,omitempty"`
+	FeePayer string      `json:"feePayer"`
+	Inner    *value.Call `json:"inner"`
+	InnerHex string      `json:"innerHex"`
+	Path     []hopJSON   `json:"path"`
+}
+
+type hopJSON struct {
+	Kind string `json:"kind"`
+	For  string `json:"for"`
+	By   string `json:"by"`
+	Type string `json:"proxyType,omitempty"`
+	Note string `json:"note"`
+}
+
+func actingView(e *chainEnv, a *app.Acting, payer [32]byte) *actingJSON {
+	if a == nil {
+		return nil
+	}
+	j := &actingJSON{For: e.sess.Account(a.For), Name: a.ForName, FeePayer: e.sess.Account(payer), Inner: a.Inner, InnerHex: xtHexString(a.InnerCall), Path: []hopJSON{}}
+	for _, h := range a.Path {
+		j.Path = append(j.Path, hopJSON{Kind: h.Kind, For: e.sess.Account(h.For), By: e.sess.Account(h.By), Type: h.Proxy.Type, Note: h.Note})
+	}
+	return j
 }
 
 type balanceEffect struct {
@@ -328,6 +367,12 @@ func numOrNull(v *big.Int) any {
 // checked before the chain is opened (bad input fails at once with exit 2),
 // then executed on the open chain.
 func submitPlan(ctx context.Context, f *Factory, mk func(kr app.Keyring) (*app.Plan, error)) error {
+	return submitPlanThen(ctx, f, mk, nil)
+}
+
+// submitPlanThen is submitPlan with after run on the outcome of an
+// included transaction (before its exit code is decided).
+func submitPlanThen(ctx context.Context, f *Factory, mk func(kr app.Keyring) (*app.Plan, error), after func(e *chainEnv, out *app.Outcome) error) error {
 	if f.collect != nil {
 		// A row of ksm batch: the command's offline checks and plan, no more.
 		if f.beforeNetwork != nil {
@@ -354,7 +399,7 @@ func submitPlan(ctx context.Context, f *Factory, mk func(kr app.Keyring) (*app.P
 		return err
 	}
 	defer e.Close()
-	return runPlan(ctx, e, plan)
+	return runPlanThen(ctx, e, plan, after)
 }
 
 // openKeyring opens the keystore of the home directory (returned too),
@@ -409,6 +454,10 @@ func planRun[I any, P signingInput[I]](f *Factory, sf *submitFlags, input func(a
 // runPlan executes a plan on the open chain, asking through the terminal,
 // and reports what became of it.
 func runPlan(ctx context.Context, e *chainEnv, plan *app.Plan) error {
+	return runPlanThen(ctx, e, plan, nil)
+}
+
+func runPlanThen(ctx context.Context, e *chainEnv, plan *app.Plan, after func(e *chainEnv, out *app.Outcome) error) error {
 	f := e.f
 	res, err := app.Execute(ctx, e.sess, e.store, plan, &cliAsker{e: e})
 	if err != nil {
@@ -420,10 +469,17 @@ func runPlan(ctx context.Context, e *chainEnv, plan *app.Plan) error {
 		return nil
 	case res.DryRun:
 		if f.Opts.JSON {
-			return f.PrintJSON(dryRunView(e, res.Review.Prepared))
+			v := dryRunView(e, res.Review.Prepared)
+			v.Acting = actingView(e, res.Review.Acting, res.Review.Prepared.From)
+			return f.PrintJSON(v)
 		}
 		f.Infof("Dry run only: nothing was signed or sent.")
 		return nil
+	}
+	if after != nil && res.Outcome.Success {
+		if err := after(e, res.Outcome); err != nil {
+			return err
+		}
 	}
 	return reportOutcome(e, res.Outcome)
 }
@@ -540,6 +596,18 @@ func showPrepared(e *chainEnv, r *app.Review) {
 		fmt.Fprintf(w, "%s\n", r.Details)
 	}
 	fmt.Fprintf(w, "From:      %s (key %s)\n", s.Account(p.From), r.Key.Name)
+	if a := r.Acting; a != nil {
+		who := s.Account(a.For)
+		if a.ForName != "" {
+			who += " (" + a.ForName + ")"
+		}
+		fmt.Fprintf(w, "Acts for:  %s; the fee is paid by %s (key %s)\n", who, s.Account(p.From), r.Key.Name)
+		for i := len(a.Path) - 1; i >= 0; i-- {
+			fmt.Fprintf(w, "  via      %s\n", a.Path[i].Note)
+		}
+		ib, _ := json.MarshalIndent(a.Inner, "           ", "  ")
+		fmt.Fprintf(w, "Inner:     %s\n", ib)
+	}
 	fmt.Fprintf(w, "Chain:     %s (%s %d)\n", s.ChainName(), p.Runtime.Version.SpecName, p.Runtime.Version.SpecVersion)
 	b, _ := json.MarshalIndent(p.Call, "           ", "  ")
 	fmt.Fprintf(w, "Call:      %s\n", b)
@@ -591,7 +659,7 @@ func showUnsigned(e *chainEnv, u *app.UnsignedDraft) {
 func outcomeJSON(out *app.Outcome) submitJSON {
 	j := submitJSON{
 		ExtrinsicHash: out.ExtrinsicHash.String(), BlockHash: out.BlockHash.String(), BlockNumber: out.BlockNumber,
-		Success: out.Success, Fee: numOrNull(out.Fee), Events: out.Events, Chain: out.Chain, Verified: out.Verified,
+		Success: out.Success, Fee: numOrNull(out.Fee), Events: out.Events, Chain: out.Chain, Verified: out.Verified, InnerFailed: out.InnerFailed,
 	}
 	if j.Events == nil {
 		j.Events = []app.Event{}
@@ -611,7 +679,9 @@ func reportOutcome(e *chainEnv, out *app.Outcome) error {
 		f.Warnf("%s", w)
 	}
 	if f.Opts.JSON {
-		if err := f.PrintJSON(outcomeJSON(out)); err != nil {
+		j := outcomeJSON(out)
+		j.Pure = e.pure
+		if err := f.PrintJSON(j); err != nil {
 			return err
 		}
 	} else {
@@ -629,6 +699,9 @@ func reportOutcome(e *chainEnv, out *app.Outcome) error {
 			fmt.Fprintf(w, "  %s.%s %s\n", ev.Pallet, ev.Name, b)
 		}
 		fmt.Fprintln(f.IO.Out, out.ExtrinsicHash)
+	}
+	if !out.Success && out.InnerFailed {
+		return app.FailedOnChain(fmt.Errorf("transaction %s was included in block #%d, but the call it dispatched for another account failed: %v", out.ExtrinsicHash, out.BlockNumber, out.Error))
 	}
 	if !out.Success {
 		return app.FailedOnChain(fmt.Errorf("transaction %s was included in block #%d but failed: %v", out.ExtrinsicHash, out.BlockNumber, out.Error))
