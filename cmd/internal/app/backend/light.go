@@ -384,7 +384,7 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 			}
 			_ = rc.Close()
 			if errors.Is(err, lightclient.ErrUnprovable) {
-				if onPara {
+				if onPara && !cfg.Routed {
 					return fail(verificationErr(fmt.Errorf("relay chain endpoint %s: %w; the relay chain proves the parachain's heads, so its endpoint must prove its answers", url, err)))
 				}
 				return fail(verificationErr(fmt.Errorf("%s: %w; --trust-rpc accepts its answers unverified (development chains only)", url, err)))
