@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tx/metadata"
 	"github.com/ksm-wallet/ksm/tx/value"
 )
@@ -16,7 +16,7 @@ import (
 // Balance is an account's native balance at one block.
 type Balance struct {
 	Account [32]byte
-	Block   chain.Header
+	Block   chainclient.Header
 	Nonce   uint64
 	// Free, Reserved and Frozen as the chain stores them (older runtimes'
 	// misc_frozen/fee_frozen give Frozen as their maximum).
@@ -82,7 +82,7 @@ func (s *Session) Balance(ctx context.Context, account [32]byte) (*Balance, erro
 }
 
 // BalanceAt reads the account's balances at block h.
-func (s *Session) BalanceAt(ctx context.Context, rt *Runtime, h chain.Header, account [32]byte) (*Balance, error) {
+func (s *Session) BalanceAt(ctx context.Context, rt *Runtime, h chainclient.Header, account [32]byte) (*Balance, error) {
 	id := rt.Codec.FormatAccount(account)
 	acc, _, err := s.Read(ctx, rt, h.Hash, "System", "Account", id)
 	if err != nil {
@@ -136,7 +136,7 @@ func missingItem(err error) bool {
 	return errors.Is(err, metadata.ErrUnknownItem) || errors.Is(err, metadata.ErrUnknownPallet)
 }
 
-func (s *Session) locks(ctx context.Context, rt *Runtime, at chain.Hash, id string) ([]Lock, error) {
+func (s *Session) locks(ctx context.Context, rt *Runtime, at chainclient.Hash, id string) ([]Lock, error) {
 	v, _, err := s.Read(ctx, rt, at, "Balances", "Locks", id)
 	if missingItem(err) {
 		return nil, nil
@@ -189,7 +189,7 @@ func lockID(v any) string {
 	return txt
 }
 
-func (s *Session) holds(ctx context.Context, rt *Runtime, at chain.Hash, item, id string) ([]Hold, error) {
+func (s *Session) holds(ctx context.Context, rt *Runtime, at chainclient.Hash, item, id string) ([]Hold, error) {
 	v, _, err := s.Read(ctx, rt, at, "Balances", item, id)
 	if missingItem(err) {
 		return nil, nil

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/wallet/keys"
 )
 
@@ -491,7 +491,7 @@ func (rr *rowRun) compose(ctx context.Context) (*Request, error) {
 // onStatus journals "submitted" at the first status the endpoint gives.
 func (rr *rowRun) onStatus() Progress {
 	var once sync.Once
-	return func(chain.Status) {
+	return func(chainclient.Status) {
 		once.Do(func() { _ = rr.journal(JournalRecord{State: JournalSubmitted}) })
 	}
 }
@@ -637,7 +637,7 @@ func (rr *rowRun) unsettledOrFailed(err error) BatchRowResult {
 // IsNetworkErr reports whether err is the network failing (kind
 // ErrNetwork, or the backend disconnected).
 func IsNetworkErr(err error) bool {
-	return errors.Is(err, ErrNetwork) || IsDisconnected(err) || chain.IsDisconnectedErr(err)
+	return errors.Is(err, ErrNetwork) || IsDisconnected(err) || chainclient.IsDisconnectedErr(err)
 }
 
 func resultFromJournal(res BatchRowResult, rec *JournalRecord) BatchRowResult {
@@ -661,7 +661,7 @@ func resultFromJournal(res BatchRowResult, rec *JournalRecord) BatchRowResult {
 }
 
 // StatusLost is the status SettleLost gives the transaction it settles.
-const StatusLost chain.StatusKind = "lost"
+const StatusLost chainclient.StatusKind = "lost"
 
 // SettleLost decides by the chain what became of a signed transaction
 // whose fate is unknown (a batch interrupted after signing it), as

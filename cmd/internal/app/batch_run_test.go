@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tx/calls"
 	"github.com/ksm-wallet/ksm/tx/extrinsic"
 	"github.com/ksm-wallet/ksm/wallet/keys"
@@ -51,7 +51,7 @@ func newLedgerChain(t *testing.T, senders ...[32]byte) *ledgerChain {
 		l.mu.Lock()
 		defer l.mu.Unlock()
 		if l.down {
-			return nil, &chain.SubmitError{Err: chain.ErrDisconnected}
+			return nil, &chainclient.SubmitError{Err: chainclient.ErrDisconnected}
 		}
 		d, err := l.format.Decode(ext)
 		if err != nil || d.Address == nil {
@@ -64,11 +64,11 @@ func newLedgerChain(t *testing.T, senders ...[32]byte) *ledgerChain {
 		f.mu.Unlock()
 		switch {
 		case d.Extra.Nonce < n:
-			return nil, &chain.RejectedError{Code: 1010, Message: "Invalid Transaction", Data: "Transaction is outdated"}
+			return nil, &chainclient.RejectedError{Code: 1010, Message: "Invalid Transaction", Data: "Transaction is outdated"}
 		case d.Extra.Nonce > n:
-			return nil, &chain.RejectedError{Code: 1010, Message: "Invalid Transaction", Data: "Transaction will be valid in the future"}
+			return nil, &chainclient.RejectedError{Code: 1010, Message: "Invalid Transaction", Data: "Transaction will be valid in the future"}
 		case l.death[ExtrinsicHash(ext).String()] != 0 && number+1 >= l.death[ExtrinsicHash(ext).String()]:
-			return nil, &chain.RejectedError{Code: 1010, Message: "Invalid Transaction", Data: "Transaction has an ancient birth block"}
+			return nil, &chainclient.RejectedError{Code: 1010, Message: "Invalid Transaction", Data: "Transaction has an ancient birth block"}
 		}
 		l.nonce[from] = n + 1
 		f.mu.Lock()

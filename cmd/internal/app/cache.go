@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tx/atomicfile"
 )
 
@@ -43,7 +43,7 @@ const (
 // Only a verified backend's answer is kept and read back: an endpoint
 // trusted on the user's word must not switch CheckMetadataHash off for
 // later sessions.
-func (c metadataCache) metadataHashSupport(genesis chain.Hash, v *chain.RuntimeVersion) string {
+func (c metadataCache) metadataHashSupport(genesis chainclient.Hash, v *chainclient.RuntimeVersion) string {
 	if !c.verified {
 		return ""
 	}
@@ -52,13 +52,13 @@ func (c metadataCache) metadataHashSupport(genesis chain.Hash, v *chain.RuntimeV
 
 // storeMetadataHashSupport keeps the answer found for runtime v, when the
 // backend is verified.
-func (c metadataCache) storeMetadataHashSupport(genesis chain.Hash, v *chain.RuntimeVersion, support string) {
+func (c metadataCache) storeMetadataHashSupport(genesis chainclient.Hash, v *chainclient.RuntimeVersion, support string) {
 	if c.verified {
 		c.store(genesis, v, "mh", []byte(support))
 	}
 }
 
-func (c metadataCache) path(genesis chain.Hash, v *chain.RuntimeVersion, ext string) string {
+func (c metadataCache) path(genesis chainclient.Hash, v *chainclient.RuntimeVersion, ext string) string {
 	name := strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
 			return r
@@ -68,7 +68,7 @@ func (c metadataCache) path(genesis chain.Hash, v *chain.RuntimeVersion, ext str
 	return filepath.Join(c.dir, fmt.Sprintf("%s-%s-%d-%d.%s", hex.EncodeToString(genesis[:8]), name, v.SpecVersion, v.TransactionVersion, ext))
 }
 
-func (c metadataCache) load(genesis chain.Hash, v *chain.RuntimeVersion, ext string) []byte {
+func (c metadataCache) load(genesis chainclient.Hash, v *chainclient.RuntimeVersion, ext string) []byte {
 	if c.dir == "" {
 		return nil
 	}
@@ -80,7 +80,7 @@ func (c metadataCache) load(genesis chain.Hash, v *chain.RuntimeVersion, ext str
 }
 
 // store writes atomically; failures only lose the cache.
-func (c metadataCache) store(genesis chain.Hash, v *chain.RuntimeVersion, ext string, b []byte) {
+func (c metadataCache) store(genesis chainclient.Hash, v *chainclient.RuntimeVersion, ext string, b []byte) {
 	if c.dir == "" {
 		return
 	}

@@ -1,6 +1,6 @@
 // Package app holds ksm's use cases: what the command line and the TUI do,
 // composed from wallet keys, tx (metadata, values, calls, extrinsics) and a
-// chain reached through the chain.Chain interface (package app/chain).
+// chain reached through the chainclient.Chain interface (package app/chainclient).
 //
 // # Sessions
 //

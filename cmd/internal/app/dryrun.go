@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tx/metadata"
 	"github.com/ksm-wallet/ksm/tx/value"
 )
@@ -48,7 +48,7 @@ func (s *Session) dryRunCall(ctx context.Context, p *Prepared) (*DryRunResult, e
 			if err == nil && !isErrVariant(out, "VersionedConversionFailed") {
 				break
 			}
-			if chain.IsDisconnectedErr(err) {
+			if chainclient.IsDisconnectedErr(err) {
 				return nil, err
 			}
 		}
@@ -56,7 +56,7 @@ func (s *Session) dryRunCall(ctx context.Context, p *Prepared) (*DryRunResult, e
 		out, err = s.CallAPI(ctx, rt, p.At.Hash, "DryRunApi", "dry_run_call", args...)
 	}
 	if err != nil {
-		if chain.IsDisconnectedErr(err) {
+		if chainclient.IsDisconnectedErr(err) {
 			return nil, err
 		}
 		return nil, nil // the API exists but cannot run here: skip
@@ -157,13 +157,13 @@ func (s *Session) Check(ctx context.Context, p *Prepared, signed []byte) error {
 // DryRunSigned applies a signed extrinsic with system_dryRun at block at
 // and decodes the ApplyExtrinsicResult. It returns nil, nil when the
 // backend cannot dry-run.
-func (s *Session) DryRunSigned(ctx context.Context, rt *Runtime, at chain.Hash, signed []byte) (*DryRunResult, error) {
+func (s *Session) DryRunSigned(ctx context.Context, rt *Runtime, at chainclient.Hash, signed []byte) (*DryRunResult, error) {
 	raw, err := s.Chain.DryRun(ctx, signed, at)
-	if errors.Is(err, chain.ErrUnsupported) {
+	if errors.Is(err, chainclient.ErrUnsupported) {
 		return nil, nil
 	}
 	if err != nil {
-		if chain.IsDisconnectedErr(err) {
+		if chainclient.IsDisconnectedErr(err) {
 			return nil, err
 		}
 		return nil, nil // a dry run the backend could not do is no verdict

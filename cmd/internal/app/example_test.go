@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 )
 
@@ -12,7 +12,7 @@ import (
 // before the chain counts them; a refused one frees its nonce.
 func ExampleNonceStore() {
 	n := app.NewNonceStore("") // in memory; commands use the --home directory
-	genesis, account := chain.Hash{1}, [32]byte{2}
+	genesis, account := chainclient.Hash{1}, [32]byte{2}
 	chainNonce, best := uint64(7), uint64(1000)
 
 	first, _ := n.Next(genesis, account, chainNonce, best)

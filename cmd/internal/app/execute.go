@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/wallet/keys"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
 )
@@ -55,7 +55,7 @@ type ProgressReporter interface {
 	// run, and when the checks refuse it (then with the refusal following).
 	Reviewed(r *Review)
 	// Status receives each status of the submitted transaction.
-	Status(st chain.Status)
+	Status(st chainclient.Status)
 	// Warn receives what the user should know but does not stop anything.
 	Warn(msg string)
 }
@@ -150,7 +150,7 @@ func Execute(ctx context.Context, s *Session, kr Keyring, plan *Plan, ask Asker)
 // SentError is a failure after the transaction was sent, other than a
 // refusal or an interruption: reading or checking its outcome failed.
 type SentError struct {
-	Hash chain.Hash
+	Hash chainclient.Hash
 	Err  error
 }
 
@@ -175,7 +175,7 @@ func cancelled(ctx context.Context, err error) error {
 // ErrCannotSubmit means the backend can read the chain but not send it
 // transactions (a parachain read through the relay light client without
 // its own endpoint).
-var ErrCannotSubmit = fmt.Errorf("cannot submit: %w", chain.ErrUnsupported)
+var ErrCannotSubmit = fmt.Errorf("cannot submit: %w", chainclient.ErrUnsupported)
 
 // canSubmit refuses, before a password is asked for and anything signed, a
 // chain that cannot send transactions: a parachain read through the relay

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/wallet/keys"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
 )
@@ -48,15 +48,15 @@ type fakeAsker struct {
 	confirm   bool
 	password  func(ctx context.Context) ([]byte, error)
 	reviewed  []*Review
-	statuses  []chain.StatusKind
+	statuses  []chainclient.StatusKind
 	warnings  []string
 	confirms  int
 	passwords int
 }
 
-func (a *fakeAsker) Reviewed(r *Review)     { a.reviewed = append(a.reviewed, r) }
-func (a *fakeAsker) Status(st chain.Status) { a.statuses = append(a.statuses, st.Kind) }
-func (a *fakeAsker) Warn(msg string)        { a.warnings = append(a.warnings, msg) }
+func (a *fakeAsker) Reviewed(r *Review)           { a.reviewed = append(a.reviewed, r) }
+func (a *fakeAsker) Status(st chainclient.Status) { a.statuses = append(a.statuses, st.Kind) }
+func (a *fakeAsker) Warn(msg string)              { a.warnings = append(a.warnings, msg) }
 func (a *fakeAsker) Confirm(ctx context.Context, r *Review) (bool, error) {
 	a.confirms++
 	return a.confirm, nil

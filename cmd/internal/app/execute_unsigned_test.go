@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 )
 
 // remarkPlan is an unsigned plan sending an unsigned System.remark.
@@ -85,7 +85,7 @@ func TestExecuteUnsigned(t *testing.T) {
 func TestExecuteUnsignedRefused(t *testing.T) {
 	t.Parallel()
 	f := newFakeChain(t, devGenesis)
-	f.lie = &chain.RejectedError{Message: "Invalid Transaction", Data: "bad proof"}
+	f.lie = &chainclient.RejectedError{Message: "Invalid Transaction", Data: "bad proof"}
 	s := openFake(t, f, t.TempDir())
 	_, err := ExecuteUnsigned(context.Background(), s, remarkPlan(t, false), &fakeAsker{confirm: true})
 	var ni *NotIncludedError

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tx/metadata"
 	"github.com/ksm-wallet/ksm/tx/storage"
 	"github.com/ksm-wallet/ksm/tx/testenv"
@@ -24,15 +24,15 @@ type fakeChain struct {
 	md      *metadata.Metadata
 	mdRaw   []byte
 	codec   *value.Codec
-	genesis chain.Hash
-	props   chain.Properties
+	genesis chainclient.Hash
+	props   chainclient.Properties
 
 	mu        sync.Mutex
 	number    uint64
 	storage   map[string][]byte
-	bodies    map[chain.Hash][][]byte
-	events    map[chain.Hash][]byte // System.Events per block
-	nonce     map[[32]byte]uint64   // what NextNonce answers (nil: from System.Account)
+	bodies    map[chainclient.Hash][][]byte
+	events    map[chainclient.Hash][]byte // System.Events per block
+	nonce     map[[32]byte]uint64         // what NextNonce answers (nil: from System.Account)
 	fee       *big.Int
 	submitted [][]byte
 	// result decides what becomes of a submitted extrinsic: the events of
@@ -67,21 +67,21 @@ func loadKusamaMetadata(t testing.TB) ([]byte, *metadata.Metadata) {
 	return raw, md
 }
 
-func newFakeChain(t testing.TB, genesis chain.Hash) *fakeChain {
+func newFakeChain(t testing.TB, genesis chainclient.Hash) *fakeChain {
 	raw, md := loadKusamaMetadata(t)
 	f := &fakeChain{
 		t: t, md: md, mdRaw: raw, codec: value.New(md, 2), genesis: genesis,
-		props:   chain.Properties{SS58Prefix: 2, HasSS58: true, Decimals: 12, HasDecimals: true, Symbol: "KSM"},
+		props:   chainclient.Properties{SS58Prefix: 2, HasSS58: true, Decimals: 12, HasDecimals: true, Symbol: "KSM"},
 		number:  100,
-		storage: map[string][]byte{}, bodies: map[chain.Hash][][]byte{}, events: map[chain.Hash][]byte{},
+		storage: map[string][]byte{}, bodies: map[chainclient.Hash][][]byte{}, events: map[chainclient.Hash][]byte{},
 		nonce: map[[32]byte]uint64{}, fee: big.NewInt(150_000_000),
 	}
 	f.result = func([]byte) ([]any, error) { return f.successEvents(), nil }
 	return f
 }
 
-func (f *fakeChain) head() chain.Hash {
-	var h chain.Hash
+func (f *fakeChain) head() chainclient.Hash {
+	var h chainclient.Hash
 	h[0], h[1] = byte(f.number>>8), byte(f.number)
 	h[31] = 0xbb
 	return h
@@ -111,42 +111,44 @@ func (f *fakeChain) setAccount(id [32]byte, nonce uint64, free, reserved, frozen
 	f.mu.Unlock()
 }
 
-func (f *fakeChain) Verified() bool                                       { return f.verified }
-func (f *fakeChain) Close() error                                         { return nil }
-func (f *fakeChain) GenesisHash(context.Context) (chain.Hash, error)      { return f.genesis, nil }
-func (f *fakeChain) Properties(context.Context) (chain.Properties, error) { return f.props, nil }
+func (f *fakeChain) Verified() bool                                             { return f.verified }
+func (f *fakeChain) Close() error                                               { return nil }
+func (f *fakeChain) GenesisHash(context.Context) (chainclient.Hash, error)      { return f.genesis, nil }
+func (f *fakeChain) Properties(context.Context) (chainclient.Properties, error) { return f.props, nil }
 
-func (f *fakeChain) BestHead(ctx context.Context) (*chain.Header, error) {
+func (f *fakeChain) BestHead(ctx context.Context) (*chainclient.Header, error) {
 	f.mu.Lock()
 	h := f.head()
 	f.mu.Unlock()
 	return f.Header(ctx, h)
 }
 
-func (f *fakeChain) FinalizedHead(ctx context.Context) (*chain.Header, error) { return f.BestHead(ctx) }
+func (f *fakeChain) FinalizedHead(ctx context.Context) (*chainclient.Header, error) {
+	return f.BestHead(ctx)
+}
 
-func (f *fakeChain) Header(ctx context.Context, at chain.Hash) (*chain.Header, error) {
+func (f *fakeChain) Header(ctx context.Context, at chainclient.Hash) (*chainclient.Header, error) {
 	n := uint64(at[0])<<8 | uint64(at[1])
-	hd := &chain.Header{Hash: at, Number: n}
+	hd := &chainclient.Header{Hash: at, Number: n}
 	if n > 0 {
-		hd.ParentHash = chain.Hash{byte((n - 1) >> 8), byte(n - 1), 31: 0xbb}
+		hd.ParentHash = chainclient.Hash{byte((n - 1) >> 8), byte(n - 1), 31: 0xbb}
 	}
 	return hd, nil
 }
 
-func (f *fakeChain) BlockBody(ctx context.Context, at chain.Hash) ([][]byte, error) {
+func (f *fakeChain) BlockBody(ctx context.Context, at chainclient.Hash) ([][]byte, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	b, ok := f.bodies[at]
 	if !ok {
-		return nil, fmt.Errorf("block %s: %w", at, chain.ErrNotFound)
+		return nil, fmt.Errorf("block %s: %w", at, chainclient.ErrNotFound)
 	}
 	return b, nil
 }
 
 var eventsKey = hex.EncodeToString(storage.Prefix("System", "Events"))
 
-func (f *fakeChain) Storage(ctx context.Context, key []byte, at chain.Hash) ([]byte, bool, error) {
+func (f *fakeChain) Storage(ctx context.Context, key []byte, at chainclient.Hash) ([]byte, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	k := hex.EncodeToString(key)
@@ -158,11 +160,11 @@ func (f *fakeChain) Storage(ctx context.Context, key []byte, at chain.Hash) ([]b
 	return v, ok, nil
 }
 
-func (f *fakeChain) StorageKeys(ctx context.Context, prefix []byte, count int, start []byte, at chain.Hash) ([][]byte, error) {
+func (f *fakeChain) StorageKeys(ctx context.Context, prefix []byte, count int, start []byte, at chainclient.Hash) ([][]byte, error) {
 	return nil, nil
 }
 
-func (f *fakeChain) RuntimeCall(ctx context.Context, method string, args []byte, at chain.Hash) ([]byte, error) {
+func (f *fakeChain) RuntimeCall(ctx context.Context, method string, args []byte, at chainclient.Hash) ([]byte, error) {
 	switch method {
 	case "TaggedTransactionQueue_validate_transaction":
 		if f.validity != nil {
@@ -178,18 +180,20 @@ func (f *fakeChain) RuntimeCall(ctx context.Context, method string, args []byte,
 			{Name: "class", Value: "Normal"}, {Name: "partial_fee", Value: f.fee},
 		})
 	}
-	return nil, fmt.Errorf("fake: runtime call %s: %w", method, chain.ErrUnsupported)
+	return nil, fmt.Errorf("fake: runtime call %s: %w", method, chainclient.ErrUnsupported)
 }
 
-func (f *fakeChain) RuntimeVersion(ctx context.Context, at chain.Hash) (*chain.RuntimeVersion, error) {
+func (f *fakeChain) RuntimeVersion(ctx context.Context, at chainclient.Hash) (*chainclient.RuntimeVersion, error) {
 	ci, err := f.md.ChainInfo()
 	if err != nil {
 		return nil, err
 	}
-	return &chain.RuntimeVersion{SpecName: ci.SpecName, SpecVersion: ci.SpecVersion, TransactionVersion: 26}, nil
+	return &chainclient.RuntimeVersion{SpecName: ci.SpecName, SpecVersion: ci.SpecVersion, TransactionVersion: 26}, nil
 }
 
-func (f *fakeChain) Metadata(ctx context.Context, at chain.Hash) ([]byte, error) { return f.mdRaw, nil }
+func (f *fakeChain) Metadata(ctx context.Context, at chainclient.Hash) ([]byte, error) {
+	return f.mdRaw, nil
+}
 
 func (f *fakeChain) NextNonce(ctx context.Context, account [32]byte) (uint64, error) {
 	f.mu.Lock()
@@ -197,8 +201,8 @@ func (f *fakeChain) NextNonce(ctx context.Context, account [32]byte) (uint64, er
 	return f.nonce[account], nil
 }
 
-func (f *fakeChain) DryRun(ctx context.Context, ext []byte, at chain.Hash) ([]byte, error) {
-	return nil, chain.ErrUnsupported
+func (f *fakeChain) DryRun(ctx context.Context, ext []byte, at chainclient.Hash) ([]byte, error) {
+	return nil, chainclient.ErrUnsupported
 }
 
 // successEvents are the records of a successful transfer at index 1,
@@ -216,7 +220,7 @@ func record(index int, event value.Object) value.Object {
 	return value.Object{{Name: "phase", Value: value.Object{{Name: "ApplyExtrinsic", Value: index}}}, {Name: "event", Value: event}, {Name: "topics", Value: []any{}}}
 }
 
-func (f *fakeChain) Submit(ctx context.Context, ext []byte) (chain.Watch, error) {
+func (f *fakeChain) Submit(ctx context.Context, ext []byte) (chainclient.Watch, error) {
 	f.mu.Lock()
 	f.submitted = append(f.submitted, ext)
 	silent := f.silent
@@ -246,12 +250,12 @@ func (f *fakeChain) Submit(ctx context.Context, ext []byte) (chain.Watch, error)
 	if onInclude != nil {
 		onInclude()
 	}
-	st := []chain.Status{{Kind: chain.StatusReady}, {Kind: chain.StatusInBlock, Block: h}, {Kind: chain.StatusFinalized, Block: h}}
+	st := []chainclient.Status{{Kind: chainclient.StatusReady}, {Kind: chainclient.StatusInBlock, Block: h}, {Kind: chainclient.StatusFinalized, Block: h}}
 	switch l := lie.(type) {
 	case error:
 		return nil, l
-	case chain.StatusKind:
-		st = []chain.Status{{Kind: chain.StatusReady}, {Kind: l, Detail: "lie"}}
+	case chainclient.StatusKind:
+		st = []chainclient.Status{{Kind: chainclient.StatusReady}, {Kind: l, Detail: "lie"}}
 	}
 	if f.dropAfterReady {
 		st = st[:1]
@@ -263,16 +267,16 @@ func (f *fakeChain) Submit(ctx context.Context, ext []byte) (chain.Watch, error)
 }
 
 type fakeWatch struct {
-	st   []chain.Status
+	st   []chainclient.Status
 	drop bool
 }
 
-func (w *fakeWatch) Next(ctx context.Context) (chain.Status, error) {
+func (w *fakeWatch) Next(ctx context.Context) (chainclient.Status, error) {
 	if len(w.st) == 0 {
 		if w.drop {
-			return chain.Status{}, fmt.Errorf("fake: %w", chain.ErrDisconnected)
+			return chainclient.Status{}, fmt.Errorf("fake: %w", chainclient.ErrDisconnected)
 		}
-		return chain.Status{}, fmt.Errorf("fake: no more statuses")
+		return chainclient.Status{}, fmt.Errorf("fake: no more statuses")
 	}
 	s := w.st[0]
 	w.st = w.st[1:]
@@ -292,7 +296,7 @@ func devKey(t testing.TB, path string) *keys.Pair {
 }
 
 // devGenesis is a genesis hash no profile has.
-var devGenesis = chain.Hash{0xde, 0x7e}
+var devGenesis = chainclient.Hash{0xde, 0x7e}
 
 func openFake(t *testing.T, f *fakeChain, home string) *Session {
 	t.Helper()
@@ -308,8 +312,8 @@ func ksm(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), big.NewInt(1
 // silentWatch never reports anything.
 type silentWatch struct{}
 
-func (silentWatch) Next(ctx context.Context) (chain.Status, error) {
+func (silentWatch) Next(ctx context.Context) (chainclient.Status, error) {
 	<-ctx.Done()
-	return chain.Status{}, ctx.Err()
+	return chainclient.Status{}, ctx.Err()
 }
 func (silentWatch) Close() error { return nil }

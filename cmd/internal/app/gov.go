@@ -12,7 +12,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tx/storage"
 	"github.com/ksm-wallet/ksm/tx/value"
 )
@@ -254,7 +254,7 @@ type Referendum struct {
 // the active issuance.
 type GovState struct {
 	Runtime *Runtime
-	At      chain.Header
+	At      chainclient.Header
 	Tracks  []Track
 	// Issuance is Balances.TotalIssuance minus InactiveIssuance.
 	Issuance *big.Int

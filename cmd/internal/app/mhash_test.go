@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/tx/value"
 )
@@ -24,13 +24,13 @@ func TestMetadataHashNoDowngrade(t *testing.T) {
 	cannotLookup := value.Object{{Name: "Err", Value: value.Object{{Name: "Unknown", Value: "CannotLookup"}}}}
 	for _, tc := range []struct {
 		name     string
-		genesis  chain.Hash
+		genesis  chainclient.Hash
 		verified bool
 		mode1    bool
 		kept     bool
 	}{
-		{name: "known network, trusted endpoint", genesis: chain.Hash(kusama.GenesisHash), mode1: true},
-		{name: "known network, verified", genesis: chain.Hash(kusama.GenesisHash), verified: true, mode1: true},
+		{name: "known network, trusted endpoint", genesis: chainclient.Hash(kusama.GenesisHash), mode1: true},
+		{name: "known network, verified", genesis: chainclient.Hash(kusama.GenesisHash), verified: true, mode1: true},
 		{name: "development chain, trusted endpoint", genesis: devGenesis},
 		{name: "development chain, verified", genesis: devGenesis, verified: true, kept: true},
 	} {

@@ -11,7 +11,7 @@ import (
 	"fmt"
 	"math/big"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 	"github.com/ksm-wallet/ksm/tx/calls"
 	"github.com/ksm-wallet/ksm/tx/storage"
@@ -156,7 +156,7 @@ type MultisigOp struct {
 	Call      []byte
 	Decoded   *value.Call
 	CallNote  string
-	BlockHash chain.Hash
+	BlockHash chainclient.Hash
 	// Proven says Call was proven: the block body matched the extrinsics
 	// root of a verified header, and the call hashes to CallHash.
 	Proven bool
@@ -183,7 +183,7 @@ func (s *Session) readOp(rt *Runtime, h [32]byte, v any) (*MultisigOp, error) {
 }
 
 // MultisigOp reads operation h of multisig ms (nil when there is none).
-func (s *Session) MultisigOp(ctx context.Context, rt *Runtime, at chain.Hash, ms [32]byte, h [32]byte) (*MultisigOp, error) {
+func (s *Session) MultisigOp(ctx context.Context, rt *Runtime, at chainclient.Hash, ms [32]byte, h [32]byte) (*MultisigOp, error) {
 	v, found, err := s.Read(ctx, rt, at, "Multisig", "Multisigs", rt.Codec.FormatAccount(ms), "0x"+hex.EncodeToString(h[:]))
 	if err != nil {
 		return nil, fmt.Errorf("Multisig.Multisigs: %w", err)
@@ -195,7 +195,7 @@ func (s *Session) MultisigOp(ctx context.Context, rt *Runtime, at chain.Hash, ms
 }
 
 // MultisigOps reads the open operations of multisig ms at block at.
-func (s *Session) MultisigOps(ctx context.Context, rt *Runtime, at chain.Hash, ms [32]byte) ([]*MultisigOp, error) {
+func (s *Session) MultisigOps(ctx context.Context, rt *Runtime, at chainclient.Hash, ms [32]byte) ([]*MultisigOp, error) {
 	var out []*MultisigOp
 	err := s.Iterate(ctx, rt, at, "Multisig", "Multisigs", []any{rt.Codec.FormatAccount(ms)}, func(parts []storage.KeyPart, v any) error {
 		if len(parts) != 2 || len(parts[1].Encoded) != 32 {
@@ -215,7 +215,7 @@ func (s *Session) MultisigOps(ctx context.Context, rt *Runtime, at chain.Hash, m
 
 // CallWeight is the weight of call as the runtime computes it
 // (TransactionPaymentCallApi_query_call_info).
-func (s *Session) CallWeight(ctx context.Context, rt *Runtime, at chain.Hash, call []byte) (calls.Weight, error) {
+func (s *Session) CallWeight(ctx context.Context, rt *Runtime, at chainclient.Hash, call []byte) (calls.Weight, error) {
 	v, err := s.CallAPI(ctx, rt, at, "TransactionPaymentCallApi", "query_call_info", RawArg(call), uint32(len(call)))
 	if err != nil {
 		return calls.Weight{}, fmt.Errorf("the call's weight (TransactionPaymentCallApi_query_call_info): %w", err)
@@ -241,7 +241,7 @@ var ErrCallData = fmt.Errorf("%w: multisig call data", ErrVerification)
 // data that is not on chain (the first approval was approve_as_multi, or
 // the block is older than System.BlockHash keeps) leaves op.Call nil with
 // op.CallNote saying why.
-func (s *Session) ProveCallData(ctx context.Context, rt *Runtime, at chain.Hash, op *MultisigOp) error {
+func (s *Session) ProveCallData(ctx context.Context, rt *Runtime, at chainclient.Hash, op *MultisigOp) error {
 	head, err := s.Chain.Header(ctx, at)
 	if err != nil {
 		return err
@@ -432,7 +432,7 @@ func allZero(b []byte) bool {
 type MultisigPending struct {
 	Multisig *Multisig
 	Ops      []*MultisigOp
-	At       chain.Header
+	At       chainclient.Header
 }
 
 // MultisigPending reads the open operations of ms at the finalized head

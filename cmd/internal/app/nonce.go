@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tx/atomicfile"
 )
 
@@ -108,7 +108,7 @@ type pendingFile struct {
 	Pending []PendingTx `json:"pending"`
 }
 
-func pendingKey(genesis chain.Hash, account [32]byte) string {
+func pendingKey(genesis chainclient.Hash, account [32]byte) string {
 	return hex.EncodeToString(genesis[:8]) + "-" + hex.EncodeToString(account[:])
 }
 
@@ -132,7 +132,7 @@ func (n *NonceStore) load(key string) ([]PendingTx, error) {
 	return f.Pending, nil
 }
 
-func (n *NonceStore) save(key string, genesis chain.Hash, account [32]byte, list []PendingTx) error {
+func (n *NonceStore) save(key string, genesis chainclient.Hash, account [32]byte, list []PendingTx) error {
 	if n.dir == "" {
 		n.mem[key] = slices.Clone(list)
 		return nil
@@ -185,7 +185,7 @@ func sortByNonce(list []PendingTx) {
 // another, hands it out again until the transaction is submitted (Add),
 // Release gives it back, or ReserveFor passes. best is the newest block
 // number (for pruning ended eras).
-func (n *NonceStore) Next(genesis chain.Hash, account [32]byte, chainNonce, best uint64) (uint64, error) {
+func (n *NonceStore) Next(genesis chainclient.Hash, account [32]byte, chainNonce, best uint64) (uint64, error) {
 	key := pendingKey(genesis, account)
 	var next uint64
 	err := n.locked(key, func() error {
@@ -213,7 +213,7 @@ func (n *NonceStore) Next(genesis chain.Hash, account [32]byte, chainNonce, best
 // Release gives back a nonce this store reserved (Next) for a transaction
 // that will not be submitted. A submitted transaction's entry, or another
 // store's reservation, is left alone.
-func (n *NonceStore) Release(genesis chain.Hash, account [32]byte, nonce uint64) error {
+func (n *NonceStore) Release(genesis chainclient.Hash, account [32]byte, nonce uint64) error {
 	key := pendingKey(genesis, account)
 	return n.locked(key, func() error {
 		list, err := n.load(key)
@@ -230,7 +230,7 @@ func (n *NonceStore) Release(genesis chain.Hash, account [32]byte, nonce uint64)
 
 // Pending lists the account's pending (submitted) transactions as stored;
 // reservations are not listed.
-func (n *NonceStore) Pending(genesis chain.Hash, account [32]byte) ([]PendingTx, error) {
+func (n *NonceStore) Pending(genesis chainclient.Hash, account [32]byte) ([]PendingTx, error) {
 	key := pendingKey(genesis, account)
 	var out []PendingTx
 	err := n.locked(key, func() error {
@@ -243,7 +243,7 @@ func (n *NonceStore) Pending(genesis chain.Hash, account [32]byte) ([]PendingTx,
 
 // Add records a transaction about to be submitted; it takes the place of
 // the reservation of its nonce.
-func (n *NonceStore) Add(genesis chain.Hash, account [32]byte, p PendingTx) error {
+func (n *NonceStore) Add(genesis chainclient.Hash, account [32]byte, p PendingTx) error {
 	key := pendingKey(genesis, account)
 	p.Reserved, p.Expires, p.Owner = false, 0, ""
 	return n.locked(key, func() error {
@@ -260,7 +260,7 @@ func (n *NonceStore) Add(genesis chain.Hash, account [32]byte, p PendingTx) erro
 
 // Remove forgets the pending transaction or reservation with nonce (the
 // transaction can never be included).
-func (n *NonceStore) Remove(genesis chain.Hash, account [32]byte, nonce uint64) error {
+func (n *NonceStore) Remove(genesis chainclient.Hash, account [32]byte, nonce uint64) error {
 	key := pendingKey(genesis, account)
 	return n.locked(key, func() error {
 		list, err := n.load(key)
@@ -275,7 +275,7 @@ func (n *NonceStore) Remove(genesis chain.Hash, account [32]byte, nonce uint64) 
 // ReleaseReserved gives back a reservation of nonce whoever made it (an
 // interrupted batch run that journalled it and never signed with it); a
 // submitted transaction's entry is left alone.
-func (n *NonceStore) ReleaseReserved(genesis chain.Hash, account [32]byte, nonce uint64) error {
+func (n *NonceStore) ReleaseReserved(genesis chainclient.Hash, account [32]byte, nonce uint64) error {
 	key := pendingKey(genesis, account)
 	return n.locked(key, func() error {
 		list, err := n.load(key)
@@ -292,7 +292,7 @@ func (n *NonceStore) ReleaseReserved(genesis chain.Hash, account [32]byte, nonce
 
 // ReleaseOwners gives back the reservations of the stores named by owners
 // (the runs of a batch that were interrupted: their processes are gone).
-func (n *NonceStore) ReleaseOwners(genesis chain.Hash, account [32]byte, owners []string) error {
+func (n *NonceStore) ReleaseOwners(genesis chainclient.Hash, account [32]byte, owners []string) error {
 	if len(owners) == 0 {
 		return nil
 	}

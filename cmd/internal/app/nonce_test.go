@@ -13,14 +13,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 )
 
 // nextMany calls Next n times on each of the stores at once and returns
 // every nonce handed out.
 func nextMany(t *testing.T, stores []*NonceStore, n int) []uint64 {
 	t.Helper()
-	g, a := chain.Hash{1}, [32]byte{2}
+	g, a := chainclient.Hash{1}, [32]byte{2}
 	var mu sync.Mutex
 	var got []uint64
 	var wg sync.WaitGroup
@@ -78,7 +78,7 @@ func TestNonceReservedAcrossProcesses(t *testing.T) {
 		n, _ := strconv.Atoi(os.Getenv("KSM_TEST_NONCE_COUNT"))
 		st := NewNonceStore(home)
 		for range n {
-			v, err := st.Next(chain.Hash{1}, [32]byte{2}, 5, 100)
+			v, err := st.Next(chainclient.Hash{1}, [32]byte{2}, 5, 100)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -124,7 +124,7 @@ func TestNonceReservationReleased(t *testing.T) {
 	clock := func() time.Time { return now }
 	a, b := NewNonceStore(home), NewNonceStore(home)
 	a.Now, b.Now = clock, clock
-	g, acc := chain.Hash{1}, [32]byte{2}
+	g, acc := chainclient.Hash{1}, [32]byte{2}
 	next := func(st *NonceStore) uint64 {
 		t.Helper()
 		v, err := st.Next(g, acc, 5, 100)

@@ -6,7 +6,7 @@ import (
 	"math/big"
 	"strings"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tx/hash"
 	"github.com/ksm-wallet/ksm/tx/value"
 )
@@ -45,8 +45,8 @@ func (e *DispatchError) Error() string {
 
 // Outcome is what became of an included transaction.
 type Outcome struct {
-	ExtrinsicHash chain.Hash
-	BlockHash     chain.Hash
+	ExtrinsicHash chainclient.Hash
+	BlockHash     chainclient.Hash
 	BlockNumber   uint64
 	// Index is the transaction's position in the block.
 	Index int
@@ -76,10 +76,10 @@ type Outcome struct {
 }
 
 // ExtrinsicHash is blake2b-256 of an extrinsic (with its length prefix).
-func ExtrinsicHash(ext []byte) chain.Hash { return chain.Hash(hash.Blake2b256(ext)) }
+func ExtrinsicHash(ext []byte) chainclient.Hash { return chainclient.Hash(hash.Blake2b256(ext)) }
 
 // FindExtrinsic returns the index of the extrinsic with hash h in block at.
-func (s *Session) FindExtrinsic(ctx context.Context, at chain.Hash, h chain.Hash) (int, error) {
+func (s *Session) FindExtrinsic(ctx context.Context, at chainclient.Hash, h chainclient.Hash) (int, error) {
 	body, err := s.Chain.BlockBody(ctx, at)
 	if err != nil {
 		return 0, err
@@ -95,7 +95,7 @@ func (s *Session) FindExtrinsic(ctx context.Context, at chain.Hash, h chain.Hash
 // Outcome reads what became of extrinsic h in block at: its events
 // (System.Events with phase ApplyExtrinsic(index)), success or the decoded
 // dispatch error, and the fee paid.
-func (s *Session) Outcome(ctx context.Context, at chain.Hash, h chain.Hash) (*Outcome, error) {
+func (s *Session) Outcome(ctx context.Context, at chainclient.Hash, h chainclient.Hash) (*Outcome, error) {
 	hdr, err := s.Chain.Header(ctx, at)
 	if err != nil {
 		return nil, err
@@ -157,7 +157,7 @@ func (s *Session) decideVerified(ctx context.Context, o *Outcome) {
 		return
 	}
 	if c, ok := s.Chain.(interface {
-		Claimed(context.Context, chain.Hash) (string, bool)
+		Claimed(context.Context, chainclient.Hash) (string, bool)
 	}); ok {
 		if reason, claimed := c.Claimed(ctx, o.BlockHash); claimed {
 			o.unverified(fmt.Sprintf("%s: the outcome is what the endpoint claims, NOT verified: %s", s.ChainName(), reason))

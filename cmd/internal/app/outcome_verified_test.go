@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 )
 
 // claimingChain is a verified chain whose including blocks are an
@@ -16,7 +16,9 @@ type claimingChain struct {
 	reason string
 }
 
-func (c claimingChain) Claimed(context.Context, chain.Hash) (string, bool) { return c.reason, true }
+func (c claimingChain) Claimed(context.Context, chainclient.Hash) (string, bool) {
+	return c.reason, true
+}
 
 // TestOutcomeVerifiedDecidedOnce: whichever way a transaction is sent (a
 // plan's Submit, tx submit's SubmitDecoded, claim submit's unsigned
@@ -66,7 +68,7 @@ func TestOutcomeVerifiedDecidedOnce(t *testing.T) {
 				alice := devKey(t, "//Alice").AccountID()
 				f.setAccount(alice, 0, ksm(100), ksm(0), ksm(0))
 				f.verified, f.noFinal = tc.verified, tc.noFinal
-				var c chain.Chain = f
+				var c chainclient.Chain = f
 				if tc.claimed {
 					c = claimingChain{f, "the relay chain did not prove parachain 1000 block 0x01 within 2m0s"}
 				}

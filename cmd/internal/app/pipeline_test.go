@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tx/metadata"
 	"github.com/ksm-wallet/ksm/tx/value"
 )
@@ -116,7 +116,7 @@ func TestNonceBackToBack(t *testing.T) {
 func TestNonceStoreRules(t *testing.T) {
 	for _, home := range []string{"", t.TempDir()} {
 		n := NewNonceStore(home)
-		g := chain.Hash{1}
+		g := chainclient.Hash{1}
 		a := [32]byte{2}
 		b := [32]byte{3}
 		for _, p := range []PendingTx{{Nonce: 10, Death: 200}, {Nonce: 12, Death: 200}, {Nonce: 11, Death: 150}} {
@@ -128,7 +128,7 @@ func TestNonceStoreRules(t *testing.T) {
 		if v, _ := n.Next(g, b, 10, 100); v != 10 {
 			t.Fatalf("other account: %d", v)
 		}
-		if v, _ := n.Next(chain.Hash{9}, a, 10, 100); v != 10 {
+		if v, _ := n.Next(chainclient.Hash{9}, a, 10, 100); v != 10 {
 			t.Fatalf("other chain: %d", v)
 		}
 		if v, _ := n.Next(g, a, 10, 100); v != 13 {
@@ -157,7 +157,7 @@ func TestNonceStoreRules(t *testing.T) {
 func TestNonceStoreDamagedFile(t *testing.T) {
 	home := t.TempDir()
 	n := NewNonceStore(home)
-	g, a := chain.Hash{1}, [32]byte{2}
+	g, a := chainclient.Hash{1}, [32]byte{2}
 	if err := n.Add(g, a, PendingTx{Nonce: 4}); err != nil {
 		t.Fatal(err)
 	}
@@ -335,7 +335,7 @@ func TestSubmitFailures(t *testing.T) {
 	// Refused outright by an unverified endpoint: the refusal is reported,
 	// but unproven (TestSubmitRefusalSettled), so the nonce stays reserved.
 	f.result = func([]byte) ([]any, error) {
-		return nil, &chain.RejectedError{Code: 1010, Message: "Invalid Transaction", Data: "Inability to pay some fees"}
+		return nil, &chainclient.RejectedError{Code: 1010, Message: "Invalid Transaction", Data: "Inability to pay some fees"}
 	}
 	_, _, err := submitTransfer(t, s, "//Alice", ksm(1))
 	var ue *UnsettledError
@@ -351,7 +351,7 @@ func TestSubmitFailures(t *testing.T) {
 
 	// Lost before sending: not sent, nonce free.
 	f.result = func([]byte) ([]any, error) {
-		return nil, &chain.SubmitError{MaybeSent: false, Err: chain.ErrDisconnected}
+		return nil, &chainclient.SubmitError{MaybeSent: false, Err: chainclient.ErrDisconnected}
 	}
 	_, _, err = submitTransfer(t, s, "//Alice", ksm(1))
 	var ie *InterruptedError

@@ -7,7 +7,7 @@ import (
 	"math/big"
 	"strings"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tx/value"
 	"github.com/ksm-wallet/ksm/wallet/keys"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
@@ -103,7 +103,7 @@ type Composer struct {
 	// Signer is the key that signs and pays the fee.
 	Signer KeyRef
 	Sess   *Session
-	Head   chain.Header
+	Head   chainclient.Header
 	Rt     *Runtime
 }
 

@@ -11,7 +11,7 @@ import (
 	"math/big"
 	"sort"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tx/calls"
 	"github.com/ksm-wallet/ksm/tx/value"
 )
@@ -30,7 +30,7 @@ type PoolUnbonding struct {
 // PoolStatus is an account's membership of a nomination pool at one block.
 type PoolStatus struct {
 	Account [32]byte
-	Block   chain.Header
+	Block   chainclient.Header
 	Member  bool
 	PoolID  uint32
 	Points  *big.Int
@@ -62,7 +62,7 @@ type PoolInfo struct {
 }
 
 // Pool reads NominationPools.BondedPools(id) and the pool's stake.
-func (s *Session) Pool(ctx context.Context, rt *Runtime, at chain.Hash, id uint32) (*PoolInfo, error) {
+func (s *Session) Pool(ctx context.Context, rt *Runtime, at chainclient.Hash, id uint32) (*PoolInfo, error) {
 	p := &PoolInfo{ID: id, Points: new(big.Int), Bonded: new(big.Int)}
 	v, found, err := s.Read(ctx, rt, at, "NominationPools", "BondedPools", id)
 	if err != nil {
@@ -91,7 +91,7 @@ func (s *Session) Pool(ctx context.Context, rt *Runtime, at chain.Hash, id uint3
 // PointsToBalance converts pool points to tokens:
 // NominationPoolsApi_points_to_balance when the runtime has it, else
 // points × bonded / pool points.
-func (s *Session) PointsToBalance(ctx context.Context, rt *Runtime, at chain.Hash, pool *PoolInfo, points *big.Int) *big.Int {
+func (s *Session) PointsToBalance(ctx context.Context, rt *Runtime, at chainclient.Hash, pool *PoolInfo, points *big.Int) *big.Int {
 	if v, err := s.CallAPI(ctx, rt, at, "NominationPoolsApi", "points_to_balance", pool.ID, points); err == nil {
 		if b, err := value.BigInt(v); err == nil {
 			return b
@@ -107,7 +107,7 @@ func (s *Session) PointsToBalance(ctx context.Context, rt *Runtime, at chain.Has
 // BalanceToPoints converts tokens to pool points (for unbond):
 // NominationPoolsApi_balance_to_points when the runtime has it, else the
 // pallet's rule amount × pool points / bonded.
-func (s *Session) BalanceToPoints(ctx context.Context, rt *Runtime, at chain.Hash, pool *PoolInfo, amount *big.Int) *big.Int {
+func (s *Session) BalanceToPoints(ctx context.Context, rt *Runtime, at chainclient.Hash, pool *PoolInfo, amount *big.Int) *big.Int {
 	if v, err := s.CallAPI(ctx, rt, at, "NominationPoolsApi", "balance_to_points", pool.ID, amount); err == nil {
 		if b, err := value.BigInt(v); err == nil {
 			return b
@@ -121,7 +121,7 @@ func (s *Session) BalanceToPoints(ctx context.Context, rt *Runtime, at chain.Has
 }
 
 // PoolStatus reads who's pool membership at block h.
-func (s *Session) PoolStatus(ctx context.Context, rt *Runtime, h chain.Header, who [32]byte) (*PoolStatus, error) {
+func (s *Session) PoolStatus(ctx context.Context, rt *Runtime, h chainclient.Header, who [32]byte) (*PoolStatus, error) {
 	at := h.Hash
 	st := &PoolStatus{Account: who, Block: h, Points: new(big.Int), PoolPoints: new(big.Int), PoolBonded: new(big.Int)}
 	cur, _, _, err := s.Eras(ctx, rt, at)
@@ -188,7 +188,7 @@ func (s *Session) PoolStatus(ctx context.Context, rt *Runtime, h chain.Header, w
 }
 
 // MinJoinBond reads NominationPools.MinJoinBond (0 when absent).
-func (s *Session) MinJoinBond(ctx context.Context, rt *Runtime, at chain.Hash) (*big.Int, error) {
+func (s *Session) MinJoinBond(ctx context.Context, rt *Runtime, at chainclient.Hash) (*big.Int, error) {
 	v, _, err := s.Read(ctx, rt, at, "NominationPools", "MinJoinBond")
 	if err != nil {
 		return nil, fmt.Errorf("NominationPools.MinJoinBond: %w", err)

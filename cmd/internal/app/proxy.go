@@ -11,7 +11,7 @@ import (
 	"math/big"
 	"strings"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tx/calls"
 	"github.com/ksm-wallet/ksm/tx/value"
 	"github.com/ksm-wallet/ksm/wallet/keys"
@@ -28,7 +28,7 @@ type ProxyDef struct {
 
 // ProxiesOf reads Proxy.Proxies(who) at block at: who's proxies and the
 // deposit reserved for them.
-func (s *Session) ProxiesOf(ctx context.Context, rt *Runtime, at chain.Hash, who [32]byte) ([]ProxyDef, *big.Int, error) {
+func (s *Session) ProxiesOf(ctx context.Context, rt *Runtime, at chainclient.Hash, who [32]byte) ([]ProxyDef, *big.Int, error) {
 	v, _, err := s.Read(ctx, rt, at, "Proxy", "Proxies", rt.Codec.FormatAccount(who))
 	if err != nil {
 		return nil, nil, fmt.Errorf("Proxy.Proxies of %s: %w", s.Account(who), err)
@@ -85,7 +85,7 @@ type ProxyRelations struct {
 	// SignatoryOf are the multisigs of the address book Account is a
 	// signatory of (it acts for them with approvals).
 	SignatoryOf []*Multisig
-	At          chain.Header
+	At          chainclient.Header
 }
 
 // ActsFor is an account Account may act for, and how.

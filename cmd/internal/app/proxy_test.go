@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 	"github.com/ksm-wallet/ksm/tx/calls"
 	"github.com/ksm-wallet/ksm/tx/extrinsic"
@@ -321,10 +321,10 @@ func TestActAsMultisig(t *testing.T) {
 // rootedChain is the fake with headers that carry extrinsics roots.
 type rootedChain struct {
 	*fakeChain
-	roots map[chain.Hash]chain.Hash
+	roots map[chainclient.Hash]chainclient.Hash
 }
 
-func (r *rootedChain) Header(ctx context.Context, at chain.Hash) (*chain.Header, error) {
+func (r *rootedChain) Header(ctx context.Context, at chainclient.Hash) (*chainclient.Header, error) {
 	h, err := r.fakeChain.Header(ctx, at)
 	if err == nil {
 		h.ExtrinsicsRoot = r.roots[at]
@@ -338,7 +338,7 @@ func (r *rootedChain) Header(ctx context.Context, at chain.Hash) (*chain.Header,
 func TestProveCallData(t *testing.T) {
 	f, _, _, ms := multisigFixture(t)
 	f.verified = true
-	rc := &rootedChain{fakeChain: f, roots: map[chain.Hash]chain.Hash{}}
+	rc := &rootedChain{fakeChain: f, roots: map[chainclient.Hash]chainclient.Hash{}}
 	s, err := Open(context.Background(), rc, Options{Home: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
@@ -367,7 +367,7 @@ func TestProveCallData(t *testing.T) {
 	h := calls.CallHash(transfer)
 	approve, _ := rt.Calls.ApproveAsMulti(2, ms.Others(alice), nil, h, calls.Weight{})
 	batch, _ := rt.Calls.BatchAll([][]byte{transfer, asMulti(transfer)})
-	block := chain.Hash{0, 90, 31: 0xbb}
+	block := chainclient.Hash{0, 90, 31: 0xbb}
 	cases := []struct {
 		name     string
 		body     [][]byte
@@ -385,7 +385,7 @@ func TestProveCallData(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			rc.roots[block] = chain.Hash(trie.OrderedRoot(trie.V0, tc.body))
+			rc.roots[block] = chainclient.Hash(trie.OrderedRoot(trie.V0, tc.body))
 			body := tc.body
 			if tc.tamper {
 				body = append([][]byte{}, tc.body...)
@@ -415,7 +415,7 @@ func TestProveCallData(t *testing.T) {
 	}
 	// The finalized block itself (System.BlockHash does not hold it yet).
 	body := [][]byte{{0x04, 0x00}, xt(asMulti(transfer))}
-	rc.roots[f.head()] = chain.Hash(trie.OrderedRoot(trie.V0, body))
+	rc.roots[f.head()] = chainclient.Hash(trie.OrderedRoot(trie.V0, body))
 	f.mu.Lock()
 	f.bodies[f.head()] = body
 	f.mu.Unlock()

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tx/metadata"
 	"github.com/ksm-wallet/ksm/tx/storage"
 	"github.com/ksm-wallet/ksm/tx/value"
@@ -51,7 +51,7 @@ type ParaBlock struct {
 // (chain.LightPara): the relay block that proved the pinned head.
 type relayProven interface {
 	ParaID() uint32
-	RelayBlock() (number uint32, hash chain.Hash, ok bool)
+	RelayBlock() (number uint32, hash chainclient.Hash, ok bool)
 }
 
 // QueryStorage reads PALLET.ITEM at the session's finalized block (the

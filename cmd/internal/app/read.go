@@ -4,14 +4,14 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tx/storage"
 )
 
 // Read reads storage item pallet.item at block at with key parts given as
 // value JSON and returns its decoded value (value JSON); a missing key
 // gives the item's default (nil for an Optional item) and found false.
-func (s *Session) Read(ctx context.Context, rt *Runtime, at chain.Hash, pallet, item string, keys ...any) (v any, found bool, err error) {
+func (s *Session) Read(ctx context.Context, rt *Runtime, at chainclient.Hash, pallet, item string, keys ...any) (v any, found bool, err error) {
 	e, err := storage.Lookup(rt.Codec, pallet, item)
 	if err != nil {
 		return nil, false, err
@@ -25,7 +25,7 @@ func (s *Session) Read(ctx context.Context, rt *Runtime, at chain.Hash, pallet, 
 }
 
 // ReadRaw reads the raw value of an entry's key.
-func (s *Session) ReadRaw(ctx context.Context, e *storage.Entry, at chain.Hash, keys ...any) ([]byte, bool, error) {
+func (s *Session) ReadRaw(ctx context.Context, e *storage.Entry, at chainclient.Hash, keys ...any) ([]byte, bool, error) {
 	if len(keys) != len(e.KeyTypes()) {
 		return nil, false, fmt.Errorf("%w: %s.%s takes %d key parts, got %d", storage.ErrKeyParts, e.Pallet.Name, e.Meta.Name, len(e.KeyTypes()), len(keys))
 	}
@@ -42,7 +42,7 @@ const KeyPageSize = 512
 // Iterate calls fn for each key of pallet.item that starts with the given
 // key parts (all keys when none), in key order, with the decoded key parts
 // and value. It stops at fn's first error.
-func (s *Session) Iterate(ctx context.Context, rt *Runtime, at chain.Hash, pallet, item string, prefixKeys []any, fn func(parts []storage.KeyPart, v any) error) error {
+func (s *Session) Iterate(ctx context.Context, rt *Runtime, at chainclient.Hash, pallet, item string, prefixKeys []any, fn func(parts []storage.KeyPart, v any) error) error {
 	e, err := storage.Lookup(rt.Codec, pallet, item)
 	if err != nil {
 		return err
@@ -90,7 +90,7 @@ type RawArg []byte
 // CallAPI calls runtime API method api_method at block at. Arguments are
 // value JSON encoded by the method's input types from metadata (or RawArg);
 // the result is decoded by its output type.
-func (s *Session) CallAPI(ctx context.Context, rt *Runtime, at chain.Hash, api, method string, args ...any) (any, error) {
+func (s *Session) CallAPI(ctx context.Context, rt *Runtime, at chainclient.Hash, api, method string, args ...any) (any, error) {
 	a, err := rt.Meta.RuntimeAPI(api)
 	if err != nil {
 		return nil, err

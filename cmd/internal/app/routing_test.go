@@ -6,17 +6,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 )
 
-func profileGenesis(t *testing.T, name string) chain.Hash {
+func profileGenesis(t *testing.T, name string) chainclient.Hash {
 	t.Helper()
 	p, err := chainspec.Lookup(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return chain.Hash(p.GenesisHash)
+	return chainclient.Hash(p.GenesisHash)
 }
 
 func TestRoute(t *testing.T) {

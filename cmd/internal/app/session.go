@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/tx/calls"
 	"github.com/ksm-wallet/ksm/tx/extrinsic"
@@ -50,8 +50,8 @@ type Token struct {
 // network profile it was recognised as (nil for a development chain),
 // its token, and the runtimes met so far (cached per spec version).
 type Session struct {
-	Chain   chain.Chain
-	Genesis chain.Hash
+	Chain   chainclient.Chain
+	Genesis chainclient.Hash
 	// Profile is the embedded network profile whose genesis hash the chain
 	// has, or nil (a development chain: every pallet is served here).
 	Profile *chainspec.Profile
@@ -66,14 +66,14 @@ type Session struct {
 	chosen        bool
 	endpointFlag  string
 
-	props    chain.Properties
+	props    chainclient.Properties
 	cache    metadataCache
 	mu       sync.Mutex
 	runtimes map[uint32]*Runtime
 }
 
 // Open identifies the chain behind c (genesis hash, profile, token).
-func Open(ctx context.Context, c chain.Chain, o Options) (*Session, error) {
+func Open(ctx context.Context, c chainclient.Chain, o Options) (*Session, error) {
 	g, err := c.GenesisHash(ctx)
 	if err != nil {
 		return nil, err
@@ -113,9 +113,9 @@ func Open(ctx context.Context, c chain.Chain, o Options) (*Session, error) {
 }
 
 // ProfileByGenesis returns the embedded profile with genesis hash g, or nil.
-func ProfileByGenesis(g chain.Hash) *chainspec.Profile {
+func ProfileByGenesis(g chainclient.Hash) *chainspec.Profile {
 	for _, p := range chainspec.Profiles() {
-		if chain.Hash(p.GenesisHash) == g {
+		if chainclient.Hash(p.GenesisHash) == g {
 			return p
 		}
 	}
@@ -176,7 +176,7 @@ func (s *Session) Route(pallet string) error {
 
 // Runtime is one runtime version: its metadata and what ksm derives from it.
 type Runtime struct {
-	Version chain.RuntimeVersion
+	Version chainclient.RuntimeVersion
 	Meta    *metadata.Metadata
 	Format  *extrinsic.Format
 	Codec   *value.Codec
@@ -243,7 +243,7 @@ func (rt *Runtime) ExistentialDeposit() (*big.Int, error) {
 
 // Runtime returns the runtime of block at, from the cache when its spec
 // version was seen before.
-func (s *Session) Runtime(ctx context.Context, at chain.Hash) (*Runtime, error) {
+func (s *Session) Runtime(ctx context.Context, at chainclient.Hash) (*Runtime, error) {
 	v, err := s.Chain.RuntimeVersion(ctx, at)
 	if err != nil {
 		return nil, err
@@ -288,20 +288,20 @@ func (s *Session) Runtime(ctx context.Context, at chain.Hash) (*Runtime, error) 
 
 // fetchMetadata asks for the newest metadata version ksm reads
 // (Metadata_metadata_at_version), falling back to the runtime's default.
-func (s *Session) fetchMetadata(ctx context.Context, at chain.Hash) ([]byte, error) {
+func (s *Session) fetchMetadata(ctx context.Context, at chainclient.Hash) ([]byte, error) {
 	vs, err := s.Chain.RuntimeCall(ctx, "Metadata_metadata_versions", nil, at)
 	if err == nil {
-		best, err := chain.BestMetadataVersion(vs)
+		best, err := chainclient.BestMetadataVersion(vs)
 		if err == nil && best >= 14 {
 			b, err := s.Chain.RuntimeCall(ctx, "Metadata_metadata_at_version", scale.AppendU32(nil, best), at)
 			if err == nil {
 				return b, nil
 			}
-			if errors.Is(err, chain.ErrDisconnected) {
+			if errors.Is(err, chainclient.ErrDisconnected) {
 				return nil, err
 			}
 		}
-	} else if errors.Is(err, chain.ErrDisconnected) {
+	} else if errors.Is(err, chainclient.ErrDisconnected) {
 		return nil, err
 	}
 	return s.Chain.Metadata(ctx, at)
@@ -314,7 +314,7 @@ func (s *Session) Latest(ctx context.Context) (*Runtime, error) {
 }
 
 // HeadRuntime returns the finalized head and its runtime.
-func (s *Session) HeadRuntime(ctx context.Context) (*chain.Header, *Runtime, error) {
+func (s *Session) HeadRuntime(ctx context.Context) (*chainclient.Header, *Runtime, error) {
 	h, err := s.Chain.FinalizedHead(ctx)
 	if err != nil {
 		return nil, nil, err

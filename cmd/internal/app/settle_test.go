@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tx/value"
 )
 
@@ -16,8 +16,8 @@ import (
 // reports it included; it never reports it lost nor frees its nonce.
 func TestSubmitLyingEndpoint(t *testing.T) {
 	for _, lie := range []any{
-		&chain.RejectedError{Code: 1010, Message: "Invalid Transaction", Data: "Inability to pay some fees"},
-		chain.StatusDropped, chain.StatusInvalid, chain.StatusUsurped,
+		&chainclient.RejectedError{Code: 1010, Message: "Invalid Transaction", Data: "Inability to pay some fees"},
+		chainclient.StatusDropped, chainclient.StatusInvalid, chainclient.StatusUsurped,
 	} {
 		t.Run(lieName(lie), func(t *testing.T) {
 			f := newFakeChain(t, devGenesis)
@@ -45,7 +45,7 @@ func TestSubmitLyingEndpoint(t *testing.T) {
 	f.setAccount(alice, 0, ksm(10), new(big.Int), new(big.Int))
 	f.result = func([]byte) ([]any, error) {
 		f.setAccount(alice, 1, ksm(9), new(big.Int), new(big.Int))
-		return nil, &chain.RejectedError{Code: 1014, Message: "Priority is too low"}
+		return nil, &chainclient.RejectedError{Code: 1014, Message: "Priority is too low"}
 	}
 	s := openFake(t, f, t.TempDir())
 	_, _, err := submitTransfer(t, s, "//Alice", ksm(1))
@@ -56,7 +56,7 @@ func TestSubmitLyingEndpoint(t *testing.T) {
 }
 
 func lieName(l any) string {
-	if k, ok := l.(chain.StatusKind); ok {
+	if k, ok := l.(chainclient.StatusKind); ok {
 		return string(k)
 	}
 	return "rejected"
@@ -68,7 +68,7 @@ func lieName(l any) string {
 // proven state refuses the transaction too, it is a refusal and the nonce
 // is free again.
 func TestSubmitRefusalSettled(t *testing.T) {
-	refuse := &chain.RejectedError{Code: 1010, Message: "Invalid Transaction", Data: "Inability to pay some fees"}
+	refuse := &chainclient.RejectedError{Code: 1010, Message: "Invalid Transaction", Data: "Inability to pay some fees"}
 	for _, tc := range []struct {
 		name string
 		// verified and validity configure the chain; eraEnds moves the

@@ -17,7 +17,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tx/storage"
 	"github.com/ksm-wallet/ksm/tx/value"
 )
@@ -75,7 +75,7 @@ type PendingReward struct {
 // StakeStatus is an account's staking state at one block.
 type StakeStatus struct {
 	Account    [32]byte
-	Block      chain.Header
+	Block      chainclient.Header
 	Bonded     bool
 	Stash      [32]byte
 	Controller [32]byte
@@ -147,7 +147,7 @@ func account(rt *Runtime, v any) ([32]byte, bool) {
 }
 
 // Eras reads Staking.CurrentEra and ActiveEra (index and start, ms).
-func (s *Session) Eras(ctx context.Context, rt *Runtime, at chain.Hash) (current, active uint32, activeStart uint64, err error) {
+func (s *Session) Eras(ctx context.Context, rt *Runtime, at chainclient.Hash) (current, active uint32, activeStart uint64, err error) {
 	cur, _, err := s.Read(ctx, rt, at, "Staking", "CurrentEra")
 	if err != nil {
 		return 0, 0, 0, err
@@ -178,7 +178,7 @@ type Ledger struct {
 
 // LedgerOf finds the ledger of who, a stash (through Staking.Bonded) or a
 // controller; nil when who is not bonded.
-func (s *Session) LedgerOf(ctx context.Context, rt *Runtime, at chain.Hash, who [32]byte) (*Ledger, error) {
+func (s *Session) LedgerOf(ctx context.Context, rt *Runtime, at chainclient.Hash, who [32]byte) (*Ledger, error) {
 	ctrl := who
 	b, found, err := s.Read(ctx, rt, at, "Staking", "Bonded", rt.Codec.FormatAccount(who))
 	if err != nil {
@@ -222,7 +222,7 @@ func (s *Session) LedgerOf(ctx context.Context, rt *Runtime, at chain.Hash, who 
 // for stash: the number of spans Staking.SlashingSpans records (prior
 // spans plus the current one), 0 when none. Runtimes without the item
 // give 0.
-func (s *Session) SlashingSpans(ctx context.Context, rt *Runtime, at chain.Hash, stash [32]byte) (uint32, error) {
+func (s *Session) SlashingSpans(ctx context.Context, rt *Runtime, at chainclient.Hash, stash [32]byte) (uint32, error) {
 	v, found, err := s.Read(ctx, rt, at, "Staking", "SlashingSpans", rt.Codec.FormatAccount(stash))
 	if missingItem(err) {
 		return 0, nil
@@ -239,7 +239,7 @@ func (s *Session) SlashingSpans(ctx context.Context, rt *Runtime, at chain.Hash,
 
 // ValidatorPrefs reads Staking.Validators(v): whether v is a validator
 // candidate, its commission (parts per billion) and blocked flag.
-func (s *Session) ValidatorPrefs(ctx context.Context, rt *Runtime, at chain.Hash, v [32]byte) (isValidator bool, commission uint64, blocked bool, err error) {
+func (s *Session) ValidatorPrefs(ctx context.Context, rt *Runtime, at chainclient.Hash, v [32]byte) (isValidator bool, commission uint64, blocked bool, err error) {
 	p, found, err := s.Read(ctx, rt, at, "Staking", "Validators", rt.Codec.FormatAccount(v))
 	if err != nil {
 		return false, 0, false, err
@@ -255,7 +255,7 @@ func (s *Session) ValidatorPrefs(ctx context.Context, rt *Runtime, at chain.Hash
 // bonding bonded: the Staking.MaxNominations constant where the runtime
 // has it, else StakingApi_nominations_quota(bonded). source names where
 // the number came from.
-func (s *Session) MaxNominations(ctx context.Context, rt *Runtime, at chain.Hash, bonded *big.Int) (limit uint32, source string, err error) {
+func (s *Session) MaxNominations(ctx context.Context, rt *Runtime, at chainclient.Hash, bonded *big.Int) (limit uint32, source string, err error) {
 	if n, ok := constU64(rt, "Staking", "MaxNominations"); ok {
 		return uint32(n), "Staking.MaxNominations", nil
 	}
@@ -283,7 +283,7 @@ type StakeStatusOptions struct {
 }
 
 // StakeStatus reads who's staking state at block h.
-func (s *Session) StakeStatus(ctx context.Context, rt *Runtime, h chain.Header, who [32]byte, o StakeStatusOptions) (*StakeStatus, error) {
+func (s *Session) StakeStatus(ctx context.Context, rt *Runtime, h chainclient.Header, who [32]byte, o StakeStatusOptions) (*StakeStatus, error) {
 	at := h.Hash
 	st := &StakeStatus{Account: who, Block: h, Total: new(big.Int), Active: new(big.Int), Withdrawable: new(big.Int), PendingTotal: new(big.Int)}
 	var err error
@@ -413,7 +413,7 @@ type exposureInfo struct {
 // exposure reads validator v's exposure in era and finds staker in it:
 // ErasStakersOverview + ErasStakersPaged where the runtime has them, else
 // ErasStakersClipped (rewarded nominators, when rewards) or ErasStakers.
-func (s *Session) exposure(ctx context.Context, rt *Runtime, at chain.Hash, era uint32, v, staker [32]byte, rewarded bool) (exposureInfo, error) {
+func (s *Session) exposure(ctx context.Context, rt *Runtime, at chainclient.Hash, era uint32, v, staker [32]byte, rewarded bool) (exposureInfo, error) {
 	ex := exposureInfo{total: new(big.Int), stake: new(big.Int), own: v == staker}
 	vText := rt.Codec.FormatAccount(v)
 	find := func(others any) {
@@ -505,7 +505,7 @@ func pairs(v any) [][2]any {
 // claimed reports whether validator v's rewards of era (page) were paid:
 // Staking.ClaimedRewards(era, v) holds the page, or the validator's ledger
 // lists the era (legacy_claimed_rewards / claimed_rewards).
-func (s *Session) claimed(ctx context.Context, rt *Runtime, at chain.Hash, era uint32, v [32]byte, page *uint32, legacy []uint32) (bool, error) {
+func (s *Session) claimed(ctx context.Context, rt *Runtime, at chainclient.Hash, era uint32, v [32]byte, page *uint32, legacy []uint32) (bool, error) {
 	for _, e := range legacy {
 		if e == era {
 			return true, nil
@@ -537,7 +537,7 @@ func (s *Session) claimed(ctx context.Context, rt *Runtime, at chain.Hash, era u
 // with the stash's estimated share:
 // reward × points(v)/total points × (1 − commission) × stake/exposure
 // (plus the commission when the stash is the validator).
-func (s *Session) PendingRewards(ctx context.Context, rt *Runtime, at chain.Hash, st *StakeStatus) ([]PendingReward, error) {
+func (s *Session) PendingRewards(ctx context.Context, rt *Runtime, at chainclient.Hash, st *StakeStatus) ([]PendingReward, error) {
 	var validators [][32]byte
 	if st.IsValidator {
 		validators = append(validators, st.Stash)

@@ -4,13 +4,13 @@ import (
 	"context"
 	"time"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 )
 
 // BlockRef names a block.
 type BlockRef struct {
 	Number uint32
-	Hash   chain.Hash
+	Hash   chainclient.Hash
 }
 
 // StartInfo is the point the light client started from: the embedded
@@ -33,7 +33,7 @@ type ParaHeadStatus struct {
 	Name string
 	// Genesis is the parachain's genesis (nil when not known: --para on a
 	// relay network).
-	Genesis *chain.Hash
+	Genesis *chainclient.Hash
 	// Source says where its proofs come from: "rpc" or "p2p".
 	Source string
 	// Head and Relay are the proven head and the relay block that proved
@@ -46,7 +46,7 @@ type ParaHeadStatus struct {
 // network (the relay chain's on a parachain network) and its progress.
 type NodeStatus struct {
 	Network string
-	Genesis chain.Hash
+	Genesis chainclient.Hash
 	// Mode is "p2p", "rpc" or "trusted-rpc".
 	Mode  string
 	Peers int

@@ -6,20 +6,20 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 )
 
 // InterruptedError means the backend went away during a submission. The
 // transaction was not sent again; Sent says whether it reached the
 // backend (true: accepted into its pool; false with MaybeSent: unknown).
 type InterruptedError struct {
-	Hash      chain.Hash
+	Hash      chainclient.Hash
 	Sent      bool
 	MaybeSent bool
 	// Last is the last status received ("" when none); Block the block it
 	// named, if any.
-	Last  chain.StatusKind
-	Block *chain.Hash
+	Last  chainclient.StatusKind
+	Block *chainclient.Hash
 	Err   error
 }
 
@@ -41,7 +41,7 @@ func (e *InterruptedError) Error() string {
 	switch {
 	case errors.Is(e.Err, ErrFollowTimeout):
 		lost = "the endpoint stopped reporting"
-	case !errors.Is(e.Err, chain.ErrDisconnected):
+	case !errors.Is(e.Err, chainclient.ErrDisconnected):
 		lost = "following the transaction failed"
 	}
 	return fmt.Sprintf("%s during the submission of transaction %s: %s. ksm did not send it again; check the hash on a block explorer or with another endpoint before retrying (%v)", lost, e.Hash, what, e.Err)
@@ -52,8 +52,8 @@ func (e *InterruptedError) Unwrap() error { return e.Err }
 // NotIncludedError means the pool dropped or refused the transaction after
 // accepting it, or the endpoint refused it outright.
 type NotIncludedError struct {
-	Hash   chain.Hash
-	Status chain.StatusKind // dropped, invalid, usurped; "" for an outright refusal
+	Hash   chainclient.Hash
+	Status chainclient.StatusKind // dropped, invalid, usurped; "" for an outright refusal
 	Reason string
 }
 
@@ -78,7 +78,7 @@ const DefaultFollowTimeout = 3 * time.Minute
 var ErrFollowTimeout = errors.New("gave up following the transaction")
 
 // Progress receives each status of a submission.
-type Progress func(chain.Status)
+type Progress func(chainclient.Status)
 
 // UnsettledError means the backend said a transaction was refused or lost
 // (Said), but the chain does not bear that out: either its nonce moved past
@@ -87,7 +87,7 @@ type Progress func(chain.Status)
 // included until its era ends at block Until (0: immortal, never). ksm
 // keeps its nonce pending meanwhile. Sending it again is how one pays twice.
 type UnsettledError struct {
-	Hash  chain.Hash
+	Hash  chainclient.Hash
 	Nonce uint64
 	Said  *NotIncludedError
 	// At is the finalized block the chain's nonce, ChainNonce, was read at.
@@ -220,7 +220,7 @@ func (s *Session) settle(ctx context.Context, ext []byte, snd Sender, said *NotI
 
 // invalidHere reports whether the runtime finds ext invalid at block at for
 // a reason that is not an earlier nonce still missing (Future).
-func (s *Session) invalidHere(ctx context.Context, rt *Runtime, at chain.Hash, ext []byte) bool {
+func (s *Session) invalidHere(ctx context.Context, rt *Runtime, at chainclient.Hash, ext []byte) bool {
 	out, err := s.validate(ctx, rt, at, ext)
 	if err != nil {
 		return false
@@ -233,7 +233,7 @@ func (s *Session) invalidHere(ctx context.Context, rt *Runtime, at chain.Hash, e
 // era's birth block (number born) up to its death (0: immortal, the last
 // settleSearchBlocks blocks), walking back from fin; it returns the outcome
 // when found. A block it cannot read ends the search.
-func (s *Session) searchIncluded(ctx context.Context, fin *chain.Header, born, death uint64, h chain.Hash) *Outcome {
+func (s *Session) searchIncluded(ctx context.Context, fin *chainclient.Header, born, death uint64, h chainclient.Hash) *Outcome {
 	low := born + 1
 	if death == 0 && fin.Number > settleSearchBlocks {
 		low = max(low, fin.Number-settleSearchBlocks)
@@ -265,12 +265,12 @@ func (s *Session) searchIncluded(ctx context.Context, fin *chain.Header, born, d
 func (s *Session) SubmitSigned(ctx context.Context, ext []byte, progress Progress) (*Outcome, error) {
 	h := ExtrinsicHash(ext)
 	if progress == nil {
-		progress = func(chain.Status) {}
+		progress = func(chainclient.Status) {}
 	}
 	w, err := s.Chain.Submit(ctx, ext)
 	if err != nil {
-		var se *chain.SubmitError
-		var re *chain.RejectedError
+		var se *chainclient.SubmitError
+		var re *chainclient.RejectedError
 		switch {
 		case errors.As(err, &re):
 			reason := re.Message
@@ -284,8 +284,8 @@ func (s *Session) SubmitSigned(ctx context.Context, ext []byte, progress Progres
 		return nil, &InterruptedError{Hash: h, MaybeSent: true, Err: err}
 	}
 	defer w.Close()
-	var last chain.StatusKind
-	var inBlock *chain.Hash
+	var last chainclient.StatusKind
+	var inBlock *chainclient.Hash
 	idle := s.FollowTimeout
 	if idle <= 0 {
 		idle = DefaultFollowTimeout
@@ -298,7 +298,7 @@ func (s *Session) SubmitSigned(ctx context.Context, ext []byte, progress Progres
 			err = fmt.Errorf("%w: no news of the transaction for %v (it stays valid until its era ends; it may still be included)", ErrFollowTimeout, idle)
 		}
 		if err != nil {
-			if inBlock != nil && !chain.IsDisconnectedErr(err) {
+			if inBlock != nil && !chainclient.IsDisconnectedErr(err) {
 				break // the stream ended after inclusion: read the outcome
 			}
 			return nil, &InterruptedError{Hash: h, Sent: true, Last: last, Block: inBlock, Err: err}
@@ -306,18 +306,18 @@ func (s *Session) SubmitSigned(ctx context.Context, ext []byte, progress Progres
 		last = st.Kind
 		progress(st)
 		switch st.Kind {
-		case chain.StatusInBlock:
+		case chainclient.StatusInBlock:
 			b := st.Block
 			inBlock = &b
-		case chain.StatusRetracted:
+		case chainclient.StatusRetracted:
 			inBlock = nil
-		case chain.StatusFinalized:
+		case chainclient.StatusFinalized:
 			b := st.Block
 			inBlock = &b
-		case chain.StatusDropped, chain.StatusInvalid, chain.StatusUsurped:
+		case chainclient.StatusDropped, chainclient.StatusInvalid, chainclient.StatusUsurped:
 			return nil, &NotIncludedError{Hash: h, Status: st.Kind, Reason: st.Detail}
 		}
-		if st.Kind == chain.StatusFinalized || st.Kind == chain.StatusTimeout {
+		if st.Kind == chainclient.StatusFinalized || st.Kind == chainclient.StatusTimeout {
 			break
 		}
 	}
@@ -326,12 +326,12 @@ func (s *Session) SubmitSigned(ctx context.Context, ext []byte, progress Progres
 	}
 	o, err := s.Outcome(ctx, *inBlock, h)
 	if err != nil {
-		if chain.IsDisconnectedErr(err) {
+		if chainclient.IsDisconnectedErr(err) {
 			return nil, &InterruptedError{Hash: h, Sent: true, Last: last, Block: inBlock, Err: err}
 		}
 		return nil, err
 	}
-	o.Finalized = last == chain.StatusFinalized
+	o.Finalized = last == chainclient.StatusFinalized
 	if !o.Finalized && o.Verified {
 		o.unverified(fmt.Sprintf("%s: block #%d %s was not reported final (last status %s): it may still be retracted; the outcome is NOT verified", s.ChainName(), o.BlockNumber, o.BlockHash, last))
 	}

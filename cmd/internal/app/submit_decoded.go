@@ -3,7 +3,7 @@ package app
 import (
 	"context"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tx/extrinsic"
 )
 
@@ -11,7 +11,7 @@ import (
 // chain whose head is at) once and follows it, with Submit's bookkeeping
 // of this machine's pending nonces (SubmitTracked) when it names its
 // signer and nonce.
-func (s *Session) SubmitDecoded(ctx context.Context, ext []byte, x *extrinsic.Decoded, at chain.Header, progress Progress) (*Outcome, error) {
+func (s *Session) SubmitDecoded(ctx context.Context, ext []byte, x *extrinsic.Decoded, at chainclient.Header, progress Progress) (*Outcome, error) {
 	var from [32]byte
 	ok := x.Address != nil && x.Extra.HasNonce
 	if ok {

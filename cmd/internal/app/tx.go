@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"math/big"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tx/extrinsic"
 	"github.com/ksm-wallet/ksm/tx/value"
 )
@@ -53,7 +53,7 @@ type Prepared struct {
 	Request
 	Runtime *Runtime
 	// At is the block the era starts at (the finalized head).
-	At     chain.Header
+	At     chainclient.Header
 	Params extrinsic.Params
 	// Payload is the signing payload; Decoded its parts and Call its call.
 	Payload []byte
@@ -275,7 +275,7 @@ func (s *Session) estimateFee(ctx context.Context, p *Prepared) (*big.Int, error
 }
 
 // QueryFee estimates the fee of an extrinsic (TransactionPaymentApi_query_info).
-func (s *Session) QueryFee(ctx context.Context, rt *Runtime, at chain.Hash, ext []byte) (*big.Int, error) {
+func (s *Session) QueryFee(ctx context.Context, rt *Runtime, at chainclient.Hash, ext []byte) (*big.Int, error) {
 	v, err := s.CallAPI(ctx, rt, at, "TransactionPaymentApi", "query_info", RawArg(ext), uint64(len(ext)))
 	if err != nil {
 		return nil, fmt.Errorf("fee estimate: %w", err)
@@ -324,11 +324,11 @@ func (e *WouldFailError) Error() string {
 func (e *WouldFailError) Unwrap() error { return ErrWouldFail }
 
 // IsDisconnected reports whether err is the backend going away.
-func IsDisconnected(err error) bool { return errors.Is(err, chain.ErrDisconnected) }
+func IsDisconnected(err error) bool { return errors.Is(err, chainclient.ErrDisconnected) }
 
 // validate asks TaggedTransactionQueue_validate_transaction about ext at
 // block at and returns the TransactionValidity as value JSON.
-func (s *Session) validate(ctx context.Context, rt *Runtime, at chain.Hash, ext []byte) (any, error) {
+func (s *Session) validate(ctx context.Context, rt *Runtime, at chainclient.Hash, ext []byte) (any, error) {
 	api, err := rt.Meta.RuntimeAPI("TaggedTransactionQueue")
 	if err != nil {
 		return nil, err
@@ -382,7 +382,7 @@ func (s *Session) metadataHashBuiltIn(ctx context.Context, p *Prepared) (bool, e
 	}
 	out, err := s.validate(ctx, rt, p.At.Hash, ext)
 	if err != nil {
-		if chain.IsDisconnectedErr(err) {
+		if chainclient.IsDisconnectedErr(err) {
 			return false, err
 		}
 		return true, nil

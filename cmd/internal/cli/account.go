@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 )
 
 // accountSection adds a part to `ksm account` (staking, voting, ...): it
@@ -23,7 +23,7 @@ type accountSection struct {
 }
 
 // accountSectionFunc computes one section for account id at block head.
-type accountSectionFunc func(ctx context.Context, e *chainEnv, rt *app.Runtime, head chain.Header, id [32]byte) (jsonValue any, text []string, err error)
+type accountSectionFunc func(ctx context.Context, e *chainEnv, rt *app.Runtime, head chainclient.Header, id [32]byte) (jsonValue any, text []string, err error)
 
 var accountSections []accountSection
 

@@ -86,7 +86,7 @@ func TestCommandFilesReadThroughApp(t *testing.T) {
 			}
 			// x.Client (the light client), x.Client.M, x.RPC.M (the
 			// endpoint's methods; a bare x.RPC is the --rpc flag of the
-			// options) and chain.NewRPC.
+			// options) and chainclient.NewRPC.
 			inner, _ := sel.X.(*ast.SelectorExpr)
 			switch {
 			case sel.Sel.Name == "Client",

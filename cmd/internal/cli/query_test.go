@@ -181,7 +181,7 @@ func testNetworkWith(t *testing.T, visible uint32, cfg testchain.Config) (*rpcte
 
 // TestQueryStorageTrustedRPC: with --trust-rpc on an endpoint that cannot
 // prove anything, the value and the metadata are the endpoint's claims
-// (read through app/chain's RPC Chain), an absent key is the default value.
+// (read through app/chainclient's RPC Chain), an absent key is the default value.
 func TestQueryStorageTrustedRPC(t *testing.T) {
 	t.Parallel()
 	srv, url, c := testNetwork(t, 100)

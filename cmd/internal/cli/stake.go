@@ -13,7 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 )
 
 func newStakeCmd(f *Factory) *cobra.Command {
@@ -44,7 +44,7 @@ the nomination limit from Staking.MaxNominations or StakingApi_nominations_quota
 type stakeEnv struct {
 	*chainEnv
 	rt   *app.Runtime
-	head chain.Header
+	head chainclient.Header
 }
 
 // openPallet opens the chain and checks that pallet's calls are made here.

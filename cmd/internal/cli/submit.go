@@ -18,7 +18,7 @@ import (
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 	"github.com/ksm-wallet/ksm/tx/value"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
@@ -26,7 +26,7 @@ import (
 
 // head is the finalized block the command reads (for the light client the
 // block pinned when the chain was opened: every read comes from it).
-func (e *chainEnv) head(ctx context.Context) (*chain.Header, error) {
+func (e *chainEnv) head(ctx context.Context) (*chainclient.Header, error) {
 	h, err := e.sess.Chain.FinalizedHead(ctx)
 	if err != nil {
 		return nil, err
@@ -155,7 +155,7 @@ func openRoute(ctx context.Context, f *Factory, r route, paraRPC string, paraID 
 	if err != nil {
 		return nil, err
 	}
-	var c chain.Chain
+	var c chainclient.Chain
 	if le.verified() {
 		wait := le.waitSynced
 		if onSync != nil {
@@ -171,7 +171,7 @@ func openRoute(ctx context.Context, f *Factory, r route, paraRPC string, paraID 
 			_ = lc.Close()
 			return nil, le.chainErr(err)
 		}
-		if lp, ok := lc.(*chain.LightPara); ok {
+		if lp, ok := lc.(*chainclient.LightPara); ok {
 			if ph := lp.Head(); ph != nil && ph.Header != nil {
 				f.Infof("%s block #%d %s, its head proven by relay chain block #%d %s", le.Para.Name, ph.Header.Number, ph.Hash, ph.RelayNumber, ph.Relay)
 			}
@@ -505,7 +505,7 @@ func (a *cliAsker) Reviewed(r *app.Review) {
 	showPrepared(a.e, r)
 }
 
-func (a *cliAsker) Status(st chain.Status) { progressPrinter(a.e.f)(st) }
+func (a *cliAsker) Status(st chainclient.Status) { progressPrinter(a.e.f)(st) }
 
 func (a *cliAsker) Warn(msg string) { a.e.f.Warnf("%s", msg) }
 
@@ -548,9 +548,9 @@ func (a *cliAsker) Password(ctx context.Context, key app.KeyRef) ([]byte, error)
 
 // progressPrinter writes ready → in block → finalized on stderr.
 func progressPrinter(f *Factory) app.Progress {
-	return func(st chain.Status) {
+	return func(st chainclient.Status) {
 		switch st.Kind {
-		case chain.StatusInBlock, chain.StatusFinalized, chain.StatusRetracted, chain.StatusTimeout:
+		case chainclient.StatusInBlock, chainclient.StatusFinalized, chainclient.StatusRetracted, chainclient.StatusTimeout:
 			f.Infof("  %s %s", st.Kind.Describe(), st.Block)
 		default:
 			f.Infof("  %s", st.Kind.Describe())

@@ -22,7 +22,7 @@ import (
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tui"
 	"github.com/ksm-wallet/ksm/tx/storage"
 	"github.com/ksm-wallet/ksm/tx/value"
@@ -813,9 +813,9 @@ func (a *tuiAsker) review(r *app.Review) tui.Review {
 
 func (a *tuiAsker) Reviewed(r *app.Review) { a.ask.Reviewed(a.review(r)) }
 
-func (a *tuiAsker) Status(st chain.Status) {
+func (a *tuiAsker) Status(st chainclient.Status) {
 	t := st.Kind.Describe()
-	if st.Block != (chain.Hash{}) {
+	if st.Block != (chainclient.Hash{}) {
 		t += " " + st.Block.String()
 	}
 	a.ask.Status(t)

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/lightclient"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/lightclient/chainsync"
@@ -605,13 +605,13 @@ func (e errLine) Unwrap() error { return e.err }
 // PinnedChain is the Chain a started light client gives: every answer
 // proven, reads pinned to one finalized block with Pin.
 type PinnedChain interface {
-	chain.Chain
-	Pin(ctx context.Context) (*chain.Header, error)
+	chainclient.Chain
+	Pin(ctx context.Context) (*chainclient.Header, error)
 }
 
 var (
-	_ PinnedChain = (*chain.Light)(nil)
-	_ PinnedChain = (*chain.LightPara)(nil)
+	_ PinnedChain = (*chainclient.Light)(nil)
+	_ PinnedChain = (*chainclient.LightPara)(nil)
 )
 
 // Chain wraps a started (and synced) light client as the Chain the
@@ -631,11 +631,11 @@ func (le *Light) Chain(owns bool) PinnedChain {
 			return nil
 		}
 	}
-	opts := chain.LightOptions{
-		Genesis: chain.Hash(le.Genesis),
-		Properties: chain.Properties{SS58Prefix: n.SS58Prefix, HasSS58: true, Decimals: n.Decimals, HasDecimals: true,
+	opts := chainclient.LightOptions{
+		Genesis: chainclient.Hash(le.Genesis),
+		Properties: chainclient.Properties{SS58Prefix: n.SS58Prefix, HasSS58: true, Decimals: n.Decimals, HasDecimals: true,
 			Symbol: n.Symbol},
-		Compile: chain.ExecutorCompiler(cacheDir(home, "wasm")),
+		Compile: chainclient.ExecutorCompiler(cacheDir(home, "wasm")),
 		// The keys each runtime method read last time, proven in one
 		// batch before the next call.
 		ReadSets: cacheDir(home, "readsets"),
@@ -648,26 +648,26 @@ func (le *Light) Chain(owns bool) PinnedChain {
 		// parachain's endpoint when there is one (the blocks it says
 		// include them are proven through the relay chain); over the
 		// parachain's libp2p network alone none can be sent.
-		opts.Genesis = chain.Hash(pe.Genesis)
-		lp := chain.NewLightPara(le.Client.Para(pe.ID), opts)
+		opts.Genesis = chainclient.Hash(pe.Genesis)
+		lp := chainclient.NewLightPara(le.Client.Para(pe.ID), opts)
 		if pe.rpc != nil {
 			c := le.cfg
 			timeout, poll := c.Hooks.ParaInclusionTimeout, c.Hooks.ParaInclusionPoll
 			if timeout == 0 {
-				timeout = chain.DefaultInclusionTimeout
+				timeout = chainclient.DefaultInclusionTimeout
 			}
 			if poll == 0 {
 				poll = time.Second
 			}
-			if err := lp.SubmitThrough(pe.rpc, chain.ParaSubmitOptions{Timeout: timeout, Poll: poll,
+			if err := lp.SubmitThrough(pe.rpc, chainclient.ParaSubmitOptions{Timeout: timeout, Poll: poll,
 				Progress: func(msg string) { c.infof("%s", msg) }}); err != nil {
 				c.warnf("%s: %v", pe.Name, err)
 			}
 		}
 		return lp
 	}
-	opts.Submit = chain.LightSubmitter(le.Client)
-	return chain.NewLight(le.Client, opts)
+	opts.Submit = chainclient.LightSubmitter(le.Client)
+	return chainclient.NewLight(le.Client, opts)
 }
 
 // RelayChain is the relay chain a parachain Light follows, as a second
@@ -680,22 +680,22 @@ func (le *Light) RelayChain(relay Network) PinnedChain {
 		return nil
 	}
 	home := le.cfg.Home
-	opts := chain.LightOptions{
-		Genesis: chain.Hash(le.Genesis),
-		Properties: chain.Properties{SS58Prefix: relay.SS58Prefix, HasSS58: true, Decimals: relay.Decimals, HasDecimals: true,
+	opts := chainclient.LightOptions{
+		Genesis: chainclient.Hash(le.Genesis),
+		Properties: chainclient.Properties{SS58Prefix: relay.SS58Prefix, HasSS58: true, Decimals: relay.Decimals, HasDecimals: true,
 			Symbol: relay.Symbol},
-		Compile:  chain.ExecutorCompiler(cacheDir(home, "wasm")),
+		Compile:  chainclient.ExecutorCompiler(cacheDir(home, "wasm")),
 		ReadSets: cacheDir(home, "readsets"),
 		Close:    func() error { return nil },
-		Submit:   chain.LightSubmitter(le.Client),
+		Submit:   chainclient.LightSubmitter(le.Client),
 	}
-	return chain.NewLight(le.Client, opts)
+	return chainclient.NewLight(le.Client, opts)
 }
 
 // IsNetwork reports whether err is a network failure: nothing reachable,
 // the connection lost, a timeout.
 func IsNetwork(err error) bool {
-	return errors.Is(err, chain.ErrDisconnected) || errors.Is(err, context.DeadlineExceeded) ||
+	return errors.Is(err, chainclient.ErrDisconnected) || errors.Is(err, context.DeadlineExceeded) ||
 		errors.Is(err, lightclient.ErrUnreachable) || errors.Is(err, lightclient.ErrClosed)
 }
 

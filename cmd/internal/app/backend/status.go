@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 )
 
 var _ app.StatusSource = (*Light)(nil)
@@ -21,7 +21,7 @@ const statusReadTimeout = 10 * time.Second
 // parachain network, the para head, both proven; for an endpoint trusted
 // with --trust-rpc what it claims of its finalized block.
 func (e *Light) NodeStatus(ctx context.Context) (*app.NodeStatus, error) {
-	st := &app.NodeStatus{Network: e.cfg.Network.Name, Genesis: chain.Hash(e.Genesis), Mode: e.Mode, Verified: e.Verified()}
+	st := &app.NodeStatus{Network: e.cfg.Network.Name, Genesis: chainclient.Hash(e.Genesis), Mode: e.Mode, Verified: e.Verified()}
 	if !e.Verified() {
 		// --trust-rpc on an endpoint that proves nothing: its claims.
 		h, err := e.RPC.FinalizedHead(ctx)
@@ -33,17 +33,17 @@ func (e *Light) NodeStatus(ctx context.Context) (*app.NodeStatus, error) {
 			return nil, app.Unreachable(err)
 		}
 		n := uint32(hd.Number)
-		st.Peers, st.Finalized = 1, app.BlockRef{Number: n, Hash: chain.Hash(h)}
+		st.Peers, st.Finalized = 1, app.BlockRef{Number: n, Hash: chainclient.Hash(h)}
 		st.Best, st.Synced, st.Done, st.Target, st.Start = n, true, n, n, n
 		return st, nil
 	}
 	s := e.Client.Status()
 	setID := s.SetID
 	st.Peers, st.Best, st.SetID, st.Synced = s.Peers, s.Target, &setID, s.Synced
-	st.Finalized = app.BlockRef{Number: s.Finalized.Number, Hash: chain.Hash(s.Hash)}
+	st.Finalized = app.BlockRef{Number: s.Finalized.Number, Hash: chainclient.Hash(s.Hash)}
 	st.Done, st.Target, st.Start = s.Finalized.Number, s.Target, s.StartNumber
 	sp := e.Client.StartPoint()
-	cp := &app.StartInfo{Source: string(sp.Source), Block: app.BlockRef{Number: sp.Header.Number, Hash: chain.Hash(sp.Hash)}}
+	cp := &app.StartInfo{Source: string(sp.Source), Block: app.BlockRef{Number: sp.Header.Number, Hash: chainclient.Hash(sp.Hash)}}
 	if e.Age != nil {
 		cp.Age, cp.HasAge, cp.Warning = e.Age.Age, true, e.Age.Warning
 	}
@@ -51,7 +51,7 @@ func (e *Light) NodeStatus(ctx context.Context) (*app.NodeStatus, error) {
 	if pe := e.Para; pe != nil {
 		ps := &app.ParaHeadStatus{ID: pe.ID, Name: pe.Name, Source: pe.Source}
 		if pe.Genesis != ([32]byte{}) {
-			g := chain.Hash(pe.Genesis)
+			g := chainclient.Hash(pe.Genesis)
 			ps.Genesis = &g
 		}
 		if s.Synced {
@@ -62,8 +62,8 @@ func (e *Light) NodeStatus(ctx context.Context) (*app.NodeStatus, error) {
 			if err != nil {
 				ps.Err = err
 			} else {
-				ps.Head = &app.BlockRef{Number: h.Header.Number, Hash: chain.Hash(h.Hash)}
-				ps.Relay = &app.BlockRef{Number: h.RelayNumber, Hash: chain.Hash(h.Relay)}
+				ps.Head = &app.BlockRef{Number: h.Header.Number, Hash: chainclient.Hash(h.Hash)}
+				ps.Relay = &app.BlockRef{Number: h.RelayNumber, Hash: chainclient.Hash(h.Relay)}
 			}
 		}
 		st.Para = ps
@@ -83,11 +83,11 @@ func (e *Light) NodeStatus(ctx context.Context) (*app.NodeStatus, error) {
 // Trusted is the Chain of an endpoint trusted with --trust-rpc (the
 // "trusted-rpc" mode; nil otherwise): its answers as it gives them.
 // Closing it closes the endpoint.
-func (e *Light) Trusted() chain.Chain {
+func (e *Light) Trusted() chainclient.Chain {
 	if e.Verified() || e.RPC == nil {
 		return nil
 	}
-	return chain.NewRPC(e.RPC)
+	return chainclient.NewRPC(e.RPC)
 }
 
 // cacheDir is the cache directory name under home ("" without a home:

@@ -1,9 +1,9 @@
-package chain_test
+package chainclient_test
 
 import (
 	"fmt"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tx/scale"
 )
 
@@ -17,7 +17,7 @@ func ExampleDecodeRuntimeVersion() {
 	b = scale.AppendU32(b, 0)         // impl_version
 	b = scale.AppendCompact(b, 0)     // apis
 	b = scale.AppendU32(b, 24)        // transaction_version
-	v, err := chain.DecodeRuntimeVersion(b)
+	v, err := chainclient.DecodeRuntimeVersion(b)
 	fmt.Println(v.SpecName, v.SpecVersion, v.TransactionVersion, err)
 	// Output:
 	// kusama 1000000 24 <nil>

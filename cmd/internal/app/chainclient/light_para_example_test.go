@@ -1,11 +1,11 @@
-package chain_test
+package chainclient_test
 
 import (
 	"context"
 	"errors"
 	"fmt"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/lightclient"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 )
@@ -35,12 +35,12 @@ func (s staticPara) NextKey(context.Context, header.Hash, []byte) ([]byte, bool,
 // relay state proves; submission needs the parachain's own network.
 func ExampleNewLightPara() {
 	h := &header.Header{Number: 42}
-	var c chain.Chain = chain.NewLightPara(staticPara{&lightclient.ParaHead{ParaID: 1000, Header: h, Hash: h.Hash(), RelayNumber: 44}}, chain.LightOptions{})
+	var c chainclient.Chain = chainclient.NewLightPara(staticPara{&lightclient.ParaHead{ParaID: 1000, Header: h, Hash: h.Hash(), RelayNumber: 44}}, chainclient.LightOptions{})
 	ctx := context.Background()
 	head, err := c.FinalizedHead(ctx)
 	fmt.Println(head.Number, err, c.Verified())
 	_, err = c.Submit(ctx, []byte{0})
-	fmt.Println(errors.Is(err, chain.ErrUnsupported))
+	fmt.Println(errors.Is(err, chainclient.ErrUnsupported))
 	// Output:
 	// 42 <nil> true
 	// true
@@ -50,7 +50,7 @@ func ExampleNewLightPara() {
 // the relay block whose finalized state proved it.
 func ExampleLightPara_Head() {
 	h := &header.Header{Number: 42}
-	l := chain.NewLightPara(staticPara{&lightclient.ParaHead{ParaID: 1000, Header: h, Hash: h.Hash(), RelayNumber: 44}}, chain.LightOptions{})
+	l := chainclient.NewLightPara(staticPara{&lightclient.ParaHead{ParaID: 1000, Header: h, Hash: h.Hash(), RelayNumber: 44}}, chainclient.LightOptions{})
 	head, _ := l.Pin(context.Background())
 	ph := l.Head()
 	fmt.Println(head.Number, ph.RelayNumber, l.CanSubmit())

@@ -1,4 +1,4 @@
-package chain
+package chainclient
 
 // RelayBlock is the relay block whose finalized state proved the para
 // head pinned by Pin (else the latest one proven); ok is false before one

@@ -1,4 +1,4 @@
-// Package chain declares how ksm's use cases (package app) reach a chain:
+// Package chainclient declares how ksm's use cases (package app) reach a chain:
 // the Chain interface, the values it returns, and its first implementation,
 // RPC, a JSON-RPC endpoint trusted without proofs (ksm's --trust-rpc mode).
 //
@@ -9,7 +9,7 @@
 // (no such block), ErrUnsupported (the backend cannot answer this kind of
 // question) or ErrDisconnected (the backend went away; a network failure,
 // exit code 5 in the CLI).
-package chain
+package chainclient
 
 import (
 	"context"

@@ -1,10 +1,10 @@
-package chain_test
+package chainclient_test
 
 import (
 	"errors"
 	"fmt"
 
-	"github.com/ksm-wallet/ksm/cmd/internal/app/chain"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/lightclient"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 )
@@ -14,8 +14,8 @@ import (
 // prove them (lightclient.Client.Para(id) is one, the stand-in here is not).
 func ExampleLightPara_SubmitThrough() {
 	h := &header.Header{Number: 42}
-	l := chain.NewLightPara(staticPara{&lightclient.ParaHead{ParaID: 1000, Header: h, Hash: h.Hash()}}, chain.LightOptions{})
-	err := l.SubmitThrough(nil, chain.ParaSubmitOptions{})
-	fmt.Println(errors.Is(err, chain.ErrUnsupported), l.CanSubmit())
+	l := chainclient.NewLightPara(staticPara{&lightclient.ParaHead{ParaID: 1000, Header: h, Hash: h.Hash()}}, chainclient.LightOptions{})
+	err := l.SubmitThrough(nil, chainclient.ParaSubmitOptions{})
+	fmt.Println(errors.Is(err, chainclient.ErrUnsupported), l.CanSubmit())
 	// Output: true false
 }
