@@ -195,7 +195,9 @@ func lastLine(s string) string {
 // are all in the pool before a block is built (pipelined nonces), and the
 // one block built then includes all 50.
 func TestE2EBatchOneBlock(t *testing.T) {
-	c := e2eKusama(t)
+	// Its own chain: manual block mode and 50 transactions of //Bob in the
+	// pool must not reach the tests sharing e2eKusama.
+	c := e2ePrivateKusama(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	cl, err := rpc.Dial(ctx, c.URL)

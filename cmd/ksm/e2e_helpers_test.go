@@ -125,6 +125,30 @@ func e2eStart(t *testing.T, name string) *e2eChain {
 	return c
 }
 
+// e2ePrivateKusama is a kusama-local chain of the calling test alone
+// (stopped when it ends), for a test that depends on the state of
+// well-known accounts (//Charlie unbonded, no transaction of //Bob in the
+// pool) which the tests sharing e2eKusama change. Its Home holds no key.
+func e2ePrivateKusama(t *testing.T) *e2eChain {
+	t.Helper()
+	spec := testenv.Shared(t, "chainspec", "local", "kusama-local.json")
+	testenv.OracleDir(t)
+	url := testenv.StartChopsticks(t, spec)
+	e2eWarmUp(t, url)
+	c := &e2eChain{Name: "kusama-local", URL: url, Home: t.TempDir()}
+	for _, k := range []struct{ name, suri string }{{"alice", "//Alice"}, {"bob", "//Bob"}} {
+		c.ksm(t, k.suri+"\n", "key", "import", "--name", k.name, "--suri-stdin").ok(t)
+	}
+	var b struct {
+		Address  string `json:"address"`
+		Decimals int    `json:"decimals"`
+	}
+	c.ksm(t, "", "balance", "alice", "--json").ok(t).json(t, &b)
+	c.Alice, c.Decimals = b.Address, b.Decimals
+	c.Bob = c.address(t, "bob")
+	return c
+}
+
 // e2eWarmUp builds blocks until the chain has one past genesis: chopsticks'
 // first block build on these specs sometimes fails ("Timestamp slot must
 // match CurrentSlot") and silently drops the transactions it held.

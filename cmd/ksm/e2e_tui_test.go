@@ -129,7 +129,8 @@ func (p *tmuxPane) confirm(title string) {
 }
 
 func TestE2ETUI(t *testing.T) {
-	base := e2eKusama(t)
+	// Its own chain: it bonds //Charlie, which must start unbonded.
+	base := e2ePrivateKusama(t)
 	c := *base
 	c.Home = t.TempDir()
 	for _, k := range []struct{ name, suri string }{{"alice", "//Alice"}, {"charlie", "//Charlie"}} {

@@ -196,12 +196,16 @@ func (r *BatchRunner) Run(ctx context.Context, items []BatchItem) ([]BatchRowRes
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// prev is the accepted channel of this sender's transaction
+			// sent before (nil: none).
+			var prev chan struct{}
 			for _, unit := range r.units(items, bySender[acc], state) {
 				if stopped() {
 					return
 				}
 				sem <- struct{}{}
-				rr := &rowRun{r: r, rj: state[items[unit[0]].Row], pair: pairs[items[unit[0]].Plan.From.Name], res: BatchRowResult{Status: BatchSkipped, Chain: r.Sess.ChainName()}}
+				rr := &rowRun{r: r, rj: state[items[unit[0]].Row], pair: pairs[items[unit[0]].Plan.From.Name], res: BatchRowResult{Status: BatchSkipped, Chain: r.Sess.ChainName()},
+					accepted: make(chan struct{})}
 				for _, i := range unit {
 					rr.its = append(rr.its, items[i])
 				}
@@ -221,11 +225,21 @@ func (r *BatchRunner) Run(ctx context.Context, items []BatchItem) ([]BatchRowRes
 				}
 				// The next unit of this sender is prepared while this one is
 				// followed (pipelined nonces); sem bounds the followed ones.
+				wait := prev
+				prev = rr.accepted
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
 					defer func() { <-sem }()
-					finish(rr.unitIndexes(unit), submit())
+					if wait != nil {
+						select {
+						case <-wait:
+						case <-ctx.Done():
+						}
+					}
+					res := submit()
+					rr.markAccepted()
+					finish(rr.unitIndexes(unit), res)
 				}()
 			}
 		}()
@@ -289,7 +303,16 @@ type rowRun struct {
 	dropped []droppedRow
 	// kept are the indexes in the unit of the rows in the transaction.
 	kept []int
+	// accepted is closed once the endpoint has answered for the
+	// transaction (its first status) or its submission ended: the sender's
+	// next transaction is sent only then, so the endpoint sees one
+	// sender's nonces in order (a node without a future queue, such as
+	// chopsticks, refuses a nonce ahead of the ones it holds).
+	accepted   chan struct{}
+	acceptOnce sync.Once
 }
+
+func (rr *rowRun) markAccepted() { rr.acceptOnce.Do(func() { close(rr.accepted) }) }
 
 type droppedRow struct {
 	k   int
@@ -492,7 +515,10 @@ func (rr *rowRun) compose(ctx context.Context) (*Request, error) {
 func (rr *rowRun) onStatus() Progress {
 	var once sync.Once
 	return func(chainclient.Status) {
-		once.Do(func() { _ = rr.journal(JournalRecord{State: JournalSubmitted}) })
+		once.Do(func() {
+			_ = rr.journal(JournalRecord{State: JournalSubmitted})
+			rr.markAccepted()
+		})
 	}
 }
 
