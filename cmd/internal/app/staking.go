@@ -480,8 +480,10 @@ func (s *Session) exposure(ctx context.Context, rt *Runtime, at chainclient.Hash
 	return ex, nil
 }
 
-// pairs reads a BTreeMap value JSON: a list of [key, value] pairs, or an
+// Pairs reads a BTreeMap value JSON: a list of [key, value] pairs, or an
 // object keyed by the key's text.
+func Pairs(v any) [][2]any { return pairs(v) }
+
 func pairs(v any) [][2]any {
 	var out [][2]any
 	switch x := v.(type) {

@@ -3,14 +3,14 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
 	"io/fs"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
+	"github.com/ksm-wallet/ksm/cmd/internal/config"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/wallet/ss58"
 )
@@ -108,21 +108,7 @@ func (f *Factory) checkEndpoints() error {
 }
 
 // checkEndpointURL checks that u is a JSON-RPC endpoint URL ksm can dial.
-func checkEndpointURL(u string) error {
-	p, err := url.Parse(u)
-	if err != nil {
-		return errors.New("not a URL")
-	}
-	switch strings.ToLower(p.Scheme) {
-	case "ws", "wss", "http", "https":
-	default:
-		return fmt.Errorf("unsupported scheme %q (want ws, wss, http or https)", p.Scheme)
-	}
-	if p.Host == "" {
-		return errors.New("no host")
-	}
-	return nil
-}
+func checkEndpointURL(u string) error { return config.CheckEndpoint(u) }
 
 // prefixNames are the SS58 prefixes known by name besides the networks'.
 var prefixNames = map[string]uint16{"polkadot": 0, "kusama": 2, "substrate": 42, "generic": 42}

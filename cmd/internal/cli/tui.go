@@ -482,7 +482,7 @@ func (b *tuiBackend) Validators(ctx context.Context) ([]tui.Validator, error) {
 		return nil
 	})
 	if pts, found, err := s.Read(ctx, rt, h.Hash, "Staking", "ErasRewardPoints", active); err == nil && found {
-		for _, kv := range tuiPairs(app.Get(pts, "individual")) {
+		for _, kv := range app.Pairs(app.Get(pts, "individual")) {
 			if id, ok := accountOfValue(kv[0]); ok {
 				if i, ok := idx[s.Account(id)]; ok {
 					if b, err := value.BigInt(kv[1]); err == nil {
@@ -493,25 +493,6 @@ func (b *tuiBackend) Validators(ctx context.Context) ([]tui.Validator, error) {
 		}
 	}
 	return out, nil
-}
-
-// tuiPairs reads a BTreeMap's value JSON: [key, value] pairs (as
-// app's staking reads do).
-func tuiPairs(v any) [][2]any {
-	var out [][2]any
-	switch x := v.(type) {
-	case []any:
-		for _, it := range x {
-			if kv, ok := it.([]any); ok && len(kv) == 2 {
-				out = append(out, [2]any{kv[0], kv[1]})
-			}
-		}
-	case value.Object:
-		if len(x) == 1 && x[0].Name == "" {
-			return tuiPairs(x[0].Value)
-		}
-	}
-	return out
 }
 
 func (b *tuiBackend) Referenda(ctx context.Context) ([]tui.Referendum, error) {
