@@ -41,13 +41,7 @@ transactions this machine sent that the chain has not counted yet, and
 sections such as staking and voting. With --json: the balance fields plus
 "pending" and one field per section.`,
 		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			e, err := openNetwork(ctx, f)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
+		RunE: networkRun(f, func(ctx context.Context, e *chainEnv, args []string) error {
 			id, key, err := e.resolveAccount(args[0])
 			if err != nil {
 				return err
@@ -108,7 +102,7 @@ sections such as staking and voting. With --json: the balance fields plus
 				fmt.Fprintln(f.IO.Out, strings.Join(text, "\n"))
 			}
 			return nil
-		},
+		}),
 	}
 	return cmd
 }

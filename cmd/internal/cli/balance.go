@@ -1,8 +1,8 @@
 package cli
 
 import (
+	"context"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -23,12 +23,7 @@ type balanceJSON struct {
 	Holds              []holdJSON `json:"holds"`
 	Freezes            []holdJSON `json:"freezes"`
 	Nonce              uint64     `json:"nonce"`
-	BlockNumber        uint64     `json:"blockNumber"`
-	BlockHash          string     `json:"blockHash"`
-	Decimals           int        `json:"decimals"`
-	Symbol             string     `json:"symbol"`
-	Chain              string     `json:"chain"`
-	Verified           bool       `json:"verified"`
+	readAtJSON
 	// Chains is the balance on each chain of the network (the main chain,
 	// whose balance the fields above give, first); Total sums them.
 	Chains []chainBalanceJSON `json:"chains"`
@@ -75,12 +70,12 @@ func balanceView(e *chainEnv, bs *app.Balances, key string) balanceJSON {
 		Free: numOrNull(b.Free), Reserved: numOrNull(b.Reserved), Frozen: numOrNull(b.Frozen),
 		Transferable: numOrNull(b.Transferable), ExistentialDeposit: numOrNull(b.ExistentialDeposit),
 		Locks: locksJSON(b.Locks), Holds: holdsJSON(b.Holds), Freezes: holdsJSON(b.Freezes),
-		Nonce: b.Nonce, BlockNumber: b.Block.Number, BlockHash: b.Block.Hash.String(),
-		Decimals: e.sess.Token.Decimals, Symbol: e.sess.Token.Symbol, Chain: bs.Chains[0].Chain, Verified: bs.Chains[0].Verified,
+		Nonce: b.Nonce, readAtJSON: readAt(e.sess, b.Block),
 		Chains: []chainBalanceJSON{},
 		Total: balanceTotalJSON{Free: numOrNull(bs.Total.Free), Reserved: numOrNull(bs.Total.Reserved),
 			Frozen: numOrNull(bs.Total.Frozen), Transferable: numOrNull(bs.Total.Transferable)},
 	}
+	j.Chain, j.Verified = bs.Chains[0].Chain, bs.Chains[0].Verified
 	for _, c := range bs.Chains {
 		j.Chains = append(j.Chains, chainBalanceJSON{Chain: c.Chain,
 			Free: numOrNull(c.Free), Reserved: numOrNull(c.Reserved), Frozen: numOrNull(c.Frozen), Transferable: numOrNull(c.Transferable),
@@ -110,13 +105,8 @@ func holdsJSON(hs []app.Hold) []holdJSON {
 // side with their total, then each chain's locks, holds and freezes.
 func printBalance(e *chainEnv, bs *app.Balances, key string) {
 	s := e.sess
-	w := tabwriter.NewWriter(e.f.IO.Out, 0, 4, 2, ' ', 0)
 	b := bs.Main()
-	title := s.Account(b.Account)
-	if key != "" {
-		title += "  (key " + key + ")"
-	}
-	fmt.Fprintf(w, "%s\n", title)
+	w := accountWriter(e, b.Account, key)
 	if len(bs.Chains) == 1 {
 		fmt.Fprintf(w, "  free\t%s\n", s.FormatAmount(b.Free))
 		fmt.Fprintf(w, "  reserved\t%s\n", s.FormatAmount(b.Reserved))
@@ -161,22 +151,12 @@ On a relay network (kusama, ...) the balance on Asset Hub, where an
 account's balance lives since the Asset Hub migration, and on the relay
 chain are shown side by side with their total.`,
 		Args: rangeArgs(0, 1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			e, err := openNetwork(ctx, f)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			targets, err := statusTargets(e, args, "no keys yet: give an ADDRESS, or add a key with 'ksm key new' or 'ksm key import'")
-			if err != nil {
-				return err
-			}
-			return showEach(f, args, targets,
+		RunE: networkRun(f, func(ctx context.Context, e *chainEnv, args []string) error {
+			return showEach(f, e, args, "no keys yet: give an ADDRESS, or add a key with 'ksm key new' or 'ksm key import'",
 				func(t statusTarget) (*app.Balances, error) { return app.BalancesOf(ctx, e.sessions(), t.id) },
 				func(b *app.Balances, key string) balanceJSON { return balanceView(e, b, key) },
 				func(b *app.Balances, key string) { printBalance(e, b, key) })
-		},
+		}),
 	}
 	return cmd
 }

@@ -78,11 +78,7 @@ func newClaimStatusCmd(f *Factory) *cobra.Command {
 			if err := e.sess.Route("Claims"); err != nil {
 				return err
 			}
-			head, err := e.head(ctx)
-			if err != nil {
-				return err
-			}
-			rt, err := e.sess.Latest(ctx)
+			head, rt, err := e.sess.HeadRuntime(ctx)
 			if err != nil {
 				return err
 			}
@@ -402,16 +398,12 @@ func loadEthKey(f *Factory, file, pwFile string) (*eth.Key, error) {
 }
 
 func newClaimAttestCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "attest --from NAME",
 		Short: "Agree to the statement of a pre-claimed allocation (signed Claims.attest)",
 		Long: `Attest the statement a pre-claim needs (Claims.Preclaims of the sender): a
 signed Claims.attest with the statement's text, checked by the runtime's
 PrevalidateAttests transaction extension.`,
 		Args: exactArgs(0),
-		RunE: planRun(f, &sf, func([]string) app.ClaimAttestInput { return app.ClaimAttestInput{} }, app.PlanClaimAttest),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func([]string) app.ClaimAttestInput { return app.ClaimAttestInput{} }, app.PlanClaimAttest)
 }

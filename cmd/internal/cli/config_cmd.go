@@ -47,6 +47,23 @@ func configHome(f *Factory) (string, *config.File, error) {
 	return home, c, nil
 }
 
+// configKeyRun is the run function of a command on the configuration key
+// named by its first argument: the file and the key's canonical name are
+// given to run (an unknown key exits 2).
+func configKeyRun(f *Factory, run func(home string, c *config.File, key string, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		home, c, err := configHome(f)
+		if err != nil {
+			return err
+		}
+		k, err := config.CanonicalKey(args[0])
+		if err != nil {
+			return app.Input(err)
+		}
+		return run(home, c, k, args)
+	}
+}
+
 func printConfigValue(f *Factory, key string, value string, set bool) error {
 	out := configValueJSON{Key: key}
 	if set {
@@ -68,21 +85,13 @@ func newConfigGetCmd(f *Factory) *cobra.Command {
 		Long: `Print the value of KEY in the configuration file (nothing when it is not set).
 JSON: {key, value} (value null when not set). Exit 2 for an unknown key.`,
 		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			_, c, err := configHome(f)
-			if err != nil {
-				return err
-			}
-			k, err := config.CanonicalKey(args[0])
-			if err != nil {
-				return app.Input(err)
-			}
+		RunE: configKeyRun(f, func(home string, c *config.File, k string, args []string) error {
 			v, ok, err := c.Get(k)
 			if err != nil {
 				return app.Input(err)
 			}
 			return printConfigValue(f, k, v, ok)
-		},
+		}),
 	}
 }
 
@@ -130,15 +139,7 @@ rpc.<chain> (a ws, wss, http or https URL; <chain> an embedded chain: kusama,
 kusama-asset-hub, polkadot, ...). JSON: {key, value} (the value as stored).
 Exit 2 for an unknown key or a bad value.`,
 		Args: exactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			home, c, err := configHome(f)
-			if err != nil {
-				return err
-			}
-			k, err := config.CanonicalKey(args[0])
-			if err != nil {
-				return app.Input(err)
-			}
+		RunE: configKeyRun(f, func(home string, c *config.File, k string, args []string) error {
 			v, err := c.Set(k, args[1])
 			if err != nil {
 				return app.Input(err)
@@ -150,7 +151,7 @@ Exit 2 for an unknown key or a bad value.`,
 				return printConfigValue(f, k, v, true)
 			}
 			return nil
-		},
+		}),
 	}
 }
 
@@ -161,15 +162,7 @@ func newConfigUnsetCmd(f *Factory) *cobra.Command {
 		Long: `Remove KEY from the configuration file (nothing to do when it is not set: no file
 is created). JSON: {key, value: null}. Exit 2 for an unknown key.`,
 		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			home, c, err := configHome(f)
-			if err != nil {
-				return err
-			}
-			k, err := config.CanonicalKey(args[0])
-			if err != nil {
-				return app.Input(err)
-			}
+		RunE: configKeyRun(f, func(home string, c *config.File, k string, args []string) error {
 			if _, ok, _ := c.Get(k); ok {
 				if err := c.Unset(k); err != nil {
 					return app.Input(err)
@@ -182,6 +175,6 @@ is created). JSON: {key, value: null}. Exit 2 for an unknown key.`,
 				return printConfigValue(f, k, "", false)
 			}
 			return nil
-		},
+		}),
 	}
 }

@@ -93,38 +93,35 @@ fractions are parts per billion.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			e, g, err := openGov(ctx, f)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			rs, err := e.sess.Referenda(ctx, g, !all)
-			if err != nil {
-				return err
-			}
-			if f.Opts.JSON {
-				out := make([]referendumJSON, 0, len(rs))
+			return withGov(ctx, f, func(e *chainEnv, g *app.GovState) error {
+				rs, err := e.sess.Referenda(ctx, g, !all)
+				if err != nil {
+					return err
+				}
+				if f.Opts.JSON {
+					out := make([]referendumJSON, 0, len(rs))
+					for _, r := range rs {
+						out = append(out, referendumView(r))
+					}
+					return f.PrintJSON(out)
+				}
+				if len(rs) == 0 {
+					f.Infof("No ongoing referenda at block #%d.", g.At.Number)
+					return nil
+				}
+				tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "#\tTRACK\tPHASE\tAYES\tNAYS\tAPPROVAL\tSUPPORT\tPASSING\tENDS")
 				for _, r := range rs {
-					out = append(out, referendumView(r))
+					if r.Status != "Ongoing" {
+						fmt.Fprintf(tw, "%d\t-\t%s\t\t\t\t\t\t#%d\n", r.Index, strings.ToLower(r.Status), r.Block)
+						continue
+					}
+					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s/%s\t%s/%s\t%v\t#%d\n", r.Index, r.TrackName, r.Phase,
+						e.sess.FormatAmount(r.Ayes), e.sess.FormatAmount(r.Nays),
+						perbillText(r.Approval), perbillText(r.NeedApproval), perbillText(r.SupportFraction), perbillText(r.NeedSupport), r.Passing, r.End)
 				}
-				return f.PrintJSON(out)
-			}
-			if len(rs) == 0 {
-				f.Infof("No ongoing referenda at block #%d.", g.At.Number)
-				return nil
-			}
-			tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "#\tTRACK\tPHASE\tAYES\tNAYS\tAPPROVAL\tSUPPORT\tPASSING\tENDS")
-			for _, r := range rs {
-				if r.Status != "Ongoing" {
-					fmt.Fprintf(tw, "%d\t-\t%s\t\t\t\t\t\t#%d\n", r.Index, strings.ToLower(r.Status), r.Block)
-					continue
-				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s/%s\t%s/%s\t%v\t#%d\n", r.Index, r.TrackName, r.Phase,
-					e.sess.FormatAmount(r.Ayes), e.sess.FormatAmount(r.Nays),
-					perbillText(r.Approval), perbillText(r.NeedApproval), perbillText(r.SupportFraction), perbillText(r.NeedSupport), r.Passing, r.End)
-			}
-			return tw.Flush()
+				return tw.Flush()
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "list finished referenda too")
@@ -142,34 +139,31 @@ func newGovShowCmd(f *Factory) *cobra.Command {
 				return err
 			}
 			ctx := cmd.Context()
-			e, g, err := openGov(ctx, f)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			r, err := e.sess.Referendum(ctx, g, idx)
-			if err != nil {
-				return err
-			}
-			j := referendumView(r)
-			verified := e.sess.Chain.Verified()
-			j.BlockNumber, j.BlockHash, j.Verified = g.At.Number, g.At.Hash.String(), &verified
-			if r.Status == "Ongoing" {
-				c, note, err := e.sess.ProposalCall(ctx, g, r.Proposal)
+			return withGov(ctx, f, func(e *chainEnv, g *app.GovState) error {
+				r, err := e.sess.Referendum(ctx, g, idx)
 				if err != nil {
 					return err
 				}
-				if c != nil {
-					j.Call = c
+				j := referendumView(r)
+				verified := e.sess.Chain.Verified()
+				j.BlockNumber, j.BlockHash, j.Verified = g.At.Number, g.At.Hash.String(), &verified
+				if r.Status == "Ongoing" {
+					c, note, err := e.sess.ProposalCall(ctx, g, r.Proposal)
+					if err != nil {
+						return err
+					}
+					if c != nil {
+						j.Call = c
+					}
+					j.CallNote = note
 				}
-				j.CallNote = note
-			}
-			if f.Opts.JSON {
-				return f.PrintJSON(j)
-			}
-			b, _ := json.MarshalIndent(j, "", "  ")
-			fmt.Fprintln(f.IO.Out, string(b))
-			return nil
+				if f.Opts.JSON {
+					return f.PrintJSON(j)
+				}
+				b, _ := json.MarshalIndent(j, "", "  ")
+				fmt.Fprintln(f.IO.Out, string(b))
+				return nil
+			})
 		},
 	}
 }
@@ -296,66 +290,52 @@ func govAccountArg(e *chainEnv, args []string) ([32]byte, error) {
 }
 
 func newGovRemoveVoteCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
 	var track string
-	cmd := &cobra.Command{
+	cmd := submitCmd(f, &cobra.Command{
 		Use:   "remove-vote N [--track T] --from NAME",
 		Short: "Remove a vote (ConvictionVoting.remove_vote)",
 		Long: `Remove the sender's vote on referendum N. The track is found from the
 referendum when it is ongoing, else from the sender's votes; --track names it.`,
 		Args: exactArgs(1),
-		RunE: planRun(f, &sf, func(args []string) app.GovInput { return app.GovInput{Referendum: args[0], Track: track} }, app.PlanGovRemoveVote),
-	}
-	sf.add(cmd)
+	}, func(args []string) app.GovInput { return app.GovInput{Referendum: args[0], Track: track} }, app.PlanGovRemoveVote)
 	cmd.Flags().StringVar(&track, "track", "", "the referendum's track (name or id)")
 	return cmd
 }
 
 func newGovDelegateCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
 	var amount, conviction string
-	cmd := &cobra.Command{
+	cmd := submitCmd(f, &cobra.Command{
 		Use:   "delegate TRACK TO --amount X [--conviction C] --from NAME",
 		Short: "Delegate votes on a track (ConvictionVoting.delegate)",
 		Args:  exactArgs(2),
-		RunE: planRun(f, &sf, func(args []string) app.GovInput {
-			return app.GovInput{Track: args[0], Target: args[1], Amount: amount, Conviction: conviction}
-		}, app.PlanGovDelegate),
-	}
-	sf.add(cmd)
+	}, func(args []string) app.GovInput {
+		return app.GovInput{Track: args[0], Target: args[1], Amount: amount, Conviction: conviction}
+	}, app.PlanGovDelegate)
 	cmd.Flags().StringVar(&amount, "amount", "", "balance to delegate")
 	cmd.Flags().StringVar(&conviction, "conviction", "none", "none or 1x..6x")
 	return cmd
 }
 
 func newGovUndelegateCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "undelegate TRACK --from NAME",
 		Short: "End a delegation on a track (ConvictionVoting.undelegate)",
 		Args:  exactArgs(1),
-		RunE:  planRun(f, &sf, func(args []string) app.GovInput { return app.GovInput{Track: args[0]} }, app.PlanGovUndelegate),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func(args []string) app.GovInput { return app.GovInput{Track: args[0]} }, app.PlanGovUndelegate)
 }
 
 func newGovUnlockCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "unlock TRACK [TARGET] --from NAME",
 		Short: "Remove expired voting locks on a track (ConvictionVoting.unlock)",
 		Args:  rangeArgs(1, 2),
-		RunE: planRun(f, &sf, func(args []string) app.GovInput {
-			in := app.GovInput{Track: args[0]}
-			if len(args) == 2 {
-				in.Target = args[1]
-			}
-			return in
-		}, app.PlanGovUnlock),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func(args []string) app.GovInput {
+		in := app.GovInput{Track: args[0]}
+		if len(args) == 2 {
+			in.Target = args[1]
+		}
+		return in
+	}, app.PlanGovUnlock)
 }
 
 func newGovTracksCmd(f *Factory) *cobra.Command {
@@ -365,35 +345,32 @@ func newGovTracksCmd(f *Factory) *cobra.Command {
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			e, g, err := openGov(ctx, f)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			if f.Opts.JSON {
-				return f.PrintJSON(g.Tracks)
-			}
-			tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tNAME\tDECISION DEPOSIT\tDECISION PERIOD\tAPPROVAL CURVE\tSUPPORT CURVE")
-			for _, t := range g.Tracks {
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\n", t.ID, t.Name, e.sess.FormatAmount(t.DecisionDeposit), t.DecisionPeriod, t.MinApproval.Kind, t.MinSupport.Kind)
-			}
-			return tw.Flush()
+			return withGov(ctx, f, func(e *chainEnv, g *app.GovState) error {
+				if f.Opts.JSON {
+					return f.PrintJSON(g.Tracks)
+				}
+				tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "ID\tNAME\tDECISION DEPOSIT\tDECISION PERIOD\tAPPROVAL CURVE\tSUPPORT CURVE")
+				for _, t := range g.Tracks {
+					fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\n", t.ID, t.Name, e.sess.FormatAmount(t.DecisionDeposit), t.DecisionPeriod, t.MinApproval.Kind, t.MinSupport.Kind)
+				}
+				return tw.Flush()
+			})
 		},
 	}
 }
 
-// openGov opens the chain and reads its governance state (the Referenda
-// pallet's routing and tracks); the caller closes the chain.
-func openGov(ctx context.Context, f *Factory) (*chainEnv, *app.GovState, error) {
+// withGov opens the chain, reads its governance state (the Referenda
+// pallet's routing and tracks), runs run on them and closes the chain.
+func withGov(ctx context.Context, f *Factory, run func(e *chainEnv, g *app.GovState) error) error {
 	e, err := openChainFor(ctx, f, "ConvictionVoting")
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
+	defer e.Close()
 	g, err := e.sess.Gov(ctx)
 	if err != nil {
-		e.Close()
-		return nil, nil, err
+		return err
 	}
-	return e, g, nil
+	return run(e, g)
 }

@@ -193,9 +193,8 @@ gave only the hash (approve_as_multi) the call is null with callNote saying so.`
 }
 
 func newMultisigApproveCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
 	var data string
-	cmd := &cobra.Command{
+	cmd := submitCmd(f, &cobra.Command{
 		Use:   "approve MULTISIG CALLHASH --from NAME",
 		Short: "Approve an open multisig operation (executing it at the threshold)",
 		Long: `Approve open operation CALLHASH of MULTISIG as --from, one of its signatories.
@@ -208,18 +207,15 @@ call's own (exit 4 when it fails). Other approvals are approve_as_multi.`,
 		Example: `  ksm multisig approve treasury 0x1f2e…c3d4 --from bob
   ksm multisig approve treasury 0x1f2e…c3d4 --from bob --dry-run --json`,
 		Args: exactArgs(2),
-		RunE: planRun(f, &sf, func(args []string) app.MultisigInput {
-			return app.MultisigInput{Multisig: args[0], CallHash: args[1], CallData: data}
-		}, app.PlanMultisigApprove),
-	}
-	sf.add(cmd)
+	}, func(args []string) app.MultisigInput {
+		return app.MultisigInput{Multisig: args[0], CallHash: args[1], CallData: data}
+	}, app.PlanMultisigApprove)
 	cmd.Flags().StringVar(&data, "call-data", "", "the call, 0x-hex, when the chain does not hold it")
 	return cmd
 }
 
 func newMultisigCancelCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "cancel MULTISIG CALLHASH --from NAME",
 		Short: "Cancel an open multisig operation (its depositor only)",
 		Long: `Cancel open operation CALLHASH of MULTISIG (Multisig.cancel_as_multi). Only
@@ -227,12 +223,9 @@ the depositor, the signatory whose approval opened it, can; the deposit is
 returned to it.`,
 		Example: `  ksm multisig cancel treasury 0x1f2e…c3d4 --from alice`,
 		Args:    exactArgs(2),
-		RunE: planRun(f, &sf, func(args []string) app.MultisigInput {
-			return app.MultisigInput{Multisig: args[0], CallHash: args[1]}
-		}, app.PlanMultisigCancel),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func(args []string) app.MultisigInput {
+		return app.MultisigInput{Multisig: args[0], CallHash: args[1]}
+	}, app.PlanMultisigCancel)
 }
 
 func depositOf(p *app.MultisigPending, h string) *big.Int {

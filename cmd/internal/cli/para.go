@@ -28,21 +28,16 @@ through AhOps on Asset Hub.`,
 }
 
 func newParaReserveCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "reserve --from NAME",
 		Short: "Reserve the next free para id (Registrar.reserve; reserves Registrar.ParaDeposit)",
 		Args:  exactArgs(0),
-		RunE:  planRun(f, &sf, func([]string) app.ParaInput { return app.ParaInput{} }, app.PlanParaReserve),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func([]string) app.ParaInput { return app.ParaInput{} }, app.PlanParaReserve)
 }
 
 func newParaRegisterCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
 	var headFile, codeFile string
-	cmd := &cobra.Command{
+	cmd := submitCmd(f, &cobra.Command{
 		Use:   "register ID --genesis-head FILE --validation-code FILE --from NAME",
 		Short: "Register a reserved para id with its genesis head and validation code",
 		Long: `Register para ID (reserved by the sender) with its genesis head and
@@ -53,26 +48,20 @@ The deposit is shown first: Registrar.ParaDeposit + Registrar.DataDepositPerByte
 reserves the rest. Sizes are checked against the active configuration
 (max_code_size, max_head_data_size) before signing.`,
 		Args: exactArgs(1),
-		RunE: planRun(f, &sf, func(args []string) app.ParaInput {
-			return app.ParaInput{ID: args[0], GenesisHeadFile: headFile, ValidationCodeFile: codeFile}
-		}, app.PlanParaRegister),
-	}
-	sf.add(cmd)
+	}, func(args []string) app.ParaInput {
+		return app.ParaInput{ID: args[0], GenesisHeadFile: headFile, ValidationCodeFile: codeFile}
+	}, app.PlanParaRegister)
 	cmd.Flags().StringVar(&headFile, "genesis-head", "", "file with the genesis head (raw or 0x-hex)")
 	cmd.Flags().StringVar(&codeFile, "validation-code", "", "file with the validation code wasm (raw or 0x-hex)")
 	return cmd
 }
 
 func newParaDeregisterCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "deregister ID --from NAME",
 		Short: "Deregister a para id and free its deposit (Registrar.deregister)",
 		Args:  exactArgs(1),
-		RunE:  planRun(f, &sf, func(args []string) app.ParaInput { return app.ParaInput{ID: args[0]} }, app.PlanParaDeregister),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func(args []string) app.ParaInput { return app.ParaInput{ID: args[0]} }, app.PlanParaDeregister)
 }
 
 // paraStatusJSON is `para status --json`.
@@ -115,11 +104,7 @@ func newParaStatusCmd(f *Factory) *cobra.Command {
 				return err
 			}
 			defer e.Close()
-			head, err := e.head(ctx)
-			if err != nil {
-				return err
-			}
-			rt, err := e.sess.Latest(ctx)
+			head, rt, err := e.sess.HeadRuntime(ctx)
 			if err != nil {
 				return err
 			}
@@ -155,51 +140,40 @@ func crowdloanErr(err error) error {
 	return err
 }
 
-// crowdloanRun is run with crowdloanErr on its error.
-func crowdloanRun(run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, args []string) error { return crowdloanErr(run(cmd, args)) }
+// crowdloanCmd is a crowdloan command c whose errors go through
+// crowdloanErr.
+func crowdloanCmd(c *cobra.Command) *cobra.Command {
+	run := c.RunE
+	c.RunE = func(cmd *cobra.Command, args []string) error { return crowdloanErr(run(cmd, args)) }
+	return c
 }
 
 func newParaContributeCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return crowdloanCmd(submitCmd(f, &cobra.Command{
 		Use:   "contribute PARA AMOUNT --from NAME",
 		Short: "Contribute to a crowdloan (Crowdloan.contribute), where the runtime still allows it",
 		Args:  exactArgs(2),
-		RunE: crowdloanRun(planRun(f, &sf, func(args []string) app.ParaInput {
-			return app.ParaInput{ID: args[0], Amount: args[1]}
-		}, app.PlanCrowdloanContribute)),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func(args []string) app.ParaInput { return app.ParaInput{ID: args[0], Amount: args[1]} }, app.PlanCrowdloanContribute))
 }
 
 func newParaWithdrawCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return crowdloanCmd(submitCmd(f, &cobra.Command{
 		Use:   "withdraw PARA [WHO] --from NAME",
 		Short: "Withdraw a contribution from a finished crowdloan (Crowdloan.withdraw)",
 		Args:  rangeArgs(1, 2),
-		RunE: crowdloanRun(planRun(f, &sf, func(args []string) app.ParaInput {
-			in := app.ParaInput{ID: args[0]}
-			if len(args) == 2 {
-				in.Who = args[1]
-			}
-			return in
-		}, app.PlanCrowdloanWithdraw)),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func(args []string) app.ParaInput {
+		in := app.ParaInput{ID: args[0]}
+		if len(args) == 2 {
+			in.Who = args[1]
+		}
+		return in
+	}, app.PlanCrowdloanWithdraw))
 }
 
 func newParaRefundCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return crowdloanCmd(submitCmd(f, &cobra.Command{
 		Use:   "refund PARA --from NAME",
 		Short: "Refund the contributors of a finished crowdloan (Crowdloan.refund)",
 		Args:  exactArgs(1),
-		RunE:  crowdloanRun(planRun(f, &sf, func(args []string) app.ParaInput { return app.ParaInput{ID: args[0]} }, app.PlanCrowdloanRefund)),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func(args []string) app.ParaInput { return app.ParaInput{ID: args[0]} }, app.PlanCrowdloanRefund))
 }

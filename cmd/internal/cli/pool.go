@@ -4,8 +4,8 @@ package cli
 // nomination pools (NominationPools), calls built from metadata.
 
 import (
+	"context"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -30,71 +30,51 @@ pools live on Asset Hub, with staking (--network kusama-asset-hub).`,
 }
 
 func newPoolJoinCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "join AMOUNT POOL_ID --from NAME",
 		Short: "Join a nomination pool (NominationPools.join)",
 		Long: `Join pool POOL_ID with AMOUNT (at least NominationPools.MinJoinBond). The
 amount moves to the pool's bonded account. An account can be in one pool;
 a pool that is not Open is refused before signing.`,
 		Args: exactArgs(2),
-		RunE: planRun(f, &sf, func(args []string) app.PoolInput { return app.PoolInput{Amount: args[0], Pool: args[1]} }, app.PlanPoolJoin),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func(args []string) app.PoolInput { return app.PoolInput{Amount: args[0], Pool: args[1]} }, app.PlanPoolJoin)
 }
 
 func newPoolBondExtraCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "bond-extra AMOUNT|rewards --from NAME",
 		Short: "Bond more into your pool, or bond its pending rewards (NominationPools.bond_extra)",
 		Args:  exactArgs(1),
-		RunE:  planRun(f, &sf, func(args []string) app.PoolInput { return app.PoolInput{Amount: args[0]} }, app.PlanPoolBondExtra),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func(args []string) app.PoolInput { return app.PoolInput{Amount: args[0]} }, app.PlanPoolBondExtra)
 }
 
 func newPoolClaimCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "claim --from NAME",
 		Short: "Claim your pool rewards to your free balance (NominationPools.claim_payout)",
 		Args:  exactArgs(0),
-		RunE:  planRun(f, &sf, func([]string) app.PoolInput { return app.PoolInput{} }, app.PlanPoolClaim),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func([]string) app.PoolInput { return app.PoolInput{} }, app.PlanPoolClaim)
 }
 
 func newPoolUnbondCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "unbond AMOUNT|all --from NAME",
 		Short: "Unbond from your pool (NominationPools.unbond)",
 		Long: `Unbond AMOUNT of your pool balance (all: every point). The amount is
 converted to pool points (NominationPoolsApi_balance_to_points, or the
 pool's points and bonded stake); withdraw it after the bonding duration.`,
 		Args: exactArgs(1),
-		RunE: planRun(f, &sf, func(args []string) app.PoolInput { return app.PoolInput{Amount: args[0]} }, app.PlanPoolUnbond),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func(args []string) app.PoolInput { return app.PoolInput{Amount: args[0]} }, app.PlanPoolUnbond)
 }
 
 func newPoolWithdrawCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "withdraw --from NAME",
 		Short: "Withdraw what has finished unbonding from your pool (NominationPools.withdraw_unbonded)",
 		Long: `Withdraw the pool unbondings whose era has come. num_slashing_spans is
 computed from Staking.SlashingSpans of the pool's bonded account.`,
 		Args: exactArgs(0),
-		RunE: planRun(f, &sf, func([]string) app.PoolInput { return app.PoolInput{} }, app.PlanPoolWithdraw),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func([]string) app.PoolInput { return app.PoolInput{} }, app.PlanPoolWithdraw)
 }
 
 // poolStatusJSON is `ksm pool status --json` (amounts and points in planck
@@ -114,12 +94,7 @@ type poolStatusJSON struct {
 	BondedAcct  string          `json:"poolBondedAccount,omitempty"`
 	MemberCount uint64          `json:"poolMemberCount"`
 	CurrentEra  uint32          `json:"currentEra"`
-	BlockNumber uint64          `json:"blockNumber"`
-	BlockHash   string          `json:"blockHash"`
-	Decimals    int             `json:"decimals"`
-	Symbol      string          `json:"symbol"`
-	Chain       string          `json:"chain"`
-	Verified    bool            `json:"verified"`
+	readAtJSON
 }
 
 type poolUnbondRow struct {
@@ -135,8 +110,7 @@ func poolStatusView(e *chainEnv, st *app.PoolStatus, key string) poolStatusJSON 
 		Address: s.Account(st.Account), Key: key, Member: st.Member, Points: numOrNull(st.Points), Balance: numOrNull(st.Balance),
 		Pending: numOrNull(st.Pending), Unbonding: []poolUnbondRow{}, PoolState: st.PoolState,
 		PoolPoints: numOrNull(st.PoolPoints), PoolBonded: numOrNull(st.PoolBonded), MemberCount: st.MemberCount,
-		CurrentEra: st.CurrentEra, BlockNumber: st.Block.Number, BlockHash: st.Block.Hash.String(),
-		Decimals: s.Token.Decimals, Symbol: s.Token.Symbol, Chain: s.ChainID(), Verified: s.Chain.Verified(),
+		CurrentEra: st.CurrentEra, readAtJSON: readAt(s, st.Block),
 	}
 	if st.Member {
 		id := st.PoolID
@@ -151,12 +125,7 @@ func poolStatusView(e *chainEnv, st *app.PoolStatus, key string) poolStatusJSON 
 
 func printPoolStatus(e *chainEnv, st *app.PoolStatus, key string) {
 	s := e.sess
-	w := tabwriter.NewWriter(e.f.IO.Out, 0, 4, 2, ' ', 0)
-	title := s.Account(st.Account)
-	if key != "" {
-		title += "  (key " + key + ")"
-	}
-	fmt.Fprintf(w, "%s\n", title)
+	w := accountWriter(e, st.Account, key)
 	if !st.Member {
 		fmt.Fprintf(w, "  in no nomination pool\n")
 		_ = w.Flush()
@@ -200,22 +169,12 @@ poolState, poolPoints, poolBonded, poolBondedAccount, poolMemberCount,
 currentEra, blockNumber and blockHash (the state's block), decimals, symbol
 and verified. Amounts in planck.`,
 		Args: rangeArgs(0, 1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			e, err := openPallet(ctx, f, "NominationPools")
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			targets, err := statusTargets(e.chainEnv, args, "no keys yet: give an ADDRESS")
-			if err != nil {
-				return err
-			}
-			return showEach(f, args, targets,
+		RunE: palletRun(f, "NominationPools", func(ctx context.Context, e *stakeEnv, args []string) error {
+			return showEach(f, e.chainEnv, args, "no keys yet: give an ADDRESS",
 				func(t statusTarget) (*app.PoolStatus, error) { return e.sess.PoolStatus(ctx, e.rt, e.head, t.id) },
 				func(st *app.PoolStatus, key string) poolStatusJSON { return poolStatusView(e.chainEnv, st, key) },
 				func(st *app.PoolStatus, key string) { printPoolStatus(e.chainEnv, st, key) })
-		},
+		}),
 	}
 	return cmd
 }

@@ -28,10 +28,9 @@ set on one chain only).`,
 }
 
 func newProxyAddCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
 	var typ string
 	var delay uint64
-	cmd := &cobra.Command{
+	cmd := submitCmd(f, &cobra.Command{
 		Use:   "add DELEGATE --type TYPE [--delay N] --from NAME",
 		Short: "Make DELEGATE a proxy of the sender (Proxy.add_proxy)",
 		Long: `Make DELEGATE (a key name or an address) a proxy of the --from account for
@@ -41,31 +40,26 @@ call and wait N blocks (ksm refuses to act through such a proxy with --as).`,
 		Example: `  ksm proxy add HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F --type Staking --from stash
   ksm proxy add hot --type Any --delay 100 --from cold --dry-run`,
 		Args: exactArgs(1),
-		RunE: planRun(f, &sf, func(args []string) app.ProxyInput {
-			return app.ProxyInput{Delegate: args[0], Type: typ, Delay: delay}
-		}, app.PlanProxyAdd),
-	}
-	sf.add(cmd)
+	}, func(args []string) app.ProxyInput {
+		return app.ProxyInput{Delegate: args[0], Type: typ, Delay: delay}
+	}, app.PlanProxyAdd)
 	cmd.Flags().StringVar(&typ, "type", "", "proxy type (Any, NonTransfer, Staking, Governance, ...; from the runtime)")
 	cmd.Flags().Uint64Var(&delay, "delay", 0, "announcement delay in blocks")
 	return cmd
 }
 
 func newProxyRemoveCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
 	var typ string
-	cmd := &cobra.Command{
+	cmd := submitCmd(f, &cobra.Command{
 		Use:   "remove DELEGATE --type TYPE --from NAME",
 		Short: "Remove a proxy of the sender (Proxy.remove_proxy)",
 		Long: `Remove DELEGATE as a proxy of TYPE of the --from account. The proxy must
 exist on chain (its delay is read from there); its deposit share is returned.`,
 		Example: `  ksm proxy remove hot --type Any --from cold`,
 		Args:    exactArgs(1),
-		RunE: planRun(f, &sf, func(args []string) app.ProxyInput {
-			return app.ProxyInput{Delegate: args[0], Type: typ}
-		}, app.PlanProxyRemove),
-	}
-	sf.add(cmd)
+	}, func(args []string) app.ProxyInput {
+		return app.ProxyInput{Delegate: args[0], Type: typ}
+	}, app.PlanProxyRemove)
 	cmd.Flags().StringVar(&typ, "type", "", "proxy type of the proxy to remove")
 	return cmd
 }
@@ -266,12 +260,11 @@ pure-<first characters>) with what 'ksm proxy pure kill' needs. Use it with
 }
 
 func newProxyPureKillCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
 	var typ string
 	var index uint16
 	var height uint64
 	var ext uint32
-	cmd := &cobra.Command{
+	cmd := submitCmd(f, &cobra.Command{
 		Use:   "kill PURE --from SPAWNER",
 		Short: "Kill a pure proxy account (Proxy.kill_pure, dispatched by it)",
 		Long: `Remove a pure account for good: the call is dispatched by PURE itself through
@@ -282,11 +275,9 @@ stored, or from the flags.`,
 		Example: `  ksm proxy pure kill vault --from main
   ksm proxy pure kill 5Ff... --from main --type Any --height 1234 --ext-index 2`,
 		Args: exactArgs(1),
-		RunE: planRun(f, &sf, func(args []string) app.ProxyInput {
-			return app.ProxyInput{Pure: args[0], Type: typ, Index: index, Height: height, ExtIndex: ext}
-		}, app.PlanProxyPureKill),
-	}
-	sf.add(cmd)
+	}, func(args []string) app.ProxyInput {
+		return app.ProxyInput{Pure: args[0], Type: typ, Index: index, Height: height, ExtIndex: ext}
+	}, app.PlanProxyPureKill)
 	fl := cmd.Flags()
 	fl.StringVar(&typ, "type", "", "proxy type it was created with")
 	fl.Uint16Var(&index, "index", 0, "disambiguation index it was created with")

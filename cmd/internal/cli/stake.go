@@ -57,12 +57,7 @@ func openPallet(ctx context.Context, f *Factory, pallet string) (*stakeEnv, erro
 		e.Close()
 		return nil, err
 	}
-	h, err := e.sess.Chain.FinalizedHead(ctx)
-	if err != nil {
-		e.Close()
-		return nil, err
-	}
-	rt, err := e.sess.Runtime(ctx, h.Hash)
+	h, rt, err := e.sess.HeadRuntime(ctx)
 	if err != nil {
 		e.Close()
 		return nil, err
@@ -74,10 +69,23 @@ func openPallet(ctx context.Context, f *Factory, pallet string) (*stakeEnv, erro
 	return &stakeEnv{chainEnv: e, rt: rt, head: *h}, nil
 }
 
+// palletRun is the run function of a command reading pallet's state: the
+// chain is opened for it (openPallet), given to run and closed after.
+func palletRun(f *Factory, pallet string, run func(ctx context.Context, e *stakeEnv, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		ctx := cmd.Context()
+		e, err := openPallet(ctx, f, pallet)
+		if err != nil {
+			return err
+		}
+		defer e.Close()
+		return run(ctx, e, args)
+	}
+}
+
 func newStakeBondCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
 	var payee string
-	cmd := &cobra.Command{
+	cmd := submitCmd(f, &cobra.Command{
 		Use:   "bond AMOUNT --from NAME [--payee staked|stash|account:ADDR|none]",
 		Short: "Bond tokens for staking (Staking.bond)",
 		Long: `Bond AMOUNT of the sender's free balance for staking. The tokens stay in
@@ -91,28 +99,21 @@ free balance can give besides the fee.`,
 		Example: `  ksm stake bond 10 --from alice --rpc wss://asset-hub-kusama.example --trust-rpc
   ksm stake bond 2.5KSM --from alice --payee stash --yes --json`,
 		Args: exactArgs(1),
-		RunE: planRun(f, &sf, func(args []string) app.StakeInput { return app.StakeInput{Amount: args[0], Payee: payee} }, app.PlanStakeBond),
-	}
-	sf.add(cmd)
+	}, func(args []string) app.StakeInput { return app.StakeInput{Amount: args[0], Payee: payee} }, app.PlanStakeBond)
 	cmd.Flags().StringVar(&payee, "payee", "staked", "reward destination: staked, stash, account:ADDR or none")
 	return cmd
 }
 
 func newStakeBondExtraCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "bond-extra AMOUNT --from NAME",
 		Short: "Add to an existing bond (Staking.bond_extra)",
 		Args:  exactArgs(1),
-		RunE:  planRun(f, &sf, func(args []string) app.StakeInput { return app.StakeInput{Amount: args[0]} }, app.PlanStakeBondExtra),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func(args []string) app.StakeInput { return app.StakeInput{Amount: args[0]} }, app.PlanStakeBondExtra)
 }
 
 func newStakeUnbondCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "unbond AMOUNT|all --from NAME",
 		Short: "Start unbonding (Staking.unbond); withdraw after the bonding duration",
 		Long: `Unbond AMOUNT of the active bond (all: everything active). The amount
@@ -120,42 +121,30 @@ stops earning rewards now and can be withdrawn after the runtime's bonding
 duration (Staking.BondingDuration eras); 'ksm stake status' shows when.
 More than the active bond is refused.`,
 		Args: exactArgs(1),
-		RunE: planRun(f, &sf, func(args []string) app.StakeInput { return app.StakeInput{Amount: args[0]} }, app.PlanStakeUnbond),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func(args []string) app.StakeInput { return app.StakeInput{Amount: args[0]} }, app.PlanStakeUnbond)
 }
 
 func newStakeRebondCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "rebond AMOUNT|all --from NAME",
 		Short: "Bond again what is unlocking (Staking.rebond)",
 		Args:  exactArgs(1),
-		RunE:  planRun(f, &sf, func(args []string) app.StakeInput { return app.StakeInput{Amount: args[0]} }, app.PlanStakeRebond),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func(args []string) app.StakeInput { return app.StakeInput{Amount: args[0]} }, app.PlanStakeRebond)
 }
 
 func newStakeWithdrawCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "withdraw --from NAME",
 		Short: "Withdraw what has finished unbonding (Staking.withdraw_unbonded)",
 		Long: `Unlock the unbonded chunks whose era has come. The num_slashing_spans
 argument (where the runtime's call takes it) is computed from
 Staking.SlashingSpans of the stash. Refused when nothing has unlocked yet.`,
 		Args: exactArgs(0),
-		RunE: planRun(f, &sf, func([]string) app.StakeInput { return app.StakeInput{} }, app.PlanStakeWithdraw),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func([]string) app.StakeInput { return app.StakeInput{} }, app.PlanStakeWithdraw)
 }
 
 func newStakeNominateCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "nominate VALIDATOR... --from NAME",
 		Short: "Nominate validators (Staking.nominate)",
 		Long: `Nominate up to the runtime's limit of validators (Staking.MaxNominations,
@@ -170,41 +159,29 @@ is nominated with a warning (it earns nothing until it validates).`,
 			}
 			return nil
 		},
-		RunE: planRun(f, &sf, func(args []string) app.StakeInput { return app.StakeInput{Targets: args} }, app.PlanStakeNominate),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func(args []string) app.StakeInput { return app.StakeInput{Targets: args} }, app.PlanStakeNominate)
 }
 
 func newStakeChillCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "chill --from NAME",
 		Short: "Stop nominating or validating (Staking.chill); the bond stays",
 		Args:  exactArgs(0),
-		RunE:  planRun(f, &sf, func([]string) app.StakeInput { return app.StakeInput{} }, app.PlanStakeChill),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func([]string) app.StakeInput { return app.StakeInput{} }, app.PlanStakeChill)
 }
 
 func newStakePayeeCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "payee staked|stash|account:ADDR|none --from NAME",
 		Short: "Set where staking rewards go (Staking.set_payee)",
 		Args:  exactArgs(1),
-		RunE:  planRun(f, &sf, func(args []string) app.StakeInput { return app.StakeInput{Payee: args[0]} }, app.PlanStakePayee),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func(args []string) app.StakeInput { return app.StakeInput{Payee: args[0]} }, app.PlanStakePayee)
 }
 
 func newStakePayoutCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
 	var all bool
 	var who string
-	cmd := &cobra.Command{
+	cmd := submitCmd(f, &cobra.Command{
 		Use:   "payout (VALIDATOR ERA | --all) --from NAME",
 		Short: "Pay out staking rewards (Staking.payout_stakers)",
 		Long: `Pay out the rewards of VALIDATOR for ERA, or with --all every unclaimed
@@ -213,18 +190,16 @@ sender) backed one of its current nominations or validated, batched into
 one Utility.batch_all. Anyone may sign a payout; the rewards go to every
 staker of the validator's era.`,
 		Args: rangeArgs(0, 2),
-		RunE: planRun(f, &sf, func(args []string) app.StakeInput {
-			in := app.StakeInput{All: all, For: who}
-			if len(args) > 0 {
-				in.Validator = args[0]
-			}
-			if len(args) > 1 {
-				in.Era = args[1]
-			}
-			return in
-		}, app.PlanStakePayout),
-	}
-	sf.add(cmd)
+	}, func(args []string) app.StakeInput {
+		in := app.StakeInput{All: all, For: who}
+		if len(args) > 0 {
+			in.Validator = args[0]
+		}
+		if len(args) > 1 {
+			in.Era = args[1]
+		}
+		return in
+	}, app.PlanStakePayout)
 	cmd.Flags().BoolVar(&all, "all", false, "every unclaimed era of the account's nominations within the history depth")
 	cmd.Flags().StringVar(&who, "for", "", "with --all: the staker whose rewards to pay out (default: the sender)")
 	return cmd

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
+	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 )
 
 // stakeStatusJSON is `ksm stake status --json`: amounts in planck (value
@@ -36,12 +38,7 @@ type stakeStatusJSON struct {
 	SlashingSpans uint32             `json:"slashingSpans"`
 	Pending       []pendingAmountRow `json:"pendingRewards"`
 	PendingTotal  any                `json:"pendingRewardsTotal"`
-	BlockNumber   uint64             `json:"blockNumber"`
-	BlockHash     string             `json:"blockHash"`
-	Decimals      int                `json:"decimals"`
-	Symbol        string             `json:"symbol"`
-	Chain         string             `json:"chain"`
-	Verified      bool               `json:"verified"`
+	readAtJSON
 }
 
 type unlockJSON struct {
@@ -76,8 +73,7 @@ func stakeStatusView(e *chainEnv, st *app.StakeStatus, key string) stakeStatusJS
 		Unlocking: []unlockJSON{}, Payee: st.Payee, Nominating: st.Nominating, Nominations: []nominationJSON{},
 		IsValidator: st.IsValidator, CurrentEra: st.CurrentEra, ActiveEra: st.ActiveEra,
 		BondingEras: st.BondingEras, HistoryDepth: st.HistoryDepth, SlashingSpans: st.SlashingSpans,
-		BlockNumber: st.Block.Number, BlockHash: st.Block.Hash.String(),
-		Decimals: s.Token.Decimals, Symbol: s.Token.Symbol, Chain: s.ChainID(), Verified: s.Chain.Verified(),
+		readAtJSON: readAt(s, st.Block),
 	}
 	if st.Bonded {
 		j.Stash, j.Controller = s.Account(st.Stash), s.Account(st.Controller)
@@ -114,12 +110,7 @@ func stakeStatusView(e *chainEnv, st *app.StakeStatus, key string) stakeStatusJS
 
 func printStakeStatus(e *chainEnv, st *app.StakeStatus, key string) {
 	s := e.sess
-	w := tabwriter.NewWriter(e.f.IO.Out, 0, 4, 2, ' ', 0)
-	title := s.Account(st.Account)
-	if key != "" {
-		title += "  (key " + key + ")"
-	}
-	fmt.Fprintf(w, "%s\n", title)
+	w := accountWriter(e, st.Account, key)
 	fmt.Fprintf(w, "  era\tcurrent %d, active %d", st.CurrentEra, st.ActiveEra)
 	if st.EraLength > 0 {
 		fmt.Fprintf(w, " (an era is about %s)", app.HumanDuration(st.EraLength))
@@ -217,27 +208,46 @@ bondingDurationEras, historyDepth, slashingSpans, pendingRewards
 --no-rewards), blockNumber and blockHash (the state's block), decimals,
 symbol and verified.`,
 		Args: rangeArgs(0, 1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			e, err := openPallet(ctx, f, "Staking")
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			targets, err := statusTargets(e.chainEnv, args, "no keys yet: give an ADDRESS")
-			if err != nil {
-				return err
-			}
-			return showEach(f, args, targets,
+		RunE: palletRun(f, "Staking", func(ctx context.Context, e *stakeEnv, args []string) error {
+			return showEach(f, e.chainEnv, args, "no keys yet: give an ADDRESS",
 				func(t statusTarget) (*app.StakeStatus, error) {
 					return e.sess.StakeStatus(ctx, e.rt, e.head, t.id, app.StakeStatusOptions{Rewards: !noRewards})
 				},
 				func(st *app.StakeStatus, key string) stakeStatusJSON { return stakeStatusView(e.chainEnv, st, key) },
 				func(st *app.StakeStatus, key string) { printStakeStatus(e.chainEnv, st, key) })
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&noRewards, "no-rewards", false, "skip the scan for unclaimed rewards")
 	return cmd
+}
+
+// readAtJSON is where a command read an account's state: the block, the
+// chain and its token, and whether the state was verified.
+type readAtJSON struct {
+	BlockNumber uint64 `json:"blockNumber"`
+	BlockHash   string `json:"blockHash"`
+	Decimals    int    `json:"decimals"`
+	Symbol      string `json:"symbol"`
+	Chain       string `json:"chain"`
+	Verified    bool   `json:"verified"`
+}
+
+// readAt is the state of s read at block.
+func readAt(s *app.Session, block chainclient.Header) readAtJSON {
+	return readAtJSON{BlockNumber: block.Number, BlockHash: block.Hash.String(), Decimals: s.Token.Decimals, Symbol: s.Token.Symbol,
+		Chain: s.ChainID(), Verified: s.Chain.Verified()}
+}
+
+// accountWriter is the table a status command writes an account's block
+// of text in, started with the account's address (and key name).
+func accountWriter(e *chainEnv, account [32]byte, key string) *tabwriter.Writer {
+	w := tabwriter.NewWriter(e.f.IO.Out, 0, 4, 2, ' ', 0)
+	title := e.sess.Account(account)
+	if key != "" {
+		title += "  (key " + key + ")"
+	}
+	fmt.Fprintf(w, "%s\n", title)
+	return w
 }
 
 // statusTarget is an account a status command reports on, with the name of
@@ -273,10 +283,15 @@ func statusTargets(e *chainEnv, args []string, noKeys string) ([]statusTarget, e
 	return targets, nil
 }
 
-// showEach reads each target with fetch and shows it: under --json one
-// object (view) when the command was given an argument, else an array; as
-// text (print) one block a target, separated by blank lines.
-func showEach[T, J any](f *Factory, args []string, targets []statusTarget, fetch func(statusTarget) (T, error), view func(T, string) J, print func(T, string)) error {
+// showEach reads each target (statusTargets) with fetch and shows it:
+// under --json one object (view) when the command was given an argument,
+// else an array; as text (print) one block a target, separated by blank
+// lines.
+func showEach[T, J any](f *Factory, e *chainEnv, args []string, noKeys string, fetch func(statusTarget) (T, error), view func(T, string) J, print func(T, string)) error {
+	targets, err := statusTargets(e, args, noKeys)
+	if err != nil {
+		return err
+	}
 	views := make([]J, 0, len(targets))
 	for i, t := range targets {
 		v, err := fetch(t)

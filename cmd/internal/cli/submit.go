@@ -108,6 +108,21 @@ func openNetwork(ctx context.Context, f *Factory) (*chainEnv, error) {
 // dialTimeout bounds connecting and identifying the chain.
 const dialTimeout = 30 * time.Second
 
+// networkRun is the run function of a command reading the network's
+// accounts: the chains are opened (openNetwork), given to run and closed
+// after.
+func networkRun(f *Factory, run func(ctx context.Context, e *chainEnv, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		ctx := cmd.Context()
+		e, err := openNetwork(ctx, f)
+		if err != nil {
+			return err
+		}
+		defer e.Close()
+		return run(ctx, e, args)
+	}
+}
+
 // openChain opens the chain the global flags name: the verified light
 // client (libp2p by default, or a --rpc endpoint that proves its answers),
 // synced to the finalized head, whose runtime calls execute the runtime
@@ -439,6 +454,17 @@ func confirmUnsigned(f *Factory, question string) error {
 type signingInput[I any] interface {
 	*I
 	SigningPart() *app.Signing
+}
+
+// submitCmd makes c a submitting command: the submit flags (--from,
+// --dry-run, --tip, ...) are added to it and its run function plans the
+// input made from the arguments (and flags the closure reads) and submits it
+// (planRun).
+func submitCmd[I any, P signingInput[I]](f *Factory, c *cobra.Command, input func(args []string) I, plan func(app.Keyring, I) (*app.Plan, error)) *cobra.Command {
+	var sf submitFlags
+	c.RunE = planRun[I, P](f, &sf, input, plan)
+	sf.add(c)
+	return c
 }
 
 // planRun is the run function of a submitting command: its input from the

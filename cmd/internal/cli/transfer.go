@@ -7,9 +7,8 @@ import (
 )
 
 func newTransferCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
 	var keepAlive, allowDeath, all bool
-	cmd := &cobra.Command{
+	cmd := submitCmd(f, &cobra.Command{
 		Use:   "transfer TO AMOUNT --from NAME [--keep-alive|--allow-death|--all]",
 		Short: "Send tokens to an address or a key",
 		Long: `Send AMOUNT of the chain's token to TO (an address, or the name of a key).
@@ -29,15 +28,13 @@ when it was included but failed.`,
   ksm transfer bob 0.1KSM --from alice --allow-death --yes --json
   ksm transfer bob --all --from old-account`,
 		Args: rangeArgs(1, 2),
-		RunE: planRun(f, &sf, func(args []string) app.TransferInput {
-			in := app.TransferInput{To: args[0], All: all, KeepAlive: keepAlive, AllowDeath: allowDeath}
-			if len(args) == 2 {
-				in.Amount = args[1]
-			}
-			return in
-		}, app.PlanTransfer),
-	}
-	sf.add(cmd)
+	}, func(args []string) app.TransferInput {
+		in := app.TransferInput{To: args[0], All: all, KeepAlive: keepAlive, AllowDeath: allowDeath}
+		if len(args) == 2 {
+			in.Amount = args[1]
+		}
+		return in
+	}, app.PlanTransfer)
 	fl := cmd.Flags()
 	fl.BoolVar(&keepAlive, "keep-alive", false, "keep the sender above the existential deposit (the default)")
 	fl.BoolVar(&allowDeath, "allow-death", false, "allow the sender to fall below the existential deposit (it is reaped)")
