@@ -19,12 +19,8 @@ func TestFailFast(t *testing.T) {
 	t.Parallel()
 	home := t.TempDir()
 	// dev signs; bob is watch-only.
-	if code, _, stderr := keyRun(t, home, keyRunOpts{stdin: "//Dev\n", env: map[string]string{"KSM_PASSWORD": "pw"}}, "key", "import", "--name", "dev", "--suri-stdin"); code != 0 {
-		t.Fatalf("key import: %d %s", code, stderr)
-	}
-	if code, _, stderr := keyRun(t, home, keyRunOpts{}, "key", "watch", "--name", "bob", "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"); code != 0 {
-		t.Fatalf("key watch: %d %s", code, stderr)
-	}
+	importKey(t, home, "dev", "//Dev", map[string]string{"KSM_PASSWORD": "pw"})
+	watchKey(t, home, "bob", "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F")
 	bh := newBlackhole(t)
 	tests := []struct {
 		args []string
@@ -78,9 +74,7 @@ func TestStakeBondNoNetwork(t *testing.T) {
 		t.Skip("dials the real Kusama bootnodes (fails fast without a network)")
 	}
 	home := t.TempDir()
-	if code, _, stderr := keyRun(t, home, keyRunOpts{stdin: "//Dev\n", env: map[string]string{"KSM_PASSWORD": "pw"}}, "key", "import", "--name", "K", "--suri-stdin"); code != 0 {
-		t.Fatalf("key import: %d %s", code, stderr)
-	}
+	importKey(t, home, "K", "//Dev", map[string]string{"KSM_PASSWORD": "pw"})
 	start := time.Now()
 	code, _, stderr := keyRun(t, home, keyRunOpts{env: map[string]string{"KSM_PASSWORD": "pw"}}, "stake", "bond", "1", "--from", "K", "--yes")
 	if d := time.Since(start); d > 30*time.Second+5*time.Second {

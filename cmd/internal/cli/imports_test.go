@@ -61,7 +61,8 @@ func TestCommandFilesDoNotImportTheLightClient(t *testing.T) {
 }
 
 // TestCommandFilesReadThroughApp: no command reads the backend's light
-// client or endpoint directly (backend.Light's Client and RPC fields):
+// client or endpoint directly (backend.Light keeps them unexported; this
+// also catches a selector that would reach them another way):
 // every read is an app use case (app.ChainStatus, Session.QueryStorage,
 // ...), which the TUI and a batch runner share.
 func TestCommandFilesReadThroughApp(t *testing.T) {

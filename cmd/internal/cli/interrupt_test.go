@@ -181,9 +181,7 @@ func TestCtrlCAtPasswordPrompt(t *testing.T) {
 func TestCtrlCAtConfirmPrompt(t *testing.T) {
 	t.Parallel()
 	home := t.TempDir()
-	if code, _, stderr := keyRun(t, home, keyRunOpts{}, "key", "watch", "--name", "w", "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"); code != 0 {
-		t.Fatalf("key watch: %d %s", code, stderr)
-	}
+	watchKey(t, home, "w", "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F")
 	p := startOnTTY(t, home, nil, "key", "remove", "w")
 	p.waitFor("[y/N]", 30*time.Second)
 	if code := p.interrupt(interruptBound); code != ExitCancelled {

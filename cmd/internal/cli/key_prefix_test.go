@@ -65,9 +65,7 @@ func TestPrefixErrors(t *testing.T) {
 func TestKeyWatchAnyPrefix(t *testing.T) {
 	t.Parallel()
 	home := t.TempDir()
-	if code, _, stderr := keyRun(t, home, keyRunOpts{}, "key", "watch", "--name", "alice", aliceSubstrate); code != 0 {
-		t.Fatalf("watch a substrate address on kusama: exit %d %s", code, stderr)
-	}
+	watchKey(t, home, "alice", aliceSubstrate)
 	code, stdout, _ := keyRun(t, home, keyRunOpts{}, "--json", "key", "show", "alice")
 	if code != 0 || !strings.Contains(stdout, aliceKusama) {
 		t.Fatalf("show: exit %d %s", code, stdout)

@@ -35,6 +35,25 @@ func keyRun(t testing.TB, home string, o keyRunOpts, args ...string) (int, strin
 	return code, out.String(), errOut.String()
 }
 
+// importKey imports the secret URI suri into home as key name, the
+// password from env (KSM_PASSWORD), with more of key import's flags (such
+// as --scheme); t fails when that does not succeed.
+func importKey(t testing.TB, home, name, suri string, env map[string]string, flags ...string) {
+	t.Helper()
+	args := append([]string{"key", "import", "--name", name, "--suri-stdin"}, flags...)
+	if code, _, errOut := keyRun(t, home, keyRunOpts{stdin: suri + "\n", env: env}, args...); code != 0 {
+		t.Fatalf("key import %s: exit %d %s", name, code, errOut)
+	}
+}
+
+// watchKey adds address to home as the watch-only key name.
+func watchKey(t testing.TB, home, name, address string) {
+	t.Helper()
+	if code, _, errOut := keyRun(t, home, keyRunOpts{}, "key", "watch", "--name", name, address); code != 0 {
+		t.Fatalf("key watch %s: exit %d %s", name, code, errOut)
+	}
+}
+
 func pwEnv(pw string) keyRunOpts { return keyRunOpts{env: map[string]string{"KSM_PASSWORD": pw}} }
 
 // snapshot returns name → content of every file under home.

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
-	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 )
 
@@ -17,21 +16,8 @@ import (
 // metadata, print. The first (cold) run is reported as cold-ms.
 func BenchmarkBalanceWarm(b *testing.B) {
 	n := lighttest.Serve(b, lighttest.Shared(b, lighttest.Options{}))
-	hooksOf(b).Start = func() (header.Hash, *chainspec.Checkpoint) { return n.Genesis(), n.Checkpoint() }
-	home := b.TempDir()
-	run := func() {
-		if code, _, errOut := keyRun(b, home, keyRunOpts{}, "--rpc", n.URL, "--json", "balance", lightAlice); code != 0 {
-			b.Fatalf("exit %d: %s", code, errOut)
-		}
-	}
-	start := time.Now()
-	run()
-	cold := time.Since(start)
-	b.ResetTimer()
-	for b.Loop() {
-		run()
-	}
-	b.ReportMetric(float64(cold.Milliseconds()), "cold-ms")
+	startAt(b, n)
+	benchWarm(b, "--rpc", n.URL, "--json", "balance", lightAlice)
 }
 
 // BenchmarkBalanceTwoChainsWarm: `ksm balance` on --network kusama over a
@@ -41,11 +27,17 @@ func BenchmarkBalanceWarm(b *testing.B) {
 func BenchmarkBalanceTwoChainsWarm(b *testing.B) {
 	ah := lighttest.Serve(b, lighttest.Shared(b, lighttest.Options{Spec: "asset-hub-kusama-local.json", Seed: "bench-net-ah", Blocks: 4}))
 	r := lighttest.ServeRelay(b, ah.Chain.Chain, lighttest.RelayOptions{Seed: "bench-net-relay", Blocks: 8, Spec: "kusama-local.json"})
-	hooksOf(b).Start = func() (header.Hash, *chainspec.Checkpoint) { return r.Genesis(), r.Checkpoint() }
+	startAt(b, r)
 	hooksOf(b).Para = func() header.Hash { return ah.Genesis() }
+	benchWarm(b, "--rpc", r.URL, "--asset-hub-rpc", ah.URL, "--json", "balance", lightAlice)
+}
+
+// benchWarm times `ksm args...` in one home: the first, cold, run is
+// reported as cold-ms, the others are the benchmark.
+func benchWarm(b *testing.B, args ...string) {
 	home := b.TempDir()
 	run := func() {
-		if code, _, errOut := keyRun(b, home, keyRunOpts{}, "--rpc", r.URL, "--asset-hub-rpc", ah.URL, "--json", "balance", lightAlice); code != 0 {
+		if code, _, errOut := keyRun(b, home, keyRunOpts{}, args...); code != 0 {
 			b.Fatalf("exit %d: %s", code, errOut)
 		}
 	}

@@ -25,9 +25,6 @@ import (
 	"time"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
-	"github.com/ksm-wallet/ksm/lightclient/chainspec"
-	"github.com/ksm-wallet/ksm/lightclient/header"
-	"github.com/ksm-wallet/ksm/lightclient/p2p"
 	"github.com/ksm-wallet/ksm/lightclient/p2p/p2ptest"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
 	"github.com/ksm-wallet/ksm/tx/extrinsic"
@@ -76,7 +73,7 @@ func dialGenesis(t *testing.T, url string) (context.Context, *rpc.Client, rpc.Ha
 func lightNet(t *testing.T) *lighttest.Network {
 	t.Helper()
 	n := lighttest.Serve(t, lighttest.Shared(t, lighttest.Options{}))
-	hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) { return n.Genesis(), n.Checkpoint() }
+	startAt(t, n)
 	return n
 }
 
@@ -107,9 +104,7 @@ func TestLightE2E(t *testing.T) {
 		return keyRun(t, home, keyRunOpts{stdin: stdin, env: env}, append([]string{"--rpc", n.URL}, args...)...)
 	}
 	pw := map[string]string{"KSM_PASSWORD": "pw"}
-	if code, _, errOut := keyRun(t, home, keyRunOpts{stdin: "//Alice\n", env: pw}, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
-		t.Fatalf("import: %s", errOut)
-	}
+	importKey(t, home, "alice", "//Alice", pw)
 
 	t.Run("balance", func(t *testing.T) {
 		start := time.Now()
@@ -118,17 +113,10 @@ func TestLightE2E(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
 		t.Logf("balance in %v", time.Since(start))
-		var b struct {
-			Free        json.Number `json:"free"`
-			Nonce       uint64      `json:"nonce"`
-			BlockNumber uint64      `json:"blockNumber"`
-			BlockHash   string      `json:"blockHash"`
-			Verified    bool        `json:"verified"`
-			Symbol      string      `json:"symbol"`
-		}
+		var b balanceOut
 		mustJSON(t, out, &b)
 		want, _ := genesisFree(t, n, lightAlice)
-		if !b.Verified || b.BlockNumber != uint64(head.Header.Number) || b.BlockHash != head.Hash.String() || b.Free.String() != want.String() || b.Symbol != "KSM" {
+		if !b.Verified || b.BlockNumber != head.Header.Number || b.BlockHash != head.Hash.String() || b.Free.String() != want.String() || b.Symbol != "KSM" {
 			t.Fatalf("balance %+v, want free %s at #%d %s, verified", b, want, head.Header.Number, head.Hash)
 		}
 		if strings.Contains(errOut, "not verified") {
@@ -342,30 +330,13 @@ func TestLightP2P(t *testing.T) {
 	}
 	c := lighttest.Shared(t, lighttest.Options{})
 	live := p2ptest.NewLiveChain(c.Chain, uint32(len(c.Blocks)-1))
-	src := p2ptest.NewChainSource(live)
-	node, err := p2ptest.NewLoopback("tcp", p2ptest.FullConfig(c.Genesis(), src), src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { node.Close() })
-	var boot []string
-	for _, a := range node.Multiaddrs() {
-		boot = append(boot, a.String()+"/p2p/"+node.ID().String())
-	}
-	hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) { return c.Genesis(), c.Checkpoint() }
-	hooksOf(t).P2P = func(cfg *p2p.Config) []string {
-		cfg.ProtocolID, cfg.AllowAddr, cfg.Resolver = "ksmcc3", p2ptest.Loopback, p2ptest.NoDNS()
-		return boot
-	}
+	node := bootFromLoopback(t, c.Genesis(), p2ptest.NewChainSource(live))
+	startAt(t, c)
 	code, out, errOut := keyRun(t, t.TempDir(), keyRunOpts{}, "--json", "balance", lightAlice)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	var b struct {
-		Free        json.Number `json:"free"`
-		BlockNumber uint32      `json:"blockNumber"`
-		Verified    bool        `json:"verified"`
-	}
+	var b balanceOut
 	mustJSON(t, out, &b)
 	free, _ := genesisFree(t, &lighttest.Network{Chain: c}, lightAlice)
 	if !b.Verified || b.Free.String() != free.String() || b.BlockNumber != c.Head().Header.Number {

@@ -19,9 +19,7 @@ func TestNetworkTrustedDevChainIsSingle(t *testing.T) {
 	n.Server.Methods = []string{"rpc_methods", "chain_getFinalizedHead", "chain_getHeader", "chain_getBlockHash", "state_getStorage", "state_getMetadata"}
 	home := t.TempDir()
 	pw := map[string]string{"KSM_PASSWORD": "pw"}
-	if code, _, errOut := keyRun(t, home, keyRunOpts{stdin: "//Alice\n", env: pw}, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
-		t.Fatalf("import: %s", errOut)
-	}
+	importKey(t, home, "alice", "//Alice", pw)
 	for _, args := range [][]string{
 		{"balance", lightAlice},
 		{"stake", "bond", "1", "--from", "alice", "--dry-run"},

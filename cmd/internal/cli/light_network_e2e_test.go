@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
-	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 )
@@ -33,7 +32,7 @@ func newTwoChainNet(t *testing.T) *twoChainNet {
 	t.Helper()
 	ah := lighttest.Serve(t, lighttest.Generate(t, lighttest.Options{Spec: "asset-hub-kusama-local.json", Seed: "cli-net-ah", Blocks: 4}))
 	r := lighttest.ServeRelay(t, ah.Chain.Chain, lighttest.RelayOptions{Seed: "cli-net-relay", Blocks: 8, Spec: "kusama-local.json"})
-	hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) { return r.Genesis(), r.Checkpoint() }
+	startAt(t, r)
 	hooksOf(t).Para = func() header.Hash { return ah.Genesis() }
 	return &twoChainNet{ah: ah, relay: r, relayState: &lighttest.Network{Chain: lighttest.Shared(t, lighttest.Options{Spec: "kusama-local.json"})}}
 }
@@ -49,9 +48,7 @@ func TestNetworkTwoChainsE2E(t *testing.T) {
 		t.Helper()
 		return keyRun(t, home, keyRunOpts{env: pw}, append([]string{"--network", "kusama", "--rpc", n.relay.URL, "--asset-hub-rpc", n.ah.URL}, args...)...)
 	}
-	if code, _, errOut := keyRun(t, home, keyRunOpts{stdin: "//Alice\n", env: pw}, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
-		t.Fatalf("import: %s", errOut)
-	}
+	importKey(t, home, "alice", "//Alice", pw)
 	ahFree, _ := genesisFree(t, n.ah, lightAlice)
 	relayFree, _ := genesisFree(t, n.relayState, lightAlice)
 	paraHead := n.ah.Blocks[n.relay.ParaHead]

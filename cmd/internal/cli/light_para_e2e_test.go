@@ -11,7 +11,6 @@ package cli
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
 	"strings"
@@ -41,7 +40,7 @@ func newAHNet(t *testing.T) *ahNet {
 	t.Helper()
 	ah := lighttest.Serve(t, lighttest.Shared(t, lighttest.Options{Spec: "asset-hub-kusama-local.json", Seed: "cli-ah", Blocks: 4}))
 	r := lighttest.ServeRelay(t, ah.Chain.Chain, lighttest.RelayOptions{Seed: "cli-ah-relay", Blocks: 8})
-	hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) { return r.Genesis(), r.Checkpoint() }
+	startAt(t, r)
 	hooksOf(t).Para = func() header.Hash { return ah.Genesis() }
 	return &ahNet{ah: ah, relay: r, relayURL: r.URL, paraBlock: r.ParaHead}
 }
@@ -58,9 +57,7 @@ func TestAssetHubE2E(t *testing.T) {
 		return keyRun(t, home, keyRunOpts{env: map[string]string{"KSM_PASSWORD": "pw"}},
 			append([]string{"--network", "kusama-asset-hub", "--rpc", n.ah.URL, "--relay-rpc", n.relayURL}, args...)...)
 	}
-	if code, _, errOut := keyRun(t, home, keyRunOpts{stdin: "//Alice\n", env: map[string]string{"KSM_PASSWORD": "pw"}}, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
-		t.Fatalf("import: %s", errOut)
-	}
+	importKey(t, home, "alice", "//Alice", map[string]string{"KSM_PASSWORD": "pw"})
 	paraHead := n.ah.Blocks[n.paraBlock]
 	relayHead := n.relay.Blocks[len(n.relay.Blocks)-1]
 	aliceFree, aliceRaw := genesisFree(t, n.ah, lightAlice)
@@ -77,18 +74,9 @@ func TestAssetHubE2E(t *testing.T) {
 			t.Fatalf("again: exit %d: %s", code, errOut)
 		}
 		t.Logf("balance again (compiled runtime cached) in %v", time.Since(start))
-		var b struct {
-			Free        json.Number `json:"free"`
-			Nonce       uint64      `json:"nonce"`
-			BlockNumber uint64      `json:"blockNumber"`
-			BlockHash   string      `json:"blockHash"`
-			Verified    bool        `json:"verified"`
-			Symbol      string      `json:"symbol"`
-			Address     string      `json:"address"`
-			ED          json.Number `json:"existentialDeposit"`
-		}
+		var b balanceOut
 		mustJSON(t, out, &b)
-		if !b.Verified || b.BlockNumber != uint64(paraHead.Header.Number) || b.BlockHash != paraHead.Hash.String() ||
+		if !b.Verified || b.BlockNumber != paraHead.Header.Number || b.BlockHash != paraHead.Hash.String() ||
 			b.Free.String() != aliceFree.String() || b.Symbol != "KSM" || !strings.HasPrefix(b.Address, "H") {
 			t.Fatalf("balance %s\nwant free %s at para #%d %s, verified", out, aliceFree, paraHead.Header.Number, paraHead.Hash)
 		}
@@ -274,11 +262,7 @@ func TestAssetHubP2P(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { node.Close() })
-	var boot []string
-	for _, a := range node.Multiaddrs() {
-		boot = append(boot, a.String()+"/p2p/"+node.ID().String())
-	}
+	boot := bootOf(t, node)
 	hooksOf(t).ParaP2P = func(cfg *p2p.Config) []string {
 		cfg.AllowAddr, cfg.Resolver = p2ptest.Loopback, p2ptest.NoDNS()
 		return boot
@@ -294,11 +278,7 @@ func TestAssetHubP2P(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
-		var b struct {
-			Free      json.Number `json:"free"`
-			BlockHash string      `json:"blockHash"`
-			Verified  bool        `json:"verified"`
-		}
+		var b balanceOut
 		mustJSON(t, out, &b)
 		if !b.Verified || b.Free.String() != free.String() || b.BlockHash != paraHead.Hash.String() {
 			t.Fatalf("balance over the para p2p network %s, want free %s at %s", out, free, paraHead.Hash)
@@ -309,20 +289,7 @@ func TestAssetHubP2P(t *testing.T) {
 	// No endpoint at all, as by default: the relay chain over libp2p too
 	// (a relay full node on loopback).
 	t.Run("all-p2p", func(t *testing.T) {
-		rsrc := p2ptest.NewChainSource(p2ptest.NewLiveChain(n.relay.Chain, uint32(len(n.relay.Blocks)-1)))
-		rnode, err := p2ptest.NewLoopback("tcp", p2ptest.FullConfig(n.relay.Genesis(), rsrc), rsrc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { rnode.Close() })
-		var rboot []string
-		for _, a := range rnode.Multiaddrs() {
-			rboot = append(rboot, a.String()+"/p2p/"+rnode.ID().String())
-		}
-		hooksOf(t).P2P = func(cfg *p2p.Config) []string {
-			cfg.ProtocolID, cfg.AllowAddr, cfg.Resolver = "ksmcc3", p2ptest.Loopback, p2ptest.NoDNS()
-			return rboot
-		}
+		bootFromLoopback(t, n.relay.Genesis(), p2ptest.NewChainSource(p2ptest.NewLiveChain(n.relay.Chain, uint32(len(n.relay.Blocks)-1))))
 		code, out, errOut := runCLI(t, "", "--home", t.TempDir(), "--network", "kusama-asset-hub", "--json", "balance", lightAlice)
 		checkBalance(t, code, out, errOut)
 	})
@@ -331,9 +298,7 @@ func TestAssetHubP2P(t *testing.T) {
 	t.Run("submit-refused", func(t *testing.T) {
 		home := t.TempDir()
 		pw := map[string]string{"KSM_PASSWORD": "pw"}
-		if code, _, errOut := keyRun(t, home, keyRunOpts{stdin: "//Alice\n", env: pw}, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
-			t.Fatalf("import: %s", errOut)
-		}
+		importKey(t, home, "alice", "//Alice", pw)
 		code, out, errOut := keyRun(t, home, keyRunOpts{env: pw}, "--network", "kusama-asset-hub", "--relay-rpc", n.relayURL,
 			"--yes", "transfer", lightBob, "0.01", "--from", "alice")
 		if code != ExitFailure || out != "" || !strings.Contains(errOut, "nothing was signed or sent") || !strings.Contains(errOut, "--rpc") {

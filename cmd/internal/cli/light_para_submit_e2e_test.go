@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
-	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 	"github.com/ksm-wallet/ksm/tx/metadata"
@@ -38,7 +37,7 @@ func TestAssetHubSubmit(t *testing.T) {
 	}
 	ah := lighttest.Serve(t, lighttest.Generate(t, lighttest.Options{Spec: "asset-hub-kusama-local.json", Seed: "cli-ah-submit", Blocks: 4}))
 	r := lighttest.ServeRelay(t, ah.Chain.Chain, lighttest.RelayOptions{Seed: "cli-ah-submit-relay", Blocks: 8})
-	hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) { return r.Genesis(), r.Checkpoint() }
+	startAt(t, r)
 	hooksOf(t).Para = func() header.Hash { return ah.Genesis() }
 	hooksOf(t).ParaInclusionTimeout, hooksOf(t).ParaInclusionPoll = time.Minute, 200*time.Millisecond
 	home := t.TempDir()
@@ -47,9 +46,7 @@ func TestAssetHubSubmit(t *testing.T) {
 		t.Helper()
 		return keyRun(t, home, keyRunOpts{env: pw}, append([]string{"--network", "kusama-asset-hub", "--rpc", ah.URL, "--relay-rpc", r.URL}, args...)...)
 	}
-	if code, _, errOut := keyRun(t, home, keyRunOpts{stdin: "//Alice\n", env: pw}, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
-		t.Fatalf("import: %s", errOut)
-	}
+	importKey(t, home, "alice", "//Alice", pw)
 	code, out, errOut := ksm(t, "--json", "transfer", lightBob, "0.01", "--from", "alice", "--dry-run")
 	if code != 0 {
 		t.Fatalf("dry run: exit %d: %s", code, errOut)

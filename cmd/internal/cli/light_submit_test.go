@@ -12,9 +12,6 @@ import (
 	"testing"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
-	"github.com/ksm-wallet/ksm/lightclient/chainspec"
-	"github.com/ksm-wallet/ksm/lightclient/header"
-	"github.com/ksm-wallet/ksm/lightclient/p2p"
 	"github.com/ksm-wallet/ksm/lightclient/p2p/p2ptest"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 	"github.com/ksm-wallet/ksm/tx/metadata"
@@ -38,7 +35,7 @@ func TestLightSubmit(t *testing.T) {
 	t.Run("rpc", func(t *testing.T) {
 		c := lighttest.Generate(t, lighttest.Options{Seed: "light-submit"})
 		n := lighttest.Serve(t, c)
-		hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) { return n.Genesis(), n.Checkpoint() }
+		startAt(t, n)
 		lightSubmit(t, c, []string{"--rpc", n.URL}, func() int { return len(n.Server.Submitted()) })
 	})
 	// Over libp2p: a transactions notification to the full node, which
@@ -47,25 +44,12 @@ func TestLightSubmit(t *testing.T) {
 	t.Run("p2p", func(t *testing.T) {
 		c := lighttest.Generate(t, lighttest.Options{Seed: "light-submit-p2p"})
 		live := p2ptest.NewLiveChain(c.Chain, uint32(len(c.Blocks)-1))
-		src := p2ptest.NewChainSource(live)
-		node, err := p2ptest.NewLoopback("tcp", p2ptest.FullConfig(c.Genesis(), src), src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { node.Close() })
+		node := bootFromLoopback(t, c.Genesis(), p2ptest.NewChainSource(live))
 		prod := &p2ptest.Producer{L: live, Nodes: []*p2ptest.Node{node}}
 		ctx, cancel := context.WithCancel(context.Background())
 		go prod.Run(ctx)
 		t.Cleanup(cancel)
-		var boot []string
-		for _, a := range node.Multiaddrs() {
-			boot = append(boot, a.String()+"/p2p/"+node.ID().String())
-		}
-		hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) { return c.Genesis(), c.Checkpoint() }
-		hooksOf(t).P2P = func(cfg *p2p.Config) []string {
-			cfg.ProtocolID, cfg.AllowAddr, cfg.Resolver = "ksmcc3", p2ptest.Loopback, p2ptest.NoDNS()
-			return boot
-		}
+		startAt(t, c)
 		lightSubmit(t, c, nil, func() int { return int(prod.Included.Load()) })
 	})
 }
@@ -80,9 +64,7 @@ func lightSubmit(t *testing.T, c *lighttest.Chain, flags []string, included func
 		t.Helper()
 		return keyRun(t, home, keyRunOpts{env: pw}, append(append([]string(nil), flags...), args...)...)
 	}
-	if code, _, errOut := keyRun(t, home, keyRunOpts{stdin: "//Alice\n", env: pw}, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
-		t.Fatalf("import: %s", errOut)
-	}
+	importKey(t, home, "alice", "//Alice", pw)
 	// The dry run gives the fee the runtime computes.
 	code, out, errOut := ksm("--json", "transfer", lightBob, "1.5", "--from", "alice", "--dry-run")
 	if code != 0 {
@@ -165,11 +147,7 @@ func lightSubmit(t *testing.T, c *lighttest.Chain, flags []string, included func
 	if code != 0 {
 		t.Fatalf("balance: %s", errOut)
 	}
-	var b struct {
-		Free        json.Number `json:"free"`
-		Nonce       uint64      `json:"nonce"`
-		BlockNumber uint32      `json:"blockNumber"`
-	}
+	var b balanceOut
 	if err := json.Unmarshal([]byte(out), &b); err != nil || b.Free.String() != after.String() || b.Nonce != 1 || b.BlockNumber != next {
 		t.Fatalf("balance after: %s (%v)", out, err)
 	}

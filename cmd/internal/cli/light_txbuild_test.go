@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
-	"github.com/ksm-wallet/ksm/lightclient/chainspec"
-	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/tx/metadata"
 	"github.com/ksm-wallet/ksm/tx/testenv"
 )
@@ -23,12 +21,10 @@ func TestLightTxBuild(t *testing.T) {
 	}
 	c := lighttest.Generate(t, lighttest.Options{Seed: "light-txbuild"})
 	n := lighttest.Serve(t, c)
-	hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) { return n.Genesis(), n.Checkpoint() }
+	startAt(t, n)
 	home, dir := t.TempDir(), t.TempDir()
 	pw := map[string]string{"KSM_PASSWORD": "correct horse battery"}
-	if code, _, errOut := keyRun(t, home, keyRunOpts{stdin: "//Alice\n", env: pw}, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
-		t.Fatalf("import: %s", errOut)
-	}
+	importKey(t, home, "alice", "//Alice", pw)
 	unsigned, meta := filepath.Join(dir, "tx.json"), filepath.Join(dir, "meta.scale")
 	call := `{"pallet":"Balances","name":"transfer_keep_alive","args":{"dest":"` + lightBob + `","value":"1500000000000"}}`
 	code, out, errOut := keyRun(t, home, keyRunOpts{env: pw}, "--rpc", n.URL, "--json", "tx", "build", "--from", "alice", "--call", call, "--out", unsigned, "--metadata-out", meta)

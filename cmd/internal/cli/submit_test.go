@@ -11,12 +11,8 @@ func TestChainAccessModes(t *testing.T) {
 	t.Parallel()
 	home := t.TempDir()
 	// The keys named exist: argument checks pass and the endpoint is reached.
-	if code, _, stderr := keyRun(t, home, keyRunOpts{stdin: "//Alice\n", env: map[string]string{"KSM_PASSWORD": "pw"}}, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
-		t.Fatalf("key import: %d %s", code, stderr)
-	}
-	if code, _, stderr := keyRun(t, home, keyRunOpts{}, "key", "watch", "--name", "bob", "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"); code != 0 {
-		t.Fatalf("key watch: %d %s", code, stderr)
-	}
+	importKey(t, home, "alice", "//Alice", map[string]string{"KSM_PASSWORD": "pw"})
+	watchKey(t, home, "bob", "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F")
 	// Port 1 (tcpmux) has no listener: a port freed by closing a listener
 	// could be taken by a test running in parallel.
 	closed := "ws://127.0.0.1:1"
