@@ -8,6 +8,7 @@ import (
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
+	"github.com/ksm-wallet/ksm/cmd/internal/config"
 )
 
 // lightEnv is the chain a command reads (app/backend builds it from the
@@ -181,4 +182,4 @@ func (e *lightEnv) waitSynced(ctx context.Context) error {
 func newLightChain(le *lightEnv, _ string, owns bool) backend.PinnedChain { return le.Chain(owns) }
 
 // redactRPC hides user info and query of an endpoint URL in messages.
-func redactRPC(u string) string { return backend.RedactRPC(u) }
+func redactRPC(u string) string { return config.RedactURL(u) }

@@ -235,7 +235,7 @@ func check(k, value string) (string, error) {
 		return abs, nil
 	}
 	if err := CheckEndpoint(v); err != nil {
-		return "", fmt.Errorf("%w: %s %q: %v", ErrInvalid, k, redact(v), err)
+		return "", fmt.Errorf("%w: %s %q: %v", ErrInvalid, k, RedactURL(v), err)
 	}
 	return v, nil
 }
@@ -258,8 +258,9 @@ func CheckEndpoint(u string) error {
 	return nil
 }
 
-// redact hides user info and query of an endpoint URL.
-func redact(u string) string {
+// RedactURL hides user info and query of an endpoint URL (which may hold
+// credentials or API keys) for messages.
+func RedactURL(u string) string {
 	if i := strings.Index(u, "?"); i >= 0 {
 		u = u[:i] + "?…"
 	}

@@ -7,6 +7,18 @@ import (
 	"testing"
 )
 
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"ws://127.0.0.1:9944":              "ws://127.0.0.1:9944",
+		"wss://u:p@host/path?apikey=x":     "wss://…@host/path?…",
+		"https://rpc.example/v1?token=abc": "https://rpc.example/v1?…",
+	} {
+		if got := RedactURL(in); got != want {
+			t.Errorf("RedactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestSetGetUnset(t *testing.T) {
 	t.Parallel()
 	spec := filepath.Join(t.TempDir(), "dev.json")

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
+	"github.com/ksm-wallet/ksm/cmd/internal/config"
 	"github.com/ksm-wallet/ksm/lightclient"
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/lightclient/chainsync"
@@ -122,19 +123,6 @@ func inputErrorf(format string, args ...any) error {
 // IsInputError reports whether err is something the user gave wrong.
 func IsInputError(err error) bool { return app.IsInputError(err) }
 
-// RedactRPC hides user info and query of an endpoint URL in messages.
-func RedactRPC(u string) string {
-	if i := strings.Index(u, "?"); i >= 0 {
-		u = u[:i] + "?…"
-	}
-	if at := strings.Index(u, "@"); at >= 0 {
-		if s := strings.Index(u, "://"); s >= 0 && s < at {
-			u = u[:s+3] + "…@" + u[at+1:]
-		}
-	}
-	return u
-}
-
 // ConnectTimeout bounds reaching the network: bootnodes or the endpoint.
 const ConnectTimeout = 30 * time.Second
 
@@ -147,10 +135,11 @@ type Light struct {
 	// Genesis is the genesis of the chain the client follows (the relay
 	// chain's on a parachain network).
 	Genesis header.Hash
-	// Client is the light client (nil in the "trusted-rpc" mode).
-	Client *lightclient.Client
-	// RPC is the endpoint (modes "rpc" and "trusted-rpc").
-	RPC *rpc.Client
+	// client is the light client (nil in the "trusted-rpc" mode); commands
+	// read the chain through Chain, never through it.
+	client *lightclient.Client
+	// endpoint is the JSON-RPC endpoint (modes "rpc" and "trusted-rpc").
+	endpoint *rpc.Client
 	// Age is the start point's age, when the network's policy knows it.
 	Age    *chainspec.Age
 	policy chainspec.AgePolicy
@@ -181,16 +170,16 @@ func MultiChain(n Network, h Hooks) bool {
 }
 
 // Verified reports whether answers are proven (a light client runs).
-func (e *Light) Verified() bool { return e.Client != nil }
+func (e *Light) Verified() bool { return e.client != nil }
 
 func (e *Light) Close() {
-	if e.Client != nil {
-		if err := e.Client.SaveError(); err != nil {
+	if e.client != nil {
+		if err := e.client.SaveError(); err != nil {
 			e.cfg.warnf("the verified state could not be saved: %v", err)
 		}
-		_ = e.Client.Close()
-	} else if e.RPC != nil {
-		_ = e.RPC.Close()
+		_ = e.client.Close()
+	} else if e.endpoint != nil {
+		_ = e.endpoint.Close()
 	}
 }
 
@@ -320,7 +309,7 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 	// anything is used on its own.
 	var prc *rpc.Client
 	if onPara && paraURL != "" {
-		shown := RedactRPC(paraURL)
+		shown := config.RedactURL(paraURL)
 		prc, err = rpc.Dial(cctx, paraURL)
 		if err != nil {
 			return nil, networkErr(fmt.Errorf("connect to %s: %w", shown, err))
@@ -332,7 +321,7 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 					return nil, err
 				}
 				cfg.warnf("--trust-rpc: %s cannot prove its answers; what is shown is what it claims, not verified", shown)
-				e.Mode, e.RPC, e.Para = "trusted-rpc", prc, nil
+				e.Mode, e.endpoint, e.Para = "trusted-rpc", prc, nil
 				return e, nil
 			}
 			_ = prc.Close()
@@ -348,7 +337,7 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 	}
 	var rc *rpc.Client
 	if relayURL != "" {
-		url := RedactRPC(relayURL)
+		url := config.RedactURL(relayURL)
 		rc, err = rpc.Dial(cctx, relayURL)
 		if err != nil {
 			return fail(networkErr(fmt.Errorf("connect to %s: %w", url, err)))
@@ -370,7 +359,7 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 					return fail(err)
 				}
 				cfg.warnf("--trust-rpc: %s cannot prove its answers; what is shown is what it claims, not verified", url)
-				e.Mode, e.RPC, e.Para, e.Single = "trusted-rpc", rc, nil, true
+				e.Mode, e.endpoint, e.Para, e.Single = "trusted-rpc", rc, nil, true
 				return e, nil
 			}
 			if errors.Is(err, lightclient.ErrUnprovable) && cfg.TrustRPC && !onPara {
@@ -379,7 +368,7 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 					return fail(err)
 				}
 				cfg.warnf("--trust-rpc: %s cannot prove its answers; what is shown is what it claims, not verified", url)
-				e.Mode, e.RPC = "trusted-rpc", rc
+				e.Mode, e.endpoint = "trusted-rpc", rc
 				return e, nil
 			}
 			_ = rc.Close()
@@ -434,11 +423,11 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 		}
 	}
 	if rc != nil {
-		url := RedactRPC(relayURL)
+		url := config.RedactURL(relayURL)
 		if err := checkGenesis(cctx, rc, url, e.Genesis); err != nil {
 			return fail(err)
 		}
-		e.Mode, e.RPC = "rpc", rc
+		e.Mode, e.endpoint = "rpc", rc
 		sources = append(sources, lightclient.NewRPCSource(rc, lightclient.RPCOptions{Name: url}))
 	} else {
 		hostCfg := p2p.Config{Genesis: e.Genesis, ProtocolID: protoID, DialTimeout: 10 * time.Second}
@@ -462,7 +451,7 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 	}
 	switch {
 	case prc != nil:
-		sources = append(sources, lightclient.NewRPCSource(prc, lightclient.RPCOptions{Name: RedactRPC(paraURL), Para: true, ParaID: e.Para.ID}))
+		sources = append(sources, lightclient.NewRPCSource(prc, lightclient.RPCOptions{Name: config.RedactURL(paraURL), Para: true, ParaID: e.Para.ID}))
 		opened = opened[:1]
 		e.Para.Source, e.Para.rpc = "rpc", prc
 	case onPara:
@@ -473,7 +462,7 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 		sources = append(sources, src)
 		e.Para.Source = "p2p"
 	case paraURL != "":
-		url := RedactRPC(paraURL)
+		url := config.RedactURL(paraURL)
 		pc, err := rpc.Dial(cctx, paraURL)
 		if err != nil {
 			return fail(networkErr(fmt.Errorf("connect to %s: %w", url, err)))
@@ -492,7 +481,7 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 	if err != nil {
 		return fail(err)
 	}
-	e.Client = cl
+	e.client = cl
 	sp := cl.StartPoint()
 	if sp.Note != "" {
 		cfg.warnf("%s", sp.Note)
@@ -551,16 +540,16 @@ func (e *Light) WaitSynced(ctx context.Context, progress func(done, target, star
 	ctx, cancel := context.WithTimeout(ctx, SyncTimeout)
 	defer cancel()
 	if progress == nil {
-		return e.Classify(e.Client.WaitSynced(ctx))
+		return e.Classify(e.client.WaitSynced(ctx))
 	}
-	start := e.Client.StartPoint().Header.Number
+	start := e.client.StartPoint().Header.Number
 	done := make(chan error, 1)
-	go func() { done <- e.Client.WaitSynced(ctx) }()
+	go func() { done <- e.client.WaitSynced(ctx) }()
 	for {
 		select {
 		case err := <-done:
 			return e.Classify(err)
-		case ev := <-e.Client.Events():
+		case ev := <-e.client.Events():
 			if x, ok := ev.(chainsync.Progress); ok && x.Target > x.Done {
 				progress(x.Done, x.Target, start)
 			}
@@ -649,7 +638,7 @@ func (le *Light) Chain(owns bool) PinnedChain {
 		// include them are proven through the relay chain); over the
 		// parachain's libp2p network alone none can be sent.
 		opts.Genesis = chainclient.Hash(pe.Genesis)
-		lp := chainclient.NewLightPara(le.Client.Para(pe.ID), opts)
+		lp := chainclient.NewLightPara(le.client.Para(pe.ID), opts)
 		if pe.rpc != nil {
 			c := le.cfg
 			timeout, poll := c.Hooks.ParaInclusionTimeout, c.Hooks.ParaInclusionPoll
@@ -666,8 +655,8 @@ func (le *Light) Chain(owns bool) PinnedChain {
 		}
 		return lp
 	}
-	opts.Submit = chainclient.LightSubmitter(le.Client)
-	return chainclient.NewLight(le.Client, opts)
+	opts.Submit = chainclient.LightSubmitter(le.client)
+	return chainclient.NewLight(le.client, opts)
 }
 
 // RelayChain is the relay chain a parachain Light follows, as a second
@@ -676,7 +665,7 @@ func (le *Light) Chain(owns bool) PinnedChain {
 // Closing it closes only its compiled runtimes; nil when no light client
 // runs (a trusted endpoint).
 func (le *Light) RelayChain(relay Network) PinnedChain {
-	if le.Client == nil {
+	if le.client == nil {
 		return nil
 	}
 	home := le.cfg.Home
@@ -687,9 +676,9 @@ func (le *Light) RelayChain(relay Network) PinnedChain {
 		Compile:  chainclient.ExecutorCompiler(cacheDir(home, "wasm")),
 		ReadSets: cacheDir(home, "readsets"),
 		Close:    func() error { return nil },
-		Submit:   chainclient.LightSubmitter(le.Client),
+		Submit:   chainclient.LightSubmitter(le.client),
 	}
-	return chainclient.NewLight(le.Client, opts)
+	return chainclient.NewLight(le.client, opts)
 }
 
 // IsNetwork reports whether err is a network failure: nothing reachable,

@@ -60,18 +60,6 @@ func TestOpenClassifiesUnreachable(t *testing.T) {
 	}
 }
 
-func TestRedactRPC(t *testing.T) {
-	for in, want := range map[string]string{
-		"ws://127.0.0.1:9944":              "ws://127.0.0.1:9944",
-		"wss://u:p@host/path?apikey=x":     "wss://…@host/path?…",
-		"https://rpc.example/v1?token=abc": "https://rpc.example/v1?…",
-	} {
-		if got := RedactRPC(in); got != want {
-			t.Errorf("RedactRPC(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // TestMultiChain: a relay network with an Asset Hub is two chains; a
 // parachain network, a chain-spec file of no embedded network and a
 // generated relay standing alone (no para seam) are one.

@@ -24,11 +24,11 @@ func (e *Light) NodeStatus(ctx context.Context) (*app.NodeStatus, error) {
 	st := &app.NodeStatus{Network: e.cfg.Network.Name, Genesis: chainclient.Hash(e.Genesis), Mode: e.Mode, Verified: e.Verified()}
 	if !e.Verified() {
 		// --trust-rpc on an endpoint that proves nothing: its claims.
-		h, err := e.RPC.FinalizedHead(ctx)
+		h, err := e.endpoint.FinalizedHead(ctx)
 		if err != nil {
 			return nil, app.Unreachable(err)
 		}
-		hd, err := e.RPC.Header(ctx, &h)
+		hd, err := e.endpoint.Header(ctx, &h)
 		if err != nil {
 			return nil, app.Unreachable(err)
 		}
@@ -37,12 +37,12 @@ func (e *Light) NodeStatus(ctx context.Context) (*app.NodeStatus, error) {
 		st.Best, st.Synced, st.Done, st.Target, st.Start = n, true, n, n, n
 		return st, nil
 	}
-	s := e.Client.Status()
+	s := e.client.Status()
 	setID := s.SetID
 	st.Peers, st.Best, st.SetID, st.Synced = s.Peers, s.Target, &setID, s.Synced
 	st.Finalized = app.BlockRef{Number: s.Finalized.Number, Hash: chainclient.Hash(s.Hash)}
 	st.Done, st.Target, st.Start = s.Finalized.Number, s.Target, s.StartNumber
-	sp := e.Client.StartPoint()
+	sp := e.client.StartPoint()
 	cp := &app.StartInfo{Source: string(sp.Source), Block: app.BlockRef{Number: sp.Header.Number, Hash: chainclient.Hash(sp.Hash)}}
 	if e.Age != nil {
 		cp.Age, cp.HasAge, cp.Warning = e.Age.Age, true, e.Age.Warning
@@ -57,7 +57,7 @@ func (e *Light) NodeStatus(ctx context.Context) (*app.NodeStatus, error) {
 		if s.Synced {
 			// Paras::Heads in the finalized relay state, proven.
 			pctx, cancel := context.WithTimeout(ctx, statusReadTimeout)
-			h, err := e.Client.Para(pe.ID).Head(pctx)
+			h, err := e.client.Para(pe.ID).Head(pctx)
 			cancel()
 			if err != nil {
 				ps.Err = err
@@ -71,7 +71,7 @@ func (e *Light) NodeStatus(ctx context.Context) (*app.NodeStatus, error) {
 	if s.Synced {
 		// System.LastRuntimeUpgrade, proven: a few bytes.
 		rctx, cancel := context.WithTimeout(ctx, statusReadTimeout)
-		up, err := e.Client.LastRuntimeUpgrade(rctx)
+		up, err := e.client.LastRuntimeUpgrade(rctx)
 		cancel()
 		if err == nil {
 			st.Runtime = &app.RuntimeInfo{SpecName: up.SpecName, SpecVersion: up.SpecVersion}
@@ -84,10 +84,10 @@ func (e *Light) NodeStatus(ctx context.Context) (*app.NodeStatus, error) {
 // "trusted-rpc" mode; nil otherwise): its answers as it gives them.
 // Closing it closes the endpoint.
 func (e *Light) Trusted() chainclient.Chain {
-	if e.Verified() || e.RPC == nil {
+	if e.Verified() || e.endpoint == nil {
 		return nil
 	}
-	return chainclient.NewRPC(e.RPC)
+	return chainclient.NewRPC(e.endpoint)
 }
 
 // cacheDir is the cache directory name under home ("" without a home:
@@ -102,8 +102,8 @@ func cacheDir(home, name string) string {
 // Peers is how many peers the light client has (-1 for an endpoint trusted
 // with --trust-rpc: no light client).
 func (e *Light) Peers() int {
-	if e.Client == nil {
+	if e.client == nil {
 		return -1
 	}
-	return e.Client.Status().Peers
+	return e.client.Status().Peers
 }

@@ -78,14 +78,14 @@ func (e *Light) FollowSync(ctx context.Context, each func(SyncEvent) bool) error
 	if !e.Verified() {
 		return nil
 	}
-	start := e.Client.StartPoint().Header.Number
+	start := e.client.StartPoint().Header.Number
 	for {
 		select {
 		case <-ctx.Done():
 			return e.Classify(ctx.Err())
-		case <-e.Client.Done():
-			return e.Classify(e.Client.Err())
-		case raw := <-e.Client.Events():
+		case <-e.client.Done():
+			return e.Classify(e.client.Err())
+		case raw := <-e.client.Events():
 			if ev, ok := syncEventOf(raw, start); ok && !each(ev) {
 				return nil
 			}
