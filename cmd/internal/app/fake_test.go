@@ -309,6 +309,21 @@ func openFake(t *testing.T, f *fakeChain, home string) *Session {
 
 func ksm(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), big.NewInt(1_000_000_000_000)) }
 
+// transferToBob is the call Balances.transfer_keep_alive of 1 KSM to
+// //Bob in the runtime of s's finalized head.
+func transferToBob(t *testing.T, s *Session) []byte {
+	t.Helper()
+	rt, err := s.Latest(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	call, err := rt.Calls.TransferKeepAlive(devKey(t, "//Bob").AccountID(), ksm(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return call
+}
+
 // silentWatch never reports anything.
 type silentWatch struct{}
 

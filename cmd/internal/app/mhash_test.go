@@ -44,15 +44,7 @@ func TestMetadataHashNoDowngrade(t *testing.T) {
 			for session := range 2 { // the second session reads what the first kept
 				s := openFake(t, f, home)
 				ctx := context.Background()
-				rt, err := s.Latest(ctx)
-				if err != nil {
-					t.Fatal(err)
-				}
-				call, err := rt.Calls.TransferKeepAlive(devKey(t, "//Bob").AccountID(), ksm(1))
-				if err != nil {
-					t.Fatal(err)
-				}
-				p, err := s.Prepare(ctx, Request{From: alice, Call: call, Spend: ksm(1)})
+				p, err := s.Prepare(ctx, Request{From: alice, Call: transferToBob(t, s), Spend: ksm(1)})
 				if err != nil {
 					t.Fatal(err)
 				}

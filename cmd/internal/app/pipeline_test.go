@@ -248,9 +248,7 @@ func TestPrepareShowsFinalPayload(t *testing.T) {
 	f.nonce[alice] = 3
 	s := openFake(t, f, "")
 	ctx := context.Background()
-	rt, _ := s.Latest(ctx)
-	call, _ := rt.Calls.TransferKeepAlive(devKey(t, "//Bob").AccountID(), ksm(1))
-	p, err := s.Prepare(ctx, Request{From: alice, Call: call, Spend: ksm(1), Tip: big.NewInt(7)})
+	p, err := s.Prepare(ctx, Request{From: alice, Call: transferToBob(t, s), Spend: ksm(1), Tip: big.NewInt(7)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -196,14 +196,21 @@ func TestActAsBalanceOfActedFor(t *testing.T) {
 	f.put("Proxy", "Proxies", proxyDefs(f, ProxyDef{Delegate: bob, Type: "Any"}), f.codec.FormatAccount(alice))
 	s := openFake(t, f, t.TempDir())
 	kr := &listKeyring{fakeKeyring: newFakeKeyring(t), book: map[string]*keystore.Entry{}}
-	plan, err := PlanTransfer(kr, TransferInput{Signing: Signing{From: "bob", As: "alice", Options: DefaultTxOptions()}, To: "eve", Amount: "5"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = Execute(context.Background(), s, kr, plan, &fakeAsker{confirm: true})
+	_, err := transferToEveAs(t, s, kr, "bob", "alice", "5")
 	if !errors.Is(err, ErrInsufficientBalance) || !strings.Contains(err.Error(), "acted for") {
 		t.Fatalf("err %v", err)
 	}
+}
+
+// transferToEveAs plans a transfer of amount to eve by from acting as as
+// and executes it, confirmed.
+func transferToEveAs(t *testing.T, s *Session, kr Keyring, from, as, amount string) (*Result, error) {
+	t.Helper()
+	plan, err := PlanTransfer(kr, TransferInput{Signing: Signing{From: from, As: as, Options: DefaultTxOptions()}, To: "eve", Amount: amount})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Execute(context.Background(), s, kr, plan, &fakeAsker{confirm: true})
 }
 
 // TestInnerFailure: a transaction whose Proxy.ProxyExecuted result is an
@@ -221,11 +228,7 @@ func TestInnerFailure(t *testing.T) {
 	}
 	s := openFake(t, f, t.TempDir())
 	kr := &listKeyring{fakeKeyring: newFakeKeyring(t), book: map[string]*keystore.Entry{}}
-	plan, err := PlanTransfer(kr, TransferInput{Signing: Signing{From: "bob", As: "alice", Options: DefaultTxOptions()}, To: "eve", Amount: "1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := Execute(context.Background(), s, kr, plan, &fakeAsker{confirm: true})
+	res, err := transferToEveAs(t, s, kr, "bob", "alice", "1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,11 +283,7 @@ func TestMultisigFromEntry(t *testing.T) {
 // carries the call with the runtime's weight.
 func TestActAsMultisig(t *testing.T) {
 	f, s, kr, ms := multisigFixture(t)
-	plan, err := PlanTransfer(kr, TransferInput{Signing: Signing{From: "alice", As: "treasury", Options: DefaultTxOptions()}, To: "eve", Amount: "1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := Execute(context.Background(), s, kr, plan, &fakeAsker{confirm: true})
+	res, err := transferToEveAs(t, s, kr, "alice", "treasury", "1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,14 +305,12 @@ func TestActAsMultisig(t *testing.T) {
 		{Name: "deposit", Value: 5}, {Name: "depositor", Value: f.codec.FormatAccount(alice)}, {Name: "approvals", Value: []any{f.codec.FormatAccount(alice)}}},
 		f.codec.FormatAccount(ms.Account), "0x"+hex.EncodeToString(h[:]))
 	// A second proposal by alice: refused, she approved already.
-	plan, _ = PlanTransfer(kr, TransferInput{Signing: Signing{From: "alice", As: "treasury", Options: DefaultTxOptions()}, To: "eve", Amount: "1"})
-	if _, err := Execute(context.Background(), s, kr, plan, &fakeAsker{confirm: true}); err == nil || !strings.Contains(err.Error(), "already approved") {
+	if _, err := transferToEveAs(t, s, kr, "alice", "treasury", "1"); err == nil || !strings.Contains(err.Error(), "already approved") {
 		t.Fatalf("double approval: %v", err)
 	}
 	// Bob: the runtime's weight is asked for (the fake has no
 	// TransactionPaymentCallApi, so it fails saying so).
-	plan, _ = PlanTransfer(kr, TransferInput{Signing: Signing{From: "bob", As: "treasury", Options: DefaultTxOptions()}, To: "eve", Amount: "1"})
-	if _, err := Execute(context.Background(), s, kr, plan, &fakeAsker{confirm: true}); err == nil || !strings.Contains(err.Error(), "query_call_info") {
+	if _, err := transferToEveAs(t, s, kr, "bob", "treasury", "1"); err == nil || !strings.Contains(err.Error(), "query_call_info") {
 		t.Fatalf("last approval without a weight: %v", err)
 	}
 }
@@ -494,11 +491,7 @@ func TestActAsNested(t *testing.T) {
 	stash := devKey(t, "//Charlie").AccountID()
 	f.setAccount(stash, 0, ksm(40), ksm(0), ksm(0))
 	f.put("Proxy", "Proxies", proxyDefs(f, ProxyDef{Delegate: ms.Account, Type: "Any"}), f.codec.FormatAccount(stash))
-	plan, err := PlanTransfer(kr, TransferInput{Signing: Signing{From: "alice", As: f.codec.FormatAccount(stash), Options: DefaultTxOptions()}, To: "eve", Amount: "1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := Execute(context.Background(), s, kr, plan, &fakeAsker{confirm: true})
+	res, err := transferToEveAs(t, s, kr, "alice", f.codec.FormatAccount(stash), "1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,15 +11,7 @@ func signedElsewhere(t *testing.T, s *Session) ([]byte, *Prepared) {
 	t.Helper()
 	ctx := context.Background()
 	pair := devKey(t, "//Alice")
-	rt, err := s.Latest(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	call, err := rt.Calls.TransferKeepAlive(devKey(t, "//Bob").AccountID(), ksm(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := s.Prepare(ctx, Request{From: pair.AccountID(), Call: call, Spend: ksm(1)})
+	p, err := s.Prepare(ctx, Request{From: pair.AccountID(), Call: transferToBob(t, s), Spend: ksm(1)})
 	if err != nil {
 		t.Fatal(err)
 	}
