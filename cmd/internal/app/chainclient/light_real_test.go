@@ -19,14 +19,21 @@ import (
 )
 
 // realLight is a Light over a real light client of the test network: the
-// Kusama runtime of kusama-local.json executed over proven storage.
-func realLight(t *testing.T) (*Light, *lighttest.Network) {
+// Kusama runtime of kusama-local.json executed over proven storage; with
+// it a context of three minutes for the test and the finalized head.
+func realLight(t *testing.T) (context.Context, *Light, *lighttest.Network, *Header) {
 	t.Helper()
 	n := lighttest.Serve(t, lighttest.Shared(t, lighttest.Options{}))
 	cl := n.Client(t, "")
 	l := NewLight(cl, LightOptions{Genesis: Hash(n.Genesis()), Compile: ExecutorCompiler(t.TempDir())})
 	t.Cleanup(func() { l.Close() })
-	return l, n
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	head, err := l.FinalizedHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx, l, n, head
 }
 
 var aliceAccountKey, _ = hex.DecodeString("26aa394eea5630e07c48ae0c9558cef7b99d880ec681799c0cf30e8886371da9de1e86a9a8c739864cf3cc5ec2bea59fd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d")
@@ -35,13 +42,7 @@ func TestLightRealRuntime(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles the Kusama runtime")
 	}
-	l, n := realLight(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	head, err := l.FinalizedHead(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, l, n, head := realLight(t)
 	if head.Number != uint64(len(n.Blocks)-1) {
 		t.Fatalf("finalized #%d, the network's head is #%d", head.Number, len(n.Blocks)-1)
 	}
@@ -124,13 +125,7 @@ func TestLightRealRuntimeLiar(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles the Kusama runtime")
 	}
-	l, n := realLight(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	head, err := l.FinalizedHead(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, l, n, head := realLight(t)
 	// The code is proven honestly; then every proof is forged.
 	if _, err := l.RuntimeCall(ctx, "Core_version", nil, head.Hash); err != nil {
 		t.Fatal(err)
@@ -141,7 +136,7 @@ func TestLightRealRuntimeLiar(t *testing.T) {
 		}
 		return res
 	})
-	_, err = l.NextNonce(ctx, [32]byte(aliceAccountKey[len(aliceAccountKey)-32:]))
+	_, err := l.NextNonce(ctx, [32]byte(aliceAccountKey[len(aliceAccountKey)-32:]))
 	if err == nil {
 		t.Fatal("a forged proof gave a nonce")
 	}
