@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
+	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
 	"strings"
 	"testing"
 	"time"
@@ -19,18 +20,10 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient/store"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
-	"github.com/ksm-wallet/ksm/tx/hash"
 	"github.com/ksm-wallet/ksm/tx/scale"
 )
 
 var aliceID, _ = hex.DecodeString("d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d")
-
-// accountKey is System.Account(id): twox128 ‖ twox128 ‖ blake2_128(id) ‖ id.
-func accountKey(id []byte) []byte {
-	s, a, h := hash.Twox128([]byte("System")), hash.Twox128([]byte("Account")), hash.Blake2b128(id)
-	k := append(append(append([]byte(nil), s[:]...), a[:]...), h[:]...)
-	return append(k, id...)
-}
 
 // accountInfo encodes an AccountInfo whose free balance is the block number.
 func accountInfo(n uint32) []byte {
@@ -52,7 +45,7 @@ func testNetwork(t *testing.T, visible uint32) (*rpctest.Server, string, *testch
 	t.Helper()
 	return testNetworkWith(t, visible, testchain.Config{Seed: "cli-chain", Blocks: 240, SetLength: 40, ForcedEvery: 3,
 		ExtraState: func(n uint32) []trie.KV {
-			return []trie.KV{{Key: accountKey(aliceID), Value: accountInfo(n)},
+			return []trie.KV{{Key: lighttest.AccountKey(aliceID), Value: accountInfo(n)},
 				{Key: lightclient.LastRuntimeUpgradeKey, Value: scale.AppendString(scale.AppendCompact(nil, 9999), "kusama")}}
 		}})
 }

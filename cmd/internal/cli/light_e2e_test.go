@@ -82,7 +82,7 @@ func lightNet(t *testing.T) *lighttest.Network {
 func genesisFree(t *testing.T, n *lighttest.Network, id string) (*big.Int, []byte) {
 	t.Helper()
 	b, _ := hex.DecodeString(id[2:])
-	v, ok := n.Value(accountKey(b))
+	v, ok := n.Value(lighttest.AccountKey(b))
 	if !ok || len(v) < 32 {
 		t.Fatalf("%s is not endowed in %s", id, n.SpecPath)
 	}

@@ -34,6 +34,7 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient/rpctest"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
+	"github.com/ksm-wallet/ksm/tx/hash"
 	"github.com/ksm-wallet/ksm/tx/testenv"
 )
 
@@ -391,4 +392,12 @@ func readFile(t testing.TB, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// AccountKey is the storage key of System.Account(id): twox128("System") ‖
+// twox128("Account") ‖ blake2_128(id) ‖ id.
+func AccountKey(id []byte) []byte {
+	s, a, h := hash.Twox128([]byte("System")), hash.Twox128([]byte("Account")), hash.Blake2b128(id)
+	k := append(append(append([]byte(nil), s[:]...), a[:]...), h[:]...)
+	return append(k, id...)
 }

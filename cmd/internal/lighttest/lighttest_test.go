@@ -14,17 +14,10 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient/rpctest"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
-	"github.com/ksm-wallet/ksm/tx/hash"
 )
 
 // alice is //Alice's account id.
 var alice, _ = hex.DecodeString("d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d")
-
-func accountKey(id []byte) []byte {
-	s, a, h := hash.Twox128([]byte("System")), hash.Twox128([]byte("Account")), hash.Blake2b128(id)
-	k := append(append(append([]byte(nil), s[:]...), a[:]...), h[:]...)
-	return append(k, id...)
-}
 
 func TestGenerateKusamaLocal(t *testing.T) {
 	start := time.Now()
@@ -44,14 +37,14 @@ func TestGenerateKusamaLocal(t *testing.T) {
 	if err != nil || !found || v.SpecName != "kusama" {
 		t.Fatalf("runtime version %+v %v %v", v, found, err)
 	}
-	want, ok := c.Value(accountKey(alice))
+	want, ok := c.Value(AccountKey(alice))
 	if !ok {
 		t.Fatal("alice is not endowed in the spec")
 	}
 	// Every block's state proves the genesis values, code included, and
 	// the testchain's own entries (System.Number = n), once each.
 	for n := uint32(0); n < uint32(len(c.Blocks)); n++ {
-		keys := [][]byte{accountKey(alice), []byte(":code"), testchain.KeySystemNumber}
+		keys := [][]byte{AccountKey(alice), []byte(":code"), testchain.KeySystemNumber}
 		var nodes [][]byte
 		for _, h := range rpctest.ProofHex(c.Chain, n, keys...) {
 			b, _ := hex.DecodeString(h[2:])
@@ -102,7 +95,7 @@ func TestSetState(t *testing.T) {
 	if err := c.SetState(2, nil); err == nil {
 		t.Fatal("changed an existing block")
 	}
-	key := accountKey(alice)
+	key := AccountKey(alice)
 	old, _ := c.Value(key)
 	if err := c.SetState(3, []trie.KV{{Key: key, Value: []byte{1, 2, 3}}, {Key: []byte(":new"), Value: []byte{4}}}); err != nil {
 		t.Fatal(err)

@@ -611,24 +611,12 @@ var (
 // parachain's own runtime executed). Closing it closes le when owns is set
 // (else only its compiled runtimes).
 func (le *Light) Chain(owns bool) PinnedChain {
-	home := le.cfg.Home
-	n := le.cfg.Network
-	closeEnv := func() error { return nil }
+	opts := le.lightOptions(le.cfg.Network)
 	if owns {
-		closeEnv = func() error {
+		opts.Close = func() error {
 			le.Close()
 			return nil
 		}
-	}
-	opts := chainclient.LightOptions{
-		Genesis: chainclient.Hash(le.Genesis),
-		Properties: chainclient.Properties{SS58Prefix: n.SS58Prefix, HasSS58: true, Decimals: n.Decimals, HasDecimals: true,
-			Symbol: n.Symbol},
-		Compile: chainclient.ExecutorCompiler(cacheDir(home, "wasm")),
-		// The keys each runtime method read last time, proven in one
-		// batch before the next call.
-		ReadSets: cacheDir(home, "readsets"),
-		Close:    closeEnv,
 	}
 	if pe := le.Para; pe != nil {
 		// The parachain's genesis and the network's token (a --para read
@@ -668,17 +656,26 @@ func (le *Light) RelayChain(relay Network) PinnedChain {
 	if le.client == nil {
 		return nil
 	}
+	opts := le.lightOptions(relay)
+	opts.Submit = chainclient.LightSubmitter(le.client)
+	return chainclient.NewLight(le.client, opts)
+}
+
+// lightOptions are the options of a Chain over le's light client for
+// network n (its token): runtimes compiled and kept under
+// <home>/cache/wasm, the keys each runtime method read last time under
+// <home>/cache/readsets (proven in one batch before the next call), and
+// closing only them.
+func (le *Light) lightOptions(n Network) chainclient.LightOptions {
 	home := le.cfg.Home
-	opts := chainclient.LightOptions{
+	return chainclient.LightOptions{
 		Genesis: chainclient.Hash(le.Genesis),
-		Properties: chainclient.Properties{SS58Prefix: relay.SS58Prefix, HasSS58: true, Decimals: relay.Decimals, HasDecimals: true,
-			Symbol: relay.Symbol},
+		Properties: chainclient.Properties{SS58Prefix: n.SS58Prefix, HasSS58: true, Decimals: n.Decimals, HasDecimals: true,
+			Symbol: n.Symbol},
 		Compile:  chainclient.ExecutorCompiler(cacheDir(home, "wasm")),
 		ReadSets: cacheDir(home, "readsets"),
 		Close:    func() error { return nil },
-		Submit:   chainclient.LightSubmitter(le.client),
 	}
-	return chainclient.NewLight(le.client, opts)
 }
 
 // IsNetwork reports whether err is a network failure: nothing reachable,
