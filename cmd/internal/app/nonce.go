@@ -214,13 +214,19 @@ func (n *NonceStore) Next(genesis chainclient.Hash, account [32]byte, chainNonce
 // that will not be submitted. A submitted transaction's entry, or another
 // store's reservation, is left alone.
 func (n *NonceStore) Release(genesis chainclient.Hash, account [32]byte, nonce uint64) error {
+	return n.drop(genesis, account, func(q PendingTx) bool { return q.Nonce == nonce && q.Reserved && q.Owner == n.owner })
+}
+
+// drop forgets, under the account's lock, the entries for which gone
+// reports true; the file is written only when there was one.
+func (n *NonceStore) drop(genesis chainclient.Hash, account [32]byte, gone func(PendingTx) bool) error {
 	key := pendingKey(genesis, account)
 	return n.locked(key, func() error {
 		list, err := n.load(key)
 		if err != nil {
 			return err
 		}
-		kept := slices.DeleteFunc(slices.Clone(list), func(q PendingTx) bool { return q.Nonce == nonce && q.Reserved && q.Owner == n.owner })
+		kept := slices.DeleteFunc(slices.Clone(list), gone)
 		if len(kept) == len(list) {
 			return nil
 		}
@@ -276,18 +282,7 @@ func (n *NonceStore) Remove(genesis chainclient.Hash, account [32]byte, nonce ui
 // interrupted batch run that journalled it and never signed with it); a
 // submitted transaction's entry is left alone.
 func (n *NonceStore) ReleaseReserved(genesis chainclient.Hash, account [32]byte, nonce uint64) error {
-	key := pendingKey(genesis, account)
-	return n.locked(key, func() error {
-		list, err := n.load(key)
-		if err != nil {
-			return err
-		}
-		kept := slices.DeleteFunc(slices.Clone(list), func(q PendingTx) bool { return q.Nonce == nonce && q.Reserved })
-		if len(kept) == len(list) {
-			return nil
-		}
-		return n.save(key, genesis, account, kept)
-	})
+	return n.drop(genesis, account, func(q PendingTx) bool { return q.Nonce == nonce && q.Reserved })
 }
 
 // ReleaseOwners gives back the reservations of the stores named by owners
@@ -296,16 +291,5 @@ func (n *NonceStore) ReleaseOwners(genesis chainclient.Hash, account [32]byte, o
 	if len(owners) == 0 {
 		return nil
 	}
-	key := pendingKey(genesis, account)
-	return n.locked(key, func() error {
-		list, err := n.load(key)
-		if err != nil {
-			return err
-		}
-		kept := slices.DeleteFunc(slices.Clone(list), func(q PendingTx) bool { return q.Reserved && slices.Contains(owners, q.Owner) })
-		if len(kept) == len(list) {
-			return nil
-		}
-		return n.save(key, genesis, account, kept)
-	})
+	return n.drop(genesis, account, func(q PendingTx) bool { return q.Reserved && slices.Contains(owners, q.Owner) })
 }

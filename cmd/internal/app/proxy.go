@@ -188,11 +188,11 @@ func checkProxyDelay(d uint64) error {
 	return nil
 }
 
-// PlanProxyAdd adds Delegate as a proxy of the sender (Proxy.add_proxy):
-// the type must be one of the runtime's, the proxy must not exist yet, and
-// the deposit (Proxy.ProxyDepositBase for the first, ProxyDepositFactor for
-// each) is reserved from the sender.
-func PlanProxyAdd(kr Keyring, in ProxyInput) (*Plan, error) {
+// planProxyChange plans a change of the sender's proxy Delegate: the
+// delegate is resolved and the delay checked before any network step;
+// compose gets the runtime's proxy type named by in.Type and the sender's
+// proxies at the finalized head.
+func planProxyChange(kr Keyring, verb string, in ProxyInput, compose func(c *Composer, del Target, pt string, defs []ProxyDef) (*Draft, error)) (*Plan, error) {
 	del, err := ResolveTarget(kr, "DELEGATE", in.Delegate)
 	if err != nil {
 		return nil, err
@@ -200,17 +200,27 @@ func PlanProxyAdd(kr Keyring, in ProxyInput) (*Plan, error) {
 	if err := checkProxyDelay(in.Delay); err != nil {
 		return nil, err
 	}
-	return NewPlan(kr, "proxy add", in.Signing, "Proxy", func(ctx context.Context, c *Composer) (*Draft, error) {
+	return NewPlan(kr, verb, in.Signing, "Proxy", func(ctx context.Context, c *Composer) (*Draft, error) {
 		pt, err := c.proxyType(in.Type)
 		if err != nil {
 			return nil, err
 		}
-		if del.Account == c.From.Account {
-			return nil, inputErrorf("DELEGATE", "an account cannot be its own proxy")
-		}
 		defs, _, err := c.Sess.ProxiesOf(ctx, c.Rt, c.Head.Hash, c.From.Account)
 		if err != nil {
 			return nil, err
+		}
+		return compose(c, del, pt, defs)
+	})
+}
+
+// PlanProxyAdd adds Delegate as a proxy of the sender (Proxy.add_proxy):
+// the type must be one of the runtime's, the proxy must not exist yet, and
+// the deposit (Proxy.ProxyDepositBase for the first, ProxyDepositFactor for
+// each) is reserved from the sender.
+func PlanProxyAdd(kr Keyring, in ProxyInput) (*Plan, error) {
+	return planProxyChange(kr, "proxy add", in, func(c *Composer, del Target, pt string, defs []ProxyDef) (*Draft, error) {
+		if del.Account == c.From.Account {
+			return nil, inputErrorf("DELEGATE", "an account cannot be its own proxy")
 		}
 		for _, d := range defs {
 			if d.Delegate == del.Account && d.Type == pt && d.Delay == in.Delay {
@@ -259,22 +269,7 @@ func (c *Composer) named(t Target) string {
 // PlanProxyRemove removes a proxy of the sender (Proxy.remove_proxy). The
 // proxy must exist on chain; without --delay the delay is the one on chain.
 func PlanProxyRemove(kr Keyring, in ProxyInput) (*Plan, error) {
-	del, err := ResolveTarget(kr, "DELEGATE", in.Delegate)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkProxyDelay(in.Delay); err != nil {
-		return nil, err
-	}
-	return NewPlan(kr, "proxy remove", in.Signing, "Proxy", func(ctx context.Context, c *Composer) (*Draft, error) {
-		pt, err := c.proxyType(in.Type)
-		if err != nil {
-			return nil, err
-		}
-		defs, _, err := c.Sess.ProxiesOf(ctx, c.Rt, c.Head.Hash, c.From.Account)
-		if err != nil {
-			return nil, err
-		}
+	return planProxyChange(kr, "proxy remove", in, func(c *Composer, del Target, pt string, defs []ProxyDef) (*Draft, error) {
 		var found *ProxyDef
 		var have []string
 		for i, d := range defs {
