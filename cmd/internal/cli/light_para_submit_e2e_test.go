@@ -6,8 +6,6 @@ package cli
 
 import (
 	"math/big"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,9 +14,6 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
-	"github.com/ksm-wallet/ksm/tx/metadata"
-	"github.com/ksm-wallet/ksm/tx/storage"
-	"github.com/ksm-wallet/ksm/tx/value"
 )
 
 // TestAssetHubSubmit: a transfer on a generated Asset Hub chain, sent
@@ -197,40 +192,8 @@ func TestAssetHubSubmit(t *testing.T) {
 
 // ahEvents is System.Events for a block whose extrinsic 1 (after the test
 // chain's inherent) paid fee and succeeded, encoded with the Asset Hub
-// metadata ksm cached in home.
+// metadata ksm cached in home (beside the relay's with --network kusama).
 func ahEvents(t *testing.T, home string, fee *big.Int) trie.KV {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(home, "cache", "metadata", "*.scale"))
-	if len(files) > 1 {
-		// The relay's metadata beside Asset Hub's (--network kusama).
-		files, _ = filepath.Glob(filepath.Join(home, "cache", "metadata", "*statemine*.scale"))
-	}
-	if len(files) != 1 {
-		t.Fatalf("metadata cache: %v", files)
-	}
-	raw, err := os.ReadFile(files[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	md, err := metadata.Decode(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	codec := value.New(md, 2)
-	evEntry, err := storage.Lookup(codec, "System", "Events")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := func(ev any) any {
-		return map[string]any{"phase": map[string]any{"ApplyExtrinsic": 1}, "event": ev, "topics": []any{}}
-	}
-	events, err := codec.Encode(evEntry.Meta.Value, []any{
-		rec(map[string]any{"TransactionPayment": map[string]any{"TransactionFeePaid": map[string]any{"who": lightAlice, "actual_fee": fee.String(), "tip": 0}}}),
-		rec(map[string]any{"System": map[string]any{"ExtrinsicSuccess": map[string]any{"dispatch_info": map[string]any{
-			"weight": map[string]any{"ref_time": 1000, "proof_size": 10}, "class": "Normal", "pays_fee": "Yes"}}}}),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return trie.KV{Key: evEntry.Prefix(), Value: events}
+	return extrinsicEvents(t, home, "statemine", feePaidEvent(lightAlice, fee), successEvent)
 }

@@ -77,38 +77,13 @@ func lightSubmit(t *testing.T, c *lighttest.Chain, flags []string, included func
 	fee, _ := new(big.Int).SetString(jsonNum(dry.Fee), 10)
 	amount := big.NewInt(1_500_000_000_000)
 
-	// The verified metadata ksm cached, to write the effects of the block.
-	files, _ := filepath.Glob(filepath.Join(home, "cache", "metadata", "*.scale"))
-	if len(files) != 1 {
-		t.Fatalf("metadata cache: %v", files)
-	}
-	raw, err := os.ReadFile(files[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	md, err := metadata.Decode(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	codec := value.New(md, 2)
-	evEntry, err := storage.Lookup(codec, "System", "Events")
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The effects of the block, encoded with the verified metadata ksm
+	// cached.
 	alice, bob := lightAlice, lightBob
-	rec := func(ev any) any {
-		return map[string]any{"phase": map[string]any{"ApplyExtrinsic": 1}, "event": ev, "topics": []any{}}
-	}
-	events, err := codec.Encode(evEntry.Meta.Value, []any{
-		rec(map[string]any{"Balances": map[string]any{"Withdraw": map[string]any{"who": alice, "amount": fee.String()}}}),
-		rec(map[string]any{"Balances": map[string]any{"Transfer": map[string]any{"from": alice, "to": bob, "amount": amount.String()}}}),
-		rec(map[string]any{"TransactionPayment": map[string]any{"TransactionFeePaid": map[string]any{"who": alice, "actual_fee": fee.String(), "tip": 0}}}),
-		rec(map[string]any{"System": map[string]any{"ExtrinsicSuccess": map[string]any{"dispatch_info": map[string]any{
-			"weight": map[string]any{"ref_time": 1000, "proof_size": 10}, "class": "Normal", "pays_fee": "Yes"}}}}),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	events := extrinsicEvents(t, home, "",
+		map[string]any{"Balances": map[string]any{"Withdraw": map[string]any{"who": alice, "amount": fee.String()}}},
+		map[string]any{"Balances": map[string]any{"Transfer": map[string]any{"from": alice, "to": bob, "amount": amount.String()}}},
+		feePaidEvent(alice, fee), successEvent)
 	free, acc := genesisFree(t, n, alice)
 	after := new(big.Int).Sub(free, new(big.Int).Add(fee, amount))
 	newAcc := append([]byte(nil), acc...)
@@ -119,7 +94,7 @@ func lightSubmit(t *testing.T, c *lighttest.Chain, flags []string, included func
 	binary.LittleEndian.PutUint64(newAcc[24:], hi)
 	aliceID, _ := hex.DecodeString(alice[2:])
 	next := uint32(len(c.Blocks))
-	if err := c.SetState(next, []trie.KV{{Key: evEntry.Prefix(), Value: events}, {Key: accountKey(aliceID), Value: newAcc}}); err != nil {
+	if err := c.SetState(next, []trie.KV{events, {Key: lighttest.AccountKey(aliceID), Value: newAcc}}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -152,3 +127,49 @@ func lightSubmit(t *testing.T, c *lighttest.Chain, flags []string, included func
 		t.Fatalf("balance after: %s (%v)", out, err)
 	}
 }
+
+// extrinsicEvents is System.Events for a block whose extrinsic 1 (after the
+// test chain's inherent) emitted evs, encoded with the metadata ksm cached
+// in home (the one whose file name has chain in it, when there are
+// several).
+func extrinsicEvents(t *testing.T, home, chain string, evs ...any) trie.KV {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(home, "cache", "metadata", "*.scale"))
+	if len(files) > 1 && chain != "" {
+		files, _ = filepath.Glob(filepath.Join(home, "cache", "metadata", "*"+chain+"*.scale"))
+	}
+	if len(files) != 1 {
+		t.Fatalf("metadata cache: %v", files)
+	}
+	raw, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := metadata.Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codec := value.New(md, 2)
+	evEntry, err := storage.Lookup(codec, "System", "Events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []any
+	for _, ev := range evs {
+		recs = append(recs, map[string]any{"phase": map[string]any{"ApplyExtrinsic": 1}, "event": ev, "topics": []any{}})
+	}
+	events, err := codec.Encode(evEntry.Meta.Value, recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return trie.KV{Key: evEntry.Prefix(), Value: events}
+}
+
+// feePaidEvent is TransactionPayment.TransactionFeePaid of fee by who.
+func feePaidEvent(who string, fee *big.Int) any {
+	return map[string]any{"TransactionPayment": map[string]any{"TransactionFeePaid": map[string]any{"who": who, "actual_fee": fee.String(), "tip": 0}}}
+}
+
+// successEvent is System.ExtrinsicSuccess.
+var successEvent = map[string]any{"System": map[string]any{"ExtrinsicSuccess": map[string]any{"dispatch_info": map[string]any{
+	"weight": map[string]any{"ref_time": 1000, "proof_size": 10}, "class": "Normal", "pays_fee": "Yes"}}}}
