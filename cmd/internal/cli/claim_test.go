@@ -65,10 +65,7 @@ func TestClaimVectorOffline(t *testing.T) {
 func TestClaimUsageErrors(t *testing.T) {
 	t.Parallel()
 	home := t.TempDir()
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
+	checkUsage(t, "", home, []usageCase{
 		{[]string{"claim", "message"}, "--to"},
 		{[]string{"claim", "message", "--to", "nobody"}, "neither an address nor a key name"},
 		{[]string{"claim", "message", "--to", "0x" + strings.Repeat("11", 32), "--statement", "other"}, "unknown statement"},
@@ -76,12 +73,7 @@ func TestClaimUsageErrors(t *testing.T) {
 		{[]string{"--network", "westend", "claim", "message", "--to", "0x" + strings.Repeat("11", 32)}, "--rpc"},
 		{[]string{"claim", "submit", "--to", "x"}, "one of --eth-signature and --eth-key-file"},
 		{[]string{"claim", "status", "0x1234"}, "Ethereum address"},
-	} {
-		code, _, errOut := runCLI(t, "", append([]string{"--home", home}, tc.args...)...)
-		if code != ExitUsage || !strings.Contains(errOut, tc.want) {
-			t.Errorf("ksm %v: exit %d %q, want 2 with %q", tc.args, code, errOut, tc.want)
-		}
-	}
+	})
 }
 
 func TestLoadEthKey(t *testing.T) {
@@ -118,10 +110,7 @@ func TestLoadEthKey(t *testing.T) {
 func TestGovUsageErrors(t *testing.T) {
 	t.Parallel()
 	home := t.TempDir()
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
+	checkUsage(t, "", home, []usageCase{
 		{[]string{"gov", "vote", "x", "aye", "--amount", "1"}, "not a number"},
 		{[]string{"gov", "vote", "1", "aye"}, "--amount"},
 		{[]string{"gov", "vote", "1", "maybe", "--amount", "1"}, "aye, nay or abstain"},
@@ -132,12 +121,7 @@ func TestGovUsageErrors(t *testing.T) {
 		{[]string{"gov", "delegate", "root", "x", "--conviction", "1x"}, "--amount"},
 		{[]string{"para", "register", "x"}, "not a number"},
 		{[]string{"para", "register", "2000"}, "--genesis-head"},
-	} {
-		code, _, errOut := runCLI(t, "", append([]string{"--home", home}, tc.args...)...)
-		if code != ExitUsage || !strings.Contains(errOut, tc.want) {
-			t.Errorf("ksm %v: exit %d %q, want 2 with %q", tc.args, code, errOut, tc.want)
-		}
-	}
+	})
 }
 
 func TestCrowdloanFilteredMessage(t *testing.T) {

@@ -42,14 +42,30 @@ func TestChainAccessModes(t *testing.T) {
 	}
 }
 
+// usageCase is a command line that must fail with exit 2 (usage) and a
+// part of its message.
+type usageCase struct {
+	args []string
+	want string
+}
+
+// checkUsage runs each case with --home home and stdin and wants exit 2
+// with its message.
+func checkUsage(t *testing.T, stdin, home string, cases []usageCase) {
+	t.Helper()
+	for _, tc := range cases {
+		code, _, errOut := runCLI(t, stdin, append([]string{"--home", home}, tc.args...)...)
+		if code != ExitUsage || !strings.Contains(errOut, tc.want) {
+			t.Errorf("ksm %s: exit %d, want 2 with %q\n%s", strings.Join(tc.args, " "), code, tc.want, errOut)
+		}
+	}
+}
+
 // TestSubmitUsage: mistakes found before any network access (exit 2).
 func TestSubmitUsage(t *testing.T) {
 	t.Parallel()
 	home := t.TempDir()
-	for _, tc := range []struct {
-		args []string
-		msg  string
-	}{
+	checkUsage(t, "not json", home, []usageCase{
 		{[]string{"transfer", "bob", "1", "--from", "a", "--keep-alive", "--allow-death"}, "exclude each other"},
 		{[]string{"transfer", "bob", "1", "--all", "--from", "a"}, "without an AMOUNT"},
 		{[]string{"transfer", "bob", "--from", "a"}, "TO and AMOUNT"},
@@ -60,10 +76,5 @@ func TestSubmitUsage(t *testing.T) {
 		{[]string{"tx", "call", "--calls-stdin", "--batch", "--password-stdin", "--from", "a"}, "both read standard input"},
 		{[]string{"tx", "call", "--calls-stdin", "--batch", "--from", "a"}, "JSON array"},
 		{[]string{"tx", "submit", "0xzz"}, "not hex"},
-	} {
-		code, _, errOut := runCLI(t, "not json", append([]string{"--home", home}, tc.args...)...)
-		if code != ExitUsage || !strings.Contains(errOut, tc.msg) {
-			t.Errorf("ksm %s: exit %d, want 2 with %q\n%s", strings.Join(tc.args, " "), code, tc.msg, errOut)
-		}
-	}
+	})
 }
