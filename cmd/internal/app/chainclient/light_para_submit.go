@@ -385,38 +385,34 @@ func (l *LightPara) RuntimeCall(ctx context.Context, method string, args []byte,
 
 // RuntimeVersion is Light.RuntimeVersion, proving a reported block first.
 func (l *LightPara) RuntimeVersion(ctx context.Context, at Hash) (*RuntimeVersion, error) {
-	if claimed, err := l.inclusion(ctx, at); err != nil || claimed {
-		if err != nil {
-			return nil, err
-		}
-		v, err := l.sub.ep.RuntimeVersion(ctx, at)
-		if errors.Is(err, ErrUnsupported) {
-			// An endpoint without the method: the runtime of the
-			// proven head read.
-			if fin, ferr := l.Light.FinalizedHead(ctx); ferr == nil {
-				return l.Light.RuntimeVersion(ctx, fin.Hash)
-			}
-		}
-		return v, err
-	}
-	return l.Light.RuntimeVersion(ctx, at)
+	return readRuntime(ctx, l, at, func() (*RuntimeVersion, error) { return l.sub.ep.RuntimeVersion(ctx, at) }, l.Light.RuntimeVersion)
 }
 
 // Metadata is Light.Metadata, proving a reported block first.
 func (l *LightPara) Metadata(ctx context.Context, at Hash) ([]byte, error) {
-	if claimed, err := l.inclusion(ctx, at); err != nil || claimed {
-		if err != nil {
-			return nil, err
-		}
-		v, err := l.sub.ep.Metadata(ctx, at)
-		if errors.Is(err, ErrUnsupported) {
-			// An endpoint without the method: the runtime of the
-			// proven head read.
-			if fin, ferr := l.Light.FinalizedHead(ctx); ferr == nil {
-				return l.Light.Metadata(ctx, fin.Hash)
-			}
-		}
-		return v, err
+	return readRuntime(ctx, l, at, func() ([]byte, error) { return l.sub.ep.Metadata(ctx, at) }, l.Light.Metadata)
+}
+
+// readRuntime reads something of the runtime of block at: from the
+// endpoint (claimed) when at is a block it reported whose inclusion is not
+// proven yet, read at the proven head instead when the endpoint lacks the
+// method; else from the light client (proven).
+func readRuntime[T any](ctx context.Context, l *LightPara, at Hash, claimed func() (T, error), proven func(context.Context, Hash) (T, error)) (T, error) {
+	isClaimed, err := l.inclusion(ctx, at)
+	if err != nil {
+		var zero T
+		return zero, err
 	}
-	return l.Light.Metadata(ctx, at)
+	if !isClaimed {
+		return proven(ctx, at)
+	}
+	v, err := claimed()
+	if errors.Is(err, ErrUnsupported) {
+		// An endpoint without the method: the runtime of the proven
+		// head read.
+		if fin, ferr := l.Light.FinalizedHead(ctx); ferr == nil {
+			return proven(ctx, fin.Hash)
+		}
+	}
+	return v, err
 }
