@@ -286,6 +286,17 @@ func measureCall(tb testing.TB, n *callNet, c callCase, compile Compiler, delay 
 	if _, _, err := l.code(ctx, st); err != nil {
 		tb.Fatal(err)
 	}
+	m := timeCall(ctx, tb, l, src, c, head)
+	code, _, _ := l.code(ctx, st)
+	rs, _ := l.calls.get(callKey{Hash(hash.Blake2b256(code)), c.method}, "")
+	m.keys = len(rs)
+	return m
+}
+
+// timeCall runs c at head on l, counting the requests src answers for
+// it, and checks its answer.
+func timeCall(ctx context.Context, tb testing.TB, l *Light, src *slowSource, c callCase, head Hash) measurement {
+	tb.Helper()
 	src.reset()
 	start := time.Now()
 	out, err := l.RuntimeCall(ctx, c.method, c.args, head)
@@ -295,10 +306,7 @@ func measureCall(tb testing.TB, n *callNet, c callCase, compile Compiler, delay 
 	}
 	c.check(tb, out)
 	s, cp := src.count()
-	code, _, _ := l.code(ctx, st)
-	rs, _ := l.calls.get(callKey{Hash(hash.Blake2b256(code)), c.method}, "")
-	keys := len(rs)
-	return measurement{storage: s, callProofs: cp, wall: wall, out: out, keys: keys}
+	return measurement{storage: s, callProofs: cp, wall: wall, out: out}
 }
 
 // measureNextCommand runs the call at the head with a fresh client and a
@@ -330,16 +338,7 @@ func measureNextCommand(tb testing.TB, n *callNet, c callCase, compile Compiler,
 	if _, err := l.program(ctx, code, hp); err != nil { // from the compilation cache
 		tb.Fatal(err)
 	}
-	src.reset()
-	start := time.Now()
-	out, err := l.RuntimeCall(ctx, c.method, c.args, head)
-	wall := time.Since(start)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	c.check(tb, out)
-	s, cp := src.count()
-	return measurement{storage: s, callProofs: cp, wall: wall, out: out}
+	return timeCall(ctx, tb, l, src, c, head)
 }
 
 // TestLightCallPrefetch measures TaggedTransactionQueue_validate_transaction

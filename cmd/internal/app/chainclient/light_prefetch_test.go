@@ -66,6 +66,18 @@ func encodeKeys(keys [][]byte) []byte {
 	return b
 }
 
+// genesisKeys are n keys of c's genesis state longer than 40 bytes (map
+// entries).
+func genesisKeys(c *lighttest.Chain, n int) [][]byte {
+	var keys [][]byte
+	for _, kv := range c.Spec.Raw.Top {
+		if len(keys) < n && len(kv.Key) > 40 {
+			keys = append(keys, kv.Key)
+		}
+	}
+	return keys
+}
+
 // TestLightPrefetchReadSet: a call's read set is remembered per (runtime,
 // method); at the next block it is proven in one request before the call
 // runs, so the call itself makes none; the same call at the same block
@@ -73,12 +85,7 @@ func encodeKeys(keys [][]byte) []byte {
 // serves them; NoPrefetch reads key by key.
 func TestLightPrefetchReadSet(t *testing.T) {
 	c := lighttest.Shared(t, lighttest.Options{})
-	var keys [][]byte
-	for _, kv := range c.Spec.Raw.Top {
-		if len(keys) < 12 && len(kv.Key) > 40 {
-			keys = append(keys, kv.Key)
-		}
-	}
+	keys := genesisKeys(c, 12)
 	keys = append(keys, []byte("absent key"))
 	args := encodeKeys(keys)
 	compile := func(context.Context, []byte, uint64) (Program, error) { return readProgram{}, nil }
@@ -153,12 +160,7 @@ func TestLightPrefetchReadSet(t *testing.T) {
 // damaged file is ignored and rewritten.
 func TestLightReadSetFiles(t *testing.T) {
 	c := lighttest.Shared(t, lighttest.Options{})
-	var keys [][]byte
-	for _, kv := range c.Spec.Raw.Top {
-		if len(keys) < 8 && len(kv.Key) > 40 {
-			keys = append(keys, kv.Key)
-		}
-	}
+	keys := genesisKeys(c, 8)
 	args := encodeKeys(keys)
 	compile := func(context.Context, []byte, uint64) (Program, error) { return readProgram{}, nil }
 	ctx := context.Background()
