@@ -1,0 +1,181 @@
+package cli
+
+// Submitting on Asset Hub with no endpoint at all (--network kusama, the
+// relay and its Asset Hub both over libp2p): the transaction goes out on
+// Asset Hub's own transactions protocol, a test Asset Hub node puts it in
+// its next block, a test relay node records that block's head in
+// Paras::Heads, and ksm finds the transaction in the Asset Hub blocks it
+// fetched over /sync/2 between two heads the relay proved (headers hash-linked
+// down from the proven head, bodies checked against their extrinsics
+// roots), its events read by proof.
+
+import (
+	"context"
+	"math/big"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
+	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/header"
+	"github.com/ksm-wallet/ksm/lightclient/p2p"
+	"github.com/ksm-wallet/ksm/lightclient/p2p/p2ptest"
+	"github.com/ksm-wallet/ksm/lightclient/trie"
+)
+
+// p2pTwoChains is the two-chain test network served over libp2p only: a
+// relay full node and an Asset Hub full node on loopback. Every
+// transaction the Asset Hub node receives goes in a new Asset Hub block,
+// then a new relay block records its head (unless Hold).
+type p2pTwoChains struct {
+	ah       *lighttest.Chain
+	relay    *lighttest.RelayNetwork
+	paraLive *p2ptest.LiveChain
+	paraSrc  *p2ptest.ParaSource
+	paraNode *p2ptest.Node
+	producer *p2ptest.Producer // the relay's
+	// hold keeps the Asset Hub node from recording the blocks it makes
+	// in the relay chain (a block the relay never proves).
+	hold atomic.Bool
+	// received is when the Asset Hub node last got a transaction.
+	received atomic.Int64
+}
+
+func newP2PTwoChains(t *testing.T, seed string) *p2pTwoChains {
+	t.Helper()
+	ah := lighttest.Generate(t, lighttest.Options{Spec: "asset-hub-kusama-local.json", Seed: seed + "-ah", Blocks: 4})
+	r := lighttest.ServeRelay(t, ah.Chain, lighttest.RelayOptions{Seed: seed + "-relay", Blocks: 8, Spec: "kusama-local.json"})
+	n := &p2pTwoChains{ah: ah, relay: r}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+
+	rlive := p2ptest.NewLiveChain(r.Chain, uint32(len(r.Blocks)-1))
+	rsrc := p2ptest.NewChainSource(rlive)
+	rnode, err := p2ptest.NewLoopback("tcp", p2ptest.FullConfig(r.Genesis(), rsrc), rsrc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rnode.Close() })
+	n.producer = &p2ptest.Producer{L: rlive, Nodes: []*p2ptest.Node{rnode}}
+	n.producer.Hold.Store(true) // no relay transactions here
+	go n.producer.Run(ctx)
+
+	n.paraLive = p2ptest.NewLiveChain(ah.Chain, uint32(len(ah.Blocks)-1))
+	n.paraSrc = p2ptest.NewParaSource(n.paraLive)
+	n.paraNode, err = p2ptest.NewParaLoopback("tcp", "", n.paraSrc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.paraNode.Close() })
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case tx := <-n.paraNode.Transactions():
+				n.received.Store(time.Now().UnixNano())
+				if _, _, err := n.paraLive.Produce(tx.Transactions); err != nil {
+					t.Errorf("para block: %v", err)
+					continue
+				}
+				if n.hold.Load() {
+					continue
+				}
+				if _, _, err := n.producer.Step(ctx, nil); err != nil {
+					t.Errorf("relay block: %v", err)
+				}
+			}
+		}
+	}()
+
+	boot := func(nd *p2ptest.Node) []string {
+		var out []string
+		for _, a := range nd.Multiaddrs() {
+			out = append(out, a.String()+"/p2p/"+nd.ID().String())
+		}
+		return out
+	}
+	rboot, pboot := boot(rnode), boot(n.paraNode)
+	hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) { return r.Genesis(), r.Checkpoint() }
+	hooksOf(t).Para = func() header.Hash { return ah.Genesis() }
+	hooksOf(t).P2P = func(cfg *p2p.Config) []string {
+		cfg.ProtocolID, cfg.AllowAddr, cfg.Resolver = "ksmcc3", p2ptest.Loopback, p2ptest.NoDNS()
+		return rboot
+	}
+	hooksOf(t).ParaP2P = func(cfg *p2p.Config) []string {
+		cfg.AllowAddr, cfg.Resolver = p2ptest.Loopback, p2ptest.NoDNS()
+		return pboot
+	}
+	hooksOf(t).ParaInclusionTimeout, hooksOf(t).ParaInclusionPoll = time.Minute, 200*time.Millisecond
+	return n
+}
+
+// TestTwoChainsP2PSubmit: `ksm transfer` on --network kusama with no
+// endpoint is sent on Asset Hub's libp2p network and its inclusion proven
+// through the relay chain.
+func TestTwoChainsP2PSubmit(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("executes the Kusama and Asset Hub runtimes")
+	}
+	n := newP2PTwoChains(t, "cli-p2p-submit")
+	home := t.TempDir()
+	pw := map[string]string{"KSM_PASSWORD": "pw"}
+	ksm := func(t *testing.T, args ...string) (int, string, string) {
+		t.Helper()
+		return keyRun(t, home, keyRunOpts{env: pw}, append([]string{"--network", "kusama"}, args...)...)
+	}
+	if code, _, errOut := keyRun(t, home, keyRunOpts{stdin: "//Alice\n", env: pw}, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
+		t.Fatalf("import: %s", errOut)
+	}
+	code, out, errOut := ksm(t, "--json", "transfer", lightBob, "0.01", "--from", "alice", "--dry-run")
+	if code != 0 {
+		t.Fatalf("dry run: exit %d: %s", code, errOut)
+	}
+	var dry struct {
+		Fee any `json:"fee"`
+	}
+	mustJSON(t, out, &dry)
+	fee, ok := new(big.Int).SetString(jsonNum(dry.Fee), 10)
+	if !ok {
+		t.Fatalf("dry run fee %s", out)
+	}
+	events := ahEvents(t, home, fee)
+
+	t.Run("verified", func(t *testing.T) {
+		next := uint32(len(n.ah.Blocks))
+		if err := n.ah.SetState(next, []trie.KV{events}); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		code, out, errOut := ksm(t, "--json", "--yes", "transfer", lightBob, "0.01", "--from", "alice")
+		took := time.Since(start)
+		if code != 0 {
+			t.Fatalf("transfer: exit %d\n%s\n%s", code, out, errOut)
+		}
+		var o submitJSON
+		mustJSON(t, out, &o)
+		if len(n.ah.Blocks) != int(next)+1 {
+			t.Fatalf("%d para blocks, want %d", len(n.ah.Blocks), next+1)
+		}
+		if !o.Success || !o.Verified || o.Chain != "kusama-asset-hub" || o.BlockNumber != uint64(next) ||
+			o.BlockHash != n.ah.Blocks[next].Hash.String() || jsonNum(o.Fee) != fee.String() || o.Error != nil {
+			t.Fatalf("outcome %s\n%s", out, errOut)
+		}
+		var names []string
+		for _, ev := range o.Events {
+			names = append(names, ev.Pallet+"."+ev.Name)
+		}
+		if strings.Join(names, ",") != "TransactionPayment.TransactionFeePaid,System.ExtrinsicSuccess" {
+			t.Fatalf("events %v", names)
+		}
+		if strings.Contains(errOut, "NOT verified") {
+			t.Errorf("stderr:\n%s", errOut)
+		}
+		recv := time.Unix(0, n.received.Load())
+		t.Logf("transfer over libp2p: whole command %v; from the Asset Hub node receiving it to proven inclusion %v\nstderr:\n%s",
+			took, time.Since(recv), errOut)
+	})
+}
