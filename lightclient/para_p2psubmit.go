@@ -187,7 +187,9 @@ func (s *ParaSubmitter) watch(ctx context.Context, sub *Submission, ext []byte, 
 	defer close(sub.done)
 	defer close(sub.ch)
 	id := s.v.id
-	fail := func(err error) { sub.err = fmt.Errorf("watching transaction 0x%x on parachain %d: %w", sub.Hash[:], id, err) }
+	fail := func(err error) {
+		sub.err = fmt.Errorf("watching transaction 0x%x on parachain %d: %w", sub.Hash[:], id, err)
+	}
 	send := func(st SubmitStatus) {
 		select {
 		case sub.ch <- st:
