@@ -201,12 +201,21 @@ func (s *ParaSubmitter) watch(ctx context.Context, sub *Submission, ext []byte, 
 	defer cancel()
 	last := from
 	var stuck time.Time // since when the blocks after last went unserved
+	var blockErr error  // why they did
+	unserved := func(head *ParaHead) error {
+		return fmt.Errorf("%w: parachain blocks #%d..#%d (proven by relay block #%d) could not be had from any peer: %v",
+			ErrUnreachable, last.Header.Number+1, head.Header.Number, head.RelayNumber, blockErr)
+	}
+	var lastHead *ParaHead
 	for {
 		head, err := s.v.WaitHead(dctx, last.Header.Number+1, s.opts.Poll)
 		if err != nil {
 			switch {
 			case ctx.Err() != nil:
 				fail(ErrClosed)
+				return
+			case dctx.Err() != nil && blockErr != nil:
+				fail(unserved(lastHead))
 				return
 			case dctx.Err() != nil:
 				fail(fmt.Errorf("%w: not in the blocks up to #%d that the relay chain proved within %s (it may still be included)",
@@ -228,16 +237,21 @@ func (s *ParaSubmitter) watch(ctx context.Context, sub *Submission, ext []byte, 
 			if stuck.IsZero() {
 				stuck = time.Now()
 			}
+			if blockErr == nil || lastHead.Hash != head.Hash {
+				// The first failure says most (a lie, a peer without
+				// the blocks); later ones are often "no peer left".
+				blockErr = err
+			}
+			lastHead = head
 			if dctx.Err() != nil || time.Since(stuck) >= s.opts.Timeout {
-				fail(fmt.Errorf("%w: parachain blocks #%d..#%d (proven by relay block #%d) could not be had from any peer: %w",
-					ErrUnreachable, last.Header.Number+1, head.Header.Number, head.RelayNumber, err))
+				fail(unserved(head))
 				return
 			}
 			s.progress("parachain %d blocks #%d..#%d: %v; asking again", id, last.Header.Number+1, head.Header.Number, err)
 			s.sleep(dctx)
 			continue
 		}
-		stuck = time.Time{}
+		stuck, blockErr = time.Time{}, nil
 		for _, b := range blocks {
 			i := findExtrinsic(b.Body, ext)
 			if i < 0 {
