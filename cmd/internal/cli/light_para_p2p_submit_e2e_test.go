@@ -10,9 +10,11 @@ package cli
 // roots), its events read by proof.
 
 import (
+	"bytes"
 	"context"
 	"math/big"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -36,11 +38,34 @@ type p2pTwoChains struct {
 	paraSrc  *p2ptest.ParaSource
 	paraNode *p2ptest.Node
 	producer *p2ptest.Producer // the relay's
-	// hold keeps the Asset Hub node from recording the blocks it makes
-	// in the relay chain (a block the relay never proves).
-	hold atomic.Bool
-	// received is when the Asset Hub node last got a transaction.
+	// liarSrc and liarNode are a second Asset Hub node over the same
+	// chain, lying as the test sets it; invent makes it serve blocks it
+	// invented holding each transaction it receives.
+	liarSrc  *p2ptest.ParaSource
+	liarNode *p2ptest.Node
+	invent   atomic.Bool
+	// exclude makes the Asset Hub chain leave out the transactions it
+	// receives (its next block is empty; the relay still records it).
+	exclude atomic.Bool
+	// received is when the Asset Hub nodes last got a transaction.
 	received atomic.Int64
+	// boot are the Asset Hub bootnodes ksm is given (setParaPeers).
+	mu                   sync.Mutex
+	boot                 []string
+	honestBoot, liarBoot []string
+}
+
+// setParaPeers chooses the Asset Hub nodes ksm knows.
+func (n *p2pTwoChains) setParaPeers(honest, liar bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.boot = nil
+	if honest {
+		n.boot = append(n.boot, n.honestBoot...)
+	}
+	if liar {
+		n.boot = append(n.boot, n.liarBoot...)
+	}
 }
 
 func newP2PTwoChains(t *testing.T, seed string) *p2pTwoChains {
@@ -69,23 +94,45 @@ func newP2PTwoChains(t *testing.T, seed string) *p2pTwoChains {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { n.paraNode.Close() })
+	n.liarSrc = p2ptest.NewParaSource(n.paraLive)
+	n.liarNode, err = p2ptest.NewParaLoopback("tcp", "", n.liarSrc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.liarNode.Close() })
+	// A transaction reaches each node ksm knows: the chain takes it once.
+	seen := map[string]bool{}
+	onTx := func(tx p2p.TransactionsEvent, liar bool) {
+		if liar && n.invent.Load() && len(tx.Transactions) > 0 {
+			n.liarSrc.SetInvent(tx.Transactions[0])
+		}
+		key := string(bytes.Join(tx.Transactions, nil))
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		n.received.Store(time.Now().UnixNano())
+		xts := tx.Transactions
+		if n.exclude.Load() {
+			xts = nil
+		}
+		if _, _, err := n.paraLive.Produce(xts); err != nil {
+			t.Errorf("para block: %v", err)
+			return
+		}
+		if _, _, err := n.producer.Step(ctx, nil); err != nil {
+			t.Errorf("relay block: %v", err)
+		}
+	}
 	go func() {
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case tx := <-n.paraNode.Transactions():
-				n.received.Store(time.Now().UnixNano())
-				if _, _, err := n.paraLive.Produce(tx.Transactions); err != nil {
-					t.Errorf("para block: %v", err)
-					continue
-				}
-				if n.hold.Load() {
-					continue
-				}
-				if _, _, err := n.producer.Step(ctx, nil); err != nil {
-					t.Errorf("relay block: %v", err)
-				}
+				onTx(tx, false)
+			case tx := <-n.liarNode.Transactions():
+				onTx(tx, true)
 			}
 		}
 	}()
@@ -97,7 +144,9 @@ func newP2PTwoChains(t *testing.T, seed string) *p2pTwoChains {
 		}
 		return out
 	}
-	rboot, pboot := boot(rnode), boot(n.paraNode)
+	rboot := boot(rnode)
+	n.honestBoot, n.liarBoot = boot(n.paraNode), boot(n.liarNode)
+	n.setParaPeers(true, false)
 	hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) { return r.Genesis(), r.Checkpoint() }
 	hooksOf(t).Para = func() header.Hash { return ah.Genesis() }
 	hooksOf(t).P2P = func(cfg *p2p.Config) []string {
@@ -106,7 +155,9 @@ func newP2PTwoChains(t *testing.T, seed string) *p2pTwoChains {
 	}
 	hooksOf(t).ParaP2P = func(cfg *p2p.Config) []string {
 		cfg.AllowAddr, cfg.Resolver = p2ptest.Loopback, p2ptest.NoDNS()
-		return pboot
+		n.mu.Lock()
+		defer n.mu.Unlock()
+		return append([]string(nil), n.boot...)
 	}
 	hooksOf(t).ParaInclusionTimeout, hooksOf(t).ParaInclusionPoll = time.Minute, 200*time.Millisecond
 	return n
@@ -175,7 +226,61 @@ func TestTwoChainsP2PSubmit(t *testing.T) {
 			t.Errorf("stderr:\n%s", errOut)
 		}
 		recv := time.Unix(0, n.received.Load())
-		t.Logf("transfer over libp2p: whole command %v; from the Asset Hub node receiving it to proven inclusion %v\nstderr:\n%s",
+		t.Logf("transfer over libp2p: whole command %v; from the Asset Hub node receiving it to the command's end %v\nstderr:\n%s",
 			took, time.Since(recv), errOut)
 	})
+
+	// A second Asset Hub node serves bodies that do not match their
+	// extrinsics roots: when asked it is banned, and the honest node's
+	// blocks prove the inclusion.
+	t.Run("liar-and-honest", func(t *testing.T) {
+		n.liarSrc.SetBlockLie(p2ptest.LieBody)
+		n.setParaPeers(true, true)
+		t.Cleanup(func() { n.liarSrc.SetBlockLie(p2ptest.Truthful); n.setParaPeers(true, false) })
+		next := uint32(len(n.ah.Blocks))
+		code, out, errOut := ksm(t, "--json", "--yes", "transfer", lightBob, "0.01", "--from", "alice")
+		if code != 0 {
+			t.Fatalf("transfer: exit %d\n%s\n%s", code, out, errOut)
+		}
+		var o submitJSON
+		mustJSON(t, out, &o)
+		if !o.Success || !o.Verified || o.Chain != "kusama-asset-hub" || o.BlockHash != n.ah.Blocks[next].Hash.String() {
+			t.Fatalf("outcome %s\n%s", out, errOut)
+		}
+		t.Logf("the lying node answered %d block requests", n.liarSrc.BlockRequests.Load())
+	})
+
+	// Only lying or withholding Asset Hub nodes: no outcome, a network
+	// failure (exit 5) once the inclusion timeout passes; never a verified
+	// outcome, never "dropped".
+	for _, tc := range []struct {
+		name    string
+		lie     p2ptest.Lie
+		invent  bool // the node serves blocks it invented holding the transaction; the chain leaves it out
+		wantErr string
+	}{
+		{"invented-inclusion", p2ptest.Truthful, true, "banned"},
+		{"bad-body", p2ptest.LieBody, false, "banned"},
+		{"withheld", p2ptest.NoBlocks, false, "does not serve block"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hooksOf(t).ParaInclusionTimeout = 5 * time.Second
+			n.liarSrc.SetBlockLie(tc.lie)
+			n.invent.Store(tc.invent)
+			n.exclude.Store(tc.invent)
+			n.setParaPeers(false, true)
+			t.Cleanup(func() {
+				n.liarSrc.SetBlockLie(p2ptest.Truthful)
+				n.liarSrc.SetInvent(nil)
+				n.invent.Store(false)
+				n.exclude.Store(false)
+				n.setParaPeers(true, false)
+			})
+			code, out, errOut := ksm(t, "--json", "--yes", "transfer", lightBob, "0.01", "--from", "alice")
+			if code != ExitNetwork || out != "" || !strings.Contains(errOut, tc.wantErr) || strings.Contains(errOut, "dropped") {
+				t.Fatalf("exit %d (want %d), out %q\n%s", code, ExitNetwork, out, errOut)
+			}
+			t.Logf("stderr:\n%s", errOut)
+		})
+	}
 }
