@@ -89,12 +89,18 @@ func newP2PTwoChains(t *testing.T, seed string) *p2pTwoChains {
 
 	n.paraLive = p2ptest.NewLiveChain(ah.Chain, uint32(len(ah.Blocks)-1))
 	n.paraSrc = p2ptest.NewParaSource(n.paraLive)
+	// Both Asset Hub nodes serve call proofs, made by executing the Asset
+	// Hub runtime over the block's state.
+	prover := &p2ptest.CallProver{L: n.paraLive}
+	t.Cleanup(func() { prover.Close() })
+	n.paraSrc.Calls = prover
 	n.paraNode, err = p2ptest.NewParaLoopback("tcp", "", n.paraSrc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { n.paraNode.Close() })
 	n.liarSrc = p2ptest.NewParaSource(n.paraLive)
+	n.liarSrc.Calls = prover
 	n.liarNode, err = p2ptest.NewParaLoopback("tcp", "", n.liarSrc)
 	if err != nil {
 		t.Fatal(err)
@@ -194,6 +200,46 @@ func TestTwoChainsP2PSubmit(t *testing.T) {
 		t.Fatalf("dry run fee %s", out)
 	}
 	events := ahEvents(t, home, fee)
+	if n.paraSrc.Calls.Proofs.Load() == 0 {
+		t.Fatal("the Asset Hub node made no call proof: the runtime calls did not use call proofs over libp2p")
+	}
+
+	// Asset Hub nodes whose call proofs do not hash-link from the state
+	// root: beside an honest node, the dry run is verified and its fee
+	// the runtime's; alone, no result (the liar is banned, nothing else
+	// serves the state), never a wrong one.
+	t.Run("lying-call-proof", func(t *testing.T) {
+		n.liarSrc.SetBlockLie(p2ptest.LieCallProof)
+		t.Cleanup(func() { n.liarSrc.SetBlockLie(p2ptest.Truthful); n.setParaPeers(true, false) })
+		for _, honest := range []bool{true, false} {
+			n.setParaPeers(honest, true)
+			before := n.liarSrc.Calls.Proofs.Load()
+			code, out, errOut := ksm(t, "--json", "transfer", lightBob, "0.01", "--from", "alice", "--dry-run")
+			asked := n.liarSrc.Calls.Proofs.Load() > before
+			if !honest {
+				if code == 0 || out != "" {
+					t.Fatalf("only a lying node: exit %d, out %q\n%s", code, out, errOut)
+				}
+				if !asked {
+					t.Errorf("the lying node was not asked for a call proof")
+				}
+				t.Logf("only a lying call prover: exit %d: %s", code, firstLine(errOut))
+				continue
+			}
+			if code != 0 {
+				t.Fatalf("dry run beside a lying node: exit %d: %s", code, errOut)
+			}
+			var d struct {
+				Fee      any  `json:"fee"`
+				Verified bool `json:"verified"`
+			}
+			mustJSON(t, out, &d)
+			if !d.Verified || jsonNum(d.Fee) != fee.String() {
+				t.Fatalf("dry run beside a lying node: %s", out)
+			}
+			t.Logf("beside an honest node; the lying node was asked: %v", asked)
+		}
+	})
 
 	t.Run("verified", func(t *testing.T) {
 		next := uint32(len(n.ah.Blocks))
@@ -283,4 +329,11 @@ func TestTwoChainsP2PSubmit(t *testing.T) {
 			t.Logf("stderr:\n%s", errOut)
 		})
 	}
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }

@@ -41,6 +41,8 @@ type ParaSource struct {
 	invent   atomic.Pointer[[]byte]
 	// BlockRequests counts the /sync/2 requests served.
 	BlockRequests atomic.Int64
+	// Calls, when set, answers /light/2 remote calls (nil: no proof).
+	Calls *CallProver
 	// Reads counts the storage reads served.
 	Reads atomic.Int64
 }
@@ -57,8 +59,9 @@ func (s *ParaSource) Genesis() header.Hash { return s.L.Block(0).Hash }
 // Best implements Source: the visible head.
 func (s *ParaSource) Best() (uint32, header.Hash) { return (&ChainSource{L: s.L}).Best() }
 
-// SetBlockLie makes /sync/2 answers lie as a ChainSource with lie l does
-// (LieHeaders, LieBody, NoBlocks; Truthful to stop).
+// SetBlockLie makes /sync/2 answers and call proofs lie as a ChainSource
+// with lie l does (LieHeaders, LieBody, NoBlocks, LieCallProof; Truthful
+// to stop).
 func (s *ParaSource) SetBlockLie(l Lie) { s.blockLie.Store(int32(l)) }
 
 // SetInvent makes every /sync/2 answer with headers and bodies serve
@@ -125,9 +128,18 @@ func (s *ParaSource) ReadProof(block header.Hash, keys [][]byte) ([][]byte, bool
 	return nodes, true, nil
 }
 
-// CallProof implements Source (no runtime: no proof).
-func (s *ParaSource) CallProof(header.Hash, string, []byte) ([][]byte, bool, error) {
-	return nil, false, nil
+// CallProof implements Source: the proof Calls makes (nil: no proof);
+// with the block lie LieCallProof a node that does not hash-link from the
+// state root is added.
+func (s *ParaSource) CallProof(block header.Hash, method string, data []byte) ([][]byte, bool, error) {
+	if s.Calls == nil {
+		return nil, false, nil
+	}
+	nodes, ok, err := s.Calls.Prove(block, method, data)
+	if ok && err == nil && Lie(s.blockLie.Load()) == LieCallProof {
+		nodes = append(nodes, []byte{0x80, 0x01, 0x00}) // well formed, unreachable
+	}
+	return nodes, ok, err
 }
 
 // ParaConfig returns a config for a full node of a parachain's network:

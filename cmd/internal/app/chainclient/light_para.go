@@ -41,8 +41,10 @@ var _ ParaClient = (*lightclient.ParaView)(nil)
 //
 // Block bodies and transaction submission need the parachain's own network
 // (its collators and full nodes): LightPara answers them with
-// ErrUnsupported unless it was given a parachain endpoint (SubmitThrough),
-// whose answers it checks against what the relay chain proves.
+// ErrUnsupported unless it was given that network (SubmitOverP2P: blocks
+// fetched from its peers and verified down from the heads the relay chain
+// proves) or a parachain endpoint (SubmitThrough), whose answers it checks
+// against what the relay chain proves.
 type LightPara struct {
 	*Light
 	pc ParaClient
@@ -148,8 +150,8 @@ func (l *LightPara) Head() *lightclient.ParaHead {
 }
 
 // Submit sends through the parachain endpoint (SubmitThrough), on the
-// parachain's network (SubmitOverP2P) or LightOptions.Submit when given; otherwise it is ErrUnsupported (nothing
-// was sent).
+// parachain's network (SubmitOverP2P) or LightOptions.Submit when given;
+// otherwise it is ErrUnsupported (nothing was sent).
 func (l *LightPara) Submit(ctx context.Context, extrinsic []byte) (Watch, error) {
 	if l.sub != nil {
 		return l.sub.submit(ctx, extrinsic)
@@ -219,6 +221,16 @@ func (p *paraLight) StorageKeys(ctx context.Context, block header.Hash, prefix [
 
 func (p *paraLight) NextKey(ctx context.Context, block header.Hash, key []byte) ([]byte, bool, error) {
 	return p.pc.NextKey(ctx, block, key)
+}
+
+// PrefetchCall asks the parachain's peers for the proof of what a runtime
+// call reads (when the ParaClient can: *lightclient.ParaView over a
+// parachain libp2p network), checked against the block's state root.
+func (p *paraLight) PrefetchCall(ctx context.Context, block header.Hash, method string, args []byte) (int, error) {
+	if cp, ok := p.pc.(CallPrefetcher); ok {
+		return cp.PrefetchCall(ctx, block, method, args)
+	}
+	return 0, fmt.Errorf("parachain %d call proof: %w", p.pc.ParaID(), ErrUnsupported)
 }
 
 func (p *paraLight) BlockBody(ctx context.Context, block header.Hash) ([][]byte, error) {
