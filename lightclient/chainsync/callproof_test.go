@@ -242,7 +242,10 @@ func TestFetchParaCallProof(t *testing.T) {
 	if asked["para2000"] != 0 || asked["p1-storage-only"] != 0 || asked["p0-liar"] != 1 || asked["p2-honest"] != 1 {
 		t.Fatalf("asked %v", asked)
 	}
-	if n := h.count(func(e Event) bool { b, ok := e.(PeerBanned); return ok && b.Peer == "p0-liar" && b.Verdict == Malicious }); n != 1 {
+	if n := h.count(func(e Event) bool {
+		b, ok := e.(PeerBanned)
+		return ok && b.Peer == "p0-liar" && b.Verdict == Malicious
+	}); n != 1 {
 		t.Fatalf("liar banned %d times", n)
 	}
 }
