@@ -303,11 +303,17 @@ func TestParaSubmitter(t *testing.T) {
 		{"only-body-liar", p2ptest.LieBody, false, true, true},
 		{"only-invented-inclusion", p2ptest.Truthful, true, true, false},
 		{"only-withholder", p2ptest.NoBlocks, false, false, true},
+		{"only-staller", p2ptest.Truthful, false, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newParaSubmitEnv(t, "lc-para-submit-"+tc.name, tc.include, 3*time.Second, tc.lie)
 			if tc.invent {
 				e.srcs[0].SetInvent(ext)
+			}
+			if tc.name == "only-staller" {
+				// It takes the transaction, then never answers a block
+				// request (each times out).
+				e.nodes[0].SetMode(p2ptest.Stall)
 			}
 			s, err := e.sub.Submit(ctxT(t), ext)
 			if err != nil {
