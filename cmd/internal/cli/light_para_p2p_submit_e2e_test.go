@@ -323,7 +323,8 @@ func TestTwoChainsP2PSubmit(t *testing.T) {
 				n.setParaPeers(true, false)
 			})
 			code, out, errOut := ksm(t, "--json", "--yes", "transfer", lightBob, "0.01", "--from", "alice")
-			if code != ExitNetwork || out != "" || !strings.Contains(errOut, tc.wantErr) || strings.Contains(errOut, "dropped") {
+			if code != ExitNetwork || out != "" || !strings.Contains(errOut, tc.wantErr) || strings.Contains(errOut, "dropped") ||
+				!strings.Contains(errOut, "sent to the chain's peers") {
 				t.Fatalf("exit %d (want %d), out %q\n%s", code, ExitNetwork, out, errOut)
 			}
 			t.Logf("stderr:\n%s", errOut)
