@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
-	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/p2p"
 	"github.com/ksm-wallet/ksm/lightclient/p2p/p2ptest"
@@ -153,7 +152,7 @@ func newP2PTwoChains(t *testing.T, seed string) *p2pTwoChains {
 	rboot := boot(rnode)
 	n.honestBoot, n.liarBoot = boot(n.paraNode), boot(n.liarNode)
 	n.setParaPeers(true, false)
-	hooksOf(t).Start = func() (header.Hash, *chainspec.Checkpoint) { return r.Genesis(), r.Checkpoint() }
+	startAt(t, r)
 	hooksOf(t).Para = func() header.Hash { return ah.Genesis() }
 	hooksOf(t).P2P = func(cfg *p2p.Config) []string {
 		cfg.ProtocolID, cfg.AllowAddr, cfg.Resolver = "ksmcc3", p2ptest.Loopback, p2ptest.NoDNS()
@@ -184,9 +183,7 @@ func TestTwoChainsP2PSubmit(t *testing.T) {
 		t.Helper()
 		return keyRun(t, home, keyRunOpts{env: pw}, append([]string{"--network", "kusama"}, args...)...)
 	}
-	if code, _, errOut := keyRun(t, home, keyRunOpts{stdin: "//Alice\n", env: pw}, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
-		t.Fatalf("import: %s", errOut)
-	}
+	importKey(t, home, "alice", "//Alice", pw)
 	code, out, errOut := ksm(t, "--json", "transfer", lightBob, "0.01", "--from", "alice", "--dry-run")
 	if code != 0 {
 		t.Fatalf("dry run: exit %d: %s", code, errOut)
