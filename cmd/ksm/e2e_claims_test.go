@@ -146,12 +146,7 @@ func TestE2EClaims(t *testing.T) {
 	})
 
 	t.Run("claim-with-keystore", func(t *testing.T) {
-		var dr struct {
-			Call struct {
-				Pallet string `json:"pallet"`
-				Name   string `json:"name"`
-			} `json:"call"`
-		}
+		var dr e2eCallJSON
 		c.ksm(t, "", "claim", "submit", "--to", dest, "--eth-key-file", file, "--dry-run", "--json").ok(t).json(t, &dr)
 		if dr.Call.Pallet != "Claims" || dr.Call.Name != "claim" {
 			t.Fatalf("dry run call %+v", dr.Call)
@@ -194,12 +189,7 @@ func TestE2EClaimsPaseo(t *testing.T) {
 			t.Fatalf("status: %+v", st)
 		}
 		dest := claimFreshAccount(t)
-		var dr struct {
-			Call struct {
-				Name string         `json:"name"`
-				Args map[string]any `json:"args"`
-			} `json:"call"`
-		}
+		var dr e2eCallJSON
 		c.ksm(t, "", "claim", "submit", "--to", dest, "--eth-key-file", file, "--dry-run", "--json").ok(t).json(t, &dr)
 		text, _, _ := app.StatementText("regular")
 		if dr.Call.Name != "claim_attest" || dr.Call.Args["statement"] != "0x"+hex.EncodeToString(text) {

@@ -39,17 +39,7 @@ func TestE2EGov(t *testing.T) {
 	proposal := fmt.Sprintf(`{"Lookup":{"hash":"0x%x","len":%d}}`, ph[:], len(call))
 	out = c.submit(t, "tx", "call", "Referenda.submit", "--args",
 		`{"proposal_origin":{"system":"Root"},"proposal":`+proposal+`,"enactment_moment":{"After":10}}`, "--from", "alice")
-	var idx uint32
-	found := false
-	for _, e := range out.Events {
-		if e.Pallet == "Referenda" && e.Name == "Submitted" {
-			idx = uint32(e2eBigAny(t, e.Fields.(map[string]any)["index"]).Uint64())
-			found = true
-		}
-	}
-	if !found {
-		t.Fatalf("no Referenda.Submitted: %+v", out.Events)
-	}
+	idx := uint32(out.field(t, "Referenda", "Submitted", "index").Uint64())
 	out = c.submit(t, "tx", "call", "Referenda.place_decision_deposit", "--args", fmt.Sprintf(`{"index":%d}`, idx), "--from", "alice")
 	if !out.has("Referenda", "DecisionDepositPlaced") {
 		t.Fatalf("no DecisionDepositPlaced: %+v", out.Events)
@@ -103,13 +93,7 @@ func TestE2EGov(t *testing.T) {
 			t.Fatalf("gov tracks: %d tracks (oracle %d), first %v", len(tks), len(tr), tks[0]["name"])
 		}
 		// show decodes the proposal from its preimage.
-		var sh struct {
-			Call struct {
-				Pallet string         `json:"pallet"`
-				Name   string         `json:"name"`
-				Args   map[string]any `json:"args"`
-			} `json:"call"`
-		}
+		var sh e2eCallJSON
 		c.ksm(t, "", "gov", "show", n, "--json").ok(t).json(t, &sh)
 		if sh.Call.Pallet != "System" || sh.Call.Name != "remark" || sh.Call.Args["remark"] != "0x6b736d2d676f762d653265" {
 			t.Fatalf("gov show call: %+v", sh.Call)
@@ -118,11 +102,7 @@ func TestE2EGov(t *testing.T) {
 
 	oracleVoting := func(t *testing.T, who string, track int) map[string]any {
 		var v map[string]any
-		d := json.NewDecoder(strings.NewReader(string(c.query(t, e2eQ("query.convictionVoting.votingFor", who, track))[0])))
-		d.UseNumber()
-		if err := d.Decode(&v); err != nil {
-			t.Fatal(err)
-		}
+		oracleJSON(t, c.query(t, e2eQ("query.convictionVoting.votingFor", who, track))[0], &v)
 		return v
 	}
 	castVotes := func(t *testing.T, who string) string {

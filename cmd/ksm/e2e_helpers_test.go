@@ -110,17 +110,7 @@ func e2eStart(t *testing.T, name string) *e2eChain {
 	}
 	e2eWarmUp(t, url)
 	c := &e2eChain{Name: name, URL: url, Home: filepath.Join(e2eHomes, name)}
-	for _, k := range []struct{ name, suri string }{{"alice", "//Alice"}, {"bob", "//Bob"}} {
-		r := c.ksm(t, k.suri+"\n", "key", "import", "--name", k.name, "--suri-stdin")
-		r.ok(t)
-	}
-	var b struct {
-		Address  string `json:"address"`
-		Decimals int    `json:"decimals"`
-	}
-	c.ksm(t, "", "balance", "alice", "--json").ok(t).json(t, &b)
-	c.Alice, c.Decimals = b.Address, b.Decimals
-	c.Bob = c.address(t, "bob")
+	c.importDevKeys(t)
 	e2eChains[name] = c
 	return c
 }
@@ -136,6 +126,14 @@ func e2ePrivateKusama(t *testing.T) *e2eChain {
 	url := testenv.StartChopsticks(t, spec)
 	e2eWarmUp(t, url)
 	c := &e2eChain{Name: "kusama-local", URL: url, Home: t.TempDir()}
+	c.importDevKeys(t)
+	return c
+}
+
+// importDevKeys imports //Alice and //Bob into c's home as alice and bob
+// and reads their addresses and the chain's decimals.
+func (c *e2eChain) importDevKeys(t *testing.T) {
+	t.Helper()
 	for _, k := range []struct{ name, suri string }{{"alice", "//Alice"}, {"bob", "//Bob"}} {
 		c.ksm(t, k.suri+"\n", "key", "import", "--name", k.name, "--suri-stdin").ok(t)
 	}
@@ -146,7 +144,6 @@ func e2ePrivateKusama(t *testing.T) *e2eChain {
 	c.ksm(t, "", "balance", "alice", "--json").ok(t).json(t, &b)
 	c.Alice, c.Decimals = b.Address, b.Decimals
 	c.Bob = c.address(t, "bob")
-	return c
 }
 
 // e2eWarmUp builds blocks until the chain has one past genesis: chopsticks'
@@ -272,6 +269,17 @@ func (r *ksmResult) json(t *testing.T, v any) {
 	}
 }
 
+// oracleJSON decodes an answer of @polkadot/api into v (numbers as
+// json.Number where v holds any).
+func oracleJSON(t *testing.T, raw json.RawMessage, v any) {
+	t.Helper()
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	if err := d.Decode(v); err != nil {
+		t.Fatalf("@polkadot/api: %v: %s", err, raw)
+	}
+}
+
 // stderrHas fails the test unless stderr contains every part.
 func (r *ksmResult) stderrHas(t *testing.T, parts ...string) {
 	t.Helper()
@@ -293,6 +301,16 @@ type e2eOutcome struct {
 	Error         *e2eError      `json:"error"`
 	Verified      *bool          `json:"verified"`
 	Extra         map[string]any `json:"-"`
+}
+
+// e2eCallJSON is what the tests read of JSON that shows a decoded call
+// (--dry-run --json, gov show --json).
+type e2eCallJSON struct {
+	Call struct {
+		Pallet string         `json:"pallet"`
+		Name   string         `json:"name"`
+		Args   map[string]any `json:"args"`
+	} `json:"call"`
 }
 
 type e2eEvent struct {
@@ -333,6 +351,33 @@ func (c *e2eChain) submit(t *testing.T, args ...string) *e2eOutcome {
 	return &o
 }
 
+// field is the number in field of the last pallet.name event of the
+// outcome; t fails when there is no such event.
+func (o *e2eOutcome) field(t *testing.T, pallet, name, field string) *big.Int {
+	t.Helper()
+	var v *big.Int
+	for _, e := range o.Events {
+		if e.Pallet == pallet && e.Name == name {
+			v = e2eBigAny(t, e.Fields.(map[string]any)[field])
+		}
+	}
+	if v == nil {
+		t.Fatalf("no %s.%s: %+v", pallet, name, o.Events)
+	}
+	return v
+}
+
+// submitHas is submit that also wants the event pallet.name among the
+// outcome's events.
+func (c *e2eChain) submitHas(t *testing.T, pallet, name string, args ...string) *e2eOutcome {
+	t.Helper()
+	out := c.submit(t, args...)
+	if !out.has(pallet, name) {
+		t.Fatalf("no %s.%s: %+v", pallet, name, out.Events)
+	}
+	return out
+}
+
 // e2eQuery is one @polkadot/api query of .interop/e2e-query.mjs.
 type e2eQuery map[string]any
 
@@ -365,17 +410,13 @@ func (c *e2eChain) oracleFree(t *testing.T, addrs ...string) []*big.Int {
 		qs = append(qs, e2eQ("query.system.account", a))
 	}
 	var out []*big.Int
-	for i, raw := range c.query(t, qs...) {
+	for _, raw := range c.query(t, qs...) {
 		var acc struct {
 			Data struct {
 				Free json.Number `json:"free"`
 			} `json:"data"`
 		}
-		d := json.NewDecoder(bytes.NewReader(raw))
-		d.UseNumber()
-		if err := d.Decode(&acc); err != nil {
-			t.Fatalf("account %s: %v: %s", addrs[i], err, raw)
-		}
+		oracleJSON(t, raw, &acc)
 		out = append(out, e2eBig(t, acc.Data.Free))
 	}
 	return out

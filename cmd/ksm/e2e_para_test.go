@@ -20,24 +20,13 @@ func TestE2EPara(t *testing.T) {
 	c := e2eKusama(t)
 
 	reserve := func(t *testing.T) string {
-		out := c.submit(t, "para", "reserve", "--from", "alice")
-		for _, e := range out.Events {
-			if e.Pallet == "Registrar" && e.Name == "Reserved" {
-				return e2eBigAny(t, e.Fields.(map[string]any)["para_id"]).String()
-			}
-		}
-		t.Fatalf("no Registrar.Reserved: %+v", out.Events)
-		return ""
+		return c.submit(t, "para", "reserve", "--from", "alice").field(t, "Registrar", "Reserved", "para_id").String()
 	}
 	consts := c.query(t, e2eQ("consts.registrar.paraDeposit"), e2eQ("consts.registrar.dataDepositPerByte"))
 	paraDeposit, perByte := e2eBig(t, json.Number(strings.Trim(string(consts[0]), `"`))), e2eBig(t, json.Number(strings.Trim(string(consts[1]), `"`)))
 	oracleParaInfo := func(t *testing.T, id string) map[string]any {
 		var v map[string]any
-		d := json.NewDecoder(strings.NewReader(string(c.query(t, e2eQ("query.registrar.paras", id))[0])))
-		d.UseNumber()
-		if err := d.Decode(&v); err != nil {
-			t.Fatal(err)
-		}
+		oracleJSON(t, c.query(t, e2eQ("query.registrar.paras", id))[0], &v)
 		return v
 	}
 

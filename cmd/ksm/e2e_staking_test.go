@@ -13,7 +13,6 @@ package main
 // from the other e2e tests on the shared chain.
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/big"
@@ -57,9 +56,14 @@ type stakeStatusOut struct {
 		Amount    json.Number `json:"amount"`
 	} `json:"pendingRewards"`
 	PendingTotal json.Number `json:"pendingRewardsTotal"`
-	BlockHash    string      `json:"blockHash"`
-	BlockNumber  uint64      `json:"blockNumber"`
-	Verified     *bool       `json:"verified"`
+	e2eReadAt
+}
+
+// e2eReadAt is where a status command read the state.
+type e2eReadAt struct {
+	BlockHash   string `json:"blockHash"`
+	BlockNumber uint64 `json:"blockNumber"`
+	Verified    *bool  `json:"verified"`
 }
 
 // poolStatusOut is `ksm pool status --json`.
@@ -75,30 +79,33 @@ type poolStatusOut struct {
 		Balance      json.Number `json:"balance"`
 		Withdrawable bool        `json:"withdrawable"`
 	} `json:"unbonding"`
-	PoolState   string `json:"poolState"`
-	BlockHash   string `json:"blockHash"`
-	BlockNumber uint64 `json:"blockNumber"`
-	Verified    *bool  `json:"verified"`
+	PoolState string `json:"poolState"`
+	e2eReadAt
 }
 
 func (c *e2eChain) stakeStatus(t *testing.T, who string) *stakeStatusOut {
 	t.Helper()
 	var s stakeStatusOut
-	c.ksm(t, "", "stake", "status", who, "--json").ok(t).json(t, &s)
-	if s.Verified == nil || *s.Verified || s.BlockHash == "" {
-		t.Fatalf("stake status must name its block and say verified: false: %+v", s)
-	}
+	c.status(t, &s, &s.e2eReadAt, "stake", who)
 	return &s
 }
 
 func (c *e2eChain) poolStatus(t *testing.T, who string) *poolStatusOut {
 	t.Helper()
 	var s poolStatusOut
-	c.ksm(t, "", "pool", "status", who, "--json").ok(t).json(t, &s)
-	if s.Verified == nil || *s.Verified || s.BlockHash == "" {
-		t.Fatalf("pool status must name its block and say verified: false: %+v", s)
-	}
+	c.status(t, &s, &s.e2eReadAt, "pool", who)
 	return &s
+}
+
+// status reads `ksm NOUN status WHO --json` into v, whose block and
+// verification are at; under --trust-rpc it must name its block and say
+// verified: false.
+func (c *e2eChain) status(t *testing.T, v any, at *e2eReadAt, noun, who string) {
+	t.Helper()
+	c.ksm(t, "", noun, "status", who, "--json").ok(t).json(t, v)
+	if at.Verified == nil || *at.Verified || at.BlockHash == "" {
+		t.Fatalf("%s status must name its block and say verified: false: %+v", noun, v)
+	}
 }
 
 // stakeSnap is the state @polkadot/api reads in one run: charlie's
@@ -114,6 +121,20 @@ type stakeSnap struct {
 	PoolPending   any
 }
 
+// ledgerIs checks the ledger @polkadot/api read: total, active and the
+// value of each unlocking chunk.
+func (o *stakeSnap) ledgerIs(t *testing.T, total, active *big.Int, chunks ...*big.Int) {
+	t.Helper()
+	eqBig(t, "ledger total", o.Total, total)
+	eqBig(t, "ledger active", o.Active, active)
+	if len(o.Unlocking) != len(chunks) {
+		t.Fatalf("unlocking %v, want %d chunks", o.Unlocking, len(chunks))
+	}
+	for i, v := range chunks {
+		eqBig(t, "chunk value", o.Unlocking[i][0], v)
+	}
+}
+
 // snap asks @polkadot/api (one node run) for the state the steps assert.
 func (c *e2eChain) snap(t *testing.T, stash, member string) *stakeSnap {
 	t.Helper()
@@ -121,11 +142,7 @@ func (c *e2eChain) snap(t *testing.T, stash, member string) *stakeSnap {
 		e2eQ("query.system.account", member), e2eQ("query.nominationPools.poolMembers", member), e2eQ("call.nominationPoolsApi.pendingRewards", member))
 	dec := func(raw json.RawMessage) any {
 		var v any
-		d := json.NewDecoder(bytes.NewReader(raw))
-		d.UseNumber()
-		if err := d.Decode(&v); err != nil {
-			t.Fatalf("@polkadot/api: %v: %s", err, raw)
-		}
+		oracleJSON(t, raw, &v)
 		return v
 	}
 	s := &stakeSnap{Payee: lowerJSON(dec(res[1])), Nominators: dec(res[2]), PoolPending: dec(res[5])}
@@ -203,11 +220,7 @@ func TestE2EStaking(t *testing.T) {
 	for _, raw := range c.query(t, e2eQ("query.session.validators"), e2eQ("call.stakingApi.nominationsQuota", tok(105).String()),
 		e2eQ("query.nominationPools.minCreateBond"), e2eQ("query.timestamp.now")) {
 		var v any
-		d := json.NewDecoder(bytes.NewReader(raw))
-		d.UseNumber()
-		if err := d.Decode(&v); err != nil {
-			t.Fatal(err)
-		}
+		oracleJSON(t, raw, &v)
 		fixed = append(fixed, v)
 	}
 	var validators []string
@@ -242,16 +255,9 @@ func TestE2EStaking(t *testing.T) {
 	}
 
 	t.Run("bond", func(t *testing.T) {
-		out := c.submit(t, "stake", "bond", "100", "--from", "charlie", "--payee", "staked")
-		if !out.has("Staking", "Bonded") {
-			t.Fatalf("no Staking.Bonded: %+v", out.Events)
-		}
+		c.submitHas(t, "Staking", "Bonded", "stake", "bond", "100", "--from", "charlie", "--payee", "staked")
 		o := c.snap(t, charlie, dave)
-		eqBig(t, "ledger total", o.Total, tok(100))
-		eqBig(t, "ledger active", o.Active, tok(100))
-		if len(o.Unlocking) != 0 {
-			t.Fatalf("unlocking %v", o.Unlocking)
-		}
+		o.ledgerIs(t, tok(100), tok(100))
 		if o.Payee != `"staked"` && o.Payee != `{"staked":null}` {
 			t.Fatalf("payee %s", o.Payee)
 		}
@@ -265,13 +271,8 @@ func TestE2EStaking(t *testing.T) {
 	})
 
 	t.Run("bond-extra", func(t *testing.T) {
-		out := c.submit(t, "stake", "bond-extra", "5", "--from", "charlie")
-		if !out.has("Staking", "Bonded") {
-			t.Fatalf("no Staking.Bonded: %+v", out.Events)
-		}
-		o := c.snap(t, charlie, dave)
-		eqBig(t, "ledger total", o.Total, tok(105))
-		eqBig(t, "ledger active", o.Active, tok(105))
+		c.submitHas(t, "Staking", "Bonded", "stake", "bond-extra", "5", "--from", "charlie")
+		c.snap(t, charlie, dave).ledgerIs(t, tok(105), tok(105))
 		s := c.stakeStatus(t, "charlie")
 		eqBig(t, "ksm active", e2eBig(t, s.Active), tok(105))
 	})
@@ -319,17 +320,9 @@ func TestE2EStaking(t *testing.T) {
 	var chunkEra uint32
 	t.Run("unbond", func(t *testing.T) {
 		before := c.stakeStatus(t, "charlie")
-		out := c.submit(t, "stake", "unbond", "30", "--from", "charlie")
-		if !out.has("Staking", "Unbonded") {
-			t.Fatalf("no Staking.Unbonded: %+v", out.Events)
-		}
+		c.submitHas(t, "Staking", "Unbonded", "stake", "unbond", "30", "--from", "charlie")
 		o := c.snap(t, charlie, dave)
-		eqBig(t, "ledger total", o.Total, tok(105))
-		eqBig(t, "ledger active", o.Active, tok(75))
-		if len(o.Unlocking) != 1 {
-			t.Fatalf("unlocking %v", o.Unlocking)
-		}
-		eqBig(t, "chunk value", o.Unlocking[0][0], tok(30))
+		o.ledgerIs(t, tok(105), tok(75), tok(30))
 		eqBig(t, "chunk era", o.Unlocking[0][1], big.NewInt(int64(before.CurrentEra+before.Bonding)))
 		s := c.stakeStatus(t, "charlie")
 		if len(s.Unlocking) != 1 || s.Unlocking[0].Era != before.CurrentEra+before.Bonding || s.Unlocking[0].ErasLeft != before.Bonding ||
@@ -349,17 +342,9 @@ func TestE2EStaking(t *testing.T) {
 	})
 
 	t.Run("rebond", func(t *testing.T) {
-		out := c.submit(t, "stake", "rebond", "10", "--from", "charlie")
-		if !out.has("Staking", "Bonded") {
-			t.Fatalf("no Staking.Bonded: %+v", out.Events)
-		}
+		c.submitHas(t, "Staking", "Bonded", "stake", "rebond", "10", "--from", "charlie")
 		o := c.snap(t, charlie, dave)
-		eqBig(t, "ledger total", o.Total, tok(105))
-		eqBig(t, "ledger active", o.Active, tok(85))
-		if len(o.Unlocking) != 1 {
-			t.Fatalf("unlocking %v", o.Unlocking)
-		}
-		eqBig(t, "chunk value", o.Unlocking[0][0], tok(20))
+		o.ledgerIs(t, tok(105), tok(85), tok(20))
 		s := c.stakeStatus(t, "charlie")
 		eqBig(t, "ksm active", e2eBig(t, s.Active), tok(85))
 		eqBig(t, "ksm chunk", e2eBig(t, s.Unlocking[0].Value), tok(20))
@@ -397,13 +382,7 @@ func TestE2EStaking(t *testing.T) {
 		eqBig(t, "estimated share", e2eBig(t, s.Pending[0].Amount), want)
 
 		// One validator era (dry run: the call built).
-		var dr struct {
-			Call struct {
-				Pallet string         `json:"pallet"`
-				Name   string         `json:"name"`
-				Args   map[string]any `json:"args"`
-			} `json:"call"`
-		}
+		var dr e2eCallJSON
 		c.ksm(t, "", "stake", "payout", v1, fmt.Sprint(era), "--from", "charlie", "--dry-run", "--json").ok(t).json(t, &dr)
 		if dr.Call.Name != "payout_stakers" || dr.Call.Args["validator_stash"] != v1 || fmt.Sprint(dr.Call.Args["era"]) != fmt.Sprint(era) {
 			t.Fatalf("payout call %+v", dr.Call)
@@ -450,25 +429,14 @@ func TestE2EStaking(t *testing.T) {
 			t.Fatalf("ksm unlocking at era %d: %+v", chunkEra, s.Unlocking)
 		}
 		eqBig(t, "ksm withdrawable", e2eBig(t, s.Withdrawable), tok(20))
-		var dr struct {
-			Call struct {
-				Args map[string]any `json:"args"`
-			} `json:"call"`
-		}
+		var dr e2eCallJSON
 		c.ksm(t, "", "stake", "withdraw", "--from", "charlie", "--dry-run", "--json").ok(t).json(t, &dr)
 		if fmt.Sprint(dr.Call.Args["num_slashing_spans"]) != "0" { // Staking.SlashingSpans has none
 			t.Fatalf("withdraw args %v", dr.Call.Args)
 		}
-		out := c.submit(t, "stake", "withdraw", "--from", "charlie")
-		if !out.has("Staking", "Withdrawn") {
-			t.Fatalf("no Staking.Withdrawn: %+v", out.Events)
-		}
+		c.submitHas(t, "Staking", "Withdrawn", "stake", "withdraw", "--from", "charlie")
 		o := c.snap(t, charlie, dave)
-		eqBig(t, "ledger total", o.Total, tok(85))
-		eqBig(t, "ledger active", o.Active, tok(85))
-		if len(o.Unlocking) != 0 {
-			t.Fatalf("unlocking after withdraw: %v", o.Unlocking)
-		}
+		o.ledgerIs(t, tok(85), tok(85))
 	})
 
 	t.Run("chill", func(t *testing.T) {
@@ -494,17 +462,7 @@ func TestE2EStaking(t *testing.T) {
 		}
 		out := c.submit(t, "tx", "call", "NominationPools.create", "--args",
 			fmt.Sprintf(`{"amount":"%s","root":"%s","nominator":"%s","bouncer":"%s"}`, amount, eve, eve, eve), "--spend", amount.String()+"planck", "--from", "eve")
-		var pool uint32
-		found := false
-		for _, e := range out.Events {
-			if e.Pallet == "NominationPools" && e.Name == "Created" {
-				pool = uint32(e2eBigAny(t, e.Fields.(map[string]any)["pool_id"]).Uint64())
-				found = true
-			}
-		}
-		if !found {
-			t.Fatalf("no NominationPools.Created: %+v", out.Events)
-		}
+		pool := uint32(out.field(t, "NominationPools", "Created", "pool_id").Uint64())
 		if s := c.poolStatus(t, "dave"); s.Member {
 			t.Fatalf("dave in a pool before joining: %+v", s)
 		}
@@ -610,11 +568,7 @@ func TestE2EStakingPaseo(t *testing.T) {
 	var fixed []any
 	for _, raw := range c.query(t, e2eQ("query.session.validators"), e2eQ("query.timestamp.now")) {
 		var v any
-		d := json.NewDecoder(bytes.NewReader(raw))
-		d.UseNumber()
-		if err := d.Decode(&v); err != nil {
-			t.Fatal(err)
-		}
+		oracleJSON(t, raw, &v)
 		fixed = append(fixed, v)
 	}
 	v1 := fixed[0].([]any)[0].(string)
@@ -639,12 +593,7 @@ func TestE2EStakingPaseo(t *testing.T) {
 		t.Fatalf("pending on Paseo: %+v", s.Pending)
 	}
 	eqBig(t, "estimated share", e2eBig(t, s.Pending[0].Amount), stake)
-	var pd struct {
-		Call struct {
-			Name string         `json:"name"`
-			Args map[string]any `json:"args"`
-		} `json:"call"`
-	}
+	var pd e2eCallJSON
 	c.ksm(t, "", "stake", "payout", "--all", "--from", "ferdie", "--dry-run", "--json").ok(t).json(t, &pd)
 	if pd.Call.Name != "payout_stakers_by_page" || fmt.Sprint(pd.Call.Args["page"]) != "0" {
 		t.Fatalf("paged payout call: %+v", pd.Call)

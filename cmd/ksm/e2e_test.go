@@ -274,12 +274,7 @@ func e2eRefusals(t *testing.T, c *e2eChain) {
 	// With --allow-death the same amount passes the checks (dry run only).
 	c.ksm(t, "", "transfer", "alice", amount.String()+"planck", "--from", "edtest", "--allow-death", "--dry-run").ok(t)
 	// --all sends everything transferable with Balances.transfer_all.
-	var all struct {
-		Call struct {
-			Name string         `json:"name"`
-			Args map[string]any `json:"args"`
-		} `json:"call"`
-	}
+	var all e2eCallJSON
 	c.ksm(t, "", "transfer", "alice", "--all", "--from", "bob", "--dry-run", "--json").ok(t).json(t, &all)
 	if all.Call.Name != "transfer_all" || all.Call.Args["keep_alive"] != false {
 		t.Fatalf("--all: %+v", all.Call)
