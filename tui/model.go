@@ -112,6 +112,21 @@ type Model struct {
 	paraState loadState
 	paraErr   error
 	paraIDs   []uint32
+	myParas   []Para
+	myState   loadState
+	myErr     error
+
+	// showRel shows the selected key's proxies and multisigs instead of
+	// its balances.
+	showRel   bool
+	detailOff int
+	rel       map[string][]Relations
+	relErr    map[string]error
+	relState  map[string]loadState
+
+	rewards  map[string]*Rewards
+	rewErr   map[string]error
+	rewState map[string]loadState
 
 	activity []Tx
 	actState loadState
@@ -134,6 +149,8 @@ func New(ctx context.Context, opts Options) Model {
 		header:   Header{Network: opts.Network, Peers: -1},
 		accounts: map[string]Account{}, staking: map[string]*Staking{}, stakeErr: map[string]error{},
 		stakeState: map[string]loadState{}, picked: map[string]bool{},
+		rel: map[string][]Relations{}, relErr: map[string]error{}, relState: map[string]loadState{},
+		rewards: map[string]*Rewards{}, rewErr: map[string]error{}, rewState: map[string]loadState{},
 	}
 }
 
@@ -180,6 +197,20 @@ type (
 	activityMsg struct {
 		list []Tx
 		err  error
+	}
+	myParasMsg struct {
+		list []Para
+		err  error
+	}
+	relationsMsg struct {
+		key  string
+		list []Relations
+		err  error
+	}
+	rewardsMsg struct {
+		key string
+		r   *Rewards
+		err error
 	}
 	copiedMsg struct {
 		what string
@@ -299,6 +330,30 @@ func (m Model) loadParas(ids []uint32) tea.Cmd {
 	}
 }
 
+func (m Model) loadMyParas() tea.Cmd {
+	be, ctx, keys := m.be, m.ctx, append([]Key(nil), m.keys...)
+	return func() tea.Msg {
+		p, err := be.MyParas(ctx, keys)
+		return myParasMsg{p, err}
+	}
+}
+
+func (m Model) loadRelations(k Key) tea.Cmd {
+	be, ctx := m.be, m.ctx
+	return func() tea.Msg {
+		r, err := be.Relations(ctx, k)
+		return relationsMsg{k.Name, r, err}
+	}
+}
+
+func (m Model) loadRewards(k Key) tea.Cmd {
+	be, ctx := m.be, m.ctx
+	return func() tea.Msg {
+		r, err := be.Rewards(ctx, k)
+		return rewardsMsg{k.Name, r, err}
+	}
+}
+
 func (m Model) loadActivity() tea.Cmd {
 	be, ctx := m.be, m.ctx
 	return func() tea.Msg {
@@ -344,8 +399,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case progressMsg:
 		m.progress(Progress(msg))
 		if msg.Reload && m.connected == loaded {
-			m.balState, m.refState, m.valState = idle, idle, idle
-			m.stakeState = map[string]loadState{}
+			m.balState, m.refState, m.valState, m.myState = idle, idle, idle, idle
+			m.stakeState, m.relState, m.rewState = map[string]loadState{}, map[string]loadState{}, map[string]loadState{}
 			return m, tea.Batch(m.listen(), m.onPanel())
 		}
 		return m, m.listen()
@@ -367,6 +422,24 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case stakingMsg:
 		m.staking[msg.key], m.stakeErr[msg.key] = msg.st, msg.err
 		m.stakeState[msg.key] = loaded
+		// The unclaimed rewards take many reads: they follow.
+		if msg.err == nil && msg.st != nil && msg.st.Bonded && m.rewState[msg.key] == idle {
+			for _, k := range m.keys {
+				if k.Name == msg.key {
+					m.rewState[msg.key] = loading
+					return m, m.loadRewards(k)
+				}
+			}
+		}
+		return m, nil
+	case rewardsMsg:
+		m.rewards[msg.key], m.rewErr[msg.key], m.rewState[msg.key] = msg.r, msg.err, loaded
+		return m, nil
+	case relationsMsg:
+		m.rel[msg.key], m.relErr[msg.key], m.relState[msg.key] = msg.list, msg.err, loaded
+		return m, nil
+	case myParasMsg:
+		m.myParas, m.myErr, m.myState = msg.list, msg.err, loaded
 		return m, nil
 	case validatorsMsg:
 		m.validators, m.valErr, m.valState = msg.list, msg.err, loaded
@@ -477,10 +550,16 @@ func (m *Model) onPanel() tea.Cmd {
 	}
 	switch m.panel {
 	case pAccounts:
+		var cmds []tea.Cmd
 		if m.balState == idle && m.keyState == loaded {
 			m.balState = loading
-			return m.loadBalances()
+			cmds = append(cmds, m.loadBalances())
 		}
+		if k, ok := m.selectedKey(); ok && m.showRel && m.relState[k.Name] == idle {
+			m.relState[k.Name] = loading
+			cmds = append(cmds, m.loadRelations(k))
+		}
+		return tea.Batch(cmds...)
 	case pStaking:
 		if k, ok := m.selectedKey(); ok && m.stakeState[k.Name] == idle {
 			m.stakeState[k.Name] = loading
@@ -490,6 +569,11 @@ func (m *Model) onPanel() tea.Cmd {
 		if m.refState == idle {
 			m.refState = loading
 			return m.loadReferenda()
+		}
+	case pParas:
+		if m.myState == idle && m.keyState == loaded {
+			m.myState = loading
+			return m.loadMyParas()
 		}
 	case pActivity:
 		if m.actState != loading {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -72,7 +73,27 @@ var pages = []struct {
 }{
 	{"accounts", func(m Model, f *fakeBackend) Model { return m }},
 	{"staking", func(m Model, f *fakeBackend) Model {
-		return upd(press(m, "2"), stakingMsg{"alice", fakeStaking, nil})
+		return upd(upd(press(m, "2"), stakingMsg{"alice", fakeStaking, nil}), rewardsMsg{"alice", fakeRewards, nil})
+	}},
+	{"proxies", func(m Model, f *fakeBackend) Model {
+		r, _ := f.Relations(context.Background(), f.keys[0])
+		return upd(press(m, "p"), relationsMsg{"alice", r, nil})
+	}},
+	{"oversubscribed", func(m Model, f *fakeBackend) Model {
+		m = upd(press(m, "2"), stakingMsg{"alice", fakeStaking, nil})
+		v, _ := f.Validators(context.Background())
+		return press(upd(press(m, "v"), validatorsMsg{v, nil}), "j", "j", "j", "j", "j")
+	}},
+	{"claim_form", func(m Model, f *fakeBackend) Model {
+		return press(m, "4", "c")
+	}},
+	{"claim_confirm", func(m Model, f *fakeBackend) Model {
+		m = press(m, "4", "c", "enter", "e", "t", "h", "enter")
+		return upd(m, confirmReq{fakeClaimReview, make(chan bool, 1)})
+	}},
+	{"register_form", func(m Model, f *fakeBackend) Model {
+		p, _ := f.MyParas(context.Background(), f.keys)
+		return press(upd(press(m, "5"), myParasMsg{p, nil}), "G")
 	}},
 	{"validators", func(m Model, f *fakeBackend) Model {
 		m = upd(press(m, "2"), stakingMsg{"alice", fakeStaking, nil})
@@ -93,7 +114,8 @@ var pages = []struct {
 	}},
 	{"parachains", func(m Model, f *fakeBackend) Model {
 		p, _ := f.Paras(context.Background(), []uint32{2000, 2001})
-		return upd(press(m, "5"), parasMsg{p, nil})
+		my, _ := f.MyParas(context.Background(), f.keys)
+		return upd(upd(press(m, "5"), myParasMsg{my, nil}), parasMsg{p, nil})
 	}},
 	{"activity", func(m Model, f *fakeBackend) Model {
 		a, _ := f.Activity(context.Background())
@@ -124,6 +146,15 @@ var pages = []struct {
 		m = upd(m, confirmReq{fakeReview, make(chan bool, 1)})
 		return upd(m, actionDoneMsg{nil, errors.New("transaction failed on chain: Balances.InsufficientBalance: Balance too low to send value.")})
 	}},
+}
+
+func pageNamed(name string) func(Model, *fakeBackend) Model {
+	for _, p := range pages {
+		if p.name == name {
+			return p.to
+		}
+	}
+	panic("no page " + name)
 }
 
 var goldenSizes = [][2]int{{80, 24}, {120, 40}}
@@ -169,7 +200,7 @@ func TestAddressesInFull(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, aliceAddr) {
 		t.Errorf("address of alice not in full:\n%s", v)
 	}
-	m = pages[2].to(dashboard(t, f, 80, 24), f)
+	m = pageNamed("validators")(dashboard(t, f, 80, 24), f)
 	if v := m.View(); !strings.Contains(v, "selected: "+m.validators[m.val.cursor].Address) {
 		t.Errorf("selected validator not in full:\n%s", v)
 	}
@@ -379,5 +410,167 @@ func TestHeaderNarrowUnverified(t *testing.T) {
 	first := strings.Split(m.View(), "\n")[0]
 	if first != "ksm · Kusama #30,123,456 · Asset Hub #10,987,654 · unverified (trusted endpoint)" {
 		t.Errorf("header %q", first)
+	}
+}
+
+// runCmd runs a Cmd and every Cmd of a tea.Batch it returns, feeding
+// their messages to m (only the messages of the given types: the test's
+// own reads).
+func runCmd(m Model, cmd tea.Cmd, keep func(tea.Msg) bool) Model {
+	if cmd == nil {
+		return m
+	}
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		for _, c := range b {
+			m = runCmd(m, c, keep)
+		}
+		return m
+	}
+	if msg != nil && keep(msg) {
+		next, _ := m.Update(msg)
+		return next.(Model)
+	}
+	return m
+}
+
+// TestRelationsLoad: p shows the proxies and multisigs of the selected
+// key, read by a Cmd for each key the cursor reaches (once), both
+// directions and the multisig's pending count shown.
+func TestRelationsLoad(t *testing.T) {
+	f := &countingBackend{fakeBackend: newFake(), calls: map[string]int{}}
+	m := dashboard(t, f.fakeBackend, 120, 40)
+	m.be = f
+	isRel := func(msg tea.Msg) bool { _, ok := msg.(relationsMsg); return ok }
+	next, cmd := m.Update(keyMsg("p"))
+	m = runCmd(next.(Model), cmd, isRel)
+	v := m.View()
+	for _, want := range []string{"May act for alice (2; deposit 0.02 KSM)", charlieAddr, "Staking · key charlie", "Any · announce, delay 100 blocks",
+		"alice may act for (1; 4 accounts checked)", "Governance · key watch", "treasury 2-of-3, signatory · 1 pending", multisigAddr} {
+		if !strings.Contains(v, want) {
+			t.Errorf("missing %q:\n%s", want, v)
+		}
+	}
+	next, cmd = m.Update(keyMsg("j"))
+	m = runCmd(next.(Model), cmd, isRel)
+	next, cmd = m.Update(keyMsg("k"))
+	if cmd != nil {
+		if msg := cmd(); msg != nil {
+			t.Errorf("alice's relations read again: %T", msg)
+		}
+	}
+	m = next.(Model)
+	if f.calls["relations alice"] != 1 || f.calls["relations charlie"] != 1 {
+		t.Errorf("calls %v", f.calls)
+	}
+	// p again: the balances.
+	if v := press(m, "p").View(); !strings.Contains(v, "transferable") || strings.Contains(v, "May act for") {
+		t.Errorf("p did not go back to the balances:\n%s", v)
+	}
+	// An error is shown in place.
+	m = upd(m, relationsMsg{"alice", nil, errors.New("proof missing")})
+	if v := m.View(); !strings.Contains(v, "Could not read the proxies: proof missing") {
+		t.Errorf("error not shown:\n%s", v)
+	}
+}
+
+type countingBackend struct {
+	*fakeBackend
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func (c *countingBackend) Relations(ctx context.Context, k Key) ([]Relations, error) {
+	c.mu.Lock()
+	c.calls["relations "+k.Name]++
+	c.mu.Unlock()
+	return c.fakeBackend.Relations(ctx, k)
+}
+
+func (c *countingBackend) Rewards(ctx context.Context, k Key) (*Rewards, error) {
+	c.mu.Lock()
+	c.calls["rewards "+k.Name]++
+	c.mu.Unlock()
+	return c.fakeBackend.Rewards(ctx, k)
+}
+
+// TestRewardsFollowStaking: the unclaimed rewards are read after the
+// staking state of a bonded key (not of an unbonded one), shown while
+// read, then with their eras.
+func TestRewardsFollowStaking(t *testing.T) {
+	f := &countingBackend{fakeBackend: newFake(), calls: map[string]int{}}
+	m := dashboard(t, f.fakeBackend, 120, 40)
+	m.be = f
+	m = press(m, "2")
+	next, cmd := m.Update(stakingMsg{"alice", fakeStaking, nil})
+	m = next.(Model)
+	if v := m.View(); !strings.Contains(v, "reading the unclaimed eras") {
+		t.Errorf("no reading note:\n%s", v)
+	}
+	m = runCmd(m, cmd, func(tea.Msg) bool { return true })
+	v := m.View()
+	for _, want := range []string{"pending      0.0123 KSM (2 unclaimed eras) · verified", "era 8121/1   0.0062 KSM", "Pending rewards (2 eras; o pays them out)"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("missing %q:\n%s", want, v)
+		}
+	}
+	_, cmd = m.Update(stakingMsg{"charlie", &Staking{Chain: "Asset Hub", Note: "charlie has nothing bonded"}, nil})
+	if cmd != nil {
+		t.Error("rewards read for an unbonded key")
+	}
+	if f.calls["rewards alice"] != 1 {
+		t.Errorf("calls %v", f.calls)
+	}
+	m = upd(m, rewardsMsg{"alice", &Rewards{Verified: false}, nil})
+	if v := m.View(); !strings.Contains(v, "nothing unclaimed · unverified (trusted endpoint)") {
+		t.Errorf("empty rewards:\n%s", v)
+	}
+}
+
+// TestOversubscribedMarked: the oversubscribed validator is flagged in
+// the table and explained on the selected line.
+func TestOversubscribedMarked(t *testing.T) {
+	f := newFake()
+	for _, w := range []int{80, 120, 200} {
+		m := pageNamed("oversubscribed")(dashboard(t, f, w, 40), f)
+		v := m.View()
+		flag := "oversubscribed"
+		if w < 140 {
+			flag = "over"
+		}
+		if !strings.Contains(v, "   700  "+flag) || !strings.Contains(v, "oversubscribed: 700 nominators, 512 per reward page") {
+			t.Errorf("%d: not marked:\n%s", w, v)
+		}
+	}
+}
+
+// TestParasPanel: the user's para ids are read when the panel opens; G
+// registers through an action with the para id, genesis head and code.
+func TestParasPanel(t *testing.T) {
+	f := newFake()
+	m := dashboard(t, f, 80, 24)
+	next, cmd := m.Update(keyMsg("5"))
+	m = runCmd(next.(Model), cmd, func(msg tea.Msg) bool { _, ok := msg.(myParasMsg); return ok })
+	if v := m.View(); !strings.Contains(v, "Para 2114 · verified") || !strings.Contains(v, "(alice)") {
+		t.Fatalf("para ids not shown:\n%s", v)
+	}
+	m = press(m, "G", "enter")
+	m = press(m, strings.Split("/tmp/head", "")...)
+	m = press(m, "enter")
+	m = press(m, strings.Split("/tmp/code.wasm", "")...)
+	done := f.withDone()
+	_, cmd = m.Update(keyMsg("enter"))
+	go cmd()
+	// The confirm question arrives through the bridge; decline it.
+	for msg := range m.events {
+		if c, ok := msg.(confirmReq); ok {
+			c.reply <- false
+			break
+		}
+	}
+	<-done
+	a := f.ran[0]
+	if a.Verb != "para register" || a.From != "alice" || a.Fields["id"] != "2114" || a.Fields["head"] != "/tmp/head" || a.Fields["code"] != "/tmp/code.wasm" {
+		t.Errorf("ran %+v", a)
 	}
 }

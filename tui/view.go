@@ -171,7 +171,13 @@ func (m Model) hints() string {
 	}
 	switch m.panel {
 	case pAccounts:
-		return "c copy · t transfer · n new · i import · r rename · x remove · u refresh · " + common
+		if m.showRel {
+			return "p balances · J/K scroll · c copy · t transfer · u refresh · " + common
+		}
+		if m.width < 120 {
+			return "c copy t transfer n new i import r rename x remove p proxies u refresh · " + common
+		}
+		return "c copy · t transfer · n new · i import · r rename · x remove · p proxies/multisigs · u refresh · " + common
 	case pStaking:
 		if m.valTable {
 			return "x/enter pick · s sort · n nominate picked · esc back · " + common
@@ -185,7 +191,7 @@ func (m Model) hints() string {
 	case pClaims:
 		return "e Ethereum address · c claim · a attest · " + common
 	case pParas:
-		return "i para ids · R reserve · " + common
+		return "R reserve · G register · i other para ids · u refresh · " + common
 	case pActivity:
 		return "↑↓ · u refresh · " + common
 	}
@@ -303,6 +309,7 @@ func helpView(w, h int) string {
 		"",
 		titleStyle.Render("Accounts"),
 		"  c copy the address (OSC 52)   t transfer   n new key   i import   r rename   x remove",
+		"  p proxies (both ways) and multisigs with their pending operations; J/K scroll them",
 		titleStyle.Render("Staking"),
 		"  b bond  e bond extra  d unbond  r rebond  w withdraw  p payee  c chill  o payout all",
 		"  v validators: s sort, x/enter pick (multi-select), n nominate the picked validators",
@@ -311,7 +318,8 @@ func helpView(w, h int) string {
 		"  enter detail  v vote (aye/nay/abstain, split, conviction)  x remove vote",
 		"  l delegate  L undelegate  U unlock expired locks",
 		titleStyle.Render("Claims, Parachains, Activity"),
-		"  e Ethereum address, c claim, a attest · i para ids, R reserve · u refresh",
+		"  e Ethereum address, c claim (signature or a ksm Ethereum key), a attest",
+		"  R reserve a para id, G register it, i other para ids · u refresh",
 		"",
 		"Every action shows one confirm screen: the call decoded from the exact bytes",
 		"to sign, the chain, fee, balance before and after, warnings; then the key's",

@@ -457,6 +457,7 @@ func (b *tuiBackend) Validators(ctx context.Context) ([]tui.Validator, error) {
 	for i, v := range out {
 		idx[v.Address] = i
 	}
+	perPage, _, havePerPage := app.RewardedPerPage(rt)
 	_ = s.Iterate(ctx, rt, h.Hash, "Staking", "ErasStakersOverview", []any{active}, func(parts []storageKeyPart, v any) error {
 		if len(parts) == 0 || !parts[len(parts)-1].HasValue {
 			return nil
@@ -471,6 +472,13 @@ func (b *tuiBackend) Validators(ctx context.Context) ([]tui.Validator, error) {
 		}
 		own, total := app.BigAt(v, "own"), app.BigAt(v, "total")
 		out[i].Elected = true
+		if n := app.BigAt(v, "nominator_count"); n != nil && n.IsUint64() {
+			out[i].Nominators = int(n.Uint64())
+			if havePerPage {
+				out[i].Rewarded = int(perPage)
+				out[i].Oversubscribed = n.Uint64() > perPage
+			}
+		}
 		if own != nil {
 			out[i].OwnText = s.FormatAmount(own)
 			out[i].OwnStake, _ = new(big.Float).SetInt(own).Float64()
@@ -601,19 +609,7 @@ func (b *tuiBackend) Paras(ctx context.Context, ids []uint32) ([]tui.Para, error
 		if err != nil {
 			return out, err
 		}
-		p := tui.Para{ID: id, Verified: s.Chain.Verified()}
-		if !st.Registered {
-			p.Lines = append(p.Lines, "  not registered")
-		} else {
-			p.Lines = append(p.Lines, "  manager "+st.Manager, "  deposit "+s.FormatAmount(nz(st.Deposit)))
-		}
-		if st.Lifecycle != "" {
-			p.Lines = append(p.Lines, "  lifecycle "+st.Lifecycle)
-		}
-		if st.CodeHash != "" {
-			p.Lines = append(p.Lines, "  code hash "+st.CodeHash)
-		}
-		out = append(out, p)
+		out = append(out, paraView(s, st))
 	}
 	return out, nil
 }
@@ -702,8 +698,8 @@ func tuiPlan(kr app.Keyring, a tui.Action) (*app.Plan, error) {
 		return app.PlanClaimAttest(kr, app.ClaimAttestInput{Signing: sg})
 	case "para reserve":
 		return app.PlanParaReserve(kr, app.ParaInput{Signing: sg})
-	case "claim":
-		return nil, app.Usagef("claiming (an unsigned transaction) is not in the TUI yet: use ksm claim submit")
+	case "para register":
+		return app.PlanParaRegister(kr, app.ParaInput{Signing: sg, ID: f["id"], GenesisHeadFile: f["head"], ValidationCodeFile: f["code"]})
 	}
 	return nil, app.Usagef("unknown action %q", a.Verb)
 }
@@ -711,6 +707,9 @@ func tuiPlan(kr app.Keyring, a tui.Action) (*app.Plan, error) {
 // Run plans the action and runs it through app.Execute, asking the
 // dashboard.
 func (b *tuiBackend) Run(ctx context.Context, a tui.Action, ask tui.Asker) (*tui.Result, error) {
+	if a.Verb == "claim" {
+		return b.runClaim(ctx, a, ask)
+	}
 	first, err := b.chainEnv()
 	if err != nil {
 		return nil, err
@@ -764,9 +763,18 @@ type tuiAsker struct {
 
 func (a *tuiAsker) review(r *app.Review) tui.Review {
 	s, p := a.e.sess, r.Prepared
+	if p == nil && r.Unsigned != nil {
+		return unsignedReview(s, r)
+	}
+	if p == nil {
+		return tui.Review{Title: r.Title, Details: r.Details, Chain: s.ChainName(), Warnings: r.Warnings, Verified: s.Chain.Verified()}
+	}
 	out := tui.Review{Title: r.Title, Details: r.Details, From: s.Account(p.From) + " (key " + r.Key.Name + ")",
 		Chain:    fmt.Sprintf("%s (%s %d)", s.ChainName(), p.Runtime.Version.SpecName, p.Runtime.Version.SpecVersion),
 		Warnings: r.Warnings, Verified: s.Chain.Verified()}
+	if r.Acting != nil {
+		out.Acting = actingText(s, r.Acting, p.From, r.Key.Name)
+	}
 	cb, _ := json.MarshalIndent(p.Call, "", "  ")
 	out.Call = string(cb)
 	if p.Fee != nil {
