@@ -227,11 +227,25 @@ type (
 	}
 )
 
-// Init loads the keys, connects the chain and listens for its events.
+// connectDelay is how long the chain waits for the keys' first paint:
+// opening it (checkpoint, runtime, peers) competes for the CPU with the
+// keystore's read and the first frame, so it starts one frame after the
+// keys arrive, or after connectDelay if they are slow.
+const connectDelay = 250 * time.Millisecond
+
+// frame is a frame of the renderer (60 per second).
+const frame = time.Second / 60
+
+// startConnectMsg starts the chain's connection (once).
+type startConnectMsg struct{}
+
+// Init loads the keys and listens for events; the chain is connected
+// once the keys are painted (startConnectMsg), so the first paint waits
+// for nothing but the keystore.
 func (m Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.loadKeys(), m.listen()}
 	if !m.opts.NoConnect {
-		cmds = append(cmds, m.connect())
+		cmds = append(cmds, tea.Tick(connectDelay, func(time.Time) tea.Msg { return startConnectMsg{} }))
 	}
 	return tea.Batch(cmds...)
 }
@@ -388,7 +402,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.connected == loaded {
 			return m, m.onPanel()
 		}
+		if !m.opts.NoConnect && m.connected == idle {
+			return m, tea.Tick(frame, func(time.Time) tea.Msg { return startConnectMsg{} })
+		}
 		return m, nil
+	case startConnectMsg:
+		if m.opts.NoConnect || m.connected != idle {
+			return m, nil
+		}
+		m.connected = loading
+		return m, m.connect()
 	case connectedMsg:
 		if msg.err != nil {
 			m.connected, m.connErr = failed, msg.err

@@ -574,3 +574,54 @@ func TestParasPanel(t *testing.T) {
 		t.Errorf("ran %+v", a)
 	}
 }
+
+// TestConnectAfterKeys: the chain is opened once, after the keys arrived
+// (one frame later, so that they are painted first), not by Init.
+func TestConnectAfterKeys(t *testing.T) {
+	f := newFake()
+	m := New(context.Background(), Options{Backend: f, Network: "kusama"})
+	m = upd(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	if v := m.View(); !strings.Contains(v, "connecting…") {
+		t.Errorf("no connecting note:\n%s", v)
+	}
+	keys, _ := f.Keys(context.Background())
+	next, cmd := m.Update(keysMsg{keys, nil})
+	m = next.(Model)
+	if !strings.Contains(m.View(), aliceAddr) || m.connected != idle {
+		t.Fatalf("keys not painted before the chain (state %v)", m.connected)
+	}
+	if cmd == nil {
+		t.Fatal("no connection started after the keys")
+	}
+	msg := cmd()
+	if _, ok := msg.(startConnectMsg); !ok {
+		t.Fatalf("got %T", msg)
+	}
+	next, cmd = m.Update(msg)
+	m = next.(Model)
+	if m.connected != loading || cmd == nil {
+		t.Fatalf("state %v", m.connected)
+	}
+	if c, ok := cmd().(connectedMsg); !ok || c.err != nil {
+		t.Fatalf("connect gave %+v", c)
+	}
+	// The fallback tick of Init arriving later starts nothing.
+	if _, cmd = m.Update(startConnectMsg{}); cmd != nil {
+		t.Error("connected twice")
+	}
+}
+
+// TestHintsFit: the key hints of every page fit the terminal uncut at 80
+// and 120 columns.
+func TestHintsFit(t *testing.T) {
+	for _, sz := range goldenSizes {
+		for _, p := range pages {
+			f := newFake()
+			m := p.to(dashboard(t, f, sz[0], sz[1]), f)
+			lines := strings.Split(m.View(), "\n")
+			if last := lines[len(lines)-1]; strings.HasSuffix(last, "…") {
+				t.Errorf("%s at %dx%d: hints cut: %q", p.name, sz[0], sz[1], last)
+			}
+		}
+	}
+}

@@ -177,15 +177,21 @@ func (m Model) hints() string {
 		if m.width < 120 {
 			return "c copy t transfer n new i import r rename x remove p proxies u refresh · " + common
 		}
-		return "c copy · t transfer · n new · i import · r rename · x remove · p proxies/multisigs · u refresh · " + common
+		return "c copy · t transfer · n new · i import · r rename · x remove · p proxies · u refresh · " + common
 	case pStaking:
 		if m.valTable {
 			return "x/enter pick · s sort · n nominate picked · esc back · " + common
 		}
-		return "v vals  b bond  e extra  d unbond  r rebond  w withdraw  p payee  c chill  o payout · " + common
+		if m.width < 120 {
+			return "v vals b bond e extra d unbond r rebond w withdraw p payee c chill o payout ?"
+		}
+		return "v validators · b bond · e extra · d unbond · r rebond · w withdraw · p payee · c chill · o payout · " + common
 	case pGov:
 		if m.refDetail {
 			return "v vote · x remove vote · esc back · " + common
+		}
+		if m.width < 120 {
+			return "enter detail v vote x remove l delegate L undelegate U unlock · " + common
 		}
 		return "enter detail · v vote · x remove vote · l delegate · L undelegate · U unlock · " + common
 	case pClaims:
