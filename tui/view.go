@@ -185,7 +185,7 @@ func (m Model) hints() string {
 		if m.width < 120 {
 			return "v vals b bond e extra d unbond r rebond w withdraw p payee c chill o payout ?"
 		}
-		return "v validators · b bond · e extra · d unbond · r rebond · w withdraw · p payee · c chill · o payout · " + common
+		return "v validators · b bond · e extra · d unbond · r rebond · w withdraw · p payee · c chill · o payout · ? help · q quit"
 	case pGov:
 		if m.refDetail {
 			return "v vote · x remove vote · esc back · " + common
