@@ -138,8 +138,8 @@ func (f *fakeBackend) Relations(_ context.Context, k Key) ([]Relations, error) {
 	return []Relations{
 		{Chain: "Kusama", Block: 30123456, Verified: true, Checked: 4},
 		{Chain: "Asset Hub", Block: 10987654, Verified: true, Checked: 4, Deposit: "0.02 KSM",
-			Proxies: []Proxy{{Account: charlieAddr, Name: "charlie", Type: "Staking"}, {Account: valAddr, Type: "Any", Delay: 100}},
-			ActsFor: []Proxy{{Account: "FoQJpPyadYccjavVdTWxpxU7rUEaYhfLCPwXgkfD6Zat9QP", Name: "watch", Type: "Governance"}},
+			Proxies:   []Proxy{{Account: charlieAddr, Name: "charlie", Type: "Staking"}, {Account: valAddr, Type: "Any", Delay: 100}},
+			ActsFor:   []Proxy{{Account: "FoQJpPyadYccjavVdTWxpxU7rUEaYhfLCPwXgkfD6Zat9QP", Name: "watch", Type: "Governance"}},
 			Multisigs: []Multisig{{Name: "treasury", Address: multisigAddr, Threshold: 2, Signatories: 3, Pending: 1}}},
 	}, nil
 }

@@ -201,3 +201,27 @@ func TestClaimFlow(t *testing.T) {
 		})
 	}
 }
+
+// TestReconnectFlow: the running dashboard says when the chain stops
+// answering and comes back by itself, without quitting (timings
+// shortened through Options).
+func TestReconnectFlow(t *testing.T) {
+	f := &flakyHeader{fakeBackend: newFake(), failConn: 1, gate: make(chan struct{})}
+	tm := teatest.NewTestModel(t, New(context.Background(), Options{Backend: f, Network: "kusama", HeaderEvery: 20 * time.Millisecond, RetryBase: 10 * time.Millisecond}),
+		teatest.WithInitialTermSize(120, 40))
+	// The second attempt is held until the first failure was seen.
+	waitFor(t, tm, "attempt 2 · last: no bootnode was reachable")
+	close(f.gate)
+	waitFor(t, tm, "12.5 KSM") // connected on the second attempt
+	f.set(true)
+	waitFor(t, tm, "connection lost · reconnecting")
+	f.set(false)
+	waitFor(t, tm, "reconnected")
+	typeText(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(waitLimit))
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.connects != 2 {
+		t.Errorf("connects %d", f.connects)
+	}
+}

@@ -26,6 +26,10 @@ type Options struct {
 	Now func() time.Time
 	// NoConnect leaves the chain closed (tests of the offline screens).
 	NoConnect bool
+	// HeaderEvery is how often the header is read again while connected
+	// (15 s when 0); RetryBase is the first wait before a reconnection
+	// (1 s when 0; it doubles up to 30 s).
+	HeaderEvery, RetryBase time.Duration
 }
 
 // panel is one of the dashboard's tabs.
@@ -72,6 +76,13 @@ type Model struct {
 	header    Header
 	connected loadState
 	connErr   error
+	// lost is set when the chain stopped answering after it was
+	// connected (lostErr why); retries counts the attempts since the
+	// connection was last good, retryIn is the wait before the next.
+	lost      bool
+	lostErr   error
+	retries   int
+	retryIn   time.Duration
 	sync      *Sync
 	syncRate  float64
 	syncSeen  time.Time
@@ -238,6 +249,43 @@ const frame = time.Second / 60
 
 // startConnectMsg starts the chain's connection (once).
 type startConnectMsg struct{}
+
+// headerEvery is how often the header is read again while connected
+// (the light client's events update it in between).
+const headerEvery = 15 * time.Second
+
+// maxBackoff bounds the wait between two reconnection attempts.
+const maxBackoff = 30 * time.Second
+
+// backoff is the wait before attempt n (1, 2, 4 … 30 s).
+func (m Model) backoff(n int) time.Duration {
+	d := m.opts.RetryBase
+	if d <= 0 {
+		d = time.Second
+	}
+	for i := 1; i < n && d < maxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, maxBackoff)
+}
+
+func (m Model) headerEvery() time.Duration {
+	if m.opts.HeaderEvery > 0 {
+		return m.opts.HeaderEvery
+	}
+	return headerEvery
+}
+
+type (
+	// headerTickMsg reads the header again (a liveness check).
+	headerTickMsg struct{}
+	// retryConnectMsg opens the chain again after a failed connection.
+	retryConnectMsg struct{}
+)
+
+func headerTick(d time.Duration) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return headerTickMsg{} })
+}
 
 // Init loads the keys and listens for events; the chain is connected
 // once the keys are painted (startConnectMsg), so the first paint waits
@@ -414,11 +462,29 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.connect()
 	case connectedMsg:
 		if msg.err != nil {
+			if m.ctx.Err() != nil {
+				return m, nil
+			}
+			// Try again, waiting longer each time; the dashboard stays.
 			m.connected, m.connErr = failed, msg.err
+			m.retries++
+			m.retryIn = m.backoff(m.retries)
+			return m, tea.Tick(m.retryIn, func(time.Time) tea.Msg { return retryConnectMsg{} })
+		}
+		m.connected, m.header, m.sync, m.retries, m.retryIn = loaded, msg.h, nil, 0, 0
+		return m, tea.Batch(m.onPanel(), headerTick(m.headerEvery()))
+	case retryConnectMsg:
+		if m.connected != failed {
 			return m, nil
 		}
-		m.connected, m.header, m.sync = loaded, msg.h, nil
-		return m, m.onPanel()
+		m.connected = loading
+		m.syncFirst, m.syncRate = nil, 0
+		return m, m.connect()
+	case headerTickMsg:
+		if m.connected != loaded {
+			return m, nil
+		}
+		return m, m.loadHeader()
 	case progressMsg:
 		m.progress(Progress(msg))
 		if msg.Reload && m.connected == loaded {
@@ -428,10 +494,27 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.listen()
 	case headerMsg:
-		if msg.err == nil {
-			m.header = msg.h
+		if msg.err != nil {
+			if m.ctx.Err() != nil {
+				return m, nil
+			}
+			// The chain stopped answering: say so, keep what is shown,
+			// and ask again with backoff (the backend reconnects).
+			m.lost, m.lostErr = true, msg.err
+			m.retries++
+			m.retryIn = m.backoff(m.retries)
+			return m, headerTick(m.retryIn)
 		}
-		return m, nil
+		m.header = msg.h
+		if m.lost {
+			// Back: what was read while it was gone is read again.
+			m.lost, m.lostErr, m.retries, m.retryIn = false, nil, 0, 0
+			m.status = "reconnected"
+			m.balState, m.refState, m.valState, m.myState = idle, idle, idle, idle
+			m.stakeState, m.relState, m.rewState = map[string]loadState{}, map[string]loadState{}, map[string]loadState{}
+			return m, tea.Batch(m.onPanel(), headerTick(m.headerEvery()))
+		}
+		return m, headerTick(m.headerEvery())
 	case balancesMsg:
 		m.balErr = msg.err
 		m.balState = loaded
@@ -548,6 +631,9 @@ func (m *Model) progress(p Progress) {
 		m.sync = s
 	}
 	if f := p.Finalized; f != nil {
+		// A copy: the header's slice may be shared (the backend's, or an
+		// earlier model's).
+		m.header.Chains = append([]Chain(nil), m.header.Chains...)
 		for i := range m.header.Chains {
 			if m.header.Chains[i].Name == f.Name {
 				m.header.Chains[i] = *f

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -623,5 +624,123 @@ func TestHintsFit(t *testing.T) {
 				t.Errorf("%s at %dx%d: hints cut: %q", p.name, sz[0], sz[1], last)
 			}
 		}
+	}
+}
+
+// flakyHeader's Header fails while down is set.
+type flakyHeader struct {
+	*fakeBackend
+	mu       sync.Mutex
+	down     bool
+	headers  int
+	connects int
+	failConn int
+	// gate, when set, holds the connections after the failed ones.
+	gate chan struct{}
+}
+
+func (f *flakyHeader) Header(ctx context.Context) (Header, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.headers++
+	if f.down {
+		return Header{}, errors.New("websocket: connection reset")
+	}
+	h := fakeHeader
+	h.Chains = append([]Chain(nil), h.Chains...)
+	h.Chains[0].Block += uint64(f.headers)
+	return h, nil
+}
+
+func (f *flakyHeader) Connect(ctx context.Context, progress func(Progress)) (Header, error) {
+	f.mu.Lock()
+	f.connects++
+	n, gate := f.connects, f.gate
+	f.mu.Unlock()
+	if n <= f.failConn {
+		return Header{}, errors.New("no bootnode was reachable")
+	}
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			return Header{}, ctx.Err()
+		}
+	}
+	return fakeHeader, nil
+}
+
+func (f *flakyHeader) set(down bool) {
+	f.mu.Lock()
+	f.down = down
+	f.mu.Unlock()
+}
+
+// TestReconnectModel: a header read that fails marks the connection lost
+// (said in the header, panels kept), asks again with a doubling wait, and
+// on the first answer reads the shown panel again.
+func TestReconnectModel(t *testing.T) {
+	f := &flakyHeader{fakeBackend: newFake(), down: true}
+	m := dashboard(t, f.fakeBackend, 120, 40)
+	m.be = f
+	for i, want := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second} {
+		next, cmd := m.Update(headerTickMsg{})
+		m = next.(Model)
+		if cmd == nil {
+			t.Fatal("no header read")
+		}
+		next, cmd = m.Update(cmd())
+		m = next.(Model)
+		if !m.lost || m.retries != i+1 || m.retryIn != want || cmd == nil {
+			t.Fatalf("attempt %d: lost %v retries %d wait %v", i+1, m.lost, m.retries, m.retryIn)
+		}
+	}
+	v := m.View()
+	if !strings.Contains(v, "connection lost · reconnecting, attempt 3 in 4s · websocket: connection reset") {
+		t.Errorf("not said:\n%s", v)
+	}
+	if !strings.Contains(v, "12.5 KSM") {
+		t.Errorf("the panel was dropped:\n%s", v)
+	}
+	f.set(false)
+	next, cmd := m.Update(headerTickMsg{})
+	next, cmd = next.(Model).Update(cmd())
+	m = next.(Model)
+	if m.lost || m.retries != 0 || m.balState != loading || cmd == nil {
+		t.Fatalf("not back: lost %v retries %d balances %v", m.lost, m.retries, m.balState)
+	}
+	if v := m.View(); strings.Contains(v, "connection lost") || !strings.Contains(v, "reconnected") || !strings.Contains(v, "Kusama #30,123,460") {
+		t.Errorf("after reconnecting:\n%s", v)
+	}
+	// The backoff stops growing at 30 s.
+	if d := m.backoff(20); d != 30*time.Second {
+		t.Errorf("backoff(20) = %v", d)
+	}
+}
+
+// TestConnectRetries: a failed connection is tried again after a wait
+// instead of leaving the dashboard offline.
+func TestConnectRetries(t *testing.T) {
+	f := &flakyHeader{fakeBackend: newFake()}
+	m := New(context.Background(), Options{Backend: f, Network: "kusama"})
+	m = upd(m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	m = upd(m, startConnectMsg{})
+	next, cmd := m.Update(connectedMsg{Header{}, errors.New("no bootnode was reachable")})
+	m = next.(Model)
+	if m.connected != failed || cmd == nil || m.retryIn != time.Second {
+		t.Fatalf("state %v wait %v", m.connected, m.retryIn)
+	}
+	if v := m.View(); !strings.Contains(v, "not connected · retrying, attempt 2 in 1s · no bootnode was reachable") {
+		t.Errorf("not said:\n%s", v)
+	}
+	next, cmd = m.Update(retryConnectMsg{})
+	m = next.(Model)
+	if m.connected != loading || cmd == nil {
+		t.Fatalf("no retry: %v", m.connected)
+	}
+	next, _ = m.Update(cmd())
+	m = next.(Model)
+	if m.connected != loaded || m.retries != 0 || f.connects != 1 {
+		t.Errorf("state %v retries %d connects %d", m.connected, m.retries, f.connects)
 	}
 }

@@ -92,8 +92,16 @@ func (m Model) syncLine() string {
 			t += fmt.Sprintf(" · %.0f blocks/s · ETA %s", m.syncRate, eta.Round(time.Second))
 		}
 		parts = append(parts, t)
+	case m.lost:
+		parts = append(parts, errorStyle.Render(fmt.Sprintf("connection lost · reconnecting, attempt %d in %s · %v", m.retries, m.retryIn, m.lostErr)))
 	case m.connected == failed:
-		parts = append(parts, errorStyle.Render("not connected: "+m.connErr.Error()))
+		t := "not connected: " + m.connErr.Error()
+		if m.retryIn > 0 {
+			t = fmt.Sprintf("not connected · retrying, attempt %d in %s · %v", m.retries+1, m.retryIn, m.connErr)
+		}
+		parts = append(parts, errorStyle.Render(t))
+	case m.connected != loaded && !m.opts.NoConnect && m.retries > 0:
+		parts = append(parts, warnStyle.Render(fmt.Sprintf("connecting…, attempt %d · last: %v", m.retries+1, m.connErr)))
 	case m.connected != loaded && !m.opts.NoConnect:
 		parts = append(parts, "connecting…")
 	case m.opts.NoConnect:
