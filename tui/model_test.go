@@ -744,3 +744,16 @@ func TestConnectRetries(t *testing.T) {
 		t.Errorf("state %v retries %d connects %d", m.connected, m.retries, f.connects)
 	}
 }
+
+// BenchmarkFirstPaint is the dashboard's own work before its first paint
+// with 45 keys at 120×40 (keys from a fake keystore; the chain is not
+// waited for).
+func BenchmarkFirstPaint(b *testing.B) {
+	f := manyKeys(45)
+	b.ReportAllocs()
+	for b.Loop() {
+		if v := FirstPaint(context.Background(), Options{Backend: f, Network: "kusama"}, 120, 40); !strings.Contains(v, "key04") {
+			b.Fatalf("no keys:\n%s", v)
+		}
+	}
+}
