@@ -369,7 +369,11 @@ func (b *tuiBackend) Header(ctx context.Context) (tui.Header, error) {
 		if ctx.Err() != nil || b.progress == nil {
 			return hd, err
 		}
-		// The chain stopped answering: open it again.
+		if le := e.light; le != nil && le.Mode == "p2p" {
+			// The light client finds peers again by itself.
+			return hd, err
+		}
+		// The endpoint stopped answering: open the chain again.
 		ne, oerr := b.reopen(ctx, e)
 		if oerr != nil {
 			return hd, fmt.Errorf("%w (opening it again: %v)", err, oerr)
