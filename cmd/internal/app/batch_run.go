@@ -245,7 +245,43 @@ func (r *BatchRunner) Run(ctx context.Context, items []BatchItem) ([]BatchRowRes
 		}()
 	}
 	wg.Wait()
+	r.journalStop(ctx, results)
 	return results, ctx.Err()
+}
+
+// journalStop ends the journal of a run that leaves rows unsettled or not
+// started with a JournalStopped record saying why and which.
+func (r *BatchRunner) journalStop(ctx context.Context, results []BatchRowResult) {
+	rec := JournalRecord{State: JournalStopped}
+	var netErr error
+	for _, res := range results {
+		switch {
+		case res.Status != BatchSkipped:
+		case res.Unsettled && res.Hash != "":
+			rec.Unsettled = append(rec.Unsettled, res.Row)
+			if netErr == nil && res.Err != nil {
+				netErr = res.Err
+			}
+		case res.Unsettled || res.Err == nil:
+			rec.Pending = append(rec.Pending, res.Row)
+			if netErr == nil && res.Err != nil {
+				netErr = res.Err
+			}
+		}
+	}
+	switch {
+	case ctx.Err() != nil:
+		rec.Reason = "interrupted: " + ctx.Err().Error()
+	case len(rec.Unsettled) == 0 && len(rec.Pending) == 0:
+		return
+	case netErr != nil:
+		rec.Reason = netErr.Error()
+	default:
+		rec.Reason = "stopped on error"
+	}
+	if err := r.Journal.Append(rec); err != nil {
+		r.Ask.Warn(err.Error())
+	}
 }
 
 // units splits a sender's rows (indexes of items, in order) into the

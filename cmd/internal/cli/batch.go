@@ -556,6 +556,9 @@ func runBatchRun(ctx context.Context, f *Factory, file string, bf batchFlags, o 
 		}
 	}
 	defer j.Close()
+	if j.After, err = batchTestStop(ctx, f, f.Getenv(batchTestStopEnv)); err != nil {
+		return err
+	}
 	ask := &batchAsker{e: e, total: len(items)}
 	r := &app.BatchRunner{Sess: e.sess, Keyring: e.store, Journal: j, Ask: ask, Prior: prior, Concurrency: o.concurrency, StopOnError: o.stopOnError, Group: o.group}
 	results, runErr := r.Run(ctx, items)
