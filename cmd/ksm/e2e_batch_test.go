@@ -13,8 +13,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -44,6 +46,11 @@ func TestE2EBatchKillResume(t *testing.T) {
 	t.Logf("seed %d (KSM_BATCH_E2E_SEED)", seed)
 	rnd := mrand.New(mrand.NewPCG(seed, 1))
 	dir := t.TempDir()
+	// Blocks as on a real chain, at a steady pace with whatever the pool
+	// holds (pipelined nonces: many transactions of a sender per block),
+	// rather than one block per transaction (chopsticks' instant mode).
+	stopBlocks := e2eBlockTicker(t, c, 700*time.Millisecond)
+	defer stopBlocks()
 
 	// The referenda: one preimage, 10 Referenda.submit of Alice (a batch
 	// run, itself checked by the oracle's referendum count).
@@ -94,13 +101,13 @@ func TestE2EBatchKillResume(t *testing.T) {
 	rows := transfers + votes
 	journal := file + ".journal"
 	base := []string{"--home", c.Home, "--rpc", c.URL, "--trust-rpc", "--yes", "--json", "batch", "run", file, "--concurrency", "8"}
-	// The kills: each phase at least twice, in a random order, at a random
-	// count of records; and two at a random time.
+	// The kills: each phase twice, in a random order, at a random count of
+	// records; and two at a random time once the run has begun.
 	var plan []string
 	for _, phase := range []string{"planned", "signed", "submitted", "included"} {
 		plan = append(plan, phase, phase)
 	}
-	plan = append(plan, "signed", "submitted", "timed", "timed")
+	plan = append(plan, "timed", "timed")
 	rnd.Shuffle(len(plan), func(i, j int) { plan[i], plan[j] = plan[j], plan[i] })
 	hit := map[string]int{}
 	betweenSignSubmit, betweenSubmitInclusion := 0, 0
@@ -114,7 +121,7 @@ func TestE2EBatchKillResume(t *testing.T) {
 		cmd.Env = append(os.Environ(), "KSM_PASSWORD="+e2ePassword, "KSM_HOME=")
 		stop := ""
 		if phase != "timed" {
-			stop = fmt.Sprintf("kill:%s:%d", phase, 1+rnd.IntN(6))
+			stop = fmt.Sprintf("kill:%s:%d", phase, 1+rnd.IntN(4))
 			cmd.Env = append(cmd.Env, "KSM_TEST_BATCH_STOP="+stop)
 		}
 		var out, errb bytes.Buffer
@@ -126,7 +133,16 @@ func TestE2EBatchKillResume(t *testing.T) {
 		go func() { done <- cmd.Wait() }()
 		var timer <-chan time.Time
 		if phase == "timed" {
-			timer = time.After(time.Duration(1500+rnd.IntN(3000)) * time.Millisecond)
+			// A random moment once this run has journalled something.
+			before := len(readJournal(t, journal))
+			for len(readJournal(t, journal)) <= before+1 {
+				select {
+				case err := <-done:
+					t.Fatalf("trial %d: ksm ended by itself: %v\n%s", trial, err, errb.String())
+				case <-time.After(100 * time.Millisecond):
+				}
+			}
+			timer = time.After(time.Duration(rnd.IntN(3000)) * time.Millisecond)
 		}
 		select {
 		case err := <-done:
@@ -234,6 +250,43 @@ func TestE2EBatchKillResume(t *testing.T) {
 	t.Logf("%d rows, %d kills, in %v", rows, len(plan), time.Since(begin).Round(time.Millisecond))
 }
 
+// e2eBlockTicker builds a block on c every interval (after the one before
+// is built) until the returned stop is called.
+func e2eBlockTicker(t *testing.T, c *e2eChain, interval time.Duration) (stop func()) {
+	t.Helper()
+	cl, err := rpc.Dial(context.Background(), c.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := cl.Call(ctx, "dev_setBlockBuildMode", []any{"Manual"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			if _, err := cl.DevNewBlock(ctx, 1); err != nil && ctx.Err() == nil {
+				t.Logf("block ticker: %v", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(interval):
+			}
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			cancel()
+			<-done
+			_ = cl.Call(context.Background(), "dev_setBlockBuildMode", []any{"Instant"}, nil)
+			cl.Close()
+		})
+	}
+}
+
 // e2eReferenda makes n referenda of Alice on the root track (a System.remark
 // preimage, then n Referenda.submit in a batch run) and returns their
 // indexes.
@@ -280,8 +333,11 @@ func e2eReferenda(t *testing.T, c *e2eChain, dir string, n int) []uint32 {
 }
 
 type e2eJournalRecord struct {
-	State string `json:"state"`
-	Row   int    `json:"row"`
+	State     string `json:"state"`
+	Row       int    `json:"row"`
+	Reason    string `json:"reason"`
+	Unsettled []int  `json:"unsettled"`
+	Pending   []int  `json:"pending"`
 }
 
 func readJournal(t *testing.T, path string) []e2eJournalRecord {
@@ -325,6 +381,124 @@ func journalTail(t *testing.T, path string) (signed, submitted int) {
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
+}
+
+// TestE2EBatchInterrupt: Ctrl-C (SIGINT to the ksm process) in the middle
+// of a batch run, right after a row was signed and before it was sent (the
+// test seam KSM_TEST_BATCH_STOP pauses the run there): ksm exits 130 with
+// the JSON error, the journal ends with a "stopped" record naming the row
+// as unsettled and the rows not started as pending, and --resume finishes
+// the batch; @polkadot/api sees every recipient paid exactly once.
+func TestE2EBatchInterrupt(t *testing.T) {
+	c := e2eKusama(t)
+	const n = 6
+	var body bytes.Buffer
+	var addrs []string
+	var amounts []*big.Int
+	unit := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(c.Decimals)), nil)
+	for i := 0; i < n; i++ {
+		var id [32]byte
+		_, _ = rand.Read(id[:])
+		addr := "0x" + hex.EncodeToString(id[:])
+		amt := new(big.Int).Add(new(big.Int).Div(unit, big.NewInt(40)), big.NewInt(int64(i)*1_000_000))
+		addrs, amounts = append(addrs, addr), append(amounts, amt)
+		line, _ := json.Marshal([]string{"transfer", addr, amt.String() + "planck", "--from", "alice"})
+		body.Write(append(line, '\n'))
+	}
+	file := filepath.Join(t.TempDir(), "interrupt.jsonl")
+	if err := os.WriteFile(file, body.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	journal := file + ".journal"
+	base := []string{"--home", c.Home, "--rpc", c.URL, "--trust-rpc", "--yes", "--json", "batch", "run", file, "--concurrency", "2"}
+	cmd := exec.Command(e2eBinary, base...)
+	cmd.Env = append(os.Environ(), "KSM_PASSWORD="+e2ePassword, "KSM_HOME=", "KSM_TEST_BATCH_STOP=pause:signed:3")
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	errPipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	paused := make(chan int, 1)
+	var errb bytes.Buffer
+	readDone := make(chan struct{})
+	go func() {
+		defer close(readDone)
+		sc := bufio.NewScanner(errPipe)
+		for sc.Scan() {
+			line := sc.Text()
+			errb.WriteString(line + "\n")
+			var row int
+			if _, err := fmt.Sscanf(line, "ksm-test: paused after signed of row %d", &row); err == nil {
+				paused <- row
+			}
+		}
+	}()
+	var row int
+	select {
+	case row = <-paused:
+	case <-readDone:
+		_ = cmd.Wait()
+		t.Fatalf("ksm ended before the pause:\n%s", errb.String())
+	case <-time.After(10 * time.Minute):
+		_ = cmd.Process.Kill()
+		t.Fatal("no pause")
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	<-readDone
+	_ = cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Fatalf("Ctrl-C: exit %d, want 130\n%s", code, errb.String())
+	}
+	if !strings.Contains(errb.String(), `"exitCode":130`) || !strings.Contains(errb.String(), "--resume") {
+		t.Fatalf("stderr lacks the JSON error or the hint to resume:\n%s", errb.String())
+	}
+	recs := readJournal(t, journal)
+	last := recs[len(recs)-1]
+	if last.State != "stopped" || !strings.Contains(last.Reason, "interrupted") || !slices.Contains(last.Unsettled, row) {
+		t.Fatalf("the journal ends with %+v, want stopped (interrupted) with row %d unsettled", last, row)
+	}
+	lastOf := map[int]string{}
+	for _, r := range recs {
+		if r.Row > 0 {
+			lastOf[r.Row] = r.State
+		}
+	}
+	if lastOf[row] != "signed" {
+		t.Fatalf("row %d: last state %q, want signed (paused between sign and submit)", row, lastOf[row])
+	}
+	for r := 1; r <= n; r++ {
+		if lastOf[r] == "" && !slices.Contains(last.Pending, r) {
+			t.Fatalf("row %d never started and not pending in %+v", r, last)
+		}
+	}
+	t.Logf("interrupted after row %d was signed: journal says unsettled %v, pending %v", row, last.Unsettled, last.Pending)
+	r := e2eRun(t, map[string]string{"KSM_PASSWORD": e2ePassword}, "", append(base, "--resume")...).ok(t)
+	if !strings.Contains(r.Stdout, fmt.Sprintf(`{"summary":{"included":%d,"failed":0,"skipped":0}}`, n)) {
+		t.Fatalf("resume:\n%s", r.Stdout)
+	}
+	got := c.oracleFree(t, addrs...)
+	for i := range addrs {
+		if got[i].Cmp(amounts[i]) != 0 {
+			t.Errorf("recipient %d holds %s, want %s", i, got[i], amounts[i])
+		}
+	}
+	inc := map[int]int{}
+	for _, rec := range readJournal(t, journal) {
+		if rec.State == "included" {
+			inc[rec.Row]++
+		}
+	}
+	for r := 1; r <= n; r++ {
+		if inc[r] != 1 {
+			t.Errorf("row %d: %d inclusions in the journal", r, inc[r])
+		}
+	}
 }
 
 // TestE2EBatchOneBlock: in manual block mode, 50 transfers of one sender
