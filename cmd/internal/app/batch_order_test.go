@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"math/big"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -114,5 +116,60 @@ func TestBatchSubmitsInOrderPerSender(t *testing.T) {
 		if n != 1 {
 			t.Fatalf("call %s included %d times", call, n)
 		}
+	}
+}
+
+// TestPlanBatchGroups: with a group size the plan prepares the rows as a
+// run sends them: Alice's rows two by two in a Utility.batch_all (one
+// nonce, one fee on the first row, one weight), her last row alone, Bob's
+// row between them in its own transaction; the groups name their rows.
+func TestPlanBatchGroups(t *testing.T) {
+	alice := devKey(t, "//Alice").AccountID()
+	bob := devKey(t, "//Bob").AccountID()
+	l := newLedgerChain(t, alice, bob)
+	l.fakeChain.nonce[alice] = 7
+	kr := newFakeKeyring(t)
+	a := transferItems(t, kr, 5, "alice")
+	b := transferItems(t, kr, 1, "bob")
+	items := []BatchItem{a[0], a[1], b[0], a[2], a[3], a[4]}
+	for i := range items {
+		items[i].Row, items[i].Line = i+1, i+1
+	}
+	s := openFake(t, l.fakeChain, t.TempDir())
+	bp, err := PlanBatchGroups(context.Background(), s, kr, items, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bp.Failing != 0 {
+		t.Fatalf("failing %d: %+v", bp.Failing, bp.Rows)
+	}
+	type want struct {
+		nonce  uint64
+		group  int
+		hasFee bool
+	}
+	wants := []want{{7, 1, true}, {7, 1, false}, {0, 0, true}, {8, 4, true}, {8, 4, false}, {9, 0, true}}
+	for i, w := range wants {
+		r := bp.Rows[i]
+		if r.Nonce != w.nonce || r.Group != w.group || (r.Fee != nil) != w.hasFee || r.Weight == nil {
+			t.Fatalf("row %d: nonce %d group %d fee %v weight %v, want %+v", r.Row, r.Nonce, r.Group, r.Fee, r.Weight, w)
+		}
+	}
+	if len(bp.Groups) != 2 || fmt.Sprint(bp.Groups[0].Rows) != "[1 2]" || fmt.Sprint(bp.Groups[1].Rows) != "[4 5]" {
+		t.Fatalf("groups %+v", bp.Groups)
+	}
+	g := bp.Groups[0]
+	wantSpend := big.NewInt(1_001_000_000_000 + 1_002_000_000_000)
+	if g.Nonce != 7 || g.Fee == nil || g.Weight == nil || g.Spend.Cmp(wantSpend) != 0 || g.Err != nil {
+		t.Fatalf("group %+v", g)
+	}
+	// Three transactions of Alice: three fees, not five.
+	if st := bp.Senders[0]; st.Rows != 5 || st.Fees.Cmp(new(big.Int).Mul(l.fakeChain.fee, big.NewInt(3))) != 0 {
+		t.Fatalf("alice %+v (fee %s)", st, l.fakeChain.fee)
+	}
+	// Without a group size: one transaction per row.
+	bp, err = PlanBatchGroups(context.Background(), s, kr, items, 0)
+	if err != nil || len(bp.Groups) != 0 || bp.Rows[1].Nonce != 8 || bp.Rows[1].Group != 0 {
+		t.Fatalf("no groups: %v %+v", err, bp)
 	}
 }
