@@ -528,26 +528,99 @@ func rowJSON(r app.BatchRowResult) batchRowJSON {
 
 // batchAsker is app.BatchAsker on the terminal: passwords as for one
 // transaction, progress on stderr, a JSON line per row on stdout.
+//
+// Progress: when stderr is a terminal, one bar line redrawn in place (rows
+// settled of all, included, failed, in flight), with a line above it for
+// each row that failed; otherwise, without --json, a plain line per
+// settled row; with --json and stderr not a terminal, nothing (the rows are
+// on stdout).
 type batchAsker struct {
 	e     *chainEnv
 	total int
 	mu    sync.Mutex
 	done  int
+	// included, failed count the settled rows; inFlight the rows signed
+	// and not settled.
+	included, failed int
+	inFlight         map[int]bool
+	// bar is drawn (stderr a terminal); drawn says one is on the line.
+	bar, drawn bool
+}
+
+func newBatchAsker(e *chainEnv, total int) *batchAsker {
+	return &batchAsker{e: e, total: total, bar: e.f.IO.IsStderrTTY(), inFlight: map[int]bool{}}
 }
 
 func (a *batchAsker) Password(ctx context.Context, key app.KeyRef) ([]byte, error) {
+	a.mu.Lock()
+	a.clearBar()
+	a.mu.Unlock()
 	return (&cliAsker{e: a.e}).Password(ctx, key)
 }
 
-func (a *batchAsker) Warn(msg string) { a.e.f.Warnf("%s", msg) }
+func (a *batchAsker) Warn(msg string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.clearBar()
+	a.e.f.Warnf("%s", msg)
+	a.drawBar()
+}
 
-func (a *batchAsker) Step(row int, state string) {}
+func (a *batchAsker) Step(row int, state string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	switch state {
+	case app.JournalSigned, app.JournalSubmitted:
+		a.inFlight[row] = true
+	}
+	a.drawBar()
+}
+
+// clearBar erases the bar's line (a.mu held).
+func (a *batchAsker) clearBar() {
+	if a.drawn {
+		fmt.Fprint(a.e.f.IO.ErrOut, "\r\x1b[K")
+		a.drawn = false
+	}
+}
+
+// drawBar redraws the bar (a.mu held).
+func (a *batchAsker) drawBar() {
+	if !a.bar {
+		return
+	}
+	const width = 30
+	filled := 0
+	if a.total > 0 {
+		filled = min(width, a.done*width/a.total)
+	}
+	fmt.Fprintf(a.e.f.IO.ErrOut, "\r\x1b[K[%s%s] %d/%d rows · %d included · %d failed · %d in flight",
+		strings.Repeat("#", filled), strings.Repeat(".", width-filled), a.done, a.total, a.included, a.failed, len(a.inFlight))
+	a.drawn = true
+}
+
+// finish ends the bar's line.
+func (a *batchAsker) finish() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.drawn {
+		fmt.Fprintln(a.e.f.IO.ErrOut)
+		a.drawn = false
+	}
+}
 
 func (a *batchAsker) Done(r app.BatchRowResult) {
 	f := a.e.f
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.done++
+	delete(a.inFlight, r.Row)
+	switch r.Status {
+	case app.BatchIncluded:
+		a.included++
+	case app.BatchFailed:
+		a.failed++
+	}
 	what := r.Status
 	switch {
 	case r.Status == app.BatchIncluded:
@@ -559,7 +632,17 @@ func (a *batchAsker) Done(r app.BatchRowResult) {
 	if r.ID != "" {
 		id = " [" + r.ID + "]"
 	}
-	f.Infof("[%d/%d] row %d (line %d)%s %s", a.done, a.total, r.Row, r.Line, id, what)
+	switch {
+	case a.bar:
+		// Above the bar: the rows that did not go through.
+		if r.Status != app.BatchIncluded && r.Err != nil {
+			a.clearBar()
+			f.Infof("row %d (line %d)%s %s", r.Row, r.Line, id, what)
+		}
+		a.drawBar()
+	case !f.Opts.JSON:
+		f.Infof("[%d/%d] row %d (line %d)%s %s", a.done, a.total, r.Row, r.Line, id, what)
+	}
 	if f.Opts.JSON {
 		b, _ := json.Marshal(rowJSON(r))
 		fmt.Fprintf(f.IO.Out, "%s\n", b)
@@ -617,7 +700,7 @@ func runBatchRun(ctx context.Context, f *Factory, file string, bf batchFlags, o 
 	if j.After, err = batchTestStop(ctx, f, f.Getenv(batchTestStopEnv)); err != nil {
 		return err
 	}
-	ask := &batchAsker{e: e, total: len(items)}
+	ask := newBatchAsker(e, len(items))
 	r := &app.BatchRunner{Sess: e.sess, Keyring: e.store, Journal: j, Ask: ask, Prior: prior, Concurrency: o.concurrency, StopOnError: o.stopOnError, Group: o.group}
 	results, runErr := r.Run(ctx, items)
 	var sum batchSummaryJSON
@@ -647,6 +730,7 @@ func runBatchRun(ctx context.Context, f *Factory, file string, bf batchFlags, o 
 			}
 		}
 	}
+	ask.finish()
 	if f.Opts.JSON {
 		b, _ := json.Marshal(sum)
 		fmt.Fprintf(f.IO.Out, "%s\n", b)
