@@ -134,8 +134,14 @@ func TestE2EBatchKillResume(t *testing.T) {
 		var timer <-chan time.Time
 		if phase == "timed" {
 			// A random moment once this run has journalled something.
-			before := len(readJournal(t, journal))
-			for len(readJournal(t, journal)) <= before+1 {
+			journalLen := func() int {
+				if _, err := os.Stat(journal); err != nil {
+					return 0
+				}
+				return len(readJournal(t, journal))
+			}
+			before := journalLen()
+			for journalLen() <= before+1 {
 				select {
 				case err := <-done:
 					t.Fatalf("trial %d: ksm ended by itself: %v\n%s", trial, err, errb.String())

@@ -577,7 +577,12 @@ func (rr *rowRun) settleSigned(ctx context.Context, rec *JournalRecord) (*Outcom
 	if every <= 0 {
 		every = 6 * time.Second
 	}
-	sent := false
+	// send: the same signed bytes are to be sent (again): at first, and
+	// after a send the endpoint stopped reporting on (the chain idle, or
+	// the pool dropped it). A pool that holds them says so; they can be
+	// included once only.
+	send := true
+	progress := rr.onStatus()
 	for {
 		o, err := s.SettleLost(ctx, ext, snd)
 		var ni *NotIncludedError
@@ -590,9 +595,9 @@ func (rr *rowRun) settleSigned(ctx context.Context, rec *JournalRecord) (*Outcom
 		case errors.As(err, &ue) && ue.NonceUsed:
 			return nil, err
 		case errors.As(err, &ue):
-			if !sent {
-				sent = true
-				o, err := s.SubmitTracked(ctx, ext, snd, rr.onStatus())
+			if send {
+				send = false
+				o, err := s.SubmitTracked(ctx, ext, snd, progress)
 				switch {
 				case o != nil:
 					return o, nil
@@ -600,6 +605,10 @@ func (rr *rowRun) settleSigned(ctx context.Context, rec *JournalRecord) (*Outcom
 					return nil, errResign
 				case errors.As(err, &ue):
 					// Known to the pool, or refused unproven: look again.
+				case errors.Is(err, ErrFollowTimeout) && ctx.Err() == nil:
+					// Sent, and no news since (a chain building no
+					// block): look again, and send again.
+					send = true
 				default:
 					return nil, err
 				}
