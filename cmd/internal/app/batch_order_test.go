@@ -173,3 +173,102 @@ func TestPlanBatchGroups(t *testing.T) {
 		t.Fatalf("no groups: %v %+v", err, bp)
 	}
 }
+
+// TestBatchResumeIdleChain: a row signed and not sent by a killed run is
+// sent again by --resume; the endpoint takes it and then reports nothing
+// (a chain building no block, a pool that dropped it) past the follow
+// timeout. The row is not left unsettled (which ended the resume with exit
+// 5): it is looked for again and sent again, and is included once.
+func TestBatchResumeIdleChain(t *testing.T) {
+	alice := devKey(t, "//Alice").AccountID()
+	l := newLedgerChain(t, alice)
+	l.fakeChain.setAccount(devKey(t, "//Bob").AccountID(), 0, ksm(1), new(big.Int), new(big.Int))
+	home := t.TempDir()
+	kr := newFakeKeyring(t)
+	items := transferItems(t, kr, 1, "alice")
+	path := filepath.Join(t.TempDir(), "b.journal")
+
+	// The first run dies right after journalling the signed transaction.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	j, err := CreateJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := false
+	l.learn(j, func(r *JournalRecord) error {
+		if dead {
+			return errCrashed
+		}
+		if r.State == JournalSigned {
+			dead = true
+			cancel()
+		}
+		return nil
+	})
+	if err := j.Append(JournalRecord{State: JournalBatch, Rows: 1}); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = (&BatchRunner{Sess: openFake(t, l.fakeChain, home), Keyring: kr, Journal: j, Ask: &batchAsk{}, Concurrency: 1}).Run(ctx, items)
+	_ = j.Close()
+	if len(l.fakeChain.submitted) != 0 {
+		t.Fatalf("the dead run sent %d transactions", len(l.fakeChain.submitted))
+	}
+
+	// --resume on an endpoint that takes transactions and says nothing.
+	l.fakeChain.mu.Lock()
+	l.fakeChain.silent = true
+	l.fakeChain.mu.Unlock()
+	j2, prior, err := OpenJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j2.Close()
+	l.learn(j2, nil)
+	s := openFake(t, l.fakeChain, home)
+	s.FollowTimeout = 20 * time.Millisecond
+	r2 := &BatchRunner{Sess: s, Keyring: kr, Journal: j2, Ask: &batchAsk{}, Prior: prior, Concurrency: 1, SettleEvery: time.Millisecond}
+	type outcome struct {
+		res []BatchRowResult
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		res, err := r2.Run(context.Background(), items)
+		done <- outcome{res, err}
+	}()
+	// Once it was sent twice into the silence, blocks are built again.
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		l.fakeChain.mu.Lock()
+		n := len(l.fakeChain.submitted)
+		if n >= 2 {
+			l.fakeChain.silent = false
+		}
+		l.fakeChain.mu.Unlock()
+		if n >= 2 {
+			break
+		}
+		select {
+		case o := <-done:
+			t.Fatalf("the resume ended after %d sends: %+v %v", n, o.res, o.err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("sent %d times", n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	o := <-done
+	if o.err != nil || o.res[0].Status != BatchIncluded {
+		t.Fatalf("row: %+v %v", o.res[0], o.err)
+	}
+	if len(l.included) != 1 {
+		t.Fatalf("%d calls included", len(l.included))
+	}
+	for _, n := range l.included {
+		if n != 1 {
+			t.Fatalf("included %d times", n)
+		}
+	}
+}
