@@ -371,11 +371,19 @@ func readJournal(t *testing.T, path string) []e2eJournalRecord {
 	return out
 }
 
-// journalTail counts the rows a killed run left signed and not sent, and
-// sent and not included.
+// journalTail counts the rows the last run of a journal (the records
+// after its last "run" record) left signed and not sent, and sent and not
+// included.
 func journalTail(t *testing.T, path string) (signed, submitted int) {
+	recs := readJournal(t, path)
+	from := 0
+	for i, r := range recs {
+		if r.State == "run" {
+			from = i
+		}
+	}
 	last := map[int]string{}
-	for _, r := range readJournal(t, path) {
+	for _, r := range recs[from:] {
 		if r.Row > 0 {
 			last[r.Row] = r.State
 		}
@@ -682,6 +690,41 @@ func TestE2EBatchGroup(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "group.jsonl")
 	if err := os.WriteFile(file, body.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
+	}
+	// The plan shows the two batch_all as run will send them: rows, one
+	// nonce and fee each, their weight within the most a transaction may
+	// have.
+	var plan struct {
+		Rows []struct {
+			Row   int `json:"row"`
+			Group int `json:"group"`
+			Fee   any `json:"fee"`
+		} `json:"rows"`
+		Groups []struct {
+			Rows   []int  `json:"rows"`
+			Nonce  uint64 `json:"nonce"`
+			Fee    any    `json:"fee"`
+			OK     bool   `json:"ok"`
+			Weight *struct {
+				RefTime uint64 `json:"refTime"`
+			} `json:"weight"`
+		} `json:"groups"`
+		MaxWeight *struct {
+			RefTime uint64 `json:"refTime"`
+		} `json:"maxWeight"`
+	}
+	c.ksm(t, "", "--json", "batch", "plan", file, "--group", "3").ok(t).json(t, &plan)
+	if len(plan.Groups) != 2 || fmt.Sprint(plan.Groups[0].Rows) != "[1 2 3]" || fmt.Sprint(plan.Groups[1].Rows) != "[4 5 6]" ||
+		plan.Groups[1].Nonce != plan.Groups[0].Nonce+1 || plan.MaxWeight == nil {
+		t.Fatalf("plan --group 3: %+v", plan)
+	}
+	for _, g := range plan.Groups {
+		if !g.OK || g.Fee == nil || g.Weight == nil || g.Weight.RefTime == 0 || g.Weight.RefTime > plan.MaxWeight.RefTime {
+			t.Fatalf("group %+v (max %+v)", g, plan.MaxWeight)
+		}
+	}
+	if plan.Rows[1].Group != 1 || plan.Rows[1].Fee != nil || plan.Rows[4].Group != 4 {
+		t.Fatalf("rows %+v", plan.Rows)
 	}
 	r := c.ksm(t, "", "--yes", "--json", "batch", "run", file, "--group", "3").ok(t)
 	hashes := map[string]int{}
