@@ -49,7 +49,7 @@ func TestE2EBatchKillResume(t *testing.T) {
 	// Blocks as on a real chain, at a steady pace with whatever the pool
 	// holds (pipelined nonces: many transactions of a sender per block),
 	// rather than one block per transaction (chopsticks' instant mode).
-	stopBlocks := e2eBlockTicker(t, c, 700*time.Millisecond)
+	stopBlocks := e2eBlockTicker(t, c, 3*time.Second)
 	defer stopBlocks()
 
 	// The referenda: one preimage, 10 Referenda.submit of Alice (a batch
