@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -55,5 +56,37 @@ func TestBatchProgress(t *testing.T) {
 				t.Errorf("stdout has %d lines (json %v)", n, tc.json)
 			}
 		})
+	}
+}
+
+// TestBatchTestStopSpec: the test seam KSM_TEST_BATCH_STOP takes
+// kill|pause:STATE:N and refuses anything else as a usage error; pause
+// stops at the Nth record of its state only, and returns when the run is
+// interrupted.
+func TestBatchTestStopSpec(t *testing.T) {
+	io, _, _, errb := iostreams.Test()
+	f := newTestFactory(t, io)
+	for _, bad := range []string{"kill", "stop:signed:1", "kill:signed:0", "pause:signed:x", "kill:signed:1:2"} {
+		if _, err := batchTestStop(context.Background(), f, bad); err == nil || !app.IsInputError(err) {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	if h, err := batchTestStop(context.Background(), f, ""); h != nil || err != nil {
+		t.Fatalf("empty: %v %v", h != nil, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h, err := batchTestStop(ctx, f, "pause:signed:2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h(app.JournalRecord{State: app.JournalPlanned, Row: 1})
+	h(app.JournalRecord{State: app.JournalSigned, Row: 1})
+	if errb.Len() != 0 {
+		t.Fatalf("paused early: %q", errb.String())
+	}
+	cancel()
+	h(app.JournalRecord{State: app.JournalSigned, Row: 2}) // returns: ctx is done
+	if got := errb.String(); got != "ksm-test: paused after signed of row 2\n" {
+		t.Fatalf("stderr %q", got)
 	}
 }
