@@ -552,7 +552,11 @@ func TestE2EBatchOneBlock(t *testing.T) {
 	if err := os.WriteFile(file, body.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(e2eBinary, "--home", c.Home, "--rpc", c.URL, "--trust-rpc", "--yes", "--json", "batch", "run", file, "--concurrency", "64")
+	// The block is made only once all 50 are in the pool: on a loaded
+	// machine (chopsticks validating each in seconds) the first ones wait
+	// longer than the default 3 minutes without news, so the follow
+	// timeout is raised, as a user of a chain with slow blocks would.
+	cmd := exec.Command(e2eBinary, "--home", c.Home, "--rpc", c.URL, "--trust-rpc", "--yes", "--json", "--follow-timeout", "30m", "batch", "run", file, "--concurrency", "64")
 	cmd.Env = append(os.Environ(), "KSM_PASSWORD="+e2ePassword, "KSM_HOME=")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
