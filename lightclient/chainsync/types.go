@@ -105,22 +105,20 @@ const (
 	KindCallProof
 )
 
+// kindNames names each request kind.
+var kindNames = [...]string{
+	KindWarp:          "warp",
+	KindFinality:      "finality",
+	KindStorage:       "storage",
+	KindHeaders:       "headers",
+	KindBody:          "body",
+	KindJustification: "justification",
+	KindCallProof:     "call proof",
+}
+
 func (k Kind) String() string {
-	switch k {
-	case KindWarp:
-		return "warp"
-	case KindFinality:
-		return "finality"
-	case KindStorage:
-		return "storage"
-	case KindHeaders:
-		return "headers"
-	case KindBody:
-		return "body"
-	case KindJustification:
-		return "justification"
-	case KindCallProof:
-		return "call proof"
+	if int(k) < len(kindNames) && kindNames[k] != "" {
+		return kindNames[k]
 	}
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
