@@ -280,6 +280,36 @@ func (h *harness) runUntil(max int, cond func() bool) bool {
 	return cond()
 }
 
+// queryResult is the (last) result of query id among the events collected
+// so far, or nil.
+func (h *harness) queryResult(id QueryID) *QueryResult {
+	var res *QueryResult
+	for _, e := range h.events {
+		if q, ok := e.(QueryResult); ok && q.ID == id {
+			res = &q
+		}
+	}
+	return res
+}
+
+// awaitQuery steps the harness until the query's result arrives.
+func awaitQuery(t testing.TB, h *harness, id QueryID) QueryResult {
+	t.Helper()
+	return awaitQueryWithin(t, h, id, 200)
+}
+
+// awaitQueryWithin steps the harness at most steps times until the query's
+// result arrives.
+func awaitQueryWithin(t testing.TB, h *harness, id QueryID, steps int) QueryResult {
+	t.Helper()
+	h.runUntil(steps, func() bool { return h.queryResult(id) != nil })
+	res := h.queryResult(id)
+	if res == nil {
+		t.Fatalf("query %d: no answer within %d steps", id, steps)
+	}
+	return *res
+}
+
 func (h *harness) finalized() uint32 {
 	f, _, _ := h.m.Finalized()
 	return f.Number

@@ -189,12 +189,7 @@ func TestJustificationAdversaries(t *testing.T) {
 			}
 			id := h.m.Query([][]byte{testchain.KeySystemNumber})
 			h.step()
-			var res *QueryResult
-			for _, e := range h.events {
-				if r, ok := e.(QueryResult); ok && r.ID == id {
-					res = &r
-				}
-			}
+			res := h.queryResult(id)
 			if res == nil || !errors.Is(res.Err, ErrQueryFailed) || !errors.Is(res.Err, ErrMalicious) {
 				t.Fatalf("query after the ban: %+v", res)
 			}

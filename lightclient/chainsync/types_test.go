@@ -28,7 +28,7 @@ func TestKindNamesAndCaps(t *testing.T) {
 		if got := all.has(tc.kind); got != (tc.cap != 0) {
 			t.Errorf("all caps has %v = %v", tc.kind, got)
 		}
-		if tc.cap != 0 && (all&^tc.cap).has(tc.kind) {
+		if tc.cap != 0 && (all &^ tc.cap).has(tc.kind) {
 			t.Errorf("%v served without %b", tc.kind, tc.cap)
 		}
 		if tc.cap != 0 && !tc.cap.has(tc.kind) {
