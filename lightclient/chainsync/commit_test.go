@@ -85,13 +85,7 @@ func TestFollowCommits(t *testing.T) {
 	// changes at 200, 250 (forced) and 300.
 	n := uint32(180)
 	for i := 0; n < 330; i++ {
-		prev := n
-		n += uint32(1 + i%3)
-		for _, ch := range c.Changes {
-			if ch.Enact > prev && ch.Enact < n {
-				n = ch.Enact // the old set finalizes its last block before the new one votes
-			}
-		}
+		n = nextFollowed(c, n, i)
 		srv.Visible = min(n+2, 400)
 		ahead := i % 3
 		if err := h.m.OnCommit("a", commitOf(t, c, n, ahead), h.now); err != nil {
@@ -107,11 +101,7 @@ func TestFollowCommits(t *testing.T) {
 	if got := h.m.FollowedByCommits(); got != 150 {
 		t.Fatalf("followed %d blocks from commits, want 150", got)
 	}
-	for m := uint32(181); m <= 330; m++ {
-		if hd, ok := h.m.KnownHeader(c.Blocks[m].Hash); !ok || hd.Number != m {
-			t.Fatalf("block %d not remembered", m)
-		}
-	}
+	h.requireRemembered(t, c, 181, 330)
 	if _, _, id := h.m.Finalized(); id != c.SetIDAt(331) {
 		t.Fatalf("set %d, want %d", id, c.SetIDAt(331))
 	}

@@ -310,6 +310,31 @@ func awaitQueryWithin(t testing.TB, h *harness, id QueryID, steps int) QueryResu
 	return *res
 }
 
+// nextFollowed is the block finalized after n in step i of a test that
+// follows finality: 1 to 3 blocks on, but never past a set change (the old
+// set finalizes, and a node pushes the justification of, each set-ending
+// block before the new set votes).
+func nextFollowed(c *testchain.Chain, n uint32, i int) uint32 {
+	next := n + uint32(1+i%3)
+	for _, ch := range c.Changes {
+		if ch.Enact > n && ch.Enact < next {
+			next = ch.Enact
+		}
+	}
+	return next
+}
+
+// requireRemembered fails t unless the machine knows every block from
+// first to last of c.
+func (h *harness) requireRemembered(t testing.TB, c *testchain.Chain, first, last uint32) {
+	t.Helper()
+	for n := first; n <= last; n++ {
+		if hd, ok := h.m.KnownHeader(c.Blocks[n].Hash); !ok || hd.Number != n {
+			t.Fatalf("block %d not remembered", n)
+		}
+	}
+}
+
 func (h *harness) finalized() uint32 {
 	f, _, _ := h.m.Finalized()
 	return f.Number
