@@ -52,13 +52,7 @@ func FuzzDecodeGrandpaState(f *testing.F) {
 		f.Add(s.LightSync.GrandpaAuthoritySet)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		g, err := DecodeGrandpaState(b)
-		if err != nil {
-			return
-		}
-		if !bytes.Equal(g.Encode(), b) {
-			t.Fatalf("re-encoding differs")
-		}
+		testenv.RoundTrip(t, b, DecodeGrandpaState, (*GrandpaState).Encode)
 	})
 }
 
@@ -68,13 +62,7 @@ func FuzzDecodeBABEEpochChanges(f *testing.F) {
 		f.Add(s.LightSync.BABEEpochChanges)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		c, err := DecodeBABEEpochChanges(b)
-		if err != nil {
-			return
-		}
-		if !bytes.Equal(c.Encode(), b) {
-			t.Fatalf("re-encoding differs")
-		}
+		testenv.RoundTrip(t, b, DecodeBABEEpochChanges, (*BABEEpochChanges).Encode)
 	})
 }
 

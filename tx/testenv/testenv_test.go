@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"runtime"
@@ -59,5 +60,29 @@ func TestSharedMissingUnderCI(t *testing.T) {
 				t.Fatalf("outside CI: fatal %q, skip %q; want a skip", o.fatal, o.skip)
 			}
 		})
+	}
+}
+
+// RoundTrip accepts what decodes and re-encodes the same, reports what
+// does not decode as refused and fails what re-encodes differently.
+func TestRoundTrip(t *testing.T) {
+	decode := func(b []byte) (string, error) {
+		if len(b) == 0 {
+			return "", errors.New("empty")
+		}
+		return string(b), nil
+	}
+	same := func(s string) []byte { return []byte(s) }
+	if v, ok := RoundTrip(t, []byte("abc"), decode, same); !ok || v != "abc" {
+		t.Fatalf("accepted input: %q %v", v, ok)
+	}
+	if _, ok := RoundTrip(t, nil, decode, same); ok {
+		t.Fatal("refused input reported accepted")
+	}
+	o := run(t, func(tb testing.TB) {
+		RoundTrip(tb, []byte("abc"), decode, func(s string) []byte { return []byte(s + "!") })
+	})
+	if !strings.Contains(o.fatal, "re-encoding differs") {
+		t.Fatalf("a re-encoding that differs: fatal %q", o.fatal)
 	}
 }
