@@ -14,7 +14,6 @@ import (
 
 	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
-	"github.com/ksm-wallet/ksm/lightclient/p2p"
 	"github.com/ksm-wallet/ksm/lightclient/p2p/p2ptest"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
 	"github.com/ksm-wallet/ksm/lightclient/rpctest"
@@ -239,13 +238,7 @@ func startClientSync(t testing.TB, c *testchain.Chain, sc chainsync.Config, sour
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cl.Close() })
-	ctx := ctxT(t)
-	if err := cl.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := cl.WaitSynced(ctx); err != nil {
-		t.Fatal(err)
-	}
+	synced(t, cl)
 	return cl
 }
 
@@ -297,9 +290,7 @@ func TestStorageKeysRPCLiars(t *testing.T) {
 			want := trueKeys(c, 180, mapPrefix, nil)
 			// Several reads so that both peers are asked.
 			for i := 0; i < 4 && liar.Banned() == nil; i++ {
-				cl.keysMu.Lock()
-				cl.keyCache = nil
-				cl.keysMu.Unlock()
+				forgetKeyCache(cl)
 				if got := pageAll(t, cl, c.Blocks[180].Hash, mapPrefix, nil, 512); !sameKeyList(got, want) {
 					t.Fatalf("%d keys, want %d", len(got), len(want))
 				}
@@ -371,6 +362,14 @@ func TestStorageKeysP2P(t *testing.T) {
 	}
 }
 
+// forgetKeyCache empties the client's cache of proof nodes for key
+// enumeration, so that the next enumeration asks the network again.
+func forgetKeyCache(cl *Client) {
+	cl.keysMu.Lock()
+	cl.keyCache = nil
+	cl.keysMu.Unlock()
+}
+
 // BenchmarkStorageKeys2000 enumerates the 2000+ keys of a map in one call
 // from an empty node cache over an in-memory source: proof rounds and time.
 func BenchmarkStorageKeys2000(b *testing.B) {
@@ -383,9 +382,7 @@ func BenchmarkStorageKeys2000(b *testing.B) {
 	var requests int
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		cl.keysMu.Lock()
-		cl.keyCache = nil
-		cl.keysMu.Unlock()
+		forgetKeyCache(cl)
 		keys, n, err := cl.storageKeys(ctx, at, mapPrefix, 5000, nil)
 		if err != nil || len(keys) != len(want) {
 			b.Fatalf("%d keys, %v", len(keys), err)
@@ -407,9 +404,7 @@ func BenchmarkStorageKeysPaged512(b *testing.B) {
 	var requests int
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		cl.keysMu.Lock()
-		cl.keyCache = nil
-		cl.keysMu.Unlock()
+		forgetKeyCache(cl)
 		var start []byte
 		requests = 0
 		for {
@@ -575,9 +570,7 @@ func BenchmarkNextKeyIteration(b *testing.B) {
 	var keys, requests int
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		cl.keysMu.Lock()
-		cl.keyCache = nil
-		cl.keysMu.Unlock()
+		forgetKeyCache(cl)
 		before := src.requests()
 		keys = 0
 		for key := mapPrefix; ; keys++ {
@@ -663,20 +656,7 @@ func TestStorageKeysP2POnlyLiars(t *testing.T) {
 func TestStorageKeysP2PLoopback(t *testing.T) {
 	c := mapChain(t)
 	genesis := c.Blocks[0].Hash
-	src := &chainSource{c: c, visible: 180}
-	node, err := p2ptest.NewLoopback("tcp", p2ptest.FullConfig(genesis, src), src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { node.Close() })
-	var boot []string
-	for _, a := range node.Multiaddrs() {
-		boot = append(boot, a.String())
-	}
-	host, err := p2p.New(p2p.Config{Genesis: genesis, ProtocolID: "ksmcc3", AllowAddr: p2ptest.Loopback, Resolver: p2ptest.NoDNS(), DialTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, host, boot := loopbackNode(t, "tcp", genesis, &chainSource{c: c, visible: 180})
 	cl := startClient(t, c, NewP2PSource(host, boot))
 	want := trueKeys(c, 180, mapPrefix, nil)
 	if got := pageAll(t, cl, c.Blocks[180].Hash, mapPrefix, nil, 512); !sameKeyList(got, want) {
