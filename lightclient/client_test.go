@@ -99,13 +99,7 @@ func synced(t testing.TB, cl *Client) context.Context {
 // waitLimit.
 func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(waitLimit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %v", what, waitLimit)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testenv.WaitFor(t, what, waitLimit, cond)
 }
 
 func TestRPCHonest(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // outcome records how a helper ended a test, without ending this one.
@@ -84,5 +85,19 @@ func TestRoundTrip(t *testing.T) {
 	})
 	if !strings.Contains(o.fatal, "re-encoding differs") {
 		t.Fatalf("a re-encoding that differs: fatal %q", o.fatal)
+	}
+}
+
+// WaitFor returns once the condition holds and fails, naming what it
+// waited for, when it does not hold within the limit.
+func TestWaitFor(t *testing.T) {
+	n := 0
+	WaitFor(t, "third poll", time.Minute, func() bool { n++; return n == 3 })
+	if n != 3 {
+		t.Fatalf("%d polls", n)
+	}
+	o := run(t, func(tb testing.TB) { WaitFor(tb, "never", 20*time.Millisecond, func() bool { return false }) })
+	if !strings.Contains(o.fatal, "never: not within 20ms") {
+		t.Fatalf("fatal %q", o.fatal)
 	}
 }
