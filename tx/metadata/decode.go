@@ -145,71 +145,39 @@ func (r *reader) fail(err error) {
 	}
 }
 
-func (r *reader) u8() uint8 {
+// next returns what read gives, or the zero value once r has failed; the
+// first error is kept.
+func next[T any](r *reader, read func() (T, error)) T {
 	if r.err != nil {
-		return 0
+		var zero T
+		return zero
 	}
-	v, err := r.d.U8()
+	v, err := read()
 	r.fail(err)
 	return v
 }
 
-func (r *reader) u32() uint32 {
-	if r.err != nil {
-		return 0
-	}
-	v, err := r.d.U32()
-	r.fail(err)
-	return v
-}
+func (r *reader) u8() uint8 { return next(r, r.d.U8) }
 
-func (r *reader) compact32() uint32 {
-	if r.err != nil {
-		return 0
-	}
-	v, err := r.d.CompactU32()
-	r.fail(err)
-	return v
-}
+func (r *reader) u32() uint32 { return next(r, r.d.U32) }
+
+func (r *reader) compact32() uint32 { return next(r, r.d.CompactU32) }
 
 func (r *reader) length(minItem int) int {
-	if r.err != nil {
-		return 0
-	}
-	n, err := r.d.Len(minItem)
-	r.fail(err)
-	return n
+	return next(r, func() (int, error) { return r.d.Len(minItem) })
 }
 
-func (r *reader) str() string {
-	if r.err != nil {
-		return ""
-	}
-	s, err := r.d.String()
-	r.fail(err)
-	return s
-}
+func (r *reader) str() string { return next(r, r.d.String) }
 
 func (r *reader) bytes() []byte {
+	b := next(r, r.d.Bytes)
 	if r.err != nil {
-		return nil
-	}
-	b, err := r.d.Bytes()
-	r.fail(err)
-	if err != nil {
 		return nil
 	}
 	return append([]byte{}, b...)
 }
 
-func (r *reader) option() bool {
-	if r.err != nil {
-		return false
-	}
-	v, err := r.d.OptionTag()
-	r.fail(err)
-	return v
-}
+func (r *reader) option() bool { return next(r, r.d.OptionTag) }
 
 // optStr reads Option<String>, refusing Some("") which the model cannot
 // tell apart from None.

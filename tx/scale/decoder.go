@@ -115,22 +115,14 @@ func (d *Decoder) Int(size int) (*big.Int, error) {
 }
 
 // Bool decodes a bool, refusing bytes other than 0 and 1.
-func (d *Decoder) Bool() (bool, error) {
-	b, err := d.U8()
-	if err != nil {
-		return false, err
-	}
-	switch b {
-	case 0:
-		return false, nil
-	case 1:
-		return true, nil
-	}
-	return false, fmt.Errorf("%w: 0x%02x at offset %d", ErrInvalidBool, b, d.off-1)
-}
+func (d *Decoder) Bool() (bool, error) { return d.flag(ErrInvalidBool) }
 
 // OptionTag decodes the tag of an Option: false for None, true for Some.
-func (d *Decoder) OptionTag() (bool, error) {
+func (d *Decoder) OptionTag() (bool, error) { return d.flag(ErrInvalidOption) }
+
+// flag decodes a byte that must be 0 (false) or 1 (true), failing with
+// invalid otherwise.
+func (d *Decoder) flag(invalid error) (bool, error) {
 	b, err := d.U8()
 	if err != nil {
 		return false, err
@@ -141,7 +133,7 @@ func (d *Decoder) OptionTag() (bool, error) {
 	case 1:
 		return true, nil
 	}
-	return false, fmt.Errorf("%w: 0x%02x at offset %d", ErrInvalidOption, b, d.off-1)
+	return false, fmt.Errorf("%w: 0x%02x at offset %d", invalid, b, d.off-1)
 }
 
 // Compact decodes a compact integer of any size as a big.Int, refusing
