@@ -225,6 +225,17 @@ func (c *Codec) isInteger(id metadata.TypeID) bool {
 	return false
 }
 
+// variantNamed is the variant of t named name (the last one, should
+// metadata name two alike), or nil.
+func variantNamed(t *metadata.Type, name string) *metadata.Variant {
+	for i := len(t.Def.Variants) - 1; i >= 0; i-- {
+		if t.Def.Variants[i].Name == name {
+			return &t.Def.Variants[i]
+		}
+	}
+	return nil
+}
+
 func findVariant(t *metadata.Type, idx uint8) *metadata.Variant {
 	for i := range t.Def.Variants {
 		if t.Def.Variants[i].Index == idx {
