@@ -101,3 +101,19 @@ func TestWaitFor(t *testing.T) {
 		t.Fatalf("fatal %q", o.fatal)
 	}
 }
+
+// Accepted is true without an error, false for an error wrapping one of
+// the sentinels, and fails for any other error.
+func TestAccepted(t *testing.T) {
+	errA, errB := errors.New("a"), errors.New("b")
+	if !Accepted(t, nil, errA) {
+		t.Fatal("nil error not accepted")
+	}
+	if Accepted(t, fmt.Errorf("x: %w", errB), errA, errB) {
+		t.Fatal("a typed refusal accepted")
+	}
+	o := run(t, func(tb testing.TB) { Accepted(tb, errors.New("other"), errA, errB) })
+	if !strings.Contains(o.fatal, "other") || !strings.Contains(o.fatal, "wraps none") {
+		t.Fatalf("an untyped refusal: fatal %q", o.fatal)
+	}
+}
