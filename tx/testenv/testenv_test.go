@@ -117,3 +117,14 @@ func TestAccepted(t *testing.T) {
 		t.Fatalf("an untyped refusal: fatal %q", o.fatal)
 	}
 }
+
+// ReadBlock reads both layouts of the shared block files: extrinsics at the
+// top level (kusama) and under blockRaw (polkadot).
+func TestReadBlock(t *testing.T) {
+	for _, name := range []string{"kusama-block-22939322.json", "polkadot-block-18468942.json"} {
+		b := ReadBlock(t, name)
+		if len(b.Header) < 40 || len(b.Extrinsics) < 4 || len(b.BlockHash) != 66 || len(b.ExtrinsicsRoot) != 66 {
+			t.Fatalf("%s: header %d bytes, %d extrinsics, hashes %q %q", name, len(b.Header), len(b.Extrinsics), b.BlockHash, b.ExtrinsicsRoot)
+		}
+	}
+}
