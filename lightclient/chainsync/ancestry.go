@@ -3,6 +3,7 @@ package chainsync
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/ksm-wallet/ksm/lightclient/header"
@@ -28,9 +29,7 @@ type ancestryFetch struct {
 	number uint32
 	count  uint32
 	done   func(hs []*header.Header, err error)
-	tried  map[PeerID]bool
-	busy   bool
-	last   error
+	fetchTries
 }
 
 // FetchAncestors asks a peer serving KindHeaders for up to count headers
@@ -46,7 +45,7 @@ type ancestryFetch struct {
 func (m *Machine) FetchAncestors(hash header.Hash, number, count uint32, done func(hs []*header.Header, err error)) AncestryID {
 	count = max(1, min(count, number+1, MaxCommitHeaders))
 	m.ancestry.next++
-	a := &ancestryFetch{id: m.ancestry.next, hash: hash, number: number, count: count, done: done, tried: map[PeerID]bool{}}
+	a := &ancestryFetch{id: m.ancestry.next, hash: hash, number: number, count: count, done: done, fetchTries: newFetchTries()}
 	m.ancestry.list = append(m.ancestry.list, a)
 	return a.id
 }
@@ -63,11 +62,7 @@ func (m *Machine) ancestryRequests(now time.Time) []Request {
 		p := m.pick(now, usable)
 		if p == nil {
 			if !m.anyUsable(usable) {
-				last := a.last
-				if last == nil {
-					last = errors.New("no peer serves headers")
-				}
-				m.finishAncestry(a, nil, fmt.Errorf("%w: below block %d %s: no peer left to ask (last error: %w)", ErrAncestryFailed, a.number+1, a.hash, last))
+				m.finishAncestry(a, nil, fmt.Errorf("%w: below block %d %s: no peer left to ask (last error: %w)", ErrAncestryFailed, a.number+1, a.hash, a.lastOr("no peer serves headers")))
 				i--
 			}
 			continue
@@ -83,33 +78,18 @@ func (m *Machine) ancestryRequests(now time.Time) []Request {
 
 // releaseAncestry frees the fetch of a finished headers request.
 func (m *Machine) releaseAncestry(f *inflight) {
-	a := f.ancestry
-	a.busy = false
-	a.tried[f.req.Peer] = true
-	if a.last == nil {
-		a.last = errors.New("request failed")
-	}
+	f.ancestry.release(f.req.Peer)
 }
 
 func (m *Machine) finishAncestry(a *ancestryFetch, hs []*header.Header, err error) {
-	for i, x := range m.ancestry.list {
-		if x == a {
-			m.ancestry.list = append(m.ancestry.list[:i], m.ancestry.list[i+1:]...)
-			break
-		}
-	}
+	m.ancestry.list = removeFetch(m.ancestry.list, a)
 	if a.done != nil {
 		a.done(hs, err)
 	}
 }
 
 func (m *Machine) ancestryWanted(a *ancestryFetch) bool {
-	for _, x := range m.ancestry.list {
-		if x == a {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(m.ancestry.list, a)
 }
 
 // onAncestry checks a headers answer by its hash links from the requested
@@ -133,4 +113,41 @@ func (m *Machine) onAncestry(f *inflight, payload []byte) error {
 	}
 	m.finishAncestry(a, hs, nil)
 	return nil
+}
+
+// fetchTries is what a fetch made for a caller keeps of the peers it asked:
+// which ones, whether a request is in flight, and the last failure.
+type fetchTries struct {
+	tried map[PeerID]bool
+	busy  bool
+	last  error
+}
+
+func newFetchTries() fetchTries { return fetchTries{tried: map[PeerID]bool{}} }
+
+// release records that the request to peer ended without an answer the
+// fetch could use: the peer is not asked again.
+func (t *fetchTries) release(peer PeerID) {
+	t.busy = false
+	t.tried[peer] = true
+	if t.last == nil {
+		t.last = errors.New("request failed")
+	}
+}
+
+// lastOr is the last failure, or none when no request failed yet (no peer
+// serves what the fetch wants).
+func (t *fetchTries) lastOr(none string) error {
+	if t.last != nil {
+		return t.last
+	}
+	return errors.New(none)
+}
+
+// removeFetch removes fetch x from list, keeping the order of the others.
+func removeFetch[T comparable](list []T, x T) []T {
+	if i := slices.Index(list, x); i >= 0 {
+		return slices.Delete(list, i, i+1)
+	}
+	return list
 }

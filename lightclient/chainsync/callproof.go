@@ -35,9 +35,7 @@ type callProof struct {
 	method string
 	data   []byte
 	done   func(nodes [][]byte, err error)
-	tried  map[PeerID]bool
-	busy   bool
-	last   error
+	fetchTries
 }
 
 // FetchCallProof asks a peer serving KindCallProof for the proof of the
@@ -52,7 +50,7 @@ type callProof struct {
 func (m *Machine) FetchCallProof(h *header.Header, hash header.Hash, method string, data []byte, done func(nodes [][]byte, err error)) CallProofID {
 	m.calls.next++
 	c := &callProof{id: m.calls.next, h: h.Clone(), hash: hash, method: method,
-		data: append([]byte{}, data...), done: done, tried: map[PeerID]bool{}}
+		data: append([]byte{}, data...), done: done, fetchTries: newFetchTries()}
 	m.calls.list = append(m.calls.list, c)
 	return c.id
 }
@@ -74,11 +72,7 @@ func (m *Machine) callProofRequests(now time.Time) []Request {
 		}
 		if p == nil {
 			if !m.anyUsable(usable) || len(c.tried) >= MaxCallProofTries {
-				last := c.last
-				if last == nil {
-					last = errors.New("no peer serves call proofs")
-				}
-				m.finishCallProof(c, nil, fmt.Errorf("%w: %s at block %d %s: %w", ErrCallProofFailed, c.method, c.h.Number, c.hash, last))
+				m.finishCallProof(c, nil, fmt.Errorf("%w: %s at block %d %s: %w", ErrCallProofFailed, c.method, c.h.Number, c.hash, c.lastOr("no peer serves call proofs")))
 				i--
 			}
 			continue
@@ -99,20 +93,11 @@ func (m *Machine) releaseCallProof(f *inflight) {
 	if c == nil {
 		return
 	}
-	c.busy = false
-	c.tried[f.req.Peer] = true
-	if c.last == nil {
-		c.last = errors.New("request failed")
-	}
+	c.release(f.req.Peer)
 }
 
 func (m *Machine) finishCallProof(c *callProof, nodes [][]byte, err error) {
-	for i, x := range m.calls.list {
-		if x == c {
-			m.calls.list = append(m.calls.list[:i], m.calls.list[i+1:]...)
-			break
-		}
-	}
+	m.calls.list = removeFetch(m.calls.list, c)
 	if c.done != nil {
 		c.done(nodes, err)
 	}
