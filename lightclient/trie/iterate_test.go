@@ -240,11 +240,7 @@ func TestKeysAfterReportsGaps(t *testing.T) {
 func TestNextKey(t *testing.T) {
 	entries := []KV{{[]byte("a"), []byte("1")}, {[]byte("ab"), []byte("2")}, {[]byte("b"), []byte("3")}}
 	root, db := Build(V0, entries)
-	var all [][]byte
-	for _, n := range db {
-		all = append(all, n)
-	}
-	p, err := NewProof(root, all)
+	p, err := NewProof(root, slices.Collect(maps.Values(db)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,11 +297,7 @@ func TestProofOf(t *testing.T) {
 	entries := genEntries(400, 3, true)
 	for _, l := range []Layout{V0, V1} {
 		root, db := Build(l, entries)
-		var all [][]byte
-		for _, n := range db {
-			all = append(all, n)
-		}
-		full, err := NewProof(root, all)
+		full, err := NewProof(root, slices.Collect(maps.Values(db)))
 		if err != nil {
 			t.Fatal(err)
 		}
