@@ -14,6 +14,7 @@ import (
 
 	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
+	"github.com/ksm-wallet/ksm/lightclient/p2p"
 	"github.com/ksm-wallet/ksm/lightclient/p2p/p2ptest"
 	"github.com/ksm-wallet/ksm/lightclient/rpc"
 	"github.com/ksm-wallet/ksm/lightclient/rpctest"
@@ -335,18 +336,28 @@ func (s *lyingChainSource) ReadProof(block header.Hash, keys [][]byte) ([][]byte
 	return nodes, ok, err
 }
 
-func TestStorageKeysP2P(t *testing.T) {
-	c := mapChain(t)
-	genesis := c.Blocks[0].Hash
+// keysOverLiars starts a client of c over p2p full nodes on a mock network:
+// two liars (a proof at another block, a truncated proof), then, with
+// honest, a truthful node.
+func keysOverLiars(t *testing.T, c *testchain.Chain, honest bool) (*Client, *p2p.Host, []*p2ptest.Node) {
+	t.Helper()
 	mn := mocknet.New()
 	t.Cleanup(func() { mn.Close() })
-	honest := &chainSource{c: c, visible: 180}
-	host, nodes := relayNodes[p2ptest.Source](t, mn, genesis,
-		&lyingChainSource{chainSource: honest, how: "wrong-root"},
-		&lyingChainSource{chainSource: honest, how: "truncated"},
-		honest,
-	)
-	cl := startClient(t, c, NewP2PSource(host, nil))
+	truth := &chainSource{c: c, visible: 180}
+	srcs := []p2ptest.Source{
+		&lyingChainSource{chainSource: truth, how: "wrong-root"},
+		&lyingChainSource{chainSource: truth, how: "truncated"},
+	}
+	if honest {
+		srcs = append(srcs, truth)
+	}
+	host, nodes := relayNodes(t, mn, c.Blocks[0].Hash, srcs...)
+	return startClient(t, c, NewP2PSource(host, nil)), host, nodes
+}
+
+func TestStorageKeysP2P(t *testing.T) {
+	c := mapChain(t)
+	cl, host, nodes := keysOverLiars(t, c, true)
 	if h, _, _ := cl.Finalized(); h.Number != 180 {
 		t.Fatalf("finalized %d", h.Number)
 	}
@@ -628,15 +639,7 @@ func TestStorageKeysConcurrent(t *testing.T) {
 // the liars are banned.
 func TestStorageKeysP2POnlyLiars(t *testing.T) {
 	c := mapChain(t)
-	genesis := c.Blocks[0].Hash
-	mn := mocknet.New()
-	t.Cleanup(func() { mn.Close() })
-	honest := &chainSource{c: c, visible: 180}
-	host, nodes := relayNodes(t, mn, genesis,
-		&lyingChainSource{chainSource: honest, how: "wrong-root"},
-		&lyingChainSource{chainSource: honest, how: "truncated"},
-	)
-	cl := startClient(t, c, NewP2PSource(host, nil))
+	cl, host, nodes := keysOverLiars(t, c, false)
 	_, err := cl.StorageKeys(ctxT(t), c.Blocks[180].Hash, mapPrefix, 10, nil)
 	if err == nil {
 		t.Fatal("keys from liars")
