@@ -486,13 +486,19 @@ func (s *countingSource) requests() int {
 	return s.storage
 }
 
+// countedKeysClient starts a client of the map chain over a source that
+// counts its requests; at is the finalized block 180.
+func countedKeysClient(t *testing.T) (*testchain.Chain, *countingSource, *Client, header.Hash) {
+	t.Helper()
+	c := mapChain(t)
+	src := &countingSource{proverSource: newProverSource(c, 180)}
+	return c, src, startClient(t, c, src), c.Blocks[180].Hash
+}
+
 // Iterating the whole map with NextKey, as the runtime does, proves keys
 // ahead: far fewer requests than keys.
 func TestNextKeyIteration(t *testing.T) {
-	c := mapChain(t)
-	src := &countingSource{proverSource: newProverSource(c, 180)}
-	cl := startClient(t, c, src)
-	at := c.Blocks[180].Hash
+	c, src, cl, at := countedKeysClient(t)
 	want := trueKeys(c, 180, mapPrefix, nil)
 	before := src.requests()
 	var got [][]byte
@@ -520,10 +526,7 @@ func TestNextKeyIteration(t *testing.T) {
 
 // Keys already proven at a block are read again without a request.
 func TestReadStorageAtCached(t *testing.T) {
-	c := mapChain(t)
-	src := &countingSource{proverSource: newProverSource(c, 180)}
-	cl := startClient(t, c, src)
-	at := c.Blocks[180].Hash
+	c, src, cl, at := countedKeysClient(t)
 	all := trueKeys(c, 180, mapPrefix, nil)
 	keys := [][]byte{all[10], all[500], []byte("absent"), testchain.KeySystemNumber}
 	st := stateOf(c, 180)
