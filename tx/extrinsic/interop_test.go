@@ -115,12 +115,7 @@ func interopCases(t *testing.T, f *extrinsic.Format, digest [32]byte) []interopC
 // Kusama's token (12 decimals, KSM).
 func merkleizedKSM(t testing.TB, f *extrinsic.Format) *metadata.Merkleized {
 	t.Helper()
-	md := f.Metadata()
-	info, err := md.MerkleInfo(metadata.MerkleExtraInfo{Decimals: 12, TokenSymbol: "KSM"}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mk, err := md.Merkleize(info)
+	mk, err := f.Metadata().MerkleizeFor(metadata.MerkleExtraInfo{Decimals: 12, TokenSymbol: "KSM"}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
