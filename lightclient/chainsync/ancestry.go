@@ -52,28 +52,14 @@ func (m *Machine) FetchAncestors(hash header.Hash, number, count uint32, done fu
 
 // ancestryRequests issues the requests of the fetches not in flight.
 func (m *Machine) ancestryRequests(now time.Time) []Request {
-	var out []Request
-	for i := 0; i < len(m.ancestry.list); i++ {
-		a := m.ancestry.list[i]
-		if a.busy {
-			continue
-		}
-		usable := func(p *peerState) bool { return !p.caps.Para && p.caps.Kinds.has(KindHeaders) && !a.tried[p.id] }
-		p := m.pick(now, usable)
-		if p == nil {
-			if !m.anyUsable(usable) {
-				m.finishAncestry(a, nil, fmt.Errorf("%w: below block %d %s: no peer left to ask (last error: %w)", ErrAncestryFailed, a.number+1, a.hash, a.lastOr("no peer serves headers")))
-				i--
-			}
-			continue
-		}
-		a.busy = true
+	return fetchRequests(m, now, &m.ancestry.list, KindHeaders, 0, func(a *ancestryFetch) {
+		m.finishAncestry(a, nil, fmt.Errorf("%w: below block %d %s: no peer left to ask (last error: %w)", ErrAncestryFailed, a.number+1, a.hash, a.lastOr("no peer serves headers")))
+	}, func(a *ancestryFetch, p *peerState) Request {
 		r := Request{Peer: p.id, Kind: KindHeaders, Block: a.hash, Number: a.number, Count: a.count, Deadline: now.Add(m.cfg.RequestTimeout)}
 		r = m.issue(r, p, nil, nil)
 		m.inflight[r.ID].ancestry = a
-		out = append(out, r)
-	}
-	return out
+		return r
+	})
 }
 
 // releaseAncestry frees the fetch of a finished headers request.
@@ -124,6 +110,40 @@ type fetchTries struct {
 }
 
 func newFetchTries() fetchTries { return fetchTries{tried: map[PeerID]bool{}} }
+
+func (t *fetchTries) tries() *fetchTries { return t }
+
+// fetchRequests issues a request for each fetch of *list not in flight, to
+// a peer that serves kind and was not asked for it yet, asking at most
+// maxTries peers a fetch (0: no limit). A fetch no peer is left for fails
+// with giveUp, which must remove it from *list; issue makes and issues the
+// request of a fetch to a peer.
+func fetchRequests[F interface{ tries() *fetchTries }](m *Machine, now time.Time, list *[]F, kind Kind, maxTries int, giveUp func(F), issue func(F, *peerState) Request) []Request {
+	var out []Request
+	for i := 0; i < len(*list); i++ {
+		f := (*list)[i]
+		t := f.tries()
+		if t.busy {
+			continue
+		}
+		usable := func(p *peerState) bool { return !p.caps.Para && p.caps.Kinds.has(kind) && !t.tried[p.id] }
+		exhausted := maxTries > 0 && len(t.tried) >= maxTries
+		var p *peerState
+		if !exhausted {
+			p = m.pick(now, usable)
+		}
+		if p == nil {
+			if exhausted || !m.anyUsable(usable) {
+				giveUp(f)
+				i--
+			}
+			continue
+		}
+		t.busy = true
+		out = append(out, issue(f, p))
+	}
+	return out
+}
 
 // release records that the request to peer ended without an answer the
 // fetch could use: the peer is not asked again.

@@ -39,26 +39,12 @@ func (m *Machine) FetchBody(h *header.Header, hash header.Hash, done func(body [
 }
 
 func (m *Machine) bodyRequests(now time.Time) []Request {
-	var out []Request
-	for i := 0; i < len(m.live.bodies); i++ {
-		b := m.live.bodies[i]
-		if b.busy {
-			continue
-		}
-		usable := func(p *peerState) bool { return !p.caps.Para && p.caps.Kinds.has(KindBody) && !b.tried[p.id] }
-		p := m.pick(now, usable)
-		if p == nil {
-			if !m.anyUsable(usable) {
-				m.finishBody(b, nil, fmt.Errorf("%w: block %d %s: no peer left to ask (last error: %w)", ErrBodyFailed, b.h.Number, b.hash, b.lastOr("no peer serves block bodies")))
-				i--
-			}
-			continue
-		}
-		b.busy = true
+	return fetchRequests(m, now, &m.live.bodies, KindBody, 0, func(b *bodyFetch) {
+		m.finishBody(b, nil, fmt.Errorf("%w: block %d %s: no peer left to ask (last error: %w)", ErrBodyFailed, b.h.Number, b.hash, b.lastOr("no peer serves block bodies")))
+	}, func(b *bodyFetch, p *peerState) Request {
 		r := Request{Peer: p.id, Kind: KindBody, Block: b.hash, Number: b.h.Number, Deadline: now.Add(m.cfg.RequestTimeout)}
-		out = append(out, m.issue(r, p, nil, b.h))
-	}
-	return out
+		return m.issue(r, p, nil, b.h)
+	})
 }
 
 func (m *Machine) findBody(hash header.Hash, peer PeerID) *bodyFetch {

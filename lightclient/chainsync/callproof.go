@@ -57,34 +57,15 @@ func (m *Machine) FetchCallProof(h *header.Header, hash header.Hash, method stri
 
 // callProofRequests issues the requests of the call proofs not in flight.
 func (m *Machine) callProofRequests(now time.Time) []Request {
-	var out []Request
-	for i := 0; i < len(m.calls.list); i++ {
-		c := m.calls.list[i]
-		if c.busy {
-			continue
-		}
-		usable := func(p *peerState) bool {
-			return !p.caps.Para && p.caps.Kinds.has(KindCallProof) && !c.tried[p.id]
-		}
-		var p *peerState
-		if len(c.tried) < MaxCallProofTries {
-			p = m.pick(now, usable)
-		}
-		if p == nil {
-			if !m.anyUsable(usable) || len(c.tried) >= MaxCallProofTries {
-				m.finishCallProof(c, nil, fmt.Errorf("%w: %s at block %d %s: %w", ErrCallProofFailed, c.method, c.h.Number, c.hash, c.lastOr("no peer serves call proofs")))
-				i--
-			}
-			continue
-		}
-		c.busy = true
+	return fetchRequests(m, now, &m.calls.list, KindCallProof, MaxCallProofTries, func(c *callProof) {
+		m.finishCallProof(c, nil, fmt.Errorf("%w: %s at block %d %s: %w", ErrCallProofFailed, c.method, c.h.Number, c.hash, c.lastOr("no peer serves call proofs")))
+	}, func(c *callProof, p *peerState) Request {
 		r := Request{Peer: p.id, Kind: KindCallProof, Block: c.hash, Number: c.h.Number,
 			Method: c.method, Data: c.data, Deadline: now.Add(m.cfg.RequestTimeout)}
 		r = m.issue(r, p, nil, c.h)
 		m.inflight[r.ID].callProof = c
-		out = append(out, r)
-	}
-	return out
+		return r
+	})
 }
 
 // releaseCallProof frees the fetch of a finished KindCallProof request.
