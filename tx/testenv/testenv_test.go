@@ -128,3 +128,28 @@ func TestReadBlock(t *testing.T) {
 		}
 	}
 }
+
+// ReEncodes accepts a decoder whose output encodes stably, and fails one
+// whose re-encoding drifts or does not decode.
+func TestReEncodes(t *testing.T) {
+	decode := func(b []byte) (string, error) {
+		if len(b) == 0 {
+			return "", errors.New("empty")
+		}
+		return strings.TrimLeft(string(b), " "), nil // accepts leading spaces
+	}
+	if v, ok := ReEncodes(t, []byte("  abc"), decode, func(s string) []byte { return []byte(s) }); !ok || v != "abc" {
+		t.Fatalf("%q %v", v, ok)
+	}
+	if _, ok := ReEncodes(t, nil, decode, func(s string) []byte { return []byte(s) }); ok {
+		t.Fatal("refused input reported accepted")
+	}
+	o := run(t, func(tb testing.TB) { ReEncodes(tb, []byte("x"), decode, func(s string) []byte { return []byte(s + "!") }) })
+	if !strings.Contains(o.fatal, "re-encodes") {
+		t.Fatalf("drifting encoding: fatal %q", o.fatal)
+	}
+	o = run(t, func(tb testing.TB) { ReEncodes(tb, []byte("x"), decode, func(string) []byte { return nil }) })
+	if !strings.Contains(o.fatal, "re-decode") {
+		t.Fatalf("encoding that does not decode: fatal %q", o.fatal)
+	}
+}

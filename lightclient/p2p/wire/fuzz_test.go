@@ -129,14 +129,7 @@ func FuzzLightRequest(f *testing.F) {
 	f.Add((&LightRequest{Kind: LightRead, Keys: [][]byte{{1}}}).Encode())
 	f.Add((&LightRequest{Kind: LightCall, Method: "m", Data: []byte{}}).Encode())
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := DecodeLightRequest(b)
-		if err != nil {
-			return
-		}
-		r2, err := DecodeLightRequest(r.Encode())
-		if err != nil || !bytes.Equal(r2.Encode(), r.Encode()) {
-			t.Fatalf("re-decode: %v", err)
-		}
+		testenv.ReEncodes(t, b, DecodeLightRequest, (*LightRequest).Encode)
 	})
 }
 
@@ -177,14 +170,7 @@ func FuzzWarpResponse(f *testing.F) {
 func FuzzKadMessage(f *testing.F) {
 	f.Add((&KadMessage{Type: KadFindNode, Key: []byte{1}, CloserPeers: []KadPeer{{ID: []byte{1}, Addrs: [][]byte{{2}}}}}).Encode())
 	f.Fuzz(func(t *testing.T, b []byte) {
-		m, err := DecodeKadMessage(b)
-		if err != nil {
-			return
-		}
-		m2, err := DecodeKadMessage(m.Encode())
-		if err != nil || !bytes.Equal(m2.Encode(), m.Encode()) {
-			t.Fatalf("re-decode: %v", err)
-		}
+		testenv.ReEncodes(t, b, DecodeKadMessage, (*KadMessage).Encode)
 	})
 }
 
