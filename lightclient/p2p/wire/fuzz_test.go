@@ -40,10 +40,7 @@ func FuzzFrame(f *testing.F) {
 func FuzzHandshake(f *testing.F) {
 	f.Add(Handshake{Roles: RoleFull, BestNumber: 5}.Encode())
 	f.Fuzz(func(t *testing.T, b []byte) {
-		h, err := DecodeHandshake(b)
-		if err == nil && !bytes.Equal(h.Encode(), b) {
-			t.Fatal("round trip")
-		}
+		testenv.RoundTrip(t, b, DecodeHandshake, Handshake.Encode)
 		DecodeRoles(b)
 	})
 }
@@ -54,10 +51,7 @@ func FuzzAnnounce(f *testing.F) {
 		f.Add(append(b, 1, 0))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		a, err := DecodeAnnounce(b)
-		if err == nil && !bytes.Equal(a.Encode(), b) {
-			t.Fatal("round trip")
-		}
+		testenv.RoundTrip(t, b, DecodeAnnounce, (*Announce).Encode)
 	})
 }
 
@@ -83,10 +77,7 @@ func FuzzGossip(f *testing.F) {
 	f.Add((&Gossip{Kind: GossipNeighbor, Neighbor: &Neighbor{Round: 1}}).Encode())
 	f.Add((&Gossip{Kind: GossipCatchUp, CatchUp: &CatchUp{Prevotes: []SignedVote{{}}}}).Encode())
 	f.Fuzz(func(t *testing.T, b []byte) {
-		g, err := DecodeGossip(b)
-		if err == nil && !bytes.Equal(g.Encode(), b) {
-			t.Fatal("round trip")
-		}
+		testenv.RoundTrip(t, b, DecodeGossip, (*Gossip).Encode)
 	})
 }
 
@@ -159,10 +150,7 @@ func FuzzWarpResponse(f *testing.F) {
 		f.Add(append(append(append([]byte{4}, h.Encode()...), b...), 1))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := DecodeWarpResponse(b)
-		if err == nil && !bytes.Equal(r.Encode(), b) {
-			t.Fatal("round trip")
-		}
+		testenv.RoundTrip(t, b, DecodeWarpResponse, (*WarpResponse).Encode)
 		DecodeWarpRequest(b)
 	})
 }
