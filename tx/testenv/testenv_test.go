@@ -144,7 +144,9 @@ func TestReEncodes(t *testing.T) {
 	if _, ok := ReEncodes(t, nil, decode, func(s string) []byte { return []byte(s) }); ok {
 		t.Fatal("refused input reported accepted")
 	}
-	o := run(t, func(tb testing.TB) { ReEncodes(tb, []byte("x"), decode, func(s string) []byte { return []byte(s + "!") }) })
+	o := run(t, func(tb testing.TB) {
+		ReEncodes(tb, []byte("x"), decode, func(s string) []byte { return []byte(s + "!") })
+	})
 	if !strings.Contains(o.fatal, "re-encodes") {
 		t.Fatalf("drifting encoding: fatal %q", o.fatal)
 	}
