@@ -66,6 +66,19 @@ func commitWith(t testing.TB, c *testchain.Chain, n uint32, opts testchain.Justi
 	return cc
 }
 
+// onHeaders is a peer that answers KindHeaders requests with answer and
+// every other request truthfully.
+func onHeaders(answer func() ([]byte, error)) func(*server) behaviour {
+	return func(srv *server) behaviour {
+		return func(r Request) ([]byte, error) {
+			if r.Kind == KindHeaders {
+				return answer()
+			}
+			return srv.answer(r)
+		}
+	}
+}
+
 func liveChain(t testing.TB) *testchain.Chain {
 	return newChain(t, testchain.Config{Seed: "sync-live", Blocks: 400, Voters: 7, SetLength: 50, ForcedEvery: 3, VariedWeights: true, JustifyEvery: -1})
 }
@@ -229,22 +242,8 @@ func TestCommitAdversaries(t *testing.T) {
 		}
 	})
 	t.Run("stall then other peer", func(t *testing.T) {
-		stall := func(srv *server) behaviour {
-			return func(r Request) ([]byte, error) {
-				if r.Kind == KindHeaders {
-					return nil, errors.New("timeout")
-				}
-				return srv.answer(r)
-			}
-		}
-		none := func(srv *server) behaviour {
-			return func(r Request) ([]byte, error) {
-				if r.Kind == KindHeaders {
-					return EncodeHeaders(nil), nil // does not have the block
-				}
-				return srv.answer(r)
-			}
-		}
+		stall := onHeaders(func() ([]byte, error) { return nil, errors.New("timeout") })
+		none := onHeaders(func() ([]byte, error) { return EncodeHeaders(nil), nil }) // does not have the block
 		s := start(t, map[PeerID]func(*server) behaviour{"staller": stall, "empty": none, "zhonest": nil})
 		if err := s.h.m.OnCommit("staller", commitOf(t, c, 126, 0), s.h.now); err != nil {
 			t.Fatal(err)
@@ -257,14 +256,7 @@ func TestCommitAdversaries(t *testing.T) {
 		}
 	})
 	t.Run("headers never come", func(t *testing.T) {
-		none := func(srv *server) behaviour {
-			return func(r Request) ([]byte, error) {
-				if r.Kind == KindHeaders {
-					return EncodeHeaders(nil), nil
-				}
-				return srv.answer(r)
-			}
-		}
+		none := onHeaders(func() ([]byte, error) { return EncodeHeaders(nil), nil })
 		s := start(t, map[PeerID]func(*server) behaviour{"a": none, "b": none})
 		if err := s.h.m.OnCommit("a", commitOf(t, c, 126, 0), s.h.now); err != nil {
 			t.Fatal(err)
