@@ -33,11 +33,17 @@ func (c *Codec) DecodeFrom(d *scale.Decoder, id metadata.TypeID) (any, error) {
 	return v, nil
 }
 
-func (c *Codec) dec(d *scale.Decoder, id metadata.TypeID, depth int) (any, error) {
+// typeAt is the type id names, met at nesting depth depth: ErrDepth past
+// MaxDepth.
+func (c *Codec) typeAt(id metadata.TypeID, depth int) (*metadata.Type, error) {
 	if depth > MaxDepth {
 		return nil, ErrDepth
 	}
-	t, err := c.reg.Type(id)
+	return c.reg.Type(id)
+}
+
+func (c *Codec) dec(d *scale.Decoder, id metadata.TypeID, depth int) (any, error) {
+	t, err := c.typeAt(id, depth)
 	if err != nil {
 		return nil, err
 	}
