@@ -52,7 +52,7 @@ func (m *Machine) FetchAncestors(hash header.Hash, number, count uint32, done fu
 
 // ancestryRequests issues the requests of the fetches not in flight.
 func (m *Machine) ancestryRequests(now time.Time) []Request {
-	return fetchRequests(m, now, &m.ancestry.list, KindHeaders, 0, func(a *ancestryFetch) {
+	return fetchRequests(m, now, &m.ancestry.list, relayServes[*ancestryFetch](KindHeaders), 0, func(a *ancestryFetch) {
 		m.finishAncestry(a, nil, fmt.Errorf("%w: below block %d %s: no peer left to ask (last error: %w)", ErrAncestryFailed, a.number+1, a.hash, a.lastOr("no peer serves headers")))
 	}, func(a *ancestryFetch, p *peerState) Request {
 		r := Request{Peer: p.id, Kind: KindHeaders, Block: a.hash, Number: a.number, Count: a.count, Deadline: now.Add(m.cfg.RequestTimeout)}
@@ -114,11 +114,11 @@ func newFetchTries() fetchTries { return fetchTries{tried: map[PeerID]bool{}} }
 func (t *fetchTries) tries() *fetchTries { return t }
 
 // fetchRequests issues a request for each fetch of *list not in flight, to
-// a peer that serves kind and was not asked for it yet, asking at most
-// maxTries peers a fetch (0: no limit). A fetch no peer is left for fails
-// with giveUp, which must remove it from *list; issue makes and issues the
-// request of a fetch to a peer.
-func fetchRequests[F interface{ tries() *fetchTries }](m *Machine, now time.Time, list *[]F, kind Kind, maxTries int, giveUp func(F), issue func(F, *peerState) Request) []Request {
+// a peer that serves it (serves) and was not asked for it yet, asking at
+// most maxTries peers a fetch (0: no limit). A fetch no peer is left for
+// fails with giveUp, which must remove it from *list; issue makes and
+// issues the request of a fetch to a peer.
+func fetchRequests[F interface{ tries() *fetchTries }](m *Machine, now time.Time, list *[]F, serves func(F, *peerState) bool, maxTries int, giveUp func(F), issue func(F, *peerState) Request) []Request {
 	var out []Request
 	for i := 0; i < len(*list); i++ {
 		f := (*list)[i]
@@ -126,7 +126,7 @@ func fetchRequests[F interface{ tries() *fetchTries }](m *Machine, now time.Time
 		if t.busy {
 			continue
 		}
-		usable := func(p *peerState) bool { return !p.caps.Para && p.caps.Kinds.has(kind) && !t.tried[p.id] }
+		usable := func(p *peerState) bool { return serves(f, p) && !t.tried[p.id] }
 		exhausted := maxTries > 0 && len(t.tried) >= maxTries
 		var p *peerState
 		if !exhausted {
@@ -162,6 +162,12 @@ func (t *fetchTries) lastOr(none string) error {
 		return t.last
 	}
 	return errors.New(none)
+}
+
+// relayServes is the serves of fetchRequests for a fetch that relay-chain
+// peers serving kind answer.
+func relayServes[F any](kind Kind) func(F, *peerState) bool {
+	return func(_ F, p *peerState) bool { return !p.caps.Para && p.caps.Kinds.has(kind) }
 }
 
 // removeFetch removes fetch x from list, keeping the order of the others.

@@ -39,7 +39,7 @@ func (m *Machine) FetchBody(h *header.Header, hash header.Hash, done func(body [
 }
 
 func (m *Machine) bodyRequests(now time.Time) []Request {
-	return fetchRequests(m, now, &m.live.bodies, KindBody, 0, func(b *bodyFetch) {
+	return fetchRequests(m, now, &m.live.bodies, relayServes[*bodyFetch](KindBody), 0, func(b *bodyFetch) {
 		m.finishBody(b, nil, fmt.Errorf("%w: block %d %s: no peer left to ask (last error: %w)", ErrBodyFailed, b.h.Number, b.hash, b.lastOr("no peer serves block bodies")))
 	}, func(b *bodyFetch, p *peerState) Request {
 		r := Request{Peer: p.id, Kind: KindBody, Block: b.hash, Number: b.h.Number, Deadline: now.Add(m.cfg.RequestTimeout)}
