@@ -4,12 +4,9 @@
 //   echo '{"url":"ws://127.0.0.1:PORT","pallet":"claims","item":"preclaims","key":["<address>"],"value":"0x<SCALE bytes>"}' | node e2e-claims-setstorage.mjs
 // Prints {"key": "0x..", "readBack": <value as @polkadot/api decodes it>}.
 import { ApiPromise, WsProvider } from '@polkadot/api';
+import { readFileSync } from 'node:fs';
 
-const input = JSON.parse(await new Promise((resolve) => {
-  let s = '';
-  process.stdin.on('data', (d) => { s += d; });
-  process.stdin.on('end', () => resolve(s));
-}));
+const input = JSON.parse(readFileSync(0, 'utf8'));
 const provider = new WsProvider(input.url);
 const api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
 const entry = api.query[input.pallet][input.item];

@@ -17,12 +17,9 @@
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { merkleizeMetadata } from '@polkadot-api/merkleize-metadata';
 import { u8aToHex } from '@polkadot/util';
+import { readFileSync } from 'node:fs';
 
-const input = JSON.parse(await new Promise((resolve) => {
-  let s = '';
-  process.stdin.on('data', (d) => { s += d; });
-  process.stdin.on('end', () => resolve(s));
-}));
+const input = JSON.parse(readFileSync(0, 'utf8'));
 const api = await ApiPromise.create({ provider: new WsProvider(input.url), noInitWarn: true, throwOnConnect: true });
 const get = (root, path) => path.reduce((o, k) => (o == null ? undefined : o[k]), root);
 const digest = async (q) => {

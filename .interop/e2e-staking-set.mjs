@@ -8,12 +8,9 @@
 // dev_setStorage. Prints {"ok": true, "head": <number>}.
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { u8aToHex } from '@polkadot/util';
+import { readFileSync } from 'node:fs';
 
-const input = JSON.parse(await new Promise((resolve) => {
-  let s = '';
-  process.stdin.on('data', (d) => { s += d; });
-  process.stdin.on('end', () => resolve(s));
-}));
+const input = JSON.parse(readFileSync(0, 'utf8'));
 const provider = new WsProvider(input.url);
 const api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
 const pairs = [];

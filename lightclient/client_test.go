@@ -75,17 +75,31 @@ func ctxT(t testing.TB) context.Context {
 	return ctx
 }
 
+// started starts cl and returns a context that bounds the test's calls.
+func started(t testing.TB, cl *Client) context.Context {
+	t.Helper()
+	ctx := ctxT(t)
+	if err := cl.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+// synced is started that also waits for cl to sync.
+func synced(t testing.TB, cl *Client) context.Context {
+	t.Helper()
+	ctx := started(t, cl)
+	if err := cl.WaitSynced(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
 // waitFor polls cond until it holds, failing the test with what after
 // waitLimit.
 func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(waitLimit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %v", what, waitLimit)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testenv.WaitFor(t, what, waitLimit, cond)
 }
 
 func TestRPCHonest(t *testing.T) {
@@ -93,13 +107,7 @@ func TestRPCHonest(t *testing.T) {
 	srv, url := newChainServer(t, c, 350)
 	home := t.TempDir()
 	cl, _ := rpcClient(t, c, url, home)
-	ctx := ctxT(t)
-	if err := cl.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := cl.WaitSynced(ctx); err != nil {
-		t.Fatal(err)
-	}
+	ctx := synced(t, cl)
 	h, hash, setID := cl.Finalized()
 	if h.Number != 350 || hash != c.Blocks[350].Hash || setID != c.SetIDAt(351) {
 		t.Fatalf("finalized %d %s set %d", h.Number, hash, setID)
@@ -164,10 +172,7 @@ func TestRPCLying(t *testing.T) {
 			return rpctest.Hex(p.Encode())
 		})
 		cl, src := rpcClient(t, c, url, "")
-		ctx := ctxT(t)
-		if err := cl.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
+		ctx := started(t, cl)
 		err := cl.WaitSynced(ctx)
 		if !errors.Is(err, ErrVerification) || !errors.Is(err, chainsync.ErrAllPeersMalicious) {
 			t.Fatalf("WaitSynced: %v", err)
@@ -188,13 +193,7 @@ func TestRPCLying(t *testing.T) {
 			return map[string]any{"at": c.Blocks[200].Hash.String(), "proof": rpctest.ProofHex(c, 150, testchain.KeySystemNumber)}
 		})
 		cl, _ := rpcClient(t, c, url, "")
-		ctx := ctxT(t)
-		if err := cl.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if err := cl.WaitSynced(ctx); err != nil {
-			t.Fatal(err)
-		}
+		ctx := synced(t, cl)
 		_, err := cl.ReadStorage(ctx, [][]byte{testchain.KeySystemNumber})
 		if !errors.Is(err, chainsync.ErrQueryFailed) || !errors.Is(err, chainsync.ErrMalicious) {
 			t.Fatalf("ReadStorage from a liar: %v", err)
@@ -249,10 +248,7 @@ func TestParachainStorageRPC(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cl.Close()
-	ctx := ctxT(t)
-	if err := cl.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	ctx := started(t, cl)
 	res, err := cl.ParachainStorage(ctx, 1000, [][]byte{testchain.KeySystemNumber})
 	if err != nil {
 		t.Fatal(err)
@@ -273,10 +269,7 @@ func TestRuntimeVersionNoCode(t *testing.T) {
 	c := genChain(t, testchain.Config{Seed: "lc-code", Blocks: 20})
 	_, url := newChainServer(t, c, 20)
 	cl, _ := rpcClient(t, c, url, "")
-	ctx := ctxT(t)
-	if err := cl.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	ctx := started(t, cl)
 	if _, err := cl.RuntimeVersion(ctx); err == nil || !strings.Contains(err.Error(), "no :code") {
 		t.Fatalf("RuntimeVersion without code: %v", err)
 	}
@@ -301,10 +294,7 @@ func TestRuntimeVersionKusamaGenesisCode(t *testing.T) {
 	}})
 	_, url := newChainServer(t, c, 10)
 	cl, _ := rpcClient(t, c, url, "")
-	ctx := ctxT(t)
-	if err := cl.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	ctx := started(t, cl)
 	info, err := cl.RuntimeVersion(ctx)
 	if err != nil {
 		t.Fatal(err)

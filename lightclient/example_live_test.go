@@ -5,10 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ksm-wallet/ksm/lightclient"
-	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/lightclient/chainsync"
-	"github.com/ksm-wallet/ksm/lightclient/rpc"
 	"github.com/ksm-wallet/ksm/lightclient/rpctest"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 	"github.com/ksm-wallet/ksm/tx/scale"
@@ -21,22 +18,13 @@ func ExampleClient_Submit() {
 	url, stop := rpctest.New(c, 60).Start() // includes what it is sent in a new block
 	defer stop()
 	ctx := context.Background()
-	rc, _ := rpc.Dial(ctx, url)
-	cl, _ := lightclient.New(lightclient.Config{
-		Genesis:    c.Blocks[0].Hash,
-		Checkpoint: &chainspec.Checkpoint{Header: c.Blocks[0].Header, Hash: c.Blocks[0].Hash, Grandpa: &chainspec.GrandpaState{Set: c.Set(0)}},
-		Sources:    []lightclient.Source{lightclient.NewRPCSource(rc, lightclient.RPCOptions{})},
-		Sync:       chainsync.Config{FollowInterval: 100 * time.Millisecond}, // an RPC endpoint is polled
-	})
+	// An RPC endpoint is polled for finality.
+	cl, _, err := startRPCClient(ctx, c, url, chainsync.Config{FollowInterval: 100 * time.Millisecond})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	defer cl.Close()
-	if err := cl.Start(ctx); err != nil {
-		fmt.Println(err)
-		return
-	}
-	if err := cl.WaitSynced(ctx); err != nil {
-		fmt.Println(err)
-		return
-	}
 	ext := scale.AppendBytes(nil, []byte{0x84, 1, 2, 3}) // an encoded extrinsic
 	sub, err := cl.Submit(ctx, ext)
 	if err != nil {

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ksm-wallet/ksm/lightclient"
-	"github.com/ksm-wallet/ksm/lightclient/chainspec"
-	"github.com/ksm-wallet/ksm/lightclient/rpc"
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/rpctest"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 )
@@ -23,30 +21,12 @@ func ExampleRPCSource_Pushing() {
 	defer stop()
 
 	ctx := context.Background()
-	rc, err := rpc.Dial(ctx, rpctest.WS(url))
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	src := lightclient.NewRPCSource(rc, lightclient.RPCOptions{})
-	cl, err := lightclient.New(lightclient.Config{
-		Genesis:    c.Blocks[0].Hash,
-		Checkpoint: &chainspec.Checkpoint{Header: c.Blocks[0].Header, Hash: c.Blocks[0].Hash, Grandpa: &chainspec.GrandpaState{Set: c.Set(0)}},
-		Sources:    []lightclient.Source{src},
-	})
+	cl, src, err := startRPCClient(ctx, c, rpctest.WS(url), chainsync.Config{})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer cl.Close()
-	if err := cl.Start(ctx); err != nil {
-		fmt.Println(err)
-		return
-	}
-	if err := cl.WaitSynced(ctx); err != nil {
-		fmt.Println(err)
-		return
-	}
 	fmt.Println("pushing:", src.Pushing())
 	srv.SetVisible(30) // pushes the justifications of 25 (a set change) and 30
 	for h, _, _ := cl.Finalized(); h.Number < 30; h, _, _ = cl.Finalized() {

@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/ksm-wallet/ksm/lightclient"
-	"github.com/ksm-wallet/ksm/lightclient/chainspec"
-	"github.com/ksm-wallet/ksm/lightclient/rpc"
+	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/rpctest"
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
@@ -25,25 +23,12 @@ func ExampleClient_StorageKeys() {
 	url, stop := rpctest.New(c, 60).Start()
 	defer stop()
 	ctx := context.Background()
-	rc, err := rpc.Dial(ctx, url)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	cl, err := lightclient.New(lightclient.Config{
-		Genesis:    c.Blocks[0].Hash,
-		Checkpoint: &chainspec.Checkpoint{Header: c.Blocks[0].Header, Hash: c.Blocks[0].Hash, Grandpa: &chainspec.GrandpaState{Set: c.Set(0)}},
-		Sources:    []lightclient.Source{lightclient.NewRPCSource(rc, lightclient.RPCOptions{})},
-	})
+	cl, _, err := startRPCClient(ctx, c, url, chainsync.Config{})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer cl.Close()
-	if err := cl.Start(ctx); err != nil {
-		fmt.Println(err)
-		return
-	}
 	// The zero hash is the latest finalized block.
 	keys, err := cl.StorageKeys(ctx, [32]byte{}, []byte("acct/"), 3, []byte("acct/041"))
 	if err != nil {

@@ -239,13 +239,7 @@ func startClientSync(t testing.TB, c *testchain.Chain, sc chainsync.Config, sour
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cl.Close() })
-	ctx := ctxT(t)
-	if err := cl.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := cl.WaitSynced(ctx); err != nil {
-		t.Fatal(err)
-	}
+	synced(t, cl)
 	return cl
 }
 
@@ -297,9 +291,7 @@ func TestStorageKeysRPCLiars(t *testing.T) {
 			want := trueKeys(c, 180, mapPrefix, nil)
 			// Several reads so that both peers are asked.
 			for i := 0; i < 4 && liar.Banned() == nil; i++ {
-				cl.keysMu.Lock()
-				cl.keyCache = nil
-				cl.keysMu.Unlock()
+				forgetKeyCache(cl)
 				if got := pageAll(t, cl, c.Blocks[180].Hash, mapPrefix, nil, 512); !sameKeyList(got, want) {
 					t.Fatalf("%d keys, want %d", len(got), len(want))
 				}
@@ -344,18 +336,28 @@ func (s *lyingChainSource) ReadProof(block header.Hash, keys [][]byte) ([][]byte
 	return nodes, ok, err
 }
 
-func TestStorageKeysP2P(t *testing.T) {
-	c := mapChain(t)
-	genesis := c.Blocks[0].Hash
+// keysOverLiars starts a client of c over p2p full nodes on a mock network:
+// two liars (a proof at another block, a truncated proof), then, with
+// honest, a truthful node.
+func keysOverLiars(t *testing.T, c *testchain.Chain, honest bool) (*Client, *p2p.Host, []*p2ptest.Node) {
+	t.Helper()
 	mn := mocknet.New()
 	t.Cleanup(func() { mn.Close() })
-	honest := &chainSource{c: c, visible: 180}
-	host, nodes := relayNodes[p2ptest.Source](t, mn, genesis,
-		&lyingChainSource{chainSource: honest, how: "wrong-root"},
-		&lyingChainSource{chainSource: honest, how: "truncated"},
-		honest,
-	)
-	cl := startClient(t, c, NewP2PSource(host, nil))
+	truth := &chainSource{c: c, visible: 180}
+	srcs := []p2ptest.Source{
+		&lyingChainSource{chainSource: truth, how: "wrong-root"},
+		&lyingChainSource{chainSource: truth, how: "truncated"},
+	}
+	if honest {
+		srcs = append(srcs, truth)
+	}
+	host, nodes := relayNodes(t, mn, c.Blocks[0].Hash, srcs...)
+	return startClient(t, c, NewP2PSource(host, nil)), host, nodes
+}
+
+func TestStorageKeysP2P(t *testing.T) {
+	c := mapChain(t)
+	cl, host, nodes := keysOverLiars(t, c, true)
 	if h, _, _ := cl.Finalized(); h.Number != 180 {
 		t.Fatalf("finalized %d", h.Number)
 	}
@@ -371,6 +373,14 @@ func TestStorageKeysP2P(t *testing.T) {
 	}
 }
 
+// forgetKeyCache empties the client's cache of proof nodes for key
+// enumeration, so that the next enumeration asks the network again.
+func forgetKeyCache(cl *Client) {
+	cl.keysMu.Lock()
+	cl.keyCache = nil
+	cl.keysMu.Unlock()
+}
+
 // BenchmarkStorageKeys2000 enumerates the 2000+ keys of a map in one call
 // from an empty node cache over an in-memory source: proof rounds and time.
 func BenchmarkStorageKeys2000(b *testing.B) {
@@ -383,9 +393,7 @@ func BenchmarkStorageKeys2000(b *testing.B) {
 	var requests int
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		cl.keysMu.Lock()
-		cl.keyCache = nil
-		cl.keysMu.Unlock()
+		forgetKeyCache(cl)
 		keys, n, err := cl.storageKeys(ctx, at, mapPrefix, 5000, nil)
 		if err != nil || len(keys) != len(want) {
 			b.Fatalf("%d keys, %v", len(keys), err)
@@ -407,9 +415,7 @@ func BenchmarkStorageKeysPaged512(b *testing.B) {
 	var requests int
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		cl.keysMu.Lock()
-		cl.keyCache = nil
-		cl.keysMu.Unlock()
+		forgetKeyCache(cl)
 		var start []byte
 		requests = 0
 		for {
@@ -480,13 +486,19 @@ func (s *countingSource) requests() int {
 	return s.storage
 }
 
+// countedKeysClient starts a client of the map chain over a source that
+// counts its requests; at is the finalized block 180.
+func countedKeysClient(t *testing.T) (*testchain.Chain, *countingSource, *Client, header.Hash) {
+	t.Helper()
+	c := mapChain(t)
+	src := &countingSource{proverSource: newProverSource(c, 180)}
+	return c, src, startClient(t, c, src), c.Blocks[180].Hash
+}
+
 // Iterating the whole map with NextKey, as the runtime does, proves keys
 // ahead: far fewer requests than keys.
 func TestNextKeyIteration(t *testing.T) {
-	c := mapChain(t)
-	src := &countingSource{proverSource: newProverSource(c, 180)}
-	cl := startClient(t, c, src)
-	at := c.Blocks[180].Hash
+	c, src, cl, at := countedKeysClient(t)
 	want := trueKeys(c, 180, mapPrefix, nil)
 	before := src.requests()
 	var got [][]byte
@@ -514,10 +526,7 @@ func TestNextKeyIteration(t *testing.T) {
 
 // Keys already proven at a block are read again without a request.
 func TestReadStorageAtCached(t *testing.T) {
-	c := mapChain(t)
-	src := &countingSource{proverSource: newProverSource(c, 180)}
-	cl := startClient(t, c, src)
-	at := c.Blocks[180].Hash
+	c, src, cl, at := countedKeysClient(t)
 	all := trueKeys(c, 180, mapPrefix, nil)
 	keys := [][]byte{all[10], all[500], []byte("absent"), testchain.KeySystemNumber}
 	st := stateOf(c, 180)
@@ -575,9 +584,7 @@ func BenchmarkNextKeyIteration(b *testing.B) {
 	var keys, requests int
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		cl.keysMu.Lock()
-		cl.keyCache = nil
-		cl.keysMu.Unlock()
+		forgetKeyCache(cl)
 		before := src.requests()
 		keys = 0
 		for key := mapPrefix; ; keys++ {
@@ -635,15 +642,7 @@ func TestStorageKeysConcurrent(t *testing.T) {
 // the liars are banned.
 func TestStorageKeysP2POnlyLiars(t *testing.T) {
 	c := mapChain(t)
-	genesis := c.Blocks[0].Hash
-	mn := mocknet.New()
-	t.Cleanup(func() { mn.Close() })
-	honest := &chainSource{c: c, visible: 180}
-	host, nodes := relayNodes(t, mn, genesis,
-		&lyingChainSource{chainSource: honest, how: "wrong-root"},
-		&lyingChainSource{chainSource: honest, how: "truncated"},
-	)
-	cl := startClient(t, c, NewP2PSource(host, nil))
+	cl, host, nodes := keysOverLiars(t, c, false)
 	_, err := cl.StorageKeys(ctxT(t), c.Blocks[180].Hash, mapPrefix, 10, nil)
 	if err == nil {
 		t.Fatal("keys from liars")
@@ -663,20 +662,7 @@ func TestStorageKeysP2POnlyLiars(t *testing.T) {
 func TestStorageKeysP2PLoopback(t *testing.T) {
 	c := mapChain(t)
 	genesis := c.Blocks[0].Hash
-	src := &chainSource{c: c, visible: 180}
-	node, err := p2ptest.NewLoopback("tcp", p2ptest.FullConfig(genesis, src), src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { node.Close() })
-	var boot []string
-	for _, a := range node.Multiaddrs() {
-		boot = append(boot, a.String())
-	}
-	host, err := p2p.New(p2p.Config{Genesis: genesis, ProtocolID: "ksmcc3", AllowAddr: p2ptest.Loopback, Resolver: p2ptest.NoDNS(), DialTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, host, boot := loopbackNode(t, "tcp", genesis, &chainSource{c: c, visible: 180})
 	cl := startClient(t, c, NewP2PSource(host, boot))
 	want := trueKeys(c, 180, mapPrefix, nil)
 	if got := pageAll(t, cl, c.Blocks[180].Hash, mapPrefix, nil, 512); !sameKeyList(got, want) {

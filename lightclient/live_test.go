@@ -440,13 +440,7 @@ func TestRPCSubmitAndBody(t *testing.T) {
 	url, stop := srv.Start()
 	t.Cleanup(stop)
 	cl, _ := rpcClient(t, c, url, "")
-	ctx := ctxT(t)
-	if err := cl.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := cl.WaitSynced(ctx); err != nil {
-		t.Fatal(err)
-	}
+	ctx := synced(t, cl)
 	body, err := cl.BlockBody(ctx, header.Hash{})
 	if err != nil || len(body) != 1 || !bytes.Equal(body[0], c.Blocks[90].Extrinsics[0]) {
 		t.Fatalf("body of the head: %x %v", body, err)
@@ -494,10 +488,7 @@ func TestSubmitClientClosed(t *testing.T) {
 	url, stop := srv.Start()
 	t.Cleanup(stop)
 	cl, _ := rpcClient(t, c, url, "")
-	ctx := ctxT(t)
-	if err := cl.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	ctx := started(t, cl)
 	// The endpoint takes the transaction but never includes it.
 	sub, err := cl.Submit(ctx, scale.AppendBytes(nil, []byte{0x84, 5}))
 	if err != nil {

@@ -142,6 +142,27 @@ func TestP2PNoBootnode(t *testing.T) {
 	}
 }
 
+// loopbackNode starts a full node serving src on a real loopback connection
+// (transport "tcp" or "ws") and returns it, a host for a client to reach it
+// and the node's addresses to boot from.
+func loopbackNode(t testing.TB, transport string, genesis header.Hash, src p2ptest.Source) (*p2ptest.Node, *p2p.Host, []string) {
+	t.Helper()
+	node, err := p2ptest.NewLoopback(transport, p2ptest.FullConfig(genesis, src), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { node.Close() })
+	var boot []string
+	for _, a := range node.Multiaddrs() {
+		boot = append(boot, a.String())
+	}
+	host, err := p2p.New(p2p.Config{Genesis: genesis, ProtocolID: "ksmcc3", AllowAddr: p2ptest.Loopback, Resolver: p2ptest.NoDNS(), DialTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return node, host, boot
+}
+
 // TestP2PLoopback syncs over real loopback TCP and WebSocket connections,
 // reaching the nodes through the bootnode path.
 func TestP2PLoopback(t *testing.T) {
@@ -149,29 +170,13 @@ func TestP2PLoopback(t *testing.T) {
 	genesis := c.Blocks[0].Hash
 	for _, transport := range []string{"tcp", "ws"} {
 		t.Run(transport, func(t *testing.T) {
-			src := &chainSource{c: c, visible: 110}
-			node, err := p2ptest.NewLoopback(transport, p2ptest.FullConfig(genesis, src), src)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { node.Close() })
-			var boot []string
-			for _, a := range node.Multiaddrs() {
-				boot = append(boot, a.String())
-			}
-			host, err := p2p.New(p2p.Config{Genesis: genesis, ProtocolID: "ksmcc3", AllowAddr: p2ptest.Loopback, Resolver: p2ptest.NoDNS(), DialTimeout: 5 * time.Second})
-			if err != nil {
-				t.Fatal(err)
-			}
+			node, host, boot := loopbackNode(t, transport, genesis, &chainSource{c: c, visible: 110})
 			cl, err := New(Config{Genesis: genesis, Checkpoint: genesisCheckpoint(c), Sources: []Source{NewP2PSource(host, boot)}, Sync: fastSync(), Tick: 5 * time.Millisecond})
 			if err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { cl.Close() })
-			ctx := ctxT(t)
-			if err := cl.Start(ctx); err != nil {
-				t.Fatal(err)
-			}
+			ctx := started(t, cl)
 			res, err := cl.ReadStorage(ctx, [][]byte{testchain.KeySystemNumber})
 			if err != nil {
 				t.Fatal(err)

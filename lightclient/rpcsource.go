@@ -322,14 +322,7 @@ func (s *RPCSource) headers(ctx context.Context, r chainsync.Request) ([]byte, e
 		if errors.Is(err, rpc.ErrNotFound) && len(hs) == 0 {
 			break // the endpoint does not have the block
 		}
-		if err != nil {
-			return nil, fmt.Errorf("chain_getHeader(%s): %w", at, err)
-		}
-		enc, err := rh.SCALE()
-		if err != nil {
-			return nil, fmt.Errorf("chain_getHeader(%s): %w", at, err)
-		}
-		h, err := header.Decode(enc)
+		h, err := decodeHeader(rh, err)
 		if err != nil {
 			return nil, fmt.Errorf("chain_getHeader(%s): %w", at, err)
 		}
@@ -340,6 +333,19 @@ func (s *RPCSource) headers(ctx context.Context, r chainsync.Request) ([]byte, e
 		at = rpc.Hash(h.ParentHash)
 	}
 	return chainsync.EncodeHeaders(hs), nil
+}
+
+// decodeHeader decodes the header rh of an endpoint's chain_getHeader
+// answer, passing on the call's error err.
+func decodeHeader(rh *rpc.Header, err error) (*header.Header, error) {
+	if err != nil {
+		return nil, err
+	}
+	enc, err := rh.SCALE()
+	if err != nil {
+		return nil, err
+	}
+	return header.Decode(enc)
 }
 
 // normalize turns Substrate's answer to grandpa_proveFinality(n), whose
@@ -364,15 +370,7 @@ func (s *RPCSource) normalize(ctx context.Context, n uint32, b []byte) ([]byte, 
 	if err != nil {
 		return nil, fmt.Errorf("chain_getBlockHash(%d): %w", n, err)
 	}
-	rh, err := s.c.Header(ctx, &hash)
-	if err != nil {
-		return nil, fmt.Errorf("chain_getHeader(%d): %w", n, err)
-	}
-	enc, err := rh.SCALE()
-	if err != nil {
-		return nil, fmt.Errorf("chain_getHeader(%d): %w", n, err)
-	}
-	h, err := header.Decode(enc)
+	h, err := decodeHeader(s.c.Header(ctx, &hash))
 	if err != nil {
 		return nil, fmt.Errorf("chain_getHeader(%d): %w", n, err)
 	}

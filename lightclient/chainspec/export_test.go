@@ -37,33 +37,33 @@ func memberNames(t testing.TB, b []byte) []string {
 // reads back (Parse, Checkpoint) as the same block, set and genesis, with
 // the spec's other members unchanged and in order; a spec without a
 // lightSyncState gets one as its last member.
+// parseCheckpoint parses the chain spec b and reads its checkpoint.
+func parseCheckpoint(t *testing.T, b []byte) (*Spec, *Checkpoint) {
+	t.Helper()
+	s, err := Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp, err := s.Checkpoint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, cp
+}
+
 func TestWithLightSyncStateRoundTrip(t *testing.T) {
 	t.Parallel()
 	for _, name := range []string{"kusama-lightsync-b31697400.json", "kusama-lightsync-b20765720.json",
 		"polkadot-lightsync-b26629221.json", "westend-lightsync-b26651536.json"} {
 		t.Run(name, func(t *testing.T) {
 			b := testenv.ReadShared(t, "chainspec", name)
-			s, err := Parse(b)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cp, err := s.Checkpoint()
-			if err != nil {
-				t.Fatal(err)
-			}
+			s, cp := parseCheckpoint(t, b)
 			g := NewGrandpaState(cp.Header.Number, cp.Grandpa.Set, cp.TrackerPending())
 			out, err := WithLightSyncState(b, cp.Header, g)
 			if err != nil {
 				t.Fatal(err)
 			}
-			s2, err := Parse(out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cp2, err := s2.Checkpoint()
-			if err != nil {
-				t.Fatal(err)
-			}
+			s2, cp2 := parseCheckpoint(t, out)
 			g1, _ := s.GenesisHash()
 			g2, _ := s2.GenesisHash()
 			if cp2.Hash != cp.Hash || cp2.Header.Number != cp.Header.Number || g1 != g2 ||

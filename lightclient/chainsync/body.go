@@ -19,13 +19,11 @@ type BodyID uint64
 
 // bodyFetch is a body the machine is fetching for a caller.
 type bodyFetch struct {
-	id    BodyID
-	h     *header.Header
-	hash  header.Hash
-	done  func(body [][]byte, err error)
-	tried map[PeerID]bool
-	busy  bool
-	last  error
+	id   BodyID
+	h    *header.Header
+	hash header.Hash
+	done func(body [][]byte, err error)
+	fetchTries
 }
 
 // FetchBody asks peers for the body of the verified header h (hash) and
@@ -35,36 +33,18 @@ type bodyFetch struct {
 // peer served one. A peer answering a body that does not match is banned.
 func (m *Machine) FetchBody(h *header.Header, hash header.Hash, done func(body [][]byte, err error)) BodyID {
 	m.live.nextBody++
-	b := &bodyFetch{id: m.live.nextBody, h: h.Clone(), hash: hash, done: done, tried: map[PeerID]bool{}}
+	b := &bodyFetch{id: m.live.nextBody, h: h.Clone(), hash: hash, done: done, fetchTries: newFetchTries()}
 	m.live.bodies = append(m.live.bodies, b)
 	return b.id
 }
 
 func (m *Machine) bodyRequests(now time.Time) []Request {
-	var out []Request
-	for i := 0; i < len(m.live.bodies); i++ {
-		b := m.live.bodies[i]
-		if b.busy {
-			continue
-		}
-		usable := func(p *peerState) bool { return !p.caps.Para && p.caps.Kinds.has(KindBody) && !b.tried[p.id] }
-		p := m.pick(now, usable)
-		if p == nil {
-			if !m.anyUsable(usable) {
-				last := b.last
-				if last == nil {
-					last = errors.New("no peer serves block bodies")
-				}
-				m.finishBody(b, nil, fmt.Errorf("%w: block %d %s: no peer left to ask (last error: %w)", ErrBodyFailed, b.h.Number, b.hash, last))
-				i--
-			}
-			continue
-		}
-		b.busy = true
+	return fetchRequests(m, now, &m.live.bodies, relayServes[*bodyFetch](KindBody), 0, func(b *bodyFetch) {
+		m.finishBody(b, nil, fmt.Errorf("%w: block %d %s: no peer left to ask (last error: %w)", ErrBodyFailed, b.h.Number, b.hash, b.lastOr("no peer serves block bodies")))
+	}, func(b *bodyFetch, p *peerState) Request {
 		r := Request{Peer: p.id, Kind: KindBody, Block: b.hash, Number: b.h.Number, Deadline: now.Add(m.cfg.RequestTimeout)}
-		out = append(out, m.issue(r, p, nil, b.h))
-	}
-	return out
+		return m.issue(r, p, nil, b.h)
+	})
 }
 
 func (m *Machine) findBody(hash header.Hash, peer PeerID) *bodyFetch {
@@ -78,21 +58,12 @@ func (m *Machine) findBody(hash header.Hash, peer PeerID) *bodyFetch {
 
 func (m *Machine) releaseBody(f *inflight) {
 	if b := m.findBody(f.req.Block, f.req.Peer); b != nil {
-		b.busy = false
-		b.tried[f.req.Peer] = true
-		if b.last == nil {
-			b.last = errors.New("request failed")
-		}
+		b.release(f.req.Peer)
 	}
 }
 
 func (m *Machine) finishBody(b *bodyFetch, body [][]byte, err error) {
-	for i, x := range m.live.bodies {
-		if x == b {
-			m.live.bodies = append(m.live.bodies[:i], m.live.bodies[i+1:]...)
-			break
-		}
-	}
+	m.live.bodies = removeFetch(m.live.bodies, b)
 	if b.done != nil {
 		b.done(body, err)
 	}

@@ -18,26 +18,12 @@ var unhex = testenv.Unhex
 // headers' extrinsics roots; an altered body does not.
 func TestVerifyBodyRealBlocks(t *testing.T) {
 	for _, file := range []string{"kusama-block-22939322.json", "polkadot-block-18468942.json"} {
-		var f struct {
-			HeaderScale string `json:"headerScale"`
-			Extrinsics  []string
-			BlockRaw    struct{ Extrinsics []string } `json:"blockRaw"`
-		}
-		if err := json.Unmarshal(testenv.ReadShared(t, "extrinsics", file), &f); err != nil {
-			t.Fatal(err)
-		}
-		h, err := header.Decode(unhex(t, f.HeaderScale))
+		blk := testenv.ReadBlock(t, file)
+		h, err := header.Decode(blk.Header)
 		if err != nil {
 			t.Fatal(err)
 		}
-		list := f.Extrinsics
-		if len(list) == 0 {
-			list = f.BlockRaw.Extrinsics
-		}
-		var body [][]byte
-		for _, x := range list {
-			body = append(body, unhex(t, x))
-		}
+		body := blk.Extrinsics
 		if len(body) < 4 {
 			t.Fatalf("%s: %d extrinsics", file, len(body))
 		}

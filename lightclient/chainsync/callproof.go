@@ -35,9 +35,7 @@ type callProof struct {
 	method string
 	data   []byte
 	done   func(nodes [][]byte, err error)
-	tried  map[PeerID]bool
-	busy   bool
-	last   error
+	fetchTries
 	// para and paraID: a parachain block's call proof, asked of that
 	// parachain's peers.
 	para   bool
@@ -55,7 +53,7 @@ type callProof struct {
 // costs the caller the reads it must make itself.
 func (m *Machine) FetchCallProof(h *header.Header, hash header.Hash, method string, data []byte, done func(nodes [][]byte, err error)) CallProofID {
 	return m.fetchCallProof(&callProof{h: h.Clone(), hash: hash, method: method,
-		data: append([]byte{}, data...), done: done, tried: map[PeerID]bool{}})
+		data: append([]byte{}, data...), done: done, fetchTries: newFetchTries()})
 }
 
 // FetchParaCallProof is FetchCallProof at block hash of parachain paraID
@@ -63,7 +61,7 @@ func (m *Machine) FetchCallProof(h *header.Header, hash header.Hash, method stri
 // asked of that parachain's peers serving call proofs.
 func (m *Machine) FetchParaCallProof(paraID uint32, h *header.Header, hash header.Hash, method string, data []byte, done func(nodes [][]byte, err error)) CallProofID {
 	return m.fetchCallProof(&callProof{h: h.Clone(), hash: hash, method: method,
-		data: append([]byte{}, data...), done: done, tried: map[PeerID]bool{}, para: true, paraID: paraID})
+		data: append([]byte{}, data...), done: done, fetchTries: newFetchTries(), para: true, paraID: paraID})
 }
 
 func (m *Machine) fetchCallProof(c *callProof) CallProofID {
@@ -75,38 +73,18 @@ func (m *Machine) fetchCallProof(c *callProof) CallProofID {
 
 // callProofRequests issues the requests of the call proofs not in flight.
 func (m *Machine) callProofRequests(now time.Time) []Request {
-	var out []Request
-	for i := 0; i < len(m.calls.list); i++ {
-		c := m.calls.list[i]
-		if c.busy {
-			continue
-		}
-		usable := func(p *peerState) bool {
-			return p.caps.Para == c.para && (!c.para || p.caps.ParaID == c.paraID) && p.caps.Kinds.has(KindCallProof) && !c.tried[p.id]
-		}
-		var p *peerState
-		if len(c.tried) < MaxCallProofTries {
-			p = m.pick(now, usable)
-		}
-		if p == nil {
-			if !m.anyUsable(usable) || len(c.tried) >= MaxCallProofTries {
-				last := c.last
-				if last == nil {
-					last = errors.New("no peer serves call proofs")
-				}
-				m.finishCallProof(c, nil, fmt.Errorf("%w: %s at block %d %s: %w", ErrCallProofFailed, c.method, c.h.Number, c.hash, last))
-				i--
-			}
-			continue
-		}
-		c.busy = true
+	serves := func(c *callProof, p *peerState) bool {
+		return p.caps.Para == c.para && (!c.para || p.caps.ParaID == c.paraID) && p.caps.Kinds.has(KindCallProof)
+	}
+	return fetchRequests(m, now, &m.calls.list, serves, MaxCallProofTries, func(c *callProof) {
+		m.finishCallProof(c, nil, fmt.Errorf("%w: %s at block %d %s: %w", ErrCallProofFailed, c.method, c.h.Number, c.hash, c.lastOr("no peer serves call proofs")))
+	}, func(c *callProof, p *peerState) Request {
 		r := Request{Peer: p.id, Kind: KindCallProof, Block: c.hash, Number: c.h.Number,
 			Method: c.method, Data: c.data, Deadline: now.Add(m.cfg.RequestTimeout), Para: c.para, ParaID: c.paraID}
 		r = m.issue(r, p, nil, c.h)
 		m.inflight[r.ID].callProof = c
-		out = append(out, r)
-	}
-	return out
+		return r
+	})
 }
 
 // releaseCallProof frees the fetch of a finished KindCallProof request.
@@ -115,20 +93,11 @@ func (m *Machine) releaseCallProof(f *inflight) {
 	if c == nil {
 		return
 	}
-	c.busy = false
-	c.tried[f.req.Peer] = true
-	if c.last == nil {
-		c.last = errors.New("request failed")
-	}
+	c.release(f.req.Peer)
 }
 
 func (m *Machine) finishCallProof(c *callProof, nodes [][]byte, err error) {
-	for i, x := range m.calls.list {
-		if x == c {
-			m.calls.list = append(m.calls.list[:i], m.calls.list[i+1:]...)
-			break
-		}
-	}
+	m.calls.list = removeFetch(m.calls.list, c)
 	if c.done != nil {
 		c.done(nodes, err)
 	}

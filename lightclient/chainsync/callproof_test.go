@@ -177,16 +177,8 @@ func TestCallProofFailureKeepsPeer(t *testing.T) {
 	}
 	// The peer still serves storage.
 	id := h.m.QueryAt(b.Hash, [][]byte{testchain.KeySystemNumber})
-	var res *QueryResult
-	h.runUntil(10, func() bool {
-		for _, e := range h.events {
-			if q, ok := e.(QueryResult); ok && q.ID == id {
-				res = &q
-			}
-		}
-		return res != nil
-	})
-	if res == nil || res.Err != nil || !bytes.Equal(res.Values[0].Value, stateValue(c, 5, testchain.KeySystemNumber)) {
+	res := awaitQueryWithin(t, h, id, 10)
+	if res.Err != nil || !bytes.Equal(res.Values[0].Value, stateValue(c, 5, testchain.KeySystemNumber)) {
 		t.Fatalf("storage after a declined call proof: %+v", res)
 	}
 }

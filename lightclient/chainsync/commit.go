@@ -336,42 +336,18 @@ func (m *Machine) finalizeCommit(pc *pendingCommit, chain []*header.Header, now 
 		return fmt.Errorf("commit for block %d on this chain: %w", c.TargetNumber, err)
 	}
 	// Track the authority set along the now-final headers, on a copy.
-	hh, hn := m.tracker.Head()
-	t, err := grandpa.NewTracker(m.tracker.Set(), hh, hn, m.tracker.Pending()...)
-	if err != nil {
-		return fmt.Errorf("tracker: %w", err)
-	}
 	final := chain[:c.TargetNumber-m.fin.Number]
-	var change *grandpa.SetChange
-	for i, h := range final {
-		ch, err := t.Import(h)
-		if err != nil {
-			return fmt.Errorf("header %d: %w", h.Number, err)
-		}
-		if ch != nil {
-			if i != len(final)-1 {
-				return fmt.Errorf("set %d ended at block %d, yet it signed a commit for block %d: %w", m.set.SetID, h.Number, c.TargetNumber, errDropCommit)
-			}
-			change = ch
-		}
+	t, i, change, err := m.trackAlong(final)
+	if err != nil {
+		return err
 	}
-	m.tracker = t
-	for _, h := range final[:len(final)-1] {
-		m.RememberHeader(h, h.Hash())
-	}
-	if change != nil {
-		m.emit(SetChanged{Number: change.Number, Hash: change.Hash, Forced: change.Forced, Set: change.Set.Clone()})
+	if i >= 0 && i != len(final)-1 {
+		return fmt.Errorf("set %d ended at block %d, yet it signed a commit for block %d: %w", m.set.SetID, final[i].Number, c.TargetNumber, errDropCommit)
 	}
 	m.live.followed.Add(uint64(len(final)))
 	m.live.commit = nil
-	m.advance(target, c.TargetHash, t.Set())
-	m.emit(Finalized{Header: m.fin, Hash: m.finHash, SetID: m.set.SetID})
-	m.NoteTarget(pc.tip.TargetNumber)
-	m.emit(Progress{Target: m.target, Done: m.fin.Number})
-	if m.phase == phaseFollow {
-		// Commits bring finality: the polls can wait.
-		m.nextFollow = now.Add(m.cfg.FollowInterval)
-	}
+	// Commits bring finality: the polls can wait.
+	m.finalizeChain(final, t, change, pc.tip.TargetNumber, now)
 	return nil
 }
 

@@ -66,6 +66,19 @@ func commitWith(t testing.TB, c *testchain.Chain, n uint32, opts testchain.Justi
 	return cc
 }
 
+// onHeaders is a peer that answers KindHeaders requests with answer and
+// every other request truthfully.
+func onHeaders(answer func() ([]byte, error)) func(*server) behaviour {
+	return func(srv *server) behaviour {
+		return func(r Request) ([]byte, error) {
+			if r.Kind == KindHeaders {
+				return answer()
+			}
+			return srv.answer(r)
+		}
+	}
+}
+
 func liveChain(t testing.TB) *testchain.Chain {
 	return newChain(t, testchain.Config{Seed: "sync-live", Blocks: 400, Voters: 7, SetLength: 50, ForcedEvery: 3, VariedWeights: true, JustifyEvery: -1})
 }
@@ -85,13 +98,7 @@ func TestFollowCommits(t *testing.T) {
 	// changes at 200, 250 (forced) and 300.
 	n := uint32(180)
 	for i := 0; n < 330; i++ {
-		prev := n
-		n += uint32(1 + i%3)
-		for _, ch := range c.Changes {
-			if ch.Enact > prev && ch.Enact < n {
-				n = ch.Enact // the old set finalizes its last block before the new one votes
-			}
-		}
+		n = nextFollowed(c, n, i)
 		srv.Visible = min(n+2, 400)
 		ahead := i % 3
 		if err := h.m.OnCommit("a", commitOf(t, c, n, ahead), h.now); err != nil {
@@ -107,11 +114,7 @@ func TestFollowCommits(t *testing.T) {
 	if got := h.m.FollowedByCommits(); got != 150 {
 		t.Fatalf("followed %d blocks from commits, want 150", got)
 	}
-	for m := uint32(181); m <= 330; m++ {
-		if hd, ok := h.m.KnownHeader(c.Blocks[m].Hash); !ok || hd.Number != m {
-			t.Fatalf("block %d not remembered", m)
-		}
-	}
+	h.requireRemembered(t, c, 181, 330)
 	if _, _, id := h.m.Finalized(); id != c.SetIDAt(331) {
 		t.Fatalf("set %d, want %d", id, c.SetIDAt(331))
 	}
@@ -239,22 +242,8 @@ func TestCommitAdversaries(t *testing.T) {
 		}
 	})
 	t.Run("stall then other peer", func(t *testing.T) {
-		stall := func(srv *server) behaviour {
-			return func(r Request) ([]byte, error) {
-				if r.Kind == KindHeaders {
-					return nil, errors.New("timeout")
-				}
-				return srv.answer(r)
-			}
-		}
-		none := func(srv *server) behaviour {
-			return func(r Request) ([]byte, error) {
-				if r.Kind == KindHeaders {
-					return EncodeHeaders(nil), nil // does not have the block
-				}
-				return srv.answer(r)
-			}
-		}
+		stall := onHeaders(func() ([]byte, error) { return nil, errors.New("timeout") })
+		none := onHeaders(func() ([]byte, error) { return EncodeHeaders(nil), nil }) // does not have the block
 		s := start(t, map[PeerID]func(*server) behaviour{"staller": stall, "empty": none, "zhonest": nil})
 		if err := s.h.m.OnCommit("staller", commitOf(t, c, 126, 0), s.h.now); err != nil {
 			t.Fatal(err)
@@ -267,14 +256,7 @@ func TestCommitAdversaries(t *testing.T) {
 		}
 	})
 	t.Run("headers never come", func(t *testing.T) {
-		none := func(srv *server) behaviour {
-			return func(r Request) ([]byte, error) {
-				if r.Kind == KindHeaders {
-					return EncodeHeaders(nil), nil
-				}
-				return srv.answer(r)
-			}
-		}
+		none := onHeaders(func() ([]byte, error) { return EncodeHeaders(nil), nil })
 		s := start(t, map[PeerID]func(*server) behaviour{"a": none, "b": none})
 		if err := s.h.m.OnCommit("a", commitOf(t, c, 126, 0), s.h.now); err != nil {
 			t.Fatal(err)

@@ -1,10 +1,10 @@
 package chainsync
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/ksm-wallet/ksm/lightclient/testchain"
+	"github.com/ksm-wallet/ksm/tx/testenv"
 )
 
 func FuzzDecodeFinalityProof(f *testing.F) {
@@ -23,13 +23,7 @@ func FuzzDecodeFinalityProof(f *testing.F) {
 	f.Add([]byte{})
 	f.Add(make([]byte, 33))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		p, err := DecodeFinalityProof(b)
-		if err != nil {
-			return
-		}
-		if !bytes.Equal(p.Encode(), b) {
-			t.Fatalf("re-encoding differs")
-		}
+		testenv.RoundTrip(t, b, DecodeFinalityProof, (*FinalityProof).Encode)
 	})
 }
 

@@ -280,6 +280,61 @@ func (h *harness) runUntil(max int, cond func() bool) bool {
 	return cond()
 }
 
+// queryResult is the (last) result of query id among the events collected
+// so far, or nil.
+func (h *harness) queryResult(id QueryID) *QueryResult {
+	var res *QueryResult
+	for _, e := range h.events {
+		if q, ok := e.(QueryResult); ok && q.ID == id {
+			res = &q
+		}
+	}
+	return res
+}
+
+// awaitQuery steps the harness until the query's result arrives.
+func awaitQuery(t testing.TB, h *harness, id QueryID) QueryResult {
+	t.Helper()
+	return awaitQueryWithin(t, h, id, 200)
+}
+
+// awaitQueryWithin steps the harness at most steps times until the query's
+// result arrives.
+func awaitQueryWithin(t testing.TB, h *harness, id QueryID, steps int) QueryResult {
+	t.Helper()
+	h.runUntil(steps, func() bool { return h.queryResult(id) != nil })
+	res := h.queryResult(id)
+	if res == nil {
+		t.Fatalf("query %d: no answer within %d steps", id, steps)
+	}
+	return *res
+}
+
+// nextFollowed is the block finalized after n in step i of a test that
+// follows finality: 1 to 3 blocks on, but never past a set change (the old
+// set finalizes, and a node pushes the justification of, each set-ending
+// block before the new set votes).
+func nextFollowed(c *testchain.Chain, n uint32, i int) uint32 {
+	next := n + uint32(1+i%3)
+	for _, ch := range c.Changes {
+		if ch.Enact > n && ch.Enact < next {
+			next = ch.Enact
+		}
+	}
+	return next
+}
+
+// requireRemembered fails t unless the machine knows every block from
+// first to last of c.
+func (h *harness) requireRemembered(t testing.TB, c *testchain.Chain, first, last uint32) {
+	t.Helper()
+	for n := first; n <= last; n++ {
+		if hd, ok := h.m.KnownHeader(c.Blocks[n].Hash); !ok || hd.Number != n {
+			t.Fatalf("block %d not remembered", n)
+		}
+	}
+}
+
 func (h *harness) finalized() uint32 {
 	f, _, _ := h.m.Finalized()
 	return f.Number

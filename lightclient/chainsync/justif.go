@@ -437,22 +437,8 @@ func (m *Machine) advanceJustif(responder PeerID, now time.Time) error {
 // its last header justified) with t, the tracker along it, and ch, the set
 // change its last header enacts (or nil).
 func (m *Machine) finalizeJustified(chain []*header.Header, t *grandpa.Tracker, ch *grandpa.SetChange, now time.Time) {
-	m.tracker = t
-	for _, h := range chain[:len(chain)-1] {
-		m.RememberHeader(h, h.Hash())
-	}
-	if ch != nil {
-		m.emit(SetChanged{Number: ch.Number, Hash: ch.Hash, Forced: ch.Forced, Set: ch.Set.Clone()})
-	}
 	m.justif.followed.Add(uint64(len(chain)))
-	last := chain[len(chain)-1]
-	m.advance(last, last.Hash(), t.Set())
-	m.emit(Finalized{Header: m.fin, Hash: m.finHash, SetID: m.set.SetID})
-	m.NoteTarget(m.fin.Number)
-	m.emit(Progress{Target: m.target, Done: m.fin.Number})
-	if m.phase == phaseFollow {
-		m.nextFollow = now.Add(m.cfg.FollowInterval)
-	}
+	m.finalizeChain(chain, t, ch, chain[len(chain)-1].Number, now)
 }
 
 // onBlockJustification checks the stored justification of the block ending

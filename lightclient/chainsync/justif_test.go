@@ -60,13 +60,7 @@ func TestFollowJustifications(t *testing.T) {
 	}
 	n := uint32(180)
 	for i := 0; n < 280; i++ {
-		prev := n
-		n += uint32(1 + i%3)
-		for _, ch := range c.Changes {
-			if ch.Enact > prev && ch.Enact < n {
-				n = ch.Enact // a node pushes the justification of each set-ending block
-			}
-		}
+		n = nextFollowed(c, n, i)
 		srv.Visible = n
 		if err := h.m.OnJustification("a", justOf(t, c, n, testchain.JustifyOptions{VoteAhead: i % 2}), h.now); err != nil {
 			t.Fatalf("justification %d: %v", n, err)
@@ -99,11 +93,7 @@ func TestFollowJustifications(t *testing.T) {
 	if got := h.m.FollowedByJustifications(); got != 140 {
 		t.Fatalf("followed %d blocks from justifications, want 140", got)
 	}
-	for m := uint32(181); m <= 320; m++ {
-		if hd, ok := h.m.KnownHeader(c.Blocks[m].Hash); !ok || hd.Number != m {
-			t.Fatalf("block %d not remembered", m)
-		}
-	}
+	h.requireRemembered(t, c, 181, 320)
 	if changes := h.count(func(e Event) bool { ch, ok := e.(SetChanged); return ok && ch.Number > 180 }); changes != 3 {
 		t.Fatalf("%d set changes while following, want 3", changes)
 	}
@@ -189,12 +179,7 @@ func TestJustificationAdversaries(t *testing.T) {
 			}
 			id := h.m.Query([][]byte{testchain.KeySystemNumber})
 			h.step()
-			var res *QueryResult
-			for _, e := range h.events {
-				if r, ok := e.(QueryResult); ok && r.ID == id {
-					res = &r
-				}
-			}
+			res := h.queryResult(id)
 			if res == nil || !errors.Is(res.Err, ErrQueryFailed) || !errors.Is(res.Err, ErrMalicious) {
 				t.Fatalf("query after the ban: %+v", res)
 			}

@@ -776,6 +776,29 @@ func (m *Machine) advance(h *header.Header, hash header.Hash, set grandpa.Author
 	m.RememberHeader(h, hash)
 }
 
+// finalizeChain makes the last header of chain (ascending from the finalized
+// block + 1, authentic, its last header proven final) the finalized block: t
+// is the tracker along chain, ch the set change its last header enacts (or
+// nil) and target the best finalized number peers claim. While following,
+// the next finality poll waits a FollowInterval.
+func (m *Machine) finalizeChain(chain []*header.Header, t *grandpa.Tracker, ch *grandpa.SetChange, target uint32, now time.Time) {
+	m.tracker = t
+	for _, h := range chain[:len(chain)-1] {
+		m.RememberHeader(h, h.Hash())
+	}
+	if ch != nil {
+		m.emit(SetChanged{Number: ch.Number, Hash: ch.Hash, Forced: ch.Forced, Set: ch.Set.Clone()})
+	}
+	last := chain[len(chain)-1]
+	m.advance(last, last.Hash(), t.Set())
+	m.emit(Finalized{Header: m.fin, Hash: m.finHash, SetID: m.set.SetID})
+	m.NoteTarget(target)
+	m.emit(Progress{Target: m.target, Done: m.fin.Number})
+	if m.phase == phaseFollow {
+		m.nextFollow = now.Add(m.cfg.FollowInterval)
+	}
+}
+
 // resetTracker restarts authority-set tracking at the finalized block.
 // Fragments carry the change that ends each set (delay 0, as on Kusama), so
 // no pending change is lost.

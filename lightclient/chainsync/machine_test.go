@@ -90,16 +90,8 @@ func TestStorageQuery(t *testing.T) {
 	h.add("a", CanWarp|CanStorage, honest(srv))
 	keys := [][]byte{testchain.KeySystemNumber, testchain.KeyGrandpaSetID, []byte("absent-key")}
 	id := h.m.Query(keys)
-	var res *QueryResult
-	h.runUntil(100, func() bool {
-		for _, e := range h.events {
-			if q, ok := e.(QueryResult); ok && q.ID == id {
-				res = &q
-			}
-		}
-		return res != nil
-	})
-	if res == nil || res.Err != nil {
+	res := awaitQueryWithin(t, h, id, 100)
+	if res.Err != nil {
 		t.Fatalf("query: %+v", res)
 	}
 	if res.Number != 180 || len(res.Values) != 3 || !res.Values[0].Found || res.Values[2].Found {

@@ -32,13 +32,7 @@ func TestParaQueryWaitsForExpectedPeer(t *testing.T) {
 			}
 			id := h.m.QueryParaAt(1000, header.Hash{}, [][]byte{testchain.KeySystemNumber}, nil)
 			var got *QueryResult
-			take := func() {
-				for _, e := range h.events {
-					if q, ok := e.(QueryResult); ok && q.ID == id {
-						got = &q
-					}
-				}
-			}
+			take := func() { got = h.queryResult(id) }
 			for i := 0; i < tc.steps && got == nil; i++ {
 				h.step()
 				take()

@@ -105,22 +105,20 @@ const (
 	KindCallProof
 )
 
+// kindNames names each request kind.
+var kindNames = [...]string{
+	KindWarp:          "warp",
+	KindFinality:      "finality",
+	KindStorage:       "storage",
+	KindHeaders:       "headers",
+	KindBody:          "body",
+	KindJustification: "justification",
+	KindCallProof:     "call proof",
+}
+
 func (k Kind) String() string {
-	switch k {
-	case KindWarp:
-		return "warp"
-	case KindFinality:
-		return "finality"
-	case KindStorage:
-		return "storage"
-	case KindHeaders:
-		return "headers"
-	case KindBody:
-		return "body"
-	case KindJustification:
-		return "justification"
-	case KindCallProof:
-		return "call proof"
+	if int(k) < len(kindNames) && kindNames[k] != "" {
+		return kindNames[k]
 	}
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
@@ -146,24 +144,19 @@ const (
 	CanCallProof
 )
 
+// kindCaps is the capability that serves each request kind.
+var kindCaps = [...]Caps{
+	KindWarp:          CanWarp,
+	KindFinality:      CanFinality,
+	KindStorage:       CanStorage,
+	KindHeaders:       CanHeaders,
+	KindBody:          CanBody,
+	KindJustification: CanJustification,
+	KindCallProof:     CanCallProof,
+}
+
 func (c Caps) has(k Kind) bool {
-	switch k {
-	case KindWarp:
-		return c&CanWarp != 0
-	case KindFinality:
-		return c&CanFinality != 0
-	case KindStorage:
-		return c&CanStorage != 0
-	case KindHeaders:
-		return c&CanHeaders != 0
-	case KindBody:
-		return c&CanBody != 0
-	case KindJustification:
-		return c&CanJustification != 0
-	case KindCallProof:
-		return c&CanCallProof != 0
-	}
-	return false
+	return int(k) < len(kindCaps) && c&kindCaps[k] != 0
 }
 
 // PeerCaps describes what a peer serves. A parachain peer (Para set) only

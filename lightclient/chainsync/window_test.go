@@ -71,24 +71,6 @@ func TestHeaderWindowBytes(t *testing.T) {
 	}
 }
 
-// awaitQuery steps the harness until the query's result arrives.
-func awaitQuery(t *testing.T, h *harness, id QueryID) QueryResult {
-	t.Helper()
-	var res *QueryResult
-	h.runUntil(200, func() bool {
-		for _, e := range h.events {
-			if q, ok := e.(QueryResult); ok && q.ID == id {
-				res = &q
-			}
-		}
-		return res != nil
-	})
-	if res == nil {
-		t.Fatal("no answer")
-	}
-	return *res
-}
-
 func TestQueryAt(t *testing.T) {
 	c := newChain(t, testchain.Config{Seed: "sync-qat", Blocks: 200, SetLength: 40})
 	srv := &server{c: c, Visible: 170}

@@ -72,28 +72,21 @@ func ecdsaRecover(sig, msg []byte) (*secp256k1.PublicKey, byte, bool) {
 }
 
 func defineCrypto() {
-	ed := func(name string) {
+	// verify defines a host function checking a signature (64 bytes), a
+	// message and a public key (32 bytes) with check.
+	verify := func(name string, check func(sig, msg, pub []byte) bool) {
 		def(name, p(i32, i64, i32), p(i32), func(s *callState, st []uint64) {
 			sig := s.readAt(name, uint32(st[0]), 64)
 			msg := s.read(name, st[1])
 			pub := s.readAt(name, uint32(st[2]), 32)
-			st[0] = b2u(verifyEd25519(sig, msg, pub))
+			st[0] = b2u(check(sig, msg, pub))
 		})
 	}
-	ed("ext_crypto_ed25519_verify_version_1")
-	ed("ext_crypto_ed25519_batch_verify_version_1")
-
-	sr := func(name string) {
-		def(name, p(i32, i64, i32), p(i32), func(s *callState, st []uint64) {
-			sig := s.readAt(name, uint32(st[0]), 64)
-			msg := s.read(name, st[1])
-			pub := s.readAt(name, uint32(st[2]), 32)
-			st[0] = b2u(verifySr25519(sig, msg, pub))
-		})
-	}
-	sr("ext_crypto_sr25519_verify_version_1")
-	sr("ext_crypto_sr25519_verify_version_2")
-	sr("ext_crypto_sr25519_batch_verify_version_1")
+	verify("ext_crypto_ed25519_verify_version_1", verifyEd25519)
+	verify("ext_crypto_ed25519_batch_verify_version_1", verifyEd25519)
+	verify("ext_crypto_sr25519_verify_version_1", verifySr25519)
+	verify("ext_crypto_sr25519_verify_version_2", verifySr25519)
+	verify("ext_crypto_sr25519_batch_verify_version_1", verifySr25519)
 
 	ecdsaVerify := func(name string, prehashed bool) {
 		params := p(i32, i64, i32)

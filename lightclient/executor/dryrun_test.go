@@ -2,7 +2,6 @@ package executor
 
 import (
 	"bytes"
-	"context"
 	"math/big"
 	"testing"
 
@@ -18,10 +17,7 @@ import (
 // answer, 0 when the runtime lacks it.
 func apiVersion(t *testing.T, g *genesis, name string) uint32 {
 	t.Helper()
-	out, err := g.rt.Call(context.Background(), "Core_version", nil, g.storage)
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := g.call(t, "Core_version", nil)
 	_, apis := decodeCoreVersion(t, out)
 	return apis[blake2b64(name)]
 }
@@ -72,10 +68,7 @@ func TestDryRunAgainstChopsticks(t *testing.T) {
 					if ver >= 2 {
 						args = scale.AppendU32(args, 4) // result XCM version
 					}
-					got, err := g.rt.Call(context.Background(), "DryRunApi_dry_run_call", args, g.storage)
-					if err != nil {
-						t.Fatal(err)
-					}
+					got := g.call(t, "DryRunApi_dry_run_call", args)
 					c := dialChopsticks(t, g.path)
 					want := c.stateCall("DryRunApi_dry_run_call", args)
 					if !bytes.Equal(got, want) {

@@ -27,6 +27,17 @@ var (
 
 // loadGenesis parses a local chain spec and compiles its runtime once per
 // test binary.
+// call runs method of the genesis runtime on the genesis state, failing t
+// on an error.
+func (g *genesis) call(t testing.TB, method string, args []byte) []byte {
+	t.Helper()
+	out, err := g.rt.Call(context.Background(), method, args, g.storage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func loadGenesis(t testing.TB, name string) *genesis {
 	t.Helper()
 	path := testenv.Shared(t, "chainspec", "local", name)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
+	"github.com/ksm-wallet/ksm/lightclient/trie"
 	"github.com/ksm-wallet/ksm/tx/scale"
 	"github.com/ksm-wallet/ksm/tx/testenv"
 )
@@ -70,17 +71,13 @@ func FuzzDecodeVecBytes(f *testing.F) {
 	f.Add([]byte{8, 4, 1, 0})
 	f.Add([]byte{0xfe, 0xff, 0xff, 0xff, 0})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		vals, err := decodeVecBytes(b)
-		if err != nil {
-			return
-		}
-		enc := scale.AppendCompact(nil, uint64(len(vals)))
-		for _, v := range vals {
-			enc = scale.AppendBytes(enc, v)
-		}
-		if !bytes.Equal(enc, b) {
-			t.Fatalf("accepted %x, re-encodes as %x", b, enc)
-		}
+		testenv.RoundTrip(t, b, decodeVecBytes, func(vals [][]byte) []byte {
+			enc := scale.AppendCompact(nil, uint64(len(vals)))
+			for _, v := range vals {
+				enc = scale.AppendBytes(enc, v)
+			}
+			return enc
+		})
 	})
 }
 
@@ -93,17 +90,13 @@ func FuzzDecodeVecPairs(f *testing.F) {
 	f.Add([]byte{4, 4, 1, 4, 2})
 	f.Add([]byte{4, 4, 1})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		kvs, err := decodeVecPairs(b)
-		if err != nil {
-			return
-		}
-		enc := scale.AppendCompact(nil, uint64(len(kvs)))
-		for _, kv := range kvs {
-			enc = scale.AppendBytes(scale.AppendBytes(enc, kv.Key), kv.Value)
-		}
-		if !bytes.Equal(enc, b) {
-			t.Fatalf("accepted %x, re-encodes as %x", b, enc)
-		}
+		testenv.RoundTrip(t, b, decodeVecPairs, func(kvs []trie.KV) []byte {
+			enc := scale.AppendCompact(nil, uint64(len(kvs)))
+			for _, kv := range kvs {
+				enc = scale.AppendBytes(scale.AppendBytes(enc, kv.Key), kv.Value)
+			}
+			return enc
+		})
 	})
 }
 

@@ -79,10 +79,7 @@ func TestCoreVersionMatchesCustomSection(t *testing.T) {
 	for _, rc := range runtimeCases {
 		t.Run(rc.spec, func(t *testing.T) {
 			g := loadGenesis(t, rc.spec)
-			out, err := g.rt.Call(context.Background(), "Core_version", nil, g.storage)
-			if err != nil {
-				t.Fatal(err)
-			}
+			out := g.call(t, "Core_version", nil)
 			got, apis := decodeCoreVersion(t, out)
 			want, found, err := chainspec.ReadRuntimeVersion(g.code)
 			if err != nil || !found {
@@ -104,10 +101,7 @@ func TestMetadataVersions(t *testing.T) {
 	for _, rc := range runtimeCases {
 		t.Run(rc.spec, func(t *testing.T) {
 			g := loadGenesis(t, rc.spec)
-			out, err := g.rt.Call(context.Background(), "Metadata_metadata_versions", nil, g.storage)
-			if err != nil {
-				t.Fatal(err)
-			}
+			out := g.call(t, "Metadata_metadata_versions", nil)
 			d := scale.NewDecoder(out)
 			n, err := d.Len(4)
 			if err != nil {
@@ -378,10 +372,7 @@ func TestEmbeddedVersion(t *testing.T) {
 	for _, rc := range runtimeCases {
 		t.Run(rc.spec, func(t *testing.T) {
 			g := loadGenesis(t, rc.spec)
-			want, err := g.rt.Call(context.Background(), "Core_version", nil, g.storage)
-			if err != nil {
-				t.Fatal(err)
-			}
+			want := g.call(t, "Core_version", nil)
 			got, found, err := EmbeddedVersion(g.code)
 			if err != nil || !found {
 				t.Fatalf("found %v, %v", found, err)

@@ -39,18 +39,6 @@ type wModule struct {
 	data         []wData
 }
 
-func wLEB(dst []byte, v uint64) []byte {
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if v != 0 {
-			dst = append(dst, c|0x80)
-			continue
-		}
-		return append(dst, c)
-	}
-}
-
 func wSLEB(dst []byte, v int64) []byte {
 	for {
 		c := byte(v & 0x7f)
@@ -63,25 +51,25 @@ func wSLEB(dst []byte, v int64) []byte {
 }
 
 func wName(dst []byte, s string) []byte {
-	dst = wLEB(dst, uint64(len(s)))
+	dst = appendLEB(dst, uint32(len(s)))
 	return append(dst, s...)
 }
 
 func wSection(dst []byte, id byte, body []byte) []byte {
 	dst = append(dst, id)
-	dst = wLEB(dst, uint64(len(body)))
+	dst = appendLEB(dst, uint32(len(body)))
 	return append(dst, body...)
 }
 
 func (m *wModule) encode() []byte {
 	out := []byte("\x00asm\x01\x00\x00\x00")
 	var b []byte
-	b = wLEB(b, uint64(len(m.types)))
+	b = appendLEB(b, uint32(len(m.types)))
 	for _, t := range m.types {
 		b = append(b, 0x60)
-		b = wLEB(b, uint64(len(t.params)))
+		b = appendLEB(b, uint32(len(t.params)))
 		b = append(b, t.params...)
-		b = wLEB(b, uint64(len(t.results)))
+		b = appendLEB(b, uint32(len(t.results)))
 		b = append(b, t.results...)
 	}
 	out = wSection(out, 1, b)
@@ -91,29 +79,29 @@ func (m *wModule) encode() []byte {
 	if m.importMemory {
 		n++
 	}
-	b = wLEB(b, uint64(n))
+	b = appendLEB(b, uint32(n))
 	for _, im := range m.imports {
 		b = wName(b, im.module)
 		b = wName(b, im.name)
 		b = append(b, 0)
-		b = wLEB(b, uint64(im.typ))
+		b = appendLEB(b, uint32(im.typ))
 	}
 	if m.importMemory {
 		b = wName(b, "env")
 		b = wName(b, "memory")
 		b = append(b, 2, 0)
-		b = wLEB(b, uint64(m.memPages))
+		b = appendLEB(b, uint32(m.memPages))
 	}
 	out = wSection(out, 2, b)
 
-	b = wLEB(nil, uint64(len(m.funcs)))
+	b = appendLEB(nil, uint32(len(m.funcs)))
 	for _, f := range m.funcs {
-		b = wLEB(b, uint64(f.typ))
+		b = appendLEB(b, uint32(f.typ))
 	}
 	out = wSection(out, 3, b)
 
 	if !m.importMemory && !m.noMemory {
-		out = wSection(out, 5, wLEB([]byte{1, 0}, uint64(m.memPages)))
+		out = wSection(out, 5, appendLEB([]byte{1, 0}, uint32(m.memPages)))
 	}
 	if !m.noHeapBase {
 		b = []byte{1, wI32, 0, 0x41}
@@ -130,7 +118,7 @@ func (m *wModule) encode() []byte {
 		}
 		exports = wName(exports, f.name)
 		exports = append(exports, 0)
-		exports = wLEB(exports, uint64(len(m.imports)+i))
+		exports = appendLEB(exports, uint32(len(m.imports)+i))
 		count++
 	}
 	if !m.noHeapBase {
@@ -138,24 +126,24 @@ func (m *wModule) encode() []byte {
 		exports = append(exports, 3, 0)
 		count++
 	}
-	out = wSection(out, 7, append(wLEB(nil, uint64(count)), exports...))
+	out = wSection(out, 7, append(appendLEB(nil, uint32(count)), exports...))
 
-	b = wLEB(nil, uint64(len(m.funcs)))
+	b = appendLEB(nil, uint32(len(m.funcs)))
 	for _, f := range m.funcs {
 		body := append([]byte{0}, f.body...)
 		body = append(body, 0x0b)
-		b = wLEB(b, uint64(len(body)))
+		b = appendLEB(b, uint32(len(body)))
 		b = append(b, body...)
 	}
 	out = wSection(out, 10, b)
 
 	if len(m.data) > 0 {
-		b = wLEB(nil, uint64(len(m.data)))
+		b = appendLEB(nil, uint32(len(m.data)))
 		for _, d := range m.data {
 			b = append(b, 0, 0x41)
 			b = wSLEB(b, int64(int32(d.offset)))
 			b = append(b, 0x0b)
-			b = wLEB(b, uint64(len(d.bytes)))
+			b = appendLEB(b, uint32(len(d.bytes)))
 			b = append(b, d.bytes...)
 		}
 		out = wSection(out, 11, b)
@@ -166,7 +154,7 @@ func (m *wModule) encode() []byte {
 // Instruction helpers.
 func iConst64(v int64) []byte     { return wSLEB([]byte{0x42}, v) }
 func iConst32(v int32) []byte     { return wSLEB([]byte{0x41}, int64(v)) }
-func iCall(idx int) []byte        { return wLEB([]byte{0x10}, uint64(idx)) }
+func iCall(idx int) []byte        { return appendLEB([]byte{0x10}, uint32(idx)) }
 func ptrSize(ptr, n uint32) int64 { return int64(uint64(n)<<32 | uint64(ptr)) }
 
 func cat(parts ...[]byte) []byte {

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"crypto/sha512"
 	"encoding/binary"
-	"runtime"
 	"sync"
 
 	"filippo.io/edwards25519"
@@ -28,33 +27,9 @@ func PippengerChecker(parallelism int) SignatureChecker {
 // CachedPippengerChecker is PippengerChecker that takes decompressed public
 // keys from cache (and adds those it decompresses). A nil cache is allowed.
 func CachedPippengerChecker(parallelism int, cache *KeyCache) SignatureChecker {
-	return func(items []SigItem) int {
-		p := parallelism
-		if p <= 0 {
-			p = runtime.GOMAXPROCS(0)
-		}
-		p = max(1, min(p, len(items)/minBatchPerCore))
-		if p == 1 {
-			return pippengerShare(items, 0, cache)
-		}
-		bad := make([]int, p)
-		var wg sync.WaitGroup
-		for i := 0; i < p; i++ {
-			lo, hi := i*len(items)/p, (i+1)*len(items)/p
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				bad[i] = pippengerShare(items[lo:hi], lo, cache)
-			}()
-		}
-		wg.Wait()
-		for _, b := range bad {
-			if b >= 0 {
-				return b
-			}
-		}
-		return -1
-	}
+	return splitChecker(parallelism, func(share []SigItem, offset int) int {
+		return pippengerShare(share, offset, cache)
+	})
 }
 
 // KeyCache holds decompressed ed25519 public keys so that a key used by

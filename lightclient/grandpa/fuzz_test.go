@@ -1,7 +1,6 @@
 package grandpa
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/ksm-wallet/ksm/lightclient/header"
@@ -28,12 +27,9 @@ func FuzzDecodeJustification(f *testing.F) {
 	}
 	f.Add(seedJustification().Encode())
 	f.Fuzz(func(t *testing.T, b []byte) {
-		j, err := DecodeJustification(b)
-		if err != nil {
+		j, ok := testenv.RoundTrip(t, b, DecodeJustification, (*Justification).Encode)
+		if !ok {
 			return
-		}
-		if !bytes.Equal(j.Encode(), b) {
-			t.Fatal("round trip differs")
 		}
 		// Verification of arbitrary input must not panic.
 		set := &AuthoritySet{SetID: 1, Authorities: []Authority{{Key: [32]byte{1}, Weight: 1}}}
@@ -50,13 +46,7 @@ func FuzzDecodeCompactCommit(f *testing.F) {
 	}
 	f.Add((&CompactCommit{Round: 1, Precommits: []Precommit{{}}, AuthData: []AuthData{{}}}).Encode())
 	f.Fuzz(func(t *testing.T, b []byte) {
-		c, err := DecodeCompactCommit(b)
-		if err != nil {
-			return
-		}
-		if !bytes.Equal(c.Encode(), b) {
-			t.Fatal("round trip differs")
-		}
+		testenv.RoundTrip(t, b, DecodeCompactCommit, (*CompactCommit).Encode)
 	})
 }
 
@@ -65,12 +55,9 @@ func FuzzDecodeWarpProof(f *testing.F) {
 	f.Add((&WarpProof{Fragments: []Fragment{{Header: &header.Header{Number: 9}, Justification: j}}, IsFinished: true}).Encode())
 	f.Add([]byte{0, 1})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		p, err := DecodeWarpProof(b)
-		if err != nil {
+		p, ok := testenv.RoundTrip(t, b, DecodeWarpProof, (*WarpProof).Encode)
+		if !ok {
 			return
-		}
-		if !bytes.Equal(p.Encode(), b) {
-			t.Fatal("round trip differs")
 		}
 		_, _ = VerifyWarpProof(p, AuthoritySet{Authorities: []Authority{{Key: [32]byte{1}, Weight: 1}}}, WarpOptions{})
 	})

@@ -63,39 +63,31 @@ func (c *cachedPoint) negate(p *cachedPoint) {
 
 // addCached sets e = p + q.
 func (e *extPoint) addCached(p *extPoint, q *cachedPoint) {
-	var a, b, c, d, t field.Element
-	a.Subtract(&p.Y, &p.X)
-	a.Multiply(&a, &q.YminusX)
-	b.Add(&p.Y, &p.X)
-	b.Multiply(&b, &q.YplusX)
-	c.Multiply(&p.T, &q.T2d)
+	var d field.Element
 	d.Multiply(&p.Z, &q.Z2)
-	var E, F, G, H field.Element
-	E.Subtract(&b, &a)
-	F.Subtract(&d, &c)
-	G.Add(&d, &c)
-	H.Add(&b, &a)
-	e.X.Multiply(&E, &F)
-	e.Y.Multiply(&G, &H)
-	t.Multiply(&E, &H)
-	e.T.Set(&t)
-	e.Z.Multiply(&F, &G)
+	e.add(p, q, &d)
 }
 
 // addAffine sets e = p + q for q with Z = 1 (every decompressed point):
 // 2·Z1·Z2 becomes 2·Z1, one multiplication fewer than addCached.
 func (e *extPoint) addAffine(p *extPoint, q *cachedPoint) {
-	var a, b, c, d, t field.Element
+	var d field.Element
+	d.Add(&p.Z, &p.Z)
+	e.add(p, q, &d)
+}
+
+// add sets e = p + q given d = 2·Z1·Z2 (q.Z2 holds 2·Z2); e may be p.
+func (e *extPoint) add(p *extPoint, q *cachedPoint, d *field.Element) {
+	var a, b, c, t field.Element
 	a.Subtract(&p.Y, &p.X)
 	a.Multiply(&a, &q.YminusX)
 	b.Add(&p.Y, &p.X)
 	b.Multiply(&b, &q.YplusX)
 	c.Multiply(&p.T, &q.T2d)
-	d.Add(&p.Z, &p.Z)
 	var E, F, G, H field.Element
 	E.Subtract(&b, &a)
-	F.Subtract(&d, &c)
-	G.Add(&d, &c)
+	F.Subtract(d, &c)
+	G.Add(d, &c)
 	H.Add(&b, &a)
 	e.X.Multiply(&E, &F)
 	e.Y.Multiply(&G, &H)

@@ -29,6 +29,15 @@ const minBatchPerCore = 16
 // multi-scalar multiplication; PippengerChecker is faster for large sets). When a batch fails, its items are checked one by one
 // to find the first invalid signature.
 func ZIP215Checker(parallelism int) SignatureChecker {
+	return splitChecker(parallelism, checkShare)
+}
+
+// splitChecker returns a SignatureChecker that splits the items into up to
+// parallelism shares (GOMAXPROCS when parallelism ≤ 0, fewer when a share
+// would be smaller than minBatchPerCore), checks each share with check in a
+// goroutine of its own and returns the first invalid index over all shares.
+// check gets a share and the index of its first item in items.
+func splitChecker(parallelism int, check func(share []SigItem, offset int) int) SignatureChecker {
 	return func(items []SigItem) int {
 		p := parallelism
 		if p <= 0 {
@@ -36,7 +45,7 @@ func ZIP215Checker(parallelism int) SignatureChecker {
 		}
 		p = max(1, min(p, len(items)/minBatchPerCore))
 		if p == 1 {
-			return checkShare(items, 0)
+			return check(items, 0)
 		}
 		bad := make([]int, p)
 		var wg sync.WaitGroup
@@ -45,7 +54,7 @@ func ZIP215Checker(parallelism int) SignatureChecker {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				bad[i] = checkShare(items[lo:hi], lo)
+				bad[i] = check(items[lo:hi], lo)
 			}()
 		}
 		wg.Wait()

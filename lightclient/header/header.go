@@ -172,28 +172,23 @@ func (h *Header) BABESlot() (uint64, error) {
 // GrandpaLogs decodes every GRANDPA ("FRNK") consensus log of the header, in
 // digest order.
 func (h *Header) GrandpaLogs() ([]GrandpaLog, error) {
-	var logs []GrandpaLog
-	for i, it := range h.Digest {
-		if it.Kind != DigestConsensus || it.Engine != EngineGRANDPA {
-			continue
-		}
-		l, err := DecodeGrandpaLog(it.Data)
-		if err != nil {
-			return nil, fmt.Errorf("digest item %d: %w", i, err)
-		}
-		logs = append(logs, l)
-	}
-	return logs, nil
+	return consensusLogs(h, EngineGRANDPA, DecodeGrandpaLog)
 }
 
 // BABELogs decodes every BABE consensus log of the header, in digest order.
 func (h *Header) BABELogs() ([]BABELog, error) {
-	var logs []BABELog
+	return consensusLogs(h, EngineBABE, DecodeBABELog)
+}
+
+// consensusLogs decodes with decode every consensus log of engine in h's
+// digest, in digest order.
+func consensusLogs[L any](h *Header, engine EngineID, decode func([]byte) (L, error)) ([]L, error) {
+	var logs []L
 	for i, it := range h.Digest {
-		if it.Kind != DigestConsensus || it.Engine != EngineBABE {
+		if it.Kind != DigestConsensus || it.Engine != engine {
 			continue
 		}
-		l, err := DecodeBABELog(it.Data)
+		l, err := decode(it.Data)
 		if err != nil {
 			return nil, fmt.Errorf("digest item %d: %w", i, err)
 		}

@@ -126,15 +126,23 @@ func TestMaxPeers(t *testing.T) {
 	}
 }
 
-func TestMaxPeersTCPGater(t *testing.T) {
+// maxPeersServer starts a full node of a two-block chain on loopback TCP
+// that takes at most maxPeers peers.
+func maxPeersServer(t *testing.T, maxPeers int) *p2ptest.Node {
+	t.Helper()
 	c := newChain(2)
 	cfg := p2ptest.FullConfig(genesis, c.src)
-	cfg.MaxPeers = 1
+	cfg.MaxPeers = maxPeers
 	server, err := p2ptest.NewLoopback("tcp", cfg, c.src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer server.Close()
+	t.Cleanup(func() { server.Close() })
+	return server
+}
+
+func TestMaxPeersTCPGater(t *testing.T) {
+	server := maxPeersServer(t, 1)
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	var clients []*p2p.Host
@@ -162,14 +170,7 @@ func TestMaxPeersTCPGater(t *testing.T) {
 // could leave fewer).
 func TestMaxPeersConcurrent(t *testing.T) {
 	const slots, dialers = 2, 6
-	c := newChain(2)
-	cfg := p2ptest.FullConfig(genesis, c.src)
-	cfg.MaxPeers = slots
-	server, err := p2ptest.NewLoopback("tcp", cfg, c.src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer server.Close()
+	server := maxPeersServer(t, slots)
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	done := make(chan struct{}, dialers)

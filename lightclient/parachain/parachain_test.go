@@ -9,6 +9,7 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 	"github.com/ksm-wallet/ksm/tx/hash"
+	"github.com/ksm-wallet/ksm/tx/testenv"
 )
 
 // The key layout for Asset Hub (1000): known prefix cd710b30bd2eab0352ddcc26417aa194 (twox128 Paras) +
@@ -139,12 +140,6 @@ func TestDecodeHeadData(t *testing.T) {
 func FuzzDecodeHeadData(f *testing.F) {
 	f.Add(EncodeHeadData(&header.Header{Number: 42}))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		h, err := DecodeHeadData(b)
-		if err != nil {
-			return
-		}
-		if !bytes.Equal(EncodeHeadData(h), b) {
-			t.Fatal("re-encoding differs")
-		}
+		testenv.RoundTrip(t, b, DecodeHeadData, EncodeHeadData)
 	})
 }

@@ -38,6 +38,15 @@ func benchCall(b *testing.B, transport string) {
 
 func BenchmarkParseFrameHeader(b *testing.B) {
 	msg := []byte(`{"jsonrpc":"2.0","method":"chain_newHead","params":{"subscription":"abc","result":` + sampleHeaderJSON + `}}`)
+	benchParseFrame(b, msg, func(f frame) error {
+		_, err := ParseHeader(f.params)
+		return err
+	})
+}
+
+// benchParseFrame measures parsing the frame msg and reading its payload
+// with read.
+func benchParseFrame(b *testing.B, msg []byte, read func(frame) error) {
 	b.SetBytes(int64(len(msg)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -45,7 +54,7 @@ func BenchmarkParseFrameHeader(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := ParseHeader(f.params); err != nil {
+		if err := read(f); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -58,16 +67,8 @@ func BenchmarkParseFrameMetadata(b *testing.B) {
 		hexs[i] = 'a'
 	}
 	msg, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "result": "0x" + string(hexs)})
-	b.SetBytes(int64(len(msg)))
-	b.ReportAllocs()
-	for b.Loop() {
-		f, err := parseFrame(msg)
-		if err != nil {
-			b.Fatal(err)
-		}
+	benchParseFrame(b, msg, func(f frame) error {
 		var v Bytes
-		if err := json.Unmarshal(f.result, &v); err != nil {
-			b.Fatal(err)
-		}
-	}
+		return json.Unmarshal(f.result, &v)
+	})
 }

@@ -53,6 +53,15 @@ func dialChain(t *testing.T, lc localChain) (*rpc.Client, string) {
 	return c, url
 }
 
+// chopsticksTail is the end of what the shared chain of lc printed.
+func chopsticksTail(t *testing.T, lc localChain) string {
+	log := testenv.ChopsticksLog(testenv.Shared(t, "chainspec", "local", lc.spec))
+	if len(log) > 4<<10 {
+		log = log[len(log)-4<<10:]
+	}
+	return log
+}
+
 func chainCtx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	t.Cleanup(cancel)
@@ -337,10 +346,10 @@ func TestChopsticksBlocks(t *testing.T) {
 			if h.Number > parentHeader.Number {
 				break
 			}
-			if attempt == 3 {
-				t.Fatalf("dev_newBlock built no block in %d attempts (head stays #%d)", attempt, h.Number)
+			if attempt == 5 {
+				t.Fatalf("dev_newBlock built no block in %d attempts (head stays #%d); chopsticks said:\n%s", attempt, h.Number, chopsticksTail(t, lc))
 			}
-			t.Logf("%s: dev_newBlock returned block #%d, not a new block; asking again", lc.spec, h.Number)
+			t.Logf("%s: dev_newBlock returned block #%d, not a new block; asking again; chopsticks said:\n%s", lc.spec, h.Number, chopsticksTail(t, lc))
 		}
 		got, err := h.Hash()
 		if err != nil {

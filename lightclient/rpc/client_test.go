@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ksm-wallet/ksm/tx/testenv"
 )
 
 // waitLimit bounds the waits of these tests. It is a safety net, not a
@@ -21,13 +23,7 @@ const waitLimit = time.Minute
 // waitLimit.
 func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(waitLimit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %v", what, waitLimit)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testenv.WaitFor(t, what, waitLimit, cond)
 }
 
 func dialT(t *testing.T, url string, opts Options) *Client {

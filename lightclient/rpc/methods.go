@@ -57,30 +57,18 @@ func (c *Client) FinalizedHead(ctx context.Context) (Hash, error) {
 // Header calls chain_getHeader(at). Its Hash method gives the hash the header
 // would have; compare it with the hash asked for before using it.
 func (c *Client) Header(ctx context.Context, at *Hash) (*Header, error) {
-	h := new(Header)
-	if err := c.callNullable(ctx, "chain_getHeader", withAt(nil, at), h); err != nil {
-		return nil, err
-	}
-	return h, nil
+	return nullable[Header](ctx, c, "chain_getHeader", withAt(nil, at))
 }
 
 // Block calls chain_getBlock(at).
 func (c *Client) Block(ctx context.Context, at *Hash) (*SignedBlock, error) {
-	b := new(SignedBlock)
-	if err := c.callNullable(ctx, "chain_getBlock", withAt(nil, at), b); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return nullable[SignedBlock](ctx, c, "chain_getBlock", withAt(nil, at))
 }
 
 // Storage calls state_getStorage(key, at). ErrNotFound when the key has no
 // value.
 func (c *Client) Storage(ctx context.Context, key []byte, at *Hash) ([]byte, error) {
-	var v Bytes
-	if err := c.callNullable(ctx, "state_getStorage", withAt([]any{Bytes(key)}, at), &v); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return nullableBytes(ctx, c, "state_getStorage", withAt([]any{Bytes(key)}, at))
 }
 
 // ReadProof calls state_getReadProof(keys, at).
@@ -89,40 +77,24 @@ func (c *Client) ReadProof(ctx context.Context, keys [][]byte, at *Hash) (*ReadP
 	for i, k := range keys {
 		ks[i] = k
 	}
-	p := new(ReadProof)
-	if err := c.callNullable(ctx, "state_getReadProof", withAt([]any{ks}, at), p); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return nullable[ReadProof](ctx, c, "state_getReadProof", withAt([]any{ks}, at))
 }
 
 // Metadata calls state_getMetadata(at): the runtime's default metadata
 // version, prefixed with the "meta" magic.
 func (c *Client) Metadata(ctx context.Context, at *Hash) ([]byte, error) {
-	var v Bytes
-	if err := c.callNullable(ctx, "state_getMetadata", withAt(nil, at), &v); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return nullableBytes(ctx, c, "state_getMetadata", withAt(nil, at))
 }
 
 // RuntimeVersion calls state_getRuntimeVersion(at).
 func (c *Client) RuntimeVersion(ctx context.Context, at *Hash) (*RuntimeVersion, error) {
-	v := new(RuntimeVersion)
-	if err := c.callNullable(ctx, "state_getRuntimeVersion", withAt(nil, at), v); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return nullable[RuntimeVersion](ctx, c, "state_getRuntimeVersion", withAt(nil, at))
 }
 
 // StateCall calls state_call(method, data, at): a runtime API call with
 // SCALE-encoded arguments, returning the SCALE-encoded result.
 func (c *Client) StateCall(ctx context.Context, method string, data []byte, at *Hash) ([]byte, error) {
-	var v Bytes
-	if err := c.callNullable(ctx, "state_call", withAt([]any{method, Bytes(data)}, at), &v); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return nullableBytes(ctx, c, "state_call", withAt([]any{method, Bytes(data)}, at))
 }
 
 // AccountNextIndex calls system_accountNextIndex(account): the next nonce by
@@ -155,11 +127,7 @@ func (c *Client) SubmitAndWatchExtrinsic(ctx context.Context, extrinsic []byte) 
 // ProveFinality calls grandpa_proveFinality(number): the SCALE-encoded
 // FinalityProof the server offers, unchecked. ErrNotFound when it has none.
 func (c *Client) ProveFinality(ctx context.Context, number uint64) ([]byte, error) {
-	var v Bytes
-	if err := c.callNullable(ctx, "grandpa_proveFinality", []any{number}, &v); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return nullableBytes(ctx, c, "grandpa_proveFinality", []any{number})
 }
 
 // SystemChain calls system_chain: the chain name the server claims.
@@ -215,4 +183,23 @@ func (c *Client) DevSetStorage(ctx context.Context, changes []StorageChange, at 
 	var h Hash
 	err := c.callNullable(ctx, "dev_setStorage", withAt([]any{changes}, at), &h)
 	return h, err
+}
+
+// nullable calls method with params and returns its result as a new T
+// (ErrNotFound when the server answered null).
+func nullable[T any](ctx context.Context, c *Client, method string, params []any) (*T, error) {
+	v := new(T)
+	if err := c.callNullable(ctx, method, params, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// nullableBytes is nullable for a hex result.
+func nullableBytes(ctx context.Context, c *Client, method string, params []any) ([]byte, error) {
+	v, err := nullable[Bytes](ctx, c, method, params)
+	if err != nil {
+		return nil, err
+	}
+	return *v, nil
 }

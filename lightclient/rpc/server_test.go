@@ -70,20 +70,22 @@ func (fs *fakeServer) count(method string, answer bool) {
 // calls were written, whatever the scheduler did with the goroutines.
 func (fs *fakeServer) waitReceived(t testing.TB, method string, n int) {
 	t.Helper()
-	waitFor(t, fmt.Sprintf("%d %s requests received", n, method), func() bool {
-		fs.mu.Lock()
-		defer fs.mu.Unlock()
-		return fs.received[method] >= n
-	})
+	fs.waitCount(t, fmt.Sprintf("%d %s requests received", n, method), fs.received, method, n)
 }
 
 // waitAnswered waits until the server has written n answers to method.
 func (fs *fakeServer) waitAnswered(t testing.TB, method string, n int) {
 	t.Helper()
-	waitFor(t, fmt.Sprintf("%d %s answers written", n, method), func() bool {
+	fs.waitCount(t, fmt.Sprintf("%d %s answers written", n, method), fs.answered, method, n)
+}
+
+// waitCount waits until counts (received or answered) reaches n for method.
+func (fs *fakeServer) waitCount(t testing.TB, what string, counts map[string]int, method string, n int) {
+	t.Helper()
+	waitFor(t, what, func() bool {
 		fs.mu.Lock()
 		defer fs.mu.Unlock()
-		return fs.answered[method] >= n
+		return counts[method] >= n
 	})
 }
 

@@ -183,21 +183,11 @@ type Justification struct {
 // UnmarshalJSON accepts the serde form [[70,82,78,75],[1,2,...]] and the
 // hex form ["0x46524e4b","0x..."].
 func (j *Justification) UnmarshalJSON(b []byte) error {
-	var parts []json.RawMessage
-	if err := json.Unmarshal(b, &parts); err != nil {
-		return fmt.Errorf("justification: %v", err)
-	}
-	if len(parts) != 2 {
-		return fmt.Errorf("justification: %d parts, want 2", len(parts))
-	}
-	id, err := flexBytes(parts[0])
+	id, rest, err := idPair(b, "justification", "justification engine id", 4, flexBytes)
 	if err != nil {
-		return fmt.Errorf("justification engine id: %w", err)
+		return err
 	}
-	if len(id) != 4 {
-		return fmt.Errorf("justification engine id: %d bytes, want 4", len(id))
-	}
-	data, err := flexBytes(parts[1])
+	data, err := flexBytes(rest)
 	if err != nil {
 		return fmt.Errorf("justification data: %w", err)
 	}
@@ -206,8 +196,29 @@ func (j *Justification) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// idPair reads b, the JSON pair [id, value] of what: it decodes id with
+// readID, requires it to be size bytes long (idWhat names it in errors) and
+// returns it with the value still encoded.
+func idPair(b []byte, what, idWhat string, size int, readID func([]byte) ([]byte, error)) ([]byte, json.RawMessage, error) {
+	var parts []json.RawMessage
+	if err := json.Unmarshal(b, &parts); err != nil {
+		return nil, nil, fmt.Errorf("%s: %v", what, err)
+	}
+	if len(parts) != 2 {
+		return nil, nil, fmt.Errorf("%s: %d parts, want 2", what, len(parts))
+	}
+	id, err := readID(parts[0])
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", idWhat, err)
+	}
+	if len(id) != size {
+		return nil, nil, fmt.Errorf("%s: %d bytes, want %d", idWhat, len(id), size)
+	}
+	return id, parts[1], nil
+}
+
 // flexBytes decodes a JSON array of byte values or a 0x-hex string.
-func flexBytes(raw json.RawMessage) ([]byte, error) {
+func flexBytes(raw []byte) ([]byte, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) > 0 && raw[0] == '"' {
 		return decodeHexJSON(raw)
@@ -248,21 +259,11 @@ type RuntimeAPI struct {
 
 // UnmarshalJSON decodes ["0xdf6acb689907609b", 5].
 func (a *RuntimeAPI) UnmarshalJSON(b []byte) error {
-	var parts []json.RawMessage
-	if err := json.Unmarshal(b, &parts); err != nil {
-		return fmt.Errorf("runtime api: %v", err)
-	}
-	if len(parts) != 2 {
-		return fmt.Errorf("runtime api: %d parts, want 2", len(parts))
-	}
-	id, err := decodeHexJSON(parts[0])
+	id, rest, err := idPair(b, "runtime api", "runtime api id", 8, decodeHexJSON)
 	if err != nil {
-		return fmt.Errorf("runtime api id: %w", err)
+		return err
 	}
-	if len(id) != 8 {
-		return fmt.Errorf("runtime api id: %d bytes, want 8", len(id))
-	}
-	if err := json.Unmarshal(parts[1], &a.Version); err != nil {
+	if err := json.Unmarshal(rest, &a.Version); err != nil {
 		return fmt.Errorf("runtime api version: %v", err)
 	}
 	copy(a.ID[:], id)

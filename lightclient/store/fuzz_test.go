@@ -3,21 +3,12 @@ package store
 import (
 	"os"
 	"testing"
-
-	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 )
 
 // FuzzLoad feeds arbitrary file contents to Load: it must fail cleanly or
 // return a state that saves and loads back identically.
 func FuzzLoad(f *testing.F) {
-	p, err := chainspec.Lookup("westend")
-	if err != nil {
-		f.Fatal(err)
-	}
-	c, err := p.Checkpoint()
-	if err != nil {
-		f.Fatal(err)
-	}
+	p, c := embedded(f, "westend")
 	seedHome := f.TempDir()
 	if err := Save(seedHome, &State{GenesisHash: p.GenesisHash, Header: c.Header, Set: c.Grandpa.Set}); err != nil {
 		f.Fatal(err)

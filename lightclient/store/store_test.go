@@ -15,7 +15,13 @@ import (
 
 func kusama(t *testing.T) (*chainspec.Profile, *chainspec.Checkpoint) {
 	t.Helper()
-	p, err := chainspec.Lookup("kusama")
+	return embedded(t, "kusama")
+}
+
+// embedded is the embedded profile of network name and its checkpoint.
+func embedded(t testing.TB, name string) (*chainspec.Profile, *chainspec.Checkpoint) {
+	t.Helper()
+	p, err := chainspec.Lookup(name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,6 +130,10 @@ func TestChooseStart(t *testing.T) {
 	p, c := kusama(t)
 	conflict := later(p, c, 0, 0)
 	conflict.Header.ParentHash = header.Hash{0xff}
+	older := later(p, c, 0, 0)
+	older.Header.Number = c.Header.Number - 5
+	lowSet := later(p, c, 50, 0)
+	lowSet.Set.SetID = c.Grandpa.Set.SetID - 1
 	tests := []struct {
 		name  string
 		saved *State
@@ -135,23 +145,9 @@ func TestChooseStart(t *testing.T) {
 		{"newer saved same set", later(p, c, 10, 0), FromSaved, false},
 		{"older saved", later(p, c, 0, 0), FromCheckpoint, true},
 		{"conflicting saved", conflict, FromCheckpoint, true},
+		{"lower saved", older, FromCheckpoint, true},
+		{"lower set id", lowSet, FromCheckpoint, true},
 	}
-	older := later(p, c, 0, 0)
-	older.Header.Number = c.Header.Number - 5
-	tests = append(tests, struct {
-		name  string
-		saved *State
-		want  Source
-		note  bool
-	}{"lower saved", older, FromCheckpoint, true})
-	lowSet := later(p, c, 50, 0)
-	lowSet.Set.SetID = c.Grandpa.Set.SetID - 1
-	tests = append(tests, struct {
-		name  string
-		saved *State
-		want  Source
-		note  bool
-	}{"lower set id", lowSet, FromCheckpoint, true})
 	for _, tt := range tests {
 		st := ChooseStart(c, tt.saved)
 		if st.Source != tt.want || (st.Note != "") != tt.note {

@@ -1,6 +1,7 @@
 package testchain
 
 import (
+	"cmp"
 	"crypto/ed25519"
 	"encoding/binary"
 	"errors"
@@ -63,28 +64,14 @@ type Config struct {
 }
 
 func (c *Config) setDefaults() error {
-	if c.Blocks == 0 {
-		c.Blocks = 1000
-	}
-	if c.Voters == 0 {
-		c.Voters = 10
-	}
-	if c.Rotate == 0 {
-		c.Rotate = 1
-	}
+	c.Blocks = cmp.Or(c.Blocks, 1000)
+	c.Voters = cmp.Or(c.Voters, 10)
+	c.Rotate = cmp.Or(c.Rotate, 1)
 	c.Rotate = min(c.Rotate, c.Voters)
-	if c.SetLength == 0 {
-		c.SetLength = 100
-	}
-	if c.JustifyEvery == 0 {
-		c.JustifyEvery = 64
-	}
-	if c.EpochLength == 0 {
-		c.EpochLength = 60
-	}
-	if c.GenesisSlot == 0 {
-		c.GenesisSlot = 300_000_000
-	}
+	c.SetLength = cmp.Or(c.SetLength, 100)
+	c.JustifyEvery = cmp.Or(c.JustifyEvery, 64)
+	c.EpochLength = cmp.Or(c.EpochLength, 60)
+	c.GenesisSlot = cmp.Or(c.GenesisSlot, 300_000_000)
 	if c.Layout == nil {
 		l := trie.V1
 		c.Layout = &l

@@ -8,11 +8,7 @@ import (
 func BenchmarkVerifyProof50(b *testing.B) {
 	kvs := genEntries(20000, 77, true)
 	root, db := Build(V1, kvs)
-	all := make([][]byte, 0, len(db))
-	for _, e := range db {
-		all = append(all, e)
-	}
-	full, err := NewProofWith(root, all, Options{AllowUnused: true})
+	full, err := proofOfNodes(root, db)
 	if err != nil {
 		b.Fatal(err)
 	}

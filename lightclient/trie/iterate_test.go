@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand"
 	"slices"
 	"sort"
@@ -48,11 +49,7 @@ func enumerate(t testing.TB, l Layout, entries []KV, prefix, start []byte, count
 	}
 	merge(nodes)
 	for rounds = 0; rounds < 200; rounds++ {
-		all := make([][]byte, 0, len(have))
-		for _, n := range have {
-			all = append(all, n)
-		}
-		p, err := NewProofWith(root, all, Options{AllowUnused: true})
+		p, err := proofOfNodes(root, have)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,11 +119,7 @@ func TestKeysAfterHandmade(t *testing.T) {
 	}
 	for _, l := range []Layout{V0, V1} {
 		root, db := Build(l, entries)
-		all := make([][]byte, 0, len(db))
-		for _, n := range db {
-			all = append(all, n)
-		}
-		full, err := NewProof(root, all)
+		full, err := NewProof(root, slices.Collect(maps.Values(db)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -247,11 +240,7 @@ func TestKeysAfterReportsGaps(t *testing.T) {
 func TestNextKey(t *testing.T) {
 	entries := []KV{{[]byte("a"), []byte("1")}, {[]byte("ab"), []byte("2")}, {[]byte("b"), []byte("3")}}
 	root, db := Build(V0, entries)
-	var all [][]byte
-	for _, n := range db {
-		all = append(all, n)
-	}
-	p, err := NewProof(root, all)
+	p, err := NewProof(root, slices.Collect(maps.Values(db)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,11 +297,7 @@ func TestProofOf(t *testing.T) {
 	entries := genEntries(400, 3, true)
 	for _, l := range []Layout{V0, V1} {
 		root, db := Build(l, entries)
-		var all [][]byte
-		for _, n := range db {
-			all = append(all, n)
-		}
-		full, err := NewProof(root, all)
+		full, err := NewProof(root, slices.Collect(maps.Values(db)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -419,11 +404,7 @@ func overlap(a, b [][]byte) int {
 func BenchmarkKeysAfterWalk(b *testing.B) {
 	entries := genEntries(2000, 1, true)
 	root, db := Build(V1, entries)
-	all := make([][]byte, 0, len(db))
-	for _, n := range db {
-		all = append(all, n)
-	}
-	p, err := NewProof(root, all)
+	p, err := NewProof(root, slices.Collect(maps.Values(db)))
 	if err != nil {
 		b.Fatal(err)
 	}

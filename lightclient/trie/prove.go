@@ -1,6 +1,9 @@
 package trie
 
-import "sort"
+import (
+	"maps"
+	"slices"
+)
 
 // Build computes the trie of entries under layout l and returns its root and
 // every node a proof may need: each node referenced by hash (the root
@@ -27,31 +30,12 @@ func Prove(l Layout, entries []KV, keys [][]byte) (Hash, [][]byte) {
 
 // ProveWith is Prove that also covers every key under each of prefixes.
 func ProveWith(l Layout, entries []KV, keys, prefixes [][]byte) (Hash, [][]byte) {
-	root, db := Build(l, entries)
-	all := make([][]byte, 0, len(db))
-	for _, e := range db {
-		all = append(all, e)
-	}
-	p, err := NewProofWith(root, all, Options{AllowUnused: true})
-	if err != nil {
-		panic("trie: proof of a trie just built: " + err.Error()) // unreachable
-	}
-	need := map[Hash]bool{root: true}
-	p.record = func(h Hash) { need[h] = true }
-	for _, k := range keys {
-		_, _, _ = p.Get(k)
-	}
-	for _, pre := range prefixes {
-		_, _ = p.Prefix(pre)
-	}
-	out := make([][]byte, 0, len(need))
-	hs := make([]Hash, 0, len(need))
-	for h := range need {
-		hs = append(hs, h)
-	}
-	sort.Slice(hs, func(i, j int) bool { return string(hs[i][:]) < string(hs[j][:]) })
-	for _, h := range hs {
-		out = append(out, db[h])
-	}
-	return root, out
+	v := NewProver(l, entries)
+	return v.root, v.prove(keys, prefixes)
+}
+
+// proofOfNodes checks every node of db against root, allowing nodes that
+// nothing references.
+func proofOfNodes(root Hash, db map[Hash][]byte) (*Proof, error) {
+	return NewProofWith(root, slices.Collect(maps.Values(db)), Options{AllowUnused: true})
 }

@@ -13,11 +13,7 @@ type Prover struct {
 // NewProver builds the trie of entries under layout l.
 func NewProver(l Layout, entries []KV) *Prover {
 	root, db := Build(l, entries)
-	all := make([][]byte, 0, len(db))
-	for _, e := range db {
-		all = append(all, e)
-	}
-	p, err := NewProofWith(root, all, Options{AllowUnused: true})
+	p, err := proofOfNodes(root, db)
 	if err != nil {
 		panic("trie: proof of a trie just built: " + err.Error()) // unreachable
 	}
@@ -30,10 +26,21 @@ func (v *Prover) Root() Hash { return v.root }
 // Prove returns the minimal proof of keys (values or absence), sorted by
 // node hash like Prove.
 func (v *Prover) Prove(keys [][]byte) [][]byte {
+	return v.prove(keys, nil)
+}
+
+// prove returns the minimal proof of keys and of every key under each of
+// prefixes, sorted by node hash.
+func (v *Prover) prove(keys, prefixes [][]byte) [][]byte {
 	need := map[Hash]bool{v.root: true}
+	// A view recording what it reads, so that concurrent callers do not
+	// share a record.
 	q := &Proof{root: v.root, entries: v.p.entries, decoded: v.p.decoded, record: func(h Hash) { need[h] = true }}
 	for _, k := range keys {
 		_, _, _ = q.Get(k)
+	}
+	for _, pre := range prefixes {
+		_, _ = q.Prefix(pre)
 	}
 	hs := make([]Hash, 0, len(need))
 	for h := range need {

@@ -351,30 +351,17 @@ func TestWestendBlocksExtrinsicsRoots(t *testing.T) {
 
 func TestBlockExtrinsicsRoots(t *testing.T) {
 	for _, file := range []string{"kusama-block-22939322.json", "polkadot-block-18468942.json"} {
-		var f struct {
-			HeaderScale string `json:"headerScale"`
-			Extrinsics  []string
-			BlockRaw    struct{ Extrinsics []string } `json:"blockRaw"`
-			Expected    struct{ BlockHash, ExtrinsicsRoot string }
-		}
-		readJSON(t, &f, "extrinsics", file)
-		list := f.Extrinsics
-		if len(list) == 0 {
-			list = f.BlockRaw.Extrinsics
-		}
-		var exts [][]byte
-		for _, e := range list {
-			exts = append(exts, mustHex(t, e))
-		}
-		want := mustHash(t, f.Expected.ExtrinsicsRoot)
+		blk := testenv.ReadBlock(t, file)
+		exts := blk.Extrinsics
+		want := mustHash(t, blk.ExtrinsicsRoot)
 		if got := OrderedRoot(V0, exts); got != want {
 			t.Errorf("%s: extrinsics root %x, want %x (%d extrinsics)", file, got, want, len(exts))
 		}
-		h := mustHex(t, f.HeaderScale)
+		h := blk.Header
 		if _, xr := headerRoots(t, h); xr != want {
 			t.Errorf("%s: header extrinsics root %x", file, xr)
 		}
-		if hash.Blake2b256(h) != mustHash(t, f.Expected.BlockHash) {
+		if hash.Blake2b256(h) != mustHash(t, blk.BlockHash) {
 			t.Errorf("%s: block hash", file)
 		}
 	}

@@ -20,21 +20,35 @@ func (b *Builder) ProxyTypes() ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("Proxy.add_proxy: %w", err)
 	}
+	names, ok, err := b.argVariants(it, "proxy_type")
+	if err != nil {
+		return nil, fmt.Errorf("Proxy.add_proxy proxy_type: %w", err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("Proxy.add_proxy has no proxy_type: %w", metadata.ErrUnknownItem)
+	}
+	return names, nil
+}
+
+// argVariants lists, in metadata order, the variants of the enum type of
+// the call it's argument arg; ok is false when the call has no such
+// argument.
+func (b *Builder) argVariants(it *metadata.Item, arg string) (names []string, ok bool, err error) {
 	for _, f := range it.Variant.Fields {
-		if f.Name != "proxy_type" {
+		if f.Name != arg {
 			continue
 		}
 		vs, err := b.c.Metadata().Types.Variants(f.Type)
 		if err != nil {
-			return nil, fmt.Errorf("Proxy.add_proxy proxy_type: %w", err)
+			return nil, true, err
 		}
-		out := make([]string, len(vs))
+		names = make([]string, len(vs))
 		for i, v := range vs {
-			out[i] = v.Name
+			names[i] = v.Name
 		}
-		return out, nil
+		return names, true, nil
 	}
-	return nil, fmt.Errorf("Proxy.add_proxy has no proxy_type: %w", metadata.ErrUnknownItem)
+	return nil, false, nil
 }
 
 // ProxyType returns the runtime's spelling of proxy type name (matched

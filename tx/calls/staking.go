@@ -109,19 +109,12 @@ func (b *Builder) PayeeVariants() ([]string, error) {
 		if err != nil {
 			continue
 		}
-		for _, f := range it.Variant.Fields {
-			if f.Name != "payee" {
-				continue
-			}
-			vs, err := b.c.Metadata().Types.Variants(f.Type)
-			if err != nil {
-				return nil, fmt.Errorf("Staking.%s payee: %w", c, err)
-			}
-			out := make([]string, len(vs))
-			for i, v := range vs {
-				out[i] = v.Name
-			}
-			return out, nil
+		names, ok, err := b.argVariants(it, "payee")
+		if err != nil {
+			return nil, fmt.Errorf("Staking.%s payee: %w", c, err)
+		}
+		if ok {
+			return names, nil
 		}
 	}
 	return nil, fmt.Errorf("Staking.set_payee: %w", metadata.ErrUnknownItem)

@@ -3,6 +3,7 @@ package extrinsic
 import (
 	"fmt"
 
+	"github.com/ksm-wallet/ksm/tx/metadata"
 	"github.com/ksm-wallet/ksm/tx/scale"
 )
 
@@ -109,33 +110,29 @@ func (f *Format) DecodeBody(b []byte) (*Decoded, error) {
 }
 
 func (f *Format) readAddress(d *scale.Decoder) ([]byte, *Address, error) {
-	before := d.Rest()
-	if f.multiAddr {
-		a, err := DecodeAddress(d)
-		if err != nil {
-			return nil, nil, err
-		}
-		return before[:len(before)-d.Remaining()], &a, nil
-	}
-	if err := skipValue(&f.md.Types, d, f.md.Extrinsic.AddressType, 0); err != nil {
-		return nil, nil, err
-	}
-	return before[:len(before)-d.Remaining()], nil, nil
+	return readKnown(f, d, f.multiAddr, DecodeAddress, f.md.Extrinsic.AddressType)
 }
 
 func (f *Format) readSignature(d *scale.Decoder) ([]byte, *Signature, error) {
+	return readKnown(f, d, f.multiSig, DecodeSignature, f.md.Extrinsic.SignatureType)
+}
+
+// readKnown reads a value of the metadata type typ and returns its bytes:
+// decoded by decode when known is set (the type is the one decode knows),
+// skipped by its type otherwise (nil value).
+func readKnown[T any](f *Format, d *scale.Decoder, known bool, decode func(*scale.Decoder) (T, error), typ metadata.TypeID) ([]byte, *T, error) {
 	before := d.Rest()
-	if f.multiSig {
-		s, err := DecodeSignature(d)
+	var v *T
+	if known {
+		x, err := decode(d)
 		if err != nil {
 			return nil, nil, err
 		}
-		return before[:len(before)-d.Remaining()], &s, nil
-	}
-	if err := skipValue(&f.md.Types, d, f.md.Extrinsic.SignatureType, 0); err != nil {
+		v = &x
+	} else if err := skipValue(&f.md.Types, d, typ, 0); err != nil {
 		return nil, nil, err
 	}
-	return before[:len(before)-d.Remaining()], nil, nil
+	return before[:len(before)-d.Remaining()], v, nil
 }
 
 // Encode re-encodes a decoded extrinsic, with its length prefix. The known

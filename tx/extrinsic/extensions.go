@@ -403,13 +403,23 @@ func (e *extension) appendImplicit(reg *metadata.Registry, dst []byte, p *Params
 	return dst, nil
 }
 
+// skipUnknown skips data of e that ksm does not model (an unknown
+// extension, or a part of a known one whose type it does not recognise, leaf
+// nil) by its type typ, so that the rest still decodes; it reports whether it
+// did. zero says the type is zero-sized.
+func (e *extension) skipUnknown(reg *metadata.Registry, d *scale.Decoder, leaf *metadata.Type, zero bool, typ metadata.TypeID) (bool, error) {
+	if e.kind != extOther && leaf != nil {
+		return false, nil
+	}
+	if zero {
+		return true, nil
+	}
+	return true, skipValue(reg, d, typ, 0)
+}
+
 func (e *extension) readExtra(reg *metadata.Registry, d *scale.Decoder, x *Extra) error {
-	if e.kind == extOther || e.extraLeaf == nil {
-		if e.extraZero {
-			return nil
-		}
-		// Unknown data: skip it by its type so the rest still decodes.
-		return skipValue(reg, d, e.extra, 0)
+	if skipped, err := e.skipUnknown(reg, d, e.extraLeaf, e.extraZero, e.extra); skipped {
+		return err
 	}
 	var err error
 	switch e.kind {
@@ -459,11 +469,8 @@ func (e *extension) readExtra(reg *metadata.Registry, d *scale.Decoder, x *Extra
 }
 
 func (e *extension) readImplicit(reg *metadata.Registry, d *scale.Decoder, a *Additional) error {
-	if e.kind == extOther || e.implicitLeaf == nil {
-		if e.imZero {
-			return nil
-		}
-		return skipValue(reg, d, e.implicit, 0)
+	if skipped, err := e.skipUnknown(reg, d, e.implicitLeaf, e.imZero, e.implicit); skipped {
+		return err
 	}
 	var err error
 	switch e.kind {

@@ -111,21 +111,24 @@ func interopCases(t *testing.T, f *extrinsic.Format, digest [32]byte) []interopC
 	}
 }
 
+// merkleizedKSM is the RFC-0078 merkleized form of f's metadata with
+// Kusama's token (12 decimals, KSM).
+func merkleizedKSM(t testing.TB, f *extrinsic.Format) *metadata.Merkleized {
+	t.Helper()
+	mk, err := f.Metadata().MerkleizeFor(metadata.MerkleExtraInfo{Decimals: 12, TokenSymbol: "KSM"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mk
+}
+
 // TestInteropPolkadotJS builds and signs extrinsics with ksm and has
 // polkadot-js (same metadata, offline) decode them and verify the signatures
 // against the signing payload it computes itself.
 func TestInteropPolkadotJS(t *testing.T) {
 	const metaName = "kusama-v15-spec1009002.scale"
 	f := loadFormat(t, metaName)
-	info, err := f.Metadata().MerkleInfo(metadata.MerkleExtraInfo{Decimals: 12, TokenSymbol: "KSM"}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mk, err := f.Metadata().Merkleize(info)
-	if err != nil {
-		t.Fatal(err)
-	}
-	digest := mk.Digest()
+	digest := merkleizedKSM(t, f).Digest()
 	cases := interopCases(t, f, digest)
 	type reqExt struct {
 		Hex          string  `json:"hex"`
@@ -142,6 +145,7 @@ func TestInteropPolkadotJS(t *testing.T) {
 	}{testenv.Shared(t, "metadata", metaName), 2, "0x" + hex.EncodeToString(kusamaGenesis[:]), 1009002, 26, nil}
 	built := make([][]byte, len(cases))
 	payloads := make([][]byte, len(cases))
+	var err error
 	for i, c := range cases {
 		if c.signer == nil {
 			built[i] = f.Unsigned(c.call)

@@ -15,15 +15,7 @@ import (
 func TestMerkleProofsMatchOracle(t *testing.T) {
 	const metaName = "kusama-v15-spec1009002.scale"
 	f := loadFormat(t, metaName)
-	md := f.Metadata()
-	info, err := md.MerkleInfo(metadata.MerkleExtraInfo{Decimals: 12, TokenSymbol: "KSM"}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mk, err := md.Merkleize(info)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mk := merkleizedKSM(t, f)
 	var args []string
 	var want [][]byte
 	for _, c := range interopCases(t, f, mk.Digest()) {

@@ -145,71 +145,39 @@ func (r *reader) fail(err error) {
 	}
 }
 
-func (r *reader) u8() uint8 {
+// next returns what read gives, or the zero value once r has failed; the
+// first error is kept.
+func next[T any](r *reader, read func() (T, error)) T {
 	if r.err != nil {
-		return 0
+		var zero T
+		return zero
 	}
-	v, err := r.d.U8()
+	v, err := read()
 	r.fail(err)
 	return v
 }
 
-func (r *reader) u32() uint32 {
-	if r.err != nil {
-		return 0
-	}
-	v, err := r.d.U32()
-	r.fail(err)
-	return v
-}
+func (r *reader) u8() uint8 { return next(r, r.d.U8) }
 
-func (r *reader) compact32() uint32 {
-	if r.err != nil {
-		return 0
-	}
-	v, err := r.d.CompactU32()
-	r.fail(err)
-	return v
-}
+func (r *reader) u32() uint32 { return next(r, r.d.U32) }
+
+func (r *reader) compact32() uint32 { return next(r, r.d.CompactU32) }
 
 func (r *reader) length(minItem int) int {
-	if r.err != nil {
-		return 0
-	}
-	n, err := r.d.Len(minItem)
-	r.fail(err)
-	return n
+	return next(r, func() (int, error) { return r.d.Len(minItem) })
 }
 
-func (r *reader) str() string {
-	if r.err != nil {
-		return ""
-	}
-	s, err := r.d.String()
-	r.fail(err)
-	return s
-}
+func (r *reader) str() string { return next(r, r.d.String) }
 
 func (r *reader) bytes() []byte {
+	b := next(r, r.d.Bytes)
 	if r.err != nil {
-		return nil
-	}
-	b, err := r.d.Bytes()
-	r.fail(err)
-	if err != nil {
 		return nil
 	}
 	return append([]byte{}, b...)
 }
 
-func (r *reader) option() bool {
-	if r.err != nil {
-		return false
-	}
-	v, err := r.d.OptionTag()
-	r.fail(err)
-	return v
-}
+func (r *reader) option() bool { return next(r, r.d.OptionTag) }
 
 // optStr reads Option<String>, refusing Some("") which the model cannot
 // tell apart from None.
@@ -232,17 +200,21 @@ func capHint(n int) int {
 	return n
 }
 
-func (r *reader) strs() []string {
-	n := r.length(1)
+// list reads a Vec whose items take at least minItem bytes each, item by
+// item with read until the first error; nil when empty.
+func list[T any](r *reader, minItem int, read func() T) []T {
+	n := r.length(minItem)
 	if n == 0 {
 		return nil
 	}
-	out := make([]string, 0, capHint(n))
+	out := make([]T, 0, capHint(n))
 	for i := 0; i < n && r.err == nil; i++ {
-		out = append(out, r.str())
+		out = append(out, read())
 	}
 	return out
 }
+
+func (r *reader) strs() []string { return list(r, 1, r.str) }
 
 func (r *reader) metadata(m *Metadata) {
 	r.where = "types"
@@ -319,19 +291,13 @@ func (r *reader) registry(reg *Registry) {
 }
 
 func (r *reader) fields() []Field {
-	n := r.length(4)
-	if n == 0 {
-		return nil
-	}
-	out := make([]Field, 0, capHint(n))
-	for i := 0; i < n && r.err == nil; i++ {
+	return list(r, 4, func() Field {
 		f := Field{Name: r.optStr()}
 		f.Type = r.compact32()
 		f.TypeName = r.optStr()
 		f.Docs = r.strs()
-		out = append(out, f)
-	}
-	return out
+		return f
+	})
 }
 
 func (r *reader) typeDef(d *TypeDef) {
@@ -359,13 +325,7 @@ func (r *reader) typeDef(d *TypeDef) {
 		d.Len = r.u32()
 		d.Elem = r.compact32()
 	case KindTuple:
-		n := r.length(1)
-		if n > 0 {
-			d.Tuple = make([]TypeID, 0, capHint(n))
-		}
-		for i := 0; i < n && r.err == nil; i++ {
-			d.Tuple = append(d.Tuple, r.compact32())
-		}
+		d.Tuple = list(r, 1, r.compact32)
 	case KindPrimitive:
 		p := r.u8()
 		if r.err == nil && int(p) >= len(primNames) {
@@ -432,15 +392,7 @@ func (r *reader) palletEnum(version uint8) *PalletEnum {
 }
 
 func (r *reader) params() []Param {
-	n := r.length(2)
-	if n == 0 {
-		return nil
-	}
-	out := make([]Param, 0, capHint(n))
-	for i := 0; i < n && r.err == nil; i++ {
-		out = append(out, Param{Name: r.str(), Type: r.compact32()})
-	}
-	return out
+	return list(r, 2, func() Param { return Param{Name: r.str(), Type: r.compact32()} })
 }
 
 func (r *reader) pallet(p *Pallet, version uint8) {
@@ -455,17 +407,13 @@ func (r *reader) pallet(p *Pallet, version uint8) {
 	}
 	p.Calls = r.palletEnum(version)
 	p.Events = r.palletEnum(version)
-	n := r.length(4)
-	if n > 0 {
-		p.Constants = make([]Constant, 0, capHint(n))
-	}
-	for i := 0; i < n && r.err == nil; i++ {
+	p.Constants = list(r, 4, func() Constant {
 		c := Constant{Name: r.str(), Type: r.compact32(), Value: r.bytes(), Docs: r.strs()}
 		if version >= 16 {
 			c.Deprecation = r.deprecation()
 		}
-		p.Constants = append(p.Constants, c)
-	}
+		return c
+	})
 	p.Errors = r.palletEnum(version)
 	if version >= 16 {
 		n := r.length(3)

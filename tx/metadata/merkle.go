@@ -351,14 +351,28 @@ func (m *Merkleized) ProofForLeaves(known []int) ([]byte, error) {
 // signing payload (call ‖ extensions' extra ‖ extensions' additional signed),
 // without its length prefix.
 func (m *Merkleized) ProofForExtrinsicPayload(payload []byte) ([]byte, error) {
-	refs := []MerkleTypeRef{m.Extrinsic.Call}
+	refs := m.appendExtensionRefs([]MerkleTypeRef{m.Extrinsic.Call}, false)
+	return m.proofFor(payload, m.appendExtensionRefs(refs, true))
+}
+
+// appendExtensionRefs appends the types of the transaction extensions' data
+// in the extrinsic (extra) or, with signedOnly, of their data signed but not
+// included (additional signed).
+func (m *Merkleized) appendExtensionRefs(refs []MerkleTypeRef, signedOnly bool) []MerkleTypeRef {
 	for _, x := range m.Extrinsic.Extensions {
-		refs = append(refs, x.IncludedInExtrinsic)
+		if signedOnly {
+			refs = append(refs, x.IncludedInSignedData)
+		} else {
+			refs = append(refs, x.IncludedInExtrinsic)
+		}
 	}
-	for _, x := range m.Extrinsic.Extensions {
-		refs = append(refs, x.IncludedInSignedData)
-	}
-	known, err := m.CollectLeaves(payload, refs)
+	return refs
+}
+
+// proofFor returns the proof of the leaves needed to decode data as the
+// values of refs in sequence.
+func (m *Merkleized) proofFor(data []byte, refs []MerkleTypeRef) ([]byte, error) {
+	known, err := m.CollectLeaves(data, refs)
 	if err != nil {
 		return nil, err
 	}
@@ -389,10 +403,7 @@ func (m *Merkleized) ProofForExtrinsic(ext, additionalSigned []byte) ([]byte, er
 	var refs []MerkleTypeRef
 	switch vb >> 6 {
 	case 2: // signed
-		refs = append(refs, m.Extrinsic.Address, m.Extrinsic.Signature)
-		for _, x := range m.Extrinsic.Extensions {
-			refs = append(refs, x.IncludedInExtrinsic)
-		}
+		refs = m.appendExtensionRefs([]MerkleTypeRef{m.Extrinsic.Address, m.Extrinsic.Signature}, false)
 		refs = append(refs, m.Extrinsic.Call)
 	case 0:
 		refs = append(refs, m.Extrinsic.Call)
@@ -402,15 +413,9 @@ func (m *Merkleized) ProofForExtrinsic(ext, additionalSigned []byte) ([]byte, er
 	body := append([]byte{}, d.Rest()...)
 	if additionalSigned != nil {
 		body = append(body, additionalSigned...)
-		for _, x := range m.Extrinsic.Extensions {
-			refs = append(refs, x.IncludedInSignedData)
-		}
+		refs = m.appendExtensionRefs(refs, true)
 	}
-	known, err := m.CollectLeaves(body, refs)
-	if err != nil {
-		return nil, err
-	}
-	return m.ProofForLeaves(known)
+	return m.proofFor(body, refs)
 }
 
 // CollectLeaves decodes data as the values of refs in sequence and returns the

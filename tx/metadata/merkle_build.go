@@ -122,6 +122,16 @@ func (m *Metadata) MerkleInfo(want MerkleExtraInfo, wantPrefix bool) (MerkleExtr
 	return info, nil
 }
 
+// MerkleizeFor is Merkleize with the extra information MerkleInfo fills
+// from want (and wantPrefix) and the metadata's constants.
+func (m *Metadata) MerkleizeFor(want MerkleExtraInfo, wantPrefix bool) (*Merkleized, error) {
+	info, err := m.MerkleInfo(want, wantPrefix)
+	if err != nil {
+		return nil, err
+	}
+	return m.Merkleize(info)
+}
+
 // Merkleize converts metadata (v15 or later, with extrinsic version 4) into
 // its RFC-0078 form: the types reachable from the call, address, signature
 // and transaction extensions become the leaves of the type-information tree.

@@ -2,6 +2,7 @@ package metadata_test
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/ksm-wallet/ksm/tx/metadata"
 )
@@ -24,4 +25,22 @@ func ExampleNewMerkleized() {
 	digest, contents, err := metadata.VerifyMerkleProof(proof)
 	fmt.Println(known, len(contents.Leaves), contents.Leaves[0].Def.VariantName, err, digest == mk.Digest())
 	// Output: [1] 1 pong <nil> true
+}
+
+// The RFC-0078 metadata hash of a Kusama runtime, as a Ledger checks it:
+// the spec and the SS58 prefix come from the metadata, the token from the
+// caller.
+func ExampleMetadata_MerkleizeFor() {
+	md, err := metadata.Load(filepath.Join("..", "..", "..", "shared", "testdata", "metadata", "kusama-v15-spec1009002.scale"))
+	if err != nil {
+		panic(err)
+	}
+	mk, err := md.MerkleizeFor(metadata.MerkleExtraInfo{Decimals: 12, TokenSymbol: "KSM"}, false)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%s %d, prefix %d\n%#x\n", mk.Info.SpecName, mk.Info.SpecVersion, mk.Info.Base58Prefix, mk.Digest())
+	// Prints:
+	// kusama 1009002, prefix 2
+	// 0xa68d6a84e9038a47fc2d7edbdb0303d597a618273ae285d07d4191b3442a9af4
 }

@@ -13,15 +13,7 @@ func kusamaMerkleized(t testing.TB) *metadata.Merkleized {
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := md.MerkleInfo(metadata.MerkleExtraInfo{Decimals: 12, TokenSymbol: "KSM"}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mk, err := md.Merkleize(info)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mk
+	return merkleize(t, md, 12, "KSM")
 }
 
 // FuzzVerifyMerkleProof: any bytes give a digest or an error, and a proof

@@ -65,13 +65,9 @@ func loadMetaFile(t *testing.T, path string) *metadata.Metadata {
 	return md
 }
 
-func merkleize(t *testing.T, md *metadata.Metadata, decimals uint8, token string) *metadata.Merkleized {
+func merkleize(t testing.TB, md *metadata.Metadata, decimals uint8, token string) *metadata.Merkleized {
 	t.Helper()
-	info, err := md.MerkleInfo(metadata.MerkleExtraInfo{Decimals: decimals, TokenSymbol: token}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mk, err := md.Merkleize(info)
+	mk, err := md.MerkleizeFor(metadata.MerkleExtraInfo{Decimals: decimals, TokenSymbol: token}, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -166,30 +166,27 @@ func (r *Registry) Variants(id TypeID) ([]Variant, error) {
 
 // VariantByName finds a variant of an enum type by name.
 func (r *Registry) VariantByName(id TypeID, name string) (*Variant, error) {
-	vs, err := r.Variants(id)
-	if err != nil {
-		return nil, err
-	}
-	for i := range vs {
-		if vs[i].Name == name {
-			return &vs[i], nil
-		}
-	}
-	return nil, fmt.Errorf("%w: %q in %s", ErrUnknownVariant, name, r.Name(id))
+	return r.variantWhere(id, func(v *Variant) bool { return v.Name == name }, "%q", name)
 }
 
 // VariantByIndex finds a variant of an enum type by its index.
 func (r *Registry) VariantByIndex(id TypeID, index uint8) (*Variant, error) {
+	return r.variantWhere(id, func(v *Variant) bool { return v.Index == index }, "index %d", index)
+}
+
+// variantWhere finds the first variant of an enum type that match accepts;
+// format and arg describe it in the error when there is none.
+func (r *Registry) variantWhere(id TypeID, match func(*Variant) bool, format string, arg any) (*Variant, error) {
 	vs, err := r.Variants(id)
 	if err != nil {
 		return nil, err
 	}
 	for i := range vs {
-		if vs[i].Index == index {
+		if match(&vs[i]) {
 			return &vs[i], nil
 		}
 	}
-	return nil, fmt.Errorf("%w: index %d in %s", ErrUnknownVariant, index, r.Name(id))
+	return nil, fmt.Errorf("%w: "+format+" in %s", ErrUnknownVariant, arg, r.Name(id))
 }
 
 // PathString joins a type's path with "::" (empty for unnamed types).

@@ -115,22 +115,14 @@ func (d *Decoder) Int(size int) (*big.Int, error) {
 }
 
 // Bool decodes a bool, refusing bytes other than 0 and 1.
-func (d *Decoder) Bool() (bool, error) {
-	b, err := d.U8()
-	if err != nil {
-		return false, err
-	}
-	switch b {
-	case 0:
-		return false, nil
-	case 1:
-		return true, nil
-	}
-	return false, fmt.Errorf("%w: 0x%02x at offset %d", ErrInvalidBool, b, d.off-1)
-}
+func (d *Decoder) Bool() (bool, error) { return d.flag(ErrInvalidBool) }
 
 // OptionTag decodes the tag of an Option: false for None, true for Some.
-func (d *Decoder) OptionTag() (bool, error) {
+func (d *Decoder) OptionTag() (bool, error) { return d.flag(ErrInvalidOption) }
+
+// flag decodes a byte that must be 0 (false) or 1 (true), failing with
+// invalid otherwise.
+func (d *Decoder) flag(invalid error) (bool, error) {
 	b, err := d.U8()
 	if err != nil {
 		return false, err
@@ -141,7 +133,7 @@ func (d *Decoder) OptionTag() (bool, error) {
 	case 1:
 		return true, nil
 	}
-	return false, fmt.Errorf("%w: 0x%02x at offset %d", ErrInvalidOption, b, d.off-1)
+	return false, fmt.Errorf("%w: 0x%02x at offset %d", invalid, b, d.off-1)
 }
 
 // Compact decodes a compact integer of any size as a big.Int, refusing
@@ -152,7 +144,8 @@ func (d *Decoder) Compact() (*big.Int, error) {
 	if err != nil {
 		return nil, err
 	}
-	if b0&3 != 3 {
+	n := int(b0>>2) + 4
+	if b0&3 != 3 || n <= 8 {
 		d.off = start
 		v, err := d.CompactU64()
 		if err != nil {
@@ -160,7 +153,17 @@ func (d *Decoder) Compact() (*big.Int, error) {
 		}
 		return new(big.Int).SetUint64(v), nil
 	}
-	n := int(b0>>2) + 4
+	// More than 8 bytes: at least 2^64, canonical unless the top byte is 0.
+	b, err := d.bigModeBytes(n, start)
+	if err != nil {
+		return nil, err
+	}
+	return LEToBig(b), nil
+}
+
+// bigModeBytes takes the n bytes of a compact integer in big-integer mode
+// that started at offset start, refusing a zero top byte (non-canonical).
+func (d *Decoder) bigModeBytes(n, start int) ([]byte, error) {
 	b, err := d.Take(n)
 	if err != nil {
 		return nil, err
@@ -168,11 +171,7 @@ func (d *Decoder) Compact() (*big.Int, error) {
 	if b[n-1] == 0 {
 		return nil, fmt.Errorf("%w: big-integer mode with a zero top byte at offset %d", ErrNonCanonical, start)
 	}
-	v := LEToBig(b)
-	if n == 4 && v.Uint64() < 1<<30 {
-		return nil, fmt.Errorf("%w: %d in big-integer mode at offset %d", ErrNonCanonical, v.Uint64(), start)
-	}
-	return v, nil
+	return b, nil
 }
 
 // CompactU64 decodes a compact integer that must fit a u64, refusing
@@ -211,12 +210,9 @@ func (d *Decoder) CompactU64() (uint64, error) {
 	if n > 8 {
 		return 0, fmt.Errorf("%w: compact of %d bytes does not fit u64 at offset %d", ErrOverflow, n, start)
 	}
-	b, err := d.Take(n)
+	b, err := d.bigModeBytes(n, start)
 	if err != nil {
 		return 0, err
-	}
-	if b[n-1] == 0 {
-		return 0, fmt.Errorf("%w: big-integer mode with a zero top byte at offset %d", ErrNonCanonical, start)
 	}
 	var v uint64
 	for i := n - 1; i >= 0; i-- {

@@ -111,6 +111,25 @@ func StopChopsticks() {
 	}
 }
 
+// ChopsticksLog returns the last lines chopsticks printed for the shared
+// chain of specPath ("" when none runs): what a test shows when the chain
+// misbehaved (a block build that failed is logged only there).
+func ChopsticksLog(specPath string) string {
+	abs, _ := filepath.Abs(specPath)
+	sharedChopsticksMu.Lock()
+	s := sharedChopsticks[abs]
+	sharedChopsticksMu.Unlock()
+	if s == nil {
+		return ""
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ch == nil {
+		return ""
+	}
+	return s.ch.out.String()
+}
+
 // ChopsticksMemory returns the resident and peak resident memory of the
 // shared chain for specPath in KiB, as /proc reports them (0 elsewhere).
 func ChopsticksMemory(specPath string) (rssKiB, peakKiB int) {

@@ -218,12 +218,7 @@ func (c *Codec) encCall(dst []byte, v any, depth int) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	var pv *metadata.Variant
-	for i := range t.Def.Variants {
-		if t.Def.Variants[i].Name == pallet {
-			pv = &t.Def.Variants[i]
-		}
-	}
+	pv := variantNamed(t, pallet)
 	if pv == nil {
 		return dst, fmt.Errorf("%w: no pallet %q with calls", ErrUnknownCall, pallet)
 	}
@@ -231,12 +226,7 @@ func (c *Codec) encCall(dst []byte, v any, depth int) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	var cv *metadata.Variant
-	for i := range inner.Def.Variants {
-		if inner.Def.Variants[i].Name == name {
-			cv = &inner.Def.Variants[i]
-		}
-	}
+	cv := variantNamed(inner, name)
 	if cv == nil {
 		return dst, fmt.Errorf("%w: pallet %s has no call %q", ErrUnknownCall, pallet, name)
 	}

@@ -33,11 +33,17 @@ func (c *Codec) DecodeFrom(d *scale.Decoder, id metadata.TypeID) (any, error) {
 	return v, nil
 }
 
-func (c *Codec) dec(d *scale.Decoder, id metadata.TypeID, depth int) (any, error) {
+// typeAt is the type id names, met at nesting depth depth: ErrDepth past
+// MaxDepth.
+func (c *Codec) typeAt(id metadata.TypeID, depth int) (*metadata.Type, error) {
 	if depth > MaxDepth {
 		return nil, ErrDepth
 	}
-	t, err := c.reg.Type(id)
+	return c.reg.Type(id)
+}
+
+func (c *Codec) dec(d *scale.Decoder, id metadata.TypeID, depth int) (any, error) {
+	t, err := c.typeAt(id, depth)
 	if err != nil {
 		return nil, err
 	}
@@ -223,6 +229,17 @@ func (c *Codec) isInteger(id metadata.TypeID) bool {
 		return t.Def.Primitive >= metadata.U8 && t.Def.Primitive <= metadata.I256
 	}
 	return false
+}
+
+// variantNamed is the variant of t named name (the last one, should
+// metadata name two alike), or nil.
+func variantNamed(t *metadata.Type, name string) *metadata.Variant {
+	for i := len(t.Def.Variants) - 1; i >= 0; i-- {
+		if t.Def.Variants[i].Name == name {
+			return &t.Def.Variants[i]
+		}
+	}
+	return nil
 }
 
 func findVariant(t *metadata.Type, idx uint8) *metadata.Variant {

@@ -63,10 +63,7 @@ func isEmpty(v any) bool {
 }
 
 func (c *Codec) enc(dst []byte, id metadata.TypeID, v any, depth int) ([]byte, error) {
-	if depth > MaxDepth {
-		return dst, ErrDepth
-	}
-	t, err := c.reg.Type(id)
+	t, err := c.typeAt(id, depth)
 	if err != nil {
 		return dst, err
 	}

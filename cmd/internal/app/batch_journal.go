@@ -36,6 +36,11 @@ const (
 	// --resume): Owner names the nonce reservations it makes, which a later
 	// run gives back (the process that made them is gone).
 	JournalRun = "run"
+	// JournalStopped ends a run that stopped before every row was settled
+	// (Ctrl-C, the network lost): Reason says why, Unsettled lists the rows
+	// whose transaction was signed and may still be included (--resume
+	// settles them on chain first), Pending the rows not started.
+	JournalStopped = "stopped"
 )
 
 // errJournalBusy means another process runs the journal.
@@ -73,8 +78,11 @@ type JournalRecord struct {
 	// Owner names a run's nonce reservations (JournalRun).
 	Owner string `json:"owner,omitempty"`
 	// Reason says why the row failed (JournalFailed, or an included row
-	// whose call failed).
+	// whose call failed), or why the run stopped (JournalStopped).
 	Reason string `json:"reason,omitempty"`
+	// Unsettled and Pending are the rows a stopped run left (JournalStopped).
+	Unsettled []int `json:"unsettled,omitempty"`
+	Pending   []int `json:"pending,omitempty"`
 }
 
 // JournalEra is a transaction's validity: it can be included after block
@@ -107,6 +115,9 @@ type Journal struct {
 	// hook, when set, is asked before each record is written; an error
 	// drops the record (tests: a crash).
 	hook func(*JournalRecord) error
+	// After, when set, is called with each record once it is on disk (a
+	// test seam: ksm batch run stops the process at a given step with it).
+	After func(JournalRecord)
 }
 
 // CreateJournal creates a new journal at path; it fails with
@@ -207,6 +218,16 @@ func (j *Journal) Append(r JournalRecord) error {
 		return err
 	}
 	b = append(b, '\n')
+	if err := j.write(b); err != nil {
+		return err
+	}
+	if j.After != nil {
+		j.After(r)
+	}
+	return nil
+}
+
+func (j *Journal) write(b []byte) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if _, err := j.f.Write(b); err != nil {
@@ -260,7 +281,7 @@ func journalRows(recs []JournalRecord) map[int]*rowJournal {
 	m := map[int]*rowJournal{}
 	for i := range recs {
 		r := &recs[i]
-		if r.State == JournalBatch || r.State == JournalRun {
+		if r.State == JournalBatch || r.State == JournalRun || r.State == JournalStopped {
 			continue
 		}
 		rj := m[r.Row]

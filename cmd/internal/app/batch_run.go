@@ -245,7 +245,43 @@ func (r *BatchRunner) Run(ctx context.Context, items []BatchItem) ([]BatchRowRes
 		}()
 	}
 	wg.Wait()
+	r.journalStop(ctx, results)
 	return results, ctx.Err()
+}
+
+// journalStop ends the journal of a run that leaves rows unsettled or not
+// started with a JournalStopped record saying why and which.
+func (r *BatchRunner) journalStop(ctx context.Context, results []BatchRowResult) {
+	rec := JournalRecord{State: JournalStopped}
+	var netErr error
+	for _, res := range results {
+		switch {
+		case res.Status != BatchSkipped:
+		case res.Unsettled && res.Hash != "":
+			rec.Unsettled = append(rec.Unsettled, res.Row)
+			if netErr == nil && res.Err != nil {
+				netErr = res.Err
+			}
+		case res.Unsettled || res.Err == nil:
+			rec.Pending = append(rec.Pending, res.Row)
+			if netErr == nil && res.Err != nil {
+				netErr = res.Err
+			}
+		}
+	}
+	switch {
+	case ctx.Err() != nil:
+		rec.Reason = "interrupted: " + ctx.Err().Error()
+	case len(rec.Unsettled) == 0 && len(rec.Pending) == 0:
+		return
+	case netErr != nil:
+		rec.Reason = netErr.Error()
+	default:
+		rec.Reason = "stopped on error"
+	}
+	if err := r.Journal.Append(rec); err != nil {
+		r.Ask.Warn(err.Error())
+	}
 }
 
 // units splits a sender's rows (indexes of items, in order) into the
@@ -541,7 +577,12 @@ func (rr *rowRun) settleSigned(ctx context.Context, rec *JournalRecord) (*Outcom
 	if every <= 0 {
 		every = 6 * time.Second
 	}
-	sent := false
+	// send: the same signed bytes are to be sent (again): at first, and
+	// after a send the endpoint stopped reporting on (the chain idle, or
+	// the pool dropped it). A pool that holds them says so; they can be
+	// included once only.
+	send := true
+	progress := rr.onStatus()
 	for {
 		o, err := s.SettleLost(ctx, ext, snd)
 		var ni *NotIncludedError
@@ -554,9 +595,9 @@ func (rr *rowRun) settleSigned(ctx context.Context, rec *JournalRecord) (*Outcom
 		case errors.As(err, &ue) && ue.NonceUsed:
 			return nil, err
 		case errors.As(err, &ue):
-			if !sent {
-				sent = true
-				o, err := s.SubmitTracked(ctx, ext, snd, rr.onStatus())
+			if send {
+				send = false
+				o, err := s.SubmitTracked(ctx, ext, snd, progress)
 				switch {
 				case o != nil:
 					return o, nil
@@ -564,6 +605,10 @@ func (rr *rowRun) settleSigned(ctx context.Context, rec *JournalRecord) (*Outcom
 					return nil, errResign
 				case errors.As(err, &ue):
 					// Known to the pool, or refused unproven: look again.
+				case errors.Is(err, ErrFollowTimeout) && ctx.Err() == nil:
+					// Sent, and no news since (a chain building no
+					// block): look again, and send again.
+					send = true
 				default:
 					return nil, err
 				}

@@ -386,3 +386,19 @@ func TestSubmitFailures(t *testing.T) {
 		t.Fatalf("pending %+v", p)
 	}
 }
+
+// TestOpenFollowTimeout: Options.FollowTimeout (the CLI's --follow-timeout)
+// bounds the wait for news of a submitted transaction.
+func TestOpenFollowTimeout(t *testing.T) {
+	f := newFakeChain(t, devGenesis)
+	f.setAccount(devKey(t, "//Alice").AccountID(), 0, ksm(10), new(big.Int), new(big.Int))
+	f.silent = true
+	s, err := Open(context.Background(), f, Options{Home: t.TempDir(), FollowTimeout: 30 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = submitTransfer(t, s, "//Alice", ksm(1))
+	if !errors.Is(err, ErrFollowTimeout) || !strings.Contains(err.Error(), "30ms") {
+		t.Fatalf("silent endpoint with a 30 ms follow timeout: %v", err)
+	}
+}

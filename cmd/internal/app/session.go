@@ -37,6 +37,8 @@ type Options struct {
 	// messages ("--rpc" when empty; "--asset-hub-rpc" for Asset Hub on a
 	// relay network).
 	EndpointFlag string
+	// FollowTimeout is the session's FollowTimeout (0: the default).
+	FollowTimeout time.Duration
 }
 
 // Token is how the chain writes addresses and amounts.
@@ -82,7 +84,7 @@ func Open(ctx context.Context, c chainclient.Chain, o Options) (*Session, error)
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{Chain: c, Genesis: g, props: props, runtimes: map[uint32]*Runtime{}, Nonces: NewNonceStore(o.Home), cache: newMetadataCache(o.Home, c.Verified())}
+	s := &Session{Chain: c, Genesis: g, props: props, runtimes: map[uint32]*Runtime{}, Nonces: NewNonceStore(o.Home), cache: newMetadataCache(o.Home, c.Verified()), FollowTimeout: o.FollowTimeout}
 	s.Profile = ProfileByGenesis(g)
 	s.name, s.display, s.chosen, s.endpointFlag = o.Name, o.DisplayName, o.Chosen, o.EndpointFlag
 	if s.endpointFlag == "" {

@@ -71,6 +71,9 @@ type Prepared struct {
 	// partial_fee), nil when unknown; FeeErr says why.
 	Fee    *big.Int
 	FeeErr error
+	// Weight is the transaction's weight by the same query (nil when
+	// unknown).
+	Weight *Weight
 	// Balance is the sender's balance at At; After its free balance after
 	// Spend and Fee.
 	Balance *Balance
@@ -188,7 +191,7 @@ func (s *Session) prepare(ctx context.Context, req Request) (*Prepared, error) {
 	if p.Call, err = rt.Codec.DecodeCall(p.Decoded.Call); err != nil {
 		return nil, fmt.Errorf("decode the signed call: %w", err)
 	}
-	p.Fee, p.FeeErr = s.estimateFee(ctx, p)
+	p.Fee, p.Weight, p.FeeErr = s.estimateFee(ctx, p)
 	if p.Balance, err = s.BalanceAt(ctx, rt, *head, req.From); err != nil {
 		return nil, err
 	}
@@ -262,29 +265,54 @@ func placeholderSignature(scheme string) extrinsic.Signature {
 
 // estimateFee asks TransactionPaymentApi_query_info about the transaction
 // with a placeholder signature of the right size.
-func (s *Session) estimateFee(ctx context.Context, p *Prepared) (*big.Int, error) {
+func (s *Session) estimateFee(ctx context.Context, p *Prepared) (*big.Int, *Weight, error) {
 	extra, err := p.Runtime.Format.AppendExtra(nil, &p.Params)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ext, err := p.Runtime.Format.Assemble(p.Request.Call, extrinsic.IDAddress(p.From), placeholderSignature(p.Scheme), extra)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s.QueryFee(ctx, p.Runtime, p.At.Hash, ext)
+	return s.QueryInfo(ctx, p.Runtime, p.At.Hash, ext)
+}
+
+// Weight is a transaction's weight: computation time (picoseconds) and
+// proof size (bytes).
+type Weight struct {
+	RefTime, ProofSize uint64
 }
 
 // QueryFee estimates the fee of an extrinsic (TransactionPaymentApi_query_info).
 func (s *Session) QueryFee(ctx context.Context, rt *Runtime, at chainclient.Hash, ext []byte) (*big.Int, error) {
+	fee, _, err := s.QueryInfo(ctx, rt, at, ext)
+	return fee, err
+}
+
+// QueryInfo estimates the fee and weight of an extrinsic
+// (TransactionPaymentApi_query_info); the weight is nil when the answer
+// has none.
+func (s *Session) QueryInfo(ctx context.Context, rt *Runtime, at chainclient.Hash, ext []byte) (*big.Int, *Weight, error) {
 	v, err := s.CallAPI(ctx, rt, at, "TransactionPaymentApi", "query_info", RawArg(ext), uint64(len(ext)))
 	if err != nil {
-		return nil, fmt.Errorf("fee estimate: %w", err)
+		return nil, nil, fmt.Errorf("fee estimate: %w", err)
 	}
 	fee := Get(v, "partial_fee")
 	if fee == nil {
-		return nil, fmt.Errorf("fee estimate: no partial_fee in %v", v)
+		return nil, nil, fmt.Errorf("fee estimate: no partial_fee in %v", v)
 	}
-	return value.BigInt(fee)
+	f, err := value.BigInt(fee)
+	if err != nil {
+		return nil, nil, err
+	}
+	var w *Weight
+	if rt, err := value.BigInt(Get(v, "weight", "ref_time")); err == nil && rt.IsUint64() {
+		w = &Weight{RefTime: rt.Uint64()}
+		if ps, err := value.BigInt(Get(v, "weight", "proof_size")); err == nil && ps.IsUint64() {
+			w.ProofSize = ps.Uint64()
+		}
+	}
+	return f, w, nil
 }
 
 // Sign has signer sign the prepared payload and returns the signed

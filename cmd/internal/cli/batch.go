@@ -56,6 +56,7 @@ func (b *batchFlags) add(cmd *cobra.Command) {
 
 func newBatchPlanCmd(f *Factory) *cobra.Command {
 	var bf batchFlags
+	var group int
 	cmd := &cobra.Command{
 		Use:   "plan FILE",
 		Short: "Check every row and dry-run the batch on chain: fees, totals per sender, rows that would fail; nothing is signed",
@@ -66,13 +67,22 @@ each other per sender): its fee, its dry run, and per sender what the rows
 spend together against the transferable balance (a row the balance left by
 the rows before it cannot pay would fail). Nothing is signed or sent. Exit
 0 when every row would succeed; otherwise the exit code of the first
-failing row's error.`,
+failing row's error.
+
+--group N plans the rows as run --group N would send them: up to N
+consecutive rows of one sender in one Utility.batch_all, each group
+prepared and dry-run as one transaction, with its fee and weight against
+the most weight one transaction may have.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runBatchPlan(cmd.Context(), f, args[0], bf)
+			if group < 0 {
+				return app.Usagef("--group must not be negative")
+			}
+			return runBatchPlan(cmd.Context(), f, args[0], bf, group)
 		},
 	}
 	bf.add(cmd)
+	cmd.Flags().IntVar(&group, "group", 0, "plan up to N consecutive rows of one sender (same options) in one Utility.batch_all, as run --group N")
 	return cmd
 }
 
@@ -310,25 +320,54 @@ func (k *cachedKeyring) Unlock(name string, pw []byte) (*keys.Pair, error) {
 
 // batchPlanJSON is what batch plan --json prints (cli.md).
 type batchPlanJSON struct {
-	Rows     []batchPlanRowJSON    `json:"rows"`
-	Senders  []batchSenderJSON     `json:"senders"`
-	Chains   []batchChainTotalJSON `json:"chains"`
-	Failing  int                   `json:"failing"`
-	Verified bool                  `json:"verified"`
+	Rows      []batchPlanRowJSON    `json:"rows"`
+	Groups    []batchGroupJSON      `json:"groups,omitempty"`
+	MaxWeight *weightJSON           `json:"maxWeight,omitempty"`
+	Senders   []batchSenderJSON     `json:"senders"`
+	Chains    []batchChainTotalJSON `json:"chains"`
+	Failing   int                   `json:"failing"`
+	Verified  bool                  `json:"verified"`
+}
+
+type weightJSON struct {
+	RefTime   uint64 `json:"refTime"`
+	ProofSize uint64 `json:"proofSize"`
+}
+
+func weightOrNil(w *app.Weight) *weightJSON {
+	if w == nil {
+		return nil
+	}
+	return &weightJSON{RefTime: w.RefTime, ProofSize: w.ProofSize}
+}
+
+type batchGroupJSON struct {
+	Rows   []int       `json:"rows"`
+	From   string      `json:"from"`
+	Nonce  uint64      `json:"nonce"`
+	Fee    any         `json:"fee"`
+	Spend  any         `json:"spend"`
+	Weight *weightJSON `json:"weight"`
+	OK     bool        `json:"ok"`
+	Error  *string     `json:"error"`
 }
 
 type batchPlanRowJSON struct {
-	Row   int     `json:"row"`
-	Line  int     `json:"line"`
-	ID    string  `json:"id,omitempty"`
-	Title string  `json:"title"`
-	Chain string  `json:"chain"`
-	From  string  `json:"from"`
-	Nonce uint64  `json:"nonce"`
-	Fee   any     `json:"fee"`
-	Spend any     `json:"spend"`
-	OK    bool    `json:"ok"`
-	Error *string `json:"error"`
+	Row   int    `json:"row"`
+	Line  int    `json:"line"`
+	ID    string `json:"id,omitempty"`
+	Title string `json:"title"`
+	Chain string `json:"chain"`
+	From  string `json:"from"`
+	Nonce uint64 `json:"nonce"`
+	Fee   any    `json:"fee"`
+	Spend any    `json:"spend"`
+	// Group is the first row of the row's Utility.batch_all (plan
+	// --group; absent: the row alone).
+	Group  int         `json:"group,omitempty"`
+	Weight *weightJSON `json:"weight,omitempty"`
+	OK     bool        `json:"ok"`
+	Error  *string     `json:"error"`
 }
 
 type batchSenderJSON struct {
@@ -358,7 +397,7 @@ func errText(err error) *string {
 	return &s
 }
 
-func runBatchPlan(ctx context.Context, f *Factory, file string, bf batchFlags) error {
+func runBatchPlan(ctx context.Context, f *Factory, file string, bf batchFlags, group int) error {
 	_, items, st, err := loadBatch(ctx, f, file, bf)
 	if err != nil {
 		return err
@@ -368,7 +407,7 @@ func runBatchPlan(ctx context.Context, f *Factory, file string, bf batchFlags) e
 		return err
 	}
 	defer e.Close()
-	bp, err := app.PlanBatch(ctx, e.sess, st, items)
+	bp, err := app.PlanBatchGroups(ctx, e.sess, st, items, group)
 	if err != nil {
 		return err
 	}
@@ -376,7 +415,15 @@ func runBatchPlan(ctx context.Context, f *Factory, file string, bf batchFlags) e
 	v := batchPlanJSON{Failing: bp.Failing, Verified: bp.Verified, Rows: []batchPlanRowJSON{}}
 	for _, r := range bp.Rows {
 		v.Rows = append(v.Rows, batchPlanRowJSON{Row: r.Row, Line: r.Line, ID: r.ID, Title: r.Title, Chain: r.Chain, From: r.From.Name,
-			Nonce: r.Nonce, Fee: numOrNull(r.Fee), Spend: numOrNull(nz(r.Spend)), OK: r.Err == nil, Error: errText(r.Err)})
+			Nonce: r.Nonce, Fee: numOrNull(r.Fee), Spend: numOrNull(nz(r.Spend)), Group: r.Group, Weight: weightOrNil(r.Weight), OK: r.Err == nil, Error: errText(r.Err)})
+	}
+	if group > 1 {
+		v.MaxWeight = weightOrNil(bp.MaxWeight)
+		v.Groups = []batchGroupJSON{}
+		for _, g := range bp.Groups {
+			v.Groups = append(v.Groups, batchGroupJSON{Rows: g.Rows, From: g.From.Name, Nonce: g.Nonce, Fee: numOrNull(g.Fee), Spend: numOrNull(nz(g.Spend)),
+				Weight: weightOrNil(g.Weight), OK: g.Err == nil, Error: errText(g.Err)})
+		}
 	}
 	for _, st := range bp.Senders {
 		v.Senders = append(v.Senders, batchSenderJSON{Key: st.From.Name, Address: s.Account(st.From.Account), Chain: st.Chain, Rows: st.Rows,
@@ -406,7 +453,18 @@ func runBatchPlan(ctx context.Context, f *Factory, file string, bf batchFlags) e
 			if r.ID != "" {
 				id = " [" + r.ID + "]"
 			}
-			fmt.Fprintf(w, "row %d (line %d)%s  %s  from %s  nonce %d  fee %s  %s\n", r.Row, r.Line, id, r.Title, r.From.Name, r.Nonce, fmtAmt(r.Fee), state)
+			fee := "fee " + fmtAmt(r.Fee)
+			if r.Group != 0 && r.Group != r.Row {
+				fee = fmt.Sprintf("in the batch_all of row %d", r.Group)
+			}
+			fmt.Fprintf(w, "row %d (line %d)%s  %s  from %s  nonce %d  %s  %s\n", r.Row, r.Line, id, r.Title, r.From.Name, r.Nonce, fee, state)
+		}
+		for _, g := range bp.Groups {
+			state := "ok"
+			if g.Err != nil {
+				state = "WOULD FAIL: " + g.Err.Error()
+			}
+			fmt.Fprintf(w, "batch_all of rows %s  from %s  nonce %d  fee %s  weight %s  %s\n", intList(g.Rows), g.From.Name, g.Nonce, fmtAmt(g.Fee), fmtWeight(g.Weight, bp.MaxWeight), state)
 		}
 		for _, st := range bp.Senders {
 			fmt.Fprintf(w, "sender %s (%s) on %s: %d rows, spends %s + fees %s; free %s → %s after\n", st.From.Name, s.Account(st.From.Account), st.Chain, st.Rows,
@@ -470,26 +528,99 @@ func rowJSON(r app.BatchRowResult) batchRowJSON {
 
 // batchAsker is app.BatchAsker on the terminal: passwords as for one
 // transaction, progress on stderr, a JSON line per row on stdout.
+//
+// Progress: when stderr is a terminal, one bar line redrawn in place (rows
+// settled of all, included, failed, in flight), with a line above it for
+// each row that failed; otherwise, without --json, a plain line per
+// settled row; with --json and stderr not a terminal, nothing (the rows are
+// on stdout).
 type batchAsker struct {
 	e     *chainEnv
 	total int
 	mu    sync.Mutex
 	done  int
+	// included, failed count the settled rows; inFlight the rows signed
+	// and not settled.
+	included, failed int
+	inFlight         map[int]bool
+	// bar is drawn (stderr a terminal); drawn says one is on the line.
+	bar, drawn bool
+}
+
+func newBatchAsker(e *chainEnv, total int) *batchAsker {
+	return &batchAsker{e: e, total: total, bar: e.f.IO.IsStderrTTY(), inFlight: map[int]bool{}}
 }
 
 func (a *batchAsker) Password(ctx context.Context, key app.KeyRef) ([]byte, error) {
+	a.mu.Lock()
+	a.clearBar()
+	a.mu.Unlock()
 	return (&cliAsker{e: a.e}).Password(ctx, key)
 }
 
-func (a *batchAsker) Warn(msg string) { a.e.f.Warnf("%s", msg) }
+func (a *batchAsker) Warn(msg string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.clearBar()
+	a.e.f.Warnf("%s", msg)
+	a.drawBar()
+}
 
-func (a *batchAsker) Step(row int, state string) {}
+func (a *batchAsker) Step(row int, state string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	switch state {
+	case app.JournalSigned, app.JournalSubmitted:
+		a.inFlight[row] = true
+	}
+	a.drawBar()
+}
+
+// clearBar erases the bar's line (a.mu held).
+func (a *batchAsker) clearBar() {
+	if a.drawn {
+		fmt.Fprint(a.e.f.IO.ErrOut, "\r\x1b[K")
+		a.drawn = false
+	}
+}
+
+// drawBar redraws the bar (a.mu held).
+func (a *batchAsker) drawBar() {
+	if !a.bar {
+		return
+	}
+	const width = 30
+	filled := 0
+	if a.total > 0 {
+		filled = min(width, a.done*width/a.total)
+	}
+	fmt.Fprintf(a.e.f.IO.ErrOut, "\r\x1b[K[%s%s] %d/%d rows · %d included · %d failed · %d in flight",
+		strings.Repeat("#", filled), strings.Repeat(".", width-filled), a.done, a.total, a.included, a.failed, len(a.inFlight))
+	a.drawn = true
+}
+
+// finish ends the bar's line.
+func (a *batchAsker) finish() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.drawn {
+		fmt.Fprintln(a.e.f.IO.ErrOut)
+		a.drawn = false
+	}
+}
 
 func (a *batchAsker) Done(r app.BatchRowResult) {
 	f := a.e.f
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.done++
+	delete(a.inFlight, r.Row)
+	switch r.Status {
+	case app.BatchIncluded:
+		a.included++
+	case app.BatchFailed:
+		a.failed++
+	}
 	what := r.Status
 	switch {
 	case r.Status == app.BatchIncluded:
@@ -501,7 +632,17 @@ func (a *batchAsker) Done(r app.BatchRowResult) {
 	if r.ID != "" {
 		id = " [" + r.ID + "]"
 	}
-	f.Infof("[%d/%d] row %d (line %d)%s %s", a.done, a.total, r.Row, r.Line, id, what)
+	switch {
+	case a.bar:
+		// Above the bar: the rows that did not go through.
+		if r.Status != app.BatchIncluded && r.Err != nil {
+			a.clearBar()
+			f.Infof("row %d (line %d)%s %s", r.Row, r.Line, id, what)
+		}
+		a.drawBar()
+	case !f.Opts.JSON:
+		f.Infof("[%d/%d] row %d (line %d)%s %s", a.done, a.total, r.Row, r.Line, id, what)
+	}
 	if f.Opts.JSON {
 		b, _ := json.Marshal(rowJSON(r))
 		fmt.Fprintf(f.IO.Out, "%s\n", b)
@@ -556,7 +697,10 @@ func runBatchRun(ctx context.Context, f *Factory, file string, bf batchFlags, o 
 		}
 	}
 	defer j.Close()
-	ask := &batchAsker{e: e, total: len(items)}
+	if j.After, err = batchTestStop(ctx, f, f.Getenv(batchTestStopEnv)); err != nil {
+		return err
+	}
+	ask := newBatchAsker(e, len(items))
 	r := &app.BatchRunner{Sess: e.sess, Keyring: e.store, Journal: j, Ask: ask, Prior: prior, Concurrency: o.concurrency, StopOnError: o.stopOnError, Group: o.group}
 	results, runErr := r.Run(ctx, items)
 	var sum batchSummaryJSON
@@ -586,6 +730,7 @@ func runBatchRun(ctx context.Context, f *Factory, file string, bf batchFlags, o 
 			}
 		}
 	}
+	ask.finish()
 	if f.Opts.JSON {
 		b, _ := json.Marshal(sum)
 		fmt.Fprintf(f.IO.Out, "%s\n", b)
@@ -602,4 +747,25 @@ func runBatchRun(ctx context.Context, f *Factory, file string, bf batchFlags, o 
 		return fmt.Errorf("%d rows were skipped", sum.Summary.Skipped)
 	}
 	return nil
+}
+
+func intList(xs []int) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = fmt.Sprint(x)
+	}
+	return strings.Join(parts, ",")
+}
+
+// fmtWeight shows a weight, and the share of the most one transaction may
+// have when known.
+func fmtWeight(w, most *app.Weight) string {
+	if w == nil {
+		return "?"
+	}
+	s := fmt.Sprintf("%d ref_time, %d proof_size", w.RefTime, w.ProofSize)
+	if most != nil && most.RefTime > 0 {
+		s += fmt.Sprintf(" (%.1f%% of the most a transaction may have)", 100*float64(w.RefTime)/float64(most.RefTime))
+	}
+	return s
 }

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"time"
+
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -22,6 +24,8 @@ type GlobalOptions struct {
 	RPC         string
 	RelayRPC    string
 	AssetHubRPC string
+	// FollowTimeout is --follow-timeout.
+	FollowTimeout time.Duration
 	// Chain is --chain of a submitting command: "", "relay" or "asset-hub".
 	Chain         string
 	TrustRPC      bool

@@ -124,6 +124,7 @@ terminal or a script.`,
 	pf.StringVar(&f.Opts.AssetHubRPC, "asset-hub-rpc", "", "on a relay network (kusama, ...): JSON-RPC endpoint of its Asset Hub, verified against the heads the relay chain proves (default: Asset Hub's libp2p network)")
 	pf.StringVar(&f.Opts.Checkpoint, "checkpoint", "", "chain spec with a lightSyncState to start from when no newer verified state is kept under --home (ksm chain checkpoint export, or a node's sync_state_genSyncSpec)")
 	pf.BoolVar(&f.Opts.AcceptOldCheckpoint, "accept-old-checkpoint", false, "start from a checkpoint past the network's maximum age (its number and hash are printed to compare with an explorer)")
+	pf.DurationVar(&f.Opts.FollowTimeout, "follow-timeout", app.DefaultFollowTimeout, "how long a submitted transaction may go without news (a new status, a new block) before ksm stops following it; it may still be included until its era ends")
 	pf.BoolVar(&f.Opts.TrustRPC, "trust-rpc", false, "accept an endpoint that cannot prove its answers (dev chains)")
 	pf.BoolVar(&f.Opts.JSON, "json", false, "machine-readable output on stdout")
 	pf.BoolVar(&f.Opts.Yes, "yes", false, "do not ask for confirmation")

@@ -85,7 +85,7 @@ func openNetwork(ctx context.Context, f *Factory) (*chainEnv, error) {
 		}
 		dctx, cancel := context.WithTimeout(ctx, dialTimeout)
 		defer cancel()
-		rs, err := app.Open(dctx, rc, app.Options{Home: e.home, Name: relay.Name, DisplayName: relay.Profile.DisplayName})
+		rs, err := app.Open(dctx, rc, app.Options{Home: e.home, Name: relay.Name, DisplayName: relay.Profile.DisplayName, FollowTimeout: f.Opts.FollowTimeout})
 		if err != nil {
 			_ = rc.Close()
 			e.Close()
@@ -197,7 +197,7 @@ func openRoute(ctx context.Context, f *Factory, r route, paraRPC string, paraID 
 	}
 	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
 	defer cancel()
-	opts := app.Options{Home: f.stateHome(home), Chosen: r.chosen && !le.Single}
+	opts := app.Options{Home: f.stateHome(home), Chosen: r.chosen && !le.Single, FollowTimeout: f.Opts.FollowTimeout}
 	if r.routed() {
 		opts.EndpointFlag = "--asset-hub-rpc"
 	}

@@ -188,11 +188,7 @@ func (s *ChainSource) Blocks(req *wire.BlockRequest) ([]wire.BlockData, error) {
 			bd.Justification, bd.HasJustification = b.Justification.Encode(), true
 		}
 		out = append(out, bd)
-		if req.Direction == wire.Descending {
-			i--
-		} else {
-			i++
-		}
+		i += int64(step(req.Direction))
 	}
 	return out, nil
 }

@@ -206,25 +206,11 @@ var errNoAnswer = errors.New("p2ptest: no answer")
 func (n *Node) answer(k wire.Kind, req []byte) ([]byte, error) {
 	switch k {
 	case wire.KindSync:
-		r, err := wire.DecodeBlockRequest(req)
-		if err != nil {
-			return nil, err
-		}
-		blocks, err := n.src.Blocks(r)
-		if err != nil {
-			return nil, err
-		}
-		return (&wire.BlockResponse{Blocks: blocks}).Encode(), nil
+		return serve(req, wire.DecodeBlockRequest, n.src.Blocks, func(blocks []wire.BlockData) []byte {
+			return (&wire.BlockResponse{Blocks: blocks}).Encode()
+		})
 	case wire.KindWarp:
-		begin, err := wire.DecodeWarpRequest(req)
-		if err != nil {
-			return nil, err
-		}
-		w, err := n.src.Warp(begin)
-		if err != nil {
-			return nil, err
-		}
-		return w.Encode(), nil
+		return serve(req, wire.DecodeWarpRequest, n.src.Warp, (*wire.WarpResponse).Encode)
 	case wire.KindLight:
 		r, err := wire.DecodeLightRequest(req)
 		if err != nil {
@@ -247,6 +233,20 @@ func (n *Node) answer(k wire.Kind, req []byte) ([]byte, error) {
 		return resp.Encode(), nil
 	}
 	return nil, errNoAnswer
+}
+
+// serve decodes req with decode, answers it with handle and encodes the
+// answer with encode.
+func serve[R, A any](req []byte, decode func([]byte) (R, error), handle func(R) (A, error), encode func(A) []byte) ([]byte, error) {
+	r, err := decode(req)
+	if err != nil {
+		return nil, err
+	}
+	a, err := handle(r)
+	if err != nil {
+		return nil, err
+	}
+	return encode(a), nil
 }
 
 // FloodAnnounces sends count copies of announcement a to p as fast as the

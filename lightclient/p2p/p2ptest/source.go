@@ -134,13 +134,18 @@ func (s *MemSource) Blocks(req *wire.BlockRequest) ([]wire.BlockData, error) {
 			}
 		}
 		out = append(out, bd)
-		if req.Direction == wire.Descending {
-			i--
-		} else {
-			i++
-		}
+		i += step(req.Direction)
 	}
 	return out, nil
+}
+
+// step is how a block request in direction d moves from one block to the
+// next: to the parent when descending, to the child when ascending.
+func step(d wire.Direction) int {
+	if d == wire.Descending {
+		return -1
+	}
+	return 1
 }
 
 // ErrUnknownBlock means the source has no warp proof from that block.

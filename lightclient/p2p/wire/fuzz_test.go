@@ -40,10 +40,7 @@ func FuzzFrame(f *testing.F) {
 func FuzzHandshake(f *testing.F) {
 	f.Add(Handshake{Roles: RoleFull, BestNumber: 5}.Encode())
 	f.Fuzz(func(t *testing.T, b []byte) {
-		h, err := DecodeHandshake(b)
-		if err == nil && !bytes.Equal(h.Encode(), b) {
-			t.Fatal("round trip")
-		}
+		testenv.RoundTrip(t, b, DecodeHandshake, Handshake.Encode)
 		DecodeRoles(b)
 	})
 }
@@ -54,10 +51,7 @@ func FuzzAnnounce(f *testing.F) {
 		f.Add(append(b, 1, 0))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		a, err := DecodeAnnounce(b)
-		if err == nil && !bytes.Equal(a.Encode(), b) {
-			t.Fatal("round trip")
-		}
+		testenv.RoundTrip(t, b, DecodeAnnounce, (*Announce).Encode)
 	})
 }
 
@@ -83,10 +77,7 @@ func FuzzGossip(f *testing.F) {
 	f.Add((&Gossip{Kind: GossipNeighbor, Neighbor: &Neighbor{Round: 1}}).Encode())
 	f.Add((&Gossip{Kind: GossipCatchUp, CatchUp: &CatchUp{Prevotes: []SignedVote{{}}}}).Encode())
 	f.Fuzz(func(t *testing.T, b []byte) {
-		g, err := DecodeGossip(b)
-		if err == nil && !bytes.Equal(g.Encode(), b) {
-			t.Fatal("round trip")
-		}
+		testenv.RoundTrip(t, b, DecodeGossip, (*Gossip).Encode)
 	})
 }
 
@@ -129,14 +120,7 @@ func FuzzLightRequest(f *testing.F) {
 	f.Add((&LightRequest{Kind: LightRead, Keys: [][]byte{{1}}}).Encode())
 	f.Add((&LightRequest{Kind: LightCall, Method: "m", Data: []byte{}}).Encode())
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := DecodeLightRequest(b)
-		if err != nil {
-			return
-		}
-		r2, err := DecodeLightRequest(r.Encode())
-		if err != nil || !bytes.Equal(r2.Encode(), r.Encode()) {
-			t.Fatalf("re-decode: %v", err)
-		}
+		testenv.ReEncodes(t, b, DecodeLightRequest, (*LightRequest).Encode)
 	})
 }
 
@@ -166,10 +150,7 @@ func FuzzWarpResponse(f *testing.F) {
 		f.Add(append(append(append([]byte{4}, h.Encode()...), b...), 1))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := DecodeWarpResponse(b)
-		if err == nil && !bytes.Equal(r.Encode(), b) {
-			t.Fatal("round trip")
-		}
+		testenv.RoundTrip(t, b, DecodeWarpResponse, (*WarpResponse).Encode)
 		DecodeWarpRequest(b)
 	})
 }
@@ -177,14 +158,7 @@ func FuzzWarpResponse(f *testing.F) {
 func FuzzKadMessage(f *testing.F) {
 	f.Add((&KadMessage{Type: KadFindNode, Key: []byte{1}, CloserPeers: []KadPeer{{ID: []byte{1}, Addrs: [][]byte{{2}}}}}).Encode())
 	f.Fuzz(func(t *testing.T, b []byte) {
-		m, err := DecodeKadMessage(b)
-		if err != nil {
-			return
-		}
-		m2, err := DecodeKadMessage(m.Encode())
-		if err != nil || !bytes.Equal(m2.Encode(), m.Encode()) {
-			t.Fatalf("re-decode: %v", err)
-		}
+		testenv.ReEncodes(t, b, DecodeKadMessage, (*KadMessage).Encode)
 	})
 }
 

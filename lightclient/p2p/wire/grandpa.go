@@ -136,19 +136,36 @@ func decodeVote(d *scale.Decoder) (*Vote, error) {
 		return nil, fmt.Errorf("vote kind %d", k)
 	}
 	v.Kind = VoteKind(k)
-	if err := d.Fixed(v.TargetHash[:]); err != nil {
+	var sv SignedVote
+	if err := decodeSignedVote(d, &sv); err != nil {
 		return nil, err
 	}
+	v.TargetHash, v.TargetNumber, v.Signature, v.ID = sv.TargetHash, sv.TargetNumber, sv.Signature, sv.ID
+	return v, nil
+}
+
+// decodeSignedVote reads a target (hash, number), a signature and the
+// signer's id into v.
+func decodeSignedVote(d *scale.Decoder, v *SignedVote) error {
+	if err := d.Fixed(v.TargetHash[:]); err != nil {
+		return err
+	}
+	var err error
 	if v.TargetNumber, err = d.U32(); err != nil {
-		return nil, err
+		return err
 	}
 	if err := d.Fixed(v.Signature[:]); err != nil {
-		return nil, err
+		return err
 	}
-	if err := d.Fixed(v.ID[:]); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return d.Fixed(v.ID[:])
+}
+
+// appendSignedVote appends the encoding decodeSignedVote reads.
+func appendSignedVote(b []byte, v SignedVote) []byte {
+	b = append(b, v.TargetHash[:]...)
+	b = scale.AppendU32(b, v.TargetNumber)
+	b = append(b, v.Signature[:]...)
+	return append(b, v.ID[:]...)
 }
 
 func decodeNeighbor(d *scale.Decoder) (*Neighbor, error) {
@@ -179,17 +196,7 @@ func decodeSignedVotes(d *scale.Decoder) ([]SignedVote, error) {
 	}
 	out := make([]SignedVote, n)
 	for i := range out {
-		v := &out[i]
-		if err := d.Fixed(v.TargetHash[:]); err != nil {
-			return nil, err
-		}
-		if v.TargetNumber, err = d.U32(); err != nil {
-			return nil, err
-		}
-		if err := d.Fixed(v.Signature[:]); err != nil {
-			return nil, err
-		}
-		if err := d.Fixed(v.ID[:]); err != nil {
+		if err := decodeSignedVote(d, &out[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -223,10 +230,7 @@ func decodeCatchUp(d *scale.Decoder) (*CatchUp, error) {
 func appendSignedVotes(b []byte, vs []SignedVote) []byte {
 	b = scale.AppendCompact(b, uint64(len(vs)))
 	for _, v := range vs {
-		b = append(b, v.TargetHash[:]...)
-		b = scale.AppendU32(b, v.TargetNumber)
-		b = append(b, v.Signature[:]...)
-		b = append(b, v.ID[:]...)
+		b = appendSignedVote(b, v)
 	}
 	return b
 }
@@ -244,10 +248,7 @@ func (g *Gossip) Encode() []byte {
 		b = scale.AppendU64(b, v.Round)
 		b = scale.AppendU64(b, v.SetID)
 		b = append(b, byte(v.Kind))
-		b = append(b, v.TargetHash[:]...)
-		b = scale.AppendU32(b, v.TargetNumber)
-		b = append(b, v.Signature[:]...)
-		return append(b, v.ID[:]...)
+		return appendSignedVote(b, SignedVote{TargetHash: v.TargetHash, TargetNumber: v.TargetNumber, Signature: v.Signature, ID: v.ID})
 	case GossipCommit:
 		if g.Commit == nil {
 			return nil

@@ -91,23 +91,10 @@ func (k Kind) String() string {
 
 // Kind returns which protocol of n the name p is (main or legacy).
 func (n Names) Kind(p string) Kind {
-	switch p {
-	case n.BlockAnnounces, n.LegacyBlockAnnounces:
-		return KindBlockAnnounces
-	case n.Transactions, n.LegacyTransactions:
-		return KindTransactions
-	case n.Grandpa, n.LegacyGrandpa:
-		return KindGrandpa
-	case n.Sync, n.LegacySync:
-		return KindSync
-	case n.Light, n.LegacyLight:
-		return KindLight
-	case n.Warp, n.LegacyWarp:
-		return KindWarp
-	case n.Kad, n.LegacyKad:
-		return KindKad
-	case n.State, n.LegacyState:
-		return KindState
+	for k := KindBlockAnnounces; k <= KindState; k++ {
+		if main, legacy := n.Pair(k); p == main || p == legacy {
+			return k
+		}
 	}
 	return KindUnknown
 }
