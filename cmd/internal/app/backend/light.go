@@ -238,9 +238,12 @@ func checkGenesis(ctx context.Context, rc *rpc.Client, shown string, want header
 
 // devParaChain returns an error wrapping lightclient.ErrUnprovable when
 // the parachain endpoint's genesis is not want: a development chain
-// (chopsticks' Asset Hub beside its relay) whose state no relay-proven head
-// holds, which --trust-rpc then uses on its word (checkTrustedGenesis still
-// refuses another real network's). nil when it is want or does not say.
+// (chopsticks' Asset Hub beside its relay, --asset-hub-rpc on a relay
+// network) whose state no relay-proven head holds, which --trust-rpc then
+// uses on its word (checkTrustedGenesis still refuses another real
+// network's). nil when it is want or does not say. On a parachain network
+// (--network kusama-asset-hub) such an endpoint stays refused: --rpc names
+// that network's chain.
 func devParaChain(ctx context.Context, rc *rpc.Client, want header.Hash) error {
 	if g, err := rc.BlockHash(ctx, 0); err == nil && header.Hash(g) != want {
 		return fmt.Errorf("%w: its genesis %s is not the parachain's: no relay-proven head holds its state", lightclient.ErrUnprovable, header.Hash(g))
@@ -338,7 +341,7 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 			return nil, networkErr(fmt.Errorf("connect to %s: %w", shown, err))
 		}
 		err := lightclient.CheckProvable(cctx, prc, true)
-		if err == nil && cfg.TrustRPC {
+		if err == nil && cfg.TrustRPC && cfg.Routed {
 			err = devParaChain(cctx, prc, e.Para.Genesis)
 		}
 		if err != nil {
