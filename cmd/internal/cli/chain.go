@@ -187,7 +187,8 @@ finalized: {number, hash}, setId, synced, progress: {done, target, percent},
 checkpoint: {source: "checkpoint"|"saved", number, hash, age, ageSeconds, warning},
 runtime: {specName, specVersion}, para: {paraId, name, genesisHash, source, head: {number,
 hash}, relayBlock: {number, hash}, error} (parachain networks: the relay fields are the
-relay chain's it follows), verified}.`,
+relay chain's it follows), chain (the chain of the network shown: "kusama",
+"kusama-asset-hub"; "development" for a trusted endpoint of no known network), verified}.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()

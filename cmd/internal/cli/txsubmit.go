@@ -24,7 +24,14 @@ and follow it to a final block. It is decoded with the chain's metadata and
 shown first (signer, nonce, era, call), dry-run where the endpoint can, and
 submitted after confirmation (--yes skips it; --dry-run stops before
 submitting). The outcome is as for every submitting command; exit code 4
-when it was included but failed.`,
+when it was included but failed.
+
+On a relay network with an Asset Hub (kusama, ...) the chain is found by the
+call: the extrinsic must decode with that chain's runtime and its calls must
+not be of a pallet that lives on the other chain only (when both take it,
+the chain hosting the call's pallet). --chain relay|asset-hub names it.
+With --dry-run --json: {extrinsicHash, signer, nonce, call, fee, chain,
+verified}.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			text, err := xtReadArg(f, args[0])
