@@ -56,3 +56,39 @@ func (c *Client) PrefetchCall(ctx context.Context, block header.Hash, method str
 // ErrCallProofFailed is chainsync.ErrCallProofFailed: no peer served a call
 // proof.
 var ErrCallProofFailed = chainsync.ErrCallProofFailed
+
+// PrefetchCall is Client.PrefetchCall at a block of the parachain (a kept
+// proven block; zero: the head the latest finalized relay state records,
+// proven first), the proof asked of the parachain's peers serving call
+// proofs (P2PParaSource: /light/2 remote calls) and checked against the
+// block's state root; a peer whose proof does not hash-link from it is
+// banned. Without such a peer it fails with an error wrapping
+// ErrCallProofFailed.
+func (v *ParaView) PrefetchCall(ctx context.Context, block header.Hash, method string, args []byte) (int, error) {
+	h, err := v.resolve(ctx, block)
+	if err != nil {
+		return 0, err
+	}
+	type answer struct {
+		nodes [][]byte
+		err   error
+	}
+	reply := make(chan answer, 1)
+	err = v.c.inDriver(ctx, func() {
+		v.c.m.FetchParaCallProof(v.id, h.Header, h.Hash, method, args, func(nodes [][]byte, err error) { reply <- answer{nodes, err} })
+	})
+	if err != nil {
+		return 0, err
+	}
+	select {
+	case a := <-reply:
+		if a.err != nil {
+			return 0, fmt.Errorf("lightclient: parachain %d call proof of %s at #%d: %w", v.id, method, h.Header.Number, a.err)
+		}
+		return v.c.proofNodes(h.Hash, h.Header.StateRoot).add(a.nodes), nil
+	case <-v.c.done:
+		return 0, v.c.doneErr()
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}

@@ -252,6 +252,13 @@ func (c *Client) Start(ctx context.Context) error {
 			}
 		}
 	}
+	// Peers learn the client's GRANDPA state from the start: a client
+	// resuming at its saved finalized head sees no Finalized event until
+	// the next block is finalized, and full nodes gossip no commit to a
+	// peer whose neighbor packet they have not seen.
+	if h, hh, set := c.m.Finalized(); h != nil {
+		c.announceFinalized(chainsync.Finalized{Header: h, Hash: hh, SetID: set})
+	}
 	go c.drive(dctx, live)
 	return nil
 }

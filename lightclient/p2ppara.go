@@ -108,12 +108,14 @@ func (n *ParaNetwork) Open(base p2p.Config, bootnodes []string) (*P2PParaSource,
 // (see ParaNetwork.HostConfig): every full peer with a completed
 // block-announces handshake (of the parachain's genesis: the host refuses
 // and bans any other) is reported as para-capable, chainsync.PeerCaps{Kinds:
-// CanStorage, Para: true, ParaID}, and serves storage proofs at parachain
-// blocks as /light/2 remote reads. The machine checks them against the
-// state roots of the para heads the relay chain proves, and a peer that
-// lies is banned on the host. The source takes no part in relay sync: its
-// peers' best numbers and announcements are not relay numbers and are not
-// reported, and it sends no transactions.
+// CanStorage|CanCallProof, Para: true, ParaID}, and serves storage proofs
+// and call proofs at parachain blocks as /light/2 remote reads and calls.
+// The machine checks them against the state roots of the para heads the
+// relay chain proves, and a peer that lies is banned on the host. The
+// source takes no part in relay sync: its peers' best numbers and
+// announcements are not relay numbers and are not reported. It sends
+// transactions only when asked (SendTransaction, used by ParaSubmitter),
+// never as a Submitter of the relay client.
 type P2PParaSource struct {
 	// Discover, when positive, is how many more para peers to look for
 	// with a Kademlia walk of the parachain's DHT after the bootnodes
@@ -139,7 +141,7 @@ type P2PParaSource struct {
 // Close closes the host.
 func NewP2PParaSource(h *p2p.Host, bootnodes []string, paraID uint32) *P2PParaSource {
 	return &P2PParaSource{h: h, bootnodes: bootnodes, paraID: paraID,
-		caps:   chainsync.PeerCaps{Kinds: chainsync.CanStorage, Para: true, ParaID: paraID},
+		caps:   chainsync.PeerCaps{Kinds: chainsync.CanStorage | chainsync.CanCallProof, Para: true, ParaID: paraID},
 		prefix: "para" + strconv.FormatUint(uint64(paraID), 10) + "/",
 		ev:     make(chan SourceEvent, 256)}
 }
@@ -263,15 +265,23 @@ func (s *P2PParaSource) forward(ctx context.Context) {
 func (s *P2PParaSource) Events() <-chan SourceEvent { return s.ev }
 
 // Do performs a storage request at a block of the source's parachain (a
-// /light/2 remote read); any other request is refused.
+// /light/2 remote read) or a call proof request (a /light/2 remote call);
+// any other request is refused.
 func (s *P2PParaSource) Do(ctx context.Context, r chainsync.Request) ([]byte, error) {
 	p, err := s.libp2pID(r.Peer)
 	if err != nil {
 		return nil, err
 	}
-	if r.Kind != chainsync.KindStorage || !r.Para || r.ParaID != s.paraID {
-		return nil, fmt.Errorf("p2p para source: parachain %d peers serve only its storage proofs, not %s requests (para %v, id %d)",
+	if (r.Kind != chainsync.KindStorage && r.Kind != chainsync.KindCallProof) || !r.Para || r.ParaID != s.paraID {
+		return nil, fmt.Errorf("p2p para source: parachain %d peers serve only its storage and call proofs, not %s requests (para %v, id %d)",
 			s.paraID, r.Kind, r.Para, r.ParaID)
+	}
+	if r.Kind == chainsync.KindCallProof {
+		nodes, err := s.h.RemoteCall(ctx, p, r.Block, r.Method, r.Data)
+		if err != nil {
+			return nil, fmt.Errorf("parachain %d: %w", s.paraID, err)
+		}
+		return trie.EncodeProofSCALE(nodes), nil
 	}
 	nodes, err := s.h.RemoteRead(ctx, p, r.Block, r.Keys)
 	if err != nil {

@@ -403,7 +403,7 @@ func TestP2PParaSourceDo(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev := <-s.Events()
-	want := chainsync.PeerCaps{Kinds: chainsync.CanStorage, Para: true, ParaID: 1000}
+	want := chainsync.PeerCaps{Kinds: chainsync.CanStorage | chainsync.CanCallProof, Para: true, ParaID: 1000}
 	if ev.Peer != s.PeerID(nodes[0].ID()) || ev.Caps != want || ev.Best != 0 || !strings.HasPrefix(string(ev.Peer), "para1000/") {
 		t.Fatalf("event %+v", ev)
 	}
@@ -416,6 +416,9 @@ func TestP2PParaSourceDo(t *testing.T) {
 		{Peer: ev.Peer, Kind: chainsync.KindWarp, Block: block},
 		{Peer: ev.Peer, Kind: chainsync.KindStorage, Block: block, Keys: [][]byte{{1}}},                           // a relay read
 		{Peer: ev.Peer, Kind: chainsync.KindStorage, Block: block, Keys: [][]byte{{1}}, Para: true, ParaID: 2000}, // another para
+		{Peer: ev.Peer, Kind: chainsync.KindCallProof, Block: block, Method: "Core_version"},                      // a relay call
+		{Peer: ev.Peer, Kind: chainsync.KindCallProof, Block: block, Method: "Core_version", Para: true, ParaID: 2000},
+		{Peer: ev.Peer, Kind: chainsync.KindBody, Block: block, Para: true, ParaID: 1000},
 		{Peer: chainsync.PeerID(nodes[0].ID().String()), Kind: chainsync.KindStorage, Block: block, Para: true, ParaID: 1000},
 		{Peer: "para1000/not-a-peer-id", Kind: chainsync.KindStorage, Block: block, Para: true, ParaID: 1000},
 	}

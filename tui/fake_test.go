@@ -37,6 +37,7 @@ func newFake() *fakeBackend {
 		{Name: "alice", Scheme: "sr25519", PublicKey: "0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d", Address: aliceAddr},
 		{Name: "charlie", Scheme: "sr25519", PublicKey: "0x90b5ab205c6974c9ea841be688864633dc9ca8a357843eeacf2314649965fe22", Address: charlieAddr},
 		{Name: "watch", Scheme: "sr25519", PublicKey: "0x8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48", Address: "FoQJpPyadYccjavVdTWxpxU7rUEaYhfLCPwXgkfD6Zat9QP", WatchOnly: true},
+		{Name: "eth", Scheme: "ethereum", PublicKey: "0x02" + strings.Repeat("11", 32), Address: "0x3a9B2f6F8c1E4e2eE7b3B2E4c8b4BA1DC6a3C9F0"},
 	}
 	return &fakeBackend{keys: keys, created: map[string]string{}}
 }
@@ -94,7 +95,11 @@ func (f *fakeBackend) Validators(context.Context) ([]Validator, error) {
 	for i := 0; i < 30; i++ {
 		v = append(v, Validator{Address: fmt.Sprintf("%s%02d", valAddr[:len(valAddr)-2], i), Commission: uint64(i%7) * 10_000_000,
 			OwnStake: float64(i * 10), TotalStake: float64(1000 - i), OwnText: fmt.Sprintf("%d KSM", i*10), TotalText: fmt.Sprintf("%d KSM", 1000-i),
-			Points: uint32(i * 20), Blocked: i == 3, Oversubscribed: i == 5, Elected: i%2 == 0, Verified: true})
+			Points: uint32(i * 20), Blocked: i == 3, Oversubscribed: i == 5, Elected: i%2 == 0, Verified: true,
+			Nominators: 100 + i, Rewarded: 512})
+		if i == 5 {
+			v[i].Nominators = 700
+		}
 	}
 	return v, nil
 }
@@ -123,6 +128,29 @@ func (f *fakeBackend) Paras(_ context.Context, ids []uint32) ([]Para, error) {
 	return p, nil
 }
 
+func (f *fakeBackend) MyParas(_ context.Context, keys []Key) ([]Para, error) {
+	return []Para{{ID: 2114, Verified: true, Lines: []string{"  manager " + aliceAddr + " (alice)", "  deposit 40 KSM", "  lifecycle Onboarding"}}}, nil
+}
+
+var multisigAddr = "HFXXfXavDuKhLLBhFQTat2aaRQ5CMMw9mwswHzWi76m6iLt"
+
+func (f *fakeBackend) Relations(_ context.Context, k Key) ([]Relations, error) {
+	return []Relations{
+		{Chain: "Kusama", Block: 30123456, Verified: true, Checked: 4},
+		{Chain: "Asset Hub", Block: 10987654, Verified: true, Checked: 4, Deposit: "0.02 KSM",
+			Proxies:   []Proxy{{Account: charlieAddr, Name: "charlie", Type: "Staking"}, {Account: valAddr, Type: "Any", Delay: 100}},
+			ActsFor:   []Proxy{{Account: "FoQJpPyadYccjavVdTWxpxU7rUEaYhfLCPwXgkfD6Zat9QP", Name: "watch", Type: "Governance"}},
+			Multisigs: []Multisig{{Name: "treasury", Address: multisigAddr, Threshold: 2, Signatories: 3, Pending: 1}}},
+	}, nil
+}
+
+var fakeRewards = &Rewards{Chain: "Asset Hub", Block: 10987654, Verified: true, Total: "0.0123 KSM", Eras: []Reward{
+	{Validator: valAddr, Era: 8120, Page: "0", Amount: "0.0061 KSM"},
+	{Validator: valAddr, Era: 8121, Page: "1", Amount: "0.0062 KSM"},
+}}
+
+func (f *fakeBackend) Rewards(context.Context, Key) (*Rewards, error) { return fakeRewards, nil }
+
 func (f *fakeBackend) Activity(context.Context) ([]Tx, error) {
 	return []Tx{{When: "09:00", Chain: "Kusama", Account: "alice", Nonce: 7, Hash: "0x" + strings.Repeat("ab", 32), Status: "pending"}}, nil
 }
@@ -143,21 +171,31 @@ func (f *fakeBackend) Run(ctx context.Context, a Action, ask Asker) (*Result, er
 		defer close(done)
 	}
 	ask.Warn("checkpoint is 3 days old")
-	ask.Reviewed(fakeReview)
-	ok, err := ask.Confirm(ctx, fakeReview)
+	review, signer := fakeReview, a.From
+	if a.Verb == "claim" {
+		// Unsigned: a password only for a ksm-held Ethereum key.
+		review, signer = fakeClaimReview, a.Fields["ethkey"]
+		if a.Fields["signature"] != "" {
+			signer = ""
+		}
+	}
+	ask.Reviewed(review)
+	ok, err := ask.Confirm(ctx, review)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
 		return nil, errors.New("cancelled: the transaction was not signed")
 	}
-	pw, err := ask.Password(ctx, a.From)
-	if err != nil {
-		return nil, fmt.Errorf("cancelled: %w", err)
+	if signer != "" {
+		pw, err := ask.Password(ctx, signer)
+		if err != nil {
+			return nil, fmt.Errorf("cancelled: %w", err)
+		}
+		f.mu.Lock()
+		f.passwords = append(f.passwords, signer+":"+string(pw))
+		f.mu.Unlock()
 	}
-	f.mu.Lock()
-	f.passwords = append(f.passwords, string(pw))
-	f.mu.Unlock()
 	if f.release != nil {
 		select {
 		case <-f.release:
@@ -213,4 +251,11 @@ func (f *fakeBackend) withDone() chan struct{} {
 	defer f.mu.Unlock()
 	f.done = make(chan struct{})
 	return f.done
+}
+
+var fakeClaimReview = Review{
+	Title: "Claim 100 KSM of 0x3a9B2f6F8c1E4e2eE7b3B2E4c8b4BA1DC6a3C9F0 to " + aliceAddr, Chain: "Kusama (kusama 1006000)",
+	Details: "Statement: Regular (https://statement.polkadot.network/regular.html)",
+	Call:    "{\n  \"pallet\": \"Claims\",\n  \"call\": \"claim_attest\",\n  \"args\": {\n    \"dest\": \"" + aliceAddr + "\"\n  }\n}",
+	Fee:     "none (unsigned)", Verified: true, Unsigned: true, Question: "Submit this claim?",
 }

@@ -3,7 +3,9 @@ package tui
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,7 +66,7 @@ func TestTransferFlow(t *testing.T) {
 	if len(f.ran) != 1 || f.ran[0].Verb != "transfer" || f.ran[0].From != "alice" || f.ran[0].Fields["to"] != "charlie" || f.ran[0].Fields["amount"] != "1.5" {
 		t.Errorf("ran %+v", f.ran)
 	}
-	if len(f.passwords) != 1 || f.passwords[0] != "hunter2" || f.sent != 1 {
+	if len(f.passwords) != 1 || f.passwords[0] != "alice:hunter2" || f.sent != 1 {
 		t.Errorf("passwords %q, sent %d", f.passwords, f.sent)
 	}
 }
@@ -145,4 +147,81 @@ func (s *slowConnect) Connect(ctx context.Context, progress func(Progress)) (Hea
 	case <-ctx.Done():
 	}
 	return Header{}, ctx.Err()
+}
+
+// TestClaimFlow: the claim form on the Claims panel with a ksm-held
+// Ethereum key (its password asked, masked) or a pasted signature (no
+// password), each ending on the confirm screen and the result.
+func TestClaimFlow(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		signature string
+		want      []string
+	}{
+		{"ksm key", "", []string{"eth:pw"}},
+		{"signature", "0x" + strings.Repeat("ab", 65), nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFake()
+			done := f.withDone()
+			tm := startProgram(t, f)
+			typeText(tm, "4")
+			typeText(tm, "c")
+			waitFor(t, tm, "Claim to alice")
+			if tt.signature != "" {
+				typeText(tm, tt.signature)
+				tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+				for range "eth" {
+					tm.Send(tea.KeyMsg{Type: tea.KeyBackspace})
+				}
+			} else {
+				tm.Send(tea.KeyMsg{Type: tea.KeyEnter}) // the ksm key "eth" is the default
+			}
+			tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+			waitFor(t, tm, "Submit this claim? y / N")
+			typeText(tm, "y")
+			if tt.signature == "" {
+				waitFor(t, tm, "Key eth")
+				typeText(tm, "pw")
+				tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+			}
+			waitFor(t, tm, "Succeeded")
+			<-done
+			typeText(tm, "q")
+			typeText(tm, "q")
+			tm.WaitFinished(t, teatest.WithFinalTimeout(waitLimit))
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			if len(f.ran) != 1 || f.ran[0].Verb != "claim" || f.ran[0].From != "alice" || f.ran[0].Fields["signature"] != tt.signature {
+				t.Errorf("ran %+v", f.ran)
+			}
+			if fmt.Sprint(f.passwords) != fmt.Sprint(tt.want) || f.sent != 1 {
+				t.Errorf("passwords %q, sent %d", f.passwords, f.sent)
+			}
+		})
+	}
+}
+
+// TestReconnectFlow: the running dashboard says when the chain stops
+// answering and comes back by itself, without quitting (timings
+// shortened through Options).
+func TestReconnectFlow(t *testing.T) {
+	f := &flakyHeader{fakeBackend: newFake(), failConn: 1, gate: make(chan struct{})}
+	tm := teatest.NewTestModel(t, New(context.Background(), Options{Backend: f, Network: "kusama", HeaderEvery: 20 * time.Millisecond, RetryBase: 10 * time.Millisecond}),
+		teatest.WithInitialTermSize(120, 40))
+	// The second attempt is held until the first failure was seen.
+	waitFor(t, tm, "attempt 2 · last: no bootnode was reachable")
+	close(f.gate)
+	waitFor(t, tm, "12.5 KSM") // connected on the second attempt
+	f.set(true)
+	waitFor(t, tm, "connection lost · reconnecting")
+	f.set(false)
+	waitFor(t, tm, "reconnected")
+	typeText(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(waitLimit))
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.connects != 2 {
+		t.Errorf("connects %d", f.connects)
+	}
 }

@@ -26,6 +26,10 @@ type Options struct {
 	Now func() time.Time
 	// NoConnect leaves the chain closed (tests of the offline screens).
 	NoConnect bool
+	// HeaderEvery is how often the header is read again while connected
+	// (15 s when 0); RetryBase is the first wait before a reconnection
+	// (1 s when 0; it doubles up to 30 s).
+	HeaderEvery, RetryBase time.Duration
 }
 
 // panel is one of the dashboard's tabs.
@@ -72,6 +76,13 @@ type Model struct {
 	header    Header
 	connected loadState
 	connErr   error
+	// lost is set when the chain stopped answering after it was
+	// connected (lostErr why); retries counts the attempts since the
+	// connection was last good, retryIn is the wait before the next.
+	lost      bool
+	lostErr   error
+	retries   int
+	retryIn   time.Duration
 	sync      *Sync
 	syncRate  float64
 	syncSeen  time.Time
@@ -112,6 +123,21 @@ type Model struct {
 	paraState loadState
 	paraErr   error
 	paraIDs   []uint32
+	myParas   []Para
+	myState   loadState
+	myErr     error
+
+	// showRel shows the selected key's proxies and multisigs instead of
+	// its balances.
+	showRel   bool
+	detailOff int
+	rel       map[string][]Relations
+	relErr    map[string]error
+	relState  map[string]loadState
+
+	rewards  map[string]*Rewards
+	rewErr   map[string]error
+	rewState map[string]loadState
 
 	activity []Tx
 	actState loadState
@@ -134,6 +160,8 @@ func New(ctx context.Context, opts Options) Model {
 		header:   Header{Network: opts.Network, Peers: -1},
 		accounts: map[string]Account{}, staking: map[string]*Staking{}, stakeErr: map[string]error{},
 		stakeState: map[string]loadState{}, picked: map[string]bool{},
+		rel: map[string][]Relations{}, relErr: map[string]error{}, relState: map[string]loadState{},
+		rewards: map[string]*Rewards{}, rewErr: map[string]error{}, rewState: map[string]loadState{},
 	}
 }
 
@@ -181,6 +209,20 @@ type (
 		list []Tx
 		err  error
 	}
+	myParasMsg struct {
+		list []Para
+		err  error
+	}
+	relationsMsg struct {
+		key  string
+		list []Relations
+		err  error
+	}
+	rewardsMsg struct {
+		key string
+		r   *Rewards
+		err error
+	}
 	copiedMsg struct {
 		what string
 		err  error
@@ -196,11 +238,62 @@ type (
 	}
 )
 
-// Init loads the keys, connects the chain and listens for its events.
+// connectDelay is how long the chain waits for the keys' first paint:
+// opening it (checkpoint, runtime, peers) competes for the CPU with the
+// keystore's read and the first frame, so it starts one frame after the
+// keys arrive, or after connectDelay if they are slow.
+const connectDelay = 250 * time.Millisecond
+
+// frame is a frame of the renderer (60 per second).
+const frame = time.Second / 60
+
+// startConnectMsg starts the chain's connection (once).
+type startConnectMsg struct{}
+
+// headerEvery is how often the header is read again while connected
+// (the light client's events update it in between).
+const headerEvery = 15 * time.Second
+
+// maxBackoff bounds the wait between two reconnection attempts.
+const maxBackoff = 30 * time.Second
+
+// backoff is the wait before attempt n (1, 2, 4 … 30 s).
+func (m Model) backoff(n int) time.Duration {
+	d := m.opts.RetryBase
+	if d <= 0 {
+		d = time.Second
+	}
+	for i := 1; i < n && d < maxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, maxBackoff)
+}
+
+func (m Model) headerEvery() time.Duration {
+	if m.opts.HeaderEvery > 0 {
+		return m.opts.HeaderEvery
+	}
+	return headerEvery
+}
+
+type (
+	// headerTickMsg reads the header again (a liveness check).
+	headerTickMsg struct{}
+	// retryConnectMsg opens the chain again after a failed connection.
+	retryConnectMsg struct{}
+)
+
+func headerTick(d time.Duration) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return headerTickMsg{} })
+}
+
+// Init loads the keys and listens for events; the chain is connected
+// once the keys are painted (startConnectMsg), so the first paint waits
+// for nothing but the keystore.
 func (m Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.loadKeys(), m.listen()}
 	if !m.opts.NoConnect {
-		cmds = append(cmds, m.connect())
+		cmds = append(cmds, tea.Tick(connectDelay, func(time.Time) tea.Msg { return startConnectMsg{} }))
 	}
 	return tea.Batch(cmds...)
 }
@@ -299,6 +392,30 @@ func (m Model) loadParas(ids []uint32) tea.Cmd {
 	}
 }
 
+func (m Model) loadMyParas() tea.Cmd {
+	be, ctx, keys := m.be, m.ctx, append([]Key(nil), m.keys...)
+	return func() tea.Msg {
+		p, err := be.MyParas(ctx, keys)
+		return myParasMsg{p, err}
+	}
+}
+
+func (m Model) loadRelations(k Key) tea.Cmd {
+	be, ctx := m.be, m.ctx
+	return func() tea.Msg {
+		r, err := be.Relations(ctx, k)
+		return relationsMsg{k.Name, r, err}
+	}
+}
+
+func (m Model) loadRewards(k Key) tea.Cmd {
+	be, ctx := m.be, m.ctx
+	return func() tea.Msg {
+		r, err := be.Rewards(ctx, k)
+		return rewardsMsg{k.Name, r, err}
+	}
+}
+
 func (m Model) loadActivity() tea.Cmd {
 	be, ctx := m.be, m.ctx
 	return func() tea.Msg {
@@ -333,27 +450,71 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.connected == loaded {
 			return m, m.onPanel()
 		}
+		if !m.opts.NoConnect && m.connected == idle {
+			return m, tea.Tick(frame, func(time.Time) tea.Msg { return startConnectMsg{} })
+		}
 		return m, nil
-	case connectedMsg:
-		if msg.err != nil {
-			m.connected, m.connErr = failed, msg.err
+	case startConnectMsg:
+		if m.opts.NoConnect || m.connected != idle {
 			return m, nil
 		}
-		m.connected, m.header, m.sync = loaded, msg.h, nil
-		return m, m.onPanel()
+		m.connected = loading
+		return m, m.connect()
+	case connectedMsg:
+		if msg.err != nil {
+			if m.ctx.Err() != nil {
+				return m, nil
+			}
+			// Try again, waiting longer each time; the dashboard stays.
+			m.connected, m.connErr = failed, msg.err
+			m.retries++
+			m.retryIn = m.backoff(m.retries)
+			return m, tea.Tick(m.retryIn, func(time.Time) tea.Msg { return retryConnectMsg{} })
+		}
+		m.connected, m.header, m.sync, m.retries, m.retryIn = loaded, msg.h, nil, 0, 0
+		return m, tea.Batch(m.onPanel(), headerTick(m.headerEvery()))
+	case retryConnectMsg:
+		if m.connected != failed {
+			return m, nil
+		}
+		m.connected = loading
+		m.syncFirst, m.syncRate = nil, 0
+		return m, m.connect()
+	case headerTickMsg:
+		if m.connected != loaded {
+			return m, nil
+		}
+		return m, m.loadHeader()
 	case progressMsg:
 		m.progress(Progress(msg))
 		if msg.Reload && m.connected == loaded {
-			m.balState, m.refState, m.valState = idle, idle, idle
-			m.stakeState = map[string]loadState{}
+			m.balState, m.refState, m.valState, m.myState = idle, idle, idle, idle
+			m.stakeState, m.relState, m.rewState = map[string]loadState{}, map[string]loadState{}, map[string]loadState{}
 			return m, tea.Batch(m.listen(), m.onPanel())
 		}
 		return m, m.listen()
 	case headerMsg:
-		if msg.err == nil {
-			m.header = msg.h
+		if msg.err != nil {
+			if m.ctx.Err() != nil {
+				return m, nil
+			}
+			// The chain stopped answering: say so, keep what is shown,
+			// and ask again with backoff (the backend reconnects).
+			m.lost, m.lostErr = true, msg.err
+			m.retries++
+			m.retryIn = m.backoff(m.retries)
+			return m, headerTick(m.retryIn)
 		}
-		return m, nil
+		m.header = msg.h
+		if m.lost {
+			// Back: what was read while it was gone is read again.
+			m.lost, m.lostErr, m.retries, m.retryIn = false, nil, 0, 0
+			m.status = "reconnected"
+			m.balState, m.refState, m.valState, m.myState = idle, idle, idle, idle
+			m.stakeState, m.relState, m.rewState = map[string]loadState{}, map[string]loadState{}, map[string]loadState{}
+			return m, tea.Batch(m.onPanel(), headerTick(m.headerEvery()))
+		}
+		return m, headerTick(m.headerEvery())
 	case balancesMsg:
 		m.balErr = msg.err
 		m.balState = loaded
@@ -367,6 +528,24 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case stakingMsg:
 		m.staking[msg.key], m.stakeErr[msg.key] = msg.st, msg.err
 		m.stakeState[msg.key] = loaded
+		// The unclaimed rewards take many reads: they follow.
+		if msg.err == nil && msg.st != nil && msg.st.Bonded && m.rewState[msg.key] == idle {
+			for _, k := range m.keys {
+				if k.Name == msg.key {
+					m.rewState[msg.key] = loading
+					return m, m.loadRewards(k)
+				}
+			}
+		}
+		return m, nil
+	case rewardsMsg:
+		m.rewards[msg.key], m.rewErr[msg.key], m.rewState[msg.key] = msg.r, msg.err, loaded
+		return m, nil
+	case relationsMsg:
+		m.rel[msg.key], m.relErr[msg.key], m.relState[msg.key] = msg.list, msg.err, loaded
+		return m, nil
+	case myParasMsg:
+		m.myParas, m.myErr, m.myState = msg.list, msg.err, loaded
 		return m, nil
 	case validatorsMsg:
 		m.validators, m.valErr, m.valState = msg.list, msg.err, loaded
@@ -452,6 +631,9 @@ func (m *Model) progress(p Progress) {
 		m.sync = s
 	}
 	if f := p.Finalized; f != nil {
+		// A copy: the header's slice may be shared (the backend's, or an
+		// earlier model's).
+		m.header.Chains = append([]Chain(nil), m.header.Chains...)
 		for i := range m.header.Chains {
 			if m.header.Chains[i].Name == f.Name {
 				m.header.Chains[i] = *f
@@ -477,10 +659,16 @@ func (m *Model) onPanel() tea.Cmd {
 	}
 	switch m.panel {
 	case pAccounts:
+		var cmds []tea.Cmd
 		if m.balState == idle && m.keyState == loaded {
 			m.balState = loading
-			return m.loadBalances()
+			cmds = append(cmds, m.loadBalances())
 		}
+		if k, ok := m.selectedKey(); ok && m.showRel && m.relState[k.Name] == idle {
+			m.relState[k.Name] = loading
+			cmds = append(cmds, m.loadRelations(k))
+		}
+		return tea.Batch(cmds...)
 	case pStaking:
 		if k, ok := m.selectedKey(); ok && m.stakeState[k.Name] == idle {
 			m.stakeState[k.Name] = loading
@@ -490,6 +678,11 @@ func (m *Model) onPanel() tea.Cmd {
 		if m.refState == idle {
 			m.refState = loading
 			return m.loadReferenda()
+		}
+	case pParas:
+		if m.myState == idle && m.keyState == loaded {
+			m.myState = loading
+			return m.loadMyParas()
 		}
 	case pActivity:
 		if m.actState != loading {

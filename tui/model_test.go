@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -72,7 +74,27 @@ var pages = []struct {
 }{
 	{"accounts", func(m Model, f *fakeBackend) Model { return m }},
 	{"staking", func(m Model, f *fakeBackend) Model {
-		return upd(press(m, "2"), stakingMsg{"alice", fakeStaking, nil})
+		return upd(upd(press(m, "2"), stakingMsg{"alice", fakeStaking, nil}), rewardsMsg{"alice", fakeRewards, nil})
+	}},
+	{"proxies", func(m Model, f *fakeBackend) Model {
+		r, _ := f.Relations(context.Background(), f.keys[0])
+		return upd(press(m, "p"), relationsMsg{"alice", r, nil})
+	}},
+	{"oversubscribed", func(m Model, f *fakeBackend) Model {
+		m = upd(press(m, "2"), stakingMsg{"alice", fakeStaking, nil})
+		v, _ := f.Validators(context.Background())
+		return press(upd(press(m, "v"), validatorsMsg{v, nil}), "j", "j", "j", "j", "j")
+	}},
+	{"claim_form", func(m Model, f *fakeBackend) Model {
+		return press(m, "4", "c")
+	}},
+	{"claim_confirm", func(m Model, f *fakeBackend) Model {
+		m = press(m, "4", "c", "enter", "e", "t", "h", "enter")
+		return upd(m, confirmReq{fakeClaimReview, make(chan bool, 1)})
+	}},
+	{"register_form", func(m Model, f *fakeBackend) Model {
+		p, _ := f.MyParas(context.Background(), f.keys)
+		return press(upd(press(m, "5"), myParasMsg{p, nil}), "G")
 	}},
 	{"validators", func(m Model, f *fakeBackend) Model {
 		m = upd(press(m, "2"), stakingMsg{"alice", fakeStaking, nil})
@@ -93,7 +115,8 @@ var pages = []struct {
 	}},
 	{"parachains", func(m Model, f *fakeBackend) Model {
 		p, _ := f.Paras(context.Background(), []uint32{2000, 2001})
-		return upd(press(m, "5"), parasMsg{p, nil})
+		my, _ := f.MyParas(context.Background(), f.keys)
+		return upd(upd(press(m, "5"), myParasMsg{my, nil}), parasMsg{p, nil})
 	}},
 	{"activity", func(m Model, f *fakeBackend) Model {
 		a, _ := f.Activity(context.Background())
@@ -124,6 +147,15 @@ var pages = []struct {
 		m = upd(m, confirmReq{fakeReview, make(chan bool, 1)})
 		return upd(m, actionDoneMsg{nil, errors.New("transaction failed on chain: Balances.InsufficientBalance: Balance too low to send value.")})
 	}},
+}
+
+func pageNamed(name string) func(Model, *fakeBackend) Model {
+	for _, p := range pages {
+		if p.name == name {
+			return p.to
+		}
+	}
+	panic("no page " + name)
 }
 
 var goldenSizes = [][2]int{{80, 24}, {120, 40}}
@@ -169,7 +201,7 @@ func TestAddressesInFull(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, aliceAddr) {
 		t.Errorf("address of alice not in full:\n%s", v)
 	}
-	m = pages[2].to(dashboard(t, f, 80, 24), f)
+	m = pageNamed("validators")(dashboard(t, f, 80, 24), f)
 	if v := m.View(); !strings.Contains(v, "selected: "+m.validators[m.val.cursor].Address) {
 		t.Errorf("selected validator not in full:\n%s", v)
 	}
@@ -379,5 +411,349 @@ func TestHeaderNarrowUnverified(t *testing.T) {
 	first := strings.Split(m.View(), "\n")[0]
 	if first != "ksm · Kusama #30,123,456 · Asset Hub #10,987,654 · unverified (trusted endpoint)" {
 		t.Errorf("header %q", first)
+	}
+}
+
+// runCmd runs a Cmd and every Cmd of a tea.Batch it returns, feeding
+// their messages to m (only the messages of the given types: the test's
+// own reads).
+func runCmd(m Model, cmd tea.Cmd, keep func(tea.Msg) bool) Model {
+	if cmd == nil {
+		return m
+	}
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		for _, c := range b {
+			m = runCmd(m, c, keep)
+		}
+		return m
+	}
+	if msg != nil && keep(msg) {
+		next, _ := m.Update(msg)
+		return next.(Model)
+	}
+	return m
+}
+
+// TestRelationsLoad: p shows the proxies and multisigs of the selected
+// key, read by a Cmd for each key the cursor reaches (once), both
+// directions and the multisig's pending count shown.
+func TestRelationsLoad(t *testing.T) {
+	f := &countingBackend{fakeBackend: newFake(), calls: map[string]int{}}
+	m := dashboard(t, f.fakeBackend, 120, 40)
+	m.be = f
+	isRel := func(msg tea.Msg) bool { _, ok := msg.(relationsMsg); return ok }
+	next, cmd := m.Update(keyMsg("p"))
+	m = runCmd(next.(Model), cmd, isRel)
+	v := m.View()
+	for _, want := range []string{"May act for alice (2; deposit 0.02 KSM)", charlieAddr, "Staking · key charlie", "Any · announce, delay 100 blocks",
+		"alice may act for (1; 4 accounts checked)", "Governance · key watch", "treasury 2-of-3, signatory · 1 pending", multisigAddr} {
+		if !strings.Contains(v, want) {
+			t.Errorf("missing %q:\n%s", want, v)
+		}
+	}
+	next, cmd = m.Update(keyMsg("j"))
+	m = runCmd(next.(Model), cmd, isRel)
+	next, cmd = m.Update(keyMsg("k"))
+	if cmd != nil {
+		if msg := cmd(); msg != nil {
+			t.Errorf("alice's relations read again: %T", msg)
+		}
+	}
+	m = next.(Model)
+	if f.calls["relations alice"] != 1 || f.calls["relations charlie"] != 1 {
+		t.Errorf("calls %v", f.calls)
+	}
+	// p again: the balances.
+	if v := press(m, "p").View(); !strings.Contains(v, "transferable") || strings.Contains(v, "May act for") {
+		t.Errorf("p did not go back to the balances:\n%s", v)
+	}
+	// An error is shown in place.
+	m = upd(m, relationsMsg{"alice", nil, errors.New("proof missing")})
+	if v := m.View(); !strings.Contains(v, "Could not read the proxies: proof missing") {
+		t.Errorf("error not shown:\n%s", v)
+	}
+}
+
+type countingBackend struct {
+	*fakeBackend
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func (c *countingBackend) Relations(ctx context.Context, k Key) ([]Relations, error) {
+	c.mu.Lock()
+	c.calls["relations "+k.Name]++
+	c.mu.Unlock()
+	return c.fakeBackend.Relations(ctx, k)
+}
+
+func (c *countingBackend) Rewards(ctx context.Context, k Key) (*Rewards, error) {
+	c.mu.Lock()
+	c.calls["rewards "+k.Name]++
+	c.mu.Unlock()
+	return c.fakeBackend.Rewards(ctx, k)
+}
+
+// TestRewardsFollowStaking: the unclaimed rewards are read after the
+// staking state of a bonded key (not of an unbonded one), shown while
+// read, then with their eras.
+func TestRewardsFollowStaking(t *testing.T) {
+	f := &countingBackend{fakeBackend: newFake(), calls: map[string]int{}}
+	m := dashboard(t, f.fakeBackend, 120, 40)
+	m.be = f
+	m = press(m, "2")
+	next, cmd := m.Update(stakingMsg{"alice", fakeStaking, nil})
+	m = next.(Model)
+	if v := m.View(); !strings.Contains(v, "reading the unclaimed eras") {
+		t.Errorf("no reading note:\n%s", v)
+	}
+	m = runCmd(m, cmd, func(tea.Msg) bool { return true })
+	v := m.View()
+	for _, want := range []string{"pending      0.0123 KSM (2 unclaimed eras) · verified", "era 8121/1   0.0062 KSM", "Pending rewards (2 eras; o pays them out)"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("missing %q:\n%s", want, v)
+		}
+	}
+	_, cmd = m.Update(stakingMsg{"charlie", &Staking{Chain: "Asset Hub", Note: "charlie has nothing bonded"}, nil})
+	if cmd != nil {
+		t.Error("rewards read for an unbonded key")
+	}
+	if f.calls["rewards alice"] != 1 {
+		t.Errorf("calls %v", f.calls)
+	}
+	m = upd(m, rewardsMsg{"alice", &Rewards{Verified: false}, nil})
+	if v := m.View(); !strings.Contains(v, "nothing unclaimed · unverified (trusted endpoint)") {
+		t.Errorf("empty rewards:\n%s", v)
+	}
+}
+
+// TestOversubscribedMarked: the oversubscribed validator is flagged in
+// the table and explained on the selected line.
+func TestOversubscribedMarked(t *testing.T) {
+	f := newFake()
+	for _, w := range []int{80, 120, 200} {
+		m := pageNamed("oversubscribed")(dashboard(t, f, w, 40), f)
+		v := m.View()
+		flag := "oversubscribed"
+		if w < 140 {
+			flag = "over"
+		}
+		if !strings.Contains(v, "   700  "+flag) || !strings.Contains(v, "oversubscribed: 700 nominators, 512 per reward page") {
+			t.Errorf("%d: not marked:\n%s", w, v)
+		}
+	}
+}
+
+// TestParasPanel: the user's para ids are read when the panel opens; G
+// registers through an action with the para id, genesis head and code.
+func TestParasPanel(t *testing.T) {
+	f := newFake()
+	m := dashboard(t, f, 80, 24)
+	next, cmd := m.Update(keyMsg("5"))
+	m = runCmd(next.(Model), cmd, func(msg tea.Msg) bool { _, ok := msg.(myParasMsg); return ok })
+	if v := m.View(); !strings.Contains(v, "Para 2114 · verified") || !strings.Contains(v, "(alice)") {
+		t.Fatalf("para ids not shown:\n%s", v)
+	}
+	m = press(m, "G", "enter")
+	m = press(m, strings.Split("/tmp/head", "")...)
+	m = press(m, "enter")
+	m = press(m, strings.Split("/tmp/code.wasm", "")...)
+	done := f.withDone()
+	_, cmd = m.Update(keyMsg("enter"))
+	go cmd()
+	// The confirm question arrives through the bridge; decline it.
+	for msg := range m.events {
+		if c, ok := msg.(confirmReq); ok {
+			c.reply <- false
+			break
+		}
+	}
+	<-done
+	a := f.ran[0]
+	if a.Verb != "para register" || a.From != "alice" || a.Fields["id"] != "2114" || a.Fields["head"] != "/tmp/head" || a.Fields["code"] != "/tmp/code.wasm" {
+		t.Errorf("ran %+v", a)
+	}
+}
+
+// TestConnectAfterKeys: the chain is opened once, after the keys arrived
+// (one frame later, so that they are painted first), not by Init.
+func TestConnectAfterKeys(t *testing.T) {
+	f := newFake()
+	m := New(context.Background(), Options{Backend: f, Network: "kusama"})
+	m = upd(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	if v := m.View(); !strings.Contains(v, "connecting…") {
+		t.Errorf("no connecting note:\n%s", v)
+	}
+	keys, _ := f.Keys(context.Background())
+	next, cmd := m.Update(keysMsg{keys, nil})
+	m = next.(Model)
+	if !strings.Contains(m.View(), aliceAddr) || m.connected != idle {
+		t.Fatalf("keys not painted before the chain (state %v)", m.connected)
+	}
+	if cmd == nil {
+		t.Fatal("no connection started after the keys")
+	}
+	msg := cmd()
+	if _, ok := msg.(startConnectMsg); !ok {
+		t.Fatalf("got %T", msg)
+	}
+	next, cmd = m.Update(msg)
+	m = next.(Model)
+	if m.connected != loading || cmd == nil {
+		t.Fatalf("state %v", m.connected)
+	}
+	if c, ok := cmd().(connectedMsg); !ok || c.err != nil {
+		t.Fatalf("connect gave %+v", c)
+	}
+	// The fallback tick of Init arriving later starts nothing.
+	if _, cmd = m.Update(startConnectMsg{}); cmd != nil {
+		t.Error("connected twice")
+	}
+}
+
+// TestHintsFit: the key hints of every page fit the terminal uncut at 80
+// and 120 columns.
+func TestHintsFit(t *testing.T) {
+	for _, sz := range goldenSizes {
+		for _, p := range pages {
+			f := newFake()
+			m := p.to(dashboard(t, f, sz[0], sz[1]), f)
+			lines := strings.Split(m.View(), "\n")
+			if last := lines[len(lines)-1]; strings.HasSuffix(last, "…") {
+				t.Errorf("%s at %dx%d: hints cut: %q", p.name, sz[0], sz[1], last)
+			}
+		}
+	}
+}
+
+// flakyHeader's Header fails while down is set.
+type flakyHeader struct {
+	*fakeBackend
+	mu       sync.Mutex
+	down     bool
+	headers  int
+	connects int
+	failConn int
+	// gate, when set, holds the connections after the failed ones.
+	gate chan struct{}
+}
+
+func (f *flakyHeader) Header(ctx context.Context) (Header, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.headers++
+	if f.down {
+		return Header{}, errors.New("websocket: connection reset")
+	}
+	h := fakeHeader
+	h.Chains = append([]Chain(nil), h.Chains...)
+	h.Chains[0].Block += uint64(f.headers)
+	return h, nil
+}
+
+func (f *flakyHeader) Connect(ctx context.Context, progress func(Progress)) (Header, error) {
+	f.mu.Lock()
+	f.connects++
+	n, gate := f.connects, f.gate
+	f.mu.Unlock()
+	if n <= f.failConn {
+		return Header{}, errors.New("no bootnode was reachable")
+	}
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			return Header{}, ctx.Err()
+		}
+	}
+	return fakeHeader, nil
+}
+
+func (f *flakyHeader) set(down bool) {
+	f.mu.Lock()
+	f.down = down
+	f.mu.Unlock()
+}
+
+// TestReconnectModel: a header read that fails marks the connection lost
+// (said in the header, panels kept), asks again with a doubling wait, and
+// on the first answer reads the shown panel again.
+func TestReconnectModel(t *testing.T) {
+	f := &flakyHeader{fakeBackend: newFake(), down: true}
+	m := dashboard(t, f.fakeBackend, 120, 40)
+	m.be = f
+	for i, want := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second} {
+		next, cmd := m.Update(headerTickMsg{})
+		m = next.(Model)
+		if cmd == nil {
+			t.Fatal("no header read")
+		}
+		next, cmd = m.Update(cmd())
+		m = next.(Model)
+		if !m.lost || m.retries != i+1 || m.retryIn != want || cmd == nil {
+			t.Fatalf("attempt %d: lost %v retries %d wait %v", i+1, m.lost, m.retries, m.retryIn)
+		}
+	}
+	v := m.View()
+	if !strings.Contains(v, "connection lost · reconnecting, attempt 3 in 4s · websocket: connection reset") {
+		t.Errorf("not said:\n%s", v)
+	}
+	if !strings.Contains(v, "12.5 KSM") {
+		t.Errorf("the panel was dropped:\n%s", v)
+	}
+	f.set(false)
+	next, cmd := m.Update(headerTickMsg{})
+	next, cmd = next.(Model).Update(cmd())
+	m = next.(Model)
+	if m.lost || m.retries != 0 || m.balState != loading || cmd == nil {
+		t.Fatalf("not back: lost %v retries %d balances %v", m.lost, m.retries, m.balState)
+	}
+	if v := m.View(); strings.Contains(v, "connection lost") || !strings.Contains(v, "reconnected") || !strings.Contains(v, "Kusama #30,123,460") {
+		t.Errorf("after reconnecting:\n%s", v)
+	}
+	// The backoff stops growing at 30 s.
+	if d := m.backoff(20); d != 30*time.Second {
+		t.Errorf("backoff(20) = %v", d)
+	}
+}
+
+// TestConnectRetries: a failed connection is tried again after a wait
+// instead of leaving the dashboard offline.
+func TestConnectRetries(t *testing.T) {
+	f := &flakyHeader{fakeBackend: newFake()}
+	m := New(context.Background(), Options{Backend: f, Network: "kusama"})
+	m = upd(m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	m = upd(m, startConnectMsg{})
+	next, cmd := m.Update(connectedMsg{Header{}, errors.New("no bootnode was reachable")})
+	m = next.(Model)
+	if m.connected != failed || cmd == nil || m.retryIn != time.Second {
+		t.Fatalf("state %v wait %v", m.connected, m.retryIn)
+	}
+	if v := m.View(); !strings.Contains(v, "not connected · retrying, attempt 2 in 1s · no bootnode was reachable") {
+		t.Errorf("not said:\n%s", v)
+	}
+	next, cmd = m.Update(retryConnectMsg{})
+	m = next.(Model)
+	if m.connected != loading || cmd == nil {
+		t.Fatalf("no retry: %v", m.connected)
+	}
+	next, _ = m.Update(cmd())
+	m = next.(Model)
+	if m.connected != loaded || m.retries != 0 || f.connects != 1 {
+		t.Errorf("state %v retries %d connects %d", m.connected, m.retries, f.connects)
+	}
+}
+
+// BenchmarkFirstPaint is the dashboard's own work before its first paint
+// with 45 keys at 120×40 (keys from a fake keystore; the chain is not
+// waited for).
+func BenchmarkFirstPaint(b *testing.B) {
+	f := manyKeys(45)
+	b.ReportAllocs()
+	for b.Loop() {
+		if v := FirstPaint(context.Background(), Options{Backend: f, Network: "kusama"}, 120, 40); !strings.Contains(v, "key04") {
+			b.Fatalf("no keys:\n%s", v)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // overlay is a screen over the panels (a form, the confirm screen, a
@@ -127,11 +128,11 @@ func (f *formOverlay) clear() {
 func (f *formOverlay) view(m *Model, w, h int) string {
 	lines := []string{titleStyle.Render(f.title)}
 	if f.note != "" {
-		lines = append(lines, wrap(f.note, w)...)
+		lines = append(lines, strings.Split(ansi.Wrap(f.note, w, ""), "\n")...)
 	}
 	lines = append(lines, "")
 	for i, ff := range f.fields {
-		ff.in.Width = max(10, w-4)
+		ff.in.Width = max(10, w-6)
 		lines = append(lines, cursorMark(i == f.focus, labelStyle.Render(ff.label)))
 		lines = append(lines, "    "+ff.in.View())
 	}
@@ -440,6 +441,9 @@ func (m *Model) startActionCmd(a Action) (overlay, tea.Cmd) {
 func (o *txOverlay) hints() string {
 	switch o.phase {
 	case txConfirm:
+		if o.review != nil && o.review.Unsigned {
+			return "y submit (nothing is signed) · n/esc decline · ↑↓ scroll"
+		}
 		return "y sign and submit · n/esc decline · ↑↓ scroll"
 	case txPassword:
 		return "enter unlock · esc cancel (nothing is signed)"
@@ -544,13 +548,20 @@ func (o *txOverlay) view(m *Model, w, h int) string {
 		if r.Title != "" {
 			title = r.Title
 		}
-		lines = append(lines, titleStyle.Render(title))
+		lines = append(lines, wrap(titleStyle.Render(title), w)...)
 		if r.Details != "" {
 			for _, l := range strings.Split(r.Details, "\n") {
 				lines = append(lines, wrap(l, w)...)
 			}
 		}
-		lines = append(lines, row("from", r.From))
+		if r.Unsigned {
+			lines = append(lines, row("from", "nobody signs: an unsigned transaction"))
+		} else {
+			lines = append(lines, row("from", r.From))
+		}
+		if r.Acting != "" {
+			lines = append(lines, wrap(labelStyle.Render("  acting       ")+r.Acting, w)...)
+		}
 		lines = append(lines, row("chain", r.Chain+" · "+vtag(r.Verified)))
 		lines = append(lines, labelStyle.Render("  call (decoded from the exact payload to sign)"))
 		for _, l := range strings.Split(r.Call, "\n") {
@@ -558,7 +569,10 @@ func (o *txOverlay) view(m *Model, w, h int) string {
 				lines = append(lines, "    "+p)
 			}
 		}
-		lines = append(lines, row("fee", r.Fee), row("balance", r.Before+" → "+r.After))
+		lines = append(lines, row("fee", r.Fee))
+		if !r.Unsigned {
+			lines = append(lines, row("balance", r.Before+" → "+r.After))
+		}
 		if r.DryRun != "" {
 			lines = append(lines, row("dry run", r.DryRun))
 		}
@@ -574,7 +588,14 @@ func (o *txOverlay) view(m *Model, w, h int) string {
 	var tail []string
 	switch o.phase {
 	case txConfirm:
-		tail = []string{selectedStyle.Render("Sign and submit this transaction? y / N")}
+		q := "Sign and submit this transaction?"
+		if r := o.review; r != nil && r.Unsigned {
+			q = "Submit this transaction?"
+			if r.Question != "" {
+				q = r.Question
+			}
+		}
+		tail = []string{selectedStyle.Render(q + " y / N")}
 	case txPassword:
 		tail = []string{"Key " + o.pwKey + " · " + o.pw.View()}
 	case txSending:

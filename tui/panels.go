@@ -65,6 +65,9 @@ func (m Model) accountDetail(w, h int) []string {
 	if msg, wait := m.needChain(); wait {
 		return append(lines, "", msg)
 	}
+	if m.showRel {
+		return m.relationsDetail(k, lines, w, h)
+	}
 	a, ok := m.accounts[k.Name]
 	switch {
 	case !ok && m.balState == failed:
@@ -96,20 +99,107 @@ func (m Model) accountDetail(w, h int) []string {
 	return lines
 }
 
+// relationsDetail is the selected key's proxies (both directions) and
+// multisigs, per chain, scrolled by J/K.
+func (m Model) relationsDetail(k Key, lines []string, w, h int) []string {
+	switch {
+	case m.relState[k.Name] != loaded:
+		return append(lines, "", dimStyle.Render("Reading proxies and multisigs…"))
+	case m.relErr[k.Name] != nil:
+		return append(lines, "", errorStyle.Render(errText("the proxies", m.relErr[k.Name])))
+	}
+	account := func(p Proxy) []string {
+		var out []string
+		for _, l := range wrap(p.Account, w-2) {
+			out = append(out, "  "+l)
+		}
+		d := "    " + p.Type
+		if p.Delay > 0 {
+			d += fmt.Sprintf(" · announce, delay %d blocks", p.Delay)
+		}
+		if p.Name != "" {
+			d += " · key " + p.Name
+		}
+		return append(out, d)
+	}
+	list := m.rel[k.Name]
+	if len(list) == 0 {
+		lines = append(lines, "", "No chain of this network has proxies or multisigs.")
+	}
+	for _, r := range list {
+		lines = append(lines, "", fmt.Sprintf("%s #%s · %s", titleStyle.Render(r.Chain), thousands(r.Block), vtag(r.Verified)))
+		if r.Err != "" {
+			lines = append(lines, errorStyle.Render("  "+r.Err))
+			continue
+		}
+		head := fmt.Sprintf("May act for %s (%d", k.Name, len(r.Proxies))
+		if r.Deposit != "" && len(r.Proxies) > 0 {
+			head += "; deposit " + r.Deposit
+		}
+		lines = append(lines, labelStyle.Render(head+")"))
+		for _, p := range r.Proxies {
+			lines = append(lines, account(p)...)
+		}
+		lines = append(lines, labelStyle.Render(fmt.Sprintf("%s may act for (%d; %d accounts checked)", k.Name, len(r.ActsFor), r.Checked)))
+		for _, p := range r.ActsFor {
+			lines = append(lines, account(p)...)
+		}
+		if len(r.Multisigs) > 0 {
+			lines = append(lines, labelStyle.Render(fmt.Sprintf("Multisigs (%d)", len(r.Multisigs))))
+		}
+		for _, ms := range r.Multisigs {
+			what := fmt.Sprintf("%d-of-%d", ms.Threshold, ms.Signatories)
+			if ms.Self {
+				what = "this key is a " + what + " multisig"
+			} else {
+				what = ms.Name + " " + what + ", signatory"
+			}
+			switch {
+			case ms.PendingErr != "":
+				what += " · pending: " + ms.PendingErr
+			case ms.Pending >= 0:
+				what += fmt.Sprintf(" · %d pending", ms.Pending)
+			}
+			lines = append(lines, wrap("  "+what, w)...)
+			if !ms.Self {
+				for _, l := range wrap(ms.Address, w-4) {
+					lines = append(lines, "    "+l)
+				}
+			}
+		}
+	}
+	off := min(m.detailOff, max(0, len(lines)-h))
+	if len(lines) > h || off > 0 {
+		return strings.Split(window(lines, off, h), "\n")
+	}
+	return lines
+}
+
 func row(label, value string) string {
 	return labelStyle.Render(fmt.Sprintf("  %-13s", label)) + value
 }
 
 func (m Model) accountsKey(s string) (tea.Model, tea.Cmd) {
 	if move(&m.acc, s, m.bodyHeight()) {
-		return m, nil
+		m.detailOff = 0
+		return m, m.onPanel()
 	}
 	k, ok := m.selectedKey()
 	switch s {
 	case "u":
 		m.balState = idle
 		m.accounts = map[string]Account{}
+		m.relState = map[string]loadState{}
 		return m, tea.Batch(m.loadKeys(), m.onPanel())
+	case "p":
+		m.showRel, m.detailOff = !m.showRel, 0
+		return m, m.onPanel()
+	case "J":
+		m.detailOff++
+		return m, nil
+	case "K":
+		m.detailOff = max(0, m.detailOff-1)
+		return m, nil
 	case "n":
 		m.overlay = newKeyForm()
 		return m, nil
@@ -166,35 +256,70 @@ func (m Model) stakingView(w, h int) string {
 	case st == nil:
 		return "Nothing to show."
 	}
+	return window(m.stakingLines(k, st, w), m.stakeView.cursor, h)
+}
+
+// stakingLines is the staking state of k, scrolled by the staking panel's
+// arrows.
+func (m Model) stakingLines(k Key, st *Staking, w int) []string {
 	lines := []string{fmt.Sprintf("%s · %s #%s · %s", titleStyle.Render("Staking of "+k.Name), st.Chain, thousands(st.Block), vtag(st.Verified))}
 	if st.Note != "" {
 		lines = append(lines, st.Note)
 	}
-	if st.Bonded {
-		lines = append(lines,
-			row("bonded", st.Total), row("active", st.Active), row("withdrawable", st.Withdrawable),
-			row("payee", st.Payee), row("pending", st.Pending),
-			row("era", fmt.Sprintf("active %d, current %d", st.ActiveEra, st.CurrentEra)))
-		lines = append(lines, "", titleStyle.Render(fmt.Sprintf("Unlocking (%d)", len(st.Unlocking))))
-		for _, u := range st.Unlocking {
-			when := u.When
-			if u.Withdrawable {
-				when = "withdrawable now"
-			}
-			lines = append(lines, fmt.Sprintf("  %-20s era %-7d %s", u.Amount, u.Era, when))
+	if !st.Bonded {
+		return lines
+	}
+	rw, rstate, rerr := m.rewards[k.Name], m.rewState[k.Name], m.rewErr[k.Name]
+	pending := st.Pending
+	switch {
+	case rstate == loading:
+		pending = dimStyle.Render("reading the unclaimed eras…")
+	case rstate == loaded && rerr != nil:
+		pending = errorStyle.Render(errText("the rewards", rerr))
+	case rstate == loaded && rw != nil && len(rw.Eras) == 0:
+		pending = "nothing unclaimed · " + vtag(rw.Verified)
+	case rstate == loaded && rw != nil:
+		total := rw.Total
+		if total == "" {
+			total = "?"
 		}
-		lines = append(lines, "", titleStyle.Render(fmt.Sprintf("Nominations (%d): active / elected / waiting", len(st.Nominations))))
-		for _, n := range st.Nominations {
-			flag := ""
-			if n.Blocked {
-				flag = " blocked"
+		pending = fmt.Sprintf("%s (%d unclaimed eras) · %s", total, len(rw.Eras), vtag(rw.Verified))
+	}
+	lines = append(lines,
+		row("bonded", st.Total), row("active", st.Active), row("withdrawable", st.Withdrawable),
+		row("payee", st.Payee), row("pending", pending),
+		row("era", fmt.Sprintf("active %d, current %d", st.ActiveEra, st.CurrentEra)))
+	lines = append(lines, "", titleStyle.Render(fmt.Sprintf("Unlocking (%d)", len(st.Unlocking))))
+	for _, u := range st.Unlocking {
+		when := u.When
+		if u.Withdrawable {
+			when = "withdrawable now"
+		}
+		lines = append(lines, fmt.Sprintf("  %-20s era %-7d %s", u.Amount, u.Era, when))
+	}
+	lines = append(lines, "", titleStyle.Render(fmt.Sprintf("Nominations (%d): active / elected / waiting", len(st.Nominations))))
+	for _, n := range st.Nominations {
+		flag := ""
+		if n.Blocked {
+			flag = " blocked"
+		}
+		lines = append(lines, fmt.Sprintf("  %s %7s %-8s%s", n.Validator, n.Commission, n.State, flag))
+	}
+	if rstate == loaded && rw != nil && len(rw.Eras) > 0 {
+		lines = append(lines, "", titleStyle.Render(fmt.Sprintf("Pending rewards (%d eras; o pays them out)", len(rw.Eras))))
+		for _, r := range rw.Eras {
+			era := fmt.Sprint(r.Era)
+			if r.Page != "" {
+				era += "/" + r.Page
 			}
-			lines = append(lines, fmt.Sprintf("  %s %7s %-8s%s", n.Validator, n.Commission, n.State, flag))
+			amt := r.Amount
+			if amt == "" {
+				amt = "?"
+			}
+			lines = append(lines, fmt.Sprintf("  era %-8s %-14s %s", era, amt, r.Validator))
 		}
 	}
-	sc := m.stakeView
-	sc.n = len(lines)
-	return window(lines, sc.cursor, h)
+	return lines
 }
 
 var valSorts = []string{"total stake", "own stake", "commission", "era points"}
@@ -224,11 +349,11 @@ func (m Model) validatorsView(w, h int) string {
 	if len(m.validators) > 0 {
 		head += " · " + vtag(m.validators[0].Verified)
 	}
-	aw := 16
+	aw, sw := 16, 11
 	if w >= 120 {
-		aw = 48
+		aw, sw = 48, 14
 	}
-	lines := []string{head, dimStyle.Render(fmt.Sprintf("      %-*s %7s %14s %14s %7s  flags", aw, "validator", "comm.", "own", "total", "points"))}
+	lines := []string{head, dimStyle.Render(fmt.Sprintf("      %-*s %7s %*s %*s %6s %5s  flags", aw, "validator", "comm.", sw, "own", sw, "total", "points", "noms"))}
 	sc := m.val
 	start, end := sc.window(h - 4)
 	for i := start; i < end; i++ {
@@ -237,30 +362,47 @@ func (m Model) validatorsView(w, h int) string {
 		if m.picked[v.Address] {
 			box = "[x]"
 		}
-		var flags []string
-		if v.Blocked {
-			flags = append(flags, "blocked")
-		}
-		if v.Oversubscribed {
-			flags = append(flags, "oversubscribed")
-		}
-		if v.Elected {
-			flags = append(flags, "elected")
-		}
 		addr := v.Address
 		if len(addr) > aw {
 			addr = addr[:aw-1] + "…"
 		}
-		lines = append(lines, cursorMark(i == sc.cursor, fmt.Sprintf("%s %-*s %7s %14s %14s %7d  %s", box, aw, addr,
-			percent(v.Commission), v.OwnText, v.TotalText, v.Points, strings.Join(flags, ","))))
+		noms := "?"
+		if v.Elected || v.Nominators > 0 {
+			noms = strconv.Itoa(v.Nominators)
+		}
+		lines = append(lines, cursorMark(i == sc.cursor, fmt.Sprintf("%s %-*s %7s %*s %*s %6d %5s  %s", box, aw, addr,
+			percent(v.Commission), sw, v.OwnText, sw, v.TotalText, v.Points, noms, strings.Join(valFlags(v, w < 140), ","))))
 	}
 	for len(lines) < h-2 {
 		lines = append(lines, "")
 	}
 	if sc.cursor < len(m.validators) {
-		lines = append(lines, labelStyle.Render("selected: ")+m.validators[sc.cursor].Address)
+		v := m.validators[sc.cursor]
+		lines = append(lines, labelStyle.Render("selected: ")+v.Address)
+		if v.Oversubscribed {
+			lines = append(lines, warnStyle.Render(fmt.Sprintf("oversubscribed: %d nominators, %d per reward page (payout takes several pages)", v.Nominators, v.Rewarded)))
+		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// valFlags are a validator's marks (short ones in narrow terminals; the
+// selected row's line below the table says them in full).
+func valFlags(v Validator, short bool) []string {
+	var flags []string
+	add := func(on bool, long, abbr string) {
+		if !on {
+			return
+		}
+		if short {
+			long = abbr
+		}
+		flags = append(flags, long)
+	}
+	add(v.Blocked, "blocked", "blk")
+	add(v.Oversubscribed, "oversubscribed", "over")
+	add(v.Elected, "elected", "el")
+	return flags
 }
 
 func percent(ppb uint64) string {
@@ -301,10 +443,13 @@ func (m Model) stakingKey(s string) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	k, ok := m.selectedKey()
+	if st := m.staking[k.Name]; ok && st != nil {
+		m.stakeView.n = max(1, len(m.stakingLines(k, st, m.width))-m.bodyHeight()+1)
+	}
 	if move(&m.stakeView, s, m.bodyHeight()) {
 		return m, nil
 	}
-	k, ok := m.selectedKey()
 	if !ok {
 		return m, nil
 	}
@@ -316,7 +461,7 @@ func (m Model) stakingKey(s string) (tea.Model, tea.Cmd) {
 			return m, m.loadValidators()
 		}
 	case "u":
-		m.stakeState[k.Name] = loading
+		m.stakeState[k.Name], m.rewState[k.Name] = loading, idle
 		return m, m.loadStaking(k)
 	case "b":
 		m.overlay = actionForm("Bond", "stake bond", k.Name, field{"amount", "Amount", "", false}, field{"payee", "Payee (staked, stash, account:ADDR, none)", "staked", false})
@@ -466,11 +611,23 @@ func (m Model) claimsView(w, h int) string {
 	return window(lines, 0, h)
 }
 
+// ethKey is the first ksm-held Ethereum key ("" when none).
+func (m Model) ethKey() Key {
+	for _, k := range m.keys {
+		if (k.Scheme == "ethereum" || k.Scheme == "ecdsa") && !k.WatchOnly {
+			return k
+		}
+	}
+	return Key{}
+}
+
 func (m Model) claimsKey(s string) (tea.Model, tea.Cmd) {
 	k, _ := m.selectedKey()
 	eth := ""
 	if m.claim != nil {
 		eth = m.claim.EthAddress
+	} else if ek := m.ethKey(); ek.Name != "" && strings.HasPrefix(ek.Address, "0x") {
+		eth = ek.Address
 	}
 	switch s {
 	case "e":
@@ -480,8 +637,15 @@ func (m Model) claimsKey(s string) (tea.Model, tea.Cmd) {
 				return nil, m.loadClaim(v["eth"], k)
 			}}
 	case "c":
-		m.overlay = actionForm("Claim", "claim", k.Name, field{"eth", "Ethereum address", eth, false},
-			field{"signature", "Signature (0x…, 65 bytes) or empty to use a ksm-held Ethereum key", "", false}, field{"ethkey", "ksm Ethereum key name", "", false})
+		if k.Name == "" {
+			m.status = "no key selected: pick the account that receives the claim on the Accounts panel"
+			return m, nil
+		}
+		f := actionForm("Claim to "+k.Name, "claim", k.Name,
+			field{"signature", "Signature of the message (0x…, 65 bytes), or empty", "", false},
+			field{"ethkey", "…or the ksm Ethereum key that signs it", m.ethKey().Name, false})
+		f.note = "The claim pays " + k.Name + " (" + k.Address + "). It is an unsigned transaction: no fee, no key of " + k.Name + " signs it; the signer is recovered and checked before sending."
+		m.overlay = f
 	case "a":
 		m.overlay = actionForm("Attest", "claim attest", k.Name)
 	}
@@ -494,22 +658,39 @@ func (m Model) parasView(w, h int) string {
 	if msg, wait := m.needChain(); wait {
 		return msg
 	}
-	switch m.paraState {
-	case idle:
-		return "Press i to show the status of para ids; R reserves a new one."
-	case loading:
-		return dimStyle.Render("Reading the parachains…")
+	lines := []string{titleStyle.Render("Your para ids") + dimStyle.Render(" (managed by one of your keys)")}
+	switch {
+	case m.myState == loading || m.myState == idle:
+		lines = append(lines, dimStyle.Render("  Reading Registrar.Paras…"))
+	case m.myErr != nil:
+		lines = append(lines, errorStyle.Render("  "+errText("the para ids", m.myErr)))
+	case len(m.myParas) == 0:
+		lines = append(lines, "  none: R reserves one, G registers it")
 	}
-	if m.paraErr != nil {
-		return errorStyle.Render(errText("the parachains", m.paraErr))
-	}
-	var lines []string
-	for _, p := range m.paras {
+	for _, p := range m.myParas {
 		lines = append(lines, fmt.Sprintf("%s · %s", titleStyle.Render(fmt.Sprintf("Para %d", p.ID)), vtag(p.Verified)))
 		lines = append(lines, p.Lines...)
-		lines = append(lines, "")
 	}
-	return window(lines, 0, h)
+	switch m.paraState {
+	case loading:
+		lines = append(lines, "", dimStyle.Render("Reading the parachains…"))
+	case loaded:
+		lines = append(lines, "", titleStyle.Render("Looked up"))
+		if m.paraErr != nil {
+			lines = append(lines, errorStyle.Render(errText("the parachains", m.paraErr)))
+		}
+		for _, p := range m.paras {
+			lines = append(lines, fmt.Sprintf("%s · %s", titleStyle.Render(fmt.Sprintf("Para %d", p.ID)), vtag(p.Verified)))
+			lines = append(lines, p.Lines...)
+		}
+	default:
+		lines = append(lines, "", "i shows the status of other para ids.")
+	}
+	var out []string
+	for _, l := range lines {
+		out = append(out, wrap(l, w)...)
+	}
+	return window(out, 0, h)
 }
 
 func (m Model) parasKey(s string) (tea.Model, tea.Cmd) {
@@ -530,8 +711,22 @@ func (m Model) parasKey(s string) (tea.Model, tea.Cmd) {
 				m.paraIDs, m.paraState = ids, loading
 				return nil, m.loadParas(ids)
 			}}
+	case "u":
+		if m.connected == loaded {
+			m.myState = loading
+			return m, m.loadMyParas()
+		}
 	case "R":
 		return m.startAction(Action{Verb: "para reserve", From: k.Name})
+	case "G":
+		id := ""
+		for _, p := range m.myParas {
+			id = strconv.FormatUint(uint64(p.ID), 10)
+		}
+		m.overlay = actionForm("Register a parachain", "para register", k.Name,
+			field{"id", "Para id (reserved by this key)", id, false},
+			field{"head", "Genesis head file (raw or 0x-hex)", "", false},
+			field{"code", "Validation code file (wasm, raw or 0x-hex)", "", false})
 	}
 	return m, nil
 }

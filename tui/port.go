@@ -32,6 +32,15 @@ type Backend interface {
 	Claim(ctx context.Context, eth string, key Key) (*Claim, error)
 	// Paras reads the status of parachain ids.
 	Paras(ctx context.Context, ids []uint32) ([]Para, error)
+	// MyParas finds the para ids whose manager is one of keys
+	// (Registrar.Paras) and reads their status.
+	MyParas(ctx context.Context, keys []Key) ([]Para, error)
+	// Relations reads a key's proxies (both directions) and the
+	// multisigs it is or signs for, one entry per chain that has them.
+	Relations(ctx context.Context, key Key) ([]Relations, error)
+	// Rewards reads a key's unclaimed staking rewards (the eras
+	// `stake payout` would pay); slow: read after Staking.
+	Rewards(ctx context.Context, key Key) (*Rewards, error)
 	// Activity lists this machine's pending transactions.
 	Activity(ctx context.Context) ([]Tx, error)
 	// Run runs an action (a transaction) through the one execution path,
@@ -160,6 +169,70 @@ type Validator struct {
 	Blocked, Oversubscribed bool
 	Verified                bool
 	Elected                 bool
+	// Nominators backs the validator in the active era; Rewarded is the
+	// runtime's nominators per exposure page (MaxExposurePageSize, or
+	// MaxNominatorRewardedPerValidator on older runtimes; 0: unknown).
+	// Oversubscribed says Nominators > Rewarded.
+	Nominators, Rewarded int
+}
+
+// Rewards are a key's unclaimed staking rewards.
+type Rewards struct {
+	Chain    string
+	Block    uint64
+	Verified bool
+	// Total is the estimated sum ("" when none is computable).
+	Total string
+	Eras  []Reward
+}
+
+// Reward is one validator's unclaimed era.
+type Reward struct {
+	Validator string
+	Era       uint32
+	// Page is the exposure page ("" without pages).
+	Page   string
+	Amount string
+}
+
+// Relations are what one chain says of a key acting for others and
+// others acting for it.
+type Relations struct {
+	Chain    string
+	Block    uint64
+	Verified bool
+	Err      string
+	// Proxies may act for the key; Deposit is reserved for them.
+	Proxies []Proxy
+	Deposit string
+	// ActsFor are the accounts the key may act for, among Checked
+	// accounts ksm knows (the chain indexes proxies by the real account).
+	ActsFor []Proxy
+	Checked int
+	// Multisigs are the address book's multisigs the key is or signs for.
+	Multisigs []Multisig
+}
+
+// Proxy is one proxy relationship: the other account, its keystore name
+// (if any), the proxy type and announcement delay.
+type Proxy struct {
+	Account string
+	Name    string
+	Type    string
+	Delay   uint64
+}
+
+// Multisig is a multisig of the address book with its open operations.
+type Multisig struct {
+	Name        string
+	Address     string
+	Threshold   int
+	Signatories int
+	// Self says the key is the multisig itself (not a signatory).
+	Self bool
+	// Pending counts its open operations (-1: not read; PendingErr why).
+	Pending    int
+	PendingErr string
 }
 
 // Referendum is an ongoing referendum.
@@ -226,6 +299,12 @@ type Review struct {
 	DryRun   string
 	Warnings []string
 	Verified bool
+	// Acting says whom the call acts for and how (proxy, multisig).
+	Acting string
+	// Unsigned is a transaction no key of ksm signs (a claim): no fee,
+	// no balance change of a key; Question is what to ask.
+	Unsigned bool
+	Question string
 }
 
 // Asker is what an action asks the dashboard: the confirm screen, the

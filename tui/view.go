@@ -92,8 +92,16 @@ func (m Model) syncLine() string {
 			t += fmt.Sprintf(" · %.0f blocks/s · ETA %s", m.syncRate, eta.Round(time.Second))
 		}
 		parts = append(parts, t)
+	case m.lost:
+		parts = append(parts, errorStyle.Render(fmt.Sprintf("connection lost · reconnecting, attempt %d in %s · %v", m.retries, m.retryIn, m.lostErr)))
 	case m.connected == failed:
-		parts = append(parts, errorStyle.Render("not connected: "+m.connErr.Error()))
+		t := "not connected: " + m.connErr.Error()
+		if m.retryIn > 0 {
+			t = fmt.Sprintf("not connected · retrying, attempt %d in %s · %v", m.retries+1, m.retryIn, m.connErr)
+		}
+		parts = append(parts, errorStyle.Render(t))
+	case m.connected != loaded && !m.opts.NoConnect && m.retries > 0:
+		parts = append(parts, warnStyle.Render(fmt.Sprintf("connecting…, attempt %d · last: %v", m.retries+1, m.connErr)))
 	case m.connected != loaded && !m.opts.NoConnect:
 		parts = append(parts, "connecting…")
 	case m.opts.NoConnect:
@@ -171,21 +179,33 @@ func (m Model) hints() string {
 	}
 	switch m.panel {
 	case pAccounts:
-		return "c copy · t transfer · n new · i import · r rename · x remove · u refresh · " + common
+		if m.showRel {
+			return "p balances · J/K scroll · c copy · t transfer · u refresh · " + common
+		}
+		if m.width < 120 {
+			return "c copy t transfer n new i import r rename x remove p proxies u refresh · " + common
+		}
+		return "c copy · t transfer · n new · i import · r rename · x remove · p proxies · u refresh · " + common
 	case pStaking:
 		if m.valTable {
 			return "x/enter pick · s sort · n nominate picked · esc back · " + common
 		}
-		return "v vals  b bond  e extra  d unbond  r rebond  w withdraw  p payee  c chill  o payout · " + common
+		if m.width < 120 {
+			return "v vals b bond e extra d unbond r rebond w withdraw p payee c chill o payout ?"
+		}
+		return "v validators · b bond · e extra · d unbond · r rebond · w withdraw · p payee · c chill · o payout · ? help · q quit"
 	case pGov:
 		if m.refDetail {
 			return "v vote · x remove vote · esc back · " + common
+		}
+		if m.width < 120 {
+			return "enter detail v vote x remove l delegate L undelegate U unlock · " + common
 		}
 		return "enter detail · v vote · x remove vote · l delegate · L undelegate · U unlock · " + common
 	case pClaims:
 		return "e Ethereum address · c claim · a attest · " + common
 	case pParas:
-		return "i para ids · R reserve · " + common
+		return "R reserve · G register · i other para ids · u refresh · " + common
 	case pActivity:
 		return "↑↓ · u refresh · " + common
 	}
@@ -303,6 +323,7 @@ func helpView(w, h int) string {
 		"",
 		titleStyle.Render("Accounts"),
 		"  c copy the address (OSC 52)   t transfer   n new key   i import   r rename   x remove",
+		"  p proxies (both ways) and multisigs with their pending operations; J/K scroll them",
 		titleStyle.Render("Staking"),
 		"  b bond  e bond extra  d unbond  r rebond  w withdraw  p payee  c chill  o payout all",
 		"  v validators: s sort, x/enter pick (multi-select), n nominate the picked validators",
@@ -311,7 +332,8 @@ func helpView(w, h int) string {
 		"  enter detail  v vote (aye/nay/abstain, split, conviction)  x remove vote",
 		"  l delegate  L undelegate  U unlock expired locks",
 		titleStyle.Render("Claims, Parachains, Activity"),
-		"  e Ethereum address, c claim, a attest · i para ids, R reserve · u refresh",
+		"  e Ethereum address, c claim (signature or a ksm Ethereum key), a attest",
+		"  R reserve a para id, G register it, i other para ids · u refresh",
 		"",
 		"Every action shows one confirm screen: the call decoded from the exact bytes",
 		"to sign, the chain, fee, balance before and after, warnings; then the key's",

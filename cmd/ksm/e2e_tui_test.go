@@ -144,9 +144,23 @@ func TestE2ETUI(t *testing.T) {
 	dec := c.decimals(t)
 
 	idx := tuiReferendum(t, &c)
+	// Charlie is a Staking proxy of Alice: the Accounts panel shows it
+	// both ways.
+	c.submit(t, "proxy", "add", charlie, "--type", "Staking", "--from", "alice")
 
 	p := startTUI(t, &c)
 	p.waitFor("alice", "charlie", "transferable", "unverified (trusted endpoint)")
+	p.text("p")
+	p.waitFor("May act for alice (1;", charlie, "Staking · key charlie")
+	p.keys("j")
+	p.waitFor("› charlie", "charlie may act for (1;", "Staking · key alice")
+	p.keys("k")
+	p.text("p")
+	p.waitFor("› alice", "transferable")
+	// The user's para ids: none on this chain (Registrar.Paras read).
+	p.text("5")
+	p.waitFor("Your para ids", "none: R reserves one")
+	p.text("1")
 
 	// Transfer 1.5 from alice to bob.
 	before := c.oracleFree(t, c.Bob)[0]
@@ -175,8 +189,10 @@ func TestE2ETUI(t *testing.T) {
 	p.confirm("bond")
 	p.text("u")
 	p.waitFor("Staking of charlie", "bonded       10")
+	// The unclaimed rewards follow the staking state (none yet).
+	p.waitFor("nothing unclaimed")
 	p.text("v")
-	s := p.waitFor("Validators (", "selected: ")
+	s := p.waitFor("Validators (", "selected: ", "noms")
 	for i := 0; !strings.Contains(s, "selected: "+stash); i++ {
 		if i > 50 {
 			t.Fatalf("Alice's stash %s is not in the validator table:\n%s", stash, s)

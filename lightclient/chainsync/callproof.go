@@ -38,6 +38,10 @@ type callProof struct {
 	tried  map[PeerID]bool
 	busy   bool
 	last   error
+	// para and paraID: a parachain block's call proof, asked of that
+	// parachain's peers.
+	para   bool
+	paraID uint32
 }
 
 // FetchCallProof asks a peer serving KindCallProof for the proof of the
@@ -50,9 +54,21 @@ type callProof struct {
 // holds all the call reads is not checked: a peer that omitted some merely
 // costs the caller the reads it must make itself.
 func (m *Machine) FetchCallProof(h *header.Header, hash header.Hash, method string, data []byte, done func(nodes [][]byte, err error)) CallProofID {
+	return m.fetchCallProof(&callProof{h: h.Clone(), hash: hash, method: method,
+		data: append([]byte{}, data...), done: done, tried: map[PeerID]bool{}})
+}
+
+// FetchParaCallProof is FetchCallProof at block hash of parachain paraID
+// (h a header of it the caller verified, a para head the relay proved),
+// asked of that parachain's peers serving call proofs.
+func (m *Machine) FetchParaCallProof(paraID uint32, h *header.Header, hash header.Hash, method string, data []byte, done func(nodes [][]byte, err error)) CallProofID {
+	return m.fetchCallProof(&callProof{h: h.Clone(), hash: hash, method: method,
+		data: append([]byte{}, data...), done: done, tried: map[PeerID]bool{}, para: true, paraID: paraID})
+}
+
+func (m *Machine) fetchCallProof(c *callProof) CallProofID {
 	m.calls.next++
-	c := &callProof{id: m.calls.next, h: h.Clone(), hash: hash, method: method,
-		data: append([]byte{}, data...), done: done, tried: map[PeerID]bool{}}
+	c.id = m.calls.next
 	m.calls.list = append(m.calls.list, c)
 	return c.id
 }
@@ -66,7 +82,7 @@ func (m *Machine) callProofRequests(now time.Time) []Request {
 			continue
 		}
 		usable := func(p *peerState) bool {
-			return !p.caps.Para && p.caps.Kinds.has(KindCallProof) && !c.tried[p.id]
+			return p.caps.Para == c.para && (!c.para || p.caps.ParaID == c.paraID) && p.caps.Kinds.has(KindCallProof) && !c.tried[p.id]
 		}
 		var p *peerState
 		if len(c.tried) < MaxCallProofTries {
@@ -85,7 +101,7 @@ func (m *Machine) callProofRequests(now time.Time) []Request {
 		}
 		c.busy = true
 		r := Request{Peer: p.id, Kind: KindCallProof, Block: c.hash, Number: c.h.Number,
-			Method: c.method, Data: c.data, Deadline: now.Add(m.cfg.RequestTimeout)}
+			Method: c.method, Data: c.data, Deadline: now.Add(m.cfg.RequestTimeout), Para: c.para, ParaID: c.paraID}
 		r = m.issue(r, p, nil, c.h)
 		m.inflight[r.ID].callProof = c
 		out = append(out, r)

@@ -190,3 +190,62 @@ func TestCallProofFailureKeepsPeer(t *testing.T) {
 		t.Fatalf("storage after a declined call proof: %+v", res)
 	}
 }
+
+// TestFetchParaCallProof: a parachain block's call proof is asked of that
+// parachain's peers serving call proofs only (not relay peers, not another
+// parachain's), with the request marked para; a liar among them is banned.
+func TestFetchParaCallProof(t *testing.T) {
+	c := newChain(t, testchain.Config{Seed: "callproof-para", Blocks: 8})
+	keys := [][]byte{testchain.KeySystemNumber}
+	unreachable := func(nodes [][]byte) [][]byte { return append(nodes, []byte{0x80, 0x01, 0x00}) }
+	h := newHarness(t, c, 5, Config{})
+	asked := map[PeerID]int{}
+	add := func(id PeerID, caps PeerCaps, b behaviour) {
+		h.peers[id] = func(r Request) ([]byte, error) {
+			asked[id]++
+			if r.Kind == KindCallProof && (!r.Para || r.ParaID != 1000) {
+				t.Errorf("call proof request %+v not marked para 1000", r)
+			}
+			return b(r)
+		}
+		h.m.AddPeer(id, caps)
+	}
+	relay := func(r Request) ([]byte, error) {
+		if r.Kind == KindCallProof {
+			return callProofServer(c, keys, nil)(r)
+		}
+		return (&server{c: c, Visible: 5}).answer(r)
+	}
+	add("relay", PeerCaps{Kinds: CanCallProof | CanStorage | CanWarp}, relay)
+	add("para2000", PeerCaps{Kinds: CanStorage | CanCallProof, Para: true, ParaID: 2000}, callProofServer(c, keys, nil))
+	add("p0-liar", PeerCaps{Kinds: CanStorage | CanCallProof, Para: true, ParaID: 1000}, callProofServer(c, keys, unreachable))
+	add("p1-storage-only", PeerCaps{Kinds: CanStorage, Para: true, ParaID: 1000}, callProofServer(c, keys, nil))
+	add("p2-honest", PeerCaps{Kinds: CanStorage | CanCallProof, Para: true, ParaID: 1000}, callProofServer(c, keys, nil))
+	blk := c.Blocks[5]
+	var got [][]byte
+	var gotErr error
+	calls := 0
+	h.m.FetchParaCallProof(1000, blk.Header, blk.Hash, "Core_version", nil, func(nodes [][]byte, err error) {
+		calls++
+		got, gotErr = nodes, err
+	})
+	h.runUntil(10, func() bool { return calls > 0 })
+	if calls != 1 || gotErr != nil {
+		t.Fatalf("done %d times, error %v", calls, gotErr)
+	}
+	if p, err := trie.NewProof(trie.Hash(blk.Header.StateRoot), got); err != nil {
+		t.Fatal(err)
+	} else if v, found, err := p.Get(testchain.KeySystemNumber); err != nil || !found || !bytes.Equal(v, stateValue(c, 5, testchain.KeySystemNumber)) {
+		t.Fatalf("System.Number %x %v %v", v, found, err)
+	}
+	// Peers are asked in id order: the liar first.
+	if asked["para2000"] != 0 || asked["p1-storage-only"] != 0 || asked["p0-liar"] != 1 || asked["p2-honest"] != 1 {
+		t.Fatalf("asked %v", asked)
+	}
+	if n := h.count(func(e Event) bool {
+		b, ok := e.(PeerBanned)
+		return ok && b.Peer == "p0-liar" && b.Verdict == Malicious
+	}); n != 1 {
+		t.Fatalf("liar banned %d times", n)
+	}
+}

@@ -173,14 +173,14 @@ func cancelled(ctx context.Context, err error) error {
 }
 
 // ErrCannotSubmit means the backend can read the chain but not send it
-// transactions (a parachain read through the relay light client without
-// its own endpoint).
+// transactions (a parachain read through the relay light client with
+// neither its own endpoint nor its own libp2p network).
 var ErrCannotSubmit = fmt.Errorf("cannot submit: %w", chainclient.ErrUnsupported)
 
 // canSubmit refuses, before a password is asked for and anything signed, a
 // chain that cannot send transactions: a parachain read through the relay
-// light client without a parachain endpoint (its transactions must reach
-// its collators over its own network, which ksm does not join to send).
+// light client with neither a parachain endpoint nor the parachain's own
+// libp2p network joined (its transactions must reach its collators).
 func canSubmit(s *Session) error {
 	c, ok := s.Chain.(interface{ CanSubmit() bool })
 	if !ok || c.CanSubmit() {
@@ -190,8 +190,8 @@ func canSubmit(s *Session) error {
 	if p, ok := s.Chain.(interface{ ParaID() uint32 }); ok && s.Profile == nil && s.display == "" {
 		name = fmt.Sprintf("parachain %d", p.ParaID())
 	}
-	return fmt.Errorf("%w: ksm reads %s through the relay chain's proofs but cannot send it transactions "+
-		"over its libp2p network (they must reach its collators); nothing was signed or sent. Pass %s URL of a %s endpoint to submit "+
+	return fmt.Errorf("%w: ksm reads %s through the relay chain's proofs but has no way to send it transactions "+
+		"(they must reach its collators: through an endpoint or its own libp2p network, which ksm did not join); nothing was signed or sent. Pass %s URL of a %s endpoint to submit "+
 		"through it (what it says of the inclusion is checked against the relay chain); --dry-run shows the transaction, its fee and "+
 		"its dry run, verified", ErrCannotSubmit, name, s.endpointFlag, name)
 }

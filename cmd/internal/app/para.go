@@ -7,7 +7,9 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"sort"
 
+	"github.com/ksm-wallet/ksm/tx/storage"
 	"github.com/ksm-wallet/ksm/tx/value"
 )
 
@@ -135,4 +137,47 @@ func (s *Session) NextFreeParaID(ctx context.Context, rt *Runtime) (uint32, erro
 	}
 	n, err := value.Uint64(v)
 	return uint32(n), err
+}
+
+// ParasManagedBy lists the para ids registered in Registrar.Paras at the
+// finalized head whose manager is one of managers, with their status.
+func (s *Session) ParasManagedBy(ctx context.Context, rt *Runtime, managers [][32]byte) ([]*ParaStatus, error) {
+	if len(managers) == 0 {
+		return nil, nil
+	}
+	h, err := s.Chain.FinalizedHead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	mine := map[[32]byte]bool{}
+	for _, m := range managers {
+		mine[m] = true
+	}
+	var ids []uint32
+	err = s.Iterate(ctx, rt, h.Hash, "Registrar", "Paras", nil, func(parts []storage.KeyPart, v any) error {
+		if len(parts) != 1 || !parts[0].HasValue {
+			return nil
+		}
+		id, err := value.Uint64(parts[0].Value)
+		if err != nil || id > 1<<32-1 {
+			return nil
+		}
+		if m, ok := account(rt, Get(v, "manager")); ok && mine[m] {
+			ids = append(ids, uint32(id))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("Registrar.Paras: %w", err)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	var out []*ParaStatus
+	for _, id := range ids {
+		st, err := s.ParaStatus(ctx, rt, id)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, st)
+	}
+	return out, nil
 }

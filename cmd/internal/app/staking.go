@@ -629,3 +629,17 @@ func (s *Session) PendingRewards(ctx context.Context, rt *Runtime, at chainclien
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Era < out[j].Era })
 	return out, nil
 }
+
+// RewardedPerPage is how many nominators of a validator one payout
+// rewards: the runtime's Staking.MaxExposurePageSize (paged exposures:
+// more nominators need more payout pages), or
+// MaxNominatorRewardedPerValidator on older runtimes (more are not
+// rewarded at all). ok is false when the runtime has neither constant.
+func RewardedPerPage(rt *Runtime) (n uint64, name string, ok bool) {
+	for _, c := range []string{"MaxExposurePageSize", "MaxNominatorRewardedPerValidator"} {
+		if n, ok := constU64(rt, "Staking", c); ok {
+			return n, c, true
+		}
+	}
+	return 0, "", false
+}

@@ -28,6 +28,9 @@ func (e *InterruptedError) Error() string {
 	switch {
 	case e.Block != nil:
 		what = fmt.Sprintf("it was sent and reported %s in block %s, but the outcome could not be read", e.Last, e.Block)
+	case e.Sent && e.Last == chainclient.StatusBroadcast:
+		// Sent to peers over libp2p: no endpoint accepted it.
+		what = "it was sent to the chain's peers (last status: " + string(e.Last) + "), but what became of it is unknown"
 	case e.Sent && e.Last != "":
 		what = "it was sent and accepted by the endpoint (last status: " + string(e.Last) + "), but what became of it is unknown"
 	case e.Sent:

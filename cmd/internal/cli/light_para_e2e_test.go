@@ -326,18 +326,29 @@ func TestAssetHubP2P(t *testing.T) {
 		code, out, errOut := runCLI(t, "", "--home", t.TempDir(), "--network", "kusama-asset-hub", "--json", "balance", lightAlice)
 		checkBalance(t, code, out, errOut)
 	})
-	// Submitting without an Asset Hub endpoint: refused before a
-	// password is asked for; nothing is signed or sent.
-	t.Run("submit-refused", func(t *testing.T) {
+	// Submitting without an Asset Hub endpoint: the transaction goes to
+	// the Asset Hub node on its transactions protocol. This node puts it
+	// in no block: once the inclusion timeout passes, a network failure
+	// (exit 5), never "dropped".
+	t.Run("submit-no-endpoint", func(t *testing.T) {
 		home := t.TempDir()
 		pw := map[string]string{"KSM_PASSWORD": "pw"}
 		if code, _, errOut := keyRun(t, home, keyRunOpts{stdin: "//Alice\n", env: pw}, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
 			t.Fatalf("import: %s", errOut)
 		}
+		hooksOf(t).ParaInclusionTimeout, hooksOf(t).ParaInclusionPoll = 2*time.Second, 100*time.Millisecond
 		code, out, errOut := keyRun(t, home, keyRunOpts{env: pw}, "--network", "kusama-asset-hub", "--relay-rpc", n.relayURL,
 			"--yes", "transfer", lightBob, "0.01", "--from", "alice")
-		if code != ExitFailure || out != "" || !strings.Contains(errOut, "nothing was signed or sent") || !strings.Contains(errOut, "--rpc") {
+		if code != ExitNetwork || out != "" || strings.Contains(errOut, "dropped") || !strings.Contains(errOut, "may still be included") {
 			t.Fatalf("submit on Asset Hub over p2p: exit %d out %q\n%s", code, out, errOut)
+		}
+		select {
+		case tx := <-node.Transactions():
+			if len(tx.Transactions) != 1 {
+				t.Fatalf("the node got %d transactions", len(tx.Transactions))
+			}
+		default:
+			t.Fatal("the Asset Hub node received no transaction")
 		}
 	})
 	// A para node lying about the state: exit 3.

@@ -6,6 +6,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -24,6 +25,7 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/app/backend"
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tui"
+	"github.com/ksm-wallet/ksm/tx/hash"
 	"github.com/ksm-wallet/ksm/tx/storage"
 	"github.com/ksm-wallet/ksm/tx/value"
 	"github.com/ksm-wallet/ksm/wallet/keys"
@@ -46,6 +48,10 @@ type tuiBackend struct {
 	hosts    map[string]*chainEnv
 	hostList []*chainEnv
 	hostErr  map[string]error
+	// hostOpen opens a host chain again (reconnection); progress is
+	// Connect's.
+	hostOpen map[string]func(context.Context) (*chainEnv, error)
+	progress func(tui.Progress)
 }
 
 // tuiPallets are the pallets whose chains the dashboard opens, with the
@@ -122,10 +128,14 @@ func (b *tuiBackend) openHosts(ctx context.Context, e *chainEnv, progress func(t
 		}
 		f2 := &Factory{IO: b.f.IO, Opts: &o, Getenv: b.f.Getenv, Backend: b.f.Backend}
 		name := host.DisplayName
-		x, err := openChainSync(ctx, f2, func(done, target, start uint32) {
-			progress(tui.Progress{Log: fmt.Sprintf("%s: syncing #%d of #%d", name, done, target)})
-		})
+		open := func(ctx context.Context) (*chainEnv, error) {
+			return openChainSync(ctx, f2, func(done, target, start uint32) {
+				progress(tui.Progress{Log: fmt.Sprintf("%s: syncing #%d of #%d", name, done, target)})
+			})
+		}
+		x, err := open(ctx)
 		b.mu.Lock()
+		b.hostOpen[host.Name] = open
 		if err != nil {
 			b.hostErr[host.Name] = err
 		} else {
@@ -247,22 +257,99 @@ func (b *tuiBackend) Connect(ctx context.Context, progress func(tui.Progress)) (
 	b.mu.Lock()
 	b.env = e
 	b.hosts, b.hostErr = map[string]*chainEnv{}, map[string]error{}
+	b.hostOpen, b.progress = map[string]func(context.Context) (*chainEnv, error){}, progress
 	b.mu.Unlock()
 	h, err := b.Header(ctx)
 	go b.openHosts(ctx, e, progress)
-	if err == nil && e.light != nil && e.light.Verified() && e.light.Para == nil {
-		name := e.sess.ChainName()
-		go func() {
-			_ = e.light.FollowSync(ctx, func(ev backend.SyncEvent) bool {
-				if ev.Kind == backend.SyncFinalized {
-					progress(tui.Progress{Finalized: &tui.Chain{Name: name, Block: uint64(ev.Number), Hash: ev.Hash.String(), Verified: true},
-						Peers: e.light.Peers()})
-				}
-				return ctx.Err() == nil
-			})
-		}()
+	if err == nil {
+		b.follow(ctx, e, progress)
 	}
 	return h, err
+}
+
+// follow gives the dashboard the light client's new finalized blocks
+// of e until ctx ends or e is closed.
+func (b *tuiBackend) follow(ctx context.Context, e *chainEnv, progress func(tui.Progress)) {
+	if e.light == nil || !e.light.Verified() || e.light.Para != nil || progress == nil {
+		return
+	}
+	name := e.sess.ChainName()
+	go func() {
+		_ = e.light.FollowSync(ctx, func(ev backend.SyncEvent) bool {
+			if ev.Kind == backend.SyncFinalized {
+				progress(tui.Progress{Finalized: &tui.Chain{Name: name, Block: uint64(ev.Number), Hash: ev.Hash.String(), Verified: true},
+					Peers: e.light.Peers()})
+			}
+			return ctx.Err() == nil
+		})
+	}()
+}
+
+// alive asks the chain for a value of block at that no one has read: a
+// light client answers heads (and values it read before) from what it
+// holds, so only a read that travels says whether its endpoint or peers
+// still answer. The key (under a prefix no pallet uses) has no value;
+// the proof of its absence is small.
+func alive(ctx context.Context, e *chainEnv, at chainclient.Hash) error {
+	p := hash.Twox128([]byte("ksm tui liveness"))
+	key := append(p[:], make([]byte, 8)...)
+	binary.LittleEndian.PutUint64(key[16:], uint64(time.Now().UnixNano()))
+	_, _, err := e.sess.Chain.Storage(ctx, key, at)
+	return err
+}
+
+// reopen opens the first chain again after it stopped answering (as
+// Connect did) and closes the old one; the dashboard calls Header, and so
+// this, with a growing wait until it works.
+func (b *tuiBackend) reopen(ctx context.Context, old *chainEnv) (*chainEnv, error) {
+	e, err := openChainSync(ctx, b.f, nil)
+	if err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	if b.env != old {
+		// Another read reopened it first.
+		cur := b.env
+		b.mu.Unlock()
+		e.Close()
+		return cur, nil
+	}
+	b.env = e
+	progress := b.progress
+	b.mu.Unlock()
+	old.Close()
+	b.follow(ctx, e, progress)
+	return e, nil
+}
+
+// reopenHost opens a host chain again after it stopped answering.
+func (b *tuiBackend) reopenHost(ctx context.Context, old *chainEnv) (*chainEnv, error) {
+	b.mu.Lock()
+	var name string
+	for n, x := range b.hosts {
+		if x == old {
+			name = n
+		}
+	}
+	open := b.hostOpen[name]
+	b.mu.Unlock()
+	if open == nil {
+		return nil, errors.New("cannot be opened again")
+	}
+	x, err := open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	b.hosts[name] = x
+	for i := range b.hostList {
+		if b.hostList[i] == old {
+			b.hostList[i] = x
+		}
+	}
+	b.mu.Unlock()
+	old.Close()
+	return x, nil
 }
 
 func (b *tuiBackend) Header(ctx context.Context) (tui.Header, error) {
@@ -275,14 +362,40 @@ func (b *tuiBackend) Header(ctx context.Context) (tui.Header, error) {
 		hd.Network = net.Name
 	}
 	head, err := e.head(ctx)
+	if err == nil {
+		err = alive(ctx, e, head.Hash)
+	}
 	if err != nil {
-		return hd, err
+		if ctx.Err() != nil || b.progress == nil {
+			return hd, err
+		}
+		if le := e.light; le != nil && le.Mode == "p2p" {
+			// The light client finds peers again by itself.
+			return hd, err
+		}
+		// The endpoint stopped answering: open the chain again.
+		ne, oerr := b.reopen(ctx, e)
+		if oerr != nil {
+			return hd, fmt.Errorf("%w (opening it again: %v)", err, oerr)
+		}
+		e = ne
+		if head, err = e.head(ctx); err != nil {
+			return hd, err
+		}
 	}
 	hd.Chains = []tui.Chain{{Name: e.sess.ChainName(), Block: head.Number, Hash: head.Hash.String(), Verified: e.sess.Chain.Verified()}}
 	for _, x := range b.envs()[1:] {
-		if h, err := x.head(ctx); err == nil {
-			hd.Chains = append(hd.Chains, tui.Chain{Name: x.sess.ChainName(), Block: h.Number, Hash: h.Hash.String(), Verified: x.sess.Chain.Verified()})
+		h, err := x.head(ctx)
+		if err != nil && ctx.Err() == nil {
+			if nx, oerr := b.reopenHost(ctx, x); oerr == nil {
+				x = nx
+				h, err = x.head(ctx)
+			}
 		}
+		if err != nil {
+			return hd, fmt.Errorf("%s: %w", x.sess.ChainName(), err)
+		}
+		hd.Chains = append(hd.Chains, tui.Chain{Name: x.sess.ChainName(), Block: h.Number, Hash: h.Hash.String(), Verified: x.sess.Chain.Verified()})
 	}
 	if le := e.light; le != nil {
 		hd.Mode = le.Mode
@@ -457,6 +570,7 @@ func (b *tuiBackend) Validators(ctx context.Context) ([]tui.Validator, error) {
 	for i, v := range out {
 		idx[v.Address] = i
 	}
+	perPage, _, havePerPage := app.RewardedPerPage(rt)
 	_ = s.Iterate(ctx, rt, h.Hash, "Staking", "ErasStakersOverview", []any{active}, func(parts []storageKeyPart, v any) error {
 		if len(parts) == 0 || !parts[len(parts)-1].HasValue {
 			return nil
@@ -471,6 +585,13 @@ func (b *tuiBackend) Validators(ctx context.Context) ([]tui.Validator, error) {
 		}
 		own, total := app.BigAt(v, "own"), app.BigAt(v, "total")
 		out[i].Elected = true
+		if n := app.BigAt(v, "nominator_count"); n != nil && n.IsUint64() {
+			out[i].Nominators = int(n.Uint64())
+			if havePerPage {
+				out[i].Rewarded = int(perPage)
+				out[i].Oversubscribed = n.Uint64() > perPage
+			}
+		}
 		if own != nil {
 			out[i].OwnText = s.FormatAmount(own)
 			out[i].OwnStake, _ = new(big.Float).SetInt(own).Float64()
@@ -601,19 +722,7 @@ func (b *tuiBackend) Paras(ctx context.Context, ids []uint32) ([]tui.Para, error
 		if err != nil {
 			return out, err
 		}
-		p := tui.Para{ID: id, Verified: s.Chain.Verified()}
-		if !st.Registered {
-			p.Lines = append(p.Lines, "  not registered")
-		} else {
-			p.Lines = append(p.Lines, "  manager "+st.Manager, "  deposit "+s.FormatAmount(nz(st.Deposit)))
-		}
-		if st.Lifecycle != "" {
-			p.Lines = append(p.Lines, "  lifecycle "+st.Lifecycle)
-		}
-		if st.CodeHash != "" {
-			p.Lines = append(p.Lines, "  code hash "+st.CodeHash)
-		}
-		out = append(out, p)
+		out = append(out, paraView(s, st))
 	}
 	return out, nil
 }
@@ -702,8 +811,8 @@ func tuiPlan(kr app.Keyring, a tui.Action) (*app.Plan, error) {
 		return app.PlanClaimAttest(kr, app.ClaimAttestInput{Signing: sg})
 	case "para reserve":
 		return app.PlanParaReserve(kr, app.ParaInput{Signing: sg})
-	case "claim":
-		return nil, app.Usagef("claiming (an unsigned transaction) is not in the TUI yet: use ksm claim submit")
+	case "para register":
+		return app.PlanParaRegister(kr, app.ParaInput{Signing: sg, ID: f["id"], GenesisHeadFile: f["head"], ValidationCodeFile: f["code"]})
 	}
 	return nil, app.Usagef("unknown action %q", a.Verb)
 }
@@ -711,6 +820,9 @@ func tuiPlan(kr app.Keyring, a tui.Action) (*app.Plan, error) {
 // Run plans the action and runs it through app.Execute, asking the
 // dashboard.
 func (b *tuiBackend) Run(ctx context.Context, a tui.Action, ask tui.Asker) (*tui.Result, error) {
+	if a.Verb == "claim" {
+		return b.runClaim(ctx, a, ask)
+	}
 	first, err := b.chainEnv()
 	if err != nil {
 		return nil, err
@@ -764,9 +876,18 @@ type tuiAsker struct {
 
 func (a *tuiAsker) review(r *app.Review) tui.Review {
 	s, p := a.e.sess, r.Prepared
+	if p == nil && r.Unsigned != nil {
+		return unsignedReview(s, r)
+	}
+	if p == nil {
+		return tui.Review{Title: r.Title, Details: r.Details, Chain: s.ChainName(), Warnings: r.Warnings, Verified: s.Chain.Verified()}
+	}
 	out := tui.Review{Title: r.Title, Details: r.Details, From: s.Account(p.From) + " (key " + r.Key.Name + ")",
 		Chain:    fmt.Sprintf("%s (%s %d)", s.ChainName(), p.Runtime.Version.SpecName, p.Runtime.Version.SpecVersion),
 		Warnings: r.Warnings, Verified: s.Chain.Verified()}
+	if r.Acting != nil {
+		out.Acting = actingText(s, r.Acting, p.From, r.Key.Name)
+	}
 	cb, _ := json.MarshalIndent(p.Call, "", "  ")
 	out.Call = string(cb)
 	if p.Fee != nil {

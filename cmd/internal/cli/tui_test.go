@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -74,6 +76,12 @@ func TestTUIPlans(t *testing.T) {
 		t.Fatal(err)
 	}
 	alice := "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"
+	head, code := filepath.Join(home, "head"), filepath.Join(home, "code.wasm")
+	for _, f := range []string{head, code} {
+		if err := os.WriteFile(f, []byte("0x0102"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, tc := range []struct {
 		a    tui.Action
 		verb string
@@ -89,6 +97,8 @@ func TestTUIPlans(t *testing.T) {
 		{tui.Action{Verb: "gov vote", Fields: map[string]string{"referendum": "12", "direction": "aye", "amount": "1", "conviction": "2x"}}, "gov vote", ""},
 		{tui.Action{Verb: "gov vote", Fields: map[string]string{"referendum": "x", "direction": "aye", "amount": "1"}}, "", "not a number"},
 		{tui.Action{Verb: "para reserve"}, "para reserve", ""},
+		{tui.Action{Verb: "para register", Fields: map[string]string{"id": "2000", "head": head, "code": code}}, "para register", ""},
+		{tui.Action{Verb: "para register", Fields: map[string]string{"id": "x", "head": head, "code": code}}, "", "para id"},
 		{tui.Action{Verb: "pool join", Fields: map[string]string{"pool": "1", "amount": "2"}}, "pool join", ""},
 		{tui.Action{Verb: "pool unbond", Fields: map[string]string{"amount": "all"}}, "pool unbond", ""},
 		{tui.Action{Verb: "nope"}, "", "unknown action"},

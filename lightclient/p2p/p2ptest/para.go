@@ -36,6 +36,13 @@ const (
 type ParaSource struct {
 	L   *LiveChain
 	lie atomic.Int32
+	// blockLie is how /sync/2 answers lie (a Lie; see SetBlockLie).
+	blockLie atomic.Int32
+	invent   atomic.Pointer[[]byte]
+	// BlockRequests counts the /sync/2 requests served.
+	BlockRequests atomic.Int64
+	// Calls, when set, answers /light/2 remote calls (nil: no proof).
+	Calls *CallProver
 	// Reads counts the storage reads served.
 	Reads atomic.Int64
 }
@@ -52,11 +59,45 @@ func (s *ParaSource) Genesis() header.Hash { return s.L.Block(0).Hash }
 // Best implements Source: the visible head.
 func (s *ParaSource) Best() (uint32, header.Hash) { return (&ChainSource{L: s.L}).Best() }
 
+// SetBlockLie makes /sync/2 answers and call proofs lie as a ChainSource
+// with lie l does (LieHeaders, LieBody, NoBlocks, LieCallProof; Truthful
+// to stop).
+func (s *ParaSource) SetBlockLie(l Lie) { s.blockLie.Store(int32(l)) }
+
+// SetInvent makes every /sync/2 answer with headers and bodies serve
+// invented blocks instead of the chain's: each block's body gets xt
+// appended and its header the extrinsics root of that body, so the block
+// is self-consistent but hashes to no block of the chain (a node claiming
+// that xt was included). nil stops it.
+func (s *ParaSource) SetInvent(xt []byte) {
+	if xt == nil {
+		s.invent.Store(nil)
+		return
+	}
+	x := append([]byte(nil), xt...)
+	s.invent.Store(&x)
+}
+
 // Blocks implements Source: as ChainSource, without justifications.
 func (s *ParaSource) Blocks(req *wire.BlockRequest) ([]wire.BlockData, error) {
+	s.BlockRequests.Add(1)
 	r := *req
 	r.Fields &^= wire.FieldJustification
-	return (&ChainSource{L: s.L}).Blocks(&r)
+	cs := &ChainSource{L: s.L}
+	cs.SetLie(Lie(s.blockLie.Load()))
+	out, err := cs.Blocks(&r)
+	if xt := s.invent.Load(); xt != nil && err == nil && r.Fields&wire.FieldHeader != 0 && r.Fields&wire.FieldBody != 0 {
+		for i := range out {
+			h, herr := header.Decode(out[i].Header)
+			if herr != nil {
+				return nil, herr
+			}
+			out[i].Body = append(append([][]byte(nil), out[i].Body...), *xt)
+			h.ExtrinsicsRoot = trie.OrderedRoot(trie.V0, out[i].Body)
+			out[i].Header, out[i].Hash = h.Encode(), h.Hash()
+		}
+	}
+	return out, err
 }
 
 // Warp implements Source: always ErrNoWarp (the node resets the stream).
@@ -87,9 +128,18 @@ func (s *ParaSource) ReadProof(block header.Hash, keys [][]byte) ([][]byte, bool
 	return nodes, true, nil
 }
 
-// CallProof implements Source (no runtime: no proof).
-func (s *ParaSource) CallProof(header.Hash, string, []byte) ([][]byte, bool, error) {
-	return nil, false, nil
+// CallProof implements Source: the proof Calls makes (nil: no proof);
+// with the block lie LieCallProof a node that does not hash-link from the
+// state root is added.
+func (s *ParaSource) CallProof(block header.Hash, method string, data []byte) ([][]byte, bool, error) {
+	if s.Calls == nil {
+		return nil, false, nil
+	}
+	nodes, ok, err := s.Calls.Prove(block, method, data)
+	if ok && err == nil && Lie(s.blockLie.Load()) == LieCallProof {
+		nodes = append(nodes, []byte{0x80, 0x01, 0x00}) // well formed, unreachable
+	}
+	return nodes, ok, err
 }
 
 // ParaConfig returns a config for a full node of a parachain's network:

@@ -219,6 +219,9 @@ type Para struct {
 	Source string
 	// rpc is the parachain endpoint (source "rpc"), owned by the client.
 	rpc *rpc.Client
+	// p2p is the parachain's own network (source "p2p"), owned by the
+	// client: transactions are sent on it when there is no endpoint.
+	p2p *lightclient.P2PParaSource
 	// Name is its display name ("Kusama Asset Hub", "parachain 2000").
 	Name string
 }
@@ -490,7 +493,7 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 			return fail(err)
 		}
 		sources = append(sources, src)
-		e.Para.Source = "p2p"
+		e.Para.Source, e.Para.p2p = "p2p", src
 	case paraURL != "":
 		url := RedactRPC(paraURL)
 		pc, err := rpc.Dial(cctx, paraURL)
@@ -528,7 +531,7 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 
 // paraP2PSource joins the parachain's own libp2p network (its chain spec's
 // bootnodes) for the storage proofs of a parachain network without --rpc.
-func paraP2PSource(c Config, pe *Para) (lightclient.Source, error) {
+func paraP2PSource(c Config, pe *Para) (*lightclient.P2PParaSource, error) {
 	n := c.Network
 	base := p2p.Config{DialTimeout: 10 * time.Second}
 	var cfg p2p.Config
@@ -665,19 +668,24 @@ func (le *Light) Chain(owns bool) PinnedChain {
 		// on a relay network knows neither: the relay's token is kept,
 		// the genesis left zero). Transactions go through the
 		// parachain's endpoint when there is one (the blocks it says
-		// include them are proven through the relay chain); over the
-		// parachain's libp2p network alone none can be sent.
+		// include them are proven through the relay chain), else on the
+		// parachain's own libp2p network (found in the blocks between two
+		// heads the relay chain proves).
 		opts.Genesis = chainclient.Hash(pe.Genesis)
 		lp := chainclient.NewLightPara(le.Client.Para(pe.ID), opts)
-		if pe.rpc != nil {
-			c := le.cfg
-			timeout, poll := c.Hooks.ParaInclusionTimeout, c.Hooks.ParaInclusionPoll
-			if timeout == 0 {
-				timeout = chainclient.DefaultInclusionTimeout
-			}
-			if poll == 0 {
-				poll = time.Second
-			}
+		c := le.cfg
+		timeout, poll := c.Hooks.ParaInclusionTimeout, c.Hooks.ParaInclusionPoll
+		if timeout == 0 {
+			timeout = chainclient.DefaultInclusionTimeout
+		}
+		if poll == 0 {
+			poll = time.Second
+		}
+		switch {
+		case pe.p2p != nil:
+			lp.SubmitOverP2P(lightclient.NewParaSubmitter(le.Client.Para(pe.ID), pe.p2p, lightclient.ParaSubmitOptions{
+				Poll: poll, Timeout: timeout, Progress: func(msg string) { c.infof("%s", msg) }}))
+		case pe.rpc != nil:
 			if err := lp.SubmitThrough(pe.rpc, chainclient.ParaSubmitOptions{Timeout: timeout, Poll: poll,
 				Progress: func(msg string) { c.infof("%s", msg) }}); err != nil {
 				c.warnf("%s: %v", pe.Name, err)

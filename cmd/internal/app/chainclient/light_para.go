@@ -41,8 +41,10 @@ var _ ParaClient = (*lightclient.ParaView)(nil)
 //
 // Block bodies and transaction submission need the parachain's own network
 // (its collators and full nodes): LightPara answers them with
-// ErrUnsupported unless it was given a parachain endpoint (SubmitThrough),
-// whose answers it checks against what the relay chain proves.
+// ErrUnsupported unless it was given that network (SubmitOverP2P: blocks
+// fetched from its peers and verified down from the heads the relay chain
+// proves) or a parachain endpoint (SubmitThrough), whose answers it checks
+// against what the relay chain proves.
 type LightPara struct {
 	*Light
 	pc ParaClient
@@ -52,7 +54,28 @@ type LightPara struct {
 	// sub is the parachain endpoint transactions go through
 	// (SubmitThrough), nil without one.
 	sub *paraSubmit
+	// p2p sends transactions on the parachain's own network and finds
+	// them in blocks verified through the relay chain (SubmitOverP2P).
+	p2p ParaP2PSubmitter
 }
+
+// ParaP2PSubmitter is what LightPara needs to send transactions on the
+// parachain's own libp2p network (*lightclient.ParaSubmitter has these
+// methods): Submit sends and watches the blocks the relay chain proves;
+// BlockBody serves the verified bodies of proven blocks.
+type ParaP2PSubmitter interface {
+	Submit(ctx context.Context, ext []byte) (*lightclient.Submission, error)
+	BlockBody(ctx context.Context, block header.Hash) ([][]byte, error)
+}
+
+var _ ParaP2PSubmitter = (*lightclient.ParaSubmitter)(nil)
+
+// SubmitOverP2P makes Submit send transactions on the parachain's own
+// network through s (when no parachain endpoint was given with
+// SubmitThrough, which then wins): no endpoint is trusted with anything,
+// the including block is found among the blocks between two para heads the
+// relay chain proved, and BlockBody serves proven blocks' bodies from s.
+func (l *LightPara) SubmitOverP2P(s ParaP2PSubmitter) { l.p2p = s }
 
 // NewLightPara wraps the parachain view of a started relay light client.
 // opts.Genesis and opts.Properties are the parachain's (its chain spec's).
@@ -64,11 +87,12 @@ func NewLightPara(pc ParaClient, opts LightOptions) *LightPara {
 // ParaID is the parachain's id.
 func (l *LightPara) ParaID() uint32 { return l.pc.ParaID() }
 
-// BlockBody is ErrUnsupported without a parachain endpoint (SubmitThrough):
-// the relay chain proves a parachain's headers and state, not its block
-// bodies. With one, the body of a proven block comes from the endpoint,
+// BlockBody is ErrUnsupported without a parachain endpoint (SubmitThrough)
+// or the parachain's network (SubmitOverP2P): the relay chain proves a
+// parachain's headers and state, not its block bodies. With one, the body
+// of a proven block comes from the endpoint or the parachain's peers,
 // checked against the block's extrinsics root (a mismatch wraps
-// lightclient.ErrVerification).
+// lightclient.ErrVerification or chainsync.ErrMalicious).
 func (l *LightPara) BlockBody(ctx context.Context, at Hash) ([][]byte, error) {
 	if s := l.sub; s != nil {
 		claimed, err := l.inclusion(ctx, at)
@@ -83,14 +107,21 @@ func (l *LightPara) BlockBody(ctx context.Context, at Hash) ([][]byte, error) {
 		}
 		return nil, fmt.Errorf("block body %s: %w (not among the verified headers kept)", at, ErrNotFound)
 	}
+	if l.p2p != nil {
+		b, err := l.p2p.BlockBody(ctx, header.Hash(at))
+		if err != nil {
+			return nil, lightErr("block body", err)
+		}
+		return b, nil
+	}
 	return nil, fmt.Errorf("block body of parachain %d block %s: %w: the relay light client proves parachain heads and state, not block bodies (those need the parachain's own full nodes)",
 		l.pc.ParaID(), at, ErrUnsupported)
 }
 
-// CanSubmit reports whether Submit can send anything (SubmitThrough or
-// LightOptions.Submit): callers check it before asking for a password and
+// CanSubmit reports whether Submit can send anything (SubmitThrough,
+// SubmitOverP2P or LightOptions.Submit): callers check it before asking for a password and
 // signing.
-func (l *LightPara) CanSubmit() bool { return l.sub != nil || l.opts.Submit != nil }
+func (l *LightPara) CanSubmit() bool { return l.sub != nil || l.p2p != nil || l.opts.Submit != nil }
 
 // Pin is Light.Pin, also keeping the proven para head it pinned (Head).
 func (l *LightPara) Pin(ctx context.Context) (*Header, error) {
@@ -118,12 +149,19 @@ func (l *LightPara) Head() *lightclient.ParaHead {
 	return l.pl.head
 }
 
-// Submit sends through the parachain endpoint (SubmitThrough) or
-// LightOptions.Submit when given; otherwise it is ErrUnsupported (nothing
-// was sent).
+// Submit sends through the parachain endpoint (SubmitThrough), on the
+// parachain's network (SubmitOverP2P) or LightOptions.Submit when given;
+// otherwise it is ErrUnsupported (nothing was sent).
 func (l *LightPara) Submit(ctx context.Context, extrinsic []byte) (Watch, error) {
 	if l.sub != nil {
 		return l.sub.submit(ctx, extrinsic)
+	}
+	if l.p2p != nil {
+		s, err := l.p2p.Submit(ctx, extrinsic)
+		if err != nil {
+			return nil, submitErr(err)
+		}
+		return &lightWatch{s: s}, nil
 	}
 	if l.opts.Submit != nil {
 		return l.opts.Submit(ctx, extrinsic)
@@ -183,6 +221,16 @@ func (p *paraLight) StorageKeys(ctx context.Context, block header.Hash, prefix [
 
 func (p *paraLight) NextKey(ctx context.Context, block header.Hash, key []byte) ([]byte, bool, error) {
 	return p.pc.NextKey(ctx, block, key)
+}
+
+// PrefetchCall asks the parachain's peers for the proof of what a runtime
+// call reads (when the ParaClient can: *lightclient.ParaView over a
+// parachain libp2p network), checked against the block's state root.
+func (p *paraLight) PrefetchCall(ctx context.Context, block header.Hash, method string, args []byte) (int, error) {
+	if cp, ok := p.pc.(CallPrefetcher); ok {
+		return cp.PrefetchCall(ctx, block, method, args)
+	}
+	return 0, fmt.Errorf("parachain %d call proof: %w", p.pc.ParaID(), ErrUnsupported)
 }
 
 func (p *paraLight) BlockBody(ctx context.Context, block header.Hash) ([][]byte, error) {

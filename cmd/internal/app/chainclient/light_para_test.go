@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"sort"
 	"testing"
 	"time"
@@ -397,5 +398,65 @@ func TestLightParaRealRuntime(t *testing.T) {
 	v2, _, err := l.Storage(ctx, aliceAccountKey, head.Hash)
 	if err != nil || !bytes.Equal(v2, acc) {
 		t.Fatalf("alice account %x %v", v2, err)
+	}
+}
+
+// fakeP2PSubmitter stands for the parachain's own network.
+type fakeP2PSubmitter struct {
+	err    error
+	body   [][]byte
+	bodyOf header.Hash
+}
+
+func (f *fakeP2PSubmitter) Submit(context.Context, []byte) (*lightclient.Submission, error) {
+	return nil, f.err
+}
+
+func (f *fakeP2PSubmitter) BlockBody(_ context.Context, block header.Hash) ([][]byte, error) {
+	if block != f.bodyOf {
+		return nil, lightclient.ErrUnknownBlock
+	}
+	return f.body, nil
+}
+
+// Without an endpoint or the parachain's network LightPara cannot send;
+// given the network (SubmitOverP2P) it sends there and serves bodies from
+// it, its errors classified like the relay light client's.
+func TestLightParaSubmitOverP2P(t *testing.T) {
+	h := &header.Header{Number: 3}
+	f := &fakePara{heads: []*lightclient.ParaHead{{ParaID: 7, Header: h, Hash: h.Hash()}}}
+	l := NewLightPara(f, LightOptions{})
+	ctx := context.Background()
+	var se *SubmitError
+	if _, err := l.Submit(ctx, []byte{4, 1}); l.CanSubmit() || !errors.As(err, &se) || se.MaybeSent || !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("without a way to send: can %v, %v", l.CanSubmit(), err)
+	}
+	if _, err := l.BlockBody(ctx, Hash(h.Hash())); !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("body without the network: %v", err)
+	}
+	p := &fakeP2PSubmitter{body: [][]byte{{4, 1}}, bodyOf: h.Hash()}
+	l.SubmitOverP2P(p)
+	if !l.CanSubmit() {
+		t.Fatal("cannot submit over the parachain's network")
+	}
+	for _, tc := range []struct {
+		err      error
+		rejected bool
+	}{
+		{fmt.Errorf("%w: no full peer took the transaction", lightclient.ErrUnreachable), false},
+		{fmt.Errorf("%w: empty extrinsic", lightclient.ErrRejected), true},
+	} {
+		p.err = tc.err
+		_, err := l.Submit(ctx, []byte{4, 1})
+		var re *RejectedError
+		if errors.As(err, &re) != tc.rejected || (!tc.rejected && !errors.As(err, &se)) {
+			t.Fatalf("submit failing with %v: %v", tc.err, err)
+		}
+	}
+	if b, err := l.BlockBody(ctx, Hash(h.Hash())); err != nil || len(b) != 1 {
+		t.Fatalf("body: %v %v", b, err)
+	}
+	if _, err := l.BlockBody(ctx, Hash{1}); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("body of an unknown block: %v", err)
 	}
 }
