@@ -60,8 +60,12 @@ type chainStatusJSON struct {
 	Runtime     *runtimeJSON    `json:"runtime,omitempty"`
 	// Para is the parachain a parachain network reads through the relay
 	// chain above (genesisHash, finalized, setId are the relay's).
-	Para     *chainParaJSON `json:"para,omitempty"`
-	Verified bool           `json:"verified"`
+	Para *chainParaJSON `json:"para,omitempty"`
+	// Chain names the chain of the network the status is of
+	// ("kusama", "kusama-asset-hub"; "development" for an endpoint of
+	// no embedded network trusted with --trust-rpc).
+	Chain    string `json:"chain"`
+	Verified bool   `json:"verified"`
 }
 
 // chainParaJSON is the parachain head proven in the relay state.
@@ -84,8 +88,8 @@ func progressOf(done, target uint32, start uint32) progressJSON {
 }
 
 // statusView converts a node status to the cli.md shape.
-func statusView(s *app.NodeStatus) chainStatusJSON {
-	st := chainStatusJSON{Network: s.Network, GenesisHash: header.Hash(s.Genesis), Mode: s.Mode, Verified: s.Verified,
+func statusView(s *app.NodeStatus, chain string) chainStatusJSON {
+	st := chainStatusJSON{Network: s.Network, Chain: chain, GenesisHash: header.Hash(s.Genesis), Mode: s.Mode, Verified: s.Verified,
 		Peers: s.Peers, Best: s.Best, Finalized: blockOf(s.Finalized), SetID: s.SetID, Synced: s.Synced,
 		Progress: progressOf(s.Done, s.Target, s.Start)}
 	if c := s.Checkpoint; c != nil {
@@ -183,7 +187,8 @@ finalized: {number, hash}, setId, synced, progress: {done, target, percent},
 checkpoint: {source: "checkpoint"|"saved", number, hash, age, ageSeconds, warning},
 runtime: {specName, specVersion}, para: {paraId, name, genesisHash, source, head: {number,
 hash}, relayBlock: {number, hash}, error} (parachain networks: the relay fields are the
-relay chain's it follows), verified}.`,
+relay chain's it follows), chain (the chain of the network shown: "kusama",
+"kusama-asset-hub"; "development" for a trusted endpoint of no known network), verified}.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -196,7 +201,7 @@ relay chain's it follows), verified}.`,
 			if err != nil {
 				return err
 			}
-			st := statusView(ns)
+			st := statusView(ns, e.chainID(ns.Genesis))
 			if f.Opts.JSON {
 				return f.PrintJSON(st)
 			}
@@ -242,7 +247,7 @@ With --follow it keeps following finality until interrupted.`,
 					return err
 				}
 				f.Warnf("nothing to sync: the endpoint's claims are used as they are")
-				return f.PrintJSON(statusView(ns))
+				return f.PrintJSON(statusView(ns, e.chainID(ns.Genesis)))
 			}
 			bar := f.IO.IsStderrTTY() && !f.Opts.JSON
 			out := json.NewEncoder(f.IO.Out)

@@ -63,10 +63,18 @@ type referendumJSON struct {
 	BlockNumber uint64 `json:"blockNumber,omitempty"`
 	BlockHash   string `json:"blockHash,omitempty"`
 	Verified    *bool  `json:"verified,omitempty"`
+	// Chain names the chain read ("kusama-asset-hub").
+	Chain string `json:"chain"`
 }
 
-func referendumView(r *app.Referendum) referendumJSON {
-	j := referendumJSON{Index: r.Index, Status: r.Status, Block: r.Block}
+// trackJSON is a track of `gov tracks`, with the chain read.
+type trackJSON struct {
+	app.Track
+	Chain string `json:"chain"`
+}
+
+func referendumView(r *app.Referendum, chain string) referendumJSON {
+	j := referendumJSON{Index: r.Index, Status: r.Status, Block: r.Block, Chain: chain}
 	if r.Status != "Ongoing" {
 		return j
 	}
@@ -105,7 +113,7 @@ fractions are parts per billion.`,
 			if f.Opts.JSON {
 				out := make([]referendumJSON, 0, len(rs))
 				for _, r := range rs {
-					out = append(out, referendumView(r))
+					out = append(out, referendumView(r, e.sess.ChainID()))
 				}
 				return f.PrintJSON(out)
 			}
@@ -151,7 +159,7 @@ func newGovShowCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			j := referendumView(r)
+			j := referendumView(r, e.sess.ChainID())
 			verified := e.sess.Chain.Verified()
 			j.BlockNumber, j.BlockHash, j.Verified = g.At.Number, g.At.Hash.String(), &verified
 			if r.Status == "Ongoing" {
@@ -371,7 +379,11 @@ func newGovTracksCmd(f *Factory) *cobra.Command {
 			}
 			defer e.Close()
 			if f.Opts.JSON {
-				return f.PrintJSON(g.Tracks)
+				out := make([]trackJSON, 0, len(g.Tracks))
+				for _, t := range g.Tracks {
+					out = append(out, trackJSON{Track: t, Chain: e.sess.ChainID()})
+				}
+				return f.PrintJSON(out)
 			}
 			tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tNAME\tDECISION DEPOSIT\tDECISION PERIOD\tAPPROVAL CURVE\tSUPPORT CURVE")

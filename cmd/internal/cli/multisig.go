@@ -95,18 +95,20 @@ exists on chain as soon as it holds funds.`,
 
 // pendingJSON is one open operation (multisig pending).
 type pendingJSON struct {
-	CallHash  string         `json:"callHash"`
-	Timepoint timepointJSON  `json:"timepoint"`
-	Approvals []string       `json:"approvals"`
-	Threshold uint16         `json:"threshold"`
-	Depositor string         `json:"depositor"`
-	Deposit   any            `json:"deposit"`
-	Call      *value.Call    `json:"call"`
-	CallHex   *string        `json:"callHex"`
-	CallNote  string         `json:"callNote,omitempty"`
-	Block     string         `json:"blockHash,omitempty"`
-	Proven    bool           `json:"callProven"`
-	Extra     map[string]any `json:"-"`
+	CallHash  string        `json:"callHash"`
+	Timepoint timepointJSON `json:"timepoint"`
+	Approvals []string      `json:"approvals"`
+	Threshold uint16        `json:"threshold"`
+	Depositor string        `json:"depositor"`
+	Deposit   any           `json:"deposit"`
+	Call      *value.Call   `json:"call"`
+	CallHex   *string       `json:"callHex"`
+	CallNote  string        `json:"callNote,omitempty"`
+	Block     string        `json:"blockHash,omitempty"`
+	Proven    bool          `json:"callProven"`
+	// Chain names the chain read ("kusama-asset-hub").
+	Chain string         `json:"chain"`
+	Extra map[string]any `json:"-"`
 }
 
 type timepointJSON struct {
@@ -150,7 +152,7 @@ gave only the hash (approve_as_multi) the call is null with callNote saying so.`
 			out := []pendingJSON{}
 			for _, op := range p.Ops {
 				j := pendingJSON{CallHash: fmt.Sprintf("0x%x", op.CallHash), Timepoint: timepointJSON{op.Height, op.Index}, Approvals: []string{},
-					Threshold: ms.Threshold, Depositor: e.sess.Account(op.Depositor), Deposit: numOrNull(op.Deposit), Call: op.Decoded, CallNote: op.CallNote}
+					Threshold: ms.Threshold, Depositor: e.sess.Account(op.Depositor), Deposit: numOrNull(op.Deposit), Call: op.Decoded, CallNote: op.CallNote, Chain: e.sess.ChainID()}
 				for _, a := range op.Approvals {
 					j.Approvals = append(j.Approvals, e.sess.Account(a))
 				}

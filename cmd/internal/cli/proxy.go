@@ -81,6 +81,7 @@ type proxyListJSON struct {
 	Types       []string       `json:"proxyTypes"`
 	BlockNumber uint64         `json:"blockNumber"`
 	BlockHash   string         `json:"blockHash"`
+	Chain       string         `json:"chain"`
 	Verified    bool           `json:"verified"`
 }
 
@@ -144,7 +145,7 @@ not found this way.`,
 				types, _ = rt.Calls.ProxyTypes()
 			}
 			j := proxyListJSON{Account: e.sess.Account(r.Account), Proxies: []proxyDefJSON{}, Deposit: numOrNull(r.Deposit), ActsFor: []actsForJSON{},
-				Checked: r.Checked, Types: types, SignatoryOf: []multisigJSON{}, BlockNumber: r.At.Number, BlockHash: r.At.Hash.String(), Verified: e.sess.Chain.Verified()}
+				Checked: r.Checked, Types: types, SignatoryOf: []multisigJSON{}, BlockNumber: r.At.Number, BlockHash: r.At.Hash.String(), Chain: e.sess.ChainID(), Verified: e.sess.Chain.Verified()}
 			for _, d := range r.Proxies {
 				j.Proxies = append(j.Proxies, proxyDefJSON{Delegate: e.sess.Account(d.Delegate), Type: d.Type, Delay: d.Delay})
 			}
