@@ -119,6 +119,9 @@ type timepointJSON struct {
 func newMultisigPendingCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "pending MULTISIG",
+		// A read, but of the chain where the accounts live (Asset Hub on
+		// kusama); --chain relay reads the relay chain's.
+		Annotations: map[string]string{chainFlagAnnotation: "true"},
 		Short: "Open operations of a multisig, with their call data proven",
 		Long: `List the open operations of MULTISIG (an address book name or address of a
 multisig 'ksm multisig new' added) from Multisig.Multisigs at the finalized
@@ -140,7 +143,7 @@ gave only the hash (approve_as_multi) the call is null with callNote saying so.`
 			if err != nil {
 				return err
 			}
-			e, err := openChain(cmd.Context(), f)
+			e, err := openChainFor(cmd.Context(), f, "Multisig")
 			if err != nil {
 				return err
 			}
