@@ -118,11 +118,11 @@ type timepointJSON struct {
 
 func newMultisigPendingCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "pending MULTISIG",
+		Use: "pending MULTISIG",
 		// A read, but of the chain where the accounts live (Asset Hub on
 		// kusama); --chain relay reads the relay chain's.
 		Annotations: map[string]string{chainFlagAnnotation: "true"},
-		Short: "Open operations of a multisig, with their call data proven",
+		Short:       "Open operations of a multisig, with their call data proven",
 		Long: `List the open operations of MULTISIG (an address book name or address of a
 multisig 'ksm multisig new' added) from Multisig.Multisigs at the finalized
 head: call hash, timepoint, approvals, depositor and deposit. The call data of

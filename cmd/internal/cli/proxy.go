@@ -101,11 +101,11 @@ type actsForJSON struct {
 func newProxyListCmd(f *Factory) *cobra.Command {
 	var also []string
 	cmd := &cobra.Command{
-		Use:   "list ACCOUNT [--check ACCOUNT]...",
+		Use: "list ACCOUNT [--check ACCOUNT]...",
 		// A read, but of the chain where the accounts live (Asset Hub on
 		// kusama); --chain relay reads the relay chain's.
 		Annotations: map[string]string{chainFlagAnnotation: "true"},
-		Short: "Who may act for ACCOUNT, and whom it may act for (verified)",
+		Short:       "Who may act for ACCOUNT, and whom it may act for (verified)",
 		Long: `List the proxies of ACCOUNT (a key or address book name, or an address),
 read from Proxy.Proxies at the finalized head, proven by the light client.
 
