@@ -223,8 +223,9 @@ func newChainSyncCmd(f *Factory) *cobra.Command {
 the latest finalized block, verifying every authority-set change, and save the
 verified state in the data directory. On a terminal a progress bar is drawn on
 stderr; otherwise (or with --json) one JSON object per line goes to stdout:
-{"event":"progress","done":N,"target":N}, {"event":"finalized","number":N,"hash":H,"setId":N},
-{"event":"setChanged","number":N,"setId":N,"forced":B}, {"event":"synced","number":N,"hash":H}.
+{"event":"progress","chain":C,"done":N,"target":N}, {"event":"finalized","chain":C,"number":N,"hash":H,"setId":N},
+{"event":"setChanged","chain":C,"number":N,"setId":N,"forced":B}, {"event":"synced","chain":C,"number":N,"hash":H}
+(C names the chain synced: the relay chain of a relay network).
 With --follow it keeps following finality until interrupted.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -256,6 +257,9 @@ With --follow it keeps following finality until interrupted.`,
 					_ = out.Encode(v)
 				}
 			}
+			// The light client syncs the network's own chain (the relay
+			// chain of a relay network).
+			chain := e.chainID(e.Genesis)
 			var synced, done bool
 			err = e.FollowSync(ctx, func(x backend.SyncEvent) bool {
 				switch x.Kind {
@@ -263,11 +267,11 @@ With --follow it keeps following finality until interrupted.`,
 					if bar {
 						drawBar(f, progressOf(x.Done, x.Target, x.Start))
 					}
-					line(syncProgressJSON{Event: "progress", Done: x.Done, Target: x.Target})
+					line(syncProgressJSON{Event: "progress", Chain: chain, Done: x.Done, Target: x.Target})
 				case backend.SyncFinalized:
-					line(syncFinalizedJSON{Event: "finalized", Number: x.Number, Hash: x.Hash, SetID: x.SetID, Verified: true})
+					line(syncFinalizedJSON{Event: "finalized", Chain: chain, Number: x.Number, Hash: x.Hash, SetID: x.SetID, Verified: true})
 				case backend.SyncSetChanged:
-					line(syncSetChangedJSON{Event: "setChanged", Number: x.Number, Hash: x.Hash, SetID: x.SetID, Forced: x.Forced, Authorities: x.Authorities})
+					line(syncSetChangedJSON{Event: "setChanged", Chain: chain, Number: x.Number, Hash: x.Hash, SetID: x.SetID, Forced: x.Forced, Authorities: x.Authorities})
 				case backend.SyncPeerDropped:
 					f.Warnf("peer %s dropped (%s): %v", shortPeer(x.Peer), x.Verdict, x.Reason)
 				case backend.SyncDone:
@@ -277,7 +281,7 @@ With --follow it keeps following finality until interrupted.`,
 						fmt.Fprintln(f.IO.ErrOut)
 						f.Infof("synced: finalized #%d %s (verified)", x.Number, x.Hash)
 					}
-					line(syncDoneJSON{Event: "synced", Number: x.Number, Hash: x.Hash, Verified: true})
+					line(syncDoneJSON{Event: "synced", Chain: chain, Number: x.Number, Hash: x.Hash, Verified: true})
 					done = !follow
 				}
 				return !done
@@ -304,11 +308,13 @@ With --follow it keeps following finality until interrupted.`,
 type (
 	syncProgressJSON struct {
 		Event  string `json:"event"`
+		Chain  string `json:"chain"`
 		Done   uint32 `json:"done"`
 		Target uint32 `json:"target"`
 	}
 	syncFinalizedJSON struct {
 		Event    string      `json:"event"`
+		Chain    string      `json:"chain"`
 		Number   uint32      `json:"number"`
 		Hash     header.Hash `json:"hash"`
 		SetID    uint64      `json:"setId"`
@@ -316,6 +322,7 @@ type (
 	}
 	syncSetChangedJSON struct {
 		Event       string      `json:"event"`
+		Chain       string      `json:"chain"`
 		Number      uint32      `json:"number"`
 		Hash        header.Hash `json:"hash"`
 		SetID       uint64      `json:"setId"`
@@ -324,6 +331,7 @@ type (
 	}
 	syncDoneJSON struct {
 		Event    string      `json:"event"`
+		Chain    string      `json:"chain"`
 		Number   uint32      `json:"number"`
 		Hash     header.Hash `json:"hash"`
 		Verified bool        `json:"verified"`
