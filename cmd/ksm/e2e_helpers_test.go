@@ -75,6 +75,9 @@ type e2eChain struct {
 	Bob   string
 	// Decimals is the token's decimals as ksm reads them.
 	Decimals int
+	// AssetHubURL, when set, is an Asset Hub chain beside the relay at URL
+	// (e2ePrivateKusamaAssetHub): ksm is given it as --asset-hub-rpc.
+	AssetHubURL string
 }
 
 var (
@@ -146,6 +149,34 @@ func (c *e2eChain) importDevKeys(t *testing.T) {
 	c.Bob = c.address(t, "bob")
 }
 
+// e2ePrivateKusamaAssetHub is a kusama-local relay chain and an
+// asset-hub-kusama-local Asset Hub chain of the calling test alone
+// (stopped when it ends), side by side: its ksm runs are given the relay as
+// --rpc and Asset Hub as --asset-hub-rpc on the default network (kusama),
+// so that each command is routed to one of them as on Kusama. Its Home
+// holds alice and bob; Alice and Bob are their addresses.
+func e2ePrivateKusamaAssetHub(t *testing.T) *e2eChain {
+	t.Helper()
+	relaySpec := testenv.Shared(t, "chainspec", "local", "kusama-local.json")
+	ahSpec := testenv.Shared(t, "chainspec", "local", "asset-hub-kusama-local.json")
+	testenv.OracleDir(t)
+	url, ahURL := testenv.StartChopsticks(t, relaySpec), testenv.StartChopsticks(t, ahSpec)
+	e2eWarmUp(t, url)
+	e2eWarmUp(t, ahURL)
+	c := &e2eChain{Name: "kusama-local+asset-hub-kusama-local", URL: url, AssetHubURL: ahURL, Home: t.TempDir()}
+	for _, k := range []struct{ name, suri string }{{"alice", "//Alice"}, {"bob", "//Bob"}} {
+		c.ksm(t, k.suri+"\n", "key", "import", "--name", k.name, "--suri-stdin").ok(t)
+	}
+	var b struct {
+		Address  string `json:"address"`
+		Decimals int    `json:"decimals"`
+	}
+	c.ksm(t, "", "balance", "alice", "--json").ok(t).json(t, &b)
+	c.Alice, c.Decimals = b.Address, b.Decimals
+	c.Bob = c.address(t, "bob")
+	return c
+}
+
 // e2eWarmUp builds blocks until the chain has one past genesis: chopsticks'
 // first block build on these specs sometimes fails ("Timestamp slot must
 // match CurrentSlot") and silently drops the transactions it held.
@@ -196,6 +227,9 @@ type ksmResult struct {
 func (c *e2eChain) ksm(t *testing.T, stdin string, args ...string) *ksmResult {
 	t.Helper()
 	full := append([]string{"--home", c.Home, "--rpc", c.URL, "--trust-rpc"}, args...)
+	if c.AssetHubURL != "" {
+		full = append([]string{"--asset-hub-rpc", c.AssetHubURL}, full...)
+	}
 	return e2eRun(t, map[string]string{"KSM_PASSWORD": e2ePassword}, stdin, full...)
 }
 
@@ -232,7 +266,7 @@ func e2eShortArgs(args []string) []string {
 	var out []string
 	for i := 0; i < len(args); i++ {
 		switch args[i] {
-		case "--home", "--rpc":
+		case "--home", "--rpc", "--asset-hub-rpc":
 			i++
 			continue
 		case "--trust-rpc":
@@ -393,7 +427,13 @@ func e2eQ(q string, args ...any) e2eQuery {
 // and returns one JSON result per query.
 func (c *e2eChain) query(t *testing.T, qs ...e2eQuery) []json.RawMessage {
 	t.Helper()
-	in, _ := json.Marshal(map[string]any{"url": c.URL, "queries": qs})
+	return e2eQueryAt(t, c.URL, qs...)
+}
+
+// e2eQueryAt is query on the chain at url.
+func e2eQueryAt(t *testing.T, url string, qs ...e2eQuery) []json.RawMessage {
+	t.Helper()
+	in, _ := json.Marshal(map[string]any{"url": url, "queries": qs})
 	out := testenv.Node(t, in, "e2e-query.mjs")
 	var res []json.RawMessage
 	if err := json.Unmarshal(out, &res); err != nil || len(res) != len(qs) {
@@ -405,12 +445,18 @@ func (c *e2eChain) query(t *testing.T, qs ...e2eQuery) []json.RawMessage {
 // oracleFree returns the free balances of addresses by @polkadot/api.
 func (c *e2eChain) oracleFree(t *testing.T, addrs ...string) []*big.Int {
 	t.Helper()
+	return e2eOracleFreeAt(t, c.URL, addrs...)
+}
+
+// e2eOracleFreeAt is oracleFree on the chain at url.
+func e2eOracleFreeAt(t *testing.T, url string, addrs ...string) []*big.Int {
+	t.Helper()
 	var qs []e2eQuery
 	for _, a := range addrs {
 		qs = append(qs, e2eQ("query.system.account", a))
 	}
 	var out []*big.Int
-	for _, raw := range c.query(t, qs...) {
+	for _, raw := range e2eQueryAt(t, url, qs...) {
 		var acc struct {
 			Data struct {
 				Free json.Number `json:"free"`

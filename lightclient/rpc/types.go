@@ -54,6 +54,16 @@ func (b *Bytes) UnmarshalJSON(data []byte) error {
 }
 
 func decodeHexJSON(b []byte) ([]byte, error) {
+	// A plain "0x..." literal (no escapes: what every server sends) is
+	// decoded in place, without unquoting it into a string first: a proof
+	// of :code is megabytes of hex. Anything else takes the general path.
+	if n := len(b); n >= 4 && b[0] == '"' && b[n-1] == '"' && b[1] == '0' && b[2] == 'x' && bytes.IndexByte(b[3:n-1], '\\') < 0 {
+		v := make([]byte, hex.DecodedLen(n-4))
+		if _, err := hex.Decode(v, b[3:n-1]); err != nil {
+			return nil, fmt.Errorf("hex: %v", err)
+		}
+		return v, nil
+	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
 		return nil, fmt.Errorf("want a hex string: %v", err)

@@ -83,8 +83,19 @@ func FuzzHexJSON(f *testing.F) {
 	f.Add([]byte(`"b0a8"`))
 	f.Add([]byte(`"\u0030x00"`))
 	f.Add([]byte(`[1,2]`))
+	f.Add([]byte(`"0x0\"0"`))
+	f.Add([]byte("\"0x0\x000\""))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var v Bytes
+		// The in-place fast path agrees with unquoting first.
+		var s string
+		want, werr := []byte(nil), json.Unmarshal(b, &s)
+		if werr == nil {
+			want, werr = decodeHex(s)
+		}
+		if got, err := decodeHexJSON(b); (err == nil) != (werr == nil) || !bytes.Equal(got, want) {
+			t.Fatalf("%q: %x, %v; unquoted first: %x, %v", b, got, err, want, werr)
+		}
 		if err := v.UnmarshalJSON(b); err == nil {
 			enc, _ := v.MarshalJSON()
 			var back Bytes

@@ -168,7 +168,7 @@ func (r *BatchRunner) Run(ctx context.Context, items []BatchItem) ([]BatchRowRes
 	// The nonces the interrupted runs had reserved and not signed with are
 	// free again (held, they would leave a gap no transaction fills).
 	for _, acc := range order {
-		_ = r.Sess.Nonces.ReleaseOwners(r.Sess.Genesis, acc, deadOwners)
+		_ = r.Sess.Nonces.ReleaseOwners(r.Sess.NonceGenesis(), acc, deadOwners)
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -419,7 +419,7 @@ func (rr *rowRun) prepare(ctx context.Context) (func() BatchRowResult, *BatchRow
 		} else if rj.planned != nil && rj.planned.Nonce != nil {
 			// A nonce reserved by the interrupted run, never signed with.
 			if from, err := decodeAccount(rj.planned.From); err == nil {
-				_ = s.Nonces.ReleaseReserved(s.Genesis, from, *rj.planned.Nonce)
+				_ = s.Nonces.ReleaseReserved(s.NonceGenesis(), from, *rj.planned.Nonce)
 			}
 		}
 	}

@@ -369,7 +369,7 @@ func TestPlanBatch(t *testing.T) {
 	if bp.Chains[0].Rows != 3 || bp.Chains[0].Spend.Cmp(wantSpend) != 0 {
 		t.Fatalf("chain %+v", bp.Chains[0])
 	}
-	n, err := s.Nonces.Next(s.Genesis, alice, 5, 100)
+	n, err := s.Nonces.Next(s.NonceGenesis(), alice, 5, 100)
 	if err != nil || n != 5 {
 		t.Fatalf("nonce 5 still reserved after the plan: next %d %v", n, err)
 	}

@@ -340,10 +340,10 @@ func TestSubmitFailures(t *testing.T) {
 	if !errors.As(err, &ue) || ue.Said == nil || errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "pay some fees") {
 		t.Fatalf("rejected: %v", err)
 	}
-	if p, _ := s.Nonces.Pending(s.Genesis, alice); len(p) != 1 {
+	if p, _ := s.Nonces.Pending(s.NonceGenesis(), alice); len(p) != 1 {
 		t.Fatalf("pending after an unproven refusal: %+v", p)
 	}
-	if err := s.Nonces.Remove(s.Genesis, alice, 0); err != nil {
+	if err := s.Nonces.Remove(s.NonceGenesis(), alice, 0); err != nil {
 		t.Fatal(err)
 	}
 
@@ -368,7 +368,7 @@ func TestSubmitFailures(t *testing.T) {
 	if len(f.submitted) != before+1 {
 		t.Fatalf("submitted %d times, want once", len(f.submitted)-before)
 	}
-	if p, _ := s.Nonces.Pending(s.Genesis, alice); len(p) != 1 || p[0].Nonce != 0 || p[0].Hash != ie.Hash.String() {
+	if p, _ := s.Nonces.Pending(s.NonceGenesis(), alice); len(p) != 1 || p[0].Nonce != 0 || p[0].Hash != ie.Hash.String() {
 		t.Fatalf("pending after a lost submission: %+v", p)
 	}
 
@@ -382,7 +382,7 @@ func TestSubmitFailures(t *testing.T) {
 		t.Fatalf("silent endpoint: %v", err)
 	}
 	// The pending nonce is kept: the next transaction does not reuse it.
-	if p, _ := s.Nonces.Pending(s.Genesis, alice); len(p) != 2 || p[1].Nonce != 1 {
+	if p, _ := s.Nonces.Pending(s.NonceGenesis(), alice); len(p) != 2 || p[1].Nonce != 1 {
 		t.Fatalf("pending %+v", p)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/tx/calls"
 	"github.com/ksm-wallet/ksm/tx/extrinsic"
+	"github.com/ksm-wallet/ksm/tx/hash"
 	"github.com/ksm-wallet/ksm/tx/metadata"
 	"github.com/ksm-wallet/ksm/tx/scale"
 	"github.com/ksm-wallet/ksm/tx/value"
@@ -133,6 +134,19 @@ func (s *Session) ChainName() string {
 		return s.display
 	}
 	return "this development chain"
+}
+
+// NonceGenesis keys this chain's reserved nonces (NonceStore): its
+// genesis hash, except on a trusted endpoint opened under a chain's name
+// (Options.Name: development chains standing side by side for a relay and
+// its Asset Hub), keyed by genesis and name, as chopsticks reports the same
+// block #0 hash for every chain it runs and their accounts' nonces must
+// not mix.
+func (s *Session) NonceGenesis() chainclient.Hash {
+	if s.Chain.Verified() || s.name == "" || s.Profile != nil {
+		return s.Genesis
+	}
+	return chainclient.Hash(hash.Blake2b256(append(s.Genesis[:], s.name...)))
 }
 
 // ChainID names the chain in JSON output: its profile's Name

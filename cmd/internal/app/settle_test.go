@@ -33,7 +33,7 @@ func TestSubmitLyingEndpoint(t *testing.T) {
 			if !o.Success || o.BlockNumber != 101 || o.Index != 1 || !o.Finalized {
 				t.Fatalf("outcome %+v", o)
 			}
-			if pend, _ := s.Nonces.Pending(s.Genesis, alice); len(pend) != 1 || pend[0].Nonce != p.Params.Nonce {
+			if pend, _ := s.Nonces.Pending(s.NonceGenesis(), alice); len(pend) != 1 || pend[0].Nonce != p.Params.Nonce {
 				t.Fatalf("pending %+v", pend)
 			}
 		})
@@ -101,7 +101,7 @@ func TestSubmitRefusalSettled(t *testing.T) {
 			}
 			s := openFake(t, f, t.TempDir())
 			_, _, err := submitTransfer(t, s, "//Alice", ksm(1))
-			pend, _ := s.Nonces.Pending(s.Genesis, alice)
+			pend, _ := s.Nonces.Pending(s.NonceGenesis(), alice)
 			var ue *UnsettledError
 			var ni *NotIncludedError
 			if tc.unknown {

@@ -155,7 +155,7 @@ type Sender struct {
 // no longer be included; when it cannot tell, an *UnsettledError.
 func (s *Session) SubmitTracked(ctx context.Context, ext []byte, snd Sender, progress Progress) (*Outcome, error) {
 	h := ExtrinsicHash(ext)
-	if err := s.Nonces.Add(s.Genesis, snd.From, PendingTx{Nonce: snd.Nonce, Hash: h.String(), Death: snd.Death}); err != nil {
+	if err := s.Nonces.Add(s.NonceGenesis(), snd.From, PendingTx{Nonce: snd.Nonce, Hash: h.String(), Death: snd.Death}); err != nil {
 		return nil, err
 	}
 	o, err := s.SubmitSigned(ctx, ext, progress)
@@ -165,7 +165,7 @@ func (s *Session) SubmitTracked(ctx context.Context, ext []byte, snd Sender, pro
 	case errors.As(err, &ni):
 		return s.settle(ctx, ext, snd, ni)
 	case errors.As(err, &ie) && !ie.Sent && !ie.MaybeSent:
-		_ = s.Nonces.Remove(s.Genesis, snd.From, snd.Nonce)
+		_ = s.Nonces.Remove(s.NonceGenesis(), snd.From, snd.Nonce)
 	}
 	return o, err
 }
@@ -212,10 +212,10 @@ func (s *Session) settle(ctx context.Context, ext []byte, snd Sender, said *NotI
 		unsettled.NonceUsed = true
 		return nil, unsettled
 	case snd.Death != 0 && fin.Number >= snd.Death:
-		_ = s.Nonces.Remove(s.Genesis, snd.From, snd.Nonce)
+		_ = s.Nonces.Remove(s.NonceGenesis(), snd.From, snd.Nonce)
 		return nil, said
 	case said.Status == "" && s.Chain.Verified() && s.invalidHere(ctx, rt, fin.Hash, ext):
-		_ = s.Nonces.Remove(s.Genesis, snd.From, snd.Nonce)
+		_ = s.Nonces.Remove(s.NonceGenesis(), snd.From, snd.Nonce)
 		return nil, said
 	}
 	return nil, unsettled

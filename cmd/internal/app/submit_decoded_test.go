@@ -41,7 +41,7 @@ func TestSubmitDecodedNonces(t *testing.T) {
 	if _, err := s.SubmitDecoded(ctx, ext, x, p.At, nil); err != nil {
 		t.Fatal(err)
 	}
-	pending, err := s.Nonces.Pending(s.Genesis, alice)
+	pending, err := s.Nonces.Pending(s.NonceGenesis(), alice)
 	if err != nil {
 		t.Fatal(err)
 	}

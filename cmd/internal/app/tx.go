@@ -109,7 +109,7 @@ func (s *Session) Prepare(ctx context.Context, req Request) (*Prepared, error) {
 // Submit it does nothing.
 func (s *Session) Release(p *Prepared) {
 	if p != nil && p.reserved {
-		_ = s.Nonces.Release(s.Genesis, p.From, p.Params.Nonce)
+		_ = s.Nonces.Release(s.NonceGenesis(), p.From, p.Params.Nonce)
 	}
 }
 
@@ -144,7 +144,7 @@ func (s *Session) prepare(ctx context.Context, req Request) (*Prepared, error) {
 		if err != nil {
 			return nil, err
 		}
-		if nonce, err = s.Nonces.Next(s.Genesis, req.From, chainNonce, best.Number); err != nil {
+		if nonce, err = s.Nonces.Next(s.NonceGenesis(), req.From, chainNonce, best.Number); err != nil {
 			return nil, err
 		}
 		p.reserved = true

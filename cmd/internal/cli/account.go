@@ -55,7 +55,7 @@ sections such as staking and voting. With --json: the balance fields plus
 				return err
 			}
 			b := bs.Main()
-			pending, _ := e.sess.Nonces.Pending(e.sess.Genesis, id)
+			pending, _ := e.sess.Nonces.Pending(e.sess.NonceGenesis(), id)
 			out := map[string]any{}
 			var text []string
 			for _, s := range accountSections {

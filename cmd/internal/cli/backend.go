@@ -153,6 +153,21 @@ func (f *Factory) stateHome(home string) string {
 	return ""
 }
 
+// chainID names the chain opened in JSON output, as app.Session.ChainID
+// does: the network's (or its chain's) name when the light client follows
+// it or an endpoint of it stands beside the other chain's (sideBySide); an
+// endpoint trusted with --trust-rpc by the embedded network its genesis
+// is; else "development".
+func (e *lightEnv) chainID(genesis [32]byte) string {
+	if e.verified() || sideBySide(e.f, e.route) && !e.Single {
+		return e.net.Name
+	}
+	if p := app.ProfileByGenesis(genesis); p != nil {
+		return p.Name
+	}
+	return "development"
+}
+
 // verified reports whether answers are proven.
 func (e *lightEnv) verified() bool { return e.Verified() }
 

@@ -60,8 +60,12 @@ type chainStatusJSON struct {
 	Runtime     *runtimeJSON    `json:"runtime,omitempty"`
 	// Para is the parachain a parachain network reads through the relay
 	// chain above (genesisHash, finalized, setId are the relay's).
-	Para     *chainParaJSON `json:"para,omitempty"`
-	Verified bool           `json:"verified"`
+	Para *chainParaJSON `json:"para,omitempty"`
+	// Chain names the chain of the network the status is of
+	// ("kusama", "kusama-asset-hub"; "development" for an endpoint of
+	// no embedded network trusted with --trust-rpc).
+	Chain    string `json:"chain"`
+	Verified bool   `json:"verified"`
 }
 
 // chainParaJSON is the parachain head proven in the relay state.
@@ -84,8 +88,8 @@ func progressOf(done, target uint32, start uint32) progressJSON {
 }
 
 // statusView converts a node status to the cli.md shape.
-func statusView(s *app.NodeStatus) chainStatusJSON {
-	st := chainStatusJSON{Network: s.Network, GenesisHash: header.Hash(s.Genesis), Mode: s.Mode, Verified: s.Verified,
+func statusView(s *app.NodeStatus, chain string) chainStatusJSON {
+	st := chainStatusJSON{Network: s.Network, Chain: chain, GenesisHash: header.Hash(s.Genesis), Mode: s.Mode, Verified: s.Verified,
 		Peers: s.Peers, Best: s.Best, Finalized: blockOf(s.Finalized), SetID: s.SetID, Synced: s.Synced,
 		Progress: progressOf(s.Done, s.Target, s.Start)}
 	if c := s.Checkpoint; c != nil {
@@ -183,7 +187,8 @@ finalized: {number, hash}, setId, synced, progress: {done, target, percent},
 checkpoint: {source: "checkpoint"|"saved", number, hash, age, ageSeconds, warning},
 runtime: {specName, specVersion}, para: {paraId, name, genesisHash, source, head: {number,
 hash}, relayBlock: {number, hash}, error} (parachain networks: the relay fields are the
-relay chain's it follows), verified}.`,
+relay chain's it follows), chain (the chain of the network shown: "kusama",
+"kusama-asset-hub"; "development" for a trusted endpoint of no known network), verified}.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -196,7 +201,7 @@ relay chain's it follows), verified}.`,
 			if err != nil {
 				return err
 			}
-			st := statusView(ns)
+			st := statusView(ns, e.chainID(ns.Genesis))
 			if f.Opts.JSON {
 				return f.PrintJSON(st)
 			}
@@ -218,8 +223,9 @@ func newChainSyncCmd(f *Factory) *cobra.Command {
 the latest finalized block, verifying every authority-set change, and save the
 verified state in the data directory. On a terminal a progress bar is drawn on
 stderr; otherwise (or with --json) one JSON object per line goes to stdout:
-{"event":"progress","done":N,"target":N}, {"event":"finalized","number":N,"hash":H,"setId":N},
-{"event":"setChanged","number":N,"setId":N,"forced":B}, {"event":"synced","number":N,"hash":H}.
+{"event":"progress","chain":C,"done":N,"target":N}, {"event":"finalized","chain":C,"number":N,"hash":H,"setId":N},
+{"event":"setChanged","chain":C,"number":N,"setId":N,"forced":B}, {"event":"synced","chain":C,"number":N,"hash":H}
+(C names the chain synced: the relay chain of a relay network).
 With --follow it keeps following finality until interrupted.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -242,7 +248,7 @@ With --follow it keeps following finality until interrupted.`,
 					return err
 				}
 				f.Warnf("nothing to sync: the endpoint's claims are used as they are")
-				return f.PrintJSON(statusView(ns))
+				return f.PrintJSON(statusView(ns, e.chainID(ns.Genesis)))
 			}
 			bar := f.IO.IsStderrTTY() && !f.Opts.JSON
 			out := json.NewEncoder(f.IO.Out)
@@ -251,6 +257,9 @@ With --follow it keeps following finality until interrupted.`,
 					_ = out.Encode(v)
 				}
 			}
+			// The light client syncs the network's own chain (the relay
+			// chain of a relay network).
+			chain := e.chainID(e.Genesis)
 			var synced, done bool
 			err = e.FollowSync(ctx, func(x backend.SyncEvent) bool {
 				switch x.Kind {
@@ -258,11 +267,11 @@ With --follow it keeps following finality until interrupted.`,
 					if bar {
 						drawBar(f, progressOf(x.Done, x.Target, x.Start))
 					}
-					line(syncProgressJSON{Event: "progress", Done: x.Done, Target: x.Target})
+					line(syncProgressJSON{Event: "progress", Chain: chain, Done: x.Done, Target: x.Target})
 				case backend.SyncFinalized:
-					line(syncFinalizedJSON{Event: "finalized", Number: x.Number, Hash: x.Hash, SetID: x.SetID, Verified: true})
+					line(syncFinalizedJSON{Event: "finalized", Chain: chain, Number: x.Number, Hash: x.Hash, SetID: x.SetID, Verified: true})
 				case backend.SyncSetChanged:
-					line(syncSetChangedJSON{Event: "setChanged", Number: x.Number, Hash: x.Hash, SetID: x.SetID, Forced: x.Forced, Authorities: x.Authorities})
+					line(syncSetChangedJSON{Event: "setChanged", Chain: chain, Number: x.Number, Hash: x.Hash, SetID: x.SetID, Forced: x.Forced, Authorities: x.Authorities})
 				case backend.SyncPeerDropped:
 					f.Warnf("peer %s dropped (%s): %v", shortPeer(x.Peer), x.Verdict, x.Reason)
 				case backend.SyncDone:
@@ -272,7 +281,7 @@ With --follow it keeps following finality until interrupted.`,
 						fmt.Fprintln(f.IO.ErrOut)
 						f.Infof("synced: finalized #%d %s (verified)", x.Number, x.Hash)
 					}
-					line(syncDoneJSON{Event: "synced", Number: x.Number, Hash: x.Hash, Verified: true})
+					line(syncDoneJSON{Event: "synced", Chain: chain, Number: x.Number, Hash: x.Hash, Verified: true})
 					done = !follow
 				}
 				return !done
@@ -299,11 +308,13 @@ With --follow it keeps following finality until interrupted.`,
 type (
 	syncProgressJSON struct {
 		Event  string `json:"event"`
+		Chain  string `json:"chain"`
 		Done   uint32 `json:"done"`
 		Target uint32 `json:"target"`
 	}
 	syncFinalizedJSON struct {
 		Event    string      `json:"event"`
+		Chain    string      `json:"chain"`
 		Number   uint32      `json:"number"`
 		Hash     header.Hash `json:"hash"`
 		SetID    uint64      `json:"setId"`
@@ -311,6 +322,7 @@ type (
 	}
 	syncSetChangedJSON struct {
 		Event       string      `json:"event"`
+		Chain       string      `json:"chain"`
 		Number      uint32      `json:"number"`
 		Hash        header.Hash `json:"hash"`
 		SetID       uint64      `json:"setId"`
@@ -319,6 +331,7 @@ type (
 	}
 	syncDoneJSON struct {
 		Event    string      `json:"event"`
+		Chain    string      `json:"chain"`
 		Number   uint32      `json:"number"`
 		Hash     header.Hash `json:"hash"`
 		Verified bool        `json:"verified"`

@@ -181,6 +181,9 @@ func TestChainSyncJSONLines(t *testing.T) {
 		if last["event"] == "setChanged" {
 			sets++
 		}
+		if last["chain"] == nil || last["chain"] == "" {
+			t.Fatalf("line without a chain: %s", sc.Text())
+		}
 	}
 	if last["event"] != "synced" || last["number"] != float64(240) || last["hash"] != c.Blocks[240].Hash.String() || last["verified"] != true {
 		t.Fatalf("last line %v", last)

@@ -164,7 +164,9 @@ var commandExamples = map[string]string{
 	"ksm tx sign": `  ksm tx sign tx.json --from main --metadata kusama.scale
   ksm --json tx sign tx.json --from main --metadata kusama.scale --yes`,
 	"ksm tx submit": `  ksm tx submit 0x…
-  ksm --json tx submit "$(cat signed.hex)"`,
+  ksm --json tx submit "$(cat signed.hex)"
+  ksm --json tx submit 0x… --dry-run          # the chain it goes to, decoded call and fee
+  ksm tx submit 0x… --chain relay`,
 
 	"ksm verify": `  ksm verify checkpoint
   ksm verify header header.scale`,

@@ -1,9 +1,13 @@
 package cli
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ksm-wallet/ksm/lightclient/p2p"
+	"github.com/ksm-wallet/ksm/lightclient/p2p/p2ptest"
 )
 
 // failFastBound is how long an argument error may take. The network steps
@@ -68,25 +72,62 @@ func TestFailFast(t *testing.T) {
 // its Asset Hub) a staking call goes for the network — Asset Hub followed
 // through the relay — and, offline, fails as a network failure (exit 5)
 // naming Asset Hub within 30 s; it is not refused with a routing error or
-// a request for an endpoint.
+// a request for an endpoint. Once with Kusama's own bootnodes (skipped if
+// this machine reaches them), once with a bootnode that refuses every
+// connection (the same on every machine), also under --json, whose error
+// document names the chain and exit code.
 func TestStakeBondNoNetwork(t *testing.T) {
 	if testing.Short() {
 		t.Skip("dials the real Kusama bootnodes (fails fast without a network)")
 	}
 	home := t.TempDir()
-	importKey(t, home, "K", "//Dev", map[string]string{"KSM_PASSWORD": "pw"})
-	start := time.Now()
-	code, _, stderr := keyRun(t, home, keyRunOpts{env: map[string]string{"KSM_PASSWORD": "pw"}}, "stake", "bond", "1", "--from", "K", "--yes")
-	if d := time.Since(start); d > 30*time.Second+5*time.Second {
-		t.Fatalf("took %v", d)
+	pw := map[string]string{"KSM_PASSWORD": "pw"}
+	if code, _, stderr := keyRun(t, home, keyRunOpts{stdin: "//Dev\n", env: pw}, "key", "import", "--name", "K", "--suri-stdin"); code != 0 {
+		t.Fatalf("key import: %d %s", code, stderr)
 	}
-	if code == ExitOK {
-		t.Skip("this machine reached Kusama")
-	}
-	if code != ExitNetwork || strings.Contains(stderr, "--network") || strings.Contains(stderr, "--rpc") || strings.Contains(stderr, "wrong chain") {
-		t.Fatalf("exit %d, stderr %q; want exit 5, a network failure", code, stderr)
-	}
-	if !strings.Contains(stderr, "Kusama Asset Hub") {
-		t.Errorf("the error does not name the chain: %q", stderr)
+	for _, tc := range []struct {
+		name        string
+		unreachable bool
+		json        bool
+	}{{"kusama-bootnodes", false, false}, {"unreachable-bootnode", true, false}, {"unreachable-bootnode-json", true, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.unreachable {
+				hooksOf(t).P2P = func(cfg *p2p.Config) []string {
+					cfg.AllowAddr, cfg.Resolver = p2ptest.Loopback, p2ptest.NoDNS()
+					return []string{"/ip4/127.0.0.1/tcp/1/p2p/12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp"}
+				}
+			}
+			args := []string{"stake", "bond", "1", "--from", "K", "--yes"}
+			if tc.json {
+				args = append([]string{"--json"}, args...)
+			}
+			start := time.Now()
+			code, stdout, stderr := keyRun(t, home, keyRunOpts{env: pw}, args...)
+			if d := time.Since(start); d > 30*time.Second+5*time.Second {
+				t.Fatalf("took %v", d)
+			}
+			if code == ExitOK && !tc.unreachable {
+				t.Skip("this machine reached Kusama")
+			}
+			if code != ExitNetwork || strings.Contains(stderr, "--network") || strings.Contains(stderr, "--rpc") || strings.Contains(stderr, "wrong chain") {
+				t.Fatalf("exit %d, stderr %q; want exit 5, a network failure", code, stderr)
+			}
+			if !strings.Contains(stderr, "Kusama Asset Hub: ") {
+				t.Errorf("the error does not name the chain: %q", stderr)
+			}
+			if tc.json {
+				lines := strings.Split(strings.TrimSpace(stderr), "\n")
+				var doc struct {
+					Error struct {
+						Message  string `json:"message"`
+						ExitCode int    `json:"exitCode"`
+					} `json:"error"`
+				}
+				if err := json.Unmarshal([]byte(lines[len(lines)-1]), &doc); err != nil || doc.Error.ExitCode != ExitNetwork ||
+					!strings.HasPrefix(doc.Error.Message, "Kusama Asset Hub: ") || stdout != "" {
+					t.Errorf("--json error document %q (%v), stdout %q", lines[len(lines)-1], err, stdout)
+				}
+			}
+		})
 	}
 }

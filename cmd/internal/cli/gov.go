@@ -63,10 +63,18 @@ type referendumJSON struct {
 	BlockNumber uint64 `json:"blockNumber,omitempty"`
 	BlockHash   string `json:"blockHash,omitempty"`
 	Verified    *bool  `json:"verified,omitempty"`
+	// Chain names the chain read ("kusama-asset-hub").
+	Chain string `json:"chain"`
 }
 
-func referendumView(r *app.Referendum) referendumJSON {
-	j := referendumJSON{Index: r.Index, Status: r.Status, Block: r.Block}
+// trackJSON is a track of `gov tracks`, with the chain read.
+type trackJSON struct {
+	app.Track
+	Chain string `json:"chain"`
+}
+
+func referendumView(r *app.Referendum, chain string) referendumJSON {
+	j := referendumJSON{Index: r.Index, Status: r.Status, Block: r.Block, Chain: chain}
 	if r.Status != "Ongoing" {
 		return j
 	}
@@ -93,35 +101,38 @@ fractions are parts per billion.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return withGov(ctx, f, func(e *chainEnv, g *app.GovState) error {
-				rs, err := e.sess.Referenda(ctx, g, !all)
-				if err != nil {
-					return err
-				}
-				if f.Opts.JSON {
-					out := make([]referendumJSON, 0, len(rs))
-					for _, r := range rs {
-						out = append(out, referendumView(r))
-					}
-					return f.PrintJSON(out)
-				}
-				if len(rs) == 0 {
-					f.Infof("No ongoing referenda at block #%d.", g.At.Number)
-					return nil
-				}
-				tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "#\tTRACK\tPHASE\tAYES\tNAYS\tAPPROVAL\tSUPPORT\tPASSING\tENDS")
+			e, g, err := openGov(ctx, f)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			rs, err := e.sess.Referenda(ctx, g, !all)
+			if err != nil {
+				return err
+			}
+			if f.Opts.JSON {
+				out := make([]referendumJSON, 0, len(rs))
 				for _, r := range rs {
-					if r.Status != "Ongoing" {
-						fmt.Fprintf(tw, "%d\t-\t%s\t\t\t\t\t\t#%d\n", r.Index, strings.ToLower(r.Status), r.Block)
-						continue
-					}
-					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s/%s\t%s/%s\t%v\t#%d\n", r.Index, r.TrackName, r.Phase,
-						e.sess.FormatAmount(r.Ayes), e.sess.FormatAmount(r.Nays),
-						perbillText(r.Approval), perbillText(r.NeedApproval), perbillText(r.SupportFraction), perbillText(r.NeedSupport), r.Passing, r.End)
+					out = append(out, referendumView(r, e.sess.ChainID()))
 				}
-				return tw.Flush()
-			})
+				return f.PrintJSON(out)
+			}
+			if len(rs) == 0 {
+				f.Infof("No ongoing referenda at block #%d.", g.At.Number)
+				return nil
+			}
+			tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "#\tTRACK\tPHASE\tAYES\tNAYS\tAPPROVAL\tSUPPORT\tPASSING\tENDS")
+			for _, r := range rs {
+				if r.Status != "Ongoing" {
+					fmt.Fprintf(tw, "%d\t-\t%s\t\t\t\t\t\t#%d\n", r.Index, strings.ToLower(r.Status), r.Block)
+					continue
+				}
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s/%s\t%s/%s\t%v\t#%d\n", r.Index, r.TrackName, r.Phase,
+					e.sess.FormatAmount(r.Ayes), e.sess.FormatAmount(r.Nays),
+					perbillText(r.Approval), perbillText(r.NeedApproval), perbillText(r.SupportFraction), perbillText(r.NeedSupport), r.Passing, r.End)
+			}
+			return tw.Flush()
 		},
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "list finished referenda too")
@@ -139,31 +150,34 @@ func newGovShowCmd(f *Factory) *cobra.Command {
 				return err
 			}
 			ctx := cmd.Context()
-			return withGov(ctx, f, func(e *chainEnv, g *app.GovState) error {
-				r, err := e.sess.Referendum(ctx, g, idx)
+			e, g, err := openGov(ctx, f)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			r, err := e.sess.Referendum(ctx, g, idx)
+			if err != nil {
+				return err
+			}
+			j := referendumView(r, e.sess.ChainID())
+			verified := e.sess.Chain.Verified()
+			j.BlockNumber, j.BlockHash, j.Verified = g.At.Number, g.At.Hash.String(), &verified
+			if r.Status == "Ongoing" {
+				c, note, err := e.sess.ProposalCall(ctx, g, r.Proposal)
 				if err != nil {
 					return err
 				}
-				j := referendumView(r)
-				verified := e.sess.Chain.Verified()
-				j.BlockNumber, j.BlockHash, j.Verified = g.At.Number, g.At.Hash.String(), &verified
-				if r.Status == "Ongoing" {
-					c, note, err := e.sess.ProposalCall(ctx, g, r.Proposal)
-					if err != nil {
-						return err
-					}
-					if c != nil {
-						j.Call = c
-					}
-					j.CallNote = note
+				if c != nil {
+					j.Call = c
 				}
-				if f.Opts.JSON {
-					return f.PrintJSON(j)
-				}
-				b, _ := json.MarshalIndent(j, "", "  ")
-				fmt.Fprintln(f.IO.Out, string(b))
-				return nil
-			})
+				j.CallNote = note
+			}
+			if f.Opts.JSON {
+				return f.PrintJSON(j)
+			}
+			b, _ := json.MarshalIndent(j, "", "  ")
+			fmt.Fprintln(f.IO.Out, string(b))
+			return nil
 		},
 	}
 }
@@ -290,52 +304,66 @@ func govAccountArg(e *chainEnv, args []string) ([32]byte, error) {
 }
 
 func newGovRemoveVoteCmd(f *Factory) *cobra.Command {
+	var sf submitFlags
 	var track string
-	cmd := submitCmd(f, &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "remove-vote N [--track T] --from NAME",
 		Short: "Remove a vote (ConvictionVoting.remove_vote)",
 		Long: `Remove the sender's vote on referendum N. The track is found from the
 referendum when it is ongoing, else from the sender's votes; --track names it.`,
 		Args: exactArgs(1),
-	}, func(args []string) app.GovInput { return app.GovInput{Referendum: args[0], Track: track} }, app.PlanGovRemoveVote)
+		RunE: planRun(f, &sf, func(args []string) app.GovInput { return app.GovInput{Referendum: args[0], Track: track} }, app.PlanGovRemoveVote),
+	}
+	sf.add(cmd)
 	cmd.Flags().StringVar(&track, "track", "", "the referendum's track (name or id)")
 	return cmd
 }
 
 func newGovDelegateCmd(f *Factory) *cobra.Command {
+	var sf submitFlags
 	var amount, conviction string
-	cmd := submitCmd(f, &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "delegate TRACK TO --amount X [--conviction C] --from NAME",
 		Short: "Delegate votes on a track (ConvictionVoting.delegate)",
 		Args:  exactArgs(2),
-	}, func(args []string) app.GovInput {
-		return app.GovInput{Track: args[0], Target: args[1], Amount: amount, Conviction: conviction}
-	}, app.PlanGovDelegate)
+		RunE: planRun(f, &sf, func(args []string) app.GovInput {
+			return app.GovInput{Track: args[0], Target: args[1], Amount: amount, Conviction: conviction}
+		}, app.PlanGovDelegate),
+	}
+	sf.add(cmd)
 	cmd.Flags().StringVar(&amount, "amount", "", "balance to delegate")
 	cmd.Flags().StringVar(&conviction, "conviction", "none", "none or 1x..6x")
 	return cmd
 }
 
 func newGovUndelegateCmd(f *Factory) *cobra.Command {
-	return submitCmd(f, &cobra.Command{
+	var sf submitFlags
+	cmd := &cobra.Command{
 		Use:   "undelegate TRACK --from NAME",
 		Short: "End a delegation on a track (ConvictionVoting.undelegate)",
 		Args:  exactArgs(1),
-	}, func(args []string) app.GovInput { return app.GovInput{Track: args[0]} }, app.PlanGovUndelegate)
+		RunE:  planRun(f, &sf, func(args []string) app.GovInput { return app.GovInput{Track: args[0]} }, app.PlanGovUndelegate),
+	}
+	sf.add(cmd)
+	return cmd
 }
 
 func newGovUnlockCmd(f *Factory) *cobra.Command {
-	return submitCmd(f, &cobra.Command{
+	var sf submitFlags
+	cmd := &cobra.Command{
 		Use:   "unlock TRACK [TARGET] --from NAME",
 		Short: "Remove expired voting locks on a track (ConvictionVoting.unlock)",
 		Args:  rangeArgs(1, 2),
-	}, func(args []string) app.GovInput {
-		in := app.GovInput{Track: args[0]}
-		if len(args) == 2 {
-			in.Target = args[1]
-		}
-		return in
-	}, app.PlanGovUnlock)
+		RunE: planRun(f, &sf, func(args []string) app.GovInput {
+			in := app.GovInput{Track: args[0]}
+			if len(args) == 2 {
+				in.Target = args[1]
+			}
+			return in
+		}, app.PlanGovUnlock),
+	}
+	sf.add(cmd)
+	return cmd
 }
 
 func newGovTracksCmd(f *Factory) *cobra.Command {
@@ -345,32 +373,39 @@ func newGovTracksCmd(f *Factory) *cobra.Command {
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return withGov(ctx, f, func(e *chainEnv, g *app.GovState) error {
-				if f.Opts.JSON {
-					return f.PrintJSON(g.Tracks)
-				}
-				tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tNAME\tDECISION DEPOSIT\tDECISION PERIOD\tAPPROVAL CURVE\tSUPPORT CURVE")
+			e, g, err := openGov(ctx, f)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			if f.Opts.JSON {
+				out := make([]trackJSON, 0, len(g.Tracks))
 				for _, t := range g.Tracks {
-					fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\n", t.ID, t.Name, e.sess.FormatAmount(t.DecisionDeposit), t.DecisionPeriod, t.MinApproval.Kind, t.MinSupport.Kind)
+					out = append(out, trackJSON{Track: t, Chain: e.sess.ChainID()})
 				}
-				return tw.Flush()
-			})
+				return f.PrintJSON(out)
+			}
+			tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tNAME\tDECISION DEPOSIT\tDECISION PERIOD\tAPPROVAL CURVE\tSUPPORT CURVE")
+			for _, t := range g.Tracks {
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\n", t.ID, t.Name, e.sess.FormatAmount(t.DecisionDeposit), t.DecisionPeriod, t.MinApproval.Kind, t.MinSupport.Kind)
+			}
+			return tw.Flush()
 		},
 	}
 }
 
-// withGov opens the chain, reads its governance state (the Referenda
-// pallet's routing and tracks), runs run on them and closes the chain.
-func withGov(ctx context.Context, f *Factory, run func(e *chainEnv, g *app.GovState) error) error {
+// openGov opens the chain and reads its governance state (the Referenda
+// pallet's routing and tracks); the caller closes the chain.
+func openGov(ctx context.Context, f *Factory) (*chainEnv, *app.GovState, error) {
 	e, err := openChainFor(ctx, f, "ConvictionVoting")
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	defer e.Close()
 	g, err := e.sess.Gov(ctx)
 	if err != nil {
-		return err
+		e.Close()
+		return nil, nil, err
 	}
-	return run(e, g)
+	return e, g, nil
 }

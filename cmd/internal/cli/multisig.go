@@ -95,18 +95,20 @@ exists on chain as soon as it holds funds.`,
 
 // pendingJSON is one open operation (multisig pending).
 type pendingJSON struct {
-	CallHash  string         `json:"callHash"`
-	Timepoint timepointJSON  `json:"timepoint"`
-	Approvals []string       `json:"approvals"`
-	Threshold uint16         `json:"threshold"`
-	Depositor string         `json:"depositor"`
-	Deposit   any            `json:"deposit"`
-	Call      *value.Call    `json:"call"`
-	CallHex   *string        `json:"callHex"`
-	CallNote  string         `json:"callNote,omitempty"`
-	Block     string         `json:"blockHash,omitempty"`
-	Proven    bool           `json:"callProven"`
-	Extra     map[string]any `json:"-"`
+	CallHash  string        `json:"callHash"`
+	Timepoint timepointJSON `json:"timepoint"`
+	Approvals []string      `json:"approvals"`
+	Threshold uint16        `json:"threshold"`
+	Depositor string        `json:"depositor"`
+	Deposit   any           `json:"deposit"`
+	Call      *value.Call   `json:"call"`
+	CallHex   *string       `json:"callHex"`
+	CallNote  string        `json:"callNote,omitempty"`
+	Block     string        `json:"blockHash,omitempty"`
+	Proven    bool          `json:"callProven"`
+	// Chain names the chain read ("kusama-asset-hub").
+	Chain string         `json:"chain"`
+	Extra map[string]any `json:"-"`
 }
 
 type timepointJSON struct {
@@ -116,8 +118,11 @@ type timepointJSON struct {
 
 func newMultisigPendingCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "pending MULTISIG",
-		Short: "Open operations of a multisig, with their call data proven",
+		Use: "pending MULTISIG",
+		// A read, but of the chain where the accounts live (Asset Hub on
+		// kusama); --chain relay reads the relay chain's.
+		Annotations: map[string]string{chainFlagAnnotation: "true"},
+		Short:       "Open operations of a multisig, with their call data proven",
 		Long: `List the open operations of MULTISIG (an address book name or address of a
 multisig 'ksm multisig new' added) from Multisig.Multisigs at the finalized
 head: call hash, timepoint, approvals, depositor and deposit. The call data of
@@ -138,7 +143,7 @@ gave only the hash (approve_as_multi) the call is null with callNote saying so.`
 			if err != nil {
 				return err
 			}
-			e, err := openChain(cmd.Context(), f)
+			e, err := openChainFor(cmd.Context(), f, "Multisig")
 			if err != nil {
 				return err
 			}
@@ -150,7 +155,7 @@ gave only the hash (approve_as_multi) the call is null with callNote saying so.`
 			out := []pendingJSON{}
 			for _, op := range p.Ops {
 				j := pendingJSON{CallHash: fmt.Sprintf("0x%x", op.CallHash), Timepoint: timepointJSON{op.Height, op.Index}, Approvals: []string{},
-					Threshold: ms.Threshold, Depositor: e.sess.Account(op.Depositor), Deposit: numOrNull(op.Deposit), Call: op.Decoded, CallNote: op.CallNote}
+					Threshold: ms.Threshold, Depositor: e.sess.Account(op.Depositor), Deposit: numOrNull(op.Deposit), Call: op.Decoded, CallNote: op.CallNote, Chain: e.sess.ChainID()}
 				for _, a := range op.Approvals {
 					j.Approvals = append(j.Approvals, e.sess.Account(a))
 				}

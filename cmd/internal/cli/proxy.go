@@ -75,6 +75,7 @@ type proxyListJSON struct {
 	Types       []string       `json:"proxyTypes"`
 	BlockNumber uint64         `json:"blockNumber"`
 	BlockHash   string         `json:"blockHash"`
+	Chain       string         `json:"chain"`
 	Verified    bool           `json:"verified"`
 }
 
@@ -94,8 +95,11 @@ type actsForJSON struct {
 func newProxyListCmd(f *Factory) *cobra.Command {
 	var also []string
 	cmd := &cobra.Command{
-		Use:   "list ACCOUNT [--check ACCOUNT]...",
-		Short: "Who may act for ACCOUNT, and whom it may act for (verified)",
+		Use: "list ACCOUNT [--check ACCOUNT]...",
+		// A read, but of the chain where the accounts live (Asset Hub on
+		// kusama); --chain relay reads the relay chain's.
+		Annotations: map[string]string{chainFlagAnnotation: "true"},
+		Short:       "Who may act for ACCOUNT, and whom it may act for (verified)",
 		Long: `List the proxies of ACCOUNT (a key or address book name, or an address),
 read from Proxy.Proxies at the finalized head, proven by the light client.
 
@@ -124,7 +128,7 @@ not found this way.`,
 				}
 				cands = append(cands, t.Account)
 			}
-			e, err := openChain(cmd.Context(), f)
+			e, err := openChainFor(cmd.Context(), f, "Proxy")
 			if err != nil {
 				return err
 			}
@@ -138,7 +142,7 @@ not found this way.`,
 				types, _ = rt.Calls.ProxyTypes()
 			}
 			j := proxyListJSON{Account: e.sess.Account(r.Account), Proxies: []proxyDefJSON{}, Deposit: numOrNull(r.Deposit), ActsFor: []actsForJSON{},
-				Checked: r.Checked, Types: types, SignatoryOf: []multisigJSON{}, BlockNumber: r.At.Number, BlockHash: r.At.Hash.String(), Verified: e.sess.Chain.Verified()}
+				Checked: r.Checked, Types: types, SignatoryOf: []multisigJSON{}, BlockNumber: r.At.Number, BlockHash: r.At.Hash.String(), Chain: e.sess.ChainID(), Verified: e.sess.Chain.Verified()}
 			for _, d := range r.Proxies {
 				j.Proxies = append(j.Proxies, proxyDefJSON{Delegate: e.sess.Account(d.Delegate), Type: d.Type, Delay: d.Delay})
 			}

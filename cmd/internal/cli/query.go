@@ -39,6 +39,8 @@ type queryStorageJSON struct {
 	// false from a file or an endpoint's claim ("file", "rpc").
 	MetadataVerified bool   `json:"metadataVerified"`
 	MetadataSource   string `json:"metadataSource"`
+	// Chain names the chain read ("kusama-asset-hub").
+	Chain string `json:"chain"`
 }
 
 type paraBlockJSON struct {
@@ -137,6 +139,7 @@ there, through the relay chain; other pallets on the relay chain.`,
 				return err
 			}
 			out := storageView(args[0], args[1], v)
+			out.Chain = e.sess.ChainID()
 			if !out.Verified {
 				f.Warnf("the value is what %s claims; it is not verified", redactRPC(f.Opts.RPC))
 			}

@@ -105,6 +105,15 @@ func openNetwork(ctx context.Context, f *Factory) (*chainEnv, error) {
 	return e, nil
 }
 
+// sideBySide reports whether the network of r is a relay and its Asset Hub
+// each given an endpoint (--rpc and --asset-hub-rpc): with --trust-rpc two
+// development chains then stand for them side by side, each command routed
+// to one of them as on the real network, instead of the one development
+// chain that a lone --rpc endpoint of an unknown genesis is.
+func sideBySide(f *Factory, r route) bool {
+	return f.Opts.AssetHubRPC != "" && app.IsMultiChain(r.net.Profile)
+}
+
 // dialTimeout bounds connecting and identifying the chain.
 const dialTimeout = 30 * time.Second
 
@@ -201,9 +210,12 @@ func openRoute(ctx context.Context, f *Factory, r route, paraRPC string, paraID 
 	if r.routed() {
 		opts.EndpointFlag = "--asset-hub-rpc"
 	}
-	if le.verified() {
+	if le.verified() || sideBySide(f, r) && !le.Single {
 		// The light client follows the network's genesis (or the test
-		// chain standing for it): the chain is the network's.
+		// chain standing for it): the chain is the network's. So is a
+		// trusted endpoint given for each chain of the network (--rpc and
+		// --asset-hub-rpc: development chains standing side by side for
+		// the relay and its Asset Hub), the one the command was routed to.
 		opts.Name = le.net.Name
 		if p := le.net.Profile; p != nil {
 			opts.DisplayName = p.DisplayName

@@ -740,7 +740,7 @@ func (b *tuiBackend) Activity(ctx context.Context) ([]tui.Tx, error) {
 			if err != nil {
 				continue
 			}
-			list, err := e.sess.Nonces.Pending(e.sess.Genesis, id)
+			list, err := e.sess.Nonces.Pending(e.sess.NonceGenesis(), id)
 			if err != nil {
 				return out, err
 			}

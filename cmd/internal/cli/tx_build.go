@@ -50,6 +50,10 @@ type xtUnsigned struct {
 	// Fee is the fee in planck the chain estimated when the file was built
 	// online (absent offline).
 	Fee string `json:"fee,omitempty"`
+	// Chain names the chain of the network the transaction is for
+	// ("kusama-asset-hub" when the call's pallet routed it there; the
+	// network's own offline). Informational: the genesis hash decides.
+	Chain string `json:"chain,omitempty"`
 
 	callObject value.Object // the decoded call, for messages
 }
@@ -232,6 +236,8 @@ type xtBuilt struct {
 	// decimals and symbol are the token's, for the digest and the display.
 	decimals int
 	symbol   string
+	// chain names the chain built for (the network's own offline).
+	chain string
 }
 
 // buildOffline assembles the transaction from --metadata and the flags,
@@ -356,7 +362,10 @@ func (b *xtBuilt) unsigned(f *Factory, o *txBuildOptions) (*xtUnsigned, error) {
 		CallHex: xtHexString(b.call), Era: xtEraJSON(p.Era), BlockNumber: b.blockNumber,
 		Nonce: p.Nonce, Tip: p.Tip.String(), SpecVersion: p.SpecVersion, TransactionVersion: p.TxVersion,
 		GenesisHash: xtHexString(p.GenesisHash[:]), BlockHash: xtHexString(p.BlockHash[:]),
-		MetadataHashMode: "Disabled", Decimals: b.decimals, TokenSymbol: b.symbol,
+		MetadataHashMode: "Disabled", Decimals: b.decimals, TokenSymbol: b.symbol, Chain: b.chain,
+	}
+	if u.Chain == "" {
+		u.Chain = env.net.Name
 	}
 	if b.fee != nil {
 		u.Fee = b.fee.String()

@@ -81,7 +81,7 @@ func buildFromChain(ctx context.Context, f *Factory, o *txBuildOptions, callText
 	env := &xtEnv{md: rt.Meta, format: rt.Format, codec: rt.Codec, net: net}
 	b := &xtBuilt{env: env, call: call, from: from, params: &p, blockNumber: prep.At.Number,
 		hashPossible: prep.MetadataHash || prep.MetadataDigest == nil, note: prep.MetadataHashNote,
-		fee: prep.Fee, decimals: ce.sess.Token.Decimals, symbol: ce.sess.Token.Symbol}
+		fee: prep.Fee, decimals: ce.sess.Token.Decimals, symbol: ce.sess.Token.Symbol, chain: ce.sess.ChainID()}
 	if o.eraPeriod == 0 {
 		b.blockNumber = 0
 	}

@@ -228,6 +228,21 @@ func checkGenesis(ctx context.Context, rc *rpc.Client, shown string, want header
 	return nil
 }
 
+// devParaChain returns an error wrapping lightclient.ErrUnprovable when
+// the parachain endpoint's genesis is not want: a development chain
+// (chopsticks' Asset Hub beside its relay, --asset-hub-rpc on a relay
+// network) whose state no relay-proven head holds, which --trust-rpc then
+// uses on its word (checkTrustedGenesis still refuses another real
+// network's). nil when it is want or does not say. On a parachain network
+// (--network kusama-asset-hub) such an endpoint stays refused: --rpc names
+// that network's chain.
+func devParaChain(ctx context.Context, rc *rpc.Client, want header.Hash) error {
+	if g, err := rc.BlockHash(ctx, 0); err == nil && header.Hash(g) != want {
+		return fmt.Errorf("%w: its genesis %s is not the parachain's: no relay-proven head holds its state", lightclient.ErrUnprovable, header.Hash(g))
+	}
+	return nil
+}
+
 // networkGenesis is the genesis the active relay network names, nil for a
 // chain-spec file of no embedded network.
 func networkGenesis(cfg Config) *header.Hash {
@@ -317,7 +332,11 @@ func open(ctx context.Context, cfg Config) (*Light, error) {
 		if err != nil {
 			return nil, networkErr(fmt.Errorf("connect to %s: %w", shown, err))
 		}
-		if err := lightclient.CheckProvable(cctx, prc, true); err != nil {
+		err := lightclient.CheckProvable(cctx, prc, true)
+		if err == nil && cfg.TrustRPC && cfg.Routed {
+			err = devParaChain(cctx, prc, e.Para.Genesis)
+		}
+		if err != nil {
 			if errors.Is(err, lightclient.ErrUnprovable) && cfg.TrustRPC {
 				if err := checkTrustedGenesis(cctx, cfg, prc, shown, &e.Para.Genesis); err != nil {
 					_ = prc.Close()

@@ -468,6 +468,14 @@ func (l *Light) RuntimeVersion(ctx context.Context, at Hash) (*RuntimeVersion, e
 	l.mu.Lock()
 	v := l.versions[ch]
 	l.mu.Unlock()
+	if v == nil {
+		// Learned by an earlier process from this very code (its hash).
+		if v = loadVersion(l.opts.ReadSets, ch); v != nil {
+			l.mu.Lock()
+			l.versions[ch] = v
+			l.mu.Unlock()
+		}
+	}
 	if v != nil {
 		c := *v
 		return &c, nil
@@ -490,6 +498,7 @@ func (l *Light) RuntimeVersion(ctx context.Context, at Hash) (*RuntimeVersion, e
 	l.mu.Lock()
 	l.versions[ch] = v
 	l.mu.Unlock()
+	storeVersion(l.opts.ReadSets, ch, v)
 	c := *v
 	return &c, nil
 }

@@ -3,9 +3,11 @@ package chainclient
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
@@ -243,4 +245,49 @@ func FuzzDecodeReadSet(f *testing.F) {
 			t.Fatalf("round trip of %x", b)
 		}
 	})
+}
+
+// TestLightVersionFiles: with LightOptions.ReadSets the runtime version
+// read from the proven code is kept by the code's hash, and the next Light
+// takes it from there (a version planted in the file shows it was read, not
+// the code scanned again); a damaged file is ignored and rewritten.
+func TestLightVersionFiles(t *testing.T) {
+	c := lighttest.Shared(t, lighttest.Options{})
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "readsets")
+	at := Hash(c.Blocks[1].Hash)
+	version := func() *RuntimeVersion {
+		l := NewLight(&fakeClient{c: c}, LightOptions{ReadSets: dir})
+		defer l.Close()
+		v, err := l.RuntimeVersion(ctx, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	first := version()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.version"))
+	if len(files) != 1 || first.SpecName == "" {
+		t.Fatalf("version files %v, version %+v", files, first)
+	}
+	planted := *first
+	planted.SpecVersion++
+	b, _ := json.Marshal(planted)
+	if err := os.WriteFile(files[0], b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := version(); *got != planted {
+		t.Fatalf("second Light: %+v, want the kept %+v", got, planted)
+	}
+	for _, bad := range []string{"damaged", `{"SpecName":""}`} {
+		if err := os.WriteFile(files[0], []byte(bad), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if got := version(); *got != *first {
+			t.Fatalf("%q: %+v, want %+v read from the code", bad, got, first)
+		}
+		if b, _ := os.ReadFile(files[0]); !strings.Contains(string(b), first.SpecName) {
+			t.Fatalf("%q not rewritten: %s", bad, b)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package chainclient
 import (
 	"bytes"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -182,4 +183,50 @@ func readLimited(name string, max int64) ([]byte, error) {
 // writeAtomic writes a file (0600, its directory 0700) atomically.
 func writeAtomic(name string, b []byte) error {
 	return atomicfile.Write(name, b, atomicfile.Options{MakeDirs: true})
+}
+
+// maxVersionFile bounds a runtime version file.
+const maxVersionFile = 4096
+
+// versionFile is where the version of the runtime whose code hashes to
+// code is kept under dir (the read sets' directory: what ksm learned of a
+// runtime, by its code hash), "" without a directory.
+func versionFile(dir string, code Hash) string {
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, hex.EncodeToString(code[:])+".version")
+}
+
+// loadVersion returns the runtime version kept for code (nil: none, or a
+// file that does not decode). A warm start then reads the version without
+// decompressing and scanning the code again; the code itself is still
+// proven at the block, and its hash picks the file.
+func loadVersion(dir string, code Hash) *RuntimeVersion {
+	name := versionFile(dir, code)
+	if name == "" {
+		return nil
+	}
+	b, err := readLimited(name, maxVersionFile)
+	if err != nil {
+		return nil
+	}
+	var v RuntimeVersion
+	if err := json.Unmarshal(b, &v); err != nil || v.SpecName == "" {
+		return nil
+	}
+	return &v
+}
+
+// storeVersion keeps v for code; failures only lose the cache.
+func storeVersion(dir string, code Hash, v *RuntimeVersion) {
+	name := versionFile(dir, code)
+	if name == "" || v == nil {
+		return
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return
+	}
+	_ = atomicfile.Write(name, b, atomicfile.Options{MakeDirs: true})
 }
