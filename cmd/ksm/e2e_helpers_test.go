@@ -164,16 +164,7 @@ func e2ePrivateKusamaAssetHub(t *testing.T) *e2eChain {
 	e2eWarmUp(t, url)
 	e2eWarmUp(t, ahURL)
 	c := &e2eChain{Name: "kusama-local+asset-hub-kusama-local", URL: url, AssetHubURL: ahURL, Home: t.TempDir()}
-	for _, k := range []struct{ name, suri string }{{"alice", "//Alice"}, {"bob", "//Bob"}} {
-		c.ksm(t, k.suri+"\n", "key", "import", "--name", k.name, "--suri-stdin").ok(t)
-	}
-	var b struct {
-		Address  string `json:"address"`
-		Decimals int    `json:"decimals"`
-	}
-	c.ksm(t, "", "balance", "alice", "--json").ok(t).json(t, &b)
-	c.Alice, c.Decimals = b.Address, b.Decimals
-	c.Bob = c.address(t, "bob")
+	c.importDevKeys(t)
 	return c
 }
 

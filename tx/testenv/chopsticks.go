@@ -115,37 +115,33 @@ func StopChopsticks() {
 // chain of specPath ("" when none runs): what a test shows when the chain
 // misbehaved (a block build that failed is logged only there).
 func ChopsticksLog(specPath string) string {
-	abs, _ := filepath.Abs(specPath)
-	sharedChopsticksMu.Lock()
-	s := sharedChopsticks[abs]
-	sharedChopsticksMu.Unlock()
-	if s == nil {
-		return ""
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ch == nil {
-		return ""
-	}
-	return s.ch.out.String()
+	var log string
+	withShared(specPath, func(c *Chopsticks) { log = c.out.String() })
+	return log
 }
 
 // ChopsticksMemory returns the resident and peak resident memory of the
 // shared chain for specPath in KiB, as /proc reports them (0 elsewhere).
 func ChopsticksMemory(specPath string) (rssKiB, peakKiB int) {
+	withShared(specPath, func(c *Chopsticks) { rssKiB, peakKiB = c.Memory() })
+	return rssKiB, peakKiB
+}
+
+// withShared calls f with the shared chain of specPath, under its lock,
+// when one runs.
+func withShared(specPath string, f func(*Chopsticks)) {
 	abs, _ := filepath.Abs(specPath)
 	sharedChopsticksMu.Lock()
 	s := sharedChopsticks[abs]
 	sharedChopsticksMu.Unlock()
 	if s == nil {
-		return 0, 0
+		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ch == nil {
-		return 0, 0
+	if s.ch != nil {
+		f(s.ch)
 	}
-	return s.ch.Memory()
 }
 
 func startChopsticks(t testing.TB, specPath string) (*Chopsticks, error) {
