@@ -1,6 +1,7 @@
 package extrinsic
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/ksm-wallet/ksm/tx/scale"
@@ -35,6 +36,9 @@ func (a Address) AccountID() ([32]byte, bool) {
 	}
 	return [32]byte{}, false
 }
+
+// ErrUnsupportedAddress means an address variant or type ksm cannot use.
+var ErrUnsupportedAddress = errors.New("extrinsic: unsupported address")
 
 // AppendAddress appends the SCALE encoding of a.
 func AppendAddress(dst []byte, a Address) ([]byte, error) {
@@ -80,6 +84,9 @@ func DecodeAddress(d *scale.Decoder) (Address, error) {
 	}
 	return a, err
 }
+
+// ErrUnsupportedSignature means a signature variant or scheme ksm cannot use.
+var ErrUnsupportedSignature = errors.New("extrinsic: unsupported signature")
 
 // Signature schemes of sp_runtime::MultiSignature, by variant index.
 var signatureSchemes = [...]struct {

@@ -1,6 +1,7 @@
 package extrinsic
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/ksm-wallet/ksm/tx/metadata"
@@ -38,6 +39,12 @@ type Payload struct {
 	Extra      Extra
 	Additional Additional
 }
+
+// ErrUnsupportedVersion means an extrinsic version or format the metadata does not declare.
+var ErrUnsupportedVersion = errors.New("extrinsic: unsupported extrinsic version")
+
+// ErrBadLength means an extrinsic's length prefix disagrees with its content.
+var ErrBadLength = errors.New("extrinsic: length prefix does not match content")
 
 // Decode decodes an extrinsic as found in a block body: its compact length
 // prefix, which must match the rest exactly, then the content.

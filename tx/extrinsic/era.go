@@ -1,6 +1,7 @@
 package extrinsic
 
 import (
+	"errors"
 	"fmt"
 	"math/bits"
 
@@ -78,6 +79,9 @@ func (e Era) valid() bool {
 	q := max(e.Period>>12, 1)
 	return e.Phase%q == 0
 }
+
+// ErrInvalidEra means an era's period or phase is out of range.
+var ErrInvalidEra = errors.New("extrinsic: invalid era")
 
 // AppendEra appends the SCALE encoding of e: one zero byte when immortal, else
 // the u16 (log2(period)-1) | (phase/quantum)<<4, little-endian.

@@ -1,6 +1,7 @@
 package extrinsic
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -8,6 +9,9 @@ import (
 	"github.com/ksm-wallet/ksm/tx/metadata"
 	"github.com/ksm-wallet/ksm/tx/scale"
 )
+
+// ErrMissingParam means a parameter an extension needs was not supplied.
+var ErrMissingParam = errors.New("extrinsic: missing parameter")
 
 // Params are the values a signer chooses for the transaction extensions.
 // Which of them end up in the extrinsic depends on the extensions the
@@ -96,6 +100,10 @@ var extKinds = map[string]extKind{
 	"ChargeAssetTxPayment":     extAssetTip,
 	"CheckMetadataHash":        extMetadataHash,
 }
+
+// ErrUnknownExtension means the metadata lists a transaction extension
+// that carries data ksm does not know how to fill or read.
+var ErrUnknownExtension = errors.New("extrinsic: unknown transaction extension with data")
 
 // resolveExtension checks an extension's types against what its name implies.
 func resolveExtension(reg *metadata.Registry, x metadata.Extension) (extension, error) {

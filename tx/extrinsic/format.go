@@ -1,6 +1,7 @@
 package extrinsic
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -44,6 +45,9 @@ type Format struct {
 	multiAddr bool // address type is sp_runtime::MultiAddress
 	multiSig  bool // signature type is sp_runtime::MultiSignature
 }
+
+// ErrMetadata means the metadata lacks something an extrinsic needs.
+var ErrMetadata = errors.New("extrinsic: metadata does not describe extrinsics as expected")
 
 // New resolves the extrinsic format described by md. Extensions whose name
 // ksm does not know are accepted when zero-sized; one that carries data makes

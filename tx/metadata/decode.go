@@ -19,21 +19,8 @@ var (
 	ErrNoMagic = errors.New("metadata: missing \"meta\" magic")
 	// ErrUnsupportedVersion means a metadata version other than 14, 15, 16.
 	ErrUnsupportedVersion = errors.New("metadata: unsupported metadata version")
-	// ErrNotAvailable means Metadata_metadata_at_version returned None.
-	ErrNotAvailable = errors.New("metadata: runtime does not provide this metadata version")
 	// ErrMalformed means the metadata is structurally invalid.
 	ErrMalformed = errors.New("metadata: malformed")
-	// ErrUnknownType means a type id outside the registry.
-	ErrUnknownType = errors.New("metadata: unknown type id")
-	// ErrNotEnum means a type expected to be an enum is not one.
-	ErrNotEnum = errors.New("metadata: type is not an enum")
-	// ErrUnknownVariant means no enum variant has the given name or index.
-	ErrUnknownVariant = errors.New("metadata: unknown variant")
-	// ErrUnknownPallet means no pallet has the given name or index.
-	ErrUnknownPallet = errors.New("metadata: unknown pallet")
-	// ErrUnknownItem means a pallet has no call, event, error, storage entry,
-	// constant or runtime API of that name.
-	ErrUnknownItem = errors.New("metadata: unknown item")
 )
 
 // Decode decodes metadata from the bytes of state_getMetadata ("meta" +
@@ -46,6 +33,9 @@ func Decode(b []byte) (*Metadata, error) {
 	}
 	return decodePrefixed(raw)
 }
+
+// ErrNotAvailable means Metadata_metadata_at_version returned None.
+var ErrNotAvailable = errors.New("metadata: runtime does not provide this metadata version")
 
 // Unwrap strips an Option<OpaqueMetadata> or OpaqueMetadata wrapper and
 // returns the prefixed metadata bytes (starting with the magic).

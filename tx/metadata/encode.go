@@ -138,6 +138,16 @@ func encDeprecation(b []byte, d Deprecation) []byte {
 	return b
 }
 
+// encDocsDeprecation appends an item's docs and, from metadata v16, its
+// deprecation status.
+func encDocsDeprecation(b []byte, docs []string, d Deprecation, version uint8) []byte {
+	b = encStrs(b, docs)
+	if version >= 16 {
+		b = encDeprecation(b, d)
+	}
+	return b
+}
+
 func encPalletEnum(b []byte, e *PalletEnum, version uint8) []byte {
 	if e == nil {
 		return append(b, 0)
@@ -185,10 +195,7 @@ func encPallet(b []byte, p *Pallet, version uint8) []byte {
 			}
 			b = scale.AppendCompact(b, uint64(e.Value))
 			b = scale.AppendBytes(b, e.Default)
-			b = encStrs(b, e.Docs)
-			if version >= 16 {
-				b = encDeprecation(b, e.Deprecation)
-			}
+			b = encDocsDeprecation(b, e.Docs, e.Deprecation, version)
 		}
 	}
 	b = encPalletEnum(b, p.Calls, version)
@@ -198,10 +205,7 @@ func encPallet(b []byte, p *Pallet, version uint8) []byte {
 		b = scale.AppendString(b, c.Name)
 		b = scale.AppendCompact(b, uint64(c.Type))
 		b = scale.AppendBytes(b, c.Value)
-		b = encStrs(b, c.Docs)
-		if version >= 16 {
-			b = encDeprecation(b, c.Deprecation)
-		}
+		b = encDocsDeprecation(b, c.Docs, c.Deprecation, version)
 	}
 	b = encPalletEnum(b, p.Errors, version)
 	if version >= 16 {
@@ -275,10 +279,7 @@ func encAPI(b []byte, a *RuntimeAPI, version uint8) []byte {
 		b = scale.AppendString(b, m.Name)
 		b = encParams(b, m.Inputs)
 		b = scale.AppendCompact(b, uint64(m.Output))
-		b = encStrs(b, m.Docs)
-		if version >= 16 {
-			b = encDeprecation(b, m.Deprecation)
-		}
+		b = encDocsDeprecation(b, m.Docs, m.Deprecation, version)
 	}
 	b = encStrs(b, a.Docs)
 	if version >= 16 {

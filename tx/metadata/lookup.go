@@ -1,6 +1,12 @@
 package metadata
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrUnknownPallet means no pallet has the given name or index.
+var ErrUnknownPallet = errors.New("metadata: unknown pallet")
 
 // Pallet finds a pallet by name.
 func (m *Metadata) Pallet(name string) (*Pallet, error) {
@@ -76,6 +82,10 @@ func (m *Metadata) Variants(p *Pallet, k EnumKind) []Variant {
 	}
 	return vs
 }
+
+// ErrUnknownItem means a pallet has no call, event, error, storage entry,
+// constant or runtime API of that name.
+var ErrUnknownItem = errors.New("metadata: unknown item")
 
 func (m *Metadata) item(p *Pallet, k EnumKind, name string, index int) (*Item, error) {
 	e := p.Enum(k)

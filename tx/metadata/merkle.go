@@ -20,8 +20,6 @@ import (
 
 // Errors of the merkleized-metadata code.
 var (
-	// ErrMerkleUnsupported means metadata the RFC-0078 digest cannot be computed for.
-	ErrMerkleUnsupported = errors.New("metadata: RFC-0078 digest unsupported for this metadata")
 	// ErrMerkleDecode means payload bytes did not decode against the merkle type information.
 	ErrMerkleDecode = errors.New("metadata: bytes do not decode against merkleized types")
 	// ErrMerkleProof means a proof does not prove what it claims.

@@ -1,6 +1,7 @@
 package metadata
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -88,6 +89,9 @@ func transactionVersion(d *scale.Decoder) (uint32, bool) {
 	v, err := d.U32()
 	return v, err == nil
 }
+
+// ErrMerkleUnsupported means metadata the RFC-0078 digest cannot be computed for.
+var ErrMerkleUnsupported = errors.New("metadata: RFC-0078 digest unsupported for this metadata")
 
 // MerkleInfo fills the RFC-0078 extra information: spec name, spec version and
 // SS58 prefix come from the metadata's constants; a non-zero value given in

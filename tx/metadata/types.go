@@ -1,6 +1,7 @@
 package metadata
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -144,6 +145,9 @@ type Variant struct {
 	Docs   []string
 }
 
+// ErrUnknownType means a type id outside the registry.
+var ErrUnknownType = errors.New("metadata: unknown type id")
+
 // Type returns the type with the given id.
 func (r *Registry) Type(id TypeID) (*Type, error) {
 	if uint64(id) >= uint64(len(r.Types)) {
@@ -151,6 +155,9 @@ func (r *Registry) Type(id TypeID) (*Type, error) {
 	}
 	return &r.Types[id], nil
 }
+
+// ErrNotEnum means a type expected to be an enum is not one.
+var ErrNotEnum = errors.New("metadata: type is not an enum")
 
 // Variants returns the variants of an enum type.
 func (r *Registry) Variants(id TypeID) ([]Variant, error) {
@@ -163,6 +170,9 @@ func (r *Registry) Variants(id TypeID) ([]Variant, error) {
 	}
 	return t.Def.Variants, nil
 }
+
+// ErrUnknownVariant means no enum variant has the given name or index.
+var ErrUnknownVariant = errors.New("metadata: unknown variant")
 
 // VariantByName finds a variant of an enum type by name.
 func (r *Registry) VariantByName(id TypeID, name string) (*Variant, error) {

@@ -2,6 +2,7 @@ package scale
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math/big"
 	"unicode/utf8"
@@ -27,6 +28,9 @@ func (d *Decoder) Remaining() int { return len(d.buf) - d.off }
 // Rest returns the unconsumed bytes without consuming them.
 func (d *Decoder) Rest() []byte { return d.buf[d.off:] }
 
+// ErrTrailingBytes means input remained after a complete value.
+var ErrTrailingBytes = errors.New("scale: trailing bytes after value")
+
 // Finish returns ErrTrailingBytes if any input remains.
 func (d *Decoder) Finish() error {
 	if n := d.Remaining(); n != 0 {
@@ -34,6 +38,9 @@ func (d *Decoder) Finish() error {
 	}
 	return nil
 }
+
+// ErrUnexpectedEOF means the input ended before the value did.
+var ErrUnexpectedEOF = errors.New("scale: unexpected end of input")
 
 // Take consumes and returns the next n bytes (aliasing the input).
 func (d *Decoder) Take(n int) ([]byte, error) {
@@ -114,8 +121,14 @@ func (d *Decoder) Int(size int) (*big.Int, error) {
 	return v, nil
 }
 
+// ErrInvalidBool means a bool byte was neither 0 nor 1.
+var ErrInvalidBool = errors.New("scale: invalid bool byte")
+
 // Bool decodes a bool, refusing bytes other than 0 and 1.
 func (d *Decoder) Bool() (bool, error) { return d.flag(ErrInvalidBool) }
+
+// ErrInvalidOption means an option tag was neither 0 nor 1.
+var ErrInvalidOption = errors.New("scale: invalid option tag")
 
 // OptionTag decodes the tag of an Option: false for None, true for Some.
 func (d *Decoder) OptionTag() (bool, error) { return d.flag(ErrInvalidOption) }
@@ -135,6 +148,9 @@ func (d *Decoder) flag(invalid error) (bool, error) {
 	}
 	return false, fmt.Errorf("%w: 0x%02x at offset %d", invalid, b, d.off-1)
 }
+
+// ErrNonCanonical means a compact integer was not in its shortest form.
+var ErrNonCanonical = errors.New("scale: non-canonical compact encoding")
 
 // Compact decodes a compact integer of any size as a big.Int, refusing
 // non-canonical encodings.
@@ -182,27 +198,20 @@ func (d *Decoder) CompactU64() (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	switch b0 & 3 {
-	case 0:
+	mode := b0 & 3
+	if mode == 0 {
 		return uint64(b0 >> 2), nil
-	case 1:
-		b1, err := d.U8()
+	}
+	if mode == 1 || mode == 2 {
+		// Two-byte or four-byte mode: little-endian, the mode in the low two bits.
+		size := 2 * int(mode)
+		rest, err := d.Take(size - 1)
 		if err != nil {
 			return 0, err
 		}
-		v := uint64(b0)>>2 | uint64(b1)<<6
-		if v < 1<<6 {
-			return 0, fmt.Errorf("%w: %d in two-byte mode at offset %d", ErrNonCanonical, v, start)
-		}
-		return v, nil
-	case 2:
-		b, err := d.Take(3)
-		if err != nil {
-			return 0, err
-		}
-		v := (uint64(b0) | uint64(b[0])<<8 | uint64(b[1])<<16 | uint64(b[2])<<24) >> 2
-		if v < 1<<14 {
-			return 0, fmt.Errorf("%w: %d in four-byte mode at offset %d", ErrNonCanonical, v, start)
+		v := (uint64(b0) | leUint64(rest)<<8) >> 2
+		if v < 1<<(4*size-2) {
+			return 0, fmt.Errorf("%w: %d in %s mode at offset %d", ErrNonCanonical, v, [3]string{1: "two-byte", 2: "four-byte"}[mode], start)
 		}
 		return v, nil
 	}
@@ -214,14 +223,20 @@ func (d *Decoder) CompactU64() (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	var v uint64
-	for i := n - 1; i >= 0; i-- {
-		v = v<<8 | uint64(b[i])
-	}
+	v := leUint64(b)
 	if v < 1<<30 {
 		return 0, fmt.Errorf("%w: %d in big-integer mode at offset %d", ErrNonCanonical, v, start)
 	}
 	return v, nil
+}
+
+// leUint64 reads up to 8 little-endian bytes.
+func leUint64(b []byte) uint64 {
+	var v uint64
+	for i := len(b) - 1; i >= 0; i-- {
+		v = v<<8 | uint64(b[i])
+	}
+	return v
 }
 
 // CompactU32 decodes a compact integer that must fit a u32.
@@ -236,6 +251,9 @@ func (d *Decoder) CompactU32() (uint32, error) {
 	}
 	return uint32(v), nil
 }
+
+// ErrLengthTooLarge means a length prefix claims more items than the input can hold.
+var ErrLengthTooLarge = errors.New("scale: length prefix larger than remaining input")
 
 // Len decodes a compact length prefix for a sequence whose items occupy at
 // least minItemSize bytes each, and refuses lengths the remaining input cannot
@@ -266,6 +284,9 @@ func (d *Decoder) Bytes() ([]byte, error) {
 	}
 	return d.Take(n)
 }
+
+// ErrInvalidUTF8 means a str value was not valid UTF-8.
+var ErrInvalidUTF8 = errors.New("scale: string is not valid UTF-8")
 
 // String decodes a str (compact-length-prefixed UTF-8).
 func (d *Decoder) String() (string, error) {

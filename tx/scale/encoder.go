@@ -2,6 +2,7 @@ package scale
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math/big"
 )
@@ -25,6 +26,9 @@ func AppendBool(dst []byte, v bool) []byte {
 	}
 	return append(dst, 0)
 }
+
+// ErrOverflow means a value does not fit the requested Go type.
+var ErrOverflow = errors.New("scale: value overflows target type")
 
 // AppendUint appends a non-negative v as a little-endian integer of size bytes
 // (16 for u128, 32 for u256). It fails when v is negative or does not fit.

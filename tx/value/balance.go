@@ -1,6 +1,7 @@
 package value
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -40,6 +41,9 @@ func formatDecimal(v *big.Int, decimals int) string {
 	}
 	return s
 }
+
+// ErrAmount means an amount string could not be parsed.
+var ErrAmount = errors.New("value: invalid amount")
 
 // ParseAmount parses a token amount into planck: "1.5" and "1.5 KSM" /
 // "1.5KSM" are tokens (the symbol is matched case-insensitively),

@@ -2,6 +2,7 @@ package value
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -45,15 +46,12 @@ type Event struct {
 	Docs   []string
 }
 
-// PalletError is a decoded DispatchError::Module error.
-type PalletError struct {
-	Pallet      string
-	Name        string
-	PalletIndex uint8
-	Index       uint8
-	Fields      any
-	Docs        []string
-}
+// PalletError is a decoded DispatchError::Module error: the same fields as
+// an Event, naming the pallet's error variant.
+type PalletError Event
+
+// ErrUnknownCall means a call names an unknown pallet or call.
+var ErrUnknownCall = errors.New("value: unknown call")
 
 // outer resolves the pallet variant of an outer enum (RuntimeCall,
 // RuntimeEvent) to the pallet's own enum type.

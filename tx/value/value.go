@@ -18,15 +18,10 @@ var (
 	ErrType = errors.New("value: does not match the type")
 	// ErrRange means a number does not fit the integer type.
 	ErrRange = errors.New("value: number out of range")
-	// ErrDepth means a type nests deeper than MaxDepth.
-	ErrDepth = errors.New("value: type nests too deeply")
-	// ErrAddress means an address string is neither SS58 nor 32-byte hex.
-	ErrAddress = errors.New("value: invalid address")
-	// ErrUnknownCall means a call names an unknown pallet or call.
-	ErrUnknownCall = errors.New("value: unknown call")
-	// ErrAmount means an amount string could not be parsed.
-	ErrAmount = errors.New("value: invalid amount")
 )
+
+// ErrDepth means a type nests deeper than MaxDepth.
+var ErrDepth = errors.New("value: type nests too deeply")
 
 // MaxDepth bounds type nesting when encoding and decoding.
 const MaxDepth = 256
@@ -153,6 +148,9 @@ func (c *Codec) ParseAccount(s string) ([32]byte, error) {
 	}
 	return parseAccount(s)
 }
+
+// ErrAddress means an address string is neither SS58 nor 32-byte hex.
+var ErrAddress = errors.New("value: invalid address")
 
 func parseAccount(s string) ([32]byte, error) {
 	var id [32]byte
