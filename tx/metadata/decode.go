@@ -12,16 +12,8 @@ import (
 	"github.com/ksm-wallet/ksm/tx/scale"
 )
 
-// Sentinel errors.
-var (
-	// ErrNoMagic means the bytes do not start with the "meta" magic (after
-	// any Option/Vec wrapper).
-	ErrNoMagic = errors.New("metadata: missing \"meta\" magic")
-	// ErrUnsupportedVersion means a metadata version other than 14, 15, 16.
-	ErrUnsupportedVersion = errors.New("metadata: unsupported metadata version")
-	// ErrMalformed means the metadata is structurally invalid.
-	ErrMalformed = errors.New("metadata: malformed")
-)
+// ErrMalformed means the metadata is structurally invalid.
+var ErrMalformed = errors.New("metadata: malformed")
 
 // Decode decodes metadata from the bytes of state_getMetadata ("meta" +
 // version + body), a SCALE Vec<u8> of those (OpaqueMetadata), or the
@@ -36,6 +28,10 @@ func Decode(b []byte) (*Metadata, error) {
 
 // ErrNotAvailable means Metadata_metadata_at_version returned None.
 var ErrNotAvailable = errors.New("metadata: runtime does not provide this metadata version")
+
+// ErrNoMagic means the bytes do not start with the "meta" magic (after
+// any Option/Vec wrapper).
+var ErrNoMagic = errors.New("metadata: missing \"meta\" magic")
 
 // Unwrap strips an Option<OpaqueMetadata> or OpaqueMetadata wrapper and
 // returns the prefixed metadata bytes (starting with the magic).
@@ -94,6 +90,9 @@ func Load(path string) (*Metadata, error) {
 	}
 	return m, nil
 }
+
+// ErrUnsupportedVersion means a metadata version other than 14, 15, 16.
+var ErrUnsupportedVersion = errors.New("metadata: unsupported metadata version")
 
 func decodePrefixed(b []byte) (*Metadata, error) {
 	if !bytes.HasPrefix(b, Magic[:]) {

@@ -74,22 +74,11 @@ const DevPhrase = "bottom drive obey lake curtain smoke basket hold race lonely 
 var (
 	// ErrUnknownScheme means a scheme name ksm does not know.
 	ErrUnknownScheme = errors.New("unknown signature scheme")
-	// ErrInvalidURI means a secret URI that does not parse.
-	ErrInvalidURI = errors.New("invalid secret URI")
-	// ErrInvalidMnemonic means a phrase that is not valid BIP39 English
-	// (unknown word, wrong word count or bad checksum).
-	ErrInvalidMnemonic = errors.New("invalid mnemonic")
 	// ErrInvalidSeed means a hex seed that is not 32 bytes, or a secret that
 	// is not a valid key of its scheme.
 	ErrInvalidSeed = errors.New("invalid seed")
 	// ErrSoftDerivation means a soft junction on a scheme without soft derivation.
 	ErrSoftDerivation = errors.New("soft derivation is only possible for sr25519")
-	// ErrInvalidPublicKey means bytes that are not a public key of the scheme.
-	ErrInvalidPublicKey = errors.New("invalid public key")
-	// ErrInvalidSecret means a stored secret of the wrong length or form.
-	ErrInvalidSecret = errors.New("invalid secret key")
-	// ErrPublicMismatch means a stored secret does not belong to the stored public key.
-	ErrPublicMismatch = errors.New("secret key does not match the public key")
 	// ErrNotDerivable means the key cannot be derived (ethereum keys).
 	ErrNotDerivable = errors.New("key cannot be derived")
 )

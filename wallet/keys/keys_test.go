@@ -404,11 +404,9 @@ func ExampleFromURI() {
 }
 
 func FuzzParseURI(f *testing.F) {
-	f.Add("//Alice")
-	f.Add(DevPhrase + "//kusama//0/soft///pw")
-	f.Add("0x" + strings.Repeat("ab", 32) + "//1")
-	f.Add("///")
-	f.Add("a/b//c///d")
+	for _, seed := range []string{"//Alice", DevPhrase + "//kusama//0/soft///pw", "0x" + strings.Repeat("ab", 32) + "//1", "///", "a/b//c///d"} {
+		f.Add(seed)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		u, err := ParseURI(s)
 		if err != nil {

@@ -2,12 +2,17 @@ package keys
 
 import (
 	"crypto/sha512"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/tyler-smith/go-bip39"
 	"golang.org/x/crypto/pbkdf2"
 )
+
+// ErrInvalidMnemonic means a phrase that is not valid BIP39 English
+// (unknown word, wrong word count or bad checksum).
+var ErrInvalidMnemonic = errors.New("invalid mnemonic")
 
 // NewMnemonic returns a fresh random English BIP39 mnemonic of words words
 // (12, 15, 18, 21 or 24).

@@ -2,8 +2,12 @@ package keys
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 )
+
+// ErrInvalidSecret means a stored secret of the wrong length or form.
+var ErrInvalidSecret = errors.New("invalid secret key")
 
 // PolkadotJSSecret returns the secret in the form a polkadot-js keystore
 // holds it: sr25519 64 bytes (scalar times the cofactor || nonce, schnorrkel's
@@ -27,6 +31,9 @@ func (p *Pair) PolkadotJSSecret() ([]byte, error) {
 	}
 	return nil, fmt.Errorf("%w %q", ErrUnknownScheme, p.scheme)
 }
+
+// ErrPublicMismatch means a stored secret does not belong to the stored public key.
+var ErrPublicMismatch = errors.New("secret key does not match the public key")
 
 // FromPolkadotJS rebuilds a pair from a polkadot-js keystore secret (see
 // PolkadotJSSecret; ed25519 also in the older 32-byte seed form) and checks

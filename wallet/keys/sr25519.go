@@ -2,6 +2,7 @@ package keys
 
 import (
 	"crypto/sha512"
+	"errors"
 	"fmt"
 
 	schnorrkel "github.com/ChainSafe/go-schnorrkel"
@@ -51,6 +52,9 @@ func multiplyByCofactor(s *[32]byte) {
 func srSecret(key, nonce [32]byte) *schnorrkel.SecretKey {
 	return schnorrkel.NewSecretKey(key, nonce)
 }
+
+// ErrInvalidPublicKey means bytes that are not a public key of the scheme.
+var ErrInvalidPublicKey = errors.New("invalid public key")
 
 func srPublic(key [32]byte) ([]byte, error) {
 	pub, err := srSecret(key, [32]byte{}).Public()

@@ -3,6 +3,7 @@ package keys
 import (
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -50,6 +51,9 @@ type URI struct {
 // Wipe drops the secret parts of u (Go strings cannot be overwritten; this
 // only releases the references).
 func (u *URI) Wipe() { u.Phrase, u.Password = "", "" }
+
+// ErrInvalidURI means a secret URI that does not parse.
+var ErrInvalidURI = errors.New("invalid secret URI")
 
 // ParsePath parses a derivation path alone: ([//hard | /soft])*, no password.
 func ParsePath(path string) ([]Junction, error) {

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/bits"
 	"strings"
@@ -99,6 +100,13 @@ type File struct {
 	Meta     map[string]any `json:"meta"`
 }
 
+// ErrCorrupt means a file that is not a well-formed keystore file.
+var ErrCorrupt = errors.New("corrupted keystore file")
+
+// ErrUnsupported means a keystore file of a version, key type or
+// encryption ksm does not read.
+var ErrUnsupported = errors.New("unsupported keystore file")
+
 // ParseFile parses a keystore file without decrypting it and checks its
 // shape: version 3, a known key type, scrypt + xsalsa20-poly1305 (or a
 // watch-only entry).
@@ -140,6 +148,9 @@ func ParseFile(b []byte) (*File, error) {
 
 // Scheme is the key type of the file.
 func (f *File) Scheme() keys.Scheme { return keys.Scheme(f.Encoding.Content[1]) }
+
+// ErrWatchOnly means a secret was needed from a watch-only entry.
+var ErrWatchOnly = errors.New("watch-only key has no secret")
 
 // WatchOnly reports whether the file holds an address only.
 func (f *File) WatchOnly() bool {
@@ -222,6 +233,10 @@ func (p Params) String() string {
 	}
 	return fmt.Sprintf("N=%s p=%d r=%d", n, p.P, p.R)
 }
+
+// ErrWrongPassword means the password does not open the file (the
+// authenticated encryption cannot tell this from a damaged ciphertext).
+var ErrWrongPassword = errors.New("wrong password (or damaged key file)")
 
 // Decrypt decrypts the file with password and returns its key pair,
 // checked against the public key the file states. The caller wipes it.

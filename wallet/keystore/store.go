@@ -166,6 +166,9 @@ func (s *Store) ensureDir() error {
 // Dir is the store's directory.
 func (s *Store) Dir() string { return s.dir }
 
+// ErrBadName means a key name ksm does not accept.
+var ErrBadName = errors.New("invalid key name")
+
 // CheckName returns an error unless name is 1–64 characters of letters,
 // digits, '.', '_' and '-', starting with a letter or digit.
 func CheckName(name string) error {
@@ -242,6 +245,9 @@ func (s *Store) List() ([]*Entry, error) {
 	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name) })
 	return out, errors.Join(errs...)
 }
+
+// ErrNotFound means no key of that name.
+var ErrNotFound = errors.New("no such key")
 
 // Get returns the key called name.
 func (s *Store) Get(name string) (*Entry, error) {
@@ -407,6 +413,9 @@ func (s *Store) Rename(old, name string) (*Entry, error) {
 	}
 	return s.Get(name)
 }
+
+// ErrExists means a key of that name exists already.
+var ErrExists = errors.New("a key with that name exists")
 
 func (s *Store) absent(name string) error {
 	if _, err := os.Lstat(s.path(name)); err == nil {

@@ -1,6 +1,7 @@
 package ss58
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/mr-tron/base58"
@@ -16,6 +17,9 @@ const maxAddressLen = 64
 // differential fuzz run against ksm's former hand-written codec found no
 // difference in 435,860 inputs.
 func base58Encode(b []byte) string { return base58.Encode(b) }
+
+// ErrBadBase58 means the text has a character outside the base58 alphabet.
+var ErrBadBase58 = errors.New("invalid base58 character")
 
 func base58Decode(s string) ([]byte, error) {
 	if len(s) == 0 || len(s) > maxAddressLen {

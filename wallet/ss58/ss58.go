@@ -20,16 +20,10 @@ import (
 const MaxPrefix = 16383
 
 var (
-	// ErrBadBase58 means the text has a character outside the base58 alphabet.
-	ErrBadBase58 = errors.New("invalid base58 character")
 	// ErrBadLength means the decoded address has a length SS58 does not define.
 	ErrBadLength = errors.New("invalid SS58 address length")
 	// ErrBadPrefix means the network identifier bytes are malformed or out of range.
 	ErrBadPrefix = errors.New("invalid SS58 network prefix")
-	// ErrBadChecksum means the checksum does not match: a typo or a truncated address.
-	ErrBadChecksum = errors.New("SS58 checksum mismatch")
-	// ErrWrongNetwork means a valid address carries another network's prefix.
-	ErrWrongNetwork = errors.New("address of another network")
 )
 
 var ss58Pre = []byte("SS58PRE")
@@ -90,6 +84,9 @@ func MustEncode(accountID [32]byte, prefix uint16) string {
 	return s
 }
 
+// ErrBadChecksum means the checksum does not match: a typo or a truncated address.
+var ErrBadChecksum = errors.New("SS58 checksum mismatch")
+
 // Decode parses an SS58 address, verifying its checksum, and returns its
 // payload and network prefix.
 func Decode(addr string) (payload []byte, prefix uint16, err error) {
@@ -148,6 +145,9 @@ func DecodeAccountID(addr string) (id [32]byte, prefix uint16, err error) {
 	copy(id[:], payload)
 	return id, prefix, nil
 }
+
+// ErrWrongNetwork means a valid address carries another network's prefix.
+var ErrWrongNetwork = errors.New("address of another network")
 
 // DecodeFor parses an account address that must belong to the network with
 // the given prefix; an address of another network is an error naming both.

@@ -58,15 +58,7 @@ func TestBatchSubmitsInOrderPerSender(t *testing.T) {
 	})
 	ask := &batchAsk{}
 	r := &BatchRunner{Sess: openFake(t, l.fakeChain, t.TempDir()), Keyring: kr, Journal: j, Ask: ask, Concurrency: conc}
-	type outcome struct {
-		res []BatchRowResult
-		err error
-	}
-	done := make(chan outcome, 1)
-	go func() {
-		res, err := r.Run(context.Background(), items)
-		done <- outcome{res, err}
-	}()
+	done := runInBackground(r, items)
 	deadline := time.After(2 * time.Minute)
 	nSigned := 0
 	for want := uint64(0); want < rows; want++ {
@@ -95,7 +87,7 @@ func TestBatchSubmitsInOrderPerSender(t *testing.T) {
 		}
 		release <- struct{}{}
 	}
-	var o outcome
+	var o batchOutcome
 	select {
 	case o = <-done:
 	case <-deadline:
@@ -180,13 +172,7 @@ func TestPlanBatchGroups(t *testing.T) {
 // timeout. The row is not left unsettled (which ended the resume with exit
 // 5): it is looked for again and sent again, and is included once.
 func TestBatchResumeIdleChain(t *testing.T) {
-	alice := devKey(t, "//Alice").AccountID()
-	l := newLedgerChain(t, alice)
-	l.fakeChain.setAccount(devKey(t, "//Bob").AccountID(), 0, ksm(1), new(big.Int), new(big.Int))
-	home := t.TempDir()
-	kr := newFakeKeyring(t)
-	items := transferItems(t, kr, 1, "alice")
-	path := filepath.Join(t.TempDir(), "b.journal")
+	l, home, kr, items, path := newResumeFixture(t, 1)
 
 	// The first run dies right after journalling the signed transaction.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -228,15 +214,7 @@ func TestBatchResumeIdleChain(t *testing.T) {
 	s := openFake(t, l.fakeChain, home)
 	s.FollowTimeout = 20 * time.Millisecond
 	r2 := &BatchRunner{Sess: s, Keyring: kr, Journal: j2, Ask: &batchAsk{}, Prior: prior, Concurrency: 1, SettleEvery: time.Millisecond}
-	type outcome struct {
-		res []BatchRowResult
-		err error
-	}
-	done := make(chan outcome, 1)
-	go func() {
-		res, err := r2.Run(context.Background(), items)
-		done <- outcome{res, err}
-	}()
+	done := runInBackground(r2, items)
 	// Once it was sent twice into the silence, blocks are built again.
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
@@ -271,4 +249,21 @@ func TestBatchResumeIdleChain(t *testing.T) {
 			t.Fatalf("included %d times", n)
 		}
 	}
+}
+
+// batchOutcome is what a BatchRunner's Run returned.
+type batchOutcome struct {
+	res []BatchRowResult
+	err error
+}
+
+// runInBackground runs r over items in a goroutine; the channel receives
+// what Run returned.
+func runInBackground(r *BatchRunner, items []BatchItem) <-chan batchOutcome {
+	done := make(chan batchOutcome, 1)
+	go func() {
+		res, err := r.Run(context.Background(), items)
+		done <- batchOutcome{res, err}
+	}()
+	return done
 }

@@ -37,6 +37,24 @@ type ledgerChain struct {
 	down bool
 }
 
+// newTransferLedger is a ledger chain where Alice, the sender of the batch
+// tests' transfers (returned), has funds and Bob, their receiver, exists.
+func newTransferLedger(t *testing.T) (*ledgerChain, [32]byte) {
+	alice := devKey(t, "//Alice").AccountID()
+	l := newLedgerChain(t, alice)
+	l.fakeChain.setAccount(devKey(t, "//Bob").AccountID(), 0, ksm(1), new(big.Int), new(big.Int))
+	return l, alice
+}
+
+// newResumeFixture is what a crash-and-resume test's two runs share: a
+// transfer ledger, the home of both processes, the keyring, rows transfers
+// from Alice and the journal's path.
+func newResumeFixture(t *testing.T, rows int) (l *ledgerChain, home string, kr *fakeKeyring, items []BatchItem, path string) {
+	l, _ = newTransferLedger(t)
+	kr = newFakeKeyring(t)
+	return l, t.TempDir(), kr, transferItems(t, kr, rows, "alice"), filepath.Join(t.TempDir(), "b.journal")
+}
+
 func newLedgerChain(t *testing.T, senders ...[32]byte) *ledgerChain {
 	f := newFakeChain(t, devGenesis)
 	format, err := extrinsic.New(f.md)
@@ -151,18 +169,12 @@ var errCrashed = errors.New("crashed")
 // finishes the batch. Every transfer is included exactly once.
 func TestBatchResumeNeverPaysTwice(t *testing.T) {
 	const rows = 4
-	alice := devKey(t, "//Alice").AccountID()
 	total := 2 + rows*4 // batch, run, then planned, signed, submitted, included per row
 	for _, group := range []int{1, 3} {
 		for crashAt := 1; crashAt < total; crashAt++ {
 			for _, eraEnds := range []bool{false, true} {
 				t.Run(fmt.Sprintf("group %d, after record %d, era ends %v", group, crashAt+1, eraEnds), func(t *testing.T) {
-					l := newLedgerChain(t, alice)
-					l.fakeChain.setAccount(devKey(t, "//Bob").AccountID(), 0, ksm(1), new(big.Int), new(big.Int))
-					home := t.TempDir()
-					kr := newFakeKeyring(t)
-					items := transferItems(t, kr, rows, "alice")
-					path := filepath.Join(t.TempDir(), "b.journal")
+					l, home, kr, items, path := newResumeFixture(t, rows)
 
 					// The first run, killed after record crashAt.
 					ctx, cancel := context.WithCancel(context.Background())
@@ -387,9 +399,10 @@ func (k benchKeyring) Get(name string) (*keystore.Entry, error) {
 }
 func (k benchKeyring) Unlock(name string, _ []byte) (*keys.Pair, error) { return k[name], nil }
 
-// BenchmarkBatchPlanSign: rows of transfers composed, prepared (fee,
-// balance, payload) and signed per second, offline (the fake chain).
-func BenchmarkBatchPlanSign(b *testing.B) {
+// benchBatch is the offline setup of the batch benchmarks: a session on
+// the fake chain, a keyring of Alice (rich) and Bob, and 1000 transfer rows
+// from Alice.
+func benchBatch(b *testing.B) (*Session, benchKeyring, *keys.Pair, []BatchItem) {
 	f := newFakeChain(b, devGenesis)
 	alice := devKey(b, "//Alice")
 	f.setAccount(alice.AccountID(), 0, ksm(1_000_000), new(big.Int), new(big.Int))
@@ -399,7 +412,13 @@ func BenchmarkBatchPlanSign(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	items := transferItems(b, kr, 1000, "alice")
+	return s, kr, alice, transferItems(b, kr, 1000, "alice")
+}
+
+// BenchmarkBatchPlanSign: rows of transfers composed, prepared (fee,
+// balance, payload) and signed per second, offline (the fake chain).
+func BenchmarkBatchPlanSign(b *testing.B) {
+	s, kr, alice, items := benchBatch(b)
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -423,9 +442,7 @@ func BenchmarkBatchPlanSign(b *testing.B) {
 // lists, so its first transaction takes that nonce (no gap, which the pool
 // would hold as future for ever).
 func TestBatchResumeFreesDeadReservations(t *testing.T) {
-	alice := devKey(t, "//Alice").AccountID()
-	l := newLedgerChain(t, alice)
-	l.fakeChain.setAccount(devKey(t, "//Bob").AccountID(), 0, ksm(1), new(big.Int), new(big.Int))
+	l, alice := newTransferLedger(t)
 	home := t.TempDir()
 	dead := openFake(t, l.fakeChain, home)
 	if n, err := dead.Nonces.Next(dead.Genesis, alice, 0, 100); err != nil || n != 0 {
@@ -462,9 +479,7 @@ func TestBatchResumeFreesDeadReservations(t *testing.T) {
 func TestBatchStopOnError(t *testing.T) {
 	for _, stop := range []bool{false, true} {
 		t.Run(fmt.Sprint("stop ", stop), func(t *testing.T) {
-			alice := devKey(t, "//Alice").AccountID()
-			l := newLedgerChain(t, alice)
-			l.fakeChain.setAccount(devKey(t, "//Bob").AccountID(), 0, ksm(1), new(big.Int), new(big.Int))
+			l, _ := newTransferLedger(t)
 			kr := newFakeKeyring(t)
 			items := transferItems(t, kr, 3, "alice")
 			huge, err := PlanTransfer(kr, TransferInput{Signing: Signing{From: "alice", Options: DefaultTxOptions()}, To: "bob", Amount: "5000"})
@@ -506,16 +521,7 @@ func boolInt(b bool) int {
 // BenchmarkBatchPlanSignParallel: as BenchmarkBatchPlanSign with rows of
 // several senders prepared and signed side by side (as a run does).
 func BenchmarkBatchPlanSignParallel(b *testing.B) {
-	f := newFakeChain(b, devGenesis)
-	alice := devKey(b, "//Alice")
-	f.setAccount(alice.AccountID(), 0, ksm(1_000_000), new(big.Int), new(big.Int))
-	f.setAccount(devKey(b, "//Bob").AccountID(), 0, ksm(1), new(big.Int), new(big.Int))
-	kr := benchKeyring{"alice": alice, "bob": devKey(b, "//Bob")}
-	s, err := Open(context.Background(), f, Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	items := transferItems(b, kr, 1000, "alice")
+	s, kr, alice, items := benchBatch(b)
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -542,9 +548,7 @@ func BenchmarkBatchPlanSignParallel(b *testing.B) {
 // transactions (two batch_all of two, one alone), the rows of a
 // transaction share its hash and block, and its fee is on its first row.
 func TestBatchGroup(t *testing.T) {
-	alice := devKey(t, "//Alice").AccountID()
-	l := newLedgerChain(t, alice)
-	l.fakeChain.setAccount(devKey(t, "//Bob").AccountID(), 0, ksm(1), new(big.Int), new(big.Int))
+	l, _ := newTransferLedger(t)
 	kr := newFakeKeyring(t)
 	j, err := CreateJournal(filepath.Join(t.TempDir(), "j"))
 	if err != nil {

@@ -8,6 +8,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"strconv"
@@ -34,6 +35,9 @@ type StakeInput struct {
 	All       bool
 	For       string
 }
+
+// ErrNotBonded means the account has no staking ledger.
+var ErrNotBonded = errors.New("not bonded")
 
 func stakePlan(kr Keyring, verb string, in StakeInput, build func(ctx context.Context, c *Composer) (*Draft, error)) (*Plan, error) {
 	return NewPlan(kr, "stake "+verb, in.Signing, "Staking", build)
@@ -135,6 +139,9 @@ func amountOrAll(text string) (all bool, err error) {
 	}
 	return false, checkAmountField("amount", text)
 }
+
+// ErrNothingToUnbond means an unbond or rebond of more than there is.
+var ErrNothingToUnbond = errors.New("nothing to unbond")
 
 // PlanStakeUnbond unbonds in.Amount (or "all") of the active bond.
 func PlanStakeUnbond(kr Keyring, in StakeInput) (*Plan, error) {
@@ -293,6 +300,12 @@ func PlanStakeWithdraw(kr Keyring, in StakeInput) (*Plan, error) {
 			Title: fmt.Sprintf("Withdraw %s unbonded (slashing spans: %d)", c.Amount(st.Withdrawable), st.SlashingSpans)}, nil
 	})
 }
+
+// ErrTooManyNominations means more targets than the runtime allows.
+var ErrTooManyNominations = errors.New("too many nominations")
+
+// ErrBadTarget means a nomination target the chain would refuse.
+var ErrBadTarget = errors.New("bad nomination target")
 
 // PlanStakeNominate nominates in.Targets.
 func PlanStakeNominate(kr Keyring, in StakeInput) (*Plan, error) {

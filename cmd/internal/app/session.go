@@ -162,6 +162,10 @@ func (s *Session) ChainID() string {
 	return "development"
 }
 
+// ErrWrongChain means the pallet's calls are made on another chain of
+// the network today; the message names it.
+var ErrWrongChain = errors.New("wrong chain")
+
 // Route checks that this chain is where calls of pallet are made today.
 // On a known network whose profile places pallet on another of its chains
 // it returns an error wrapping ErrWrongChain that names that chain; on a

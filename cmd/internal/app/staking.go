@@ -11,7 +11,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/big"
 	"sort"
@@ -20,18 +19,6 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 	"github.com/ksm-wallet/ksm/tx/storage"
 	"github.com/ksm-wallet/ksm/tx/value"
-)
-
-// Staking errors.
-var (
-	// ErrNotBonded means the account has no staking ledger.
-	ErrNotBonded = errors.New("not bonded")
-	// ErrTooManyNominations means more targets than the runtime allows.
-	ErrTooManyNominations = errors.New("too many nominations")
-	// ErrBadTarget means a nomination target the chain would refuse.
-	ErrBadTarget = errors.New("bad nomination target")
-	// ErrNothingToUnbond means an unbond or rebond of more than there is.
-	ErrNothingToUnbond = errors.New("nothing to unbond")
 )
 
 // UnlockChunk is an unbonding amount and the era it can be withdrawn in.

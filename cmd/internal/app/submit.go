@@ -52,6 +52,9 @@ func (e *InterruptedError) Error() string {
 
 func (e *InterruptedError) Unwrap() error { return e.Err }
 
+// ErrRejected means the chain refused the transaction; it was not included.
+var ErrRejected = errors.New("transaction rejected")
+
 // NotIncludedError means the pool dropped or refused the transaction after
 // accepting it, or the endpoint refused it outright.
 type NotIncludedError struct {

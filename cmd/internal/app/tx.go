@@ -225,6 +225,13 @@ func (p *Prepared) Total() *big.Int {
 	return t
 }
 
+// ErrInsufficientBalance means the account cannot pay the amount and the fee.
+var ErrInsufficientBalance = errors.New("insufficient balance")
+
+// ErrExistentialDeposit means the transaction would leave an account
+// below the existential deposit (reaped) and the user did not allow it.
+var ErrExistentialDeposit = errors.New("below the existential deposit")
+
 func (p *Prepared) checkBalance(s *Session) error {
 	b := p.Balance
 	total := p.Total()
@@ -315,6 +322,9 @@ func (s *Session) QueryInfo(ctx context.Context, rt *Runtime, at chainclient.Has
 	return f, w, nil
 }
 
+// ErrSignerMismatch means the key given does not belong to the sender.
+var ErrSignerMismatch = errors.New("the signing key is not the sender's")
+
 // Sign has signer sign the prepared payload and returns the signed
 // extrinsic. The signer must be the sender.
 func (p *Prepared) Sign(signer extrinsic.Signer) ([]byte, error) {
@@ -331,6 +341,9 @@ func (p *Prepared) Sign(signer extrinsic.Signer) ([]byte, error) {
 	}
 	return p.Runtime.Format.Assemble(p.Request.Call, extrinsic.IDAddress(p.From), extrinsic.Signature{Scheme: signer.SignatureScheme(), Bytes: sig}, extra)
 }
+
+// ErrWouldFail means a dry run of the transaction says it would fail.
+var ErrWouldFail = errors.New("the transaction would fail")
 
 // WouldFailError is a dry run saying the transaction would fail; Err is
 // the decoded reason.

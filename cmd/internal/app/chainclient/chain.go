@@ -25,9 +25,6 @@ var (
 	ErrNotFound = errors.New("chain: not found")
 	// ErrUnsupported means the backend cannot answer this kind of request.
 	ErrUnsupported = errors.New("chain: not supported by this backend")
-	// ErrDisconnected means the connection to the chain was lost or could
-	// not be made.
-	ErrDisconnected = errors.New("chain: connection lost")
 )
 
 // Hash is a 32-byte block or extrinsic hash.
@@ -189,6 +186,10 @@ type Chain interface {
 	// Close releases the connection.
 	Close() error
 }
+
+// ErrDisconnected means the connection to the chain was lost or could
+// not be made.
+var ErrDisconnected = errors.New("chain: connection lost")
 
 // IsDisconnectedErr reports whether err means the backend went away.
 func IsDisconnectedErr(err error) bool { return err != nil && errors.Is(err, ErrDisconnected) }

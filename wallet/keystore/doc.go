@@ -31,24 +31,3 @@
 // they hold the key being removed.
 // Watch-only entries hold an address and no secret.
 package keystore
-
-import "errors"
-
-var (
-	// ErrWrongPassword means the password does not open the file (the
-	// authenticated encryption cannot tell this from a damaged ciphertext).
-	ErrWrongPassword = errors.New("wrong password (or damaged key file)")
-	// ErrCorrupt means a file that is not a well-formed keystore file.
-	ErrCorrupt = errors.New("corrupted keystore file")
-	// ErrUnsupported means a keystore file of a version, key type or
-	// encryption ksm does not read.
-	ErrUnsupported = errors.New("unsupported keystore file")
-	// ErrWatchOnly means a secret was needed from a watch-only entry.
-	ErrWatchOnly = errors.New("watch-only key has no secret")
-	// ErrNotFound means no key of that name.
-	ErrNotFound = errors.New("no such key")
-	// ErrExists means a key of that name exists already.
-	ErrExists = errors.New("a key with that name exists")
-	// ErrBadName means a key name ksm does not accept.
-	ErrBadName = errors.New("invalid key name")
-)
