@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"math/big"
 	"strings"
 	"testing"
 
@@ -149,10 +150,7 @@ func TestActAsProxy(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFakeChain(t, devGenesis)
-			f.setAccount(alice, 0, ksm(100), ksm(0), ksm(0))
-			f.setAccount(bob, 0, ksm(10), ksm(0), ksm(0))
-			f.put("Proxy", "Proxies", proxyDefs(f, tc.defs...), f.codec.FormatAccount(alice))
+			f := proxiedChain(t, ksm(100), ksm(10), tc.defs...)
 			s := openFake(t, f, t.TempDir())
 			kr := &listKeyring{fakeKeyring: newFakeKeyring(t), book: map[string]*keystore.Entry{}}
 			plan, err := PlanTransfer(kr, TransferInput{Signing: Signing{From: tc.from, As: "alice", Options: DefaultTxOptions()}, To: "eve", Amount: "1"})
@@ -189,17 +187,24 @@ func TestActAsProxy(t *testing.T) {
 // TestActAsBalanceOfActedFor: the amount must be in the account acted
 // for, not in the signer's.
 func TestActAsBalanceOfActedFor(t *testing.T) {
-	alice, bob := devKey(t, "//Alice").AccountID(), devKey(t, "//Bob").AccountID()
-	f := newFakeChain(t, devGenesis)
-	f.setAccount(alice, 0, ksm(2), ksm(0), ksm(0))
-	f.setAccount(bob, 0, ksm(1000), ksm(0), ksm(0))
-	f.put("Proxy", "Proxies", proxyDefs(f, ProxyDef{Delegate: bob, Type: "Any"}), f.codec.FormatAccount(alice))
+	bob := devKey(t, "//Bob").AccountID()
+	f := proxiedChain(t, ksm(2), ksm(1000), ProxyDef{Delegate: bob, Type: "Any"})
 	s := openFake(t, f, t.TempDir())
 	kr := &listKeyring{fakeKeyring: newFakeKeyring(t), book: map[string]*keystore.Entry{}}
 	_, err := transferToEveAs(t, s, kr, "bob", "alice", "5")
 	if !errors.Is(err, ErrInsufficientBalance) || !strings.Contains(err.Error(), "acted for") {
 		t.Fatalf("err %v", err)
 	}
+}
+
+// proxiedChain is a fake chain where Alice (free balance alice) has the
+// proxies defs and Bob has free balance bob.
+func proxiedChain(t *testing.T, alice, bob *big.Int, defs ...ProxyDef) *fakeChain {
+	f := newFakeChain(t, devGenesis)
+	f.setAccount(devKey(t, "//Alice").AccountID(), 0, alice, ksm(0), ksm(0))
+	f.setAccount(devKey(t, "//Bob").AccountID(), 0, bob, ksm(0), ksm(0))
+	f.put("Proxy", "Proxies", proxyDefs(f, defs...), f.codec.FormatAccount(devKey(t, "//Alice").AccountID()))
+	return f
 }
 
 // transferToEveAs plans a transfer of amount to eve by from acting as as
@@ -216,11 +221,8 @@ func transferToEveAs(t *testing.T, s *Session, kr Keyring, from, as, amount stri
 // TestInnerFailure: a transaction whose Proxy.ProxyExecuted result is an
 // error is a failure with that error.
 func TestInnerFailure(t *testing.T) {
-	alice, bob := devKey(t, "//Alice").AccountID(), devKey(t, "//Bob").AccountID()
-	f := newFakeChain(t, devGenesis)
-	f.setAccount(alice, 0, ksm(100), ksm(0), ksm(0))
-	f.setAccount(bob, 0, ksm(10), ksm(0), ksm(0))
-	f.put("Proxy", "Proxies", proxyDefs(f, ProxyDef{Delegate: bob, Type: "Staking"}), f.codec.FormatAccount(alice))
+	bob := devKey(t, "//Bob").AccountID()
+	f := proxiedChain(t, ksm(100), ksm(10), ProxyDef{Delegate: bob, Type: "Staking"})
 	f.result = func([]byte) ([]any, error) {
 		evs := f.successEvents()
 		return append(evs, record(1, value.Object{{Name: "Proxy", Value: value.Object{{Name: "ProxyExecuted", Value: value.Object{
