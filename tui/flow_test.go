@@ -34,6 +34,29 @@ func startProgram(t *testing.T, f *fakeBackend) *teatest.TestModel {
 	return tm
 }
 
+// fillTransfer opens the transfer form on the Accounts panel and sends
+// amount to charlie, up to the confirm screen.
+func fillTransfer(t *testing.T, tm *teatest.TestModel, amount string) {
+	t.Helper()
+	typeText(tm, "t")
+	waitFor(t, tm, "Transfer")
+	typeText(tm, "charlie")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	typeText(tm, amount)
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Sign and submit this transaction?")
+}
+
+// confirmWithPassword answers y on the confirm screen and types password
+// at its prompt.
+func confirmWithPassword(t *testing.T, tm *teatest.TestModel, password string) {
+	t.Helper()
+	typeText(tm, "y")
+	waitFor(t, tm, "Password:")
+	typeText(tm, password)
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+}
+
 // TestTransferFlow drives the real program loop: the transfer form, the
 // confirm screen (from the action's goroutine through the bridge), the
 // masked password and the result in place.
@@ -41,17 +64,8 @@ func TestTransferFlow(t *testing.T) {
 	f := newFake()
 	done := f.withDone()
 	tm := startProgram(t, f)
-	typeText(tm, "t")
-	waitFor(t, tm, "Transfer")
-	typeText(tm, "charlie")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	typeText(tm, "1.5")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	waitFor(t, tm, "Sign and submit this transaction?")
-	typeText(tm, "y")
-	waitFor(t, tm, "Password:")
-	typeText(tm, "hunter2")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	fillTransfer(t, tm, "1.5")
+	confirmWithPassword(t, tm, "hunter2")
 	waitFor(t, tm, "Succeeded")
 	<-done
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter}) // closes the result
@@ -77,12 +91,7 @@ func TestDeclineSendsNothing(t *testing.T) {
 	f := newFake()
 	done := f.withDone()
 	tm := startProgram(t, f)
-	typeText(tm, "t")
-	typeText(tm, "charlie")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	typeText(tm, "1")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	waitFor(t, tm, "Sign and submit this transaction?")
+	fillTransfer(t, tm, "1")
 	typeText(tm, "n")
 	waitFor(t, tm, "not signed")
 	<-done
@@ -100,16 +109,8 @@ func TestCtrlCSendsNothing(t *testing.T) {
 	f.release = make(chan struct{}) // never released: Run waits before sending
 	done := f.withDone()
 	tm := startProgram(t, f)
-	typeText(tm, "t")
-	typeText(tm, "charlie")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	typeText(tm, "1")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	waitFor(t, tm, "Sign and submit")
-	typeText(tm, "y")
-	waitFor(t, tm, "Password:")
-	typeText(tm, "pw")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	fillTransfer(t, tm, "1")
+	confirmWithPassword(t, tm, "pw")
 	waitFor(t, tm, "Working")
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(waitLimit))

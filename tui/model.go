@@ -269,6 +269,19 @@ func (m Model) backoff(n int) time.Duration {
 	return min(d, maxBackoff)
 }
 
+// retryLater counts a failed attempt and returns the wait before the next.
+func (m *Model) retryLater() time.Duration {
+	m.retries++
+	m.retryIn = m.backoff(m.retries)
+	return m.retryIn
+}
+
+// readAgain marks everything the panels read as to be read again.
+func (m *Model) readAgain() {
+	m.balState, m.refState, m.valState, m.myState = idle, idle, idle, idle
+	m.stakeState, m.relState, m.rewState = map[string]loadState{}, map[string]loadState{}, map[string]loadState{}
+}
+
 func (m Model) headerEvery() time.Duration {
 	if m.opts.HeaderEvery > 0 {
 		return m.opts.HeaderEvery
@@ -320,108 +333,77 @@ func (m Model) push(msg tea.Msg) {
 	}
 }
 
-func (m Model) loadKeys() tea.Cmd {
+// load runs get on the backend off the Update goroutine (a tea.Cmd) and
+// delivers its result as the message msg makes of it.
+func load[T any](m Model, get func(Backend, context.Context) (T, error), msg func(T, error) tea.Msg) tea.Cmd {
 	be, ctx := m.be, m.ctx
 	return func() tea.Msg {
-		k, err := be.Keys(ctx)
-		return keysMsg{k, err}
+		v, err := get(be, ctx)
+		return msg(v, err)
 	}
+}
+
+func (m Model) loadKeys() tea.Cmd {
+	return load(m, Backend.Keys, func(k []Key, err error) tea.Msg { return keysMsg{k, err} })
 }
 
 func (m Model) connect() tea.Cmd {
-	be, ctx := m.be, m.ctx
-	return func() tea.Msg {
-		h, err := be.Connect(ctx, func(p Progress) { m.push(progressMsg(p)) })
-		return connectedMsg{h, err}
-	}
+	progress := func(p Progress) { m.push(progressMsg(p)) }
+	return load(m, func(be Backend, ctx context.Context) (Header, error) { return be.Connect(ctx, progress) },
+		func(h Header, err error) tea.Msg { return connectedMsg{h, err} })
 }
 
 func (m Model) loadBalances() tea.Cmd {
-	be, ctx, keys := m.be, m.ctx, append([]Key(nil), m.keys...)
-	return func() tea.Msg {
-		a, err := be.Balances(ctx, keys)
-		return balancesMsg{a, err}
-	}
+	keys := append([]Key(nil), m.keys...)
+	return load(m, func(be Backend, ctx context.Context) ([]Account, error) { return be.Balances(ctx, keys) },
+		func(a []Account, err error) tea.Msg { return balancesMsg{a, err} })
 }
 
 func (m Model) loadHeader() tea.Cmd {
-	be, ctx := m.be, m.ctx
-	return func() tea.Msg {
-		h, err := be.Header(ctx)
-		return headerMsg{h, err}
-	}
+	return load(m, Backend.Header, func(h Header, err error) tea.Msg { return headerMsg{h, err} })
 }
 
 func (m Model) loadStaking(k Key) tea.Cmd {
-	be, ctx := m.be, m.ctx
-	return func() tea.Msg {
-		st, err := be.Staking(ctx, k)
-		return stakingMsg{k.Name, st, err}
-	}
+	return load(m, func(be Backend, ctx context.Context) (*Staking, error) { return be.Staking(ctx, k) },
+		func(st *Staking, err error) tea.Msg { return stakingMsg{k.Name, st, err} })
 }
 
 func (m Model) loadValidators() tea.Cmd {
-	be, ctx := m.be, m.ctx
-	return func() tea.Msg {
-		v, err := be.Validators(ctx)
-		return validatorsMsg{v, err}
-	}
+	return load(m, Backend.Validators, func(v []Validator, err error) tea.Msg { return validatorsMsg{v, err} })
 }
 
 func (m Model) loadReferenda() tea.Cmd {
-	be, ctx := m.be, m.ctx
-	return func() tea.Msg {
-		r, err := be.Referenda(ctx)
-		return referendaMsg{r, err}
-	}
+	return load(m, Backend.Referenda, func(r []Referendum, err error) tea.Msg { return referendaMsg{r, err} })
 }
 
 func (m Model) loadClaim(eth string, k Key) tea.Cmd {
-	be, ctx := m.be, m.ctx
-	return func() tea.Msg {
-		c, err := be.Claim(ctx, eth, k)
-		return claimMsg{c, err}
-	}
+	return load(m, func(be Backend, ctx context.Context) (*Claim, error) { return be.Claim(ctx, eth, k) },
+		func(c *Claim, err error) tea.Msg { return claimMsg{c, err} })
 }
 
 func (m Model) loadParas(ids []uint32) tea.Cmd {
-	be, ctx := m.be, m.ctx
-	return func() tea.Msg {
-		p, err := be.Paras(ctx, ids)
-		return parasMsg{p, err}
-	}
+	return load(m, func(be Backend, ctx context.Context) ([]Para, error) { return be.Paras(ctx, ids) },
+		func(p []Para, err error) tea.Msg { return parasMsg{p, err} })
 }
 
 func (m Model) loadMyParas() tea.Cmd {
-	be, ctx, keys := m.be, m.ctx, append([]Key(nil), m.keys...)
-	return func() tea.Msg {
-		p, err := be.MyParas(ctx, keys)
-		return myParasMsg{p, err}
-	}
+	keys := append([]Key(nil), m.keys...)
+	return load(m, func(be Backend, ctx context.Context) ([]Para, error) { return be.MyParas(ctx, keys) },
+		func(p []Para, err error) tea.Msg { return myParasMsg{p, err} })
 }
 
 func (m Model) loadRelations(k Key) tea.Cmd {
-	be, ctx := m.be, m.ctx
-	return func() tea.Msg {
-		r, err := be.Relations(ctx, k)
-		return relationsMsg{k.Name, r, err}
-	}
+	return load(m, func(be Backend, ctx context.Context) ([]Relations, error) { return be.Relations(ctx, k) },
+		func(r []Relations, err error) tea.Msg { return relationsMsg{k.Name, r, err} })
 }
 
 func (m Model) loadRewards(k Key) tea.Cmd {
-	be, ctx := m.be, m.ctx
-	return func() tea.Msg {
-		r, err := be.Rewards(ctx, k)
-		return rewardsMsg{k.Name, r, err}
-	}
+	return load(m, func(be Backend, ctx context.Context) (*Rewards, error) { return be.Rewards(ctx, k) },
+		func(r *Rewards, err error) tea.Msg { return rewardsMsg{k.Name, r, err} })
 }
 
 func (m Model) loadActivity() tea.Cmd {
-	be, ctx := m.be, m.ctx
-	return func() tea.Msg {
-		a, err := be.Activity(ctx)
-		return activityMsg{a, err}
-	}
+	return load(m, Backend.Activity, func(a []Tx, err error) tea.Msg { return activityMsg{a, err} })
 }
 
 // Update handles one message; it never does I/O itself.
@@ -467,9 +449,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			// Try again, waiting longer each time; the dashboard stays.
 			m.connected, m.connErr = failed, msg.err
-			m.retries++
-			m.retryIn = m.backoff(m.retries)
-			return m, tea.Tick(m.retryIn, func(time.Time) tea.Msg { return retryConnectMsg{} })
+			return m, tea.Tick(m.retryLater(), func(time.Time) tea.Msg { return retryConnectMsg{} })
 		}
 		m.connected, m.header, m.sync, m.retries, m.retryIn = loaded, msg.h, nil, 0, 0
 		return m, tea.Batch(m.onPanel(), headerTick(m.headerEvery()))
@@ -488,8 +468,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case progressMsg:
 		m.progress(Progress(msg))
 		if msg.Reload && m.connected == loaded {
-			m.balState, m.refState, m.valState, m.myState = idle, idle, idle, idle
-			m.stakeState, m.relState, m.rewState = map[string]loadState{}, map[string]loadState{}, map[string]loadState{}
+			m.readAgain()
 			return m, tea.Batch(m.listen(), m.onPanel())
 		}
 		return m, m.listen()
@@ -501,17 +480,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			// The chain stopped answering: say so, keep what is shown,
 			// and ask again with backoff (the backend reconnects).
 			m.lost, m.lostErr = true, msg.err
-			m.retries++
-			m.retryIn = m.backoff(m.retries)
-			return m, headerTick(m.retryIn)
+			return m, headerTick(m.retryLater())
 		}
 		m.header = msg.h
 		if m.lost {
 			// Back: what was read while it was gone is read again.
 			m.lost, m.lostErr, m.retries, m.retryIn = false, nil, 0, 0
 			m.status = "reconnected"
-			m.balState, m.refState, m.valState, m.myState = idle, idle, idle, idle
-			m.stakeState, m.relState, m.rewState = map[string]loadState{}, map[string]loadState{}, map[string]loadState{}
+			m.readAgain()
 			return m, tea.Batch(m.onPanel(), headerTick(m.headerEvery()))
 		}
 		return m, headerTick(m.headerEvery())

@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math/big"
-	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -17,8 +15,6 @@ import (
 	"github.com/ksm-wallet/ksm/tx/testenv"
 	"github.com/ksm-wallet/ksm/tx/value"
 )
-
-var hexModule = regexp.MustCompile(`export default '0x([0-9a-fA-F]+)'`)
 
 // runtimeCase is a metadata file with its SS58 prefix.
 type runtimeCase struct {
@@ -50,18 +46,7 @@ func loadAnyFormat(t *testing.T, path string) *extrinsic.Format { return loadAny
 
 func loadAnyFormatTB(t testing.TB, path string) *extrinsic.Format {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.HasSuffix(path, ".js") {
-		m := hexModule.FindSubmatch(b)
-		if m == nil {
-			t.Fatalf("%s: no hex export", path)
-		}
-		b, _ = hex.DecodeString(string(m[1]))
-	}
-	md, err := metadata.Decode(b)
+	md, err := metadata.Decode(testenv.ReadMetadataFile(t, path))
 	if err != nil {
 		t.Fatal(err)
 	}

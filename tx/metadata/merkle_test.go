@@ -3,9 +3,7 @@ package metadata_test
 import (
 	"encoding/hex"
 	"encoding/json"
-	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"testing"
 
@@ -40,25 +38,10 @@ var merkleCases = []merkleCase{
 	{"substrate-v15", typesSupportMeta("v15/substrate-hex.js"), 12, "UNIT"},
 }
 
-var jsHexModule = regexp.MustCompile(`export default '0x([0-9a-fA-F]+)'`)
-
 // loadMetaFile reads raw metadata or a types-support hex module.
 func loadMetaFile(t *testing.T, path string) *metadata.Metadata {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if filepath.Ext(path) == ".js" {
-		m := jsHexModule.FindSubmatch(b)
-		if m == nil {
-			t.Fatalf("%s: no hex default export", path)
-		}
-		if b, err = hex.DecodeString(string(m[1])); err != nil {
-			t.Fatal(err)
-		}
-	}
-	md, err := metadata.Decode(b)
+	md, err := metadata.Decode(testenv.ReadMetadataFile(t, path))
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -109,7 +110,7 @@ func comparePJS(t *testing.T, m *Metadata, js []byte) {
 		if p.Name != wp.Name || int(p.Index) != wp.Index {
 			fail("pallet %d: %s/%d, want %s/%d", i, p.Name, p.Index, wp.Name, wp.Index)
 		}
-		if m.Version >= 15 && !eqStrs(p.Docs, wp.Docs) {
+		if m.Version >= 15 && !slices.Equal(p.Docs, wp.Docs) {
 			fail("%s docs differ", p.Name)
 		}
 		for k, we := range [](*struct{ Type uint32 }){wp.Calls, wp.Events, wp.Errors} {
@@ -128,7 +129,7 @@ func comparePJS(t *testing.T, m *Metadata, js []byte) {
 			for j, wi := range wp.Storage.Items {
 				e := &p.Storage.Entries[j]
 				items++
-				if e.Name != wi.Name || e.Modifier.String() != wi.Modifier || "0x"+hex.EncodeToString(e.Default) != wi.Fallback || !eqStrs(e.Docs, wi.Docs) {
+				if e.Name != wi.Name || e.Modifier.String() != wi.Modifier || "0x"+hex.EncodeToString(e.Default) != wi.Fallback || !slices.Equal(e.Docs, wi.Docs) {
 					fail("%s.%s storage entry differs from %s", p.Name, e.Name, wi.Name)
 				}
 				switch {
@@ -141,7 +142,7 @@ func comparePJS(t *testing.T, m *Metadata, js []byte) {
 					for k, h := range e.Hashers {
 						hs[k] = h.String()
 					}
-					if !e.IsMap || e.Key != wi.Type.Map.Key || e.Value != wi.Type.Map.Value || !eqStrs(hs, wi.Type.Map.Hashers) {
+					if !e.IsMap || e.Key != wi.Type.Map.Key || e.Value != wi.Type.Map.Value || !slices.Equal(hs, wi.Type.Map.Hashers) {
 						fail("%s.%s: map %+v, got %v %d %d", p.Name, e.Name, wi.Type.Map, hs, e.Key, e.Value)
 					}
 				default:
@@ -155,7 +156,7 @@ func comparePJS(t *testing.T, m *Metadata, js []byte) {
 			for j, wc := range wp.Constants {
 				c := &p.Constants[j]
 				items++
-				if c.Name != wc.Name || c.Type != wc.Type || "0x"+hex.EncodeToString(c.Value) != wc.Value || !eqStrs(c.Docs, wc.Docs) {
+				if c.Name != wc.Name || c.Type != wc.Type || "0x"+hex.EncodeToString(c.Value) != wc.Value || !slices.Equal(c.Docs, wc.Docs) {
 					fail("%s.%s constant differs", p.Name, c.Name)
 				}
 			}
@@ -237,16 +238,4 @@ func comparePJS(t *testing.T, m *Metadata, js []byte) {
 		}
 	}
 	t.Logf("v%d: %d pallets, %d storage entries/constants/API methods equal polkadot-js JSON", m.Version, len(m.Pallets), items)
-}
-
-func eqStrs(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -98,6 +99,31 @@ func ReadShared(t testing.TB, elem ...string) []byte {
 	b, err := os.ReadFile(Shared(t, elem...))
 	if err != nil {
 		t.Fatal(err)
+	}
+	return b
+}
+
+// jsHexExport matches the hex string a metadata module of
+// @polkadot/types-support exports (`export default '0x...'`).
+var jsHexExport = regexp.MustCompile(`export default '0x([0-9a-fA-F]+)'`)
+
+// ReadMetadataFile reads a metadata file: SCALE bytes as they are or, from
+// a .js module of @polkadot/types-support, the hex string it exports.
+func ReadMetadataFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Ext(path) != ".js" {
+		return b
+	}
+	m := jsHexExport.FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("%s: no hex default export", path)
+	}
+	if b, err = hex.DecodeString(string(m[1])); err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
 	return b
 }
