@@ -136,8 +136,10 @@ func missingItem(err error) bool {
 	return errors.Is(err, metadata.ErrUnknownItem) || errors.Is(err, metadata.ErrUnknownPallet)
 }
 
-func (s *Session) locks(ctx context.Context, rt *Runtime, at chainclient.Hash, id string) ([]Lock, error) {
-	v, _, err := s.Read(ctx, rt, at, "Balances", "Locks", id)
+// balancesList reads a list of account id in the Balances pallet (Locks,
+// Holds, Freezes); a runtime without the item has none.
+func (s *Session) balancesList(ctx context.Context, rt *Runtime, at chainclient.Hash, item, id string) ([]any, error) {
+	v, _, err := s.Read(ctx, rt, at, "Balances", item, id)
 	if missingItem(err) {
 		return nil, nil
 	}
@@ -145,6 +147,14 @@ func (s *Session) locks(ctx context.Context, rt *Runtime, at chainclient.Hash, i
 		return nil, err
 	}
 	items, _ := v.([]any)
+	return items, nil
+}
+
+func (s *Session) locks(ctx context.Context, rt *Runtime, at chainclient.Hash, id string) ([]Lock, error) {
+	items, err := s.balancesList(ctx, rt, at, "Locks", id)
+	if err != nil {
+		return nil, err
+	}
 	var out []Lock
 	for _, it := range items {
 		l := Lock{ID: lockID(Get(it, "id")), Amount: BigAt(it, "amount")}
@@ -190,14 +200,10 @@ func lockID(v any) string {
 }
 
 func (s *Session) holds(ctx context.Context, rt *Runtime, at chainclient.Hash, item, id string) ([]Hold, error) {
-	v, _, err := s.Read(ctx, rt, at, "Balances", item, id)
-	if missingItem(err) {
-		return nil, nil
-	}
+	items, err := s.balancesList(ctx, rt, at, item, id)
 	if err != nil {
 		return nil, err
 	}
-	items, _ := v.([]any)
 	var out []Hold
 	for _, it := range items {
 		out = append(out, Hold{Reason: EnumPath(Get(it, "id")), Amount: BigAt(it, "amount")})

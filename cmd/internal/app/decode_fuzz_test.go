@@ -14,9 +14,10 @@ import (
 	"github.com/ksm-wallet/ksm/tx/value"
 )
 
-// fuzzRuntime is the real Kusama runtime of spec 1009002 (it has the
-// Referenda pallet), for the fuzz targets of chain values.
-func fuzzRuntime(f *testing.F) *Runtime {
+// kusamaRuntime is the real Kusama runtime of spec 1009002 (it has the
+// Referenda pallet), for the fuzz targets of chain values and the tests
+// that read its constants.
+func kusamaRuntime(f testing.TB) *Runtime {
 	f.Helper()
 	md, err := metadata.Decode(testenv.ReadShared(f, "metadata", "kusama-v15-spec1009002.scale"))
 	if err != nil {
@@ -49,7 +50,7 @@ func encodeSeed(f *testing.F, rt *Runtime, e *storage.Entry, text string) []byte
 // or peer sends) go through what Outcome does with them: the records decode
 // or fail, and every event and dispatch error is read without panicking.
 func FuzzEventRecords(f *testing.F) {
-	rt := fuzzRuntime(f)
+	rt := kusamaRuntime(f)
 	e, err := storage.Lookup(rt.Codec, "System", "Events")
 	if err != nil {
 		f.Fatal(err)
@@ -89,7 +90,7 @@ func FuzzEventRecords(f *testing.F) {
 // FuzzReferendum: a Referenda.ReferendumInfoFor value decodes or fails, and
 // a decoded one is judged against the real tracks without panicking.
 func FuzzReferendum(f *testing.F) {
-	rt := fuzzRuntime(f)
+	rt := kusamaRuntime(f)
 	tracks, err := Tracks(rt)
 	if err != nil {
 		f.Fatal(err)
@@ -134,7 +135,7 @@ func FuzzReferendum(f *testing.F) {
 // constant of a runtime an endpoint serves) parses or fails, and a parsed
 // curve gives a threshold in [0, 1] anywhere on the decision period.
 func FuzzCurve(f *testing.F) {
-	rt := fuzzRuntime(f)
+	rt := kusamaRuntime(f)
 	c, err := rt.Meta.Constant("Referenda", "Tracks")
 	if err != nil {
 		f.Fatal(err)
@@ -191,7 +192,7 @@ func curveTypeID(md *metadata.Metadata) (metadata.TypeID, bool) {
 // FuzzProxyMultisigValues: Proxy.Proxies and Multisig.Multisigs values (chain
 // data) decode and are read, or fail, without panicking.
 func FuzzProxyMultisigValues(f *testing.F) {
-	rt := fuzzRuntime(f)
+	rt := kusamaRuntime(f)
 	pe, err := storage.Lookup(rt.Codec, "Proxy", "Proxies")
 	if err != nil {
 		f.Fatal(err)
@@ -220,7 +221,7 @@ func FuzzProxyMultisigValues(f *testing.F) {
 // FuzzFindAsMulti: an extrinsic of a block body (an endpoint's or peer's
 // bytes) is searched for the as_multi of a call hash without panicking.
 func FuzzFindAsMulti(f *testing.F) {
-	rt := fuzzRuntime(f)
+	rt := kusamaRuntime(f)
 	var bob [32]byte
 	bob[0] = 1
 	transfer, _ := rt.Calls.TransferKeepAlive(bob, big.NewInt(5))

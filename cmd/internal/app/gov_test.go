@@ -3,12 +3,6 @@ package app
 import (
 	"math/big"
 	"testing"
-
-	"github.com/ksm-wallet/ksm/tx/calls"
-	"github.com/ksm-wallet/ksm/tx/extrinsic"
-	"github.com/ksm-wallet/ksm/tx/metadata"
-	"github.com/ksm-wallet/ksm/tx/testenv"
-	"github.com/ksm-wallet/ksm/tx/value"
 )
 
 func govFixed(f float64) *big.Int { return big.NewInt(int64(f * 1e18)) }
@@ -46,16 +40,7 @@ func TestCurveThreshold(t *testing.T) {
 
 // TestTracksKusama reads the real Kusama Referenda.Tracks constant.
 func TestTracksKusama(t *testing.T) {
-	md, err := metadata.Decode(testenv.ReadShared(t, "metadata", "kusama-v15-spec1009002.scale"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := extrinsic.New(md)
-	if err != nil {
-		t.Fatal(err)
-	}
-	codec := value.New(md, 2)
-	rt := &Runtime{Meta: md, Format: f, Codec: codec, Calls: calls.New(codec)}
+	rt := kusamaRuntime(t)
 	tr, err := Tracks(rt)
 	if err != nil {
 		t.Fatal(err)

@@ -486,6 +486,19 @@ func (in *MultisigInput) parse(kr Keyring) (*Multisig, [32]byte, []byte, error) 
 	return ms, [32]byte(b), data, nil
 }
 
+// openOperation reads open operation h of multisig ms at the finalized
+// head; there being none is a mistake in CALLHASH (hint ends the message).
+func (c *Composer) openOperation(ctx context.Context, ms *Multisig, h [32]byte, hint string) (*MultisigOp, error) {
+	op, err := c.Sess.MultisigOp(ctx, c.Rt, c.Head.Hash, ms.Account, h)
+	if err != nil {
+		return nil, err
+	}
+	if op == nil {
+		return nil, inputErrorf("CALLHASH", "multisig %s has no open operation 0x%x at finalized block #%d%s", c.Sess.Account(ms.Account), h, c.Head.Number, hint)
+	}
+	return op, nil
+}
+
 // PlanMultisigApprove approves open operation CALLHASH of a multisig as
 // the sender, one of its signatories. The call is the one the chain holds
 // (proven, ProveCallData) or --call-data (which must hash to CALLHASH);
@@ -500,12 +513,9 @@ func PlanMultisigApprove(kr Keyring, in MultisigInput) (*Plan, error) {
 		if !ms.Has(by) {
 			return nil, inputErrorf("--from", "%s is not a signatory of multisig %s", c.Sess.Account(by), c.Sess.Account(ms.Account))
 		}
-		op, err := c.Sess.MultisigOp(ctx, c.Rt, c.Head.Hash, ms.Account, h)
+		op, err := c.openOperation(ctx, ms, h, " (see 'ksm multisig pending')")
 		if err != nil {
 			return nil, err
-		}
-		if op == nil {
-			return nil, inputErrorf("CALLHASH", "multisig %s has no open operation 0x%x at finalized block #%d (see 'ksm multisig pending')", c.Sess.Account(ms.Account), h, c.Head.Number)
 		}
 		call := data
 		if call == nil {
@@ -544,12 +554,9 @@ func PlanMultisigCancel(kr Keyring, in MultisigInput) (*Plan, error) {
 	}
 	return NewPlan(kr, "multisig cancel", in.Signing, "Multisig", func(ctx context.Context, c *Composer) (*Draft, error) {
 		by := c.Signer.Account
-		op, err := c.Sess.MultisigOp(ctx, c.Rt, c.Head.Hash, ms.Account, h)
+		op, err := c.openOperation(ctx, ms, h, "")
 		if err != nil {
 			return nil, err
-		}
-		if op == nil {
-			return nil, inputErrorf("CALLHASH", "multisig %s has no open operation 0x%x at finalized block #%d", c.Sess.Account(ms.Account), h, c.Head.Number)
 		}
 		if op.Depositor != by {
 			return nil, inputErrorf("--from", "only the depositor %s can cancel operation 0x%x, not %s", c.Sess.Account(op.Depositor), h, c.Sess.Account(by))

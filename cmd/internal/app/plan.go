@@ -237,6 +237,27 @@ func ResolveTarget(kr Keyring, field, arg string) (Target, error) {
 	return Target{Account: id}, nil
 }
 
+// resolveOptionalTarget resolves an optional TARGET-like argument: nil,
+// meaning the sender, when arg is empty.
+func resolveOptionalTarget(kr Keyring, field, arg string) (*Target, error) {
+	if arg == "" {
+		return nil, nil
+	}
+	t, err := ResolveTarget(kr, field, arg)
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// accountOr is t's account, or the sender's when t is nil.
+func (c *Composer) accountOr(t *Target) [32]byte {
+	if t == nil {
+		return c.From.Account
+	}
+	return t.Account
+}
+
 func decodeHex(s string) ([]byte, error) {
 	s = strings.TrimPrefix(s, "0x")
 	if len(s)%2 != 0 {

@@ -280,19 +280,12 @@ func PlanGovUndelegate(kr Keyring, in GovInput) (*Plan, error) {
 // PlanGovUnlock removes expired voting locks of in.Target (default the
 // sender) on in.Track.
 func PlanGovUnlock(kr Keyring, in GovInput) (*Plan, error) {
-	var target *Target
-	if in.Target != "" {
-		t, err := ResolveTarget(kr, "TARGET", in.Target)
-		if err != nil {
-			return nil, err
-		}
-		target = &t
+	target, err := resolveOptionalTarget(kr, "TARGET", in.Target)
+	if err != nil {
+		return nil, err
 	}
 	return NewPlan(kr, "gov unlock", in.Signing, "", func(ctx context.Context, c *Composer) (*Draft, error) {
-		who := c.From.Account
-		if target != nil {
-			who = target.Account
-		}
+		who := c.accountOr(target)
 		g, t, err := c.govOnTrack(ctx, in.Track)
 		if err != nil {
 			return nil, err

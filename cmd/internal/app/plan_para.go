@@ -189,19 +189,12 @@ func PlanCrowdloanWithdraw(kr Keyring, in ParaInput) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	var who *Target
-	if in.Who != "" {
-		t, err := ResolveTarget(kr, "WHO", in.Who)
-		if err != nil {
-			return nil, err
-		}
-		who = &t
+	who, err := resolveOptionalTarget(kr, "WHO", in.Who)
+	if err != nil {
+		return nil, err
 	}
 	return NewPlan(kr, "para withdraw", in.Signing, "", func(ctx context.Context, c *Composer) (*Draft, error) {
-		account := c.From.Account
-		if who != nil {
-			account = who.Account
-		}
+		account := c.accountOr(who)
 		call, err := c.Rt.Calls.CrowdloanWithdraw(account, id)
 		if err != nil {
 			return nil, err

@@ -140,26 +140,42 @@ func amountOrAll(text string) (all bool, err error) {
 	return false, checkAmountField("amount", text)
 }
 
+// ledgerPlan is the plan of verb (unbond, rebond) of in.Amount or "all"
+// of a part of the sender's staking ledger: build gets the ledger and
+// whether all was asked.
+func ledgerPlan(kr Keyring, verb string, in StakeInput, build func(ctx context.Context, c *Composer, l *Ledger, all bool) (*Draft, error)) (*Plan, error) {
+	all, err := amountOrAll(in.Amount)
+	if err != nil {
+		return nil, err
+	}
+	return stakePlan(kr, verb, in, func(ctx context.Context, c *Composer) (*Draft, error) {
+		l, err := c.ledger(ctx, c.From.Account, verb)
+		if err != nil {
+			return nil, err
+		}
+		return build(ctx, c, l, all)
+	})
+}
+
+// amountOrAll is a copy of avail when all was asked, else the amount text
+// says.
+func (c *Composer) amountOrAll(all bool, text string, avail *big.Int) (*big.Int, error) {
+	if all {
+		return new(big.Int).Set(avail), nil
+	}
+	return c.ParseAmount("amount", text)
+}
+
 // ErrNothingToUnbond means an unbond or rebond of more than there is.
 var ErrNothingToUnbond = errors.New("nothing to unbond")
 
 // PlanStakeUnbond unbonds in.Amount (or "all") of the active bond.
 func PlanStakeUnbond(kr Keyring, in StakeInput) (*Plan, error) {
-	all, err := amountOrAll(in.Amount)
-	if err != nil {
-		return nil, err
-	}
-	return stakePlan(kr, "unbond", in, func(ctx context.Context, c *Composer) (*Draft, error) {
+	return ledgerPlan(kr, "unbond", in, func(ctx context.Context, c *Composer, l *Ledger, all bool) (*Draft, error) {
 		id := c.From.Account
-		l, err := c.ledger(ctx, id, "unbond")
+		amount, err := c.amountOrAll(all, in.Amount, l.Active)
 		if err != nil {
 			return nil, err
-		}
-		amount := new(big.Int).Set(l.Active)
-		if !all {
-			if amount, err = c.ParseAmount("amount", in.Amount); err != nil {
-				return nil, err
-			}
 		}
 		if l.Active.Sign() == 0 {
 			return nil, fmt.Errorf("%w: %s has nothing active to unbond (bonded %s, all of it unlocking)", ErrNothingToUnbond, c.Sess.Account(id), c.Amount(l.Total))
@@ -229,25 +245,15 @@ func PerbillPercent(ppb uint64) string {
 
 // PlanStakeRebond bonds again in.Amount (or "all") of what is unlocking.
 func PlanStakeRebond(kr Keyring, in StakeInput) (*Plan, error) {
-	all, err := amountOrAll(in.Amount)
-	if err != nil {
-		return nil, err
-	}
-	return stakePlan(kr, "rebond", in, func(ctx context.Context, c *Composer) (*Draft, error) {
+	return ledgerPlan(kr, "rebond", in, func(ctx context.Context, c *Composer, l *Ledger, all bool) (*Draft, error) {
 		id := c.From.Account
-		l, err := c.ledger(ctx, id, "rebond")
-		if err != nil {
-			return nil, err
-		}
 		unlocking := new(big.Int)
 		for _, ch := range l.Unlocking {
 			unlocking.Add(unlocking, ch.Value)
 		}
-		amount := unlocking
-		if !all {
-			if amount, err = c.ParseAmount("amount", in.Amount); err != nil {
-				return nil, err
-			}
+		amount, err := c.amountOrAll(all, in.Amount, unlocking)
+		if err != nil {
+			return nil, err
 		}
 		if unlocking.Sign() == 0 {
 			return nil, fmt.Errorf("%w: nothing is unlocking for %s, so there is nothing to rebond", ErrNothingToUnbond, c.Sess.Account(id))
