@@ -2,6 +2,7 @@ package calls
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"math/big"
 
@@ -87,22 +88,8 @@ func palletID(v any) ([8]byte, error) {
 	if !ok || len(s) != 18 || s[:2] != "0x" {
 		return id, fmt.Errorf("%w: PalletId is %v, want 8 bytes", value.ErrType, v)
 	}
-	for i := 0; i < 8; i++ {
-		var x byte
-		for _, c := range s[2+2*i : 4+2*i] {
-			x <<= 4
-			switch {
-			case c >= '0' && c <= '9':
-				x |= byte(c - '0')
-			case c >= 'a' && c <= 'f':
-				x |= byte(c-'a') + 10
-			case c >= 'A' && c <= 'F':
-				x |= byte(c-'A') + 10
-			default:
-				return id, fmt.Errorf("%w: PalletId %q is not hex", value.ErrType, s)
-			}
-		}
-		id[i] = x
+	if _, err := hex.Decode(id[:], []byte(s[2:])); err != nil {
+		return id, fmt.Errorf("%w: PalletId %q is not hex", value.ErrType, s)
 	}
 	return id, nil
 }

@@ -46,7 +46,8 @@ func loadAnyFormat(t *testing.T, path string) *extrinsic.Format { return loadAny
 
 func loadAnyFormatTB(t testing.TB, path string) *extrinsic.Format {
 	t.Helper()
-	md, err := metadata.Decode(testenv.ReadMetadataFile(t, path))
+	b := testenv.ReadMetadataFile(t, path)
+	md, err := metadata.Decode(b)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -41,7 +42,20 @@ func loadShared(t testing.TB, name string) (*Metadata, []byte) {
 // metadata JS module (`export default '0x...'`).
 func typesSupportHex(t testing.TB, rel string) []byte {
 	t.Helper()
-	return testenv.ReadMetadataFile(t, filepath.Join(testenv.OracleDir(t), "node_modules", "@polkadot", "types-support", "metadata", rel))
+	p := filepath.Join(testenv.OracleDir(t), "node_modules", "@polkadot", "types-support", "metadata", rel)
+	src, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`'0x([0-9a-fA-F]+)'`).FindSubmatch(src)
+	if m == nil {
+		t.Fatalf("%s: no hex string", p)
+	}
+	b, err := hex.DecodeString(string(m[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func TestDecodeSharedFiles(t *testing.T) {

@@ -170,22 +170,9 @@ func (s *Session) locks(ctx context.Context, rt *Runtime, at chainclient.Hash, i
 // when it is printable, else as hex.
 func lockID(v any) string {
 	s, _ := v.(string)
-	raw := strings.TrimPrefix(s, "0x")
-	b := make([]byte, 0, len(raw)/2)
-	for i := 0; i+1 < len(raw); i += 2 {
-		var c byte
-		for _, h := range raw[i : i+2] {
-			c <<= 4
-			switch {
-			case h >= '0' && h <= '9':
-				c |= byte(h - '0')
-			case h >= 'a' && h <= 'f':
-				c |= byte(h-'a') + 10
-			default:
-				return s
-			}
-		}
-		b = append(b, c)
+	b, err := hexBytes(s)
+	if err != nil {
+		return s
 	}
 	txt := strings.TrimRight(string(b), " \x00")
 	for _, r := range txt {

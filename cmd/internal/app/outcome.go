@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"math/big"
 	"strings"
@@ -284,25 +285,12 @@ func joinDocs(d []string) string {
 	return strings.Join(parts, " ")
 }
 
+// hexBytes decodes hex with or without 0x (an odd last digit is ignored).
 func hexBytes(s string) ([]byte, error) {
 	s = strings.TrimPrefix(s, "0x")
-	b := make([]byte, len(s)/2)
-	for i := range b {
-		var v byte
-		for _, c := range s[2*i : 2*i+2] {
-			v <<= 4
-			switch {
-			case c >= '0' && c <= '9':
-				v |= byte(c - '0')
-			case c >= 'a' && c <= 'f':
-				v |= byte(c-'a') + 10
-			case c >= 'A' && c <= 'F':
-				v |= byte(c-'A') + 10
-			default:
-				return nil, fmt.Errorf("not hex: %q", s)
-			}
-		}
-		b[i] = v
+	b, err := hex.DecodeString(s[:len(s)/2*2])
+	if err != nil {
+		return nil, fmt.Errorf("not hex: %q", s)
 	}
 	return b, nil
 }
