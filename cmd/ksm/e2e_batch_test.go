@@ -124,13 +124,7 @@ func TestE2EBatchKillResume(t *testing.T) {
 			stop = fmt.Sprintf("kill:%s:%d", phase, 1+rnd.IntN(4))
 			cmd.Env = append(cmd.Env, "KSM_TEST_BATCH_STOP="+stop)
 		}
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
+		_, errb, done := startKsm(t, cmd)
 		var timer <-chan time.Time
 		if phase == "timed" {
 			// A random moment once this run has journalled something.
@@ -242,17 +236,7 @@ func TestE2EBatchKillResume(t *testing.T) {
 		t.Errorf("Bob's nonce moved by %d, want %d", d, votes)
 	}
 	// And the journal one inclusion per row.
-	inc := map[int]int{}
-	for _, rec := range readJournal(t, journal) {
-		if rec.State == "included" {
-			inc[rec.Row]++
-		}
-	}
-	for row := 1; row <= rows; row++ {
-		if inc[row] != 1 {
-			t.Errorf("row %d: %d inclusions in the journal", row, inc[row])
-		}
-	}
+	e2eCheckIncludedOnce(t, journal, rows)
 	t.Logf("%d rows, %d kills, in %v", rows, len(plan), time.Since(begin).Round(time.Millisecond))
 }
 
@@ -404,6 +388,71 @@ func lastLine(s string) string {
 	return lines[len(lines)-1]
 }
 
+// startKsm starts cmd with its output captured; done receives what its
+// Wait returns.
+func startKsm(t *testing.T, cmd *exec.Cmd) (stdout, stderr *bytes.Buffer, done <-chan error) {
+	t.Helper()
+	stdout, stderr = new(bytes.Buffer), new(bytes.Buffer)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ch := make(chan error, 1)
+	go func() { ch <- cmd.Wait() }()
+	return stdout, stderr, ch
+}
+
+// e2eTransferBatch writes the batch file name.jsonl of n transfers from
+// Alice to fresh accounts, the i-th of 1/div token + i·10⁶ planck, and
+// returns it with the recipients and the amounts.
+func e2eTransferBatch(t *testing.T, c *e2eChain, name string, n int, div int64) (file string, addrs []string, amounts []*big.Int) {
+	var body bytes.Buffer
+	unit := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(c.Decimals)), nil)
+	for i := 0; i < n; i++ {
+		var id [32]byte
+		_, _ = rand.Read(id[:])
+		addr := "0x" + hex.EncodeToString(id[:])
+		amt := new(big.Int).Add(new(big.Int).Div(unit, big.NewInt(div)), big.NewInt(int64(i)*1_000_000))
+		addrs, amounts = append(addrs, addr), append(amounts, amt)
+		line, _ := json.Marshal([]string{"transfer", addr, amt.String() + "planck", "--from", "alice"})
+		body.Write(append(line, '\n'))
+	}
+	file = filepath.Join(t.TempDir(), name+".jsonl")
+	if err := os.WriteFile(file, body.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return file, addrs, amounts
+}
+
+// e2eCheckPaid checks with @polkadot/api that each of addrs holds the
+// amount it was sent (so was paid exactly once).
+func e2eCheckPaid(t *testing.T, c *e2eChain, addrs []string, amounts []*big.Int) {
+	t.Helper()
+	got := c.oracleFree(t, addrs...)
+	for i := range addrs {
+		if got[i].Cmp(amounts[i]) != 0 {
+			t.Errorf("recipient %d holds %s, want %s", i, got[i], amounts[i])
+		}
+	}
+}
+
+// e2eCheckIncludedOnce checks that the journal records one inclusion for
+// each of rows rows.
+func e2eCheckIncludedOnce(t *testing.T, journal string, rows int) {
+	t.Helper()
+	inc := map[int]int{}
+	for _, rec := range readJournal(t, journal) {
+		if rec.State == "included" {
+			inc[rec.Row]++
+		}
+	}
+	for row := 1; row <= rows; row++ {
+		if inc[row] != 1 {
+			t.Errorf("row %d: %d inclusions in the journal", row, inc[row])
+		}
+	}
+}
+
 // TestE2EBatchInterrupt: Ctrl-C (SIGINT to the ksm process) in the middle
 // of a batch run, right after a row was signed and before it was sent (the
 // test seam KSM_TEST_BATCH_STOP pauses the run there): ksm exits 130 with
@@ -413,23 +462,7 @@ func lastLine(s string) string {
 func TestE2EBatchInterrupt(t *testing.T) {
 	c := e2eKusama(t)
 	const n = 6
-	var body bytes.Buffer
-	var addrs []string
-	var amounts []*big.Int
-	unit := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(c.Decimals)), nil)
-	for i := 0; i < n; i++ {
-		var id [32]byte
-		_, _ = rand.Read(id[:])
-		addr := "0x" + hex.EncodeToString(id[:])
-		amt := new(big.Int).Add(new(big.Int).Div(unit, big.NewInt(40)), big.NewInt(int64(i)*1_000_000))
-		addrs, amounts = append(addrs, addr), append(amounts, amt)
-		line, _ := json.Marshal([]string{"transfer", addr, amt.String() + "planck", "--from", "alice"})
-		body.Write(append(line, '\n'))
-	}
-	file := filepath.Join(t.TempDir(), "interrupt.jsonl")
-	if err := os.WriteFile(file, body.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	file, addrs, amounts := e2eTransferBatch(t, c, "interrupt", n, 40)
 	journal := file + ".journal"
 	base := []string{"--home", c.Home, "--rpc", c.URL, "--trust-rpc", "--yes", "--json", "batch", "run", file, "--concurrency", "2"}
 	cmd := exec.Command(e2eBinary, base...)
@@ -503,23 +536,8 @@ func TestE2EBatchInterrupt(t *testing.T) {
 	if !strings.Contains(r.Stdout, fmt.Sprintf(`{"summary":{"included":%d,"failed":0,"skipped":0}}`, n)) {
 		t.Fatalf("resume:\n%s", r.Stdout)
 	}
-	got := c.oracleFree(t, addrs...)
-	for i := range addrs {
-		if got[i].Cmp(amounts[i]) != 0 {
-			t.Errorf("recipient %d holds %s, want %s", i, got[i], amounts[i])
-		}
-	}
-	inc := map[int]int{}
-	for _, rec := range readJournal(t, journal) {
-		if rec.State == "included" {
-			inc[rec.Row]++
-		}
-	}
-	for r := 1; r <= n; r++ {
-		if inc[r] != 1 {
-			t.Errorf("row %d: %d inclusions in the journal", r, inc[r])
-		}
-	}
+	e2eCheckPaid(t, c, addrs, amounts)
+	e2eCheckIncludedOnce(t, journal, n)
 }
 
 // TestE2EBatchOneBlock: in manual block mode, 50 transfers of one sender
@@ -558,13 +576,7 @@ func TestE2EBatchOneBlock(t *testing.T) {
 	// timeout is raised, as a user of a chain with slow blocks would.
 	cmd := exec.Command(e2eBinary, "--home", c.Home, "--rpc", c.URL, "--trust-rpc", "--yes", "--json", "--follow-timeout", "30m", "batch", "run", file, "--concurrency", "64")
 	cmd.Env = append(os.Environ(), "KSM_PASSWORD="+e2ePassword, "KSM_HOME=")
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	out, errb, done := startKsm(t, cmd)
 	// Wait until the endpoint has accepted all 50 (the journal says
 	// "submitted" at the first status of each), then build one block.
 	for {
@@ -678,23 +690,7 @@ func TestE2EBatchPlan(t *testing.T) {
 // Utility.batch_all transactions; @polkadot/api sees every amount.
 func TestE2EBatchGroup(t *testing.T) {
 	c := e2eKusama(t)
-	var body bytes.Buffer
-	var addrs []string
-	var amounts []*big.Int
-	unit := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(c.Decimals)), nil)
-	for i := 0; i < 6; i++ {
-		var id [32]byte
-		_, _ = rand.Read(id[:])
-		addr := "0x" + hex.EncodeToString(id[:])
-		amt := new(big.Int).Add(new(big.Int).Div(unit, big.NewInt(50)), big.NewInt(int64(i)*1_000_000))
-		addrs, amounts = append(addrs, addr), append(amounts, amt)
-		line, _ := json.Marshal([]string{"transfer", addr, amt.String() + "planck", "--from", "alice"})
-		body.Write(append(line, '\n'))
-	}
-	file := filepath.Join(t.TempDir(), "group.jsonl")
-	if err := os.WriteFile(file, body.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	file, addrs, amounts := e2eTransferBatch(t, c, "group", 6, 50)
 	// The plan shows the two batch_all as run will send them: rows, one
 	// nonce and fee each, their weight within the most a transaction may
 	// have.
@@ -744,10 +740,5 @@ func TestE2EBatchGroup(t *testing.T) {
 	if len(hashes) != 2 {
 		t.Fatalf("transactions %v, want 2 of 3 rows", hashes)
 	}
-	got := c.oracleFree(t, addrs...)
-	for i := range addrs {
-		if got[i].Cmp(amounts[i]) != 0 {
-			t.Errorf("recipient %d holds %s, want %s", i, got[i], amounts[i])
-		}
-	}
+	e2eCheckPaid(t, c, addrs, amounts)
 }
