@@ -119,33 +119,11 @@ func (b *Builder) Split(call []byte) ([]*value.Call, error) {
 	}
 	out := make([]*value.Call, 0, len(items))
 	for _, it := range items {
-		c, err := asCall(it)
+		c, err := value.CallOf(it)
 		if err != nil {
 			return nil, fmt.Errorf("Utility.%s: %w", d.Name, err)
 		}
 		out = append(out, c)
 	}
 	return out, nil
-}
-
-// asCall reads a nested call as decoded ({"pallet", "name", "args"}).
-func asCall(v any) (*value.Call, error) {
-	switch x := v.(type) {
-	case *value.Call:
-		return x, nil
-	case value.Object:
-		p, _ := x.Get("pallet")
-		n, _ := x.Get("name")
-		a, _ := x.Get("args")
-		ps, ok1 := p.(string)
-		ns, ok2 := n.(string)
-		args, ok3 := a.(value.Object)
-		if a == nil {
-			ok3 = true
-		}
-		if ok1 && ok2 && ok3 {
-			return &value.Call{Pallet: ps, Name: ns, Args: args}, nil
-		}
-	}
-	return nil, fmt.Errorf("%w: not a call: %T", value.ErrType, v)
 }

@@ -34,6 +34,30 @@ func (c *Call) Object() Object {
 // MarshalJSON writes the value JSON form.
 func (c *Call) MarshalJSON() ([]byte, error) { return c.Object().MarshalJSON() }
 
+// CallOf reads a call in its value form: a *Call, or an Object with the
+// string fields "pallet" and "name" and the Object "args" (absent or null
+// for none), as the codec decodes a nested call.
+func CallOf(v any) (*Call, error) {
+	switch x := v.(type) {
+	case *Call:
+		return x, nil
+	case Object:
+		p, _ := x.Get("pallet")
+		n, _ := x.Get("name")
+		a, _ := x.Get("args")
+		ps, ok1 := p.(string)
+		ns, ok2 := n.(string)
+		args, ok3 := a.(Object)
+		if a == nil {
+			ok3 = true
+		}
+		if ok1 && ok2 && ok3 {
+			return &Call{Pallet: ps, Name: ns, Args: args}, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: not a call: %T", ErrType, v)
+}
+
 // Event is a decoded runtime event.
 type Event struct {
 	Pallet      string

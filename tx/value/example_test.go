@@ -41,3 +41,15 @@ func ExampleFormatBalance() {
 	// 1.5 KSM
 	// 250000000000
 }
+
+func ExampleCallOf() {
+	nested := value.Object{{Name: "pallet", Value: "System"}, {Name: "name", Value: "remark"},
+		{Name: "args", Value: value.Object{{Name: "remark", Value: "0x00"}}}}
+	c, err := value.CallOf(nested)
+	fmt.Println(c.Pallet, c.Name, len(c.Args), err)
+	_, err = value.CallOf(value.Object{{Name: "pallet", Value: 5}})
+	fmt.Println(err)
+	// Output:
+	// System remark 1 <nil>
+	// value: does not match the type: not a call: value.Object
+}

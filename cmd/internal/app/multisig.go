@@ -394,20 +394,13 @@ func walkCalls(c *value.Call, depth int, fn func(*value.Call)) {
 	}
 }
 
+// callOf reads a nested call of a decoded value: exactly the fields
+// pallet, name and args.
 func callOf(o value.Object) (*value.Call, error) {
-	p, _ := o.Get("pallet")
-	n, _ := o.Get("name")
-	a, _ := o.Get("args")
-	ps, ok1 := p.(string)
-	ns, ok2 := n.(string)
-	args, ok3 := a.(value.Object)
-	if a == nil {
-		ok3 = true
+	if len(o) != 3 {
+		return nil, fmt.Errorf("not a call")
 	}
-	if ok1 && ok2 && ok3 && len(o) == 3 {
-		return &value.Call{Pallet: ps, Name: ns, Args: args}, nil
-	}
-	return nil, fmt.Errorf("not a call")
+	return value.CallOf(o)
 }
 
 func hexOf(v any) ([]byte, error) {
