@@ -10,25 +10,14 @@ import (
 	"github.com/ksm-wallet/ksm/tx/extrinsic"
 	"github.com/ksm-wallet/ksm/tx/metadata"
 	"github.com/ksm-wallet/ksm/tx/storage"
-	"github.com/ksm-wallet/ksm/tx/testenv"
 	"github.com/ksm-wallet/ksm/tx/value"
 )
 
 // kusamaRuntime is the real Kusama runtime of spec 1009002 (it has the
 // Referenda pallet), for the fuzz targets of chain values and the tests
 // that read its constants.
-func kusamaRuntime(f testing.TB) *Runtime {
-	f.Helper()
-	md, err := metadata.Decode(testenv.ReadShared(f, "metadata", "kusama-v15-spec1009002.scale"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	format, err := extrinsic.New(md)
-	if err != nil {
-		f.Fatal(err)
-	}
-	codec := value.New(md, 2)
-	return &Runtime{Meta: md, Format: format, Codec: codec, Calls: calls.New(codec)}
+func kusamaRuntime(t testing.TB) *Runtime {
+	return runtimeOf(t, "kusama-v15-spec1009002.scale")
 }
 
 // encodeSeed encodes value JSON text as the type of a storage item, for a

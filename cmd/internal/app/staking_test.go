@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/ksm-wallet/ksm/tx/extrinsic"
 	"math/big"
 	"testing"
 	"time"
@@ -12,15 +13,19 @@ import (
 )
 
 // runtimeOf is a Runtime over a metadata file of ../shared/testdata
-// (codec and call builder only: enough for constants and conversions).
-func runtimeOf(t *testing.T, name string) *Runtime {
+// (Kusama's SS58 prefix).
+func runtimeOf(t testing.TB, name string) *Runtime {
 	t.Helper()
 	md, err := metadata.Decode(testenv.ReadShared(t, "metadata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
+	format, err := extrinsic.New(md)
+	if err != nil {
+		t.Fatal(err)
+	}
 	c := value.New(md, 2)
-	return &Runtime{Meta: md, Codec: c, Calls: calls.New(c)}
+	return &Runtime{Meta: md, Format: format, Codec: c, Calls: calls.New(c)}
 }
 
 func TestEraLength(t *testing.T) {
