@@ -169,6 +169,18 @@ func (m Model) statusLine() string {
 	return m.status
 }
 
+// pickHints chooses a panel's hints: those of its inner view when inner is
+// shown, else the short ones on a narrow screen, else the full ones.
+func (m Model) pickHints(inner bool, innerHints, narrow, full string) string {
+	switch {
+	case inner:
+		return innerHints
+	case m.width < 120:
+		return narrow
+	}
+	return full
+}
+
 func (m Model) hints() string {
 	if m.overlay != nil {
 		return m.overlay.hints()
@@ -179,29 +191,17 @@ func (m Model) hints() string {
 	}
 	switch m.panel {
 	case pAccounts:
-		if m.showRel {
-			return "p balances · J/K scroll · c copy · t transfer · u refresh · " + common
-		}
-		if m.width < 120 {
-			return "c copy t transfer n new i import r rename x remove p proxies u refresh · " + common
-		}
-		return "c copy · t transfer · n new · i import · r rename · x remove · p proxies · u refresh · " + common
+		return m.pickHints(m.showRel, "p balances · J/K scroll · c copy · t transfer · u refresh · "+common,
+			"c copy t transfer n new i import r rename x remove p proxies u refresh · "+common,
+			"c copy · t transfer · n new · i import · r rename · x remove · p proxies · u refresh · "+common)
 	case pStaking:
-		if m.valTable {
-			return "x/enter pick · s sort · n nominate picked · esc back · " + common
-		}
-		if m.width < 120 {
-			return "v vals b bond e extra d unbond r rebond w withdraw p payee c chill o payout ?"
-		}
-		return "v validators · b bond · e extra · d unbond · r rebond · w withdraw · p payee · c chill · o payout · ? help · q quit"
+		return m.pickHints(m.valTable, "x/enter pick · s sort · n nominate picked · esc back · "+common,
+			"v vals b bond e extra d unbond r rebond w withdraw p payee c chill o payout ?",
+			"v validators · b bond · e extra · d unbond · r rebond · w withdraw · p payee · c chill · o payout · ? help · q quit")
 	case pGov:
-		if m.refDetail {
-			return "v vote · x remove vote · esc back · " + common
-		}
-		if m.width < 120 {
-			return "enter detail v vote x remove l delegate L undelegate U unlock · " + common
-		}
-		return "enter detail · v vote · x remove vote · l delegate · L undelegate · U unlock · " + common
+		return m.pickHints(m.refDetail, "v vote · x remove vote · esc back · "+common,
+			"enter detail v vote x remove l delegate L undelegate U unlock · "+common,
+			"enter detail · v vote · x remove vote · l delegate · L undelegate · U unlock · "+common)
 	case pClaims:
 		return "e Ethereum address · c claim · a attest · " + common
 	case pParas:
@@ -212,25 +212,18 @@ func (m Model) hints() string {
 	return common
 }
 
+// panelViews render each panel, in the order of the panels.
+var panelViews = [numPanels]func(m Model, w, h int) string{
+	Model.accountsView, Model.stakingView, Model.govView, Model.claimsView, Model.parasView, Model.activityView,
+	func(_ Model, w, h int) string { return helpView(w, h) },
+}
+
 // panelView renders the shown panel.
 func (m Model) panelView(w, h int) string {
-	switch m.panel {
-	case pAccounts:
-		return m.accountsView(w, h)
-	case pStaking:
-		return m.stakingView(w, h)
-	case pGov:
-		return m.govView(w, h)
-	case pClaims:
-		return m.claimsView(w, h)
-	case pParas:
-		return m.parasView(w, h)
-	case pActivity:
-		return m.activityView(w, h)
-	case pHelp:
-		return helpView(w, h)
+	if m.panel < 0 || m.panel >= numPanels {
+		return ""
 	}
-	return ""
+	return panelViews[m.panel](m, w, h)
 }
 
 // needChain is the body of a panel whose data needs the chain.
