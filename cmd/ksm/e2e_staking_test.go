@@ -394,14 +394,7 @@ func TestE2EStaking(t *testing.T) {
 		}
 		daveBefore := c.snap(t, charlie, dave).DaveFree
 		out := c.submit(t, "stake", "payout", "--all", "--from", "charlie")
-		paid := new(big.Int)
-		for _, e := range out.Events {
-			if e.Pallet == "Staking" && e.Name == "Rewarded" {
-				if f := e.Fields.(map[string]any); f["stash"] == charlie {
-					paid.Add(paid, e2eBigAny(t, f["amount"]))
-				}
-			}
-		}
+		paid := e2eRewarded(t, out, charlie)
 		// The runtime rounds through Perbill: within a millionth of ksm's estimate.
 		est := e2eBig(t, s.PendingTotal)
 		if diff := new(big.Int).Abs(sub(paid, est)); paid.Sign() == 0 || diff.Cmp(new(big.Int).Div(est, big.NewInt(1_000_000))) > 0 {
@@ -522,6 +515,20 @@ func TestE2EStaking(t *testing.T) {
 	})
 }
 
+// e2eRewarded sums the Staking.Rewarded amounts of stash in out's events.
+func e2eRewarded(t *testing.T, out *e2eOutcome, stash string) *big.Int {
+	t.Helper()
+	paid := new(big.Int)
+	for _, e := range out.Events {
+		if e.Pallet == "Staking" && e.Name == "Rewarded" {
+			if f := e.Fields.(map[string]any); f["stash"] == stash {
+				paid.Add(paid, e2eBigAny(t, f["amount"]))
+			}
+		}
+	}
+	return paid
+}
+
 // TestE2EStakingPaseo builds the staking and pool calls for the Paseo
 // runtime (metadata v16, CheckMetadataHash, DryRunApi) and dry-runs them
 // there before signing; nothing is submitted.
@@ -599,14 +606,7 @@ func TestE2EStakingPaseo(t *testing.T) {
 		t.Fatalf("paged payout call: %+v", pd.Call)
 	}
 	out := c.submit(t, "stake", "payout", "--all", "--from", "ferdie")
-	paid := new(big.Int)
-	for _, e := range out.Events {
-		if e.Pallet == "Staking" && e.Name == "Rewarded" {
-			if f := e.Fields.(map[string]any); f["stash"] == ferdie {
-				paid.Add(paid, e2eBigAny(t, f["amount"]))
-			}
-		}
-	}
+	paid := e2eRewarded(t, out, ferdie)
 	if diff := new(big.Int).Abs(sub(paid, stake)); paid.Sign() == 0 || diff.Cmp(new(big.Int).Div(stake, big.NewInt(1_000_000))) > 0 {
 		t.Fatalf("paid %s, ksm estimated %s", paid, stake)
 	}
