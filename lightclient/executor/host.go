@@ -500,6 +500,10 @@ func decodeVecPairs(b []byte) ([]trie.KV, error) {
 	return out, d.Finish()
 }
 
+// ErrHostFunction means the runtime called a host function this
+// executor does not provide for read-only calls; the message names it.
+var ErrHostFunction = errors.New("executor: unsupported host function")
+
 // unsupported returns the body of a host function this executor does not
 // provide: it fails the call with ErrHostFunction naming it.
 func unsupported(name string) func(s *callState, stack []uint64) {

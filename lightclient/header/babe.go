@@ -1,6 +1,7 @@
 package header
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/ksm-wallet/ksm/tx/scale"
@@ -38,6 +39,9 @@ type BABEPreDigest struct {
 	VRFOutput      [32]byte
 	VRFProof       [64]byte
 }
+
+// ErrUnknownLog means a consensus log or pre-digest variant is unknown.
+var ErrUnknownLog = errors.New("header: unknown consensus log variant")
 
 // DecodeBABEPreDigest decodes the payload of a BABE pre-runtime digest item,
 // refusing trailing bytes.

@@ -1,6 +1,7 @@
 package header
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/ksm-wallet/ksm/tx/scale"
@@ -68,6 +69,9 @@ type DigestItem struct {
 	Engine EngineID
 	Data   []byte
 }
+
+// ErrUnknownDigestItem means a digest item tag is not one Substrate defines.
+var ErrUnknownDigestItem = errors.New("header: unknown digest item type")
 
 func decodeDigestItem(d *scale.Decoder) (DigestItem, error) {
 	tag, err := d.U8()

@@ -47,6 +47,9 @@ func (h *Host) ourHandshake(k wire.Kind) []byte {
 	return []byte{byte(h.cfg.Roles)}
 }
 
+// ErrHandshake means a notification substream handshake failed.
+var ErrHandshake = errors.New("p2p: notification handshake failed")
+
 // checkHandshake validates a peer's handshake for protocol k and records a
 // block-announces one. A bad block-announces handshake (or a genesis
 // mismatch) bans the peer.
@@ -325,6 +328,9 @@ func (h *Host) SendTransactions(ctx context.Context, p peer.ID, xts [][]byte) er
 	}
 	return h.SendNotification(ctx, p, wire.KindTransactions, b)
 }
+
+// ErrNotConnected means no notification substream is open to the peer.
+var ErrNotConnected = errors.New("p2p: no open substream to peer")
 
 // SendGossip sends a GRANDPA message to p.
 func (h *Host) SendGossip(ctx context.Context, p peer.ID, g *wire.Gossip) error {

@@ -1,6 +1,7 @@
 package p2p
 
 import (
+	"errors"
 	"sync/atomic"
 	"time"
 
@@ -162,6 +163,9 @@ func (h *Host) Reputation(p peer.ID) int {
 	}
 	return 0
 }
+
+// ErrBanned means the peer is banned.
+var ErrBanned = errors.New("p2p: peer is banned")
 
 // Banned reports whether p is banned now.
 func (h *Host) Banned(p peer.ID) bool {

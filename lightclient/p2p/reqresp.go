@@ -106,6 +106,14 @@ func safeCall(ctx context.Context, f RequestHandler, p peer.ID, req []byte) (res
 	return f(ctx, p, req)
 }
 
+// Errors (wrapped) of failed requests, besides ErrBanned, ErrClosed and ErrTimeout.
+var (
+	// ErrRefused means the peer closed or reset the stream without answering.
+	ErrRefused = errors.New("p2p: peer refused the request")
+	// ErrInvalidResponse means a response was malformed or broke the protocol; the peer is banned.
+	ErrInvalidResponse = errors.New("p2p: invalid response")
+)
+
 // Request sends one raw request of protocol k to p and returns the raw
 // response. The request is bounded by ctx and Config.RequestTimeout; the
 // response by the protocol's size limit. A response over the limit bans p;
@@ -210,6 +218,9 @@ func (h *Host) RequestWarp(ctx context.Context, p peer.ID, begin header.Hash) (*
 	h.adjust(p, repSuccess, "")
 	return resp, nil
 }
+
+// ErrNoProof means a /light/2 response carried no proof (the peer cannot answer).
+var ErrNoProof = errors.New("p2p: peer returned no proof")
 
 func (h *Host) lightRequest(ctx context.Context, p peer.ID, req *wire.LightRequest) ([][]byte, error) {
 	raw, err := h.Request(ctx, p, wire.KindLight, req.Encode())
