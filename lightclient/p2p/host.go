@@ -313,6 +313,18 @@ func (h *Host) enter() bool {
 	return true
 }
 
+// enterStream admits an inbound stream from its remote peer p: it resets
+// the stream of a banned peer or on a closed host and returns false, else
+// registers the handler as enter does (the caller must call h.wg.Done).
+func (h *Host) enterStream(s network.Stream) (p peer.ID, ok bool) {
+	p = s.Conn().RemotePeer()
+	if h.Banned(p) || !h.enter() {
+		s.Reset()
+		return p, false
+	}
+	return p, true
+}
+
 // goTracked runs f in a tracked goroutine unless the host is closed.
 func (h *Host) goTracked(f func()) {
 	h.mu.Lock()

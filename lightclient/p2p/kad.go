@@ -113,9 +113,8 @@ func (h *Host) Discover(ctx context.Context, maxQueries int) ([]peer.AddrInfo, e
 // handleKadStream answers FIND_NODE requests with the host's connected
 // peers (it serves no records or providers).
 func (h *Host) handleKadStream(_ wire.Kind, s network.Stream) {
-	p := s.Conn().RemotePeer()
-	if h.Banned(p) || !h.enter() {
-		s.Reset()
+	p, ok := h.enterStream(s)
+	if !ok {
 		return
 	}
 	defer h.wg.Done()

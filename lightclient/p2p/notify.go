@@ -176,9 +176,8 @@ func (h *Host) watchOut(p peer.ID, k wire.Kind, o *outSub) {
 
 // handleNotificationStream serves an inbound notification substream.
 func (h *Host) handleNotificationStream(k wire.Kind, s network.Stream) {
-	p := s.Conn().RemotePeer()
-	if h.Banned(p) || !h.enter() {
-		s.Reset()
+	p, ok := h.enterStream(s)
+	if !ok {
 		return
 	}
 	defer h.wg.Done()

@@ -18,21 +18,6 @@ import (
 // the request deadline or when the host closes.
 type RequestHandler func(ctx context.Context, from peer.ID, req []byte) ([]byte, error)
 
-// Request size limits per protocol: (max request, max response).
-func limits(k wire.Kind) (int, int) {
-	switch k {
-	case wire.KindSync:
-		return wire.MaxBlockRequestSize, wire.MaxBlockResponseSize
-	case wire.KindWarp:
-		return wire.MaxWarpRequestSize, wire.MaxWarpResponseSize
-	case wire.KindLight:
-		return wire.MaxLightRequestSize, wire.MaxLightResponseSize
-	case wire.KindKad:
-		return wire.MaxKadMessageSize, wire.MaxKadMessageSize
-	}
-	return 1 << 20, 16 << 20
-}
-
 // Serve registers h as the handler of request protocol k (KindSync,
 // KindWarp or KindLight) under its main and legacy names. Requests larger
 // than the protocol's limit are refused and their sender banned; a handler
@@ -45,9 +30,8 @@ func (h *Host) Serve(k wire.Kind, handler RequestHandler) {
 }
 
 func (h *Host) handleRequestStream(k wire.Kind, s network.Stream) {
-	p := s.Conn().RemotePeer()
-	if h.Banned(p) || !h.enter() {
-		s.Reset()
+	p, ok := h.enterStream(s)
+	if !ok {
 		return
 	}
 	defer h.wg.Done()
@@ -74,7 +58,7 @@ func (h *Host) handleRequestStream(k wire.Kind, s network.Stream) {
 	defer stop()
 	dl, _ := ctx.Deadline()
 	_ = s.SetDeadline(dl)
-	maxReq, _ := limits(k)
+	maxReq, _ := k.RequestLimits()
 	req, err := wire.ReadFrame(s, maxReq)
 	if err != nil {
 		if errors.Is(err, wire.ErrTooLarge) || errors.Is(err, wire.ErrVarint) {
@@ -125,7 +109,7 @@ func (h *Host) Request(ctx context.Context, p peer.ID, k wire.Kind, req []byte) 
 	if h.isClosed() {
 		return nil, ErrClosed
 	}
-	_, maxResp := limits(k)
+	_, maxResp := k.RequestLimits()
 	ctx, cancel := context.WithTimeout(ctx, h.cfg.RequestTimeout)
 	defer cancel()
 	main, legacy := h.names.Pair(k)
