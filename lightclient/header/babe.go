@@ -19,15 +19,13 @@ const (
 
 // String names the variant as Substrate does.
 func (k BABEPreDigestKind) String() string {
-	switch k {
-	case BABEPrimary:
-		return "Primary"
-	case BABESecondaryPlain:
-		return "SecondaryPlain"
-	case BABESecondaryVRF:
-		return "SecondaryVRF"
-	}
-	return fmt.Sprintf("BABEPreDigestKind(%d)", uint8(k))
+	return variantName(k, "BABEPreDigestKind", babePreDigestKindNames)
+}
+
+var babePreDigestKindNames = map[BABEPreDigestKind]string{
+	BABEPrimary:        "Primary",
+	BABESecondaryPlain: "SecondaryPlain",
+	BABESecondaryVRF:   "SecondaryVRF",
 }
 
 // BABEPreDigest is a decoded BABE pre-runtime digest. VRFOutput and VRFProof
@@ -109,15 +107,13 @@ const (
 
 // String names the variant as Substrate does.
 func (k BABELogKind) String() string {
-	switch k {
-	case BABENextEpochData:
-		return "NextEpochData"
-	case BABEOnDisabled:
-		return "OnDisabled"
-	case BABENextConfigData:
-		return "NextConfigData"
-	}
-	return fmt.Sprintf("BABELogKind(%d)", uint8(k))
+	return variantName(k, "BABELogKind", babeLogKindNames)
+}
+
+var babeLogKindNames = map[BABELogKind]string{
+	BABENextEpochData:  "NextEpochData",
+	BABEOnDisabled:     "OnDisabled",
+	BABENextConfigData: "NextConfigData",
 }
 
 // BABENextEpoch is the data of the next BABE epoch.

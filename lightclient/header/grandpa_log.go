@@ -27,19 +27,15 @@ const (
 
 // String names the variant as Substrate does.
 func (k GrandpaLogKind) String() string {
-	switch k {
-	case GrandpaScheduledChange:
-		return "ScheduledChange"
-	case GrandpaForcedChange:
-		return "ForcedChange"
-	case GrandpaOnDisabled:
-		return "OnDisabled"
-	case GrandpaPause:
-		return "Pause"
-	case GrandpaResume:
-		return "Resume"
-	}
-	return fmt.Sprintf("GrandpaLogKind(%d)", uint8(k))
+	return variantName(k, "GrandpaLogKind", grandpaLogKindNames)
+}
+
+var grandpaLogKindNames = map[GrandpaLogKind]string{
+	GrandpaScheduledChange: "ScheduledChange",
+	GrandpaForcedChange:    "ForcedChange",
+	GrandpaOnDisabled:      "OnDisabled",
+	GrandpaPause:           "Pause",
+	GrandpaResume:          "Resume",
 }
 
 // GrandpaChange is a scheduled authority-set change: the next authorities,
