@@ -235,10 +235,23 @@ func (h *Host) notificationKinds() []wire.Kind {
 	return []wire.Kind{wire.KindBlockAnnounces, wire.KindTransactions, wire.KindGrandpa}
 }
 
-func (h *Host) setHandler(k wire.Kind, f func(wire.Kind, network.Stream)) {
+// setHandler serves the inbound streams of protocol k (main and legacy
+// names) with f, given the remote peer p, as a tracked handler (Close waits
+// for it); the streams of banned peers, and those arriving once the host is
+// closed, are reset instead.
+func (h *Host) setHandler(k wire.Kind, f func(k wire.Kind, s network.Stream, p peer.ID)) {
+	serve := func(s network.Stream) {
+		p := s.Conn().RemotePeer()
+		if h.Banned(p) || !h.enter() {
+			s.Reset()
+			return
+		}
+		defer h.wg.Done()
+		f(k, s, p)
+	}
 	main, legacy := h.names.Pair(k)
-	for _, p := range []string{main, legacy} {
-		h.h.SetStreamHandler(protocol.ID(p), func(s network.Stream) { f(k, s) })
+	for _, name := range []string{main, legacy} {
+		h.h.SetStreamHandler(protocol.ID(name), serve)
 	}
 }
 
@@ -311,18 +324,6 @@ func (h *Host) enter() bool {
 	}
 	h.wg.Add(1)
 	return true
-}
-
-// enterStream admits an inbound stream from its remote peer p: it resets
-// the stream of a banned peer or on a closed host and returns false, else
-// registers the handler as enter does (the caller must call h.wg.Done).
-func (h *Host) enterStream(s network.Stream) (p peer.ID, ok bool) {
-	p = s.Conn().RemotePeer()
-	if h.Banned(p) || !h.enter() {
-		s.Reset()
-		return p, false
-	}
-	return p, true
 }
 
 // goTracked runs f in a tracked goroutine unless the host is closed.

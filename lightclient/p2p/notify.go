@@ -145,9 +145,7 @@ func (h *Host) doOpenOut(ctx context.Context, p peer.ID, k wire.Kind) (*outSub, 
 	b, err := wire.ReadFrame(s, MaxHandshakeSize)
 	if err != nil {
 		s.Reset()
-		if errors.Is(err, wire.ErrTooLarge) || errors.Is(err, wire.ErrVarint) {
-			h.Ban(p, "oversized or malformed handshake")
-		}
+		h.banBadFrame(p, "handshake", err)
 		return nil, fmt.Errorf("%w: %s: read handshake from %s: %w", ErrHandshake, k, p, ctxOr(ctx, err))
 	}
 	if err := h.checkHandshake(p, k, b); err != nil {
@@ -175,18 +173,11 @@ func (h *Host) watchOut(p peer.ID, k wire.Kind, o *outSub) {
 }
 
 // handleNotificationStream serves an inbound notification substream.
-func (h *Host) handleNotificationStream(k wire.Kind, s network.Stream) {
-	p, ok := h.enterStream(s)
-	if !ok {
-		return
-	}
-	defer h.wg.Done()
+func (h *Host) handleNotificationStream(k wire.Kind, s network.Stream, p peer.ID) {
 	_ = s.SetDeadline(time.Now().Add(h.cfg.HandshakeTimeout))
 	b, err := wire.ReadFrame(s, MaxHandshakeSize)
 	if err != nil {
-		if errors.Is(err, wire.ErrTooLarge) || errors.Is(err, wire.ErrVarint) {
-			h.Ban(p, "oversized or malformed handshake")
-		}
+		h.banBadFrame(p, "handshake", err)
 		s.Reset()
 		return
 	}
@@ -237,9 +228,7 @@ func (h *Host) handleNotificationStream(k wire.Kind, s network.Stream) {
 			msg, err = wire.ReadFrame(s, maxNotification(k))
 		}
 		if err != nil {
-			if errors.Is(err, wire.ErrTooLarge) || errors.Is(err, wire.ErrVarint) {
-				h.Ban(p, fmt.Sprintf("%s notification: %v", k, err))
-			}
+			h.banBadFrame(p, k.String()+" notification", err)
 			return
 		}
 		if !h.allow(p, k) {

@@ -29,12 +29,7 @@ func (h *Host) Serve(k wire.Kind, handler RequestHandler) {
 	h.setHandler(k, h.handleRequestStream)
 }
 
-func (h *Host) handleRequestStream(k wire.Kind, s network.Stream) {
-	p, ok := h.enterStream(s)
-	if !ok {
-		return
-	}
-	defer h.wg.Done()
+func (h *Host) handleRequestStream(k wire.Kind, s network.Stream, p peer.ID) {
 	h.mu.Lock()
 	handler := h.handlers[k]
 	ps := h.peerLocked(p)
@@ -61,9 +56,7 @@ func (h *Host) handleRequestStream(k wire.Kind, s network.Stream) {
 	maxReq, _ := k.RequestLimits()
 	req, err := wire.ReadFrame(s, maxReq)
 	if err != nil {
-		if errors.Is(err, wire.ErrTooLarge) || errors.Is(err, wire.ErrVarint) {
-			h.Ban(p, fmt.Sprintf("%s request: %v", k, err))
-		}
+		h.banBadFrame(p, k.String()+" request", err)
 		s.Reset()
 		return
 	}
