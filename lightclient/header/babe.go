@@ -150,21 +150,7 @@ func DecodeBABELog(b []byte) (BABELog, error) {
 	l := BABELog{Kind: BABELogKind(tag)}
 	switch l.Kind {
 	case BABENextEpochData:
-		var n int
-		if n, err = d.Len(40); err != nil {
-			break
-		}
-		l.NextEpoch.Authorities = make([]BABEAuthority, n)
-		for i := range l.NextEpoch.Authorities {
-			a := &l.NextEpoch.Authorities[i]
-			if err = d.Fixed(a.Key[:]); err != nil {
-				break
-			}
-			if a.Weight, err = d.U64(); err != nil {
-				break
-			}
-		}
-		if err == nil {
+		if l.NextEpoch.Authorities, err = decodeAuthorities[BABEAuthority](d); err == nil {
 			err = d.Fixed(l.NextEpoch.Randomness[:])
 		}
 	case BABEOnDisabled:
@@ -203,11 +189,7 @@ func (l BABELog) Encode() []byte {
 	dst := []byte{byte(l.Kind)}
 	switch l.Kind {
 	case BABENextEpochData:
-		dst = scale.AppendCompact(dst, uint64(len(l.NextEpoch.Authorities)))
-		for _, a := range l.NextEpoch.Authorities {
-			dst = append(dst, a.Key[:]...)
-			dst = scale.AppendU64(dst, a.Weight)
-		}
+		dst = appendAuthorities(dst, l.NextEpoch.Authorities)
 		dst = append(dst, l.NextEpoch.Randomness[:]...)
 	case BABEOnDisabled:
 		dst = scale.AppendU32(dst, l.DisabledIndex)

@@ -104,26 +104,44 @@ func decodeGrandpaChange(d *scale.Decoder) (GrandpaChange, error) {
 
 // DecodeGrandpaAuthorities decodes a Vec<(ed25519 public key, u64 weight)>.
 func DecodeGrandpaAuthorities(d *scale.Decoder) ([]GrandpaAuthority, error) {
+	return decodeAuthorities[GrandpaAuthority](d)
+}
+
+// authority is the SCALE shape of a BABE or GRANDPA authority: a public key
+// and a u64 weight.
+type authority = struct {
+	Key    [32]byte
+	Weight uint64
+}
+
+func decodeAuthorities[A ~authority](d *scale.Decoder) ([]A, error) {
 	n, err := d.Len(40)
 	if err != nil {
 		return nil, fmt.Errorf("authority list length: %w", err)
 	}
-	auths := make([]GrandpaAuthority, n)
+	auths := make([]A, n)
 	for i := range auths {
-		if err := d.Fixed(auths[i].Key[:]); err != nil {
+		var a authority
+		if err := d.Fixed(a.Key[:]); err != nil {
 			return nil, fmt.Errorf("authority %d: %w", i, err)
 		}
-		if auths[i].Weight, err = d.U64(); err != nil {
+		if a.Weight, err = d.U64(); err != nil {
 			return nil, fmt.Errorf("authority %d weight: %w", i, err)
 		}
+		auths[i] = A(a)
 	}
 	return auths, nil
 }
 
 // AppendGrandpaAuthorities appends the SCALE encoding of a list of authorities.
 func AppendGrandpaAuthorities(dst []byte, auths []GrandpaAuthority) []byte {
+	return appendAuthorities(dst, auths)
+}
+
+func appendAuthorities[A ~authority](dst []byte, auths []A) []byte {
 	dst = scale.AppendCompact(dst, uint64(len(auths)))
 	for _, a := range auths {
+		a := authority(a)
 		dst = append(dst, a.Key[:]...)
 		dst = scale.AppendU64(dst, a.Weight)
 	}
