@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -216,7 +217,7 @@ func (r *Runtime) CallWithStats(ctx context.Context, method string, args []byte,
 		return nil, stats, fmt.Errorf("%w: %q", ErrUnknownMethod, method)
 	}
 	def := fn.Definition()
-	if !sameTypes(def.ParamTypes(), []api.ValueType{api.ValueTypeI32, api.ValueTypeI32}) || !sameTypes(def.ResultTypes(), []api.ValueType{api.ValueTypeI64}) {
+	if !slices.Equal(def.ParamTypes(), []api.ValueType{api.ValueTypeI32, api.ValueTypeI32}) || !slices.Equal(def.ResultTypes(), []api.ValueType{api.ValueTypeI64}) {
 		return nil, stats, fmt.Errorf("%w: %q is not a runtime API function (signature %v -> %v)", ErrUnknownMethod, method, def.ParamTypes(), def.ResultTypes())
 	}
 	g := mod.ExportedGlobal("__heap_base")
@@ -269,18 +270,6 @@ func ctxError(ctx context.Context, method string) error {
 		return cause
 	}
 	return fmt.Errorf("executor: %s: %w", method, ctx.Err())
-}
-
-func sameTypes(a, b []api.ValueType) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // wazeroErr keeps the first line of a wazero error (the rest is a stack

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -550,7 +551,7 @@ func instantiateHost(ctx context.Context, rt wazero.Runtime, compiled wazero.Com
 			}
 		}
 		if hf, ok := hostFuncs[name]; ok {
-			if !sameTypes(hf.params, params) || !sameTypes(hf.results, results) {
+			if !slices.Equal(hf.params, params) || !slices.Equal(hf.results, results) {
 				return fmt.Errorf("%w: import %s has signature %s, want %s", ErrInvalidCode, name,
 					sigString(params, results), sigString(hf.params, hf.results))
 			}
