@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -220,9 +221,12 @@ relay chain's it follows), chain (the chain of the network shown: "kusama",
 // that the next command starts warm. A chain that cannot be prepared is a
 // warning: the sync itself succeeded.
 func prepareRuntimes(ctx context.Context, f *Factory) error {
+	// Ctrl-C stops here as anywhere (130); --timeout running out does not
+	// undo the sync.
+	interrupted := func() bool { return errors.Is(ctx.Err(), context.Canceled) }
 	e, err := openNetwork(ctx, f)
 	if err != nil {
-		if ctx.Err() != nil {
+		if interrupted() {
 			return ctx.Err()
 		}
 		f.Warnf("runtimes not prepared: %v", err)
@@ -232,7 +236,7 @@ func prepareRuntimes(ctx context.Context, f *Factory) error {
 	for _, s := range e.sessions() {
 		rt, err := s.PrepareRuntime(ctx)
 		switch {
-		case ctx.Err() != nil:
+		case interrupted():
 			return ctx.Err()
 		case err != nil:
 			f.Warnf("%s: runtime not prepared: %v", s.ChainName(), err)
