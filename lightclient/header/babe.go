@@ -142,46 +142,43 @@ type BABELog struct {
 // DecodeBABELog decodes the payload of a BABE consensus digest item,
 // refusing trailing bytes.
 func DecodeBABELog(b []byte) (BABELog, error) {
-	d := scale.NewDecoder(b)
-	tag, err := d.U8()
+	return decodeLog(b, "BABE", func(d *scale.Decoder, k BABELogKind) (l BABELog, ok bool, err error) {
+		l.Kind = k
+		switch k {
+		case BABENextEpochData:
+			if l.NextEpoch.Authorities, err = decodeAuthorities[BABEAuthority](d); err == nil {
+				err = d.Fixed(l.NextEpoch.Randomness[:])
+			}
+		case BABEOnDisabled:
+			l.DisabledIndex, err = d.U32()
+		case BABENextConfigData:
+			err = decodeBABENextConfig(d, &l.NextConfig)
+		default:
+			return l, false, nil
+		}
+		return l, true, err
+	})
+}
+
+// decodeBABENextConfig decodes a NextConfigDescriptor (only V1 exists).
+func decodeBABENextConfig(d *scale.Decoder, c *BABENextConfig) error {
+	version, err := d.U8()
 	if err != nil {
-		return BABELog{}, fmt.Errorf("decode BABE log: %w", err)
+		return err
 	}
-	l := BABELog{Kind: BABELogKind(tag)}
-	switch l.Kind {
-	case BABENextEpochData:
-		if l.NextEpoch.Authorities, err = decodeAuthorities[BABEAuthority](d); err == nil {
-			err = d.Fixed(l.NextEpoch.Randomness[:])
-		}
-	case BABEOnDisabled:
-		l.DisabledIndex, err = d.U32()
-	case BABENextConfigData:
-		var version uint8
-		if version, err = d.U8(); err != nil {
-			break
-		}
-		if version != 1 {
-			return BABELog{}, fmt.Errorf("decode BABE NextConfigData: %w: descriptor version %d", ErrUnknownLog, version)
-		}
-		if l.NextConfig.C[0], err = d.U64(); err != nil {
-			break
-		}
-		if l.NextConfig.C[1], err = d.U64(); err != nil {
-			break
-		}
-		if l.NextConfig.AllowedSlots, err = d.U8(); err == nil && l.NextConfig.AllowedSlots > 2 {
-			return BABELog{}, fmt.Errorf("decode BABE NextConfigData: %w: allowed slots %d", ErrUnknownLog, l.NextConfig.AllowedSlots)
-		}
-	default:
-		return BABELog{}, fmt.Errorf("decode BABE log: %w: tag %d", ErrUnknownLog, tag)
+	if version != 1 {
+		return fmt.Errorf("%w: descriptor version %d", ErrUnknownLog, version)
 	}
-	if err == nil {
-		err = d.Finish()
+	if c.C[0], err = d.U64(); err != nil {
+		return err
 	}
-	if err != nil {
-		return BABELog{}, fmt.Errorf("decode BABE %s: %w", l.Kind, err)
+	if c.C[1], err = d.U64(); err != nil {
+		return err
 	}
-	return l, nil
+	if c.AllowedSlots, err = d.U8(); err == nil && c.AllowedSlots > 2 {
+		return fmt.Errorf("%w: allowed slots %d", ErrUnknownLog, c.AllowedSlots)
+	}
+	return err
 }
 
 // Encode returns the SCALE encoding of l (the BABE consensus payload).

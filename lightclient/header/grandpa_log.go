@@ -60,32 +60,49 @@ type GrandpaLog struct {
 // DecodeGrandpaLog decodes the payload of a FRNK consensus digest item,
 // refusing trailing bytes.
 func DecodeGrandpaLog(b []byte) (GrandpaLog, error) {
+	return decodeLog(b, "GRANDPA", func(d *scale.Decoder, k GrandpaLogKind) (l GrandpaLog, ok bool, err error) {
+		l.Kind = k
+		switch k {
+		case GrandpaScheduledChange:
+			l.Change, err = decodeGrandpaChange(d)
+		case GrandpaForcedChange:
+			l.Median, err = d.U32()
+			if err == nil {
+				l.Change, err = decodeGrandpaChange(d)
+			}
+		case GrandpaOnDisabled:
+			l.DisabledIndex, err = d.U64()
+		case GrandpaPause, GrandpaResume:
+			l.Delay, err = d.U32()
+		default:
+			return l, false, nil
+		}
+		return l, true, err
+	})
+}
+
+// decodeLog decodes the payload of a consensus log of engine ("BABE" or
+// "GRANDPA" in errors): a u8 variant tag, the variant's fields, read by
+// fields (ok false: the tag is unknown), and no trailing bytes.
+func decodeLog[K interface {
+	~uint8
+	String() string
+}, L any](b []byte, engine string, fields func(d *scale.Decoder, k K) (l L, ok bool, err error)) (L, error) {
+	var zero L
 	d := scale.NewDecoder(b)
 	tag, err := d.U8()
 	if err != nil {
-		return GrandpaLog{}, fmt.Errorf("decode GRANDPA log: %w", err)
+		return zero, fmt.Errorf("decode %s log: %w", engine, err)
 	}
-	l := GrandpaLog{Kind: GrandpaLogKind(tag)}
-	switch l.Kind {
-	case GrandpaScheduledChange:
-		l.Change, err = decodeGrandpaChange(d)
-	case GrandpaForcedChange:
-		l.Median, err = d.U32()
-		if err == nil {
-			l.Change, err = decodeGrandpaChange(d)
-		}
-	case GrandpaOnDisabled:
-		l.DisabledIndex, err = d.U64()
-	case GrandpaPause, GrandpaResume:
-		l.Delay, err = d.U32()
-	default:
-		return GrandpaLog{}, fmt.Errorf("decode GRANDPA log: %w: tag %d", ErrUnknownLog, tag)
+	l, ok, err := fields(d, K(tag))
+	if !ok {
+		return zero, fmt.Errorf("decode %s log: %w: tag %d", engine, ErrUnknownLog, tag)
 	}
 	if err == nil {
 		err = d.Finish()
 	}
 	if err != nil {
-		return GrandpaLog{}, fmt.Errorf("decode GRANDPA %s: %w", l.Kind, err)
+		return zero, fmt.Errorf("decode %s %s: %w", engine, K(tag), err)
 	}
 	return l, nil
 }
