@@ -69,7 +69,14 @@ func (n *p2pTwoChains) setParaPeers(honest, liar bool) {
 
 func newP2PTwoChains(t *testing.T, seed string) *p2pTwoChains {
 	t.Helper()
-	ah := lighttest.Generate(t, lighttest.Options{Spec: "asset-hub-kusama-local.json", Seed: seed + "-ah", Blocks: 4})
+	return newP2PTwoChainsOf(t, seed, "asset-hub-kusama-local.json")
+}
+
+// newP2PTwoChainsOf is newP2PTwoChains with the Asset Hub chain generated
+// from the chain spec ahSpec.
+func newP2PTwoChainsOf(t *testing.T, seed, ahSpec string) *p2pTwoChains {
+	t.Helper()
+	ah := lighttest.Generate(t, lighttest.Options{Spec: ahSpec, Seed: seed + "-ah", Blocks: 4})
 	r := lighttest.ServeRelay(t, ah.Chain, lighttest.RelayOptions{Seed: seed + "-relay", Blocks: 8, Spec: "kusama-local.json"})
 	n := &p2pTwoChains{ah: ah, relay: r}
 	ctx, cancel := context.WithCancel(context.Background())
