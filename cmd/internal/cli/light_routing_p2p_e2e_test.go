@@ -6,11 +6,10 @@ package cli
 // proves its inclusion there.
 
 import (
-	"context"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -53,13 +52,14 @@ func TestRoutingP2P(t *testing.T) {
 	}
 	n := newP2PTwoChainsOf(t, "cli-routing-p2p", "kusama-local.json")
 	n.producer.Hold.Store(false) // the relay node includes the relay transactions it receives
-	home := t.TempDir()
-	pw := map[string]string{"KSM_PASSWORD": "pw"}
-	ksm := func(t *testing.T, args ...string) (int, string, string) {
-		t.Helper()
-		return keyRun(t, home, keyRunOpts{env: pw}, append([]string{"--network", "kusama"}, args...)...)
-	}
+	home, pw := t.TempDir(), map[string]string{"KSM_PASSWORD": "pw"}
 	importKey(t, home, "alice", "//Alice", pw)
+	// ksm runs a command of args on --network kusama with --json and mode
+	// (--dry-run or --yes).
+	ksm := func(t *testing.T, args []string, mode string) (int, string, string) {
+		t.Helper()
+		return keyRun(t, home, keyRunOpts{env: pw}, append(append([]string{"--network", "kusama", "--json"}, args...), mode)...)
+	}
 	var vf claimVectorFile
 	if err := json.Unmarshal(testenv.ReadShared(t, "claims", "kusama-claims-vectors.json"), &vf); err != nil {
 		t.Fatal(err)
@@ -77,7 +77,7 @@ func TestRoutingP2P(t *testing.T) {
 		if _, _, err := n.paraLive.Produce(nil); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := n.producer.Step(context.Background(), nil); err != nil {
+		if _, _, err := n.producer.Step(t.Context(), nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -179,7 +179,7 @@ func TestRoutingP2P(t *testing.T) {
 				// encoded with.
 				advanceAH(t, tc.state(t)...)
 			}
-			code, out, errOut := ksm(t, append([]string{"--json"}, append(tc.args, "--dry-run")...)...)
+			code, out, errOut := ksm(t, tc.args, "--dry-run")
 			if code != 0 {
 				t.Fatalf("dry run: exit %d\n%s\n%s", code, out, errOut)
 			}
@@ -216,7 +216,7 @@ func TestRoutingP2P(t *testing.T) {
 			relayGot, ahGot := n.producer.Received.Load(), n.received.Load()
 
 			start := time.Now()
-			code, out, errOut = ksm(t, append([]string{"--json", "--yes"}, tc.args...)...)
+			code, out, errOut = ksm(t, tc.args, "--yes")
 			took := time.Since(start)
 			if code != 0 {
 				t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
@@ -242,7 +242,7 @@ func TestRoutingP2P(t *testing.T) {
 				b := n.ah.Blocks[next]
 				body, blockHash = b.Extrinsics, b.Hash
 				// Found in an Asset Hub block whose head the relay proved.
-				if !strings.Contains(errOut, fmt.Sprintf("parachain 1000 block #%d %s includes the transaction: proven by relay chain block #", next, blockHash)) {
+				if !strings.Contains(errOut, "parachain 1000 block #"+strconv.Itoa(int(next))+" "+blockHash.String()+" includes the transaction: proven by relay chain block #") {
 					t.Errorf("stderr:\n%s", errOut)
 				}
 			}
