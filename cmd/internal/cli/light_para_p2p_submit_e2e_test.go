@@ -84,6 +84,10 @@ func newP2PTwoChainsOf(t *testing.T, seed, ahSpec string) *p2pTwoChains {
 
 	rlive := p2ptest.NewLiveChain(r.Chain, uint32(len(r.Blocks)-1))
 	rsrc := p2ptest.NewChainSource(rlive)
+	// The relay node serves call proofs too, as a relay full node does.
+	rprover := &p2ptest.CallProver{L: rlive}
+	t.Cleanup(func() { rprover.Close() })
+	rsrc.Calls = rprover
 	rnode, err := p2ptest.NewLoopback("tcp", p2ptest.FullConfig(r.Genesis(), rsrc), rsrc)
 	if err != nil {
 		t.Fatal(err)

@@ -184,8 +184,9 @@ func TestRoutingP2P(t *testing.T) {
 				t.Fatalf("dry run: exit %d\n%s\n%s", code, out, errOut)
 			}
 			var dry struct {
-				Fee   any    `json:"fee"`
-				Chain string `json:"chain"`
+				Fee      any    `json:"fee"`
+				Chain    string `json:"chain"`
+				Verified bool   `json:"verified"`
 			}
 			mustJSON(t, out, &dry)
 			t.Logf("dry run: %s", out)
@@ -194,7 +195,7 @@ func TestRoutingP2P(t *testing.T) {
 			if tc.relay {
 				wantChain, gen = "kusama", n.relay.Genesis()
 			}
-			if dry.Chain != wantChain {
+			if dry.Chain != wantChain || !dry.Verified {
 				t.Fatalf("dry run on %q, want %q: %s", dry.Chain, wantChain, out)
 			}
 			evs := append([]any(nil), tc.events...)
