@@ -22,8 +22,30 @@ import (
 	"github.com/ksm-wallet/ksm/tx/value"
 )
 
+// aliceStash is //Alice//stash, a validator of the local Kusama genesis.
+const aliceStash = "0xbe5ddb1579b72e84524fc29e78609e3caf42e85aa118ebfe0b0ad404b5bdd25f"
+
+// encodeEntry is the state entry of storage entry e at key parts, its
+// value given as JSON and encoded with codec.
+func encodeEntry(t *testing.T, codec *value.Codec, e *storage.Entry, key []any, valueJSON string) trie.KV {
+	t.Helper()
+	k, err := e.Key(key...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := value.ParseJSON([]byte(valueJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := codec.Encode(e.Meta.Value, v)
+	if err != nil {
+		t.Fatalf("%s.%s %s: %v", e.Pallet.Name, e.Meta.Name, valueJSON, err)
+	}
+	return trie.KV{Key: k, Value: b}
+}
+
 // TestRoutingP2P: with --network kusama and no endpoint, `stake bond`,
-// `gov vote` and `claim submit` go to Asset Hub — sent on the Asset Hub
+// `stake nominate`, `gov vote` and `claim submit` go to Asset Hub — sent on the Asset Hub
 // node's transactions protocol (the relay node receives nothing), included
 // in an Asset Hub block that descends from a head the relay proved,
 // reported "chain": "kusama-asset-hub", verified, with the events read by
@@ -42,8 +64,9 @@ import (
 // call building, fees and validity from Asset Hub call proofs, sending and
 // inclusion are ksm's real paths. The test network does not execute
 // transactions: as in the other submit tests, the test gives the including
-// block the events the runtime would emit (and the state a command reads:
-// an ongoing referendum, a claim), and checks that ksm finds, proves and
+// block the events the runtime would emit (and the state a later command
+// reads: the bond's ledger, an ongoing referendum, a claim of the claims
+// test vector's Ethereum address), and checks that ksm finds, proves and
 // reports them.
 func TestRoutingP2P(t *testing.T) {
 	t.Parallel()
@@ -297,26 +320,4 @@ func TestRoutingP2P(t *testing.T) {
 			t.Logf("%s: whole command %v\nstderr:\n%s", tc.name, took, errOut)
 		})
 	}
-}
-
-// aliceStash is //Alice//stash, a validator of the local Kusama genesis.
-const aliceStash = "0xbe5ddb1579b72e84524fc29e78609e3caf42e85aa118ebfe0b0ad404b5bdd25f"
-
-// encodeEntry is the state entry of storage entry e at key parts, its
-// value given as JSON and encoded with codec.
-func encodeEntry(t *testing.T, codec *value.Codec, e *storage.Entry, key []any, valueJSON string) trie.KV {
-	t.Helper()
-	k, err := e.Key(key...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := value.ParseJSON([]byte(valueJSON))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := codec.Encode(e.Meta.Value, v)
-	if err != nil {
-		t.Fatalf("%s.%s %s: %v", e.Pallet.Name, e.Meta.Name, valueJSON, err)
-	}
-	return trie.KV{Key: k, Value: b}
 }
