@@ -218,6 +218,15 @@ func (a *RuntimeAPI) Method(name string) (*RuntimeAPIMethod, error) {
 	return nil, fmt.Errorf("%w: runtime API method %s_%s", ErrUnknownItem, a.Name, name)
 }
 
+// APIMethod finds method of runtime API api (BlockBuilder, apply_extrinsic).
+func (m *Metadata) APIMethod(api, method string) (*RuntimeAPIMethod, error) {
+	a, err := m.RuntimeAPI(api)
+	if err != nil {
+		return nil, err
+	}
+	return a.Method(method)
+}
+
 // CallType returns the outer call enum type (RuntimeCall): from the outer
 // enums (v15+) or the extrinsic's Call type parameter (v14).
 func (m *Metadata) CallType() (TypeID, bool) {

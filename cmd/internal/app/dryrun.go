@@ -27,11 +27,7 @@ type DryRunResult struct {
 // signature, so it catches filtered and failing calls before signing.
 func (s *Session) dryRunCall(ctx context.Context, p *Prepared) (*DryRunResult, error) {
 	rt := p.Runtime
-	api, err := rt.Meta.RuntimeAPI("DryRunApi")
-	if err != nil {
-		return nil, nil
-	}
-	m, err := api.Method("dry_run_call")
+	m, err := rt.Meta.APIMethod("DryRunApi", "dry_run_call")
 	if err != nil || len(m.Inputs) < 2 || len(m.Inputs) > 3 {
 		return nil, nil
 	}
@@ -187,11 +183,7 @@ func (s *Session) DryRunSigned(ctx context.Context, rt *Runtime, at chainclient.
 // decodeApplyResult decodes an ApplyExtrinsicResult with the type the
 // metadata gives BlockBuilder_apply_extrinsic's output.
 func decodeApplyResult(rt *Runtime, raw []byte) (any, error) {
-	api, err := rt.Meta.RuntimeAPI("BlockBuilder")
-	if err != nil {
-		return nil, err
-	}
-	m, err := api.Method("apply_extrinsic")
+	m, err := rt.Meta.APIMethod("BlockBuilder", "apply_extrinsic")
 	if err != nil {
 		return nil, err
 	}

@@ -91,11 +91,7 @@ type RawArg []byte
 // value JSON encoded by the method's input types from metadata (or RawArg);
 // the result is decoded by its output type.
 func (s *Session) CallAPI(ctx context.Context, rt *Runtime, at chainclient.Hash, api, method string, args ...any) (any, error) {
-	a, err := rt.Meta.RuntimeAPI(api)
-	if err != nil {
-		return nil, err
-	}
-	m, err := a.Method(method)
+	m, err := rt.Meta.APIMethod(api, method)
 	if err != nil {
 		return nil, err
 	}

@@ -370,11 +370,7 @@ func IsDisconnected(err error) bool { return errors.Is(err, chainclient.ErrDisco
 // validate asks TaggedTransactionQueue_validate_transaction about ext at
 // block at and returns the TransactionValidity as value JSON.
 func (s *Session) validate(ctx context.Context, rt *Runtime, at chainclient.Hash, ext []byte) (any, error) {
-	api, err := rt.Meta.RuntimeAPI("TaggedTransactionQueue")
-	if err != nil {
-		return nil, err
-	}
-	m, err := api.Method("validate_transaction")
+	m, err := rt.Meta.APIMethod("TaggedTransactionQueue", "validate_transaction")
 	if err != nil {
 		return nil, err
 	}
