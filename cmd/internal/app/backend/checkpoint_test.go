@@ -44,10 +44,7 @@ func saveNewer(t *testing.T, home string, p *chainspec.Profile) *store.State {
 // its age. The clock is fake: days after the embedded checkpoint.
 func TestStartAgePolicy(t *testing.T) {
 	t.Parallel()
-	kusama, err := chainspec.Lookup("kusama")
-	if err != nil {
-		t.Fatal(err)
-	}
+	kusama := profile(t, "kusama")
 	cp, err := kusama.Checkpoint()
 	if err != nil {
 		t.Fatal(err)
@@ -115,8 +112,8 @@ func TestStartAgePolicy(t *testing.T) {
 // age before any peer is dialled or anything is created under --home.
 func TestOpenRefusesOldFirstStart(t *testing.T) {
 	t.Parallel()
-	kusama, _ := chainspec.Lookup("kusama")
-	ah, _ := chainspec.Lookup("kusama-asset-hub")
+	kusama := profile(t, "kusama")
+	ah := profile(t, "kusama-asset-hub")
 	for _, p := range []*chainspec.Profile{kusama, ah} {
 		home := filepath.Join(t.TempDir(), "home")
 		_, err := Open(context.Background(), Config{Network: Network{Name: p.Name, Profile: p}, Home: home,
@@ -137,7 +134,7 @@ func TestOpenRefusesOldFirstStart(t *testing.T) {
 func TestCheckpointFile(t *testing.T) {
 	t.Parallel()
 	dir := sharedChainspec(t)
-	kusama, _ := chainspec.Lookup("kusama")
+	kusama := profile(t, "kusama")
 	older := filepath.Join(dir, "kusama-lightsync-b28972375.json")
 	cp, err := ReadCheckpointFile(older, kusama)
 	if err != nil {

@@ -13,18 +13,22 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient/header"
 )
 
+// profile is the embedded network profile of name.
+func profile(t *testing.T, name string) *chainspec.Profile {
+	t.Helper()
+	p, err := chainspec.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // TestOpenRefusesConfig: flags that do not fit the network are input
 // errors, found before anything is dialled.
 func TestOpenRefusesConfig(t *testing.T) {
 	t.Parallel()
-	kusama, err := chainspec.Lookup("kusama")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ah, err := chainspec.Lookup("kusama-asset-hub")
-	if err != nil {
-		t.Fatal(err)
-	}
+	kusama := profile(t, "kusama")
+	ah := profile(t, "kusama-asset-hub")
 	for _, tc := range []struct {
 		name string
 		cfg  Config
@@ -53,7 +57,7 @@ func TestOpenClassifiesUnreachable(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	kusama, _ := chainspec.Lookup("kusama")
+	kusama := profile(t, "kusama")
 	_, err = Open(context.Background(), Config{Network: Network{Name: "kusama", Profile: kusama}, RPC: "ws://user:secret@" + addr + "/?key=k", Home: t.TempDir()})
 	if !errors.Is(err, lightclient.ErrUnreachable) || strings.Contains(err.Error(), "secret") {
 		t.Fatalf("err %v, want ErrUnreachable without credentials", err)
@@ -81,11 +85,7 @@ func TestMultiChain(t *testing.T) {
 	for _, tc := range cases {
 		n := Network{Name: "spec-file"}
 		if tc.net != "" {
-			p, err := chainspec.Lookup(tc.net)
-			if err != nil {
-				t.Fatal(err)
-			}
-			n = NetworkOf(p)
+			n = NetworkOf(profile(t, tc.net))
 		}
 		if got := MultiChain(n, tc.hooks); got != tc.want {
 			t.Errorf("%s (start %v, para %v): %v, want %v", n.Name, tc.hooks.Start != nil, tc.hooks.Para != nil, got, tc.want)
