@@ -304,66 +304,52 @@ func govAccountArg(e *chainEnv, args []string) ([32]byte, error) {
 }
 
 func newGovRemoveVoteCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
 	var track string
-	cmd := &cobra.Command{
+	cmd := submitCmd(f, &cobra.Command{
 		Use:   "remove-vote N [--track T] --from NAME",
 		Short: "Remove a vote (ConvictionVoting.remove_vote)",
 		Long: `Remove the sender's vote on referendum N. The track is found from the
 referendum when it is ongoing, else from the sender's votes; --track names it.`,
 		Args: exactArgs(1),
-		RunE: planRun(f, &sf, func(args []string) app.GovInput { return app.GovInput{Referendum: args[0], Track: track} }, app.PlanGovRemoveVote),
-	}
-	sf.add(cmd)
+	}, func(args []string) app.GovInput { return app.GovInput{Referendum: args[0], Track: track} }, app.PlanGovRemoveVote)
 	cmd.Flags().StringVar(&track, "track", "", "the referendum's track (name or id)")
 	return cmd
 }
 
 func newGovDelegateCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
 	var amount, conviction string
-	cmd := &cobra.Command{
+	cmd := submitCmd(f, &cobra.Command{
 		Use:   "delegate TRACK TO --amount X [--conviction C] --from NAME",
 		Short: "Delegate votes on a track (ConvictionVoting.delegate)",
 		Args:  exactArgs(2),
-		RunE: planRun(f, &sf, func(args []string) app.GovInput {
-			return app.GovInput{Track: args[0], Target: args[1], Amount: amount, Conviction: conviction}
-		}, app.PlanGovDelegate),
-	}
-	sf.add(cmd)
+	}, func(args []string) app.GovInput {
+		return app.GovInput{Track: args[0], Target: args[1], Amount: amount, Conviction: conviction}
+	}, app.PlanGovDelegate)
 	cmd.Flags().StringVar(&amount, "amount", "", "balance to delegate")
 	cmd.Flags().StringVar(&conviction, "conviction", "none", "none or 1x..6x")
 	return cmd
 }
 
 func newGovUndelegateCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "undelegate TRACK --from NAME",
 		Short: "End a delegation on a track (ConvictionVoting.undelegate)",
 		Args:  exactArgs(1),
-		RunE:  planRun(f, &sf, func(args []string) app.GovInput { return app.GovInput{Track: args[0]} }, app.PlanGovUndelegate),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func(args []string) app.GovInput { return app.GovInput{Track: args[0]} }, app.PlanGovUndelegate)
 }
 
 func newGovUnlockCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "unlock TRACK [TARGET] --from NAME",
 		Short: "Remove expired voting locks on a track (ConvictionVoting.unlock)",
 		Args:  rangeArgs(1, 2),
-		RunE: planRun(f, &sf, func(args []string) app.GovInput {
-			in := app.GovInput{Track: args[0]}
-			if len(args) == 2 {
-				in.Target = args[1]
-			}
-			return in
-		}, app.PlanGovUnlock),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func(args []string) app.GovInput {
+		in := app.GovInput{Track: args[0]}
+		if len(args) == 2 {
+			in.Target = args[1]
+		}
+		return in
+	}, app.PlanGovUnlock)
 }
 
 func newGovTracksCmd(f *Factory) *cobra.Command {

@@ -26,10 +26,7 @@ import (
 // it. An endpoint lying about the body: exit 3. A block the relay chain
 // never proves: the endpoint's claim, marked unverified.
 func TestAssetHubSubmit(t *testing.T) {
-	t.Parallel()
-	if testing.Short() {
-		t.Skip("executes the Asset Hub runtime")
-	}
+	slowTest(t, "executes the Asset Hub runtime")
 	ah := lighttest.Serve(t, lighttest.Generate(t, lighttest.Options{Spec: "asset-hub-kusama-local.json", Seed: "cli-ah-submit", Blocks: 4}))
 	r := lighttest.ServeRelay(t, ah.Chain.Chain, lighttest.RelayOptions{Seed: "cli-ah-submit-relay", Blocks: 8})
 	startAt(t, r)
@@ -43,17 +40,7 @@ func TestAssetHubSubmit(t *testing.T) {
 	}
 	importKey(t, home, "alice", "//Alice", pw)
 	code, out, errOut := ksm(t, "--json", "transfer", lightBob, "0.01", "--from", "alice", "--dry-run")
-	if code != 0 {
-		t.Fatalf("dry run: exit %d: %s", code, errOut)
-	}
-	var dry struct {
-		Fee any `json:"fee"`
-	}
-	mustJSON(t, out, &dry)
-	fee, ok := new(big.Int).SetString(jsonNum(dry.Fee), 10)
-	if !ok {
-		t.Fatalf("dry run fee %s", out)
-	}
+	fee := dryRunFee(t, code, out, errOut)
 	events := ahEvents(t, home, fee)
 
 	// relayFollows extends the relay chain once the para chain has grown

@@ -28,10 +28,7 @@ import (
 // runtime computed for ksm's dry run), so what is checked is that ksm finds,
 // proves and reports them.
 func TestLightSubmit(t *testing.T) {
-	t.Parallel()
-	if testing.Short() {
-		t.Skip("executes the Kusama runtime")
-	}
+	slowTest(t, "executes the Kusama runtime")
 	t.Run("rpc", func(t *testing.T) {
 		c := lighttest.Generate(t, lighttest.Options{Seed: "light-submit"})
 		n := lighttest.Serve(t, c)
@@ -67,14 +64,7 @@ func lightSubmit(t *testing.T, c *lighttest.Chain, flags []string, included func
 	importKey(t, home, "alice", "//Alice", pw)
 	// The dry run gives the fee the runtime computes.
 	code, out, errOut := ksm("--json", "transfer", lightBob, "1.5", "--from", "alice", "--dry-run")
-	if code != 0 {
-		t.Fatalf("dry run: exit %d: %s", code, errOut)
-	}
-	var dry struct {
-		Fee any `json:"fee"`
-	}
-	mustJSON(t, out, &dry)
-	fee, _ := new(big.Int).SetString(jsonNum(dry.Fee), 10)
+	fee := dryRunFee(t, code, out, errOut)
 	amount := big.NewInt(1_500_000_000_000)
 
 	// The effects of the block, encoded with the verified metadata ksm

@@ -101,6 +101,41 @@ func (b *tuiBackend) envFor(pallet string) (*chainEnv, error) {
 	return nil, fmt.Errorf("%s (where %s lives) is still being opened", host.DisplayName, pallet)
 }
 
+// session is the session of the open chain that hosts pallet (envFor).
+func (b *tuiBackend) session(pallet string) (*app.Session, error) {
+	e, err := b.envFor(pallet)
+	if err != nil {
+		return nil, err
+	}
+	return e.sess, nil
+}
+
+// routed is session for a read of pallet: an error where that chain has no
+// pallet (Session.Route says which chain has it).
+func (b *tuiBackend) routed(pallet string) (*app.Session, error) {
+	s, err := b.session(pallet)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Route(pallet); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// tuiStakeStatus reads k's staking status at s's finalized head.
+func tuiStakeStatus(ctx context.Context, s *app.Session, k tui.Key, o app.StakeStatusOptions) (*app.StakeStatus, error) {
+	id, err := tuiAccount(k)
+	if err != nil {
+		return nil, err
+	}
+	h, rt, err := s.HeadRuntime(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.StakeStatus(ctx, rt, *h, id, o)
+}
+
 // openHosts opens the other chains of the network the dashboard reads,
 // one after the other, as --network NAME would (the relay endpoint, if
 // --rpc named one, serves their proofs).
@@ -472,25 +507,16 @@ func (b *tuiBackend) Balances(ctx context.Context, list []tui.Key) ([]tui.Accoun
 }
 
 func (b *tuiBackend) Staking(ctx context.Context, k tui.Key) (*tui.Staking, error) {
-	e, err := b.envFor("Staking")
+	s, err := b.session("Staking")
 	if err != nil {
 		return nil, err
 	}
-	s := e.sess
 	out := &tui.Staking{Chain: s.ChainName(), Verified: s.Chain.Verified()}
 	if err := s.Route("Staking"); err != nil {
 		out.Note = err.Error()
 		return out, nil
 	}
-	id, err := tuiAccount(k)
-	if err != nil {
-		return nil, err
-	}
-	h, rt, err := s.HeadRuntime(ctx)
-	if err != nil {
-		return nil, err
-	}
-	st, err := s.StakeStatus(ctx, rt, *h, id, app.StakeStatusOptions{})
+	st, err := tuiStakeStatus(ctx, s, k, app.StakeStatusOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -527,12 +553,8 @@ func (b *tuiBackend) Staking(ctx context.Context, k tui.Key) (*tui.Staking, erro
 // Validators lists Staking.Validators with their commission and blocked
 // flag (the stakes and points are not read here yet).
 func (b *tuiBackend) Validators(ctx context.Context) ([]tui.Validator, error) {
-	e, err := b.envFor("Staking")
+	s, err := b.routed("Staking")
 	if err != nil {
-		return nil, err
-	}
-	s := e.sess
-	if err := s.Route("Staking"); err != nil {
 		return nil, err
 	}
 	h, rt, err := s.HeadRuntime(ctx)
@@ -617,11 +639,10 @@ func (b *tuiBackend) Validators(ctx context.Context) ([]tui.Validator, error) {
 }
 
 func (b *tuiBackend) Referenda(ctx context.Context) ([]tui.Referendum, error) {
-	e, err := b.envFor("Referenda")
+	s, err := b.session("Referenda")
 	if err != nil {
 		return nil, err
 	}
-	s := e.sess
 	g, err := s.Gov(ctx)
 	if err != nil {
 		return nil, err
@@ -657,12 +678,8 @@ func (b *tuiBackend) Referenda(ctx context.Context) ([]tui.Referendum, error) {
 func perbill(p int64) string { return strconv.FormatFloat(float64(p)/1e7, 'f', 2, 64) + "%" }
 
 func (b *tuiBackend) Claim(ctx context.Context, ethAddr string, k tui.Key) (*tui.Claim, error) {
-	e, err := b.envFor("Claims")
+	s, err := b.routed("Claims")
 	if err != nil {
-		return nil, err
-	}
-	s := e.sess
-	if err := s.Route("Claims"); err != nil {
 		return nil, err
 	}
 	raw, err := hex.DecodeString(strings.TrimPrefix(strings.TrimSpace(ethAddr), "0x"))
@@ -707,11 +724,10 @@ func (b *tuiBackend) Claim(ctx context.Context, ethAddr string, k tui.Key) (*tui
 }
 
 func (b *tuiBackend) Paras(ctx context.Context, ids []uint32) ([]tui.Para, error) {
-	e, err := b.envFor("Registrar")
+	s, err := b.session("Registrar")
 	if err != nil {
 		return nil, err
 	}
-	s := e.sess
 	rt, err := s.Latest(ctx)
 	if err != nil {
 		return nil, err

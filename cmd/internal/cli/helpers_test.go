@@ -1,0 +1,34 @@
+package cli
+
+import (
+	"math/big"
+	"testing"
+)
+
+// slowTest runs t in parallel and skips it under -short; why says what
+// makes it slow ("executes the Kusama runtime", "builds the binary", ...).
+func slowTest(t *testing.T, why string) {
+	t.Helper()
+	t.Parallel()
+	if testing.Short() {
+		t.Skip(why)
+	}
+}
+
+// dryRunFee is the fee of a `--json ... --dry-run` that exited with code
+// and printed out (errOut is shown when it failed).
+func dryRunFee(t *testing.T, code int, out, errOut string) *big.Int {
+	t.Helper()
+	if code != 0 {
+		t.Fatalf("dry run: exit %d: %s", code, errOut)
+	}
+	var dry struct {
+		Fee any `json:"fee"`
+	}
+	mustJSON(t, out, &dry)
+	fee, ok := new(big.Int).SetString(jsonNum(dry.Fee), 10)
+	if !ok {
+		t.Fatalf("dry run fee %s", out)
+	}
+	return fee
+}
