@@ -26,11 +26,6 @@ import (
 	"github.com/ksm-wallet/ksm/wallet/keystore"
 )
 
-func newBatchCmd(f *Factory) *cobra.Command {
-	return newGroupCmd("batch", "Run many transactions from a file (JSON Lines or CSV): plan them, then run them with a journal that never pays twice",
-		newBatchPlanCmd(f), newBatchRunCmd(f))
-}
-
 const batchFileHelp = `FILE is JSON Lines, each line the arguments of one submitting command as
 typed after ksm:
 

@@ -17,11 +17,8 @@ import (
 	"github.com/ksm-wallet/ksm/wallet/ss58"
 )
 
-func newClaimCmd(f *Factory) *cobra.Command {
-	return newNounCmd(f, &cobra.Command{
-		Use:   "claim",
-		Short: "Claim an allocation of the 2017 sale with an Ethereum key",
-		Long: `Claim tokens allocated to an Ethereum address (pallet claims).
+// claimLong is the help of ksm claim (the verbs are listed in addCommands).
+const claimLong = `Claim tokens allocated to an Ethereum address (pallet claims).
 
 The Ethereum key signs "<prefix><account id in hex>[statement]" as a
 personal message (personal_sign, MyCrypto "Sign Message"); the prefix is the
@@ -33,9 +30,7 @@ chains host them on the relay.
   ksm claim message --to ADDRESS [--statement regular|saft]
   ksm claim recover --to ADDRESS --signature 0x.. [--statement regular|saft]
   ksm claim submit --to ADDRESS (--eth-signature 0x.. | --eth-key-file FILE)
-  ksm claim attest --from NAME`,
-	}, newClaimStatusCmd, newClaimMessageCmd, newClaimRecoverCmd, newClaimSubmitCmd, newClaimAttestCmd)
-}
+  ksm claim attest --from NAME`
 
 // claimVestingJSON is the vesting schedule of a claim (amounts in planck).
 type claimVestingJSON struct {

@@ -13,20 +13,11 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 )
 
-func newGovCmd(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "gov",
-		Short: "OpenGov: referenda, conviction votes and delegations",
-		Long: `Read referenda and vote on them (OpenGov: Referenda and ConvictionVoting).
+// govLong is the help of ksm gov (the verbs are listed in addCommands).
+const govLong = `Read referenda and vote on them (OpenGov: Referenda and ConvictionVoting).
 
 On Kusama governance lives on Asset Hub today: use --network kusama-asset-hub
-(add --rpc AH_ENDPOINT to submit). Development chains host it on the relay.`,
-		Args: exactArgs(0),
-	}
-	cmd.AddCommand(newGovReferendaCmd(f), newGovShowCmd(f), newGovVoteCmd(f), newGovVotesCmd(f),
-		newGovRemoveVoteCmd(f), newGovDelegateCmd(f), newGovUndelegateCmd(f), newGovUnlockCmd(f), newGovTracksCmd(f))
-	return cmd
-}
+(add --rpc AH_ENDPOINT to submit). Development chains host it on the relay.`
 
 // perbillText writes a Perbill as a percentage.
 func perbillText(p int64) string {

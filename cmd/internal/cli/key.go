@@ -16,20 +16,14 @@ import (
 	"github.com/ksm-wallet/ksm/wallet/ss58"
 )
 
-func newKeyCmd(f *Factory) *cobra.Command {
-	return newNounCmd(f, &cobra.Command{
-		Use:   "key",
-		Short: "Create, import, list, derive and use keys (polkadot-js compatible keystore)",
-		Long: `Keys live in <home>/keys as polkadot-js keystore files (JSON v3, scrypt and
+// keyLong is the help of ksm key (the verbs are listed in addCommands).
+const keyLong = `Keys live in <home>/keys as polkadot-js keystore files (JSON v3, scrypt and
 xsalsa20-poly1305), one per key, mode 0600. Files move both ways between ksm and
 polkadot-js. Passwords come from --password-file, --password-stdin,
 KSM_PASSWORD, the OS keyring (after --remember) or a prompt without echo.
 
 A secret URI is <mnemonic|0x-seed>[//hard|/soft]*[///password]; a bare path
-such as //Alice starts from the development phrase.`,
-	}, newKeyNewCmd, newKeyImportCmd, newKeyListCmd, newKeyShowCmd, newKeyInspectCmd, newKeyDeriveCmd,
-		newKeyExportCmd, newKeyRemoveCmd, newKeyRenameCmd, newKeyWatchCmd, newKeySignCmd, newKeyVerifyCmd)
-}
+such as //Alice starts from the development phrase.`
 
 // keyEnv is what key commands share: the store, its home and the network.
 type keyEnv struct {

@@ -10,22 +10,13 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 )
 
-func newParaCmd(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "para",
-		Short: "Parachain bonding on the relay chain: para ids, registration, crowdloans",
-		Long: `Reserve a para id, register a parachain's genesis head and validation code,
+// paraLong is the help of ksm para (the verbs are listed in addCommands).
+const paraLong = `Reserve a para id, register a parachain's genesis head and validation code,
 deregister it and read its state (Registrar and Paras on the relay chain).
 
 Crowdloans and slot auctions are closed on Kusama: contribute is filtered
 there, and the deposits and contributions of old crowdloans come back
-through AhOps on Asset Hub.`,
-		Args: exactArgs(0),
-	}
-	cmd.AddCommand(newParaReserveCmd(f), newParaRegisterCmd(f), newParaDeregisterCmd(f), newParaStatusCmd(f),
-		newParaContributeCmd(f), newParaWithdrawCmd(f), newParaRefundCmd(f))
-	return cmd
-}
+through AhOps on Asset Hub.`
 
 func newParaReserveCmd(f *Factory) *cobra.Command {
 	return submitCmd(f, &cobra.Command{

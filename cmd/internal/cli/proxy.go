@@ -10,22 +10,14 @@ import (
 	"github.com/ksm-wallet/ksm/wallet/keys"
 )
 
-func newProxyCmd(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "proxy",
-		Short: "Add, remove and list proxies; create and kill pure proxy accounts",
-		Long: `Proxies let one account (the delegate) dispatch calls for another, within a
+// proxyLong is the help of ksm proxy (the verbs are listed in addCommands).
+const proxyLong = `Proxies let one account (the delegate) dispatch calls for another, within a
 proxy type (Any, NonTransfer, Staking, Governance, ...; the runtime's ProxyType
 enum). Once a key is a proxy of an account, every submitting command acts for
 that account with --as ACCOUNT --from KEY.
 
 On Kusama proxies live on the relay chain and on Asset Hub alike (a proxy is
-set on one chain only).`,
-		Args: exactArgs(0),
-	}
-	cmd.AddCommand(newProxyAddCmd(f), newProxyRemoveCmd(f), newProxyListCmd(f), newProxyPureCmd(f))
-	return cmd
-}
+set on one chain only).`
 
 func newProxyAddCmd(f *Factory) *cobra.Command {
 	var typ string
