@@ -2,6 +2,7 @@ package cli
 
 import (
 	"math/big"
+	"strings"
 	"testing"
 )
 
@@ -31,4 +32,24 @@ func dryRunFee(t *testing.T, code int, out, errOut string) *big.Int {
 		t.Fatalf("dry run fee %s", out)
 	}
 	return fee
+}
+
+// exitCase is a command line and what it must end with: its exit code and
+// a piece of its stderr ("" for any).
+type exitCase struct {
+	args []string
+	code int
+	want string
+}
+
+// checkExits runs each case (runCLI, nothing on stdin) and checks its exit
+// code and stderr.
+func checkExits(t *testing.T, cases []exitCase) {
+	t.Helper()
+	for _, tc := range cases {
+		code, _, stderr := runCLI(t, "", tc.args...)
+		if code != tc.code || !strings.Contains(stderr, tc.want) {
+			t.Errorf("ksm %s: exit %d, stderr %q; want exit %d with %q", strings.Join(tc.args, " "), code, stderr, tc.code, tc.want)
+		}
+	}
 }

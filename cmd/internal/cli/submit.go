@@ -443,15 +443,16 @@ func openKeyring(f *Factory) (*keystore.Store, string, error) {
 	return st, home, nil
 }
 
-// confirmUnsigned asks before an unsigned or already signed transaction is
-// sent (skipped with --yes); no answer is ErrCancelled.
-func confirmUnsigned(f *Factory, question string) error {
+// confirm asks question before ksm does what it says (skipped with --yes):
+// without a terminal that is a usage error (pass --yes to <do> without
+// confirmation); no answer is ErrCancelled.
+func confirm(f *Factory, question, do string) error {
 	if f.Opts.Yes {
 		return nil
 	}
 	ok, err := f.IO.Confirm(question)
 	if errors.Is(err, iostreams.ErrNoTTY) {
-		return app.Usagef("not on a terminal: pass --yes to submit without confirmation")
+		return app.Usagef("not on a terminal: pass --yes to %s without confirmation", do)
 	}
 	if err != nil {
 		return err

@@ -58,27 +58,19 @@ func TestTxEncodeDecodeCall(t *testing.T) {
 func TestTxCallErrors(t *testing.T) {
 	t.Parallel()
 	meta := testenv.Shared(t, "metadata", "kusama-v14-spec9370.scale")
-	for _, tc := range []struct {
-		args []string
-		msg  string
-	}{
-		{[]string{"tx", "encode-call", "--metadata", meta, `{"pallet":"Nope","name":"x","args":{}}`}, "no pallet"},
-		{[]string{"tx", "encode-call", "--metadata", meta, `{"pallet":"Balances","name":"transfer_keep_alive","args":{"dest":{"Id":"HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"}}}`}, "missing argument"},
-		{[]string{"tx", "encode-call", "--metadata", meta, `{"pallet":"Balances","name":"transfer_keep_alive","args":{"dest":"bad","value":1}}`}, "address"},
-		{[]string{"tx", "encode-call", "--metadata", meta, `{"pallet":"System","name":"remark","args":{"remark":"0x00"},}`}, "JSON"},
-		{[]string{"tx", "encode-call", "--metadata", meta, `{"pallet":"Timestamp","name":"set","args":{"now":-1}}`}, "range"},
-		{[]string{"tx", "encode-call", "--metadata", meta}, "no call JSON"},
-		{[]string{"tx", "decode-call", "--metadata", meta, "0xzz"}, "not hex"},
-		{[]string{"tx", "decode-call", "--metadata", meta, "0x0403"}, "end of input"},
-		{[]string{"tx", "decode-call", "--metadata", meta, "0x00000000"}, "trailing"},
-		{[]string{"tx", "decode-call", "--metadata", meta, "0xff00"}, "pallet"},
-		{[]string{"tx", "decode-call", "0x0000"}, "--metadata"},
-	} {
-		code, _, stderr := runCLI(t, "", tc.args...)
-		if code != ExitUsage || !strings.Contains(stderr, tc.msg) {
-			t.Errorf("%v: exit %d, stderr %q (want 2 and %q)", tc.args[len(tc.args)-1], code, stderr, tc.msg)
-		}
-	}
+	checkExits(t, []exitCase{
+		{[]string{"tx", "encode-call", "--metadata", meta, `{"pallet":"Nope","name":"x","args":{}}`}, ExitUsage, "no pallet"},
+		{[]string{"tx", "encode-call", "--metadata", meta, `{"pallet":"Balances","name":"transfer_keep_alive","args":{"dest":{"Id":"HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"}}}`}, ExitUsage, "missing argument"},
+		{[]string{"tx", "encode-call", "--metadata", meta, `{"pallet":"Balances","name":"transfer_keep_alive","args":{"dest":"bad","value":1}}`}, ExitUsage, "address"},
+		{[]string{"tx", "encode-call", "--metadata", meta, `{"pallet":"System","name":"remark","args":{"remark":"0x00"},}`}, ExitUsage, "JSON"},
+		{[]string{"tx", "encode-call", "--metadata", meta, `{"pallet":"Timestamp","name":"set","args":{"now":-1}}`}, ExitUsage, "range"},
+		{[]string{"tx", "encode-call", "--metadata", meta}, ExitUsage, "no call JSON"},
+		{[]string{"tx", "decode-call", "--metadata", meta, "0xzz"}, ExitUsage, "not hex"},
+		{[]string{"tx", "decode-call", "--metadata", meta, "0x0403"}, ExitUsage, "end of input"},
+		{[]string{"tx", "decode-call", "--metadata", meta, "0x00000000"}, ExitUsage, "trailing"},
+		{[]string{"tx", "decode-call", "--metadata", meta, "0xff00"}, ExitUsage, "pallet"},
+		{[]string{"tx", "decode-call", "0x0000"}, ExitUsage, "--metadata"},
+	})
 }
 
 // TestCallCommandsTTY checks the human output on a terminal.

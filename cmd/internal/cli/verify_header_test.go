@@ -98,22 +98,12 @@ func TestVerifyHeaderWestendBlock(t *testing.T) {
 
 func TestVerifyHeaderInvalid(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		args []string
-		code int
-		msg  string
-	}{
+	checkExits(t, []exitCase{
 		// Garbage is bad input (2), not a failed verification (3).
 		{[]string{"verify", "header", "0x00"}, ExitUsage, "unexpected end"},
 		{[]string{"verify", "header", "0x" + strings.Repeat("00", 99) + "00"}, ExitUsage, "trailing"},
 		{[]string{"verify", "header", "0xzz"}, ExitUsage, "bad hex"},
 		{[]string{"verify", "header"}, ExitUsage, "argument"},
 		{[]string{"verify", "header", filepath.Join(t.TempDir(), "missing")}, ExitUsage, "no such file"},
-	}
-	for _, tt := range tests {
-		code, _, stderr := runCLI(t, "", tt.args...)
-		if code != tt.code || !strings.Contains(stderr, tt.msg) {
-			t.Errorf("%v: exit %d %q, want %d %q", tt.args, code, stderr, tt.code, tt.msg)
-		}
-	}
+	})
 }
