@@ -48,10 +48,7 @@ type claimStatusJSON struct {
 	Statement     any               `json:"statement"`
 	StatementText string            `json:"statementText,omitempty"`
 	PreclaimedBy  []string          `json:"preclaimedBy"`
-	BlockNumber   uint64            `json:"blockNumber"`
-	BlockHash     string            `json:"blockHash"`
-	Chain         string            `json:"chain"`
-	Verified      bool              `json:"verified"`
+	blockAtJSON
 }
 
 func newClaimStatusCmd(f *Factory) *cobra.Command {
@@ -81,8 +78,8 @@ func newClaimStatusCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			j := claimStatusJSON{EthAddress: strings.ToLower(st.EthAddress), HasClaim: st.Amount != nil, Amount: numOrNull(st.Amount), Chain: e.sess.ChainID(), Verified: e.sess.Chain.Verified(), StatementText: st.StatementText, PreclaimedBy: st.PreclaimedBy,
-				BlockNumber: head.Number, BlockHash: head.Hash.String()}
+			j := claimStatusJSON{EthAddress: strings.ToLower(st.EthAddress), HasClaim: st.Amount != nil, Amount: numOrNull(st.Amount), StatementText: st.StatementText, PreclaimedBy: st.PreclaimedBy,
+				blockAtJSON: blockAt(e.sess, *head)}
 			if st.Vesting != nil {
 				j.Vesting = &claimVestingJSON{Locked: numOrNull(st.Vesting.Locked), PerBlock: numOrNull(st.Vesting.PerBlock), StartingBlock: st.Vesting.StartingBlock}
 			}

@@ -90,13 +90,7 @@ curves require at the time elapsed in the decision period, and the block the
 current phase ends. --all lists finished referenda too. JSON: an array;
 fractions are parts per billion.`,
 		Args: exactArgs(0),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			e, g, err := openGov(ctx, f)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
+		RunE: govRun(f, func(ctx context.Context, e *chainEnv, g *app.GovState, args []string) error {
 			rs, err := e.sess.Referenda(ctx, g, !all)
 			if err != nil {
 				return err
@@ -124,7 +118,7 @@ fractions are parts per billion.`,
 					perbillText(r.Approval), perbillText(r.NeedApproval), perbillText(r.SupportFraction), perbillText(r.NeedSupport), r.Passing, r.End)
 			}
 			return tw.Flush()
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "list finished referenda too")
 	return cmd
@@ -140,35 +134,31 @@ func newGovShowCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			e, g, err := openGov(ctx, f)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			r, err := e.sess.Referendum(ctx, g, idx)
-			if err != nil {
-				return err
-			}
-			j := referendumView(r, e.sess.ChainID())
-			verified := e.sess.Chain.Verified()
-			j.BlockNumber, j.BlockHash, j.Verified = g.At.Number, g.At.Hash.String(), &verified
-			if r.Status == "Ongoing" {
-				c, note, err := e.sess.ProposalCall(ctx, g, r.Proposal)
+			return govRun(f, func(ctx context.Context, e *chainEnv, g *app.GovState, _ []string) error {
+				r, err := e.sess.Referendum(ctx, g, idx)
 				if err != nil {
 					return err
 				}
-				if c != nil {
-					j.Call = c
+				j := referendumView(r, e.sess.ChainID())
+				verified := e.sess.Chain.Verified()
+				j.BlockNumber, j.BlockHash, j.Verified = g.At.Number, g.At.Hash.String(), &verified
+				if r.Status == "Ongoing" {
+					c, note, err := e.sess.ProposalCall(ctx, g, r.Proposal)
+					if err != nil {
+						return err
+					}
+					if c != nil {
+						j.Call = c
+					}
+					j.CallNote = note
 				}
-				j.CallNote = note
-			}
-			if f.Opts.JSON {
-				return f.PrintJSON(j)
-			}
-			b, _ := json.MarshalIndent(j, "", "  ")
-			fmt.Fprintln(f.IO.Out, string(b))
-			return nil
+				if f.Opts.JSON {
+					return f.PrintJSON(j)
+				}
+				b, _ := json.MarshalIndent(j, "", "  ")
+				fmt.Fprintln(f.IO.Out, string(b))
+				return nil
+			})(cmd, args)
 		},
 	}
 }
@@ -213,12 +203,9 @@ before signing.`,
 
 // votesJSON is what `gov votes` prints.
 type votesJSON struct {
-	Address  string            `json:"address"`
-	Tracks   []app.TrackVoting `json:"tracks"`
-	Block    uint64            `json:"blockNumber"`
-	Hash     string            `json:"blockHash"`
-	Chain    string            `json:"chain"`
-	Verified bool              `json:"verified"`
+	Address string            `json:"address"`
+	Tracks  []app.TrackVoting `json:"tracks"`
+	blockAtJSON
 }
 
 func newGovVotesCmd(f *Factory) *cobra.Command {
@@ -226,18 +213,8 @@ func newGovVotesCmd(f *Factory) *cobra.Command {
 		Use:   "votes [NAME|ADDRESS]",
 		Short: "An account's votes and delegations, by track (ConvictionVoting.VotingFor)",
 		Args:  rangeArgs(0, 1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			e, err := openChainFor(ctx, f, "ConvictionVoting")
-			if err != nil {
-				return err
-			}
-			defer e.Close()
+		RunE: govRun(f, func(ctx context.Context, e *chainEnv, g *app.GovState, args []string) error {
 			who, err := govAccountArg(e, args)
-			if err != nil {
-				return err
-			}
-			g, err := e.sess.Gov(ctx)
 			if err != nil {
 				return err
 			}
@@ -249,7 +226,7 @@ func newGovVotesCmd(f *Factory) *cobra.Command {
 				tv = []app.TrackVoting{}
 			}
 			if f.Opts.JSON {
-				return f.PrintJSON(votesJSON{Address: e.sess.Account(who), Tracks: tv, Block: g.At.Number, Hash: g.At.Hash.String(), Chain: e.sess.ChainID(), Verified: e.sess.Chain.Verified()})
+				return f.PrintJSON(votesJSON{Address: e.sess.Account(who), Tracks: tv, blockAtJSON: blockAt(e.sess, g.At)})
 			}
 			if len(tv) == 0 {
 				f.Infof("%s has no votes or delegations.", e.sess.Account(who))
@@ -272,7 +249,7 @@ func newGovVotesCmd(f *Factory) *cobra.Command {
 				}
 			}
 			return nil
-		},
+		}),
 	}
 }
 
@@ -348,13 +325,7 @@ func newGovTracksCmd(f *Factory) *cobra.Command {
 		Use:   "tracks",
 		Short: "List the referenda tracks (Referenda.Tracks)",
 		Args:  exactArgs(0),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			e, g, err := openGov(ctx, f)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
+		RunE: govRun(f, func(ctx context.Context, e *chainEnv, g *app.GovState, args []string) error {
 			if f.Opts.JSON {
 				out := make([]trackJSON, 0, len(g.Tracks))
 				for _, t := range g.Tracks {
@@ -368,7 +339,22 @@ func newGovTracksCmd(f *Factory) *cobra.Command {
 				fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\n", t.ID, t.Name, e.sess.FormatAmount(t.DecisionDeposit), t.DecisionPeriod, t.MinApproval.Kind, t.MinSupport.Kind)
 			}
 			return tw.Flush()
-		},
+		}),
+	}
+}
+
+// govRun is the run function of a command reading governance state: the
+// chain is opened and its state read (openGov), given to run and closed
+// after.
+func govRun(f *Factory, run func(ctx context.Context, e *chainEnv, g *app.GovState, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		ctx := cmd.Context()
+		e, g, err := openGov(ctx, f)
+		if err != nil {
+			return err
+		}
+		defer e.Close()
+		return run(ctx, e, g, args)
 	}
 }
 

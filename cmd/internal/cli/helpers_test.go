@@ -4,6 +4,8 @@ import (
 	"math/big"
 	"strings"
 	"testing"
+
+	"github.com/ksm-wallet/ksm/cmd/internal/app"
 )
 
 // slowTest runs t in parallel and skips it under -short; why says what
@@ -51,5 +53,18 @@ func checkExits(t *testing.T, cases []exitCase) {
 		if code != tc.code || !strings.Contains(stderr, tc.want) {
 			t.Errorf("ksm %s: exit %d, stderr %q; want exit %d with %q", strings.Join(tc.args, " "), code, stderr, tc.code, tc.want)
 		}
+	}
+}
+
+// checkEvents checks the names (Pallet.Name) of a transaction's events
+// against want, comma-separated.
+func checkEvents(t *testing.T, events []app.Event, want string) {
+	t.Helper()
+	names := []string{}
+	for _, ev := range events {
+		names = append(names, ev.Pallet+"."+ev.Name)
+	}
+	if strings.Join(names, ",") != want {
+		t.Fatalf("events %v, want %s", names, want)
 	}
 }

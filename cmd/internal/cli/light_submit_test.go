@@ -8,7 +8,6 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
@@ -100,13 +99,7 @@ func lightSubmit(t *testing.T, c *lighttest.Chain, flags []string, included func
 	if !o.Success || !o.Verified || o.BlockNumber != uint64(next) || o.BlockHash != c.Blocks[next].Hash.String() || jsonNum(o.Fee) != fee.String() || o.Error != nil {
 		t.Fatalf("outcome %s", out)
 	}
-	names := []string{}
-	for _, ev := range o.Events {
-		names = append(names, ev.Pallet+"."+ev.Name)
-	}
-	if strings.Join(names, ",") != "Balances.Withdraw,Balances.Transfer,TransactionPayment.TransactionFeePaid,System.ExtrinsicSuccess" {
-		t.Fatalf("events %v", names)
-	}
+	checkEvents(t, o.Events, "Balances.Withdraw,Balances.Transfer,TransactionPayment.TransactionFeePaid,System.ExtrinsicSuccess")
 	// The next read sees the new state, proven at the new block.
 	code, out, errOut = ksm("--json", "balance", alice)
 	if code != 0 {

@@ -66,10 +66,7 @@ type paraStatusJSON struct {
 	Head            any    `json:"head"`
 	CodeHash        any    `json:"codeHash"`
 	UpcomingGenesis bool   `json:"upcomingGenesis"`
-	BlockNumber     uint64 `json:"blockNumber"`
-	BlockHash       string `json:"blockHash"`
-	Chain           string `json:"chain"`
-	Verified        bool   `json:"verified"`
+	blockAtJSON
 }
 
 func orNull(s string) any {
@@ -104,8 +101,8 @@ func newParaStatusCmd(f *Factory) *cobra.Command {
 				return err
 			}
 			j := paraStatusJSON{ID: id, Registered: st.Registered, Manager: st.Manager, Deposit: numOrNull(st.Deposit), Locked: st.Locked,
-				Lifecycle: orNull(st.Lifecycle), Head: orNull(st.Head), CodeHash: orNull(st.CodeHash), UpcomingGenesis: st.Upcoming, Chain: e.sess.ChainID(), Verified: e.sess.Chain.Verified(),
-				BlockNumber: head.Number, BlockHash: head.Hash.String()}
+				Lifecycle: orNull(st.Lifecycle), Head: orNull(st.Head), CodeHash: orNull(st.CodeHash), UpcomingGenesis: st.Upcoming,
+				blockAtJSON: blockAt(e.sess, *head)}
 			if f.Opts.JSON {
 				return f.PrintJSON(j)
 			}

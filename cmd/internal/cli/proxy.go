@@ -65,10 +65,7 @@ type proxyListJSON struct {
 	Checked     int            `json:"checked"`
 	SignatoryOf []multisigJSON `json:"signatoryOf"`
 	Types       []string       `json:"proxyTypes"`
-	BlockNumber uint64         `json:"blockNumber"`
-	BlockHash   string         `json:"blockHash"`
-	Chain       string         `json:"chain"`
-	Verified    bool           `json:"verified"`
+	blockAtJSON
 }
 
 type proxyDefJSON struct {
@@ -134,7 +131,7 @@ not found this way.`,
 				types, _ = rt.Calls.ProxyTypes()
 			}
 			j := proxyListJSON{Account: e.sess.Account(r.Account), Proxies: []proxyDefJSON{}, Deposit: numOrNull(r.Deposit), ActsFor: []actsForJSON{},
-				Checked: r.Checked, Types: types, SignatoryOf: []multisigJSON{}, BlockNumber: r.At.Number, BlockHash: r.At.Hash.String(), Chain: e.sess.ChainID(), Verified: e.sess.Chain.Verified()}
+				Checked: r.Checked, Types: types, SignatoryOf: []multisigJSON{}, blockAtJSON: blockAt(e.sess, r.At)}
 			for _, d := range r.Proxies {
 				j.Proxies = append(j.Proxies, proxyDefJSON{Delegate: e.sess.Account(d.Delegate), Type: d.Type, Delay: d.Delay})
 			}
