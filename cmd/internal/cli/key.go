@@ -58,6 +58,30 @@ func openKeyEnv(f *Factory) (*keyEnv, error) {
 	return &keyEnv{home: home, store: st, net: net}, nil
 }
 
+// keyEnvRun is the run function of a command working on the keystore:
+// the key environment is opened (openKeyEnv) and given to run.
+func keyEnvRun(f *Factory, run func(env *keyEnv, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		env, err := openKeyEnv(f)
+		if err != nil {
+			return err
+		}
+		return run(env, args)
+	}
+}
+
+// keyEntryRun is the run function of a command on the key its first
+// argument names (openKeyEntry).
+func keyEntryRun(f *Factory, run func(env *keyEnv, e *keystore.Entry, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		env, e, err := openKeyEntry(f, args[0])
+		if err != nil {
+			return err
+		}
+		return run(env, e, args)
+	}
+}
+
 // keyJSON is a key as list and show give it (cli.md).
 type keyJSON struct {
 	Name         string `json:"name"`
@@ -135,11 +159,7 @@ func newKeyListCmd(f *Factory) *cobra.Command {
 		Use:   "list",
 		Short: "List keys (nothing is decrypted)",
 		Args:  exactArgs(0),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			env, err := openKeyEnv(f)
-			if err != nil {
-				return err
-			}
+		RunE: keyEnvRun(f, func(env *keyEnv, args []string) error {
 			entries, listErr := env.store.List()
 			out := []keyJSON{}
 			for _, e := range entries {
@@ -160,7 +180,7 @@ func newKeyListCmd(f *Factory) *cobra.Command {
 			}
 			printKeys(f, out)
 			return nil
-		},
+		}),
 	}
 }
 
@@ -169,11 +189,7 @@ func newKeyShowCmd(f *Factory) *cobra.Command {
 		Use:   "show NAME",
 		Short: "Show one key (nothing is decrypted)",
 		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			env, e, err := openKeyEntry(f, args[0])
-			if err != nil {
-				return err
-			}
+		RunE: keyEntryRun(f, func(env *keyEnv, e *keystore.Entry, args []string) error {
 			k := keyEntryJSON(e, env.net)
 			if f.Opts.JSON {
 				return f.PrintJSON(k)
@@ -190,7 +206,7 @@ func newKeyShowCmd(f *Factory) *cobra.Command {
 				fmt.Fprintln(f.IO.Out, "Watch-only:  yes (no secret stored)")
 			}
 			return nil
-		},
+		}),
 	}
 }
 
@@ -199,11 +215,7 @@ func newKeyRemoveCmd(f *Factory) *cobra.Command {
 		Use:   "remove NAME",
 		Short: "Delete a key from the keystore (asks first; --yes does not)",
 		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			env, e, err := openKeyEntry(f, args[0])
-			if err != nil {
-				return err
-			}
+		RunE: keyEntryRun(f, func(env *keyEnv, e *keystore.Entry, args []string) error {
 			if !f.Opts.Yes {
 				if !f.IO.CanPrompt() {
 					return app.Usagef("removing key %q needs confirmation: run on a terminal or pass --yes", e.Name)
@@ -229,7 +241,7 @@ func newKeyRemoveCmd(f *Factory) *cobra.Command {
 			}
 			fmt.Fprintf(f.IO.ErrOut, "Removed key %q\n", e.Name)
 			return nil
-		},
+		}),
 	}
 }
 
@@ -238,18 +250,14 @@ func newKeyRenameCmd(f *Factory) *cobra.Command {
 		Use:   "rename OLD NEW",
 		Short: "Rename a key",
 		Args:  exactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			env, err := openKeyEnv(f)
-			if err != nil {
-				return err
-			}
+		RunE: keyEnvRun(f, func(env *keyEnv, args []string) error {
 			e, err := env.store.Rename(args[0], args[1])
 			if err != nil {
 				return err
 			}
 			forgetPassword(env.home, args[0])
 			return keyPrintEntry(f, e, env.net, fmt.Sprintf("Renamed %q to %q", args[0], e.Name))
-		},
+		}),
 	}
 }
 
@@ -334,11 +342,7 @@ func newKeyExportCmd(f *Factory) *cobra.Command {
 		Use:   "export NAME --keystore FILE",
 		Short: "Write a key as a polkadot-js keystore file (- for standard output)",
 		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			_, e, err := openKeyEntry(f, args[0])
-			if err != nil {
-				return err
-			}
+		RunE: keyEntryRun(f, func(_ *keyEnv, e *keystore.Entry, args []string) error {
 			if e.WatchOnly {
 				return fmt.Errorf("key %q: %w", e.Name, keystore.ErrWatchOnly)
 			}
@@ -361,7 +365,7 @@ func newKeyExportCmd(f *Factory) *cobra.Command {
 			}
 			fmt.Fprintf(f.IO.ErrOut, "Wrote key %q to %s (polkadot-js JSON, same password)\n", e.Name, file)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&file, "keystore", "", "file to write (required; - for standard output)")
 	cmd.MarkFlagRequired("keystore")

@@ -44,11 +44,7 @@ exists on chain as soon as it holds funds.`,
 		Example: `  ksm multisig new treasury --threshold 2 alice bob HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F
   ksm --json multisig new pair --threshold 1 alice bob`,
 		Args: rangeArgs(3, 1+app.MaxSignatories),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			env, err := openKeyEnv(f)
-			if err != nil {
-				return err
-			}
+		RunE: keyEnvRun(f, func(env *keyEnv, args []string) error {
 			st := env.store
 			var ids [][32]byte
 			for _, a := range args[1:] {
@@ -79,7 +75,7 @@ exists on chain as soon as it holds funds.`,
 			}
 			fmt.Fprintln(f.IO.Out, j.Address)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().IntVar(&threshold, "threshold", 0, "approvals needed (1 to the number of signatories)")
 	return cmd
