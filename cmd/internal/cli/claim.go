@@ -56,17 +56,13 @@ func newClaimStatusCmd(f *Factory) *cobra.Command {
 		Use:   "status ETH_ADDRESS",
 		Short: "The claim of an Ethereum address: amount, vesting, required statement",
 		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: parsedChainRun(f, "Claims", func(args []string) ([20]byte, error) {
 			addr, err := eth.ParseAddress(args[0])
 			if err != nil {
-				return app.Usagef("%v", err)
+				return addr, app.Usagef("%v", err)
 			}
-			ctx := cmd.Context()
-			e, err := openChainFor(ctx, f, "Claims")
-			if err != nil {
-				return err
-			}
-			defer e.Close()
+			return addr, nil
+		}, func(ctx context.Context, e *chainEnv, addr [20]byte) error {
 			if err := e.sess.Route("Claims"); err != nil {
 				return err
 			}
@@ -104,7 +100,7 @@ func newClaimStatusCmd(f *Factory) *cobra.Command {
 				fmt.Fprintf(f.IO.Out, "pre-claimed by %s: it must attest with 'ksm claim attest --from <its key>'\n", a)
 			}
 			return nil
-		},
+		}),
 	}
 }
 

@@ -124,42 +124,43 @@ fractions are parts per billion.`,
 	return cmd
 }
 
+// referendumArg is the referendum index the first argument names.
+func referendumArg(args []string) (uint32, error) { return app.ParseReferendumIndex(args[0]) }
+
 func newGovShowCmd(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "show N",
 		Short: "Show a referendum, with its proposal decoded when the preimage is available",
 		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			idx, err := app.ParseReferendumIndex(args[0])
+		RunE: parsedChainRun(f, "ConvictionVoting", referendumArg, func(ctx context.Context, e *chainEnv, idx uint32) error {
+			g, err := e.sess.Gov(ctx)
 			if err != nil {
 				return err
 			}
-			return govRun(f, func(ctx context.Context, e *chainEnv, g *app.GovState, _ []string) error {
-				r, err := e.sess.Referendum(ctx, g, idx)
+			r, err := e.sess.Referendum(ctx, g, idx)
+			if err != nil {
+				return err
+			}
+			j := referendumView(r, e.sess.ChainID())
+			verified := e.sess.Chain.Verified()
+			j.BlockNumber, j.BlockHash, j.Verified = g.At.Number, g.At.Hash.String(), &verified
+			if r.Status == "Ongoing" {
+				c, note, err := e.sess.ProposalCall(ctx, g, r.Proposal)
 				if err != nil {
 					return err
 				}
-				j := referendumView(r, e.sess.ChainID())
-				verified := e.sess.Chain.Verified()
-				j.BlockNumber, j.BlockHash, j.Verified = g.At.Number, g.At.Hash.String(), &verified
-				if r.Status == "Ongoing" {
-					c, note, err := e.sess.ProposalCall(ctx, g, r.Proposal)
-					if err != nil {
-						return err
-					}
-					if c != nil {
-						j.Call = c
-					}
-					j.CallNote = note
+				if c != nil {
+					j.Call = c
 				}
-				if f.Opts.JSON {
-					return f.PrintJSON(j)
-				}
-				b, _ := json.MarshalIndent(j, "", "  ")
-				fmt.Fprintln(f.IO.Out, string(b))
-				return nil
-			})(cmd, args)
-		},
+				j.CallNote = note
+			}
+			if f.Opts.JSON {
+				return f.PrintJSON(j)
+			}
+			b, _ := json.MarshalIndent(j, "", "  ")
+			fmt.Fprintln(f.IO.Out, string(b))
+			return nil
+		}),
 	}
 }
 

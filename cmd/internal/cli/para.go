@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -76,22 +77,15 @@ func orNull(s string) any {
 	return s
 }
 
+// paraIDArg is the para id the first argument names.
+func paraIDArg(args []string) (uint32, error) { return app.ParseParaID(args[0]) }
+
 func newParaStatusCmd(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "status ID",
 		Short: "A para id: manager, deposit, lifecycle, head (Registrar.Paras, Paras.*)",
 		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := app.ParseParaID(args[0])
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			e, err := openChainFor(ctx, f, "Registrar")
-			if err != nil {
-				return err
-			}
-			defer e.Close()
+		RunE: parsedChainRun(f, "Registrar", paraIDArg, func(ctx context.Context, e *chainEnv, id uint32) error {
 			head, rt, err := e.sess.HeadRuntime(ctx)
 			if err != nil {
 				return err
@@ -113,7 +107,7 @@ func newParaStatusCmd(f *Factory) *cobra.Command {
 			b, _ := json.MarshalIndent(j, "", "  ")
 			fmt.Fprintln(f.IO.Out, string(b))
 			return nil
-		},
+		}),
 	}
 }
 

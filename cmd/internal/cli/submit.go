@@ -132,6 +132,26 @@ func networkRun(f *Factory, run func(ctx context.Context, e *chainEnv, args []st
 	}
 }
 
+// parsedChainRun is the run function of a command that reads pallet's chain
+// about what its arguments name: parse runs first, so that bad input fails
+// (exit 2) before any network step; then the chain is opened
+// (openChainFor), given to run with what parse made, and closed after.
+func parsedChainRun[T any](f *Factory, pallet string, parse func(args []string) (T, error), run func(ctx context.Context, e *chainEnv, in T) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		in, err := parse(args)
+		if err != nil {
+			return err
+		}
+		ctx := cmd.Context()
+		e, err := openChainFor(ctx, f, pallet)
+		if err != nil {
+			return err
+		}
+		defer e.Close()
+		return run(ctx, e, in)
+	}
+}
+
 // openChain opens the chain the global flags name: the verified light
 // client (libp2p by default, or a --rpc endpoint that proves its answers),
 // synced to the finalized head, whose runtime calls execute the runtime
