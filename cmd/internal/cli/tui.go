@@ -768,6 +768,24 @@ func (b *tuiBackend) Activity(ctx context.Context) ([]tui.Tx, error) {
 	return out, nil
 }
 
+// The dashboard's staking, pool and governance actions by verb; each is
+// given the input its form's fields make (tuiPlan).
+var (
+	tuiStakePlans = map[string]func(app.Keyring, app.StakeInput) (*app.Plan, error){
+		"stake bond": app.PlanStakeBond, "stake bond-extra": app.PlanStakeBondExtra, "stake unbond": app.PlanStakeUnbond,
+		"stake rebond": app.PlanStakeRebond, "stake withdraw": app.PlanStakeWithdraw, "stake chill": app.PlanStakeChill,
+		"stake payee": app.PlanStakePayee, "stake payout": app.PlanStakePayout, "stake nominate": app.PlanStakeNominate,
+	}
+	tuiPoolPlans = map[string]func(app.Keyring, app.PoolInput) (*app.Plan, error){
+		"pool join": app.PlanPoolJoin, "pool bond-extra": app.PlanPoolBondExtra, "pool claim": app.PlanPoolClaim,
+		"pool unbond": app.PlanPoolUnbond, "pool withdraw": app.PlanPoolWithdraw,
+	}
+	tuiGovPlans = map[string]func(app.Keyring, app.GovInput) (*app.Plan, error){
+		"gov vote": app.PlanGovVote, "gov remove-vote": app.PlanGovRemoveVote, "gov delegate": app.PlanGovDelegate,
+		"gov undelegate": app.PlanGovUndelegate, "gov unlock": app.PlanGovUnlock,
+	}
+)
+
 // plan turns an action into the app plan the matching command makes.
 func tuiPlan(kr app.Keyring, a tui.Action) (*app.Plan, error) {
 	sg := app.Signing{From: a.From, Options: app.DefaultTxOptions()}
@@ -778,51 +796,22 @@ func tuiPlan(kr app.Keyring, a tui.Action) (*app.Plan, error) {
 		}
 		return f["amount"], false
 	}
+	if plan, ok := tuiStakePlans[a.Verb]; ok {
+		// The dashboard pays out every unclaimed era (stake payout --all).
+		return plan(kr, app.StakeInput{Signing: sg, Amount: f["amount"], Payee: f["payee"], Targets: a.Targets, All: a.Verb == "stake payout"})
+	}
+	if plan, ok := tuiPoolPlans[a.Verb]; ok {
+		return plan(kr, app.PoolInput{Signing: sg, Pool: f["pool"], Amount: f["amount"]})
+	}
+	if plan, ok := tuiGovPlans[a.Verb]; ok {
+		conv := f["conviction"]
+		return plan(kr, app.GovInput{Signing: sg, Referendum: f["referendum"], Direction: f["direction"], Amount: f["amount"],
+			SplitAye: f["aye"], SplitNay: f["nay"], Track: f["track"], Target: f["to"], Conviction: conv, ConvictionSet: conv != "" && conv != "none"})
+	}
 	switch a.Verb {
 	case "transfer":
 		amt, all := amountAll()
 		return app.PlanTransfer(kr, app.TransferInput{Signing: sg, To: f["to"], Amount: amt, All: all})
-	case "stake bond":
-		return app.PlanStakeBond(kr, app.StakeInput{Signing: sg, Amount: f["amount"], Payee: f["payee"]})
-	case "stake bond-extra":
-		return app.PlanStakeBondExtra(kr, app.StakeInput{Signing: sg, Amount: f["amount"]})
-	case "stake unbond":
-		return app.PlanStakeUnbond(kr, app.StakeInput{Signing: sg, Amount: f["amount"]})
-	case "stake rebond":
-		return app.PlanStakeRebond(kr, app.StakeInput{Signing: sg, Amount: f["amount"]})
-	case "stake withdraw":
-		return app.PlanStakeWithdraw(kr, app.StakeInput{Signing: sg})
-	case "stake chill":
-		return app.PlanStakeChill(kr, app.StakeInput{Signing: sg})
-	case "stake payee":
-		return app.PlanStakePayee(kr, app.StakeInput{Signing: sg, Payee: f["payee"]})
-	case "stake payout":
-		return app.PlanStakePayout(kr, app.StakeInput{Signing: sg, All: true})
-	case "stake nominate":
-		return app.PlanStakeNominate(kr, app.StakeInput{Signing: sg, Targets: a.Targets})
-	case "pool join":
-		return app.PlanPoolJoin(kr, app.PoolInput{Signing: sg, Pool: f["pool"], Amount: f["amount"]})
-	case "pool bond-extra":
-		return app.PlanPoolBondExtra(kr, app.PoolInput{Signing: sg, Amount: f["amount"]})
-	case "pool claim":
-		return app.PlanPoolClaim(kr, app.PoolInput{Signing: sg})
-	case "pool unbond":
-		return app.PlanPoolUnbond(kr, app.PoolInput{Signing: sg, Amount: f["amount"]})
-	case "pool withdraw":
-		return app.PlanPoolWithdraw(kr, app.PoolInput{Signing: sg})
-	case "gov vote":
-		conv := f["conviction"]
-		return app.PlanGovVote(kr, app.GovInput{Signing: sg, Referendum: f["referendum"], Direction: f["direction"], Amount: f["amount"],
-			SplitAye: f["aye"], SplitNay: f["nay"], Conviction: conv, ConvictionSet: conv != "" && conv != "none"})
-	case "gov remove-vote":
-		return app.PlanGovRemoveVote(kr, app.GovInput{Signing: sg, Referendum: f["referendum"], Track: f["track"]})
-	case "gov delegate":
-		conv := f["conviction"]
-		return app.PlanGovDelegate(kr, app.GovInput{Signing: sg, Track: f["track"], Target: f["to"], Amount: f["amount"], Conviction: conv, ConvictionSet: conv != "" && conv != "none"})
-	case "gov undelegate":
-		return app.PlanGovUndelegate(kr, app.GovInput{Signing: sg, Track: f["track"]})
-	case "gov unlock":
-		return app.PlanGovUnlock(kr, app.GovInput{Signing: sg, Track: f["track"]})
 	case "claim attest":
 		return app.PlanClaimAttest(kr, app.ClaimAttestInput{Signing: sg})
 	case "para reserve":
@@ -951,22 +940,10 @@ func (a *tuiAsker) Password(ctx context.Context, key app.KeyRef) ([]byte, error)
 
 func (b *tuiBackend) NewMnemonic() (string, error) { return keys.NewMnemonic(12) }
 
+// CreateKey stores the key of a new phrase (NewMnemonic): a phrase is a
+// secret URI, imported as ImportKey does.
 func (b *tuiBackend) CreateKey(ctx context.Context, name, mnemonic string, password []byte) error {
-	defer wipeBytes(password)
-	st, _, err := b.store()
-	if err != nil {
-		return err
-	}
-	if err := keystore.CheckName(name); err != nil {
-		return err
-	}
-	pair, err := keys.FromURI(mnemonic, keys.Sr25519)
-	if err != nil {
-		return err
-	}
-	defer pair.Wipe()
-	_, err = st.Add(name, pair, password, nil)
-	return err
+	return b.ImportKey(ctx, name, mnemonic, password)
 }
 
 // ImportKey imports a secret URI, or the polkadot-js JSON file secret
