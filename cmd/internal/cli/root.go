@@ -239,3 +239,9 @@ func rangeArgs(min, max int) cobra.PositionalArgs {
 		return nil
 	}
 }
+
+// addMetadataFlag adds --metadata, the runtime metadata file a command
+// reads, to cmd.
+func addMetadataFlag(cmd *cobra.Command, path *string) {
+	cmd.Flags().StringVar(path, "metadata", "", "runtime metadata file (binary or hex)")
+}
