@@ -32,6 +32,22 @@ type keyEnv struct {
 	net   Network
 }
 
+// unlock asks pws for the password of the key name and decrypts the key;
+// the caller wipes both (the password may still serve pws.keep or a new
+// file).
+func (env *keyEnv) unlock(pws *passwordSource, name string) (*keys.Pair, []byte, error) {
+	pw, err := pws.forKey(env.home, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := env.store.Unlock(name, pw)
+	if err != nil {
+		wipeBytes(pw)
+		return nil, nil, err
+	}
+	return p, pw, nil
+}
+
 // openKeyEntry opens the key environment and reads the key named name.
 func openKeyEntry(f *Factory, name string) (*keyEnv, *keystore.Entry, error) {
 	env, err := openKeyEnv(f)

@@ -137,15 +137,11 @@ printed as hex (with --json: {extrinsic, hash, signer}).`,
 			if err := confirm(f, "Sign this transaction?", "sign"); err != nil {
 				return err
 			}
-			pw, err := newPasswordSource(f, false).forKey(ke.home, entry.Name)
+			pair, pw, err := ke.unlock(newPasswordSource(f, false), entry.Name)
 			if err != nil {
 				return err
 			}
-			pair, err := ke.store.Unlock(entry.Name, pw)
 			wipeBytes(pw)
-			if err != nil {
-				return err
-			}
 			defer pair.Wipe()
 			if pair.AccountID() != fromID {
 				return app.Usagef("key %q is account %s, but the transaction is from %s", from, env.codec.FormatAccount(pair.AccountID()), u.From)
