@@ -64,6 +64,32 @@ type Server struct {
 	// an error (an endpoint that cannot take more subscribers now).
 	RefuseSubscriptions bool
 	push                pushState
+	// provers keeps the tries of the last blocks proven (by block hash),
+	// as a node keeps its state: not rebuilt at every proof.
+	provers     map[header.Hash]*trie.Prover
+	proverOrder []header.Hash
+}
+
+// keptProvers bounds the block states a Server keeps built.
+const keptProvers = 8
+
+// prover returns the trie of block n's state, built once (s.mu held).
+func (s *Server) prover(n uint32) *trie.Prover {
+	h := s.C.Blocks[n].Hash
+	if p := s.provers[h]; p != nil {
+		return p
+	}
+	if s.provers == nil {
+		s.provers = map[header.Hash]*trie.Prover{}
+	}
+	p := trie.NewProver(*s.C.Config.Layout, s.C.State(n))
+	s.provers[h] = p
+	s.proverOrder = append(s.proverOrder, h)
+	if len(s.proverOrder) > keptProvers {
+		delete(s.provers, s.proverOrder[0])
+		s.proverOrder = s.proverOrder[1:]
+	}
+	return p
 }
 
 // New returns a server of chain c whose finalized head is block visible.
@@ -235,7 +261,7 @@ func (s *Server) handle(req request) (any, error) {
 			}
 			kb = append(kb, b)
 		}
-		return map[string]any{"at": s.C.Blocks[n].Hash.String(), "proof": ProofHex(s.C, n, kb...)}, nil
+		return map[string]any{"at": s.C.Blocks[n].Hash.String(), "proof": hexNodes(s.prover(n).Prove(kb))}, nil
 	case "state_getStorage":
 		var k string
 		_ = json.Unmarshal(param(0), &k)
@@ -268,6 +294,10 @@ func (s *Server) handle(req request) (any, error) {
 // ProofHex returns the storage proof of keys at block n as 0x-hex nodes.
 func ProofHex(c *testchain.Chain, n uint32, keys ...[]byte) []string {
 	_, nodes := trie.Prove(*c.Config.Layout, c.State(n), keys)
+	return hexNodes(nodes)
+}
+
+func hexNodes(nodes [][]byte) []string {
 	out := []string{}
 	for _, nd := range nodes {
 		out = append(out, Hex(nd))

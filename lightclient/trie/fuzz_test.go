@@ -53,7 +53,12 @@ func FuzzProof(f *testing.F) {
 			if err != nil {
 				continue
 			}
-			_, _, _ = p.Get(key)
+			v, found, gerr := p.Get(key)
+			h, hfound, herr := p.ValueHash(key)
+			// Where the value is proven, its hash is the value's hash.
+			if gerr == nil && herr == nil && (found != hfound || found && h != Hash(hash.Blake2b256(v))) {
+				t.Fatalf("Get %x found=%v, ValueHash %x found=%v", v, found, h, hfound)
+			}
 			_, _ = p.Prefix(key)
 			_, _ = NewProof(p.Root(), nodes)
 		}

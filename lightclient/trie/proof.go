@@ -214,48 +214,77 @@ func (p *Proof) nodeValue(n *node) ([]byte, bool) {
 // the key absent. It fails with ErrIncompleteProof when the proof does not
 // reach the key (or lacks the preimage of its hashed value).
 func (p *Proof) Get(key []byte) (value []byte, found bool, err error) {
+	n, err := p.lookup(key)
+	if n == nil || err != nil {
+		return nil, false, err
+	}
+	v, ok := p.nodeValue(n)
+	if !ok {
+		return nil, false, fmt.Errorf("%w: value node 0x%x of key 0x%x", ErrIncompleteProof, n.value, key)
+	}
+	return v, true, nil
+}
+
+// ValueHash returns the hash (Blake2-256) of the value stored at key, or
+// found=false when the proof shows the key absent. A value the trie stores
+// by hash (layout V1, 33 bytes or more) needs only the node that references
+// it, not its preimage: a proof of a key just below it (key||0x00, absent)
+// proves the hash of a large value, the runtime code for instance, without
+// carrying the value. It fails with ErrIncompleteProof when the proof does
+// not reach the key.
+func (p *Proof) ValueHash(key []byte) (h Hash, found bool, err error) {
+	n, err := p.lookup(key)
+	if n == nil || err != nil {
+		return Hash{}, false, err
+	}
+	if n.hashedValue {
+		copy(h[:], n.value)
+		return h, true, nil
+	}
+	return Hash(hash.Blake2b256(n.value)), true, nil
+}
+
+// lookup walks the proof to the node holding key's value: nil when the
+// proof shows the key absent, ErrIncompleteProof when it does not reach it.
+func (p *Proof) lookup(key []byte) (*node, error) {
 	nib := toNibbles(key)
 	n, ok, err := p.node(p.root)
 	if err != nil || !ok {
-		return nil, false, fmt.Errorf("%w: root node", ErrIncompleteProof)
+		return nil, fmt.Errorf("%w: root node", ErrIncompleteProof)
 	}
 	depth := 0
 	for {
 		if n.kind == kindEmpty {
 			if depth != 0 {
-				return nil, false, fmt.Errorf("%w: empty node below the root", ErrBadNode)
+				return nil, fmt.Errorf("%w: empty node below the root", ErrBadNode)
 			}
-			return nil, false, nil
+			return nil, nil
 		}
 		rest := nib[depth:]
 		if len(rest) < len(n.partial) || !bytes.Equal(rest[:len(n.partial)], n.partial) {
-			return nil, false, nil
+			return nil, nil
 		}
 		depth += len(n.partial)
 		if depth == len(nib) {
 			if !n.hasValue {
-				return nil, false, nil
+				return nil, nil
 			}
-			v, ok := p.nodeValue(n)
-			if !ok {
-				return nil, false, fmt.Errorf("%w: value node 0x%x of key 0x%x", ErrIncompleteProof, n.value, key)
-			}
-			return v, true, nil
+			return n, nil
 		}
 		if n.kind == kindLeaf {
-			return nil, false, nil
+			return nil, nil
 		}
 		ref := n.children[nib[depth]]
 		if ref == nil {
-			return nil, false, nil
+			return nil, nil
 		}
 		depth++
 		child, ok, err := p.resolve(ref)
 		if err != nil {
-			return nil, false, fmt.Errorf("key 0x%x at nibble %d: %w", key, depth, err)
+			return nil, fmt.Errorf("key 0x%x at nibble %d: %w", key, depth, err)
 		}
 		if !ok {
-			return nil, false, fmt.Errorf("%w: key 0x%x, node 0x%x at nibble %d", ErrIncompleteProof, key, ref, depth)
+			return nil, fmt.Errorf("%w: key 0x%x, node 0x%x at nibble %d", ErrIncompleteProof, key, ref, depth)
 		}
 		n = child
 	}

@@ -193,6 +193,29 @@ func TestSystemAccountReadProofV1(t *testing.T) {
 	if _, ok, err := p.Get(k[:len(k)-1]); ok {
 		t.Fatalf("truncated key found (err %v)", err)
 	}
+	// The real node's proof without its value node still proves the
+	// value's hash (ValueHash), as a proof of an absent key just below it
+	// would; the value itself is then out of reach.
+	v, _, _ := p.Get(k)
+	var rest [][]byte
+	for _, n := range nodes {
+		if !bytes.Equal(n, v) {
+			rest = append(rest, n)
+		}
+	}
+	if len(rest) != len(nodes)-1 {
+		t.Fatalf("the value node is not one of the %d proof nodes", len(nodes))
+	}
+	q, err := NewProof(mustHash(t, f.StateRoot), rest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, found, err := q.ValueHash(k); err != nil || !found || h != Hash(hash.Blake2b256(v)) {
+		t.Fatalf("ValueHash without the value node: %x %v %v", h, found, err)
+	}
+	if _, _, err := q.Get(k); !errors.Is(err, ErrIncompleteProof) {
+		t.Fatalf("Get without the value node: %v", err)
+	}
 }
 
 func mustJSON(t testing.TB, v any) []byte {

@@ -411,3 +411,62 @@ func TestStateRootWithChildren(t *testing.T) {
 		t.Fatal("no children")
 	}
 }
+
+// ValueHash proves the hash of a value from a proof of the absent key just
+// below it: under V1 that proof does not carry a large value, yet its hash
+// is proven; under V0 the value is inline and hashed.
+func TestValueHashWithoutTheValue(t *testing.T) {
+	for _, l := range []Layout{V0, V1} {
+		kvs := genEntries(300, 7, true)
+		want := map[string][]byte{}
+		for _, kv := range kvs {
+			want[string(kv.Key)] = kv.Value
+		}
+		checked := 0
+		for _, kv := range kvs {
+			if len(kv.Value) < 33 || checked == 20 {
+				continue
+			}
+			below := append(append([]byte(nil), kv.Key...), 0x00)
+			if _, ok := want[string(below)]; ok {
+				continue
+			}
+			checked++
+			root, nodes := Prove(l, kvs, [][]byte{below})
+			p, err := NewProof(root, nodes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, found, err := p.ValueHash(kv.Key)
+			if err != nil || !found || h != Hash(hash.Blake2b256(kv.Value)) {
+				t.Fatalf("%v: ValueHash(%x) = %x %v %v, want %x", l, kv.Key, h, found, err, hash.Blake2b256(kv.Value))
+			}
+			_, _, err = p.Get(kv.Key)
+			if l == V1 && !errors.Is(err, ErrIncompleteProof) {
+				t.Fatalf("V1: the proof of %x||00 carries the value (Get: %v)", kv.Key, err)
+			}
+			if l == V0 && err != nil {
+				t.Fatalf("V0: inline value not readable: %v", err)
+			}
+			// A proof of something else entirely does not reach the key.
+			root, nodes = Prove(l, kvs, [][]byte{{0xff, 0xff, 0xff}})
+			if p, err = NewProof(root, nodes); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := p.ValueHash(kv.Key); err != nil && !errors.Is(err, ErrIncompleteProof) {
+				t.Fatalf("%v: unrelated proof: %v", l, err)
+			}
+		}
+		if checked == 0 {
+			t.Fatalf("%v: no large value to check", l)
+		}
+		root, nodes := Prove(l, kvs, [][]byte{{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}})
+		p, err := NewProof(root, nodes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, found, err := p.ValueHash([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}); found || err != nil {
+			t.Fatalf("%v: absent key: found=%v err=%v", l, found, err)
+		}
+	}
+}

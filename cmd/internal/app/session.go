@@ -342,6 +342,22 @@ func (s *Session) HeadRuntime(ctx context.Context) (*chainclient.Header, *Runtim
 	return h, rt, nil
 }
 
+// PrepareRuntime makes the runtime of the finalized head ready for the
+// next command: its version and metadata proven and cached under the home,
+// its code proven and compiled (the executor keeps the compiled code in its
+// cache there). A chain that cannot execute runtimes (an endpoint trusted
+// as it is) only has its metadata cached.
+func (s *Session) PrepareRuntime(ctx context.Context) (*Runtime, error) {
+	h, rt, err := s.HeadRuntime(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Chain.RuntimeCall(ctx, "Core_version", nil, h.Hash); err != nil && !errors.Is(err, chainclient.ErrUnsupported) {
+		return nil, fmt.Errorf("runtime %s %d: %w", rt.Version.SpecName, rt.Version.SpecVersion, err)
+	}
+	return rt, nil
+}
+
 // Account formats an account id as an address of this chain.
 func (s *Session) Account(id [32]byte) string {
 	return ss58.MustEncode(id, s.Token.SS58Prefix)

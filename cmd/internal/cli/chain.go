@@ -3,8 +3,10 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -206,6 +208,38 @@ relay chain's it follows), chain (the chain of the network shown: "kusama",
 	return cmd
 }
 
+// prepareRuntimes readies, after a sync, the runtime of each chain the
+// network's accounts live on (Asset Hub and the relay chain of a relay
+// network): metadata cached, code compiled into the cache under --home, so
+// that the next command starts warm. A chain that cannot be prepared is a
+// warning: the sync itself succeeded.
+func prepareRuntimes(ctx context.Context, f *Factory) error {
+	// Ctrl-C stops here as anywhere (130); --timeout running out does not
+	// undo the sync.
+	interrupted := func() bool { return errors.Is(ctx.Err(), context.Canceled) }
+	e, err := openNetwork(ctx, f)
+	if err != nil {
+		if interrupted() {
+			return ctx.Err()
+		}
+		f.Warnf("runtimes not prepared: %v", err)
+		return nil
+	}
+	defer e.Close()
+	for _, s := range e.sessions() {
+		rt, err := s.PrepareRuntime(ctx)
+		switch {
+		case interrupted():
+			return ctx.Err()
+		case err != nil:
+			f.Warnf("%s: runtime not prepared: %v", s.ChainName(), err)
+		case f.IO.IsStderrTTY():
+			f.Infof("%s: runtime %s %d ready", s.ChainName(), rt.Version.SpecName, rt.Version.SpecVersion)
+		}
+	}
+	return nil
+}
+
 func newChainSyncCmd(f *Factory) *cobra.Command {
 	var follow bool
 	var timeout time.Duration
@@ -219,6 +253,9 @@ stderr; otherwise (or with --json) one JSON object per line goes to stdout:
 {"event":"progress","chain":C,"done":N,"target":N}, {"event":"finalized","chain":C,"number":N,"hash":H,"setId":N},
 {"event":"setChanged","chain":C,"number":N,"setId":N,"forced":B}, {"event":"synced","chain":C,"number":N,"hash":H}
 (C names the chain synced: the relay chain of a relay network).
+Once synced it prepares the runtimes of the chains the network's accounts live
+on (metadata cached, code compiled under --home) so that the next command
+starts warm; a runtime that cannot be prepared is a warning.
 With --follow it keeps following finality until interrupted.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -234,7 +271,8 @@ With --follow it keeps following finality until interrupted.`,
 			if err != nil {
 				return err
 			}
-			defer e.Close()
+			closeLight := sync.OnceFunc(e.Close)
+			defer closeLight()
 			if !e.verified() {
 				ns, err := app.ChainStatus(ctx, e, 0)
 				if err != nil {
@@ -280,7 +318,8 @@ With --follow it keeps following finality until interrupted.`,
 				return !done
 			})
 			if done {
-				return nil
+				closeLight() // the verified state saved, for the chains opened next
+				return prepareRuntimes(ctx, f)
 			}
 			// Interrupted, timed out or the client stopped: end the bar's line.
 			if bar {

@@ -188,6 +188,10 @@ func TestChainSyncJSONLines(t *testing.T) {
 	if sets != len(c.Changes) {
 		t.Fatalf("%d setChanged lines, want %d", sets, len(c.Changes))
 	}
+	// The test chain has no runtime to prepare: a warning, not a failure.
+	if !strings.Contains(stderr, "runtime not prepared") {
+		t.Fatalf("stderr %q: want the runtime warning", stderr)
+	}
 }
 
 func TestChainSyncLyingRPC(t *testing.T) {

@@ -50,3 +50,29 @@ func benchWarm(b *testing.B, args ...string) {
 	}
 	b.ReportMetric(float64(cold.Milliseconds()), "cold-ms")
 }
+
+// BenchmarkBalanceAfterSync is the first `ksm balance` over relay + Asset
+// Hub in a home that `ksm chain sync` just made (not timed): the verified
+// state is there, and whatever sync prepared for the runtimes.
+func BenchmarkBalanceAfterSync(b *testing.B) {
+	ah := lighttest.Serve(b, lighttest.Shared(b, lighttest.Options{Spec: "asset-hub-kusama-local.json", Seed: "bench-net-ah", Blocks: 4}))
+	r := lighttest.ServeRelay(b, ah.Chain.Chain, lighttest.RelayOptions{Seed: "bench-net-relay", Blocks: 8, Spec: "kusama-local.json"})
+	startAt(b, r)
+	hooksOf(b).Para = func() header.Hash { return ah.Genesis() }
+	flags := []string{"--rpc", r.URL, "--asset-hub-rpc", ah.URL, "--json"}
+	var sync time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		home := b.TempDir()
+		start := time.Now()
+		if code, _, errOut := keyRun(b, home, keyRunOpts{}, append(flags, "chain", "sync")...); code != 0 {
+			b.Fatalf("chain sync: exit %d: %s", code, errOut)
+		}
+		sync += time.Since(start)
+		b.StartTimer()
+		if code, _, errOut := keyRun(b, home, keyRunOpts{}, append(flags, "balance", lightAlice)...); code != 0 {
+			b.Fatalf("balance: exit %d: %s", code, errOut)
+		}
+	}
+	b.ReportMetric(float64(sync.Milliseconds())/float64(b.N), "sync-ms/op")
+}

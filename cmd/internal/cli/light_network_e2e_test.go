@@ -10,7 +10,9 @@ package cli
 
 import (
 	"encoding/json"
+	"io/fs"
 	"math/big"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -191,6 +193,39 @@ func TestNetworkTwoChainsE2E(t *testing.T) {
 			if !q.Verified || !q.Found || (q.Para != nil) != tc.onAH {
 				t.Errorf("%s.%s: %s; want read on Asset Hub: %v", tc.pallet, tc.item, out, tc.onAH)
 			}
+		}
+	})
+
+	// `chain sync` prepares both chains' runtimes in a fresh home: their
+	// metadata cached, their code compiled under --home, so that the next
+	// command fetches and compiles no runtime (the caches stay as they are).
+	t.Run("sync-prepares-runtimes", func(t *testing.T) {
+		fresh := t.TempDir()
+		flags := []string{"--network", "kusama", "--rpc", n.relay.URL, "--asset-hub-rpc", n.ah.URL, "--json"}
+		code, out, errOut := keyRun(t, fresh, keyRunOpts{env: pw}, append(flags, "chain", "sync")...)
+		if code != 0 || !strings.Contains(out, `"event":"synced"`) || strings.Contains(errOut, "not prepared") {
+			t.Fatalf("chain sync: exit %d\n%s\n%s", code, out, errOut)
+		}
+		cached := func() (metadata, compiled int) {
+			md, _ := filepath.Glob(filepath.Join(fresh, "cache", "metadata", "*.scale"))
+			_ = filepath.WalkDir(filepath.Join(fresh, "cache", "wasm"), func(_ string, d fs.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					compiled++
+				}
+				return nil
+			})
+			return len(md), compiled
+		}
+		md, compiled := cached()
+		if md != 2 || compiled < 2 {
+			t.Fatalf("after sync: %d metadata files, %d compiled runtimes; want 2 and 2", md, compiled)
+		}
+		importKey(t, fresh, "alice", "//Alice", pw)
+		if code, out, errOut := keyRun(t, fresh, keyRunOpts{env: pw}, append(flags, "transfer", lightBob, "0.01", "--from", "alice", "--dry-run")...); code != 0 {
+			t.Fatalf("dry run after sync: exit %d\n%s\n%s", code, out, errOut)
+		}
+		if md2, compiled2 := cached(); md2 != md || compiled2 != compiled {
+			t.Fatalf("the next command added to the caches: metadata %d -> %d, compiled %d -> %d", md, md2, compiled, compiled2)
 		}
 	})
 

@@ -12,6 +12,7 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient/chainspec"
 	"github.com/ksm-wallet/ksm/lightclient/chainsync"
 	"github.com/ksm-wallet/ksm/lightclient/header"
+	"github.com/ksm-wallet/ksm/lightclient/trie"
 	"github.com/ksm-wallet/ksm/tx/hash"
 	"github.com/ksm-wallet/ksm/tx/scale"
 )
@@ -366,7 +367,42 @@ func (r *reader) NextKey(key []byte) ([]byte, bool, error) {
 var (
 	keyCode      = []byte(":code")
 	keyHeapPages = []byte(":heappages")
+	// keyBelowCode is the key just below ":code": a proof of its absence
+	// carries the trie node that references the code by hash (trie layout
+	// V1) but not the code, a megabyte or more.
+	keyBelowCode = []byte(":code\x00")
 )
+
+// codeHash is the hash of the runtime code of block st.at, proven without
+// the code when the state stores it by hash (from a proof of keyBelowCode's
+// absence, verified against the block's state root); ok false when that
+// proof does not reach it (a source that proves otherwise): read the code.
+func (l *Light) codeHash(ctx context.Context, st *blockState) (ch Hash, ok bool, err error) {
+	st.mu.Lock()
+	c, known := st.values[string(keyCode)]
+	st.mu.Unlock()
+	if known && c.found {
+		return Hash(hash.Blake2b256(c.v)), true, nil
+	}
+	h, known := l.c.Header(st.at)
+	if !known {
+		return Hash{}, false, fmt.Errorf("block %s: %w (not among the verified headers kept)", Hash(st.at), ErrNotFound)
+	}
+	res, err := l.c.ReadStorageAt(ctx, st.at, [][]byte{keyBelowCode})
+	if err != nil {
+		return Hash{}, false, lightErr("storage", err)
+	}
+	p, err := trie.NewProofWith(h.StateRoot, res.Proof, trie.Options{AllowUnused: true})
+	if err != nil {
+		return Hash{}, false, nil
+	}
+	vh, found, err := p.ValueHash(keyCode)
+	if err != nil || !found {
+		// Not reached (or :code absent, which reading it reports).
+		return Hash{}, false, nil
+	}
+	return Hash(vh), true, nil
+}
 
 // code returns the proven runtime code of block at and its heap pages.
 func (l *Light) code(ctx context.Context, st *blockState) (code []byte, heapPages uint64, err error) {
@@ -460,26 +496,26 @@ func (l *Light) RuntimeVersion(ctx context.Context, at Hash) (*RuntimeVersion, e
 	if err != nil {
 		return nil, err
 	}
+	// The version is known by the code's hash (in this process, or by an
+	// earlier one): prove the hash alone, not the code.
+	ch, ok, err := l.codeHash(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		if v := l.knownVersion(ch); v != nil {
+			return v, nil
+		}
+	}
 	code, _, err := l.code(ctx, st)
 	if err != nil {
 		return nil, err
 	}
-	ch := Hash(hash.Blake2b256(code))
-	l.mu.Lock()
-	v := l.versions[ch]
-	l.mu.Unlock()
-	if v == nil {
-		// Learned by an earlier process from this very code (its hash).
-		if v = loadVersion(l.opts.ReadSets, ch); v != nil {
-			l.mu.Lock()
-			l.versions[ch] = v
-			l.mu.Unlock()
-		}
+	ch = Hash(hash.Blake2b256(code))
+	if v := l.knownVersion(ch); v != nil {
+		return v, nil
 	}
-	if v != nil {
-		c := *v
-		return &c, nil
-	}
+	var v *RuntimeVersion
 	rv, found, err := chainspec.ReadRuntimeVersion(code)
 	if err != nil {
 		return nil, fmt.Errorf("runtime version at %s: %w", at, err)
@@ -501,6 +537,24 @@ func (l *Light) RuntimeVersion(ctx context.Context, at Hash) (*RuntimeVersion, e
 	storeVersion(l.opts.ReadSets, ch, v)
 	c := *v
 	return &c, nil
+}
+
+// knownVersion is the runtime version learned from the code of hash ch, in
+// this process or by an earlier one (ReadSets); nil when unknown.
+func (l *Light) knownVersion(ch Hash) *RuntimeVersion {
+	l.mu.Lock()
+	v := l.versions[ch]
+	l.mu.Unlock()
+	if v == nil {
+		if v = loadVersion(l.opts.ReadSets, ch); v == nil {
+			return nil
+		}
+		l.mu.Lock()
+		l.versions[ch] = v
+		l.mu.Unlock()
+	}
+	c := *v
+	return &c
 }
 
 // DecodeRuntimeVersion decodes the SCALE RuntimeVersion Core_version

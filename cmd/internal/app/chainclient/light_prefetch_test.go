@@ -11,7 +11,9 @@ import (
 	"testing"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
+	"github.com/ksm-wallet/ksm/lightclient"
 	"github.com/ksm-wallet/ksm/lightclient/header"
+	"github.com/ksm-wallet/ksm/lightclient/trie"
 	"github.com/ksm-wallet/ksm/tx/scale"
 )
 
@@ -290,4 +292,75 @@ func TestLightVersionFiles(t *testing.T) {
 			t.Fatalf("%q not rewritten: %s", bad, b)
 		}
 	}
+}
+
+// TestLightVersionFromCodeHash: a runtime version learned once is found
+// again from the hash of ":code" alone, proven by a proof of the absent key
+// just below it (trie layout V1 references the code by hash): a new Light
+// (the next ksm command) never reads the code, a megabyte and more. A
+// source whose proofs do not carry that node costs the code, not the answer.
+func TestLightVersionFromCodeHash(t *testing.T) {
+	c := lighttest.Shared(t, lighttest.Options{})
+	if c.Layout != trie.V1 {
+		t.Fatalf("kusama-local's state layout is %v: this test needs V1", c.Layout)
+	}
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "readsets")
+	at := Hash(c.Blocks[1].Hash)
+	version := func(prove bool) (*RuntimeVersion, [][]byte) {
+		f := &fakeClient{c: c, prove: prove}
+		l := NewLight(f, LightOptions{ReadSets: dir})
+		defer l.Close()
+		v, err := l.RuntimeVersion(ctx, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v, f.readKeys
+	}
+	read := func(keys [][]byte, k []byte) bool {
+		for _, x := range keys {
+			if bytes.Equal(x, k) {
+				return true
+			}
+		}
+		return false
+	}
+	first, keys := version(true)
+	if !read(keys, keyCode) {
+		t.Fatalf("first Light did not read :code (keys %q)", keys)
+	}
+	second, keys := version(true)
+	if *second != *first {
+		t.Fatalf("second Light: %+v, want %+v", second, first)
+	}
+	if read(keys, keyCode) || !read(keys, keyBelowCode) {
+		t.Fatalf("second Light read %q: want %q only, not the code", keys, keyBelowCode)
+	}
+	// Without proofs the hash is not proven: the code is read.
+	third, keys := version(false)
+	if *third != *first || !read(keys, keyCode) {
+		t.Fatalf("no proofs: %+v, keys %q", third, keys)
+	}
+	// A proof for another state root proves nothing here: the code is read.
+	other := lighttest.Shared(t, lighttest.Options{Spec: "asset-hub-kusama-local.json"})
+	f := &fakeClient{c: c, prove: true}
+	l := NewLight(&swappedProof{fakeClient: f, other: other}, LightOptions{ReadSets: dir})
+	defer l.Close()
+	if v, err := l.RuntimeVersion(ctx, at); err != nil || *v != *first || !read(f.readKeys, keyCode) {
+		t.Fatalf("foreign proof: %+v %v, keys %q", v, err, f.readKeys)
+	}
+}
+
+// swappedProof answers with the proof of another chain's state.
+type swappedProof struct {
+	*fakeClient
+	other *lighttest.Chain
+}
+
+func (s *swappedProof) ReadStorageAt(ctx context.Context, block header.Hash, keys [][]byte) (*lightclient.StorageResult, error) {
+	res, err := s.fakeClient.ReadStorageAt(ctx, block, keys)
+	if err == nil {
+		_, res.Proof = trie.Prove(s.other.Layout, s.other.State(0), keys)
+	}
+	return res, err
 }

@@ -30,6 +30,9 @@ type fakeClient struct {
 	readKeys  [][]byte // every key asked
 	nextCalls int
 	err       error // returned by every read when set
+	// prove makes ReadStorageAt return the minimal proof of the keys
+	// (StorageResult.Proof), as the light client does.
+	prove bool
 }
 
 func (f *fakeClient) WaitSynced(ctx context.Context) error { return f.err }
@@ -79,6 +82,9 @@ func (f *fakeClient) ReadStorageAt(ctx context.Context, block header.Hash, keys 
 			}
 		}
 		res.Values = append(res.Values, l)
+	}
+	if f.prove {
+		_, res.Proof = trie.Prove(f.c.Layout, kvs, keys)
 	}
 	return res, nil
 }
