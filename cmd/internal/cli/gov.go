@@ -348,28 +348,27 @@ func newGovTracksCmd(f *Factory) *cobra.Command {
 // chain is opened and its state read (openGov), given to run and closed
 // after.
 func govRun(f *Factory, run func(ctx context.Context, e *chainEnv, g *app.GovState, args []string) error) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, args []string) error {
-		ctx := cmd.Context()
-		e, g, err := openGov(ctx, f)
-		if err != nil {
-			return err
-		}
-		defer e.Close()
-		return run(ctx, e, g, args)
-	}
+	return openedRun(argsAsGiven, func(ctx context.Context) (*govEnv, error) { return openGov(ctx, f) },
+		func(ctx context.Context, e *govEnv, args []string) error { return run(ctx, e.chainEnv, e.g, args) })
+}
+
+// govEnv is an open chain and its governance state.
+type govEnv struct {
+	*chainEnv
+	g *app.GovState
 }
 
 // openGov opens the chain and reads its governance state (the Referenda
 // pallet's routing and tracks); the caller closes the chain.
-func openGov(ctx context.Context, f *Factory) (*chainEnv, *app.GovState, error) {
+func openGov(ctx context.Context, f *Factory) (*govEnv, error) {
 	e, err := openChainFor(ctx, f, "ConvictionVoting")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	g, err := e.sess.Gov(ctx)
 	if err != nil {
 		e.Close()
-		return nil, nil, err
+		return nil, err
 	}
-	return e, g, nil
+	return &govEnv{chainEnv: e, g: g}, nil
 }

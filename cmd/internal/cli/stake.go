@@ -59,15 +59,7 @@ func openPallet(ctx context.Context, f *Factory, pallet string) (*stakeEnv, erro
 // palletRun is the run function of a command reading pallet's state: the
 // chain is opened for it (openPallet), given to run and closed after.
 func palletRun(f *Factory, pallet string, run func(ctx context.Context, e *stakeEnv, args []string) error) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, args []string) error {
-		ctx := cmd.Context()
-		e, err := openPallet(ctx, f, pallet)
-		if err != nil {
-			return err
-		}
-		defer e.Close()
-		return run(ctx, e, args)
-	}
+	return openedRun(argsAsGiven, func(ctx context.Context) (*stakeEnv, error) { return openPallet(ctx, f, pallet) }, run)
 }
 
 func newStakeBondCmd(f *Factory) *cobra.Command {

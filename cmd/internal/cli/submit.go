@@ -121,35 +121,37 @@ const dialTimeout = 30 * time.Second
 // accounts: the chains are opened (openNetwork), given to run and closed
 // after.
 func networkRun(f *Factory, run func(ctx context.Context, e *chainEnv, args []string) error) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, args []string) error {
-		ctx := cmd.Context()
-		e, err := openNetwork(ctx, f)
-		if err != nil {
-			return err
-		}
-		defer e.Close()
-		return run(ctx, e, args)
-	}
+	return openedRun(argsAsGiven, func(ctx context.Context) (*chainEnv, error) { return openNetwork(ctx, f) }, run)
 }
 
-// parsedChainRun is the run function of a command that reads pallet's chain
-// about what its arguments name: parse runs first, so that bad input fails
-// (exit 2) before any network step; then the chain is opened
-// (openChainFor), given to run with what parse made, and closed after.
-func parsedChainRun[T any](f *Factory, pallet string, parse func(args []string) (T, error), run func(ctx context.Context, e *chainEnv, in T) error) func(*cobra.Command, []string) error {
+// openedRun is the run function of a command working on what open opens
+// (a chain, a network, a pallet's chain): parse reads the arguments first,
+// so that bad input fails (exit 2) before any network step; then open
+// opens it, run is given it and what parse made, and it is closed after.
+func openedRun[E interface{ Close() }, T any](parse func(args []string) (T, error), open func(ctx context.Context) (E, error), run func(ctx context.Context, e E, in T) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		in, err := parse(args)
 		if err != nil {
 			return err
 		}
 		ctx := cmd.Context()
-		e, err := openChainFor(ctx, f, pallet)
+		e, err := open(ctx)
 		if err != nil {
 			return err
 		}
 		defer e.Close()
 		return run(ctx, e, in)
 	}
+}
+
+// argsAsGiven is the parse step of openedRun for a run function that reads
+// the arguments itself.
+func argsAsGiven(args []string) ([]string, error) { return args, nil }
+
+// parsedChainRun is the run function of a command that reads pallet's chain
+// about what its arguments name (parse; see openedRun).
+func parsedChainRun[T any](f *Factory, pallet string, parse func(args []string) (T, error), run func(ctx context.Context, e *chainEnv, in T) error) func(*cobra.Command, []string) error {
+	return openedRun(parse, func(ctx context.Context) (*chainEnv, error) { return openChainFor(ctx, f, pallet) }, run)
 }
 
 // openChain opens the chain the global flags name: the verified light
