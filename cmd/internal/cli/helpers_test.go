@@ -2,6 +2,7 @@ package cli
 
 import (
 	"math/big"
+	"os"
 	"strings"
 	"testing"
 
@@ -66,5 +67,13 @@ func checkEvents(t *testing.T, events []app.Event, want string) {
 	}
 	if strings.Join(names, ",") != want {
 		t.Fatalf("events %v, want %s", names, want)
+	}
+}
+
+// writeTestFile writes a test's input file (mode 0600).
+func writeTestFile(t testing.TB, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -207,9 +207,7 @@ func TestLightE2E(t *testing.T) {
 			t.Fatalf("metadata: %d bytes, chopsticks' %d", len(ours), len(theirs))
 		}
 		theirsFile := filepath.Join(t.TempDir(), "chopsticks.scale")
-		if err := os.WriteFile(theirsFile, theirs, 0o600); err != nil {
-			t.Fatal(err)
-		}
+		writeTestFile(t, theirsFile, theirs)
 		for _, args := range [][]string{
 			{"--json", "metadata", "inspect"},
 			{"--json", "metadata", "hash", "--spec-name", "kusama", "--spec-version", "1000000", "--base58-prefix", "2", "--decimals", "12", "--token-symbol", "KSM"},

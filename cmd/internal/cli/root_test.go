@@ -346,9 +346,7 @@ func TestGarbageInputFiles(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	garbage := filepath.Join(dir, "garbage")
-	if err := os.WriteFile(garbage, []byte("garbage"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, garbage, []byte("garbage"))
 	missing := filepath.Join(dir, "missing")
 	root := "0x" + strings.Repeat("11", 32)
 	for _, args := range [][]string{

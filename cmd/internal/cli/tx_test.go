@@ -143,9 +143,7 @@ func txAliceHome(t *testing.T) (home, pwFile, unsigned string) {
 	t.Helper()
 	dir := t.TempDir()
 	home, pwFile, unsigned = filepath.Join(dir, "home"), filepath.Join(dir, "pw"), filepath.Join(dir, "tx.json")
-	if err := os.WriteFile(pwFile, []byte("correct horse battery"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, pwFile, []byte("correct horse battery"))
 	if code, _, errOut := runCLI(t, "//Alice\n", "--home", home, "--password-file", pwFile, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
 		t.Fatalf("key import: %s", errOut)
 	}
@@ -357,9 +355,7 @@ func TestTxBuildSign(t *testing.T) {
 	dir := t.TempDir()
 	home := filepath.Join(dir, "home")
 	pwFile := filepath.Join(dir, "pw")
-	if err := os.WriteFile(pwFile, []byte("secret\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, pwFile, []byte("secret\n"))
 	if code, _, errOut := runCLI(t, "//Alice\n", "--home", home, "--password-file", pwFile, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
 		t.Fatalf("key import: %d %s", code, errOut)
 	}
@@ -440,9 +436,7 @@ func TestTxBuildSign(t *testing.T) {
 
 	// A file whose fields were changed after building is refused (exit 3).
 	bad := strings.Replace(string(b), `"nonce": 3`, `"nonce": 4`, 1)
-	if err := os.WriteFile(unsigned, []byte(bad), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, unsigned, []byte(bad))
 	if code, _, errOut := runCLI(t, "", append([]string{"--yes"}, sign...)...); code != ExitVerification {
 		t.Errorf("tampered file: exit %d %s", code, errOut)
 	}
@@ -453,17 +447,13 @@ func TestTxBuildSign(t *testing.T) {
 	}
 	alt := []byte(string(b))
 	alt[proofAt] = map[bool]byte{true: '1', false: '0'}[alt[proofAt] == '0']
-	if err := os.WriteFile(unsigned, alt, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, unsigned, alt)
 	if code, _, errOut := runCLI(t, "", append([]string{"--yes"}, sign...)...); code != ExitVerification || !strings.Contains(errOut, "proof") {
 		t.Errorf("altered proof: exit %d %s", code, errOut)
 	}
 	// A file claiming other token facts than the metadata digest it signs is refused (exit 3).
 	other := strings.Replace(string(b), `"tokenSymbol": "KSM"`, `"tokenSymbol": "XYZ"`, 1)
-	if err := os.WriteFile(unsigned, []byte(other), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, unsigned, []byte(other))
 	if code, _, errOut := runCLI(t, "", append([]string{"--yes"}, sign...)...); code != ExitVerification || !strings.Contains(errOut, "digest") {
 		t.Errorf("wrong token symbol: exit %d %s", code, errOut)
 	}
@@ -471,9 +461,7 @@ func TestTxBuildSign(t *testing.T) {
 	if code, _, _ := runCLI(t, "//Bob\n", "--home", home, "--password-file", pwFile, "key", "import", "--name", "bob", "--suri-stdin"); code != 0 {
 		t.Fatal("import bob")
 	}
-	if err := os.WriteFile(unsigned, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, unsigned, b)
 	sign[8] = "bob"
 	if code, _, errOut := runCLI(t, "", append([]string{"--yes"}, sign...)...); code != ExitUsage || !strings.Contains(errOut, "is account") {
 		t.Errorf("wrong key: exit %d %s", code, errOut)
@@ -496,9 +484,7 @@ func TestTxSignConfirmation(t *testing.T) {
 	meta := testenv.Shared(t, "metadata", "kusama-v15-spec1009002.scale")
 	dir := t.TempDir()
 	home, pwFile, unsigned := filepath.Join(dir, "home"), filepath.Join(dir, "pw"), filepath.Join(dir, "tx.json")
-	if err := os.WriteFile(pwFile, []byte("pw"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, pwFile, []byte("pw"))
 	if code, _, errOut := runCLI(t, "//Alice\n", "--home", home, "--password-file", pwFile, "key", "import", "--name", "alice", "--suri-stdin"); code != 0 {
 		t.Fatalf("key import: %s", errOut)
 	}

@@ -56,9 +56,7 @@ func TestVerifyHeaderKusama(t *testing.T) {
 		t.Fatal(err)
 	}
 	hexFile := filepath.Join(t.TempDir(), "h.hex")
-	if err := os.WriteFile(hexFile, []byte("0x"+hex.EncodeToString(raw)+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, hexFile, []byte("0x"+hex.EncodeToString(raw)+"\n"))
 	for _, arg := range []string{"0x" + hex.EncodeToString(raw), hexFile} {
 		code, stdout, stderr := runCLI(t, "", "verify", "header", arg)
 		if code != 0 || !strings.Contains(stdout, out.Hash) || !strings.Contains(stdout, "ScheduledChange to 900 authorities") {
@@ -212,9 +210,7 @@ func TestVerifyCheckpointErrors(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, content string) string {
 		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		writeTestFile(t, p, []byte(content))
 		return p
 	}
 	tests := []struct {
@@ -243,9 +239,7 @@ func writeAuthoritiesJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	p := filepath.Join(t.TempDir(), "auths.json")
-	if err := os.WriteFile(p, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, p, b)
 	return p
 }
 
@@ -360,9 +354,7 @@ func TestVerifyProof(t *testing.T) {
 	}
 	scaleFile := filepath.Join(t.TempDir(), "proof.scale")
 	raw, _ := trie.DecodeHex(f.ProofScale)
-	if err := os.WriteFile(scaleFile, raw, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, scaleFile, raw)
 	for _, proof := range []string{proofFile, f.ProofScale, scaleFile} {
 		for _, q := range f.Queries {
 			code, stdout, stderr := runCLI(t, "", "--json", "verify", "proof", "--root", claimsRoot, "--proof", proof, "--key", q.Key)
