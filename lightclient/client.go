@@ -263,6 +263,9 @@ func (c *Client) Start(ctx context.Context) error {
 	return nil
 }
 
+// ErrClosed means the client is closed.
+var ErrClosed = errors.New("lightclient: client closed")
+
 // Close stops the driver and closes the sources.
 func (c *Client) Close() error {
 	var err error

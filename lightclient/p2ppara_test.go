@@ -51,19 +51,27 @@ func p2pRelayLive(t testing.TB, mn mocknet.Mocknet, relay *testchain.Chain, visi
 func paraNodes(t testing.TB, mn mocknet.Mocknet, p *testchain.Chain, lies ...p2ptest.ParaLie) ([]*p2ptest.Node, []*p2ptest.ParaSource) {
 	t.Helper()
 	l := p2ptest.NewLiveChain(p, uint32(len(p.Blocks)-1))
-	var nodes []*p2ptest.Node
-	var srcs []*p2ptest.ParaSource
-	for _, lie := range lies {
-		src := p2ptest.NewParaSource(l)
-		src.SetLie(lie)
+	srcs := make([]*p2ptest.ParaSource, len(lies))
+	for i, lie := range lies {
+		srcs[i] = p2ptest.NewParaSource(l)
+		srcs[i].SetLie(lie)
+	}
+	return paraMocks(t, mn, srcs), srcs
+}
+
+// paraMocks starts one parachain full node on mn per source.
+func paraMocks(t testing.TB, mn mocknet.Mocknet, srcs []*p2ptest.ParaSource) []*p2ptest.Node {
+	t.Helper()
+	nodes := make([]*p2ptest.Node, len(srcs))
+	for i, src := range srcs {
 		n, err := p2ptest.NewParaMock(mn, "", src)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { n.Close() })
-		nodes, srcs = append(nodes, n), append(srcs, src)
+		nodes[i] = n
 	}
-	return nodes, srcs
+	return nodes
 }
 
 // p2pParaSource is a P2PParaSource on mn connected to nodes.
@@ -89,6 +97,32 @@ func p2pParaSource(t testing.TB, mn mocknet.Mocknet, p *testchain.Chain, nodes [
 	return NewP2PParaSource(h, nil, pn.ParaID)
 }
 
+// p2pParaClient is a client following, on one mock network, a relay chain
+// through a P2P relay node showing it up to a visible block, and its
+// parachain through a P2PParaSource connected to one para node per lie.
+type p2pParaClient struct {
+	relay, para *testchain.Chain
+	nodes       []*p2ptest.Node
+	srcs        []*p2ptest.ParaSource
+	ps          *P2PParaSource
+	cl          *Client
+}
+
+// startP2PParaClient starts a p2pParaClient over paraChains and waits
+// until the client knows every node.
+func startP2PParaClient(t testing.TB, visible uint32, lies ...p2ptest.ParaLie) *p2pParaClient {
+	t.Helper()
+	n := new(p2pParaClient)
+	n.relay, n.para = paraChains(t)
+	mn := mocknet.New()
+	t.Cleanup(func() { mn.Close() })
+	rs := p2pRelaySource(t, mn, n.relay, visible)
+	n.nodes, n.srcs = paraNodes(t, mn, n.para, lies...)
+	n.ps = p2pParaSource(t, mn, n.para, n.nodes)
+	n.cl = startParaClient(t, n.relay, 1+len(lies), rs, n.ps)
+	return n
+}
+
 // startParaClient is startClient that also waits until the client knows
 // peers peers (relay and para): the sources' first events reach the driver
 // on goroutines of their own, possibly after the relay synced.
@@ -100,13 +134,8 @@ func startParaClient(t testing.TB, relay *testchain.Chain, peers int, sources ..
 }
 
 func TestP2PParaSource(t *testing.T) {
-	relay, p := paraChains(t)
-	mn := mocknet.New()
-	t.Cleanup(func() { mn.Close() })
-	rs := p2pRelaySource(t, mn, relay, 40)
-	nodes, srcs := paraNodes(t, mn, p, p2ptest.ParaTruthful)
-	ps := p2pParaSource(t, mn, p, nodes)
-	cl := startParaClient(t, relay, 2, rs, ps)
+	n := startP2PParaClient(t, 40, p2ptest.ParaTruthful)
+	relay, p, srcs, cl := n.relay, n.para, n.srcs, n.cl
 	ctx := ctxT(t)
 	pv := cl.Para(1000)
 
@@ -186,14 +215,9 @@ func TestP2PParaSourceFollows(t *testing.T) {
 }
 
 func TestP2PParaSourceLiarBanned(t *testing.T) {
-	relay, p := paraChains(t)
-	mn := mocknet.New()
-	t.Cleanup(func() { mn.Close() })
-	rs := p2pRelaySource(t, mn, relay, 50)
-	nodes, _ := paraNodes(t, mn, p, p2ptest.ParaWrongRoot, p2ptest.ParaTruthful)
+	n := startP2PParaClient(t, 50, p2ptest.ParaWrongRoot, p2ptest.ParaTruthful)
+	p, nodes, ps, cl := n.para, n.nodes, n.ps, n.cl
 	liar, honest := nodes[0], nodes[1]
-	ps := p2pParaSource(t, mn, p, nodes)
-	cl := startParaClient(t, relay, 3, rs, ps)
 	ctx := ctxT(t)
 	pv := cl.Para(1000)
 	head, err := pv.Head(ctx)
@@ -224,13 +248,8 @@ func TestP2PParaSourceLiarBanned(t *testing.T) {
 // A node that cannot prove (pruned state) is not a liar: it is skipped, not
 // banned, and the reads are answered by the other node.
 func TestP2PParaSourcePruned(t *testing.T) {
-	relay, p := paraChains(t)
-	mn := mocknet.New()
-	t.Cleanup(func() { mn.Close() })
-	rs := p2pRelaySource(t, mn, relay, 44)
-	nodes, srcs := paraNodes(t, mn, p, p2ptest.ParaNoProof, p2ptest.ParaTruthful)
-	ps := p2pParaSource(t, mn, p, nodes)
-	cl := startParaClient(t, relay, 3, rs, ps)
+	n := startP2PParaClient(t, 44, p2ptest.ParaNoProof, p2ptest.ParaTruthful)
+	p, nodes, srcs, ps, cl := n.para, n.nodes, n.srcs, n.ps, n.cl
 	ctx := ctxT(t)
 	pv := cl.Para(1000)
 	for i := 0; i < 4; i++ {
@@ -249,13 +268,8 @@ func TestP2PParaSourcePruned(t *testing.T) {
 }
 
 func TestP2PParaSourceOnlyLiar(t *testing.T) {
-	relay, p := paraChains(t)
-	mn := mocknet.New()
-	t.Cleanup(func() { mn.Close() })
-	rs := p2pRelaySource(t, mn, relay, 30)
-	nodes, _ := paraNodes(t, mn, p, p2ptest.ParaWrongRoot)
-	ps := p2pParaSource(t, mn, p, nodes)
-	cl := startParaClient(t, relay, 2, rs, ps)
+	n := startP2PParaClient(t, 30, p2ptest.ParaWrongRoot)
+	nodes, ps, cl := n.nodes, n.ps, n.cl
 	ctx := ctxT(t)
 	_, err := cl.Para(1000).ReadStorageAt(ctx, header.Hash{}, [][]byte{testchain.KeySystemNumber})
 	if !errors.Is(err, chainsync.ErrQueryFailed) || !errors.Is(err, chainsync.ErrMalicious) {
@@ -522,14 +536,8 @@ func TestParaNetworkOf(t *testing.T) {
 }
 
 func BenchmarkP2PParaRead(b *testing.B) {
-	relay, p := paraChains(b)
-	mn := mocknet.New()
-	b.Cleanup(func() { mn.Close() })
-	rs := p2pRelaySource(b, mn, relay, 40)
-	nodes, _ := paraNodes(b, mn, p, p2ptest.ParaTruthful)
-	cl := startParaClient(b, relay, 2, rs, p2pParaSource(b, mn, p, nodes))
+	pv := startP2PParaClient(b, 40, p2ptest.ParaTruthful).cl.Para(1000)
 	ctx := ctxT(b)
-	pv := cl.Para(1000)
 	head, err := pv.Head(ctx)
 	if err != nil {
 		b.Fatal(err)

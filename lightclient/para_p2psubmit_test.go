@@ -174,17 +174,12 @@ func newParaSubmitEnv(t *testing.T, seed string, include bool, timeout time.Dura
 	t.Cleanup(func() { mn.Close() })
 	rs, rl := p2pRelayLive(t, mn, relay, 12)
 	pl := p2ptest.NewLiveChain(para, 10)
-	e := &paraSubmitEnv{relay: relay, para: para}
-	for _, lie := range lies {
-		src := p2ptest.NewParaSource(pl)
-		src.SetBlockLie(lie)
-		n, err := p2ptest.NewParaMock(mn, "", src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { n.Close() })
-		e.nodes, e.srcs = append(e.nodes, n), append(e.srcs, src)
+	e := &paraSubmitEnv{relay: relay, para: para, srcs: make([]*p2ptest.ParaSource, len(lies))}
+	for i, lie := range lies {
+		e.srcs[i] = p2ptest.NewParaSource(pl)
+		e.srcs[i].SetBlockLie(lie)
 	}
+	e.nodes = paraMocks(t, mn, e.srcs)
 	e.ps = p2pParaSource(t, mn, para, e.nodes)
 	cl := startParaClient(t, relay, 1+len(e.nodes), rs, e.ps)
 	e.sub = NewParaSubmitter(cl.Para(1000), e.ps, ParaSubmitOptions{Poll: 20 * time.Millisecond, Timeout: timeout, RequestTimeout: 2 * time.Second})

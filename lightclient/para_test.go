@@ -73,7 +73,7 @@ type paraEnv struct {
 	pv          *ParaView
 }
 
-func newParaEnv(t *testing.T, visible uint32, extra ...Source) *paraEnv {
+func newParaEnv(t testing.TB, visible uint32, extra ...Source) *paraEnv {
 	t.Helper()
 	relay, p := paraChains(t)
 	e := &paraEnv{relay: relay, para: p}
@@ -337,11 +337,8 @@ func TestParaViewClosed(t *testing.T) {
 // BenchmarkParaViewStorageKeys enumerates the 338 keys of a para map from
 // a cold cache: proofs of a loopback para RPC node, verified and walked.
 func BenchmarkParaViewStorageKeys(b *testing.B) {
-	relay, p := paraChains(b)
-	_, relayURL := newChainServer(b, relay, 40)
-	_, paraURL := newChainServer(b, p, uint32(len(p.Blocks)-1))
-	cl := startClient(b, relay, rpcSourceFor(b, relayURL, "relay"), paraSourceFor(b, paraURL, "para", 1000))
-	pv := cl.Para(1000)
+	e := newParaEnv(b, 40)
+	cl, pv := e.cl, e.pv
 	head, err := pv.Head(context.Background())
 	if err != nil {
 		b.Fatal(err)
@@ -364,11 +361,8 @@ func BenchmarkParaViewStorageKeys(b *testing.B) {
 // BenchmarkParaViewHead proves the para head at the finalized relay block
 // (one Paras::Heads proof from the relay node, verified).
 func BenchmarkParaViewHead(b *testing.B) {
-	relay, p := paraChains(b)
-	_, relayURL := newChainServer(b, relay, 40)
-	_, paraURL := newChainServer(b, p, uint32(len(p.Blocks)-1))
-	cl := startClient(b, relay, rpcSourceFor(b, relayURL, "relay"), paraSourceFor(b, paraURL, "para", 1000))
-	pv := cl.Para(1000)
+	e := newParaEnv(b, 40)
+	cl, pv := e.cl, e.pv
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		r, err := pv.ask(context.Background(), func(done func(chainsync.QueryResult)) { cl.m.QueryParaHead(1000, done) })

@@ -8,21 +8,6 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient/grandpa"
 )
 
-// Sentinel errors (possibly wrapped) of this package.
-var (
-	// ErrUnreachable means no source could be reached, or every peer
-	// stalled: a network failure (ksm exit code 5).
-	ErrUnreachable = errors.New("lightclient: network unreachable")
-	// ErrUnprovable means an endpoint cannot prove its answers (no
-	// grandpa_proveFinality or state_getReadProof): refused unless trusted
-	// (ksm exit code 3).
-	ErrUnprovable = errors.New("lightclient: endpoint cannot prove its answers")
-	// ErrVerification means every peer sent invalid data (ksm exit code 3).
-	ErrVerification = errors.New("lightclient: verification failed")
-	// ErrClosed means the client is closed.
-	ErrClosed = errors.New("lightclient: client closed")
-)
-
 // Source is a transport the client reaches peers through. Its methods are
 // called from the client's driver goroutine, except Do, which is called from
 // one goroutine per request.
@@ -41,6 +26,20 @@ type Source interface {
 	// Close releases the source.
 	Close() error
 }
+
+// Sentinel errors (possibly wrapped) of this package that a Source or the
+// peers behind it cause; see also ErrClosed.
+var (
+	// ErrUnreachable means no source could be reached, or every peer
+	// stalled: a network failure (ksm exit code 5).
+	ErrUnreachable = errors.New("lightclient: network unreachable")
+	// ErrUnprovable means an endpoint cannot prove its answers (no
+	// grandpa_proveFinality or state_getReadProof): refused unless trusted
+	// (ksm exit code 3).
+	ErrUnprovable = errors.New("lightclient: endpoint cannot prove its answers")
+	// ErrVerification means every peer sent invalid data (ksm exit code 3).
+	ErrVerification = errors.New("lightclient: verification failed")
+)
 
 // SourceEvent reports a peer of a source.
 type SourceEvent struct {

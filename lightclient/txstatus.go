@@ -26,14 +26,10 @@ const (
 	StatusFinalityTimeout TxStatus = "finalityTimeout"
 )
 
-// Final reports whether no further status follows.
-func (k TxStatus) Final() bool {
-	switch k {
-	case StatusFinalized, StatusDropped, StatusInvalid, StatusUsurped, StatusFinalityTimeout:
-		return true
-	}
-	return false
-}
+// Final reports whether no further status follows: finalized, dropped,
+// invalid, usurped and finalityTimeout, as for the endpoint's own statuses
+// (rpc.TxStatusKind, whose names these are).
+func (k TxStatus) Final() bool { return rpc.TxStatusKind(k).Final() }
 
 // Describe says the stage in words ("in block", "waiting for an earlier
 // nonce (future)").

@@ -13,23 +13,9 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient/trie"
 )
 
-// Sentinel errors (possibly wrapped) of this package.
-var (
-	// ErrMalformed means a chain spec or one of its SCALE fields does not decode.
-	ErrMalformed = errors.New("chainspec: malformed chain spec")
-	// ErrNoGenesis means the spec has neither genesis.raw nor genesis.stateRootHash.
-	ErrNoGenesis = errors.New("chainspec: no raw genesis or genesis state root")
-	// ErrNoRawGenesis means a raw genesis (genesis.raw.top) was required.
-	ErrNoRawGenesis = errors.New("chainspec: no raw genesis storage")
-	// ErrNoCheckpoint means the spec has no lightSyncState.
-	ErrNoCheckpoint = errors.New("chainspec: no lightSyncState checkpoint")
-	// ErrBadCheckpoint means a checkpoint decodes but is inconsistent.
-	ErrBadCheckpoint = errors.New("chainspec: inconsistent checkpoint")
-	// ErrCheckpointTooOld means a checkpoint is older than the hard limit.
-	ErrCheckpointTooOld = errors.New("chainspec: checkpoint too old")
-	// ErrUnknownNetwork means no embedded profile has that name.
-	ErrUnknownNetwork = errors.New("chainspec: unknown network")
-)
+// ErrMalformed (possibly wrapped) means a chain spec or one of its SCALE
+// fields does not decode.
+var ErrMalformed = errors.New("chainspec: malformed chain spec")
 
 // maxSpecSize bounds the chain-spec JSON ksm reads (a raw Polkadot-style
 // genesis with its runtime is a few MiB).
@@ -311,6 +297,9 @@ func (r *RawGenesis) Code() ([]byte, bool) {
 	}
 	return nil, false
 }
+
+// ErrNoGenesis means the spec has neither genesis.raw nor genesis.stateRootHash.
+var ErrNoGenesis = errors.New("chainspec: no raw genesis or genesis state root")
 
 // StateRoot returns the genesis state root: genesis.stateRootHash, or the
 // trie root of the raw genesis under the state version its runtime declares

@@ -1,6 +1,7 @@
 package chainspec
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -20,6 +21,16 @@ type Checkpoint struct {
 	// slots) of the finalized block.
 	BABEFinalizedBlockWeight uint64
 }
+
+// Errors of checkpoints (possibly wrapped).
+var (
+	// ErrNoCheckpoint means the spec has no lightSyncState.
+	ErrNoCheckpoint = errors.New("chainspec: no lightSyncState checkpoint")
+	// ErrBadCheckpoint means a checkpoint decodes but is inconsistent.
+	ErrBadCheckpoint = errors.New("chainspec: inconsistent checkpoint")
+	// ErrCheckpointTooOld means a checkpoint is older than the hard limit.
+	ErrCheckpointTooOld = errors.New("chainspec: checkpoint too old")
+)
 
 // Checkpoint decodes and checks the spec's lightSyncState.
 func (s *Spec) Checkpoint() (*Checkpoint, error) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"embed"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -132,6 +133,9 @@ func mustHash(s string) header.Hash {
 // Profiles returns the embedded network profiles (relays first, each
 // followed by its Asset Hub).
 func Profiles() []*Profile { return append([]*Profile(nil), profiles...) }
+
+// ErrUnknownNetwork means no embedded profile has that name.
+var ErrUnknownNetwork = errors.New("chainspec: unknown network")
 
 // Lookup finds a profile by name, alias or chain-spec id (case-insensitive).
 func Lookup(name string) (*Profile, error) {

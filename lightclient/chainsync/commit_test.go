@@ -69,10 +69,16 @@ func commitWith(t testing.TB, c *testchain.Chain, n uint32, opts testchain.Justi
 // onHeaders is a peer that answers KindHeaders requests with answer and
 // every other request truthfully.
 func onHeaders(answer func() ([]byte, error)) func(*server) behaviour {
+	return lieOn(KindHeaders, func(*server, Request) ([]byte, error) { return answer() })
+}
+
+// lieOn is a peer of srv's chain that answers the requests of kind k with
+// answer and the others truthfully.
+func lieOn(k Kind, answer func(srv *server, r Request) ([]byte, error)) func(*server) behaviour {
 	return func(srv *server) behaviour {
 		return func(r Request) ([]byte, error) {
-			if r.Kind == KindHeaders {
-				return answer()
+			if r.Kind == k {
+				return answer(srv, r)
 			}
 			return srv.answer(r)
 		}
@@ -101,12 +107,7 @@ func TestFollowCommits(t *testing.T) {
 		n = nextFollowed(c, n, i)
 		srv.Visible = min(n+2, 400)
 		ahead := i % 3
-		if err := h.m.OnCommit("a", commitOf(t, c, n, ahead), h.now); err != nil {
-			t.Fatalf("commit %d: %v", n, err)
-		}
-		if !h.runUntil(10, func() bool { return h.finalized() == n }) {
-			t.Fatalf("commit for %d not followed (at %d); errors %v", n, h.finalized(), h.errs)
-		}
+		h.followCommit("a", commitOf(t, c, n, ahead))
 	}
 	if counts[KindWarp] != warps {
 		t.Fatalf("%d warp requests while following commits", counts[KindWarp]-warps)
@@ -202,12 +203,7 @@ func TestCommitAdversaries(t *testing.T) {
 		// wherever they point: the commit is followed, nobody is banned.
 		s := start(t, map[PeerID]func(*server) behaviour{"a": nil})
 		eqs := []testchain.Equivocation{{Signer: 0, Number: 123}, {Signer: 2, Number: 127}}
-		if err := s.h.m.OnCommit("a", commitWith(t, c, 125, testchain.JustifyOptions{Equivocations: eqs}), s.h.now); err != nil {
-			t.Fatal(err)
-		}
-		if !s.h.runUntil(10, func() bool { return s.h.finalized() == 125 }) {
-			t.Fatalf("not finalized: %d; errors %v", s.h.finalized(), s.h.errs)
-		}
+		s.h.followCommit("a", commitWith(t, c, 125, testchain.JustifyOptions{Equivocations: eqs}))
 		// A third precommit by one voter cannot come from honest voters.
 		eqs = []testchain.Equivocation{{Signer: 0, Number: 127}, {Signer: 0, Number: 128}}
 		err := s.h.m.OnCommit("g3", commitWith(t, c, 126, testchain.JustifyOptions{Equivocations: eqs}), s.h.now)
@@ -219,24 +215,14 @@ func TestCommitAdversaries(t *testing.T) {
 		}
 	})
 	t.Run("headers that do not chain", func(t *testing.T) {
-		bad := func(srv *server) behaviour {
-			return func(r Request) ([]byte, error) {
-				if r.Kind != KindHeaders {
-					return srv.answer(r)
-				}
-				b, _ := srv.headers(r)
-				hs, _ := DecodeHeaders(b)
-				hs[len(hs)/2].StateRoot[0] ^= 1
-				return EncodeHeaders(hs), nil
-			}
-		}
+		bad := lieOn(KindHeaders, func(srv *server, r Request) ([]byte, error) {
+			b, _ := srv.headers(r)
+			hs, _ := DecodeHeaders(b)
+			hs[len(hs)/2].StateRoot[0] ^= 1
+			return EncodeHeaders(hs), nil
+		})
 		s := start(t, map[PeerID]func(*server) behaviour{"liar": bad, "zhonest": nil})
-		if err := s.h.m.OnCommit("liar", commitOf(t, c, 128, 2), s.h.now); err != nil {
-			t.Fatal(err)
-		}
-		if !s.h.runUntil(10, func() bool { return s.h.finalized() == 128 }) {
-			t.Fatalf("not finalized: %d", s.h.finalized())
-		}
+		s.h.followCommit("liar", commitOf(t, c, 128, 2))
 		if !banned(s.h, "liar") || banned(s.h, "zhonest") {
 			t.Fatal("wrong bans")
 		}
@@ -245,12 +231,7 @@ func TestCommitAdversaries(t *testing.T) {
 		stall := onHeaders(func() ([]byte, error) { return nil, errors.New("timeout") })
 		none := onHeaders(func() ([]byte, error) { return EncodeHeaders(nil), nil }) // does not have the block
 		s := start(t, map[PeerID]func(*server) behaviour{"staller": stall, "empty": none, "zhonest": nil})
-		if err := s.h.m.OnCommit("staller", commitOf(t, c, 126, 0), s.h.now); err != nil {
-			t.Fatal(err)
-		}
-		if !s.h.runUntil(10, func() bool { return s.h.finalized() == 126 }) {
-			t.Fatalf("not finalized: %d", s.h.finalized())
-		}
+		s.h.followCommit("staller", commitOf(t, c, 126, 0))
 		if banned(s.h, "staller") || banned(s.h, "empty") {
 			t.Fatal("banned an honest-looking peer")
 		}
@@ -273,17 +254,12 @@ func TestCommitAdversaries(t *testing.T) {
 		}
 	})
 	t.Run("body not matching the root", func(t *testing.T) {
-		bad := func(srv *server) behaviour {
-			return func(r Request) ([]byte, error) {
-				if r.Kind != KindBody {
-					return srv.answer(r)
-				}
-				n, _ := srv.number(r.Block)
-				body := append([][]byte{}, c.Blocks[n].Extrinsics...)
-				body = append(body, scale.AppendBytes(nil, []byte{4, 0, 0}))
-				return EncodeBody(body), nil
-			}
-		}
+		bad := lieOn(KindBody, func(srv *server, r Request) ([]byte, error) {
+			n, _ := srv.number(r.Block)
+			body := append([][]byte{}, c.Blocks[n].Extrinsics...)
+			body = append(body, scale.AppendBytes(nil, []byte{4, 0, 0}))
+			return EncodeBody(body), nil
+		})
 		s := start(t, map[PeerID]func(*server) behaviour{"liar": bad})
 		var got [][]byte
 		var gerr error

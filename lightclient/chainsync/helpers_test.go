@@ -269,6 +269,18 @@ func sameSet(a, b grandpa.AuthoritySet) bool {
 	return true
 }
 
+// followCommit hands the machine cc as gossiped by peer and steps until it
+// finalized cc's target.
+func (h *harness) followCommit(peer PeerID, cc *grandpa.CompactCommit) {
+	h.t.Helper()
+	if err := h.m.OnCommit(peer, cc, h.now); err != nil {
+		h.t.Fatalf("commit %d from %s: %v", cc.TargetNumber, peer, err)
+	}
+	if !h.runUntil(10, func() bool { return h.finalized() == cc.TargetNumber }) {
+		h.t.Fatalf("commit for %d not followed (at %d); errors %v", cc.TargetNumber, h.finalized(), h.errs)
+	}
+}
+
 // runUntil steps until cond holds or max steps pass.
 func (h *harness) runUntil(max int, cond func() bool) bool {
 	for i := 0; i < max; i++ {

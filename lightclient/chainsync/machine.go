@@ -148,6 +148,9 @@ type Machine struct {
 	ancestry ancestryState // headers below verified blocks (ancestry.go)
 }
 
+// ErrConfig means a Config is unusable.
+var ErrConfig = errors.New("chainsync: invalid config")
+
 // New returns a machine starting at cfg.Header.
 func New(cfg Config) (*Machine, error) {
 	if cfg.Header == nil {
@@ -291,6 +294,16 @@ func (m *Machine) Events() []Event {
 }
 
 func (m *Machine) emit(e Event) { m.events = append(m.events, e) }
+
+// Errors (possibly wrapped) Err returns.
+var (
+	// ErrAllPeersMalicious means every peer was banned for invalid answers
+	// while work remained.
+	ErrAllPeersMalicious = errors.New("chainsync: every peer sent invalid data")
+	// ErrNoPeers means no usable peer remains (all stalled, failed or gone)
+	// while work remained.
+	ErrNoPeers = errors.New("chainsync: no peer answered")
+)
 
 // Err returns a non-nil error when the machine cannot make progress: it had
 // peers, every one of them is banned or dropped, and work remains (not synced
@@ -543,6 +556,10 @@ func (m *Machine) issue(r Request, p *peerState, q *query, anchor *header.Header
 	m.inflight[r.ID] = &inflight{req: r, query: q, anchor: anchor}
 	return r
 }
+
+// ErrUnknownRequest means OnResponse or OnFailure named a request that is
+// not in flight (already answered, expired or never issued).
+var ErrUnknownRequest = errors.New("chainsync: unknown request")
 
 // OnFailure reports that request id failed (timeout, refused, transport error).
 func (m *Machine) OnFailure(id RequestID) error {

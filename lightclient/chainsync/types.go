@@ -11,29 +11,8 @@ import (
 	"github.com/ksm-wallet/ksm/tx/scale"
 )
 
-// Sentinel errors (possibly wrapped) of this package.
-var (
-	// ErrMalicious means a peer's answer was invalid: it cannot come from an
-	// honest node (ban the peer).
-	ErrMalicious = errors.New("chainsync: invalid answer from peer")
-	// ErrUseless means an answer was well formed but brought nothing.
-	ErrUseless = errors.New("chainsync: useless answer from peer")
-	// ErrUnknownRequest means OnResponse or OnFailure named a request that is
-	// not in flight (already answered, expired or never issued).
-	ErrUnknownRequest = errors.New("chainsync: unknown request")
-	// ErrAllPeersMalicious means every peer was banned for invalid answers
-	// while work remained.
-	ErrAllPeersMalicious = errors.New("chainsync: every peer sent invalid data")
-	// ErrNoPeers means no usable peer remains (all stalled, failed or gone)
-	// while work remained.
-	ErrNoPeers = errors.New("chainsync: no peer answered")
-	// ErrQueryFailed means no peer could answer a storage query with a valid proof.
-	ErrQueryFailed = errors.New("chainsync: storage query failed")
-	// ErrConfig means a Config is unusable.
-	ErrConfig = errors.New("chainsync: invalid config")
-	// ErrMalformed means a payload does not decode.
-	ErrMalformed = errors.New("chainsync: malformed payload")
-)
+// ErrMalformed (possibly wrapped) means a payload does not decode.
+var ErrMalformed = errors.New("chainsync: malformed payload")
 
 // Verdict classifies a peer's answer.
 type Verdict uint8
@@ -59,6 +38,15 @@ func (v Verdict) String() string {
 	}
 	return fmt.Sprintf("verdict(%d)", uint8(v))
 }
+
+// Errors OnResponse returns (wrapped) for a Malicious or a Useless answer.
+var (
+	// ErrMalicious means a peer's answer was invalid: it cannot come from an
+	// honest node (ban the peer).
+	ErrMalicious = errors.New("chainsync: invalid answer from peer")
+	// ErrUseless means an answer was well formed but brought nothing.
+	ErrUseless = errors.New("chainsync: useless answer from peer")
+)
 
 // VerdictOf classifies an error returned by OnResponse.
 func VerdictOf(err error) Verdict {
@@ -223,6 +211,9 @@ type Synced struct {
 	Number uint32
 	Hash   header.Hash
 }
+
+// ErrQueryFailed means no peer could answer a storage query with a valid proof.
+var ErrQueryFailed = errors.New("chainsync: storage query failed")
 
 // QueryResult answers a storage query with values verified against the
 // state root of Block. Err is set (wrapping ErrQueryFailed) when no peer

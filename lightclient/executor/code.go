@@ -17,6 +17,11 @@ const MaxCodeSize = 50 << 20
 // pages with the default heap), well below the 4 GiB Wasm limit.
 const MaxMemoryPages = 16384
 
+// ErrInvalidCode means the runtime code is not a usable Substrate
+// runtime: not Wasm, a bad or oversized zstd blob, no memory, imports
+// from modules other than "env" or with wrong signatures.
+var ErrInvalidCode = errors.New("executor: invalid runtime code")
+
 // Unpack returns runtime code without its zstd compression (code without the
 // prefix is returned as is): chainspec.DecompressCode, whose limit is the
 // same MaxCodeSize, with its errors wrapped in ErrInvalidCode.

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,31 +16,10 @@ import (
 	"github.com/tetratelabs/wazero/experimental"
 )
 
-// Sentinel errors (wrapped with context) of this package.
-var (
-	// ErrInvalidCode means the runtime code is not a usable Substrate
-	// runtime: not Wasm, a bad or oversized zstd blob, no memory, imports
-	// from modules other than "env" or with wrong signatures.
-	ErrInvalidCode = errors.New("executor: invalid runtime code")
-	// ErrUnknownMethod means the runtime does not export the method called.
-	ErrUnknownMethod = errors.New("executor: runtime has no such method")
-	// ErrTrap means the runtime failed: a Wasm trap, a panic
-	// (ext_panic_handler), a bad pointer passed to the host, a storage
-	// transaction misuse or an exhausted heap.
-	ErrTrap = errors.New("executor: runtime trapped")
-	// ErrHostFunction means the runtime called a host function this
-	// executor does not provide for read-only calls; the message names it.
-	ErrHostFunction = errors.New("executor: unsupported host function")
-	// ErrStorage wraps an error of the Storage (or the call's context) met
-	// while reading state; the original error stays in the chain.
-	ErrStorage = errors.New("executor: storage read failed")
-	// ErrClosed means the Runtime was closed before or during the call.
-	ErrClosed = errors.New("executor: runtime closed")
-	// ErrTimeout means a call ran past Options.CallTimeout and was stopped
-	// (a runtime that loops, or far more work than any runtime API call
-	// needs); the caller's own deadline is reported as its context error.
-	ErrTimeout = errors.New("executor: runtime call exceeded its time limit")
-)
+// ErrTimeout means a call ran past Options.CallTimeout and was stopped
+// (a runtime that loops, or far more work than any runtime API call
+// needs); the caller's own deadline is reported as its context error.
+var ErrTimeout = errors.New("executor: runtime call exceeded its time limit")
 
 // DefaultCallTimeout is the time limit of one call when
 // Options.CallTimeout is 0: generous (the heaviest calls a light client
@@ -172,6 +152,19 @@ type CallStats struct {
 	HeapPeak uint64
 }
 
+// Errors (wrapped) Call and CallWithStats return, besides ErrTimeout,
+// ErrStorage and ErrHostFunction.
+var (
+	// ErrUnknownMethod means the runtime does not export the method called.
+	ErrUnknownMethod = errors.New("executor: runtime has no such method")
+	// ErrTrap means the runtime failed: a Wasm trap, a panic
+	// (ext_panic_handler), a bad pointer passed to the host, a storage
+	// transaction misuse or an exhausted heap.
+	ErrTrap = errors.New("executor: runtime trapped")
+	// ErrClosed means the Runtime was closed before or during the call.
+	ErrClosed = errors.New("executor: runtime closed")
+)
+
 // Call runs the runtime API function method (e.g. "Core_version") with
 // SCALE-encoded args over st and returns its SCALE-encoded answer. Storage
 // writes the runtime makes are discarded when the call returns.
@@ -224,7 +217,7 @@ func (r *Runtime) CallWithStats(ctx context.Context, method string, args []byte,
 		return nil, stats, fmt.Errorf("%w: %q", ErrUnknownMethod, method)
 	}
 	def := fn.Definition()
-	if !sameTypes(def.ParamTypes(), []api.ValueType{api.ValueTypeI32, api.ValueTypeI32}) || !sameTypes(def.ResultTypes(), []api.ValueType{api.ValueTypeI64}) {
+	if !slices.Equal(def.ParamTypes(), []api.ValueType{api.ValueTypeI32, api.ValueTypeI32}) || !slices.Equal(def.ResultTypes(), []api.ValueType{api.ValueTypeI64}) {
 		return nil, stats, fmt.Errorf("%w: %q is not a runtime API function (signature %v -> %v)", ErrUnknownMethod, method, def.ParamTypes(), def.ResultTypes())
 	}
 	g := mod.ExportedGlobal("__heap_base")
@@ -277,18 +270,6 @@ func ctxError(ctx context.Context, method string) error {
 		return cause
 	}
 	return fmt.Errorf("executor: %s: %w", method, ctx.Err())
-}
-
-func sameTypes(a, b []api.ValueType) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // wazeroErr keeps the first line of a wazero error (the rest is a stack

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -500,6 +501,10 @@ func decodeVecPairs(b []byte) ([]trie.KV, error) {
 	return out, d.Finish()
 }
 
+// ErrHostFunction means the runtime called a host function this
+// executor does not provide for read-only calls; the message names it.
+var ErrHostFunction = errors.New("executor: unsupported host function")
+
 // unsupported returns the body of a host function this executor does not
 // provide: it fails the call with ErrHostFunction naming it.
 func unsupported(name string) func(s *callState, stack []uint64) {
@@ -546,7 +551,7 @@ func instantiateHost(ctx context.Context, rt wazero.Runtime, compiled wazero.Com
 			}
 		}
 		if hf, ok := hostFuncs[name]; ok {
-			if !sameTypes(hf.params, params) || !sameTypes(hf.results, results) {
+			if !slices.Equal(hf.params, params) || !slices.Equal(hf.results, results) {
 				return fmt.Errorf("%w: import %s has signature %s, want %s", ErrInvalidCode, name,
 					sigString(params, results), sigString(hf.params, hf.results))
 			}

@@ -103,6 +103,10 @@ func newOverlay(ctx context.Context, st Storage) *overlay {
 
 func childNS(child []byte) string { return "c" + string(child) }
 
+// ErrStorage wraps an error of the Storage (or the call's context) met
+// while reading state; the original error stays in the chain.
+var ErrStorage = errors.New("executor: storage read failed")
+
 func (o *overlay) storageErr(op string, key []byte, err error) error {
 	return fmt.Errorf("%w: %s %x: %w", ErrStorage, op, truncKey(key), err)
 }

@@ -1,6 +1,7 @@
 package header
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/ksm-wallet/ksm/tx/scale"
@@ -18,15 +19,13 @@ const (
 
 // String names the variant as Substrate does.
 func (k BABEPreDigestKind) String() string {
-	switch k {
-	case BABEPrimary:
-		return "Primary"
-	case BABESecondaryPlain:
-		return "SecondaryPlain"
-	case BABESecondaryVRF:
-		return "SecondaryVRF"
-	}
-	return fmt.Sprintf("BABEPreDigestKind(%d)", uint8(k))
+	return variantName(k, "BABEPreDigestKind", babePreDigestKindNames)
+}
+
+var babePreDigestKindNames = map[BABEPreDigestKind]string{
+	BABEPrimary:        "Primary",
+	BABESecondaryPlain: "SecondaryPlain",
+	BABESecondaryVRF:   "SecondaryVRF",
 }
 
 // BABEPreDigest is a decoded BABE pre-runtime digest. VRFOutput and VRFProof
@@ -38,6 +37,9 @@ type BABEPreDigest struct {
 	VRFOutput      [32]byte
 	VRFProof       [64]byte
 }
+
+// ErrUnknownLog means a consensus log or pre-digest variant is unknown.
+var ErrUnknownLog = errors.New("header: unknown consensus log variant")
 
 // DecodeBABEPreDigest decodes the payload of a BABE pre-runtime digest item,
 // refusing trailing bytes.
@@ -105,15 +107,13 @@ const (
 
 // String names the variant as Substrate does.
 func (k BABELogKind) String() string {
-	switch k {
-	case BABENextEpochData:
-		return "NextEpochData"
-	case BABEOnDisabled:
-		return "OnDisabled"
-	case BABENextConfigData:
-		return "NextConfigData"
-	}
-	return fmt.Sprintf("BABELogKind(%d)", uint8(k))
+	return variantName(k, "BABELogKind", babeLogKindNames)
+}
+
+var babeLogKindNames = map[BABELogKind]string{
+	BABENextEpochData:  "NextEpochData",
+	BABEOnDisabled:     "OnDisabled",
+	BABENextConfigData: "NextConfigData",
 }
 
 // BABENextEpoch is the data of the next BABE epoch.
@@ -142,60 +142,43 @@ type BABELog struct {
 // DecodeBABELog decodes the payload of a BABE consensus digest item,
 // refusing trailing bytes.
 func DecodeBABELog(b []byte) (BABELog, error) {
-	d := scale.NewDecoder(b)
-	tag, err := d.U8()
-	if err != nil {
-		return BABELog{}, fmt.Errorf("decode BABE log: %w", err)
-	}
-	l := BABELog{Kind: BABELogKind(tag)}
-	switch l.Kind {
-	case BABENextEpochData:
-		var n int
-		if n, err = d.Len(40); err != nil {
-			break
-		}
-		l.NextEpoch.Authorities = make([]BABEAuthority, n)
-		for i := range l.NextEpoch.Authorities {
-			a := &l.NextEpoch.Authorities[i]
-			if err = d.Fixed(a.Key[:]); err != nil {
-				break
+	return decodeLog(b, "BABE", func(d *scale.Decoder, k BABELogKind) (l BABELog, ok bool, err error) {
+		l.Kind = k
+		switch k {
+		case BABENextEpochData:
+			if l.NextEpoch.Authorities, err = decodeAuthorities[BABEAuthority](d); err == nil {
+				err = d.Fixed(l.NextEpoch.Randomness[:])
 			}
-			if a.Weight, err = d.U64(); err != nil {
-				break
-			}
+		case BABEOnDisabled:
+			l.DisabledIndex, err = d.U32()
+		case BABENextConfigData:
+			err = decodeBABENextConfig(d, &l.NextConfig)
+		default:
+			return l, false, nil
 		}
-		if err == nil {
-			err = d.Fixed(l.NextEpoch.Randomness[:])
-		}
-	case BABEOnDisabled:
-		l.DisabledIndex, err = d.U32()
-	case BABENextConfigData:
-		var version uint8
-		if version, err = d.U8(); err != nil {
-			break
-		}
-		if version != 1 {
-			return BABELog{}, fmt.Errorf("decode BABE NextConfigData: %w: descriptor version %d", ErrUnknownLog, version)
-		}
-		if l.NextConfig.C[0], err = d.U64(); err != nil {
-			break
-		}
-		if l.NextConfig.C[1], err = d.U64(); err != nil {
-			break
-		}
-		if l.NextConfig.AllowedSlots, err = d.U8(); err == nil && l.NextConfig.AllowedSlots > 2 {
-			return BABELog{}, fmt.Errorf("decode BABE NextConfigData: %w: allowed slots %d", ErrUnknownLog, l.NextConfig.AllowedSlots)
-		}
-	default:
-		return BABELog{}, fmt.Errorf("decode BABE log: %w: tag %d", ErrUnknownLog, tag)
-	}
-	if err == nil {
-		err = d.Finish()
-	}
+		return l, true, err
+	})
+}
+
+// decodeBABENextConfig decodes a NextConfigDescriptor (only V1 exists).
+func decodeBABENextConfig(d *scale.Decoder, c *BABENextConfig) error {
+	version, err := d.U8()
 	if err != nil {
-		return BABELog{}, fmt.Errorf("decode BABE %s: %w", l.Kind, err)
+		return err
 	}
-	return l, nil
+	if version != 1 {
+		return fmt.Errorf("%w: descriptor version %d", ErrUnknownLog, version)
+	}
+	if c.C[0], err = d.U64(); err != nil {
+		return err
+	}
+	if c.C[1], err = d.U64(); err != nil {
+		return err
+	}
+	if c.AllowedSlots, err = d.U8(); err == nil && c.AllowedSlots > 2 {
+		return fmt.Errorf("%w: allowed slots %d", ErrUnknownLog, c.AllowedSlots)
+	}
+	return err
 }
 
 // Encode returns the SCALE encoding of l (the BABE consensus payload).
@@ -203,11 +186,7 @@ func (l BABELog) Encode() []byte {
 	dst := []byte{byte(l.Kind)}
 	switch l.Kind {
 	case BABENextEpochData:
-		dst = scale.AppendCompact(dst, uint64(len(l.NextEpoch.Authorities)))
-		for _, a := range l.NextEpoch.Authorities {
-			dst = append(dst, a.Key[:]...)
-			dst = scale.AppendU64(dst, a.Weight)
-		}
+		dst = appendAuthorities(dst, l.NextEpoch.Authorities)
 		dst = append(dst, l.NextEpoch.Randomness[:]...)
 	case BABEOnDisabled:
 		dst = scale.AppendU32(dst, l.DisabledIndex)

@@ -1,6 +1,7 @@
 package header
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/ksm-wallet/ksm/tx/scale"
@@ -20,19 +21,24 @@ const (
 
 // String names the kind as Substrate does.
 func (k DigestKind) String() string {
-	switch k {
-	case DigestOther:
-		return "Other"
-	case DigestConsensus:
-		return "Consensus"
-	case DigestSeal:
-		return "Seal"
-	case DigestPreRuntime:
-		return "PreRuntime"
-	case DigestRuntimeEnvironmentUpdated:
-		return "RuntimeEnvironmentUpdated"
+	return variantName(k, "DigestKind", digestKindNames)
+}
+
+var digestKindNames = map[DigestKind]string{
+	DigestOther:                     "Other",
+	DigestConsensus:                 "Consensus",
+	DigestSeal:                      "Seal",
+	DigestPreRuntime:                "PreRuntime",
+	DigestRuntimeEnvironmentUpdated: "RuntimeEnvironmentUpdated",
+}
+
+// variantName returns the name of v in names, or typ(v) for a value
+// without one (the String of the enum types of this package).
+func variantName[V ~uint8](v V, typ string, names map[V]string) string {
+	if name, ok := names[v]; ok {
+		return name
 	}
-	return fmt.Sprintf("DigestKind(%d)", uint8(k))
+	return fmt.Sprintf("%s(%d)", typ, uint8(v))
 }
 
 // HasEngine reports whether items of kind k carry a consensus engine id.
@@ -68,6 +74,9 @@ type DigestItem struct {
 	Engine EngineID
 	Data   []byte
 }
+
+// ErrUnknownDigestItem means a digest item tag is not one Substrate defines.
+var ErrUnknownDigestItem = errors.New("header: unknown digest item type")
 
 func decodeDigestItem(d *scale.Decoder) (DigestItem, error) {
 	tag, err := d.U8()

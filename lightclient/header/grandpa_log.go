@@ -27,19 +27,15 @@ const (
 
 // String names the variant as Substrate does.
 func (k GrandpaLogKind) String() string {
-	switch k {
-	case GrandpaScheduledChange:
-		return "ScheduledChange"
-	case GrandpaForcedChange:
-		return "ForcedChange"
-	case GrandpaOnDisabled:
-		return "OnDisabled"
-	case GrandpaPause:
-		return "Pause"
-	case GrandpaResume:
-		return "Resume"
-	}
-	return fmt.Sprintf("GrandpaLogKind(%d)", uint8(k))
+	return variantName(k, "GrandpaLogKind", grandpaLogKindNames)
+}
+
+var grandpaLogKindNames = map[GrandpaLogKind]string{
+	GrandpaScheduledChange: "ScheduledChange",
+	GrandpaForcedChange:    "ForcedChange",
+	GrandpaOnDisabled:      "OnDisabled",
+	GrandpaPause:           "Pause",
+	GrandpaResume:          "Resume",
 }
 
 // GrandpaChange is a scheduled authority-set change: the next authorities,
@@ -64,32 +60,49 @@ type GrandpaLog struct {
 // DecodeGrandpaLog decodes the payload of a FRNK consensus digest item,
 // refusing trailing bytes.
 func DecodeGrandpaLog(b []byte) (GrandpaLog, error) {
+	return decodeLog(b, "GRANDPA", func(d *scale.Decoder, k GrandpaLogKind) (l GrandpaLog, ok bool, err error) {
+		l.Kind = k
+		switch k {
+		case GrandpaScheduledChange:
+			l.Change, err = decodeGrandpaChange(d)
+		case GrandpaForcedChange:
+			l.Median, err = d.U32()
+			if err == nil {
+				l.Change, err = decodeGrandpaChange(d)
+			}
+		case GrandpaOnDisabled:
+			l.DisabledIndex, err = d.U64()
+		case GrandpaPause, GrandpaResume:
+			l.Delay, err = d.U32()
+		default:
+			return l, false, nil
+		}
+		return l, true, err
+	})
+}
+
+// decodeLog decodes the payload of a consensus log of engine ("BABE" or
+// "GRANDPA" in errors): a u8 variant tag, the variant's fields, read by
+// fields (ok false: the tag is unknown), and no trailing bytes.
+func decodeLog[K interface {
+	~uint8
+	String() string
+}, L any](b []byte, engine string, fields func(d *scale.Decoder, k K) (l L, ok bool, err error)) (L, error) {
+	var zero L
 	d := scale.NewDecoder(b)
 	tag, err := d.U8()
 	if err != nil {
-		return GrandpaLog{}, fmt.Errorf("decode GRANDPA log: %w", err)
+		return zero, fmt.Errorf("decode %s log: %w", engine, err)
 	}
-	l := GrandpaLog{Kind: GrandpaLogKind(tag)}
-	switch l.Kind {
-	case GrandpaScheduledChange:
-		l.Change, err = decodeGrandpaChange(d)
-	case GrandpaForcedChange:
-		l.Median, err = d.U32()
-		if err == nil {
-			l.Change, err = decodeGrandpaChange(d)
-		}
-	case GrandpaOnDisabled:
-		l.DisabledIndex, err = d.U64()
-	case GrandpaPause, GrandpaResume:
-		l.Delay, err = d.U32()
-	default:
-		return GrandpaLog{}, fmt.Errorf("decode GRANDPA log: %w: tag %d", ErrUnknownLog, tag)
+	l, ok, err := fields(d, K(tag))
+	if !ok {
+		return zero, fmt.Errorf("decode %s log: %w: tag %d", engine, ErrUnknownLog, tag)
 	}
 	if err == nil {
 		err = d.Finish()
 	}
 	if err != nil {
-		return GrandpaLog{}, fmt.Errorf("decode GRANDPA %s: %w", l.Kind, err)
+		return zero, fmt.Errorf("decode %s %s: %w", engine, K(tag), err)
 	}
 	return l, nil
 }
@@ -108,26 +121,44 @@ func decodeGrandpaChange(d *scale.Decoder) (GrandpaChange, error) {
 
 // DecodeGrandpaAuthorities decodes a Vec<(ed25519 public key, u64 weight)>.
 func DecodeGrandpaAuthorities(d *scale.Decoder) ([]GrandpaAuthority, error) {
+	return decodeAuthorities[GrandpaAuthority](d)
+}
+
+// authority is the SCALE shape of a BABE or GRANDPA authority: a public key
+// and a u64 weight.
+type authority = struct {
+	Key    [32]byte
+	Weight uint64
+}
+
+func decodeAuthorities[A ~authority](d *scale.Decoder) ([]A, error) {
 	n, err := d.Len(40)
 	if err != nil {
 		return nil, fmt.Errorf("authority list length: %w", err)
 	}
-	auths := make([]GrandpaAuthority, n)
+	auths := make([]A, n)
 	for i := range auths {
-		if err := d.Fixed(auths[i].Key[:]); err != nil {
+		var a authority
+		if err := d.Fixed(a.Key[:]); err != nil {
 			return nil, fmt.Errorf("authority %d: %w", i, err)
 		}
-		if auths[i].Weight, err = d.U64(); err != nil {
+		if a.Weight, err = d.U64(); err != nil {
 			return nil, fmt.Errorf("authority %d weight: %w", i, err)
 		}
+		auths[i] = A(a)
 	}
 	return auths, nil
 }
 
 // AppendGrandpaAuthorities appends the SCALE encoding of a list of authorities.
 func AppendGrandpaAuthorities(dst []byte, auths []GrandpaAuthority) []byte {
+	return appendAuthorities(dst, auths)
+}
+
+func appendAuthorities[A ~authority](dst []byte, auths []A) []byte {
 	dst = scale.AppendCompact(dst, uint64(len(auths)))
 	for _, a := range auths {
+		a := authority(a)
 		dst = append(dst, a.Key[:]...)
 		dst = scale.AppendU64(dst, a.Weight)
 	}

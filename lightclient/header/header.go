@@ -9,20 +9,6 @@ import (
 	"github.com/ksm-wallet/ksm/tx/scale"
 )
 
-// Sentinel errors (possibly wrapped) of this package.
-var (
-	// ErrUnknownDigestItem means a digest item tag is not one Substrate defines.
-	ErrUnknownDigestItem = errors.New("header: unknown digest item type")
-	// ErrUnknownLog means a consensus log or pre-digest variant is unknown.
-	ErrUnknownLog = errors.New("header: unknown consensus log variant")
-	// ErrNoPreDigest means a header has no BABE pre-runtime digest.
-	ErrNoPreDigest = errors.New("header: no BABE pre-digest")
-	// ErrMultiplePreDigests means a header has more than one BABE pre-runtime digest.
-	ErrMultiplePreDigests = errors.New("header: more than one BABE pre-digest")
-	// ErrWrongEngine means a typed view was asked of an item of another engine or kind.
-	ErrWrongEngine = errors.New("header: digest item of another engine or kind")
-)
-
 // Hash is a 32-byte block hash or trie root.
 type Hash [32]byte
 
@@ -132,6 +118,14 @@ func (h *Header) AppendTo(dst []byte) []byte {
 
 // Hash returns blake2b-256 of the SCALE encoding of h.
 func (h *Header) Hash() Hash { return hash.Blake2b256(h.Encode()) }
+
+// Errors (possibly wrapped) BABEPreDigest returns.
+var (
+	// ErrNoPreDigest means a header has no BABE pre-runtime digest.
+	ErrNoPreDigest = errors.New("header: no BABE pre-digest")
+	// ErrMultiplePreDigests means a header has more than one BABE pre-runtime digest.
+	ErrMultiplePreDigests = errors.New("header: more than one BABE pre-digest")
+)
 
 // BABEPreDigest returns the header's single BABE pre-runtime digest.
 // It returns ErrNoPreDigest when there is none and ErrMultiplePreDigests when

@@ -8,6 +8,9 @@ import (
 	"os"
 )
 
+// ErrTimeout means a request, dial or handshake hit its deadline.
+var ErrTimeout = errors.New("p2p: timed out")
+
 // ctxErr maps a context error to ErrTimeout or the cancellation.
 func ctxErr(err error) error {
 	if errors.Is(err, context.DeadlineExceeded) {

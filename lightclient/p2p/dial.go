@@ -75,6 +75,9 @@ type BootResult struct {
 	Err       error
 }
 
+// ErrNoBootnode means no bootnode could be reached.
+var ErrNoBootnode = errors.New("p2p: no bootnode reachable")
+
 // ConnectBootnodes dials the bootnodes concurrently, each bounded by
 // Config.DialTimeout, and returns one result per peer. The error wraps
 // ErrNoBootnode (with every dial's reason) when none could be reached.

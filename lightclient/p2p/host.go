@@ -29,27 +29,6 @@ import (
 	madns "github.com/multiformats/go-multiaddr-dns"
 )
 
-var (
-	// ErrBanned means the peer is banned.
-	ErrBanned = errors.New("p2p: peer is banned")
-	// ErrTimeout means a request, dial or handshake hit its deadline.
-	ErrTimeout = errors.New("p2p: timed out")
-	// ErrRefused means the peer closed or reset the stream without answering.
-	ErrRefused = errors.New("p2p: peer refused the request")
-	// ErrNoProof means a /light/2 response carried no proof (the peer cannot answer).
-	ErrNoProof = errors.New("p2p: peer returned no proof")
-	// ErrInvalidResponse means a response was malformed or broke the protocol; the peer is banned.
-	ErrInvalidResponse = errors.New("p2p: invalid response")
-	// ErrHandshake means a notification substream handshake failed.
-	ErrHandshake = errors.New("p2p: notification handshake failed")
-	// ErrNoBootnode means no bootnode could be reached.
-	ErrNoBootnode = errors.New("p2p: no bootnode reachable")
-	// ErrClosed means the host is closed.
-	ErrClosed = errors.New("p2p: host closed")
-	// ErrNotConnected means no notification substream is open to the peer.
-	ErrNotConnected = errors.New("p2p: no open substream to peer")
-)
-
 // Config configures a Host. Zero values select the defaults noted.
 type Config struct {
 	// Genesis is the chain's genesis hash (required).
@@ -256,10 +235,23 @@ func (h *Host) notificationKinds() []wire.Kind {
 	return []wire.Kind{wire.KindBlockAnnounces, wire.KindTransactions, wire.KindGrandpa}
 }
 
-func (h *Host) setHandler(k wire.Kind, f func(wire.Kind, network.Stream)) {
+// setHandler serves the inbound streams of protocol k (main and legacy
+// names) with f, given the remote peer p, as a tracked handler (Close waits
+// for it); the streams of banned peers, and those arriving once the host is
+// closed, are reset instead.
+func (h *Host) setHandler(k wire.Kind, f func(k wire.Kind, s network.Stream, p peer.ID)) {
+	serve := func(s network.Stream) {
+		p := s.Conn().RemotePeer()
+		if h.Banned(p) || !h.enter() {
+			s.Reset()
+			return
+		}
+		defer h.wg.Done()
+		f(k, s, p)
+	}
 	main, legacy := h.names.Pair(k)
-	for _, p := range []string{main, legacy} {
-		h.h.SetStreamHandler(protocol.ID(p), func(s network.Stream) { f(k, s) })
+	for _, name := range []string{main, legacy} {
+		h.h.SetStreamHandler(protocol.ID(name), serve)
 	}
 }
 
@@ -296,6 +288,9 @@ func (h *Host) Gossip() <-chan GossipEvent { return h.gossip }
 // (the default) skips inbound transaction gossip unread and counts it in
 // Stats().DiscardedTransactions.
 func (h *Host) Transactions() <-chan TransactionsEvent { return h.txs }
+
+// ErrClosed means the host is closed.
+var ErrClosed = errors.New("p2p: host closed")
 
 // Close shuts the host down: every stream and connection is closed and the
 // background goroutines are waited for.

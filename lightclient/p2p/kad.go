@@ -112,20 +112,12 @@ func (h *Host) Discover(ctx context.Context, maxQueries int) ([]peer.AddrInfo, e
 
 // handleKadStream answers FIND_NODE requests with the host's connected
 // peers (it serves no records or providers).
-func (h *Host) handleKadStream(_ wire.Kind, s network.Stream) {
-	p := s.Conn().RemotePeer()
-	if h.Banned(p) || !h.enter() {
-		s.Reset()
-		return
-	}
-	defer h.wg.Done()
+func (h *Host) handleKadStream(_ wire.Kind, s network.Stream, p peer.ID) {
 	_ = s.SetDeadline(time.Now().Add(h.cfg.RequestTimeout))
 	for i := 0; i < kadMaxPerStream; i++ {
 		b, err := wire.ReadFrame(s, wire.MaxKadMessageSize)
 		if err != nil {
-			if errors.Is(err, wire.ErrTooLarge) || errors.Is(err, wire.ErrVarint) {
-				h.Ban(p, "kademlia request: "+err.Error())
-			}
+			h.banBadFrame(p, "kademlia request", err)
 			if errors.Is(err, io.EOF) {
 				_ = s.Close() // the requester is done: end gracefully so it reads our replies
 				return

@@ -47,6 +47,9 @@ func (h *Host) ourHandshake(k wire.Kind) []byte {
 	return []byte{byte(h.cfg.Roles)}
 }
 
+// ErrHandshake means a notification substream handshake failed.
+var ErrHandshake = errors.New("p2p: notification handshake failed")
+
 // checkHandshake validates a peer's handshake for protocol k and records a
 // block-announces one. A bad block-announces handshake (or a genesis
 // mismatch) bans the peer.
@@ -142,9 +145,7 @@ func (h *Host) doOpenOut(ctx context.Context, p peer.ID, k wire.Kind) (*outSub, 
 	b, err := wire.ReadFrame(s, MaxHandshakeSize)
 	if err != nil {
 		s.Reset()
-		if errors.Is(err, wire.ErrTooLarge) || errors.Is(err, wire.ErrVarint) {
-			h.Ban(p, "oversized or malformed handshake")
-		}
+		h.banBadFrame(p, "handshake", err)
 		return nil, fmt.Errorf("%w: %s: read handshake from %s: %w", ErrHandshake, k, p, ctxOr(ctx, err))
 	}
 	if err := h.checkHandshake(p, k, b); err != nil {
@@ -172,19 +173,11 @@ func (h *Host) watchOut(p peer.ID, k wire.Kind, o *outSub) {
 }
 
 // handleNotificationStream serves an inbound notification substream.
-func (h *Host) handleNotificationStream(k wire.Kind, s network.Stream) {
-	p := s.Conn().RemotePeer()
-	if h.Banned(p) || !h.enter() {
-		s.Reset()
-		return
-	}
-	defer h.wg.Done()
+func (h *Host) handleNotificationStream(k wire.Kind, s network.Stream, p peer.ID) {
 	_ = s.SetDeadline(time.Now().Add(h.cfg.HandshakeTimeout))
 	b, err := wire.ReadFrame(s, MaxHandshakeSize)
 	if err != nil {
-		if errors.Is(err, wire.ErrTooLarge) || errors.Is(err, wire.ErrVarint) {
-			h.Ban(p, "oversized or malformed handshake")
-		}
+		h.banBadFrame(p, "handshake", err)
 		s.Reset()
 		return
 	}
@@ -235,9 +228,7 @@ func (h *Host) handleNotificationStream(k wire.Kind, s network.Stream) {
 			msg, err = wire.ReadFrame(s, maxNotification(k))
 		}
 		if err != nil {
-			if errors.Is(err, wire.ErrTooLarge) || errors.Is(err, wire.ErrVarint) {
-				h.Ban(p, fmt.Sprintf("%s notification: %v", k, err))
-			}
+			h.banBadFrame(p, k.String()+" notification", err)
 			return
 		}
 		if !h.allow(p, k) {
@@ -325,6 +316,9 @@ func (h *Host) SendTransactions(ctx context.Context, p peer.ID, xts [][]byte) er
 	}
 	return h.SendNotification(ctx, p, wire.KindTransactions, b)
 }
+
+// ErrNotConnected means no notification substream is open to the peer.
+var ErrNotConnected = errors.New("p2p: no open substream to peer")
 
 // SendGossip sends a GRANDPA message to p.
 func (h *Host) SendGossip(ctx context.Context, p peer.ID, g *wire.Gossip) error {

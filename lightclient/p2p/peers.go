@@ -1,6 +1,8 @@
 package p2p
 
 import (
+	"errors"
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -163,6 +165,9 @@ func (h *Host) Reputation(p peer.ID) int {
 	return 0
 }
 
+// ErrBanned means the peer is banned.
+var ErrBanned = errors.New("p2p: peer is banned")
+
 // Banned reports whether p is banned now.
 func (h *Host) Banned(p peer.ID) bool {
 	h.mu.Lock()
@@ -173,6 +178,14 @@ func (h *Host) Banned(p peer.ID) bool {
 		return false
 	}
 	return ok
+}
+
+// banBadFrame bans p when err is an oversized or malformed frame (what
+// names the frame in the ban reason).
+func (h *Host) banBadFrame(p peer.ID, what string, err error) {
+	if errors.Is(err, wire.ErrTooLarge) || errors.Is(err, wire.ErrVarint) {
+		h.Ban(p, fmt.Sprintf("%s: %v", what, err))
+	}
 }
 
 // BanReason returns why p is banned.

@@ -18,21 +18,6 @@ import (
 // the request deadline or when the host closes.
 type RequestHandler func(ctx context.Context, from peer.ID, req []byte) ([]byte, error)
 
-// Request size limits per protocol: (max request, max response).
-func limits(k wire.Kind) (int, int) {
-	switch k {
-	case wire.KindSync:
-		return wire.MaxBlockRequestSize, wire.MaxBlockResponseSize
-	case wire.KindWarp:
-		return wire.MaxWarpRequestSize, wire.MaxWarpResponseSize
-	case wire.KindLight:
-		return wire.MaxLightRequestSize, wire.MaxLightResponseSize
-	case wire.KindKad:
-		return wire.MaxKadMessageSize, wire.MaxKadMessageSize
-	}
-	return 1 << 20, 16 << 20
-}
-
 // Serve registers h as the handler of request protocol k (KindSync,
 // KindWarp or KindLight) under its main and legacy names. Requests larger
 // than the protocol's limit are refused and their sender banned; a handler
@@ -44,13 +29,7 @@ func (h *Host) Serve(k wire.Kind, handler RequestHandler) {
 	h.setHandler(k, h.handleRequestStream)
 }
 
-func (h *Host) handleRequestStream(k wire.Kind, s network.Stream) {
-	p := s.Conn().RemotePeer()
-	if h.Banned(p) || !h.enter() {
-		s.Reset()
-		return
-	}
-	defer h.wg.Done()
+func (h *Host) handleRequestStream(k wire.Kind, s network.Stream, p peer.ID) {
 	h.mu.Lock()
 	handler := h.handlers[k]
 	ps := h.peerLocked(p)
@@ -74,12 +53,10 @@ func (h *Host) handleRequestStream(k wire.Kind, s network.Stream) {
 	defer stop()
 	dl, _ := ctx.Deadline()
 	_ = s.SetDeadline(dl)
-	maxReq, _ := limits(k)
+	maxReq, _ := k.RequestLimits()
 	req, err := wire.ReadFrame(s, maxReq)
 	if err != nil {
-		if errors.Is(err, wire.ErrTooLarge) || errors.Is(err, wire.ErrVarint) {
-			h.Ban(p, fmt.Sprintf("%s request: %v", k, err))
-		}
+		h.banBadFrame(p, k.String()+" request", err)
 		s.Reset()
 		return
 	}
@@ -106,6 +83,14 @@ func safeCall(ctx context.Context, f RequestHandler, p peer.ID, req []byte) (res
 	return f(ctx, p, req)
 }
 
+// Errors (wrapped) of failed requests, besides ErrBanned, ErrClosed and ErrTimeout.
+var (
+	// ErrRefused means the peer closed or reset the stream without answering.
+	ErrRefused = errors.New("p2p: peer refused the request")
+	// ErrInvalidResponse means a response was malformed or broke the protocol; the peer is banned.
+	ErrInvalidResponse = errors.New("p2p: invalid response")
+)
+
 // Request sends one raw request of protocol k to p and returns the raw
 // response. The request is bounded by ctx and Config.RequestTimeout; the
 // response by the protocol's size limit. A response over the limit bans p;
@@ -117,7 +102,7 @@ func (h *Host) Request(ctx context.Context, p peer.ID, k wire.Kind, req []byte) 
 	if h.isClosed() {
 		return nil, ErrClosed
 	}
-	_, maxResp := limits(k)
+	_, maxResp := k.RequestLimits()
 	ctx, cancel := context.WithTimeout(ctx, h.cfg.RequestTimeout)
 	defer cancel()
 	main, legacy := h.names.Pair(k)
@@ -210,6 +195,9 @@ func (h *Host) RequestWarp(ctx context.Context, p peer.ID, begin header.Hash) (*
 	h.adjust(p, repSuccess, "")
 	return resp, nil
 }
+
+// ErrNoProof means a /light/2 response carried no proof (the peer cannot answer).
+var ErrNoProof = errors.New("p2p: peer returned no proof")
 
 func (h *Host) lightRequest(ctx context.Context, p peer.ID, req *wire.LightRequest) ([][]byte, error) {
 	raw, err := h.Request(ctx, p, wire.KindLight, req.Encode())

@@ -16,30 +16,14 @@ import (
 	"github.com/coder/websocket"
 )
 
-// Sentinel errors. Errors returned by the client wrap one of these (or are an
-// *Error from the server, or a context error).
-var (
-	// ErrClosed: the connection is closed (by Close, by the server, or
-	// after a transport failure); pending and later calls fail with it.
-	ErrClosed = errors.New("rpc: connection closed")
-	// ErrMessageTooLarge: an incoming message exceeded Options.MaxMessageSize.
-	// On WebSocket the connection is then closed (errors wrap ErrClosed too).
-	ErrMessageTooLarge = errors.New("rpc: message too large")
-	// ErrBadFrame: the server sent something that is not a JSON-RPC 2.0
-	// response or notification. On WebSocket the connection is then closed.
-	ErrBadFrame = errors.New("rpc: malformed JSON-RPC message")
-	// ErrSlowConsumer: a subscription's notification buffer was full; the
-	// subscription was dropped rather than let the buffer grow.
-	ErrSlowConsumer = errors.New("rpc: subscriber too slow, subscription dropped")
-	// ErrNoSubscriptions: subscriptions need a WebSocket endpoint.
-	ErrNoSubscriptions = errors.New("rpc: subscriptions need a ws:// or wss:// endpoint")
-	// ErrUnsupportedScheme: the URL is not ws, wss, http or https.
-	ErrUnsupportedScheme = errors.New("rpc: unsupported URL scheme")
-	// ErrBadResult: a result did not have the shape the method promises.
-	ErrBadResult = errors.New("rpc: unexpected result")
-	// ErrNotFound: the server answered null (no such block, hash or key).
-	ErrNotFound = errors.New("rpc: not found")
-)
+// ErrClosed: the connection is closed (by Close, by the server, or after a
+// transport failure); pending and later calls fail with it.
+//
+// Errors returned by the client wrap ErrClosed or one of the other sentinel
+// errors, declared next to the code that returns them (ErrMessageTooLarge,
+// ErrBadFrame, ErrBadResult, ErrNotFound, ErrSlowConsumer, ErrNoSubscriptions,
+// ErrUnsupportedScheme), or are an *Error from the server, or a context error.
+var ErrClosed = errors.New("rpc: connection closed")
 
 // Error is an error object returned by the server.
 type Error struct {
@@ -61,6 +45,10 @@ const (
 	DefaultNotificationBuffer = 128
 	DefaultWriteTimeout       = 30 * time.Second
 )
+
+// ErrMessageTooLarge: an incoming message exceeded Options.MaxMessageSize.
+// On WebSocket the connection is then closed (errors wrap ErrClosed too).
+var ErrMessageTooLarge = errors.New("rpc: message too large")
 
 // Options tune a Client. The zero value gives the defaults.
 type Options struct {
@@ -127,6 +115,9 @@ type pendingCall struct {
 	sub       *Subscription   // set for subscribe calls: registered by the reader
 	abandoned bool            // the subscribe call's context ended first
 }
+
+// ErrUnsupportedScheme: the URL is not ws, wss, http or https.
+var ErrUnsupportedScheme = errors.New("rpc: unsupported URL scheme")
 
 // Dial connects to a JSON-RPC endpoint: ws:// or wss:// (WebSocket, with
 // subscriptions) or http:// or https:// (one POST per call).
@@ -259,6 +250,9 @@ func (c *Client) shutdown(cause error) {
 	}
 	close(c.closedCh)
 }
+
+// ErrBadResult: a result did not have the shape the method promises.
+var ErrBadResult = errors.New("rpc: unexpected result")
 
 // Call sends a request and decodes its result into result (which may be nil
 // to discard it, or a *json.RawMessage to keep it raw). A server error is
@@ -495,6 +489,15 @@ func (c *Client) dispatch(f frame) {
 		}
 	}
 }
+
+// Errors of subscriptions (possibly wrapped).
+var (
+	// ErrSlowConsumer: a subscription's notification buffer was full; the
+	// subscription was dropped rather than let the buffer grow.
+	ErrSlowConsumer = errors.New("rpc: subscriber too slow, subscription dropped")
+	// ErrNoSubscriptions: subscriptions need a WebSocket endpoint.
+	ErrNoSubscriptions = errors.New("rpc: subscriptions need a ws:// or wss:// endpoint")
+)
 
 // Subscription receives the notifications of one subscription.
 type Subscription struct {

@@ -3,6 +3,7 @@ package rpc
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 )
@@ -14,6 +15,10 @@ const (
 	frameResponse     frameKind = iota + 1 // answer to one of our requests
 	frameNotification                      // subscription notification
 )
+
+// ErrBadFrame: the server sent something that is not a JSON-RPC 2.0
+// response or notification. On WebSocket the connection is then closed.
+var ErrBadFrame = errors.New("rpc: malformed JSON-RPC message")
 
 // frame is an incoming JSON-RPC 2.0 message, checked for shape only.
 type frame struct {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ksm-wallet/ksm/tx/scale"
 	"github.com/ksm-wallet/ksm/tx/testenv"
 )
 
@@ -136,7 +137,7 @@ func FuzzParseHeader(f *testing.F) {
 			}
 			return
 		}
-		n := 96 + compactLen(uint64(h.Number)) + compactLen(uint64(len(h.Digest.Logs)))
+		n := 96 + scale.CompactLen(uint64(h.Number)) + scale.CompactLen(uint64(len(h.Digest.Logs)))
 		for _, l := range h.Digest.Logs {
 			n += len(l)
 		}
@@ -144,22 +145,6 @@ func FuzzParseHeader(f *testing.F) {
 			t.Fatalf("SCALE header %d bytes, want %d", len(enc), n)
 		}
 	})
-}
-
-func compactLen(v uint64) int {
-	switch {
-	case v < 1<<6:
-		return 1
-	case v < 1<<14:
-		return 2
-	case v < 1<<30:
-		return 4
-	}
-	n := 1
-	for ; v > 0; v >>= 8 {
-		n++
-	}
-	return n
 }
 
 // FuzzParseTxStatus: transaction status events never panic; accepted ones

@@ -3,6 +3,7 @@ package rpc
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 )
 
@@ -15,6 +16,9 @@ func withAt(params []any, at *Hash) []any {
 	}
 	return params
 }
+
+// ErrNotFound: the server answered null (no such block, hash or key).
+var ErrNotFound = errors.New("rpc: not found")
 
 // callNullable calls method and decodes its result into out, returning
 // ErrNotFound when the result is null.

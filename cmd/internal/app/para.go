@@ -125,7 +125,9 @@ func (s *Session) ParaStatus(ctx context.Context, rt *Runtime, id uint32) (*Para
 	return st, nil
 }
 
-// NextFreeParaID reads Registrar.NextFreeParaId.
+// NextFreeParaID is the para id Registrar.reserve would reserve now:
+// Registrar.NextFreeParaId, but at least the first public id
+// (reservedParaID).
 func (s *Session) NextFreeParaID(ctx context.Context, rt *Runtime) (uint32, error) {
 	h, err := s.Chain.FinalizedHead(ctx)
 	if err != nil {
@@ -136,8 +138,17 @@ func (s *Session) NextFreeParaID(ctx context.Context, rt *Runtime) (uint32, erro
 		return 0, err
 	}
 	n, err := value.Uint64(v)
-	return uint32(n), err
+	return reservedParaID(n), err
 }
+
+// lowestPublicParaID is polkadot-primitives' LOWEST_PUBLIC_ID: the ids
+// below it are for system parachains, never reserved.
+const lowestPublicParaID = 2000
+
+// reservedParaID is the id Registrar.reserve takes when NextFreeParaId is
+// next: NextFreeParaId.max(LOWEST_PUBLIC_ID) in polkadot-sdk's
+// paras_registrar (a fresh chain's NextFreeParaId is 0).
+func reservedParaID(next uint64) uint32 { return uint32(max(next, lowestPublicParaID)) }
 
 // ParasManagedBy lists the para ids registered in Registrar.Paras at the
 // finalized head whose manager is one of managers, with their status.

@@ -68,7 +68,14 @@ func (n *p2pTwoChains) setParaPeers(honest, liar bool) {
 
 func newP2PTwoChains(t *testing.T, seed string) *p2pTwoChains {
 	t.Helper()
-	ah := lighttest.Generate(t, lighttest.Options{Spec: "asset-hub-kusama-local.json", Seed: seed + "-ah", Blocks: 4})
+	return newP2PTwoChainsOf(t, seed, "asset-hub-kusama-local.json")
+}
+
+// newP2PTwoChainsOf is newP2PTwoChains with the Asset Hub chain generated
+// from the chain spec ahSpec.
+func newP2PTwoChainsOf(t *testing.T, seed, ahSpec string) *p2pTwoChains {
+	t.Helper()
+	ah := lighttest.Generate(t, lighttest.Options{Spec: ahSpec, Seed: seed + "-ah", Blocks: 4})
 	r := lighttest.ServeRelay(t, ah.Chain, lighttest.RelayOptions{Seed: seed + "-relay", Blocks: 8, Spec: "kusama-local.json"})
 	n := &p2pTwoChains{ah: ah, relay: r}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -76,6 +83,10 @@ func newP2PTwoChains(t *testing.T, seed string) *p2pTwoChains {
 
 	rlive := p2ptest.NewLiveChain(r.Chain, uint32(len(r.Blocks)-1))
 	rsrc := p2ptest.NewChainSource(rlive)
+	// The relay node serves call proofs too, as a relay full node does.
+	rprover := &p2ptest.CallProver{L: rlive}
+	t.Cleanup(func() { rprover.Close() })
+	rsrc.Calls = rprover
 	rnode, err := p2ptest.NewLoopback("tcp", p2ptest.FullConfig(r.Genesis(), rsrc), rsrc)
 	if err != nil {
 		t.Fatal(err)

@@ -117,6 +117,26 @@ func lightSubmit(t *testing.T, c *lighttest.Chain, flags []string, included func
 // several).
 func extrinsicEvents(t *testing.T, home, chain string, evs ...any) trie.KV {
 	t.Helper()
+	codec := value.New(cachedMetadata(t, home, chain), 2)
+	evEntry, err := storage.Lookup(codec, "System", "Events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []any
+	for _, ev := range evs {
+		recs = append(recs, map[string]any{"phase": map[string]any{"ApplyExtrinsic": 1}, "event": ev, "topics": []any{}})
+	}
+	events, err := codec.Encode(evEntry.Meta.Value, recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return trie.KV{Key: evEntry.Prefix(), Value: events}
+}
+
+// cachedMetadata is the metadata ksm cached in home (the one whose file
+// name has chain in it, when there are several).
+func cachedMetadata(t *testing.T, home, chain string) *metadata.Metadata {
+	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(home, "cache", "metadata", "*.scale"))
 	if len(files) > 1 && chain != "" {
 		files, _ = filepath.Glob(filepath.Join(home, "cache", "metadata", "*"+chain+"*.scale"))
@@ -132,20 +152,7 @@ func extrinsicEvents(t *testing.T, home, chain string, evs ...any) trie.KV {
 	if err != nil {
 		t.Fatal(err)
 	}
-	codec := value.New(md, 2)
-	evEntry, err := storage.Lookup(codec, "System", "Events")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var recs []any
-	for _, ev := range evs {
-		recs = append(recs, map[string]any{"phase": map[string]any{"ApplyExtrinsic": 1}, "event": ev, "topics": []any{}})
-	}
-	events, err := codec.Encode(evEntry.Meta.Value, recs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return trie.KV{Key: evEntry.Prefix(), Value: events}
+	return md
 }
 
 // feePaidEvent is TransactionPayment.TransactionFeePaid of fee by who.

@@ -125,14 +125,17 @@ func (ch *changes) state(base []trie.KV, n uint32) []trie.KV {
 // a future block: the next one Extend makes (len(Blocks)) or later. Use it
 // to give a block the effects of the transactions it includes (the test
 // chain does not execute them).
-func (c *Chain) SetState(from uint32, kvs []trie.KV) error {
+func (c *Chain) SetState(from uint32, kvs []trie.KV) error { return c.changes.set(c.Chain, from, kvs) }
+
+// set records a change of c's state from block from on (SetState).
+func (ch *changes) set(c *testchain.Chain, from uint32, kvs []trie.KV) error {
 	if int(from) < len(c.Blocks) {
 		return fmt.Errorf("lighttest: block %d exists already", from)
 	}
-	c.changes.mu.Lock()
-	defer c.changes.mu.Unlock()
-	c.changes.from = append(c.changes.from, from)
-	c.changes.kvs = append(c.changes.kvs, kvs)
+	ch.mu.Lock()
+	defer ch.mu.Unlock()
+	ch.from = append(ch.from, from)
+	ch.kvs = append(ch.kvs, kvs)
 	return nil
 }
 
@@ -318,6 +321,15 @@ type RelayNetwork struct {
 	ParaID uint32
 	// ParaHead is the para block the finalized relay block records.
 	ParaHead uint32
+
+	changes *changes
+}
+
+// SetState is Chain.SetState for the relay chain: entries set in every
+// relay block from number from on (the effects of the relay transactions
+// a block includes).
+func (r *RelayNetwork) SetState(from uint32, kvs []trie.KV) error {
+	return r.changes.set(r.Chain, from, kvs)
 }
 
 // ServeRelay generates and serves the relay chain of para; it stops when
@@ -365,6 +377,8 @@ func ServeRelay(t testing.TB, para *testchain.Chain, o RelayOptions) *RelayNetwo
 			return out
 		}
 	}
+	ch, state := &changes{}, cfg.ExtraState
+	cfg.ExtraState = func(n uint32) []trie.KV { return ch.state(state(n), n) }
 	relay, err := testchain.Generate(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -372,7 +386,7 @@ func ServeRelay(t testing.TB, para *testchain.Chain, o RelayOptions) *RelayNetwo
 	srv := rpctest.New(relay, uint32(o.Blocks))
 	url, stop := srv.Start()
 	t.Cleanup(stop)
-	return &RelayNetwork{Chain: relay, Server: srv, URL: url, ParaID: o.ParaID, ParaHead: uint32(recorded(uint32(o.Blocks)))}
+	return &RelayNetwork{Chain: relay, Server: srv, URL: url, ParaID: o.ParaID, ParaHead: uint32(recorded(uint32(o.Blocks))), changes: ch}
 }
 
 // Genesis is the relay chain's genesis hash.

@@ -189,3 +189,39 @@ func TestServeRelay(t *testing.T) {
 		t.Fatalf("proven para head %+v %v, want #%d", h, err, r.ParaHead)
 	}
 }
+
+// RelayNetwork.SetState gives the relay blocks from a future one on an
+// entry beside the para head they record.
+func TestRelaySetState(t *testing.T) {
+	para, err := testchain.Generate(testchain.Config{Seed: "lighttest-relay-set", Blocks: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := ServeRelay(t, para, RelayOptions{Blocks: 3})
+	kv := trie.KV{Key: []byte(":events"), Value: []byte{7}}
+	if err := r.SetState(3, []trie.KV{kv}); err == nil {
+		t.Fatal("changed an existing block")
+	}
+	if err := r.SetState(4, []trie.KV{kv}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := r.Extend(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := map[string][]byte{}
+	for _, e := range r.State(4) {
+		state[string(e.Key)] = e.Value
+	}
+	if !bytes.Equal(state[":events"], kv.Value) || state[string(parachain.HeadsKey(1000))] == nil {
+		t.Fatalf("relay block 4: %x, head %x", state[":events"], state[string(parachain.HeadsKey(1000))])
+	}
+	for _, e := range r.State(3) {
+		if bytes.Equal(e.Key, kv.Key) {
+			t.Fatal("relay block 3 changed")
+		}
+	}
+	if b.Header.StateRoot != trie.Root(*r.Config.Layout, r.State(4)) {
+		t.Fatal("state root of the extended relay block")
+	}
+}

@@ -143,21 +143,11 @@ func (n *Node) SetMode(m Mode) { n.mode.Store(int32(m)) }
 // Mode returns the current mode.
 func (n *Node) Mode() Mode { return Mode(n.mode.Load()) }
 
-func maxSizes(k wire.Kind) (int, int) {
-	switch k {
-	case wire.KindSync:
-		return wire.MaxBlockRequestSize, wire.MaxBlockResponseSize
-	case wire.KindWarp:
-		return wire.MaxWarpRequestSize, wire.MaxWarpResponseSize
-	}
-	return wire.MaxLightRequestSize, wire.MaxLightResponseSize
-}
-
 func (n *Node) handle(k wire.Kind, s network.Stream) {
 	defer s.Reset()
 	p := s.Conn().RemotePeer()
 	_ = s.SetDeadline(time.Now().Add(StallFor + 5*time.Second))
-	maxReq, maxResp := maxSizes(k)
+	maxReq, maxResp := k.RequestLimits()
 	req, err := wire.ReadFrame(s, maxReq)
 	if err != nil {
 		return

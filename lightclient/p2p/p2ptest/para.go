@@ -132,14 +132,7 @@ func (s *ParaSource) ReadProof(block header.Hash, keys [][]byte) ([][]byte, bool
 // with the block lie LieCallProof a node that does not hash-link from the
 // state root is added.
 func (s *ParaSource) CallProof(block header.Hash, method string, data []byte) ([][]byte, bool, error) {
-	if s.Calls == nil {
-		return nil, false, nil
-	}
-	nodes, ok, err := s.Calls.Prove(block, method, data)
-	if ok && err == nil && Lie(s.blockLie.Load()) == LieCallProof {
-		nodes = append(nodes, []byte{0x80, 0x01, 0x00}) // well formed, unreachable
-	}
-	return nodes, ok, err
+	return s.Calls.proveLying(Lie(s.blockLie.Load()), block, method, data)
 }
 
 // ParaConfig returns a config for a full node of a parachain's network:

@@ -1,10 +1,6 @@
 package wire
 
-import (
-	"fmt"
-
-	"google.golang.org/protobuf/encoding/protowire"
-)
+import "fmt"
 
 // Kademlia message types (libp2p dht.pb Message.MessageType).
 const (
@@ -83,32 +79,16 @@ func DecodeKadMessage(b []byte) (*KadMessage, error) {
 		return nil, fmt.Errorf("%w: kademlia message of %d bytes", ErrTooLarge, len(b))
 	}
 	m := new(KadMessage)
-	err := eachField(b, func(f field) error {
+	err := eachField(b, func(f field) (err error) {
 		switch f.num {
 		case 1:
-			if err := f.want(protowire.VarintType); err != nil {
-				return err
-			}
-			m.Type = f.v
+			m.Type, err = f.varint()
 		case 2:
-			if err := f.want(protowire.BytesType); err != nil {
-				return err
-			}
-			m.Key = f.b
+			m.Key, err = f.bytes()
 		case 8:
-			if err := f.want(protowire.BytesType); err != nil {
-				return err
-			}
-			if len(m.CloserPeers) >= MaxKadPeers {
-				return fmt.Errorf("%w: more than %d closer peers", ErrTooMany, MaxKadPeers)
-			}
-			p, err := decodeKadPeer(f.b)
-			if err != nil {
-				return fmt.Errorf("closer peer %d: %w", len(m.CloserPeers), err)
-			}
-			m.CloserPeers = append(m.CloserPeers, p)
+			m.CloserPeers, err = appendDecoded(m.CloserPeers, f, MaxKadPeers, "closer peer", "closer peers", decodeKadPeer)
 		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("kademlia message: %w", err)
@@ -118,28 +98,16 @@ func DecodeKadMessage(b []byte) (*KadMessage, error) {
 
 func decodeKadPeer(b []byte) (KadPeer, error) {
 	var p KadPeer
-	err := eachField(b, func(f field) error {
+	err := eachField(b, func(f field) (err error) {
 		switch f.num {
 		case 1:
-			if err := f.want(protowire.BytesType); err != nil {
-				return err
-			}
-			p.ID = f.b
+			p.ID, err = f.bytes()
 		case 2:
-			if err := f.want(protowire.BytesType); err != nil {
-				return err
-			}
-			if len(p.Addrs) >= MaxKadAddrs {
-				return fmt.Errorf("%w: more than %d addresses", ErrTooMany, MaxKadAddrs)
-			}
-			p.Addrs = append(p.Addrs, f.b)
+			p.Addrs, err = appendDecoded(p.Addrs, f, MaxKadAddrs, "address", "addresses", asBytes)
 		case 3:
-			if err := f.want(protowire.VarintType); err != nil {
-				return err
-			}
-			p.Connection = f.v
+			p.Connection, err = f.varint()
 		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return p, err

@@ -89,6 +89,23 @@ func (k Kind) String() string {
 	return "unknown"
 }
 
+// RequestLimits returns the size limits of request protocol k: the largest
+// request and the largest response (for KindKad, the largest message both
+// ways); kinds without limits of their own get 1 MiB and 16 MiB.
+func (k Kind) RequestLimits() (maxRequest, maxResponse int) {
+	switch k {
+	case KindSync:
+		return MaxBlockRequestSize, MaxBlockResponseSize
+	case KindWarp:
+		return MaxWarpRequestSize, MaxWarpResponseSize
+	case KindLight:
+		return MaxLightRequestSize, MaxLightResponseSize
+	case KindKad:
+		return MaxKadMessageSize, MaxKadMessageSize
+	}
+	return 1 << 20, 16 << 20
+}
+
 // Kind returns which protocol of n the name p is (main or legacy).
 func (n Names) Kind(p string) Kind {
 	for k := KindBlockAnnounces; k <= KindState; k++ {

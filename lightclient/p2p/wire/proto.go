@@ -61,6 +61,36 @@ func (f field) want(t protowire.Type) error {
 	return nil
 }
 
+// bytes returns the value of a length-delimited field (ErrMalformed for a
+// field of another wire type).
+func (f field) bytes() ([]byte, error) { return f.b, f.want(protowire.BytesType) }
+
+// varint returns the value of a varint field (ErrMalformed for a field of
+// another wire type).
+func (f field) varint() (uint64, error) { return f.v, f.want(protowire.VarintType) }
+
+// appendDecoded appends to list what decode makes of the length-delimited
+// field f: a repeated field of at most max elements (more is ErrTooMany).
+// Errors name the element (one) or elements (many), as in "block 3: ..."
+// and "more than 128 blocks".
+func appendDecoded[T any](list []T, f field, max int, one, many string, decode func([]byte) (T, error)) ([]T, error) {
+	b, err := f.bytes()
+	if err != nil {
+		return list, err
+	}
+	if len(list) >= max {
+		return list, fmt.Errorf("%w: more than %d %s", ErrTooMany, max, many)
+	}
+	v, err := decode(b)
+	if err != nil {
+		return list, fmt.Errorf("%s %d: %w", one, len(list), err)
+	}
+	return append(list, v), nil
+}
+
+// asBytes is the decoder of a repeated bytes field for appendDecoded.
+func asBytes(b []byte) ([]byte, error) { return b, nil }
+
 func appendBytesField(b []byte, num protowire.Number, v []byte) []byte {
 	b = protowire.AppendTag(b, num, protowire.BytesType)
 	return protowire.AppendBytes(b, v)

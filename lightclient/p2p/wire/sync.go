@@ -240,22 +240,11 @@ func DecodeBlockResponse(b []byte) (*BlockResponse, error) {
 		return nil, fmt.Errorf("%w: block response of %d bytes", ErrTooLarge, len(b))
 	}
 	r := new(BlockResponse)
-	err := eachField(b, func(f field) error {
-		if f.num != 1 {
-			return nil
+	err := eachField(b, func(f field) (err error) {
+		if f.num == 1 {
+			r.Blocks, err = appendDecoded(r.Blocks, f, MaxBlocksPerResponse, "block", "blocks", decodeBlockData)
 		}
-		if err := f.want(protowire.BytesType); err != nil {
-			return err
-		}
-		if len(r.Blocks) >= MaxBlocksPerResponse {
-			return fmt.Errorf("%w: more than %d blocks", ErrTooMany, MaxBlocksPerResponse)
-		}
-		bd, err := decodeBlockData(f.b)
-		if err != nil {
-			return fmt.Errorf("block %d: %w", len(r.Blocks), err)
-		}
-		r.Blocks = append(r.Blocks, *bd)
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("block response: %w", err)
@@ -263,7 +252,7 @@ func DecodeBlockResponse(b []byte) (*BlockResponse, error) {
 	return r, nil
 }
 
-func decodeBlockData(b []byte) (*BlockData, error) {
+func decodeBlockData(b []byte) (BlockData, error) {
 	bd := new(BlockData)
 	var haveHash, emptyJust bool
 	err := eachField(b, func(f field) error {
@@ -311,15 +300,15 @@ func decodeBlockData(b []byte) (*BlockData, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return BlockData{}, err
 	}
 	if !haveHash {
-		return nil, fmt.Errorf("%w: block data without hash", ErrMalformed)
+		return BlockData{}, fmt.Errorf("%w: block data without hash", ErrMalformed)
 	}
 	if emptyJust && !bd.HasJustification {
 		bd.HasJustification, bd.Justification = true, []byte{}
 	}
-	return bd, nil
+	return *bd, nil
 }
 
 // DecodeJustifications decodes SCALE Justifications: Vec<([u8;4], Vec<u8>)>.

@@ -197,6 +197,21 @@ func TestNames(t *testing.T) {
 	}
 }
 
+func TestRequestLimits(t *testing.T) {
+	for k, want := range map[Kind][2]int{
+		KindSync:    {MaxBlockRequestSize, MaxBlockResponseSize},
+		KindWarp:    {MaxWarpRequestSize, MaxWarpResponseSize},
+		KindLight:   {MaxLightRequestSize, MaxLightResponseSize},
+		KindKad:     {MaxKadMessageSize, MaxKadMessageSize},
+		KindGrandpa: {1 << 20, 16 << 20},
+		KindUnknown: {1 << 20, 16 << 20},
+	} {
+		if req, resp := k.RequestLimits(); req != want[0] || resp != want[1] {
+			t.Errorf("%v.RequestLimits() = %d, %d, want %d, %d", k, req, resp, want[0], want[1])
+		}
+	}
+}
+
 func TestHandshake(t *testing.T) {
 	h := Handshake{Roles: RoleLight, BestNumber: 0xdeadbeef, BestHash: header.Hash{1, 2}, GenesisHash: header.Hash{9}}
 	b := h.Encode()
