@@ -9,7 +9,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -25,11 +24,6 @@ import (
 	"github.com/ksm-wallet/ksm/wallet/keys"
 	"github.com/ksm-wallet/ksm/wallet/keystore"
 )
-
-func newBatchCmd(f *Factory) *cobra.Command {
-	return newGroupCmd("batch", "Run many transactions from a file (JSON Lines or CSV): plan them, then run them with a journal that never pays twice",
-		newBatchPlanCmd(f), newBatchRunCmd(f))
-}
 
 const batchFileHelp = `FILE is JSON Lines, each line the arguments of one submitting command as
 typed after ksm:
@@ -676,17 +670,8 @@ func runBatchRun(ctx context.Context, f *Factory, file string, bf batchFlags, o 
 			return app.Usagef("the journal %s is of another batch or chain: its rows or chain differ from %s's (resume with the file it was started with)", o.journal, file)
 		}
 	} else {
-		if !f.Opts.Yes {
-			ok, err := f.IO.Confirm(fmt.Sprintf("Sign and submit %d transactions of %s on %s?", len(items), file, e.sess.ChainName()))
-			if errors.Is(err, iostreams.ErrNoTTY) {
-				return app.Usagef("not on a terminal: pass --yes to submit without confirmation")
-			}
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return ErrCancelled
-			}
+		if err := confirm(f, fmt.Sprintf("Sign and submit %d transactions of %s on %s?", len(items), file, e.sess.ChainName()), "submit"); err != nil {
+			return err
 		}
 		if j, err = app.CreateJournal(o.journal); err != nil {
 			return err

@@ -49,9 +49,7 @@ func TestBatchBadInput(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			file := filepath.Join(dir, tc.file)
-			if err := os.WriteFile(file, []byte(tc.body), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			writeTestFile(t, file, []byte(tc.body))
 			for _, verb := range []string{"plan", "run"} {
 				code, _, stderr, _ := runKSM(t, home, []string{"KSM_PASSWORD=pw"}, "--rpc", bh.url, "--yes", "batch", verb, file)
 				want := fmt.Sprintf("line %d:", tc.line)
@@ -179,9 +177,7 @@ func TestBatchRowsDoNotLeak(t *testing.T) {
 func TestBatchRunRefusesJournal(t *testing.T) {
 	home, file := batchBenchHome(t, 2)
 	bh := newBlackhole(t)
-	if err := os.WriteFile(file+".journal", []byte("{\"state\":\"batch\"}\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, file+".journal", []byte("{\"state\":\"batch\"}\n"))
 	code, _, stderr, _ := runKSM(t, home, []string{"KSM_PASSWORD=pw"}, "--rpc", bh.url, "--yes", "batch", "run", file)
 	if code != ExitUsage || !strings.Contains(stderr, "--resume") {
 		t.Fatalf("exit %d: %s", code, stderr)

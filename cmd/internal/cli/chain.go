@@ -16,13 +16,6 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient/header"
 )
 
-func newChainCmd(f *Factory) *cobra.Command {
-	return newNounCmd(f, &cobra.Command{
-		Use:   "chain",
-		Short: "Light-client status and sync: GRANDPA-verified finality",
-	}, newChainCheckpointCmd, newChainStatusCmd, newChainSyncCmd)
-}
-
 type blockJSON struct {
 	Number uint32      `json:"number"`
 	Hash   header.Hash `json:"hash"`

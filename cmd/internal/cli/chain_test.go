@@ -51,10 +51,7 @@ func testNetwork(t *testing.T, visible uint32) (*rpctest.Server, string, *testch
 }
 
 func TestChainStatusNoNetwork(t *testing.T) {
-	t.Parallel()
-	if testing.Short() {
-		t.Skip("dials the real Kusama bootnodes (fails fast without a network)")
-	}
+	slowTest(t, "dials the real Kusama bootnodes (fails fast without a network)")
 	start := time.Now()
 	code, _, stderr := runCLI(t, "", "--home", t.TempDir(), "chain", "status")
 	if d := time.Since(start); d > 30*time.Second {

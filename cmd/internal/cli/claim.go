@@ -17,11 +17,8 @@ import (
 	"github.com/ksm-wallet/ksm/wallet/ss58"
 )
 
-func newClaimCmd(f *Factory) *cobra.Command {
-	return newNounCmd(f, &cobra.Command{
-		Use:   "claim",
-		Short: "Claim an allocation of the 2017 sale with an Ethereum key",
-		Long: `Claim tokens allocated to an Ethereum address (pallet claims).
+// claimLong is the help of ksm claim (the verbs are listed in addCommands).
+const claimLong = `Claim tokens allocated to an Ethereum address (pallet claims).
 
 The Ethereum key signs "<prefix><account id in hex>[statement]" as a
 personal message (personal_sign, MyCrypto "Sign Message"); the prefix is the
@@ -33,9 +30,7 @@ chains host them on the relay.
   ksm claim message --to ADDRESS [--statement regular|saft]
   ksm claim recover --to ADDRESS --signature 0x.. [--statement regular|saft]
   ksm claim submit --to ADDRESS (--eth-signature 0x.. | --eth-key-file FILE)
-  ksm claim attest --from NAME`,
-	}, newClaimStatusCmd, newClaimMessageCmd, newClaimRecoverCmd, newClaimSubmitCmd, newClaimAttestCmd)
-}
+  ksm claim attest --from NAME`
 
 // claimVestingJSON is the vesting schedule of a claim (amounts in planck).
 type claimVestingJSON struct {
@@ -53,10 +48,7 @@ type claimStatusJSON struct {
 	Statement     any               `json:"statement"`
 	StatementText string            `json:"statementText,omitempty"`
 	PreclaimedBy  []string          `json:"preclaimedBy"`
-	BlockNumber   uint64            `json:"blockNumber"`
-	BlockHash     string            `json:"blockHash"`
-	Chain         string            `json:"chain"`
-	Verified      bool              `json:"verified"`
+	blockAtJSON
 }
 
 func newClaimStatusCmd(f *Factory) *cobra.Command {
@@ -64,17 +56,13 @@ func newClaimStatusCmd(f *Factory) *cobra.Command {
 		Use:   "status ETH_ADDRESS",
 		Short: "The claim of an Ethereum address: amount, vesting, required statement",
 		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: parsedChainRun(f, "Claims", func(args []string) ([20]byte, error) {
 			addr, err := eth.ParseAddress(args[0])
 			if err != nil {
-				return app.Usagef("%v", err)
+				return addr, app.Usagef("%v", err)
 			}
-			ctx := cmd.Context()
-			e, err := openChainFor(ctx, f, "Claims")
-			if err != nil {
-				return err
-			}
-			defer e.Close()
+			return addr, nil
+		}, func(ctx context.Context, e *chainEnv, addr [20]byte) error {
 			if err := e.sess.Route("Claims"); err != nil {
 				return err
 			}
@@ -86,8 +74,8 @@ func newClaimStatusCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			j := claimStatusJSON{EthAddress: strings.ToLower(st.EthAddress), HasClaim: st.Amount != nil, Amount: numOrNull(st.Amount), Chain: e.sess.ChainID(), Verified: e.sess.Chain.Verified(), StatementText: st.StatementText, PreclaimedBy: st.PreclaimedBy,
-				BlockNumber: head.Number, BlockHash: head.Hash.String()}
+			j := claimStatusJSON{EthAddress: strings.ToLower(st.EthAddress), HasClaim: st.Amount != nil, Amount: numOrNull(st.Amount), StatementText: st.StatementText, PreclaimedBy: st.PreclaimedBy,
+				blockAtJSON: blockAt(e.sess, *head)}
 			if st.Vesting != nil {
 				j.Vesting = &claimVestingJSON{Locked: numOrNull(st.Vesting.Locked), PerBlock: numOrNull(st.Vesting.PerBlock), StartingBlock: st.Vesting.StartingBlock}
 			}
@@ -112,7 +100,7 @@ func newClaimStatusCmd(f *Factory) *cobra.Command {
 				fmt.Fprintf(f.IO.Out, "pre-claimed by %s: it must attest with 'ksm claim attest --from <its key>'\n", a)
 			}
 			return nil
-		},
+		}),
 	}
 }
 

@@ -80,9 +80,7 @@ func TestLoadEthKey(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	raw := filepath.Join(dir, "raw.hex")
-	if err := os.WriteFile(raw, []byte("0x7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, raw, []byte("0x7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d\n"))
 	f := NewFactory(nil)
 	f.Getenv = func(string) string { return "" }
 	k, err := loadEthKey(f, raw, "")

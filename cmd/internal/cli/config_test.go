@@ -177,9 +177,7 @@ func TestConfigCommands(t *testing.T) {
 		t.Errorf("home: %v %v", st, err)
 	}
 	// A hand-edited file with an unknown key: every command says so (exit 2).
-	if err := os.WriteFile(filepath.Join(home, "config.json"), []byte(`{"network":"kusama","endpoint":"wss://x"}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, filepath.Join(home, "config.json"), []byte(`{"network":"kusama","endpoint":"wss://x"}`))
 	for _, args := range [][]string{{"key", "inspect", "//Alice"}, {"config", "list"}} {
 		code, _, stderr := runCLI(t, "", append([]string{"--home", home}, args...)...)
 		if code != ExitUsage || !strings.Contains(stderr, "config.json") || !strings.Contains(stderr, "endpoint") {

@@ -137,6 +137,15 @@ func (f *Factory) PrintJSON(v any) error {
 	return err
 }
 
+// printJSONOr prints v as JSON under --json or when standard output is not
+// a terminal (a program reads it), else writes it for people with human.
+func printJSONOr(f *Factory, v any, human func() error) error {
+	if f.Opts.JSON || !f.IO.IsStdoutTTY() {
+		return f.PrintJSON(v)
+	}
+	return human()
+}
+
 // withWarnings adds "warnings": ws as the last member of the JSON object
 // doc (added true); any other document, or an object with its own
 // "warnings", is returned as it is.

@@ -13,20 +13,11 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 )
 
-func newGovCmd(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "gov",
-		Short: "OpenGov: referenda, conviction votes and delegations",
-		Long: `Read referenda and vote on them (OpenGov: Referenda and ConvictionVoting).
+// govLong is the help of ksm gov (the verbs are listed in addCommands).
+const govLong = `Read referenda and vote on them (OpenGov: Referenda and ConvictionVoting).
 
 On Kusama governance lives on Asset Hub today: use --network kusama-asset-hub
-(add --rpc AH_ENDPOINT to submit). Development chains host it on the relay.`,
-		Args: exactArgs(0),
-	}
-	cmd.AddCommand(newGovReferendaCmd(f), newGovShowCmd(f), newGovVoteCmd(f), newGovVotesCmd(f),
-		newGovRemoveVoteCmd(f), newGovDelegateCmd(f), newGovUndelegateCmd(f), newGovUnlockCmd(f), newGovTracksCmd(f))
-	return cmd
-}
+(add --rpc AH_ENDPOINT to submit). Development chains host it on the relay.`
 
 // perbillText writes a Perbill as a percentage.
 func perbillText(p int64) string {
@@ -99,13 +90,7 @@ curves require at the time elapsed in the decision period, and the block the
 current phase ends. --all lists finished referenda too. JSON: an array;
 fractions are parts per billion.`,
 		Args: exactArgs(0),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			e, g, err := openGov(ctx, f)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
+		RunE: govRun(f, func(ctx context.Context, e *chainEnv, g *app.GovState, args []string) error {
 			rs, err := e.sess.Referenda(ctx, g, !all)
 			if err != nil {
 				return err
@@ -133,28 +118,25 @@ fractions are parts per billion.`,
 					perbillText(r.Approval), perbillText(r.NeedApproval), perbillText(r.SupportFraction), perbillText(r.NeedSupport), r.Passing, r.End)
 			}
 			return tw.Flush()
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "list finished referenda too")
 	return cmd
 }
+
+// referendumArg is the referendum index the first argument names.
+func referendumArg(args []string) (uint32, error) { return app.ParseReferendumIndex(args[0]) }
 
 func newGovShowCmd(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "show N",
 		Short: "Show a referendum, with its proposal decoded when the preimage is available",
 		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			idx, err := app.ParseReferendumIndex(args[0])
+		RunE: parsedChainRun(f, "ConvictionVoting", referendumArg, func(ctx context.Context, e *chainEnv, idx uint32) error {
+			g, err := e.sess.Gov(ctx)
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			e, g, err := openGov(ctx, f)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
 			r, err := e.sess.Referendum(ctx, g, idx)
 			if err != nil {
 				return err
@@ -178,7 +160,7 @@ func newGovShowCmd(f *Factory) *cobra.Command {
 			b, _ := json.MarshalIndent(j, "", "  ")
 			fmt.Fprintln(f.IO.Out, string(b))
 			return nil
-		},
+		}),
 	}
 }
 
@@ -222,12 +204,9 @@ before signing.`,
 
 // votesJSON is what `gov votes` prints.
 type votesJSON struct {
-	Address  string            `json:"address"`
-	Tracks   []app.TrackVoting `json:"tracks"`
-	Block    uint64            `json:"blockNumber"`
-	Hash     string            `json:"blockHash"`
-	Chain    string            `json:"chain"`
-	Verified bool              `json:"verified"`
+	Address string            `json:"address"`
+	Tracks  []app.TrackVoting `json:"tracks"`
+	blockAtJSON
 }
 
 func newGovVotesCmd(f *Factory) *cobra.Command {
@@ -235,18 +214,8 @@ func newGovVotesCmd(f *Factory) *cobra.Command {
 		Use:   "votes [NAME|ADDRESS]",
 		Short: "An account's votes and delegations, by track (ConvictionVoting.VotingFor)",
 		Args:  rangeArgs(0, 1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			e, err := openChainFor(ctx, f, "ConvictionVoting")
-			if err != nil {
-				return err
-			}
-			defer e.Close()
+		RunE: govRun(f, func(ctx context.Context, e *chainEnv, g *app.GovState, args []string) error {
 			who, err := govAccountArg(e, args)
-			if err != nil {
-				return err
-			}
-			g, err := e.sess.Gov(ctx)
 			if err != nil {
 				return err
 			}
@@ -258,7 +227,7 @@ func newGovVotesCmd(f *Factory) *cobra.Command {
 				tv = []app.TrackVoting{}
 			}
 			if f.Opts.JSON {
-				return f.PrintJSON(votesJSON{Address: e.sess.Account(who), Tracks: tv, Block: g.At.Number, Hash: g.At.Hash.String(), Chain: e.sess.ChainID(), Verified: e.sess.Chain.Verified()})
+				return f.PrintJSON(votesJSON{Address: e.sess.Account(who), Tracks: tv, blockAtJSON: blockAt(e.sess, g.At)})
 			}
 			if len(tv) == 0 {
 				f.Infof("%s has no votes or delegations.", e.sess.Account(who))
@@ -281,7 +250,7 @@ func newGovVotesCmd(f *Factory) *cobra.Command {
 				}
 			}
 			return nil
-		},
+		}),
 	}
 }
 
@@ -304,66 +273,52 @@ func govAccountArg(e *chainEnv, args []string) ([32]byte, error) {
 }
 
 func newGovRemoveVoteCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
 	var track string
-	cmd := &cobra.Command{
+	cmd := submitCmd(f, &cobra.Command{
 		Use:   "remove-vote N [--track T] --from NAME",
 		Short: "Remove a vote (ConvictionVoting.remove_vote)",
 		Long: `Remove the sender's vote on referendum N. The track is found from the
 referendum when it is ongoing, else from the sender's votes; --track names it.`,
 		Args: exactArgs(1),
-		RunE: planRun(f, &sf, func(args []string) app.GovInput { return app.GovInput{Referendum: args[0], Track: track} }, app.PlanGovRemoveVote),
-	}
-	sf.add(cmd)
+	}, func(args []string) app.GovInput { return app.GovInput{Referendum: args[0], Track: track} }, app.PlanGovRemoveVote)
 	cmd.Flags().StringVar(&track, "track", "", "the referendum's track (name or id)")
 	return cmd
 }
 
 func newGovDelegateCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
 	var amount, conviction string
-	cmd := &cobra.Command{
+	cmd := submitCmd(f, &cobra.Command{
 		Use:   "delegate TRACK TO --amount X [--conviction C] --from NAME",
 		Short: "Delegate votes on a track (ConvictionVoting.delegate)",
 		Args:  exactArgs(2),
-		RunE: planRun(f, &sf, func(args []string) app.GovInput {
-			return app.GovInput{Track: args[0], Target: args[1], Amount: amount, Conviction: conviction}
-		}, app.PlanGovDelegate),
-	}
-	sf.add(cmd)
+	}, func(args []string) app.GovInput {
+		return app.GovInput{Track: args[0], Target: args[1], Amount: amount, Conviction: conviction}
+	}, app.PlanGovDelegate)
 	cmd.Flags().StringVar(&amount, "amount", "", "balance to delegate")
 	cmd.Flags().StringVar(&conviction, "conviction", "none", "none or 1x..6x")
 	return cmd
 }
 
 func newGovUndelegateCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "undelegate TRACK --from NAME",
 		Short: "End a delegation on a track (ConvictionVoting.undelegate)",
 		Args:  exactArgs(1),
-		RunE:  planRun(f, &sf, func(args []string) app.GovInput { return app.GovInput{Track: args[0]} }, app.PlanGovUndelegate),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func(args []string) app.GovInput { return app.GovInput{Track: args[0]} }, app.PlanGovUndelegate)
 }
 
 func newGovUnlockCmd(f *Factory) *cobra.Command {
-	var sf submitFlags
-	cmd := &cobra.Command{
+	return submitCmd(f, &cobra.Command{
 		Use:   "unlock TRACK [TARGET] --from NAME",
 		Short: "Remove expired voting locks on a track (ConvictionVoting.unlock)",
 		Args:  rangeArgs(1, 2),
-		RunE: planRun(f, &sf, func(args []string) app.GovInput {
-			in := app.GovInput{Track: args[0]}
-			if len(args) == 2 {
-				in.Target = args[1]
-			}
-			return in
-		}, app.PlanGovUnlock),
-	}
-	sf.add(cmd)
-	return cmd
+	}, func(args []string) app.GovInput {
+		in := app.GovInput{Track: args[0]}
+		if len(args) == 2 {
+			in.Target = args[1]
+		}
+		return in
+	}, app.PlanGovUnlock)
 }
 
 func newGovTracksCmd(f *Factory) *cobra.Command {
@@ -371,13 +326,7 @@ func newGovTracksCmd(f *Factory) *cobra.Command {
 		Use:   "tracks",
 		Short: "List the referenda tracks (Referenda.Tracks)",
 		Args:  exactArgs(0),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			e, g, err := openGov(ctx, f)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
+		RunE: govRun(f, func(ctx context.Context, e *chainEnv, g *app.GovState, args []string) error {
 			if f.Opts.JSON {
 				out := make([]trackJSON, 0, len(g.Tracks))
 				for _, t := range g.Tracks {
@@ -391,21 +340,35 @@ func newGovTracksCmd(f *Factory) *cobra.Command {
 				fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\n", t.ID, t.Name, e.sess.FormatAmount(t.DecisionDeposit), t.DecisionPeriod, t.MinApproval.Kind, t.MinSupport.Kind)
 			}
 			return tw.Flush()
-		},
+		}),
 	}
+}
+
+// govRun is the run function of a command reading governance state: the
+// chain is opened and its state read (openGov), given to run and closed
+// after.
+func govRun(f *Factory, run func(ctx context.Context, e *chainEnv, g *app.GovState, args []string) error) func(*cobra.Command, []string) error {
+	return openedRun(argsAsGiven, func(ctx context.Context) (*govEnv, error) { return openGov(ctx, f) },
+		func(ctx context.Context, e *govEnv, args []string) error { return run(ctx, e.chainEnv, e.g, args) })
+}
+
+// govEnv is an open chain and its governance state.
+type govEnv struct {
+	*chainEnv
+	g *app.GovState
 }
 
 // openGov opens the chain and reads its governance state (the Referenda
 // pallet's routing and tracks); the caller closes the chain.
-func openGov(ctx context.Context, f *Factory) (*chainEnv, *app.GovState, error) {
+func openGov(ctx context.Context, f *Factory) (*govEnv, error) {
 	e, err := openChainFor(ctx, f, "ConvictionVoting")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	g, err := e.sess.Gov(ctx)
 	if err != nil {
 		e.Close()
-		return nil, nil, err
+		return nil, err
 	}
-	return e, g, nil
+	return &govEnv{chainEnv: e, g: g}, nil
 }

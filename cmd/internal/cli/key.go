@@ -16,26 +16,36 @@ import (
 	"github.com/ksm-wallet/ksm/wallet/ss58"
 )
 
-func newKeyCmd(f *Factory) *cobra.Command {
-	return newNounCmd(f, &cobra.Command{
-		Use:   "key",
-		Short: "Create, import, list, derive and use keys (polkadot-js compatible keystore)",
-		Long: `Keys live in <home>/keys as polkadot-js keystore files (JSON v3, scrypt and
+// keyLong is the help of ksm key (the verbs are listed in addCommands).
+const keyLong = `Keys live in <home>/keys as polkadot-js keystore files (JSON v3, scrypt and
 xsalsa20-poly1305), one per key, mode 0600. Files move both ways between ksm and
 polkadot-js. Passwords come from --password-file, --password-stdin,
 KSM_PASSWORD, the OS keyring (after --remember) or a prompt without echo.
 
 A secret URI is <mnemonic|0x-seed>[//hard|/soft]*[///password]; a bare path
-such as //Alice starts from the development phrase.`,
-	}, newKeyNewCmd, newKeyImportCmd, newKeyListCmd, newKeyShowCmd, newKeyInspectCmd, newKeyDeriveCmd,
-		newKeyExportCmd, newKeyRemoveCmd, newKeyRenameCmd, newKeyWatchCmd, newKeySignCmd, newKeyVerifyCmd)
-}
+such as //Alice starts from the development phrase.`
 
 // keyEnv is what key commands share: the store, its home and the network.
 type keyEnv struct {
 	home  string
 	store *keystore.Store
 	net   Network
+}
+
+// unlock asks pws for the password of the key name and decrypts the key;
+// the caller wipes both (the password may still serve pws.keep or a new
+// file).
+func (env *keyEnv) unlock(pws *passwordSource, name string) (*keys.Pair, []byte, error) {
+	pw, err := pws.forKey(env.home, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := env.store.Unlock(name, pw)
+	if err != nil {
+		wipeBytes(pw)
+		return nil, nil, err
+	}
+	return p, pw, nil
 }
 
 // openKeyEntry opens the key environment and reads the key named name.
@@ -62,6 +72,30 @@ func openKeyEnv(f *Factory) (*keyEnv, error) {
 	}
 	st.Prefix = net.SS58Prefix
 	return &keyEnv{home: home, store: st, net: net}, nil
+}
+
+// keyEnvRun is the run function of a command working on the keystore:
+// the key environment is opened (openKeyEnv) and given to run.
+func keyEnvRun(f *Factory, run func(env *keyEnv, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		env, err := openKeyEnv(f)
+		if err != nil {
+			return err
+		}
+		return run(env, args)
+	}
+}
+
+// keyEntryRun is the run function of a command on the key its first
+// argument names (openKeyEntry).
+func keyEntryRun(f *Factory, run func(env *keyEnv, e *keystore.Entry, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		env, e, err := openKeyEntry(f, args[0])
+		if err != nil {
+			return err
+		}
+		return run(env, e, args)
+	}
 }
 
 // keyJSON is a key as list and show give it (cli.md).
@@ -141,11 +175,7 @@ func newKeyListCmd(f *Factory) *cobra.Command {
 		Use:   "list",
 		Short: "List keys (nothing is decrypted)",
 		Args:  exactArgs(0),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			env, err := openKeyEnv(f)
-			if err != nil {
-				return err
-			}
+		RunE: keyEnvRun(f, func(env *keyEnv, args []string) error {
 			entries, listErr := env.store.List()
 			out := []keyJSON{}
 			for _, e := range entries {
@@ -166,7 +196,7 @@ func newKeyListCmd(f *Factory) *cobra.Command {
 			}
 			printKeys(f, out)
 			return nil
-		},
+		}),
 	}
 }
 
@@ -175,11 +205,7 @@ func newKeyShowCmd(f *Factory) *cobra.Command {
 		Use:   "show NAME",
 		Short: "Show one key (nothing is decrypted)",
 		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			env, e, err := openKeyEntry(f, args[0])
-			if err != nil {
-				return err
-			}
+		RunE: keyEntryRun(f, func(env *keyEnv, e *keystore.Entry, args []string) error {
 			k := keyEntryJSON(e, env.net)
 			if f.Opts.JSON {
 				return f.PrintJSON(k)
@@ -196,7 +222,7 @@ func newKeyShowCmd(f *Factory) *cobra.Command {
 				fmt.Fprintln(f.IO.Out, "Watch-only:  yes (no secret stored)")
 			}
 			return nil
-		},
+		}),
 	}
 }
 
@@ -205,11 +231,7 @@ func newKeyRemoveCmd(f *Factory) *cobra.Command {
 		Use:   "remove NAME",
 		Short: "Delete a key from the keystore (asks first; --yes does not)",
 		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			env, e, err := openKeyEntry(f, args[0])
-			if err != nil {
-				return err
-			}
+		RunE: keyEntryRun(f, func(env *keyEnv, e *keystore.Entry, args []string) error {
 			if !f.Opts.Yes {
 				if !f.IO.CanPrompt() {
 					return app.Usagef("removing key %q needs confirmation: run on a terminal or pass --yes", e.Name)
@@ -235,7 +257,7 @@ func newKeyRemoveCmd(f *Factory) *cobra.Command {
 			}
 			fmt.Fprintf(f.IO.ErrOut, "Removed key %q\n", e.Name)
 			return nil
-		},
+		}),
 	}
 }
 
@@ -244,18 +266,14 @@ func newKeyRenameCmd(f *Factory) *cobra.Command {
 		Use:   "rename OLD NEW",
 		Short: "Rename a key",
 		Args:  exactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			env, err := openKeyEnv(f)
-			if err != nil {
-				return err
-			}
+		RunE: keyEnvRun(f, func(env *keyEnv, args []string) error {
 			e, err := env.store.Rename(args[0], args[1])
 			if err != nil {
 				return err
 			}
 			forgetPassword(env.home, args[0])
 			return keyPrintEntry(f, e, env.net, fmt.Sprintf("Renamed %q to %q", args[0], e.Name))
-		},
+		}),
 	}
 }
 
@@ -340,11 +358,7 @@ func newKeyExportCmd(f *Factory) *cobra.Command {
 		Use:   "export NAME --keystore FILE",
 		Short: "Write a key as a polkadot-js keystore file (- for standard output)",
 		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			_, e, err := openKeyEntry(f, args[0])
-			if err != nil {
-				return err
-			}
+		RunE: keyEntryRun(f, func(_ *keyEnv, e *keystore.Entry, args []string) error {
 			if e.WatchOnly {
 				return fmt.Errorf("key %q: %w", e.Name, keystore.ErrWatchOnly)
 			}
@@ -367,7 +381,7 @@ func newKeyExportCmd(f *Factory) *cobra.Command {
 			}
 			fmt.Fprintf(f.IO.ErrOut, "Wrote key %q to %s (polkadot-js JSON, same password)\n", e.Name, file)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&file, "keystore", "", "file to write (required; - for standard output)")
 	cmd.MarkFlagRequired("keystore")

@@ -293,16 +293,11 @@ the result equals importing <parent's secret URI>PATH.`,
 			if _, err := env.store.Get(child); err == nil {
 				return fmt.Errorf("%w: %q", keystore.ErrExists, child)
 			}
-			pws := newPasswordSource(f, false)
-			pw, err := pws.forKey(env.home, parent.Name)
+			p, pw, err := env.unlock(newPasswordSource(f, false), parent.Name)
 			if err != nil {
 				return err
 			}
 			defer wipeBytes(pw)
-			p, err := env.store.Unlock(parent.Name, pw)
-			if err != nil {
-				return err
-			}
 			defer p.Wipe()
 			c, err := p.Derive(path)
 			if err != nil {

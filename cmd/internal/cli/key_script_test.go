@@ -14,10 +14,7 @@ import (
 // TestKeyScripts runs the built ksm binary through the testscript files in
 // testdata/key: real pipes, real exit codes, real scrypt parameters.
 func TestKeyScripts(t *testing.T) {
-	t.Parallel()
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
+	slowTest(t, "builds the binary")
 	bin := t.TempDir()
 	build := exec.Command("go", "build", "-o", filepath.Join(bin, "ksm"), "github.com/ksm-wallet/ksm/cmd/ksm")
 	build.Dir = testenv.RepoRoot(t)

@@ -216,15 +216,11 @@ over blake2b-256 of the message (65 bytes r||s||v).`,
 				return err
 			}
 			pws := newPasswordSource(f, remember)
-			pw, err := pws.forKey(env.home, e.Name)
+			p, pw, err := env.unlock(pws, e.Name)
 			if err != nil {
 				return err
 			}
 			defer wipeBytes(pw)
-			p, err := env.store.Unlock(e.Name, pw)
-			if err != nil {
-				return err
-			}
 			defer p.Wipe()
 			pws.keep(env.home, e.Name, pw)
 			sig, err := p.Sign(msg)

@@ -92,10 +92,7 @@ func genesisFree(t *testing.T, n *lighttest.Network, id string) (*big.Int, []byt
 }
 
 func TestLightE2E(t *testing.T) {
-	t.Parallel()
-	if testing.Short() {
-		t.Skip("executes the Kusama runtime")
-	}
+	slowTest(t, "executes the Kusama runtime")
 	n := lightNet(t)
 	home := t.TempDir()
 	head := n.Head()
@@ -210,9 +207,7 @@ func TestLightE2E(t *testing.T) {
 			t.Fatalf("metadata: %d bytes, chopsticks' %d", len(ours), len(theirs))
 		}
 		theirsFile := filepath.Join(t.TempDir(), "chopsticks.scale")
-		if err := os.WriteFile(theirsFile, theirs, 0o600); err != nil {
-			t.Fatal(err)
-		}
+		writeTestFile(t, theirsFile, theirs)
 		for _, args := range [][]string{
 			{"--json", "metadata", "inspect"},
 			{"--json", "metadata", "hash", "--spec-name", "kusama", "--spec-version", "1000000", "--base58-prefix", "2", "--decimals", "12", "--token-symbol", "KSM"},
@@ -292,10 +287,7 @@ func TestLightE2E(t *testing.T) {
 // TestLightChopsticksModes: chopsticks proves nothing: exit 3 without
 // --trust-rpc; with it a warning and "verified": false.
 func TestLightChopsticksModes(t *testing.T) {
-	t.Parallel()
-	if testing.Short() {
-		t.Skip("starts chopsticks")
-	}
+	slowTest(t, "starts chopsticks")
 	url := testenv.SharedChopsticks(t, testenv.Shared(t, "chainspec", "local", "kusama-local.json"))
 	home := t.TempDir()
 	code, out, errOut := runCLI(t, "", "--home", home, "--rpc", url, "--json", "balance", lightAlice)
@@ -324,10 +316,7 @@ func jsonNum(v any) string {
 // on loopback TCP serves warp sync and storage proofs; ksm executes the
 // runtime over them.
 func TestLightP2P(t *testing.T) {
-	t.Parallel()
-	if testing.Short() {
-		t.Skip("executes the Kusama runtime")
-	}
+	slowTest(t, "executes the Kusama runtime")
 	c := lighttest.Shared(t, lighttest.Options{})
 	live := p2ptest.NewLiveChain(c.Chain, uint32(len(c.Blocks)-1))
 	node := bootFromLoopback(t, c.Genesis(), p2ptest.NewChainSource(live))

@@ -46,10 +46,7 @@ func newAHNet(t *testing.T) *ahNet {
 }
 
 func TestAssetHubE2E(t *testing.T) {
-	t.Parallel()
-	if testing.Short() {
-		t.Skip("executes the Asset Hub runtime")
-	}
+	slowTest(t, "executes the Asset Hub runtime")
 	n := newAHNet(t)
 	home := t.TempDir()
 	ksm := func(t *testing.T, args ...string) (int, string, string) {
@@ -204,10 +201,7 @@ func TestAssetHubE2E(t *testing.T) {
 // the head the relay proves, or that serves another chain: exit 3, nothing
 // on stdout.
 func TestAssetHubLyingEndpoint(t *testing.T) {
-	t.Parallel()
-	if testing.Short() {
-		t.Skip("executes the Asset Hub runtime")
-	}
+	slowTest(t, "executes the Asset Hub runtime")
 	n := newAHNet(t)
 	run := func(t *testing.T, args ...string) (int, string, string) {
 		t.Helper()
@@ -252,10 +246,7 @@ func TestAssetHubLyingEndpoint(t *testing.T) {
 // parachain's own libp2p network (a full node of the generated Asset Hub
 // chain on loopback), checked against the head the relay proves.
 func TestAssetHubP2P(t *testing.T) {
-	t.Parallel()
-	if testing.Short() {
-		t.Skip("executes the Asset Hub runtime")
-	}
+	slowTest(t, "executes the Asset Hub runtime")
 	n := newAHNet(t)
 	src := p2ptest.NewParaSource(p2ptest.NewLiveChain(n.ah.Chain.Chain, uint32(len(n.ah.Blocks)-1)))
 	node, err := p2ptest.NewParaLoopback("tcp", "", src)

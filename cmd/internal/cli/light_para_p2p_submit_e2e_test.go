@@ -12,7 +12,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"math/big"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -183,10 +182,7 @@ func newP2PTwoChainsOf(t *testing.T, seed, ahSpec string) *p2pTwoChains {
 // endpoint is sent on Asset Hub's libp2p network and its inclusion proven
 // through the relay chain.
 func TestTwoChainsP2PSubmit(t *testing.T) {
-	t.Parallel()
-	if testing.Short() {
-		t.Skip("executes the Kusama and Asset Hub runtimes")
-	}
+	slowTest(t, "executes the Kusama and Asset Hub runtimes")
 	n := newP2PTwoChains(t, "cli-p2p-submit")
 	home := t.TempDir()
 	pw := map[string]string{"KSM_PASSWORD": "pw"}
@@ -196,17 +192,7 @@ func TestTwoChainsP2PSubmit(t *testing.T) {
 	}
 	importKey(t, home, "alice", "//Alice", pw)
 	code, out, errOut := ksm(t, "--json", "transfer", lightBob, "0.01", "--from", "alice", "--dry-run")
-	if code != 0 {
-		t.Fatalf("dry run: exit %d: %s", code, errOut)
-	}
-	var dry struct {
-		Fee any `json:"fee"`
-	}
-	mustJSON(t, out, &dry)
-	fee, ok := new(big.Int).SetString(jsonNum(dry.Fee), 10)
-	if !ok {
-		t.Fatalf("dry run fee %s", out)
-	}
+	fee := dryRunFee(t, code, out, errOut)
 	events := ahEvents(t, home, fee)
 	if n.paraSrc.Calls.Proofs.Load() == 0 {
 		t.Fatal("the Asset Hub node made no call proof: the runtime calls did not use call proofs over libp2p")
@@ -269,13 +255,7 @@ func TestTwoChainsP2PSubmit(t *testing.T) {
 			o.BlockHash != n.ah.Blocks[next].Hash.String() || jsonNum(o.Fee) != fee.String() || o.Error != nil {
 			t.Fatalf("outcome %s\n%s", out, errOut)
 		}
-		var names []string
-		for _, ev := range o.Events {
-			names = append(names, ev.Pallet+"."+ev.Name)
-		}
-		if strings.Join(names, ",") != "TransactionPayment.TransactionFeePaid,System.ExtrinsicSuccess" {
-			t.Fatalf("events %v", names)
-		}
+		checkEvents(t, o.Events, "TransactionPayment.TransactionFeePaid,System.ExtrinsicSuccess")
 		if strings.Contains(errOut, "NOT verified") {
 			t.Errorf("stderr:\n%s", errOut)
 		}

@@ -26,10 +26,7 @@ import (
 // it. An endpoint lying about the body: exit 3. A block the relay chain
 // never proves: the endpoint's claim, marked unverified.
 func TestAssetHubSubmit(t *testing.T) {
-	t.Parallel()
-	if testing.Short() {
-		t.Skip("executes the Asset Hub runtime")
-	}
+	slowTest(t, "executes the Asset Hub runtime")
 	ah := lighttest.Serve(t, lighttest.Generate(t, lighttest.Options{Spec: "asset-hub-kusama-local.json", Seed: "cli-ah-submit", Blocks: 4}))
 	r := lighttest.ServeRelay(t, ah.Chain.Chain, lighttest.RelayOptions{Seed: "cli-ah-submit-relay", Blocks: 8})
 	startAt(t, r)
@@ -43,17 +40,7 @@ func TestAssetHubSubmit(t *testing.T) {
 	}
 	importKey(t, home, "alice", "//Alice", pw)
 	code, out, errOut := ksm(t, "--json", "transfer", lightBob, "0.01", "--from", "alice", "--dry-run")
-	if code != 0 {
-		t.Fatalf("dry run: exit %d: %s", code, errOut)
-	}
-	var dry struct {
-		Fee any `json:"fee"`
-	}
-	mustJSON(t, out, &dry)
-	fee, ok := new(big.Int).SetString(jsonNum(dry.Fee), 10)
-	if !ok {
-		t.Fatalf("dry run fee %s", out)
-	}
+	fee := dryRunFee(t, code, out, errOut)
 	events := ahEvents(t, home, fee)
 
 	// relayFollows extends the relay chain once the para chain has grown
@@ -85,19 +72,31 @@ func TestAssetHubSubmit(t *testing.T) {
 		submitJSON
 		Fee any `json:"fee"`
 	}
-
-	t.Run("verified", func(t *testing.T) {
+	// nextBlock gives the next para block the transfer's events and returns
+	// its number; transferOK sends the transfer, which must succeed, and
+	// reads its outcome.
+	nextBlock := func(t *testing.T) uint32 {
+		t.Helper()
 		next := uint32(len(ah.Blocks))
 		if err := ah.SetState(next, []trie.KV{events}); err != nil {
 			t.Fatal(err)
 		}
-		relayFollows(t, 0)
+		return next
+	}
+	transferOK := func(t *testing.T) (o outcome, out, errOut string) {
+		t.Helper()
 		code, out, errOut := ksm(t, "--json", "--yes", "transfer", lightBob, "0.01", "--from", "alice")
 		if code != 0 {
 			t.Fatalf("transfer: exit %d\n%s\n%s", code, out, errOut)
 		}
-		var o outcome
 		mustJSON(t, out, &o)
+		return o, out, errOut
+	}
+
+	t.Run("verified", func(t *testing.T) {
+		next := nextBlock(t)
+		relayFollows(t, 0)
+		o, out, errOut := transferOK(t)
 		if len(ah.Server.Submitted()) != 1 || len(ah.Blocks) != int(next)+1 {
 			t.Fatalf("%d submitted, %d para blocks", len(ah.Server.Submitted()), len(ah.Blocks))
 		}
@@ -105,13 +104,7 @@ func TestAssetHubSubmit(t *testing.T) {
 			jsonNum(o.Fee) != fee.String() || o.Error != nil {
 			t.Fatalf("outcome %s\n%s", out, errOut)
 		}
-		var names []string
-		for _, ev := range o.Events {
-			names = append(names, ev.Pallet+"."+ev.Name)
-		}
-		if strings.Join(names, ",") != "TransactionPayment.TransactionFeePaid,System.ExtrinsicSuccess" {
-			t.Fatalf("events %v", names)
-		}
+		checkEvents(t, o.Events, "TransactionPayment.TransactionFeePaid,System.ExtrinsicSuccess")
 		if !strings.Contains(errOut, "waiting for the relay chain to prove") || !strings.Contains(errOut, "proven") ||
 			strings.Contains(errOut, "NOT verified") {
 			t.Errorf("stderr:\n%s", errOut)
@@ -120,10 +113,7 @@ func TestAssetHubSubmit(t *testing.T) {
 	})
 
 	t.Run("lying-body", func(t *testing.T) {
-		next := uint32(len(ah.Blocks))
-		if err := ah.SetState(next, []trie.KV{events}); err != nil {
-			t.Fatal(err)
-		}
+		nextBlock(t)
 		// The endpoint adds an extrinsic to the body of every block it
 		// serves: the transaction is still found there, but the body does
 		// not match the proven extrinsics root.
@@ -151,17 +141,9 @@ func TestAssetHubSubmit(t *testing.T) {
 	// The relay chain proves a later para head: ksm follows the parent
 	// hashes back to the including block over the endpoint's headers.
 	t.Run("ancestor", func(t *testing.T) {
-		next := uint32(len(ah.Blocks))
-		if err := ah.SetState(next, []trie.KV{events}); err != nil {
-			t.Fatal(err)
-		}
+		next := nextBlock(t)
 		relayFollows(t, 1)
-		code, out, errOut := ksm(t, "--json", "--yes", "transfer", lightBob, "0.01", "--from", "alice")
-		if code != 0 {
-			t.Fatalf("transfer: exit %d\n%s\n%s", code, out, errOut)
-		}
-		var o outcome
-		mustJSON(t, out, &o)
+		o, out, errOut := transferOK(t)
 		if !o.Success || !o.Verified || o.BlockNumber != uint64(next) || o.BlockHash != ah.Blocks[next].Hash.String() {
 			t.Fatalf("outcome %s\n%s", out, errOut)
 		}
@@ -171,18 +153,10 @@ func TestAssetHubSubmit(t *testing.T) {
 	})
 
 	t.Run("unproven", func(t *testing.T) {
-		next := uint32(len(ah.Blocks))
-		if err := ah.SetState(next, []trie.KV{events}); err != nil {
-			t.Fatal(err)
-		}
+		next := nextBlock(t)
 		hooksOf(t).ParaInclusionTimeout = 2 * time.Second
 		// No relay block records the new para block.
-		code, out, errOut := ksm(t, "--json", "--yes", "transfer", lightBob, "0.01", "--from", "alice")
-		if code != 0 {
-			t.Fatalf("transfer: exit %d\n%s\n%s", code, out, errOut)
-		}
-		var o outcome
-		mustJSON(t, out, &o)
+		o, out, errOut := transferOK(t)
 		if o.Verified || !o.Success || o.BlockHash != ah.Blocks[next].Hash.String() || !strings.Contains(errOut, "NOT verified") {
 			t.Fatalf("unproven outcome %s\n%s", out, errOut)
 		}

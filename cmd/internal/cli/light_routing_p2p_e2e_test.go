@@ -69,10 +69,7 @@ func encodeEntry(t *testing.T, codec *value.Codec, e *storage.Entry, key []any, 
 // test vector's Ethereum address), and checks that ksm finds, proves and
 // reports them.
 func TestRoutingP2P(t *testing.T) {
-	t.Parallel()
-	if testing.Short() {
-		t.Skip("executes the Kusama runtime on both chains")
-	}
+	slowTest(t, "executes the Kusama runtime on both chains")
 	n := newP2PTwoChainsOf(t, "cli-routing-p2p", "kusama-local.json")
 	n.producer.Hold.Store(false) // the relay node includes the relay transactions it receives
 	home, pw := t.TempDir(), map[string]string{"KSM_PASSWORD": "pw"}

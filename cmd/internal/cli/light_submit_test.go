@@ -8,7 +8,6 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/lighttest"
@@ -28,10 +27,7 @@ import (
 // runtime computed for ksm's dry run), so what is checked is that ksm finds,
 // proves and reports them.
 func TestLightSubmit(t *testing.T) {
-	t.Parallel()
-	if testing.Short() {
-		t.Skip("executes the Kusama runtime")
-	}
+	slowTest(t, "executes the Kusama runtime")
 	t.Run("rpc", func(t *testing.T) {
 		c := lighttest.Generate(t, lighttest.Options{Seed: "light-submit"})
 		n := lighttest.Serve(t, c)
@@ -67,14 +63,7 @@ func lightSubmit(t *testing.T, c *lighttest.Chain, flags []string, included func
 	importKey(t, home, "alice", "//Alice", pw)
 	// The dry run gives the fee the runtime computes.
 	code, out, errOut := ksm("--json", "transfer", lightBob, "1.5", "--from", "alice", "--dry-run")
-	if code != 0 {
-		t.Fatalf("dry run: exit %d: %s", code, errOut)
-	}
-	var dry struct {
-		Fee any `json:"fee"`
-	}
-	mustJSON(t, out, &dry)
-	fee, _ := new(big.Int).SetString(jsonNum(dry.Fee), 10)
+	fee := dryRunFee(t, code, out, errOut)
 	amount := big.NewInt(1_500_000_000_000)
 
 	// The effects of the block, encoded with the verified metadata ksm
@@ -110,13 +99,7 @@ func lightSubmit(t *testing.T, c *lighttest.Chain, flags []string, included func
 	if !o.Success || !o.Verified || o.BlockNumber != uint64(next) || o.BlockHash != c.Blocks[next].Hash.String() || jsonNum(o.Fee) != fee.String() || o.Error != nil {
 		t.Fatalf("outcome %s", out)
 	}
-	names := []string{}
-	for _, ev := range o.Events {
-		names = append(names, ev.Pallet+"."+ev.Name)
-	}
-	if strings.Join(names, ",") != "Balances.Withdraw,Balances.Transfer,TransactionPayment.TransactionFeePaid,System.ExtrinsicSuccess" {
-		t.Fatalf("events %v", names)
-	}
+	checkEvents(t, o.Events, "Balances.Withdraw,Balances.Transfer,TransactionPayment.TransactionFeePaid,System.ExtrinsicSuccess")
 	// The next read sees the new state, proven at the new block.
 	code, out, errOut = ksm("--json", "balance", alice)
 	if code != 0 {

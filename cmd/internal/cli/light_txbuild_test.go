@@ -15,10 +15,7 @@ import (
 // verified chain; the file and the saved metadata sign offline; a given
 // version that contradicts the chain is refused (exit 2).
 func TestLightTxBuild(t *testing.T) {
-	t.Parallel()
-	if testing.Short() {
-		t.Skip("executes the Kusama runtime")
-	}
+	slowTest(t, "executes the Kusama runtime")
 	c := lighttest.Generate(t, lighttest.Options{Seed: "light-txbuild"})
 	n := lighttest.Serve(t, c)
 	startAt(t, n)

@@ -82,7 +82,7 @@ metadata's constants; when given as flags they must agree.`,
 			return f.PrintJSON(map[string]string{"digest": xtHexString(d[:])})
 		},
 	}
-	cmd.Flags().StringVar(&metaPath, "metadata", "", "runtime metadata file (binary or hex)")
+	addMetadataFlag(cmd, &metaPath)
 	opts.addFlags(cmd)
 	return cmd
 }

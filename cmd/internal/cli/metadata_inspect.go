@@ -44,13 +44,10 @@ With --json (or when stdout is not a terminal) the output is
 				return err
 			}
 			s := metadata.Summarize(md)
-			if f.Opts.JSON || !f.IO.IsStdoutTTY() {
-				return f.PrintJSON(s)
-			}
-			return printMetadataSummary(f, md, s)
+			return printJSONOr(f, s, func() error { return printMetadataSummary(f, md, s) })
 		},
 	}
-	cmd.Flags().StringVar(&metaPath, "metadata", "", "runtime metadata file (binary or hex)")
+	addMetadataFlag(cmd, &metaPath)
 	return cmd
 }
 

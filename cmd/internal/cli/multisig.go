@@ -13,23 +13,15 @@ import (
 	"github.com/ksm-wallet/ksm/wallet/ss58"
 )
 
-func newMultisigCmd(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "multisig",
-		Short: "Multisig accounts: create, list open operations, approve, cancel",
-		Long: `A multisig account is derived from its signatories and threshold (as the
+// multisigLong is the help of ksm multisig (the verbs are listed in addCommands).
+const multisigLong = `A multisig account is derived from its signatories and threshold (as the
 Multisig pallet does); 'ksm multisig new' adds one to the address book. Any
 submitting command proposes or approves a call for it with --as MULTISIG
 --from SIGNATORY; the first approval always carries the call, so the chain
 itself holds it for the others: 'ksm multisig pending' fetches it from the
 block the operation's timepoint names and proves it against that block's
 extrinsics root, and 'ksm multisig approve' approves (and, at the threshold,
-executes) it without anyone passing call data around.`,
-		Args: exactArgs(0),
-	}
-	cmd.AddCommand(newMultisigNewCmd(f), newMultisigPendingCmd(f), newMultisigApproveCmd(f), newMultisigCancelCmd(f))
-	return cmd
-}
+executes) it without anyone passing call data around.`
 
 // multisigJSON is what multisig new prints.
 type multisigJSON struct {
@@ -52,11 +44,7 @@ exists on chain as soon as it holds funds.`,
 		Example: `  ksm multisig new treasury --threshold 2 alice bob HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F
   ksm --json multisig new pair --threshold 1 alice bob`,
 		Args: rangeArgs(3, 1+app.MaxSignatories),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			env, err := openKeyEnv(f)
-			if err != nil {
-				return err
-			}
+		RunE: keyEnvRun(f, func(env *keyEnv, args []string) error {
 			st := env.store
 			var ids [][32]byte
 			for _, a := range args[1:] {
@@ -87,7 +75,7 @@ exists on chain as soon as it holds funds.`,
 			}
 			fmt.Fprintln(f.IO.Out, j.Address)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().IntVar(&threshold, "threshold", 0, "approvals needed (1 to the number of signatories)")
 	return cmd

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -10,22 +11,13 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 )
 
-func newParaCmd(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "para",
-		Short: "Parachain bonding on the relay chain: para ids, registration, crowdloans",
-		Long: `Reserve a para id, register a parachain's genesis head and validation code,
+// paraLong is the help of ksm para (the verbs are listed in addCommands).
+const paraLong = `Reserve a para id, register a parachain's genesis head and validation code,
 deregister it and read its state (Registrar and Paras on the relay chain).
 
 Crowdloans and slot auctions are closed on Kusama: contribute is filtered
 there, and the deposits and contributions of old crowdloans come back
-through AhOps on Asset Hub.`,
-		Args: exactArgs(0),
-	}
-	cmd.AddCommand(newParaReserveCmd(f), newParaRegisterCmd(f), newParaDeregisterCmd(f), newParaStatusCmd(f),
-		newParaContributeCmd(f), newParaWithdrawCmd(f), newParaRefundCmd(f))
-	return cmd
-}
+through AhOps on Asset Hub.`
 
 func newParaReserveCmd(f *Factory) *cobra.Command {
 	return submitCmd(f, &cobra.Command{
@@ -75,10 +67,7 @@ type paraStatusJSON struct {
 	Head            any    `json:"head"`
 	CodeHash        any    `json:"codeHash"`
 	UpcomingGenesis bool   `json:"upcomingGenesis"`
-	BlockNumber     uint64 `json:"blockNumber"`
-	BlockHash       string `json:"blockHash"`
-	Chain           string `json:"chain"`
-	Verified        bool   `json:"verified"`
+	blockAtJSON
 }
 
 func orNull(s string) any {
@@ -88,22 +77,15 @@ func orNull(s string) any {
 	return s
 }
 
+// paraIDArg is the para id the first argument names.
+func paraIDArg(args []string) (uint32, error) { return app.ParseParaID(args[0]) }
+
 func newParaStatusCmd(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "status ID",
 		Short: "A para id: manager, deposit, lifecycle, head (Registrar.Paras, Paras.*)",
 		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := app.ParseParaID(args[0])
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			e, err := openChainFor(ctx, f, "Registrar")
-			if err != nil {
-				return err
-			}
-			defer e.Close()
+		RunE: parsedChainRun(f, "Registrar", paraIDArg, func(ctx context.Context, e *chainEnv, id uint32) error {
 			head, rt, err := e.sess.HeadRuntime(ctx)
 			if err != nil {
 				return err
@@ -113,8 +95,8 @@ func newParaStatusCmd(f *Factory) *cobra.Command {
 				return err
 			}
 			j := paraStatusJSON{ID: id, Registered: st.Registered, Manager: st.Manager, Deposit: numOrNull(st.Deposit), Locked: st.Locked,
-				Lifecycle: orNull(st.Lifecycle), Head: orNull(st.Head), CodeHash: orNull(st.CodeHash), UpcomingGenesis: st.Upcoming, Chain: e.sess.ChainID(), Verified: e.sess.Chain.Verified(),
-				BlockNumber: head.Number, BlockHash: head.Hash.String()}
+				Lifecycle: orNull(st.Lifecycle), Head: orNull(st.Head), CodeHash: orNull(st.CodeHash), UpcomingGenesis: st.Upcoming,
+				blockAtJSON: blockAt(e.sess, *head)}
 			if f.Opts.JSON {
 				return f.PrintJSON(j)
 			}
@@ -125,7 +107,7 @@ func newParaStatusCmd(f *Factory) *cobra.Command {
 			b, _ := json.MarshalIndent(j, "", "  ")
 			fmt.Fprintln(f.IO.Out, string(b))
 			return nil
-		},
+		}),
 	}
 }
 

@@ -12,22 +12,10 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
 )
 
-func newPoolCmd(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "pool",
-		Short: "Join nomination pools, claim their rewards, unbond and withdraw",
-		Long: `Nomination pools (NominationPools): join a pool with an amount, bond more
+// poolLong is the help of ksm pool (the verbs are listed in addCommands).
+const poolLong = `Nomination pools (NominationPools): join a pool with an amount, bond more
 (or bond the pending rewards), claim rewards, unbond and withdraw. On Kusama
-pools live on Asset Hub, with staking (--network kusama-asset-hub).`,
-		Args: exactArgs(0),
-	}
-	for _, c := range []func(*Factory) *cobra.Command{
-		newPoolJoinCmd, newPoolBondExtraCmd, newPoolClaimCmd, newPoolUnbondCmd, newPoolWithdrawCmd, newPoolStatusCmd,
-	} {
-		cmd.AddCommand(c(f))
-	}
-	return cmd
-}
+pools live on Asset Hub, with staking (--network kusama-asset-hub).`
 
 func newPoolJoinCmd(f *Factory) *cobra.Command {
 	return submitCmd(f, &cobra.Command{

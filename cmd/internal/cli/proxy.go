@@ -10,22 +10,14 @@ import (
 	"github.com/ksm-wallet/ksm/wallet/keys"
 )
 
-func newProxyCmd(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "proxy",
-		Short: "Add, remove and list proxies; create and kill pure proxy accounts",
-		Long: `Proxies let one account (the delegate) dispatch calls for another, within a
+// proxyLong is the help of ksm proxy (the verbs are listed in addCommands).
+const proxyLong = `Proxies let one account (the delegate) dispatch calls for another, within a
 proxy type (Any, NonTransfer, Staking, Governance, ...; the runtime's ProxyType
 enum). Once a key is a proxy of an account, every submitting command acts for
 that account with --as ACCOUNT --from KEY.
 
 On Kusama proxies live on the relay chain and on Asset Hub alike (a proxy is
-set on one chain only).`,
-		Args: exactArgs(0),
-	}
-	cmd.AddCommand(newProxyAddCmd(f), newProxyRemoveCmd(f), newProxyListCmd(f), newProxyPureCmd(f))
-	return cmd
-}
+set on one chain only).`
 
 func newProxyAddCmd(f *Factory) *cobra.Command {
 	var typ string
@@ -73,10 +65,7 @@ type proxyListJSON struct {
 	Checked     int            `json:"checked"`
 	SignatoryOf []multisigJSON `json:"signatoryOf"`
 	Types       []string       `json:"proxyTypes"`
-	BlockNumber uint64         `json:"blockNumber"`
-	BlockHash   string         `json:"blockHash"`
-	Chain       string         `json:"chain"`
-	Verified    bool           `json:"verified"`
+	blockAtJSON
 }
 
 type proxyDefJSON struct {
@@ -142,7 +131,7 @@ not found this way.`,
 				types, _ = rt.Calls.ProxyTypes()
 			}
 			j := proxyListJSON{Account: e.sess.Account(r.Account), Proxies: []proxyDefJSON{}, Deposit: numOrNull(r.Deposit), ActsFor: []actsForJSON{},
-				Checked: r.Checked, Types: types, SignatoryOf: []multisigJSON{}, BlockNumber: r.At.Number, BlockHash: r.At.Hash.String(), Chain: e.sess.ChainID(), Verified: e.sess.Chain.Verified()}
+				Checked: r.Checked, Types: types, SignatoryOf: []multisigJSON{}, blockAtJSON: blockAt(e.sess, r.At)}
 			for _, d := range r.Proxies {
 				j.Proxies = append(j.Proxies, proxyDefJSON{Delegate: e.sess.Account(d.Delegate), Type: d.Type, Delay: d.Delay})
 			}

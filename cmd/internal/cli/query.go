@@ -12,13 +12,6 @@ import (
 	"github.com/ksm-wallet/ksm/tx/metadata"
 )
 
-func newQueryCmd(f *Factory) *cobra.Command {
-	return newNounCmd(f, &cobra.Command{
-		Use:   "query",
-		Short: "Read chain state, verified against the finalized state root",
-	}, newQueryStorageCmd)
-}
-
 type queryStorageJSON struct {
 	Pallet string    `json:"pallet"`
 	Item   string    `json:"item"`

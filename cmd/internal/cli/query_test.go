@@ -20,6 +20,18 @@ func kusamaMetadata(t *testing.T) string {
 	return testenv.Shared(t, "metadata", "kusama-v15-spec1009002.scale")
 }
 
+// serveUnproven makes srv an endpoint that cannot prove anything (no
+// proof methods) and serves the Kusama metadata.
+func serveUnproven(t *testing.T, srv *rpctest.Server) {
+	t.Helper()
+	raw, err := os.ReadFile(kusamaMetadata(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Metadata = raw
+	srv.Methods = []string{"rpc_methods", "chain_getFinalizedHead", "chain_getHeader", "chain_getBlockHash", "state_getStorage", "state_getMetadata", "system_properties"}
+}
+
 func TestQueryStorage(t *testing.T) {
 	t.Parallel()
 	md := kusamaMetadata(t)
@@ -185,12 +197,7 @@ func testNetworkWith(t *testing.T, visible uint32, cfg testchain.Config) (*rpcte
 func TestQueryStorageTrustedRPC(t *testing.T) {
 	t.Parallel()
 	srv, url, c := testNetwork(t, 100)
-	raw, err := os.ReadFile(kusamaMetadata(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Metadata = raw
-	srv.Methods = []string{"rpc_methods", "chain_getFinalizedHead", "chain_getHeader", "chain_getBlockHash", "state_getStorage", "state_getMetadata", "system_properties"}
+	serveUnproven(t, srv)
 	for _, tc := range []struct {
 		name  string
 		args  []string

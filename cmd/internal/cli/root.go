@@ -145,28 +145,43 @@ func addCommands(root *cobra.Command, f *Factory) {
 	root.AddCommand(
 		newAccountCmd(f),
 		newBalanceCmd(f),
-		newBatchCmd(f),
-		newChainCmd(f),
-		newClaimCmd(f),
+		newNounCmd(f, &cobra.Command{Use: "batch", Short: "Run many transactions from a file (JSON Lines or CSV): plan them, then run them with a journal that never pays twice"},
+			newBatchPlanCmd, newBatchRunCmd),
+		newNounCmd(f, &cobra.Command{Use: "chain", Short: "Light-client status and sync: GRANDPA-verified finality"},
+			newChainCheckpointCmd, newChainStatusCmd, newChainSyncCmd),
+		newNounCmd(f, &cobra.Command{Use: "claim", Short: "Claim an allocation of the 2017 sale with an Ethereum key", Long: claimLong},
+			newClaimStatusCmd, newClaimMessageCmd, newClaimRecoverCmd, newClaimSubmitCmd, newClaimAttestCmd),
 		newConfigCmd(f),
-		newGovCmd(f),
-		newKeyCmd(f),
-		newGroupCmd("metadata", "Inspect runtime metadata and compute its RFC-0078 digest",
-			newMetadataHashCmd(f), newMetadataInspectCmd(f)),
-		newMultisigCmd(f),
-		newParaCmd(f),
-		newPoolCmd(f),
-		newProxyCmd(f),
-		newQueryCmd(f),
-		newStakeCmd(f),
+		newNounCmd(f, &cobra.Command{Use: "gov", Short: "OpenGov: referenda, conviction votes and delegations", Long: govLong},
+			newGovReferendaCmd, newGovShowCmd, newGovVoteCmd, newGovVotesCmd, newGovRemoveVoteCmd, newGovDelegateCmd,
+			newGovUndelegateCmd, newGovUnlockCmd, newGovTracksCmd),
+		newNounCmd(f, &cobra.Command{Use: "key", Short: "Create, import, list, derive and use keys (polkadot-js compatible keystore)", Long: keyLong},
+			newKeyNewCmd, newKeyImportCmd, newKeyListCmd, newKeyShowCmd, newKeyInspectCmd, newKeyDeriveCmd,
+			newKeyExportCmd, newKeyRemoveCmd, newKeyRenameCmd, newKeyWatchCmd, newKeySignCmd, newKeyVerifyCmd),
+		newNounCmd(f, &cobra.Command{Use: "metadata", Short: "Inspect runtime metadata and compute its RFC-0078 digest"},
+			newMetadataHashCmd, newMetadataInspectCmd),
+		newNounCmd(f, &cobra.Command{Use: "multisig", Short: "Multisig accounts: create, list open operations, approve, cancel", Long: multisigLong},
+			newMultisigNewCmd, newMultisigPendingCmd, newMultisigApproveCmd, newMultisigCancelCmd),
+		newNounCmd(f, &cobra.Command{Use: "para", Short: "Parachain bonding on the relay chain: para ids, registration, crowdloans", Long: paraLong},
+			newParaReserveCmd, newParaRegisterCmd, newParaDeregisterCmd, newParaStatusCmd, newParaContributeCmd,
+			newParaWithdrawCmd, newParaRefundCmd),
+		newNounCmd(f, &cobra.Command{Use: "pool", Short: "Join nomination pools, claim their rewards, unbond and withdraw", Long: poolLong},
+			newPoolJoinCmd, newPoolBondExtraCmd, newPoolClaimCmd, newPoolUnbondCmd, newPoolWithdrawCmd, newPoolStatusCmd),
+		newNounCmd(f, &cobra.Command{Use: "proxy", Short: "Add, remove and list proxies; create and kill pure proxy accounts", Long: proxyLong},
+			newProxyAddCmd, newProxyRemoveCmd, newProxyListCmd, newProxyPureCmd),
+		newNounCmd(f, &cobra.Command{Use: "query", Short: "Read chain state, verified against the finalized state root"},
+			newQueryStorageCmd),
+		newNounCmd(f, &cobra.Command{Use: "stake", Short: "Bond, nominate, unbond and claim staking rewards", Long: stakeLong},
+			newStakeBondCmd, newStakeBondExtraCmd, newStakeUnbondCmd, newStakeRebondCmd, newStakeWithdrawCmd,
+			newStakeNominateCmd, newStakeChillCmd, newStakePayeeCmd, newStakePayoutCmd, newStakeStatusCmd),
 		newTransferCmd(f),
 		newTUICmd(f),
-		newGroupCmd("tx", "Encode, decode, build and sign transactions",
-			newTxBuildCmd(f), newTxEncodeCallCmd(f), newTxDecodeCallCmd(f), newTxDecodeCmd(f),
-			newTxDecodePayloadCmd(f), newTxSignCmd(f), newTxSubmitCmd(f), newTxCallCmd(f)),
-		newGroupCmd("verify", "Verify chain data offline: checkpoints, genesis, headers, justifications, proofs",
-			newVerifyCheckpointCmd(f), newVerifyGenesisCmd(f), newVerifyHeaderCmd(f),
-			newVerifyJustificationCmd(f), newVerifyProofCmd(f)),
+		newNounCmd(f, &cobra.Command{Use: "tx", Short: "Encode, decode, build and sign transactions"},
+			newTxBuildCmd, newTxEncodeCallCmd, newTxDecodeCallCmd, newTxDecodeCmd, newTxDecodePayloadCmd, newTxSignCmd,
+			newTxSubmitCmd, newTxCallCmd),
+		newNounCmd(f, &cobra.Command{Use: "verify", Short: "Verify chain data offline: checkpoints, genesis, headers, justifications, proofs"},
+			newVerifyCheckpointCmd, newVerifyGenesisCmd, newVerifyHeaderCmd, newVerifyJustificationCmd,
+			newVerifyProofCmd),
 		newVersionCmd(f),
 	)
 }
@@ -205,13 +220,6 @@ func unknownSubcommand(cmd *cobra.Command, args []string) error {
 	return commandSyntaxErrorf(cmd.CommandPath(), "%s", msg)
 }
 
-// newGroupCmd is a noun that only groups its verbs (ksm tx, ksm verify).
-func newGroupCmd(use, short string, verbs ...*cobra.Command) *cobra.Command {
-	cmd := &cobra.Command{Use: use, Short: short, Args: exactArgs(0)}
-	cmd.AddCommand(verbs...)
-	return cmd
-}
-
 // exactArgs is cobra.ExactArgs with a usage error (exit 2).
 func exactArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
@@ -230,4 +238,10 @@ func rangeArgs(min, max int) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// addMetadataFlag adds --metadata, the runtime metadata file a command
+// reads, to cmd.
+func addMetadataFlag(cmd *cobra.Command, path *string) {
+	cmd.Flags().StringVar(path, "metadata", "", "runtime metadata file (binary or hex)")
 }

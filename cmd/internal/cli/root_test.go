@@ -34,11 +34,7 @@ func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 
 func TestExitCodes(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		args []string
-		code int
-		err  string
-	}{
+	tests := []exitCase{
 		{[]string{"version"}, ExitOK, ""},
 		{[]string{"no-such-command"}, ExitUsage, "unknown command"},
 		{[]string{"--no-such-flag"}, ExitUsage, "unknown flag"},
@@ -47,11 +43,11 @@ func TestExitCodes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		code, _, stderr := runCLI(t, "", tt.args...)
-		if code != tt.code || !strings.Contains(stderr, tt.err) {
-			t.Errorf("ksm %v: exit %d stderr %q; want exit %d containing %q", tt.args, code, stderr, tt.code, tt.err)
+		if code != tt.code || !strings.Contains(stderr, tt.want) {
+			t.Errorf("ksm %v: exit %d stderr %q; want exit %d containing %q", tt.args, code, stderr, tt.code, tt.want)
 		}
 		// The usage hint follows command-line syntax errors only.
-		syntax := strings.Contains(tt.err, "unknown command") || strings.Contains(tt.err, "unknown flag") || strings.Contains(tt.err, "takes 0")
+		syntax := strings.Contains(tt.want, "unknown command") || strings.Contains(tt.want, "unknown flag") || strings.Contains(tt.want, "takes 0")
 		if hint := strings.Contains(stderr, "--help' for usage."); hint != syntax {
 			t.Errorf("ksm %v: usage hint %v, want %v", tt.args, hint, syntax)
 		}
@@ -132,11 +128,7 @@ func TestExitCodeTable(t *testing.T) {
 // giving the message and the exit code; without --json there is none.
 func TestJSONErrorLine(t *testing.T) {
 	t.Parallel()
-	for _, tt := range []struct {
-		args []string
-		code int
-		msg  string
-	}{
+	for _, tt := range []exitCase{
 		{[]string{"--json", "--rpc", "ftp://x", "balance", "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"}, ExitUsage, "unsupported scheme"},
 		{[]string{"--json", "verify", "header", "0x00"}, ExitUsage, "unexpected end"},
 		{[]string{"--json", "key", "lst"}, ExitUsage, "unknown command"},
@@ -153,8 +145,8 @@ func TestJSONErrorLine(t *testing.T) {
 			t.Errorf("%v: last stderr line %q is not a JSON error: %v", tt.args, lines[len(lines)-1], err)
 			continue
 		}
-		if code != tt.code || line.Error.ExitCode != code || !strings.Contains(line.Error.Message, tt.msg) || stdout != "" {
-			t.Errorf("%v: exit %d, JSON %+v, stdout %q; want exit %d and a message with %q", tt.args, code, *line.Error, stdout, tt.code, tt.msg)
+		if code != tt.code || line.Error.ExitCode != code || !strings.Contains(line.Error.Message, tt.want) || stdout != "" {
+			t.Errorf("%v: exit %d, JSON %+v, stdout %q; want exit %d and a message with %q", tt.args, code, *line.Error, stdout, tt.code, tt.want)
 		}
 	}
 	if _, _, stderr := runCLI(t, "", "verify", "header", "0x00"); strings.Contains(stderr, "{") {
@@ -346,9 +338,7 @@ func TestGarbageInputFiles(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	garbage := filepath.Join(dir, "garbage")
-	if err := os.WriteFile(garbage, []byte("garbage"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, garbage, []byte("garbage"))
 	missing := filepath.Join(dir, "missing")
 	root := "0x" + strings.Repeat("11", 32)
 	for _, args := range [][]string{

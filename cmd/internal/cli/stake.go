@@ -16,28 +16,15 @@ import (
 	"github.com/ksm-wallet/ksm/cmd/internal/app/chainclient"
 )
 
-func newStakeCmd(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "stake",
-		Short: "Bond, nominate, unbond and claim staking rewards",
-		Long: `Staking of the chain's token: bond it, nominate validators, unbond,
+// stakeLong is the help of ksm stake (the verbs are listed in addCommands).
+const stakeLong = `Staking of the chain's token: bond it, nominate validators, unbond,
 rebond, withdraw what has unlocked, set the reward destination and pay out
 rewards. On Kusama staking lives on Asset Hub: use --network kusama-asset-hub
 (its state is proven through the relay chain; add --rpc AH_ENDPOINT to submit).
 ksm says so when a staking call is made on the relay chain.
 
 Argument names and reward destinations are read from the runtime's metadata;
-the nomination limit from Staking.MaxNominations or StakingApi_nominations_quota.`,
-		Args: exactArgs(0),
-	}
-	for _, c := range []func(*Factory) *cobra.Command{
-		newStakeBondCmd, newStakeBondExtraCmd, newStakeUnbondCmd, newStakeRebondCmd, newStakeWithdrawCmd,
-		newStakeNominateCmd, newStakeChillCmd, newStakePayeeCmd, newStakePayoutCmd, newStakeStatusCmd,
-	} {
-		cmd.AddCommand(c(f))
-	}
-	return cmd
-}
+the nomination limit from Staking.MaxNominations or StakingApi_nominations_quota.`
 
 // stakeEnv is an open chain checked to host a pallet, its finalized head
 // and that head's runtime.
@@ -72,15 +59,7 @@ func openPallet(ctx context.Context, f *Factory, pallet string) (*stakeEnv, erro
 // palletRun is the run function of a command reading pallet's state: the
 // chain is opened for it (openPallet), given to run and closed after.
 func palletRun(f *Factory, pallet string, run func(ctx context.Context, e *stakeEnv, args []string) error) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, args []string) error {
-		ctx := cmd.Context()
-		e, err := openPallet(ctx, f, pallet)
-		if err != nil {
-			return err
-		}
-		defer e.Close()
-		return run(ctx, e, args)
-	}
+	return openedRun(argsAsGiven, func(ctx context.Context) (*stakeEnv, error) { return openPallet(ctx, f, pallet) }, run)
 }
 
 func newStakeBondCmd(f *Factory) *cobra.Command {

@@ -238,6 +238,20 @@ func readAt(s *app.Session, block chainclient.Header) readAtJSON {
 		Chain: s.ChainID(), Verified: s.Chain.Verified()}
 }
 
+// blockAtJSON is the block a command read chain state at, the chain, and
+// whether the state was verified (readAtJSON adds the token).
+type blockAtJSON struct {
+	BlockNumber uint64 `json:"blockNumber"`
+	BlockHash   string `json:"blockHash"`
+	Chain       string `json:"chain"`
+	Verified    bool   `json:"verified"`
+}
+
+// blockAt is the state of s read at block.
+func blockAt(s *app.Session, block chainclient.Header) blockAtJSON {
+	return blockAtJSON{BlockNumber: block.Number, BlockHash: block.Hash.String(), Chain: s.ChainID(), Verified: s.Chain.Verified()}
+}
+
 // accountWriter is the table a status command writes an account's block
 // of text in, started with the account's address (and key name).
 func accountWriter(e *chainEnv, account [32]byte, key string) *tabwriter.Writer {

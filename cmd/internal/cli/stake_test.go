@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -39,11 +38,7 @@ func TestHumanDuration(t *testing.T) {
 
 func TestStakeUsageErrors(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		args []string
-		code int
-		want string
-	}{
+	checkExits(t, []exitCase{
 		{[]string{"stake", "payout", "--from", "a"}, 2, "--all"},
 		{[]string{"stake", "payout", "x", "1", "--all", "--from", "a"}, 2, "--all"},
 		{[]string{"stake", "nominate", "--from", "a"}, 2, "at least one VALIDATOR"},
@@ -58,10 +53,5 @@ func TestStakeUsageErrors(t *testing.T) {
 		{[]string{"pool", "status", "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"}, 5, "light client"},
 		// A key that does not exist fails before the network is touched.
 		{[]string{"stake", "bond", "1", "--from", "alice"}, 2, "no such key"},
-	} {
-		code, _, stderr := runCLI(t, "", tc.args...)
-		if code != tc.code || !strings.Contains(stderr, tc.want) {
-			t.Errorf("ksm %s: exit %d (want %d), stderr %q (want %q)", strings.Join(tc.args, " "), code, tc.code, stderr, tc.want)
-		}
-	}
+	})
 }

@@ -121,15 +121,37 @@ const dialTimeout = 30 * time.Second
 // accounts: the chains are opened (openNetwork), given to run and closed
 // after.
 func networkRun(f *Factory, run func(ctx context.Context, e *chainEnv, args []string) error) func(*cobra.Command, []string) error {
+	return openedRun(argsAsGiven, func(ctx context.Context) (*chainEnv, error) { return openNetwork(ctx, f) }, run)
+}
+
+// openedRun is the run function of a command working on what open opens
+// (a chain, a network, a pallet's chain): parse reads the arguments first,
+// so that bad input fails (exit 2) before any network step; then open
+// opens it, run is given it and what parse made, and it is closed after.
+func openedRun[E interface{ Close() }, T any](parse func(args []string) (T, error), open func(ctx context.Context) (E, error), run func(ctx context.Context, e E, in T) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
+		in, err := parse(args)
+		if err != nil {
+			return err
+		}
 		ctx := cmd.Context()
-		e, err := openNetwork(ctx, f)
+		e, err := open(ctx)
 		if err != nil {
 			return err
 		}
 		defer e.Close()
-		return run(ctx, e, args)
+		return run(ctx, e, in)
 	}
+}
+
+// argsAsGiven is the parse step of openedRun for a run function that reads
+// the arguments itself.
+func argsAsGiven(args []string) ([]string, error) { return args, nil }
+
+// parsedChainRun is the run function of a command that reads pallet's chain
+// about what its arguments name (parse; see openedRun).
+func parsedChainRun[T any](f *Factory, pallet string, parse func(args []string) (T, error), run func(ctx context.Context, e *chainEnv, in T) error) func(*cobra.Command, []string) error {
+	return openedRun(parse, func(ctx context.Context) (*chainEnv, error) { return openChainFor(ctx, f, pallet) }, run)
 }
 
 // openChain opens the chain the global flags name: the verified light
@@ -443,15 +465,16 @@ func openKeyring(f *Factory) (*keystore.Store, string, error) {
 	return st, home, nil
 }
 
-// confirmUnsigned asks before an unsigned or already signed transaction is
-// sent (skipped with --yes); no answer is ErrCancelled.
-func confirmUnsigned(f *Factory, question string) error {
+// confirm asks question before ksm does what it says (skipped with --yes):
+// without a terminal that is a usage error (pass --yes to <do> without
+// confirmation); no answer is ErrCancelled.
+func confirm(f *Factory, question, do string) error {
 	if f.Opts.Yes {
 		return nil
 	}
 	ok, err := f.IO.Confirm(question)
 	if errors.Is(err, iostreams.ErrNoTTY) {
-		return app.Usagef("not on a terminal: pass --yes to submit without confirmation")
+		return app.Usagef("not on a terminal: pass --yes to %s without confirmation", do)
 	}
 	if err != nil {
 		return err

@@ -101,6 +101,41 @@ func (b *tuiBackend) envFor(pallet string) (*chainEnv, error) {
 	return nil, fmt.Errorf("%s (where %s lives) is still being opened", host.DisplayName, pallet)
 }
 
+// session is the session of the open chain that hosts pallet (envFor).
+func (b *tuiBackend) session(pallet string) (*app.Session, error) {
+	e, err := b.envFor(pallet)
+	if err != nil {
+		return nil, err
+	}
+	return e.sess, nil
+}
+
+// routed is session for a read of pallet: an error where that chain has no
+// pallet (Session.Route says which chain has it).
+func (b *tuiBackend) routed(pallet string) (*app.Session, error) {
+	s, err := b.session(pallet)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Route(pallet); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// tuiStakeStatus reads k's staking status at s's finalized head.
+func tuiStakeStatus(ctx context.Context, s *app.Session, k tui.Key, o app.StakeStatusOptions) (*app.StakeStatus, error) {
+	id, err := tuiAccount(k)
+	if err != nil {
+		return nil, err
+	}
+	h, rt, err := s.HeadRuntime(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.StakeStatus(ctx, rt, *h, id, o)
+}
+
 // openHosts opens the other chains of the network the dashboard reads,
 // one after the other, as --network NAME would (the relay endpoint, if
 // --rpc named one, serves their proofs).
@@ -472,25 +507,16 @@ func (b *tuiBackend) Balances(ctx context.Context, list []tui.Key) ([]tui.Accoun
 }
 
 func (b *tuiBackend) Staking(ctx context.Context, k tui.Key) (*tui.Staking, error) {
-	e, err := b.envFor("Staking")
+	s, err := b.session("Staking")
 	if err != nil {
 		return nil, err
 	}
-	s := e.sess
 	out := &tui.Staking{Chain: s.ChainName(), Verified: s.Chain.Verified()}
 	if err := s.Route("Staking"); err != nil {
 		out.Note = err.Error()
 		return out, nil
 	}
-	id, err := tuiAccount(k)
-	if err != nil {
-		return nil, err
-	}
-	h, rt, err := s.HeadRuntime(ctx)
-	if err != nil {
-		return nil, err
-	}
-	st, err := s.StakeStatus(ctx, rt, *h, id, app.StakeStatusOptions{})
+	st, err := tuiStakeStatus(ctx, s, k, app.StakeStatusOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -527,12 +553,8 @@ func (b *tuiBackend) Staking(ctx context.Context, k tui.Key) (*tui.Staking, erro
 // Validators lists Staking.Validators with their commission and blocked
 // flag (the stakes and points are not read here yet).
 func (b *tuiBackend) Validators(ctx context.Context) ([]tui.Validator, error) {
-	e, err := b.envFor("Staking")
+	s, err := b.routed("Staking")
 	if err != nil {
-		return nil, err
-	}
-	s := e.sess
-	if err := s.Route("Staking"); err != nil {
 		return nil, err
 	}
 	h, rt, err := s.HeadRuntime(ctx)
@@ -617,11 +639,10 @@ func (b *tuiBackend) Validators(ctx context.Context) ([]tui.Validator, error) {
 }
 
 func (b *tuiBackend) Referenda(ctx context.Context) ([]tui.Referendum, error) {
-	e, err := b.envFor("Referenda")
+	s, err := b.session("Referenda")
 	if err != nil {
 		return nil, err
 	}
-	s := e.sess
 	g, err := s.Gov(ctx)
 	if err != nil {
 		return nil, err
@@ -657,12 +678,8 @@ func (b *tuiBackend) Referenda(ctx context.Context) ([]tui.Referendum, error) {
 func perbill(p int64) string { return strconv.FormatFloat(float64(p)/1e7, 'f', 2, 64) + "%" }
 
 func (b *tuiBackend) Claim(ctx context.Context, ethAddr string, k tui.Key) (*tui.Claim, error) {
-	e, err := b.envFor("Claims")
+	s, err := b.routed("Claims")
 	if err != nil {
-		return nil, err
-	}
-	s := e.sess
-	if err := s.Route("Claims"); err != nil {
 		return nil, err
 	}
 	raw, err := hex.DecodeString(strings.TrimPrefix(strings.TrimSpace(ethAddr), "0x"))
@@ -707,11 +724,10 @@ func (b *tuiBackend) Claim(ctx context.Context, ethAddr string, k tui.Key) (*tui
 }
 
 func (b *tuiBackend) Paras(ctx context.Context, ids []uint32) ([]tui.Para, error) {
-	e, err := b.envFor("Registrar")
+	s, err := b.session("Registrar")
 	if err != nil {
 		return nil, err
 	}
-	s := e.sess
 	rt, err := s.Latest(ctx)
 	if err != nil {
 		return nil, err
@@ -752,6 +768,24 @@ func (b *tuiBackend) Activity(ctx context.Context) ([]tui.Tx, error) {
 	return out, nil
 }
 
+// The dashboard's staking, pool and governance actions by verb; each is
+// given the input its form's fields make (tuiPlan).
+var (
+	tuiStakePlans = map[string]func(app.Keyring, app.StakeInput) (*app.Plan, error){
+		"stake bond": app.PlanStakeBond, "stake bond-extra": app.PlanStakeBondExtra, "stake unbond": app.PlanStakeUnbond,
+		"stake rebond": app.PlanStakeRebond, "stake withdraw": app.PlanStakeWithdraw, "stake chill": app.PlanStakeChill,
+		"stake payee": app.PlanStakePayee, "stake payout": app.PlanStakePayout, "stake nominate": app.PlanStakeNominate,
+	}
+	tuiPoolPlans = map[string]func(app.Keyring, app.PoolInput) (*app.Plan, error){
+		"pool join": app.PlanPoolJoin, "pool bond-extra": app.PlanPoolBondExtra, "pool claim": app.PlanPoolClaim,
+		"pool unbond": app.PlanPoolUnbond, "pool withdraw": app.PlanPoolWithdraw,
+	}
+	tuiGovPlans = map[string]func(app.Keyring, app.GovInput) (*app.Plan, error){
+		"gov vote": app.PlanGovVote, "gov remove-vote": app.PlanGovRemoveVote, "gov delegate": app.PlanGovDelegate,
+		"gov undelegate": app.PlanGovUndelegate, "gov unlock": app.PlanGovUnlock,
+	}
+)
+
 // plan turns an action into the app plan the matching command makes.
 func tuiPlan(kr app.Keyring, a tui.Action) (*app.Plan, error) {
 	sg := app.Signing{From: a.From, Options: app.DefaultTxOptions()}
@@ -762,51 +796,22 @@ func tuiPlan(kr app.Keyring, a tui.Action) (*app.Plan, error) {
 		}
 		return f["amount"], false
 	}
+	if plan, ok := tuiStakePlans[a.Verb]; ok {
+		// The dashboard pays out every unclaimed era (stake payout --all).
+		return plan(kr, app.StakeInput{Signing: sg, Amount: f["amount"], Payee: f["payee"], Targets: a.Targets, All: a.Verb == "stake payout"})
+	}
+	if plan, ok := tuiPoolPlans[a.Verb]; ok {
+		return plan(kr, app.PoolInput{Signing: sg, Pool: f["pool"], Amount: f["amount"]})
+	}
+	if plan, ok := tuiGovPlans[a.Verb]; ok {
+		conv := f["conviction"]
+		return plan(kr, app.GovInput{Signing: sg, Referendum: f["referendum"], Direction: f["direction"], Amount: f["amount"],
+			SplitAye: f["aye"], SplitNay: f["nay"], Track: f["track"], Target: f["to"], Conviction: conv, ConvictionSet: conv != "" && conv != "none"})
+	}
 	switch a.Verb {
 	case "transfer":
 		amt, all := amountAll()
 		return app.PlanTransfer(kr, app.TransferInput{Signing: sg, To: f["to"], Amount: amt, All: all})
-	case "stake bond":
-		return app.PlanStakeBond(kr, app.StakeInput{Signing: sg, Amount: f["amount"], Payee: f["payee"]})
-	case "stake bond-extra":
-		return app.PlanStakeBondExtra(kr, app.StakeInput{Signing: sg, Amount: f["amount"]})
-	case "stake unbond":
-		return app.PlanStakeUnbond(kr, app.StakeInput{Signing: sg, Amount: f["amount"]})
-	case "stake rebond":
-		return app.PlanStakeRebond(kr, app.StakeInput{Signing: sg, Amount: f["amount"]})
-	case "stake withdraw":
-		return app.PlanStakeWithdraw(kr, app.StakeInput{Signing: sg})
-	case "stake chill":
-		return app.PlanStakeChill(kr, app.StakeInput{Signing: sg})
-	case "stake payee":
-		return app.PlanStakePayee(kr, app.StakeInput{Signing: sg, Payee: f["payee"]})
-	case "stake payout":
-		return app.PlanStakePayout(kr, app.StakeInput{Signing: sg, All: true})
-	case "stake nominate":
-		return app.PlanStakeNominate(kr, app.StakeInput{Signing: sg, Targets: a.Targets})
-	case "pool join":
-		return app.PlanPoolJoin(kr, app.PoolInput{Signing: sg, Pool: f["pool"], Amount: f["amount"]})
-	case "pool bond-extra":
-		return app.PlanPoolBondExtra(kr, app.PoolInput{Signing: sg, Amount: f["amount"]})
-	case "pool claim":
-		return app.PlanPoolClaim(kr, app.PoolInput{Signing: sg})
-	case "pool unbond":
-		return app.PlanPoolUnbond(kr, app.PoolInput{Signing: sg, Amount: f["amount"]})
-	case "pool withdraw":
-		return app.PlanPoolWithdraw(kr, app.PoolInput{Signing: sg})
-	case "gov vote":
-		conv := f["conviction"]
-		return app.PlanGovVote(kr, app.GovInput{Signing: sg, Referendum: f["referendum"], Direction: f["direction"], Amount: f["amount"],
-			SplitAye: f["aye"], SplitNay: f["nay"], Conviction: conv, ConvictionSet: conv != "" && conv != "none"})
-	case "gov remove-vote":
-		return app.PlanGovRemoveVote(kr, app.GovInput{Signing: sg, Referendum: f["referendum"], Track: f["track"]})
-	case "gov delegate":
-		conv := f["conviction"]
-		return app.PlanGovDelegate(kr, app.GovInput{Signing: sg, Track: f["track"], Target: f["to"], Amount: f["amount"], Conviction: conv, ConvictionSet: conv != "" && conv != "none"})
-	case "gov undelegate":
-		return app.PlanGovUndelegate(kr, app.GovInput{Signing: sg, Track: f["track"]})
-	case "gov unlock":
-		return app.PlanGovUnlock(kr, app.GovInput{Signing: sg, Track: f["track"]})
 	case "claim attest":
 		return app.PlanClaimAttest(kr, app.ClaimAttestInput{Signing: sg})
 	case "para reserve":
@@ -935,22 +940,10 @@ func (a *tuiAsker) Password(ctx context.Context, key app.KeyRef) ([]byte, error)
 
 func (b *tuiBackend) NewMnemonic() (string, error) { return keys.NewMnemonic(12) }
 
+// CreateKey stores the key of a new phrase (NewMnemonic): a phrase is a
+// secret URI, imported as ImportKey does.
 func (b *tuiBackend) CreateKey(ctx context.Context, name, mnemonic string, password []byte) error {
-	defer wipeBytes(password)
-	st, _, err := b.store()
-	if err != nil {
-		return err
-	}
-	if err := keystore.CheckName(name); err != nil {
-		return err
-	}
-	pair, err := keys.FromURI(mnemonic, keys.Sr25519)
-	if err != nil {
-		return err
-	}
-	defer pair.Wipe()
-	_, err = st.Add(name, pair, password, nil)
-	return err
+	return b.ImportKey(ctx, name, mnemonic, password)
 }
 
 // ImportKey imports a secret URI, or the polkadot-js JSON file secret

@@ -105,23 +105,11 @@ func multisigOpen(ctx context.Context, s *app.Session, ms *app.Multisig) (int, e
 // Rewards reads k's unclaimed staking rewards as `ksm stake status
 // --rewards` does (app PendingRewards: the eras `stake payout` pays).
 func (b *tuiBackend) Rewards(ctx context.Context, k tui.Key) (*tui.Rewards, error) {
-	e, err := b.envFor("Staking")
+	s, err := b.routed("Staking")
 	if err != nil {
 		return nil, err
 	}
-	s := e.sess
-	if err := s.Route("Staking"); err != nil {
-		return nil, err
-	}
-	id, err := tuiAccount(k)
-	if err != nil {
-		return nil, err
-	}
-	h, rt, err := s.HeadRuntime(ctx)
-	if err != nil {
-		return nil, err
-	}
-	st, err := s.StakeStatus(ctx, rt, *h, id, app.StakeStatusOptions{Rewards: true})
+	st, err := tuiStakeStatus(ctx, s, k, app.StakeStatusOptions{Rewards: true})
 	if err != nil {
 		return nil, err
 	}
@@ -148,12 +136,8 @@ func (b *tuiBackend) Rewards(ctx context.Context, k tui.Key) (*tui.Rewards, erro
 // MyParas finds the para ids managed by one of keys (Registrar.Paras) and
 // reads their status as `ksm para status` does.
 func (b *tuiBackend) MyParas(ctx context.Context, list []tui.Key) ([]tui.Para, error) {
-	e, err := b.envFor("Registrar")
+	s, err := b.routed("Registrar")
 	if err != nil {
-		return nil, err
-	}
-	s := e.sess
-	if err := s.Route("Registrar"); err != nil {
 		return nil, err
 	}
 	var ids [][32]byte

@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"net"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -78,12 +77,7 @@ func TestTUIBackendReconnect(t *testing.T) {
 	t.Setenv("TMUX", "")
 	// An endpoint that cannot prove (trusted): every read travels to it.
 	srv, url, _ := testNetwork(t, 200)
-	raw, err := os.ReadFile(kusamaMetadata(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Metadata = raw
-	srv.Methods = []string{"rpc_methods", "chain_getFinalizedHead", "chain_getHeader", "chain_getBlockHash", "state_getStorage", "state_getMetadata", "system_properties"}
+	serveUnproven(t, srv)
 	px := newCutProxy(t, strings.TrimPrefix(url, "http://"))
 	io, _, _, _ := iostreams.Test()
 	f := NewFactory(io)

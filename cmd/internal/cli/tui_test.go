@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -78,9 +77,7 @@ func TestTUIPlans(t *testing.T) {
 	alice := "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"
 	head, code := filepath.Join(home, "head"), filepath.Join(home, "code.wasm")
 	for _, f := range []string{head, code} {
-		if err := os.WriteFile(f, []byte("0x0102"), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		writeTestFile(t, f, []byte("0x0102"))
 	}
 	for _, tc := range []struct {
 		a    tui.Action

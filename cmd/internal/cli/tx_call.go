@@ -68,14 +68,13 @@ integers may be numbers or decimal strings, bytes 0x-hex, accounts SS58 or
 				return app.Input(err)
 			}
 			out := callHexJSON{CallHex: "0x" + hex.EncodeToString(b)}
-			if f.Opts.JSON || !f.IO.IsStdoutTTY() {
-				return f.PrintJSON(out)
-			}
-			_, err = fmt.Fprintln(f.IO.Out, out.CallHex)
-			return err
+			return printJSONOr(f, out, func() error {
+				_, err := fmt.Fprintln(f.IO.Out, out.CallHex)
+				return err
+			})
 		},
 	}
-	cmd.Flags().StringVar(&metaPath, "metadata", "", "runtime metadata file (binary or hex)")
+	addMetadataFlag(cmd, &metaPath)
 	return cmd
 }
 
@@ -114,13 +113,10 @@ addresses of the active --network.`,
 			if out.Args == nil {
 				out.Args = value.Object{}
 			}
-			if f.Opts.JSON || !f.IO.IsStdoutTTY() {
-				return f.PrintJSON(out)
-			}
-			return printCall(f, codec, call)
+			return printJSONOr(f, out, func() error { return printCall(f, codec, call) })
 		},
 	}
-	cmd.Flags().StringVar(&metaPath, "metadata", "", "runtime metadata file (binary or hex)")
+	addMetadataFlag(cmd, &metaPath)
 	return cmd
 }
 

@@ -168,7 +168,7 @@ with its arguments. The hash is blake2b-256 of the length-prefixed bytes.`,
 			return f.PrintJSON(out)
 		},
 	}
-	cmd.Flags().StringVar(&metaPath, "metadata", "", "runtime metadata file (binary or hex)")
+	addMetadataFlag(cmd, &metaPath)
 	return cmd
 }
 

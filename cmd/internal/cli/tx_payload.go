@@ -130,6 +130,6 @@ and makes the exit status 1 after all lines.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&metaPath, "metadata", "", "runtime metadata file (binary or hex)")
+	addMetadataFlag(cmd, &metaPath)
 	return cmd
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ksm-wallet/ksm/cmd/internal/app"
-	"github.com/ksm-wallet/ksm/cmd/internal/iostreams"
 	"github.com/ksm-wallet/ksm/tx/extrinsic"
 	"github.com/ksm-wallet/ksm/tx/hash"
 	"github.com/ksm-wallet/ksm/tx/metadata"
@@ -135,27 +134,14 @@ printed as hex (with --json: {extrinsic, hash, signer}).`,
 			}
 			b, _ := json.MarshalIndent(view, "", "  ")
 			fmt.Fprintf(f.IO.ErrOut, "You are about to sign:\n%s\n", b)
-			if !f.Opts.Yes {
-				ok, err := f.IO.Confirm("Sign this transaction?")
-				if errors.Is(err, iostreams.ErrNoTTY) {
-					return app.Usagef("not on a terminal: pass --yes to sign without confirmation")
-				}
-				if err != nil {
-					return err
-				}
-				if !ok {
-					return ErrCancelled
-				}
+			if err := confirm(f, "Sign this transaction?", "sign"); err != nil {
+				return err
 			}
-			pw, err := newPasswordSource(f, false).forKey(ke.home, entry.Name)
+			pair, pw, err := ke.unlock(newPasswordSource(f, false), entry.Name)
 			if err != nil {
 				return err
 			}
-			pair, err := ke.store.Unlock(entry.Name, pw)
 			wipeBytes(pw)
-			if err != nil {
-				return err
-			}
 			defer pair.Wipe()
 			if pair.AccountID() != fromID {
 				return app.Usagef("key %q is account %s, but the transaction is from %s", from, env.codec.FormatAccount(pair.AccountID()), u.From)

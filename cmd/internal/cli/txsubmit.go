@@ -95,7 +95,7 @@ verified}.`,
 				}
 				return nil
 			}
-			if err := confirmUnsigned(f, "Submit this transaction?"); err != nil {
+			if err := confirm(f, "Submit this transaction?", "submit"); err != nil {
 				return err
 			}
 			out, err := s.SubmitDecoded(ctx, ext, x, *head, progressPrinter(f))
