@@ -388,9 +388,15 @@ func (l *Light) codeHash(ctx context.Context, st *blockState) (ch Hash, ok bool,
 	if !known {
 		return Hash{}, false, fmt.Errorf("block %s: %w (not among the verified headers kept)", Hash(st.at), ErrNotFound)
 	}
-	res, err := l.c.ReadStorageAt(ctx, st.at, [][]byte{keyBelowCode})
+	// :heappages rides along: what running the code needs besides it.
+	res, err := l.c.ReadStorageAt(ctx, st.at, [][]byte{keyBelowCode, keyHeapPages})
 	if err != nil {
 		return Hash{}, false, lightErr("storage", err)
+	}
+	if len(res.Values) == 2 && res.Values[1].Err == nil {
+		st.mu.Lock()
+		st.values[string(keyHeapPages)] = value{res.Values[1].Value, res.Values[1].Found}
+		st.mu.Unlock()
 	}
 	p, err := trie.NewProofWith(h.StateRoot, res.Proof, trie.Options{AllowUnused: true})
 	if err != nil {
@@ -401,19 +407,48 @@ func (l *Light) codeHash(ctx context.Context, st *blockState) (ch Hash, ok bool,
 		// Not reached (or :code absent, which reading it reports).
 		return Hash{}, false, nil
 	}
+	if v, found, err := p.Get(keyCode); err == nil && found {
+		// Stored inline (layout V0): the proof carried the code itself.
+		st.mu.Lock()
+		st.values[string(keyCode)] = value{v, true}
+		st.mu.Unlock()
+	}
 	return Hash(vh), true, nil
 }
 
 // code returns the proven runtime code of block at and its heap pages.
+// Code kept by an earlier command (ReadSets) is used when its hash is the
+// one proven at the block (codeHash); else the code is proven and kept.
 func (l *Light) code(ctx context.Context, st *blockState) (code []byte, heapPages uint64, err error) {
-	if err := st.prefetch(ctx, l.c, [][]byte{keyCode, keyHeapPages}); err != nil {
+	keys := [][]byte{keyCode, keyHeapPages}
+	st.mu.Lock()
+	_, had := st.values[string(keyCode)]
+	st.mu.Unlock()
+	var kept []byte
+	if !had && keptAnyCode(l.opts.ReadSets) {
+		ch, ok, err := l.codeHash(ctx, st)
+		if err != nil {
+			return nil, 0, err
+		}
+		if ok {
+			if kept = loadCode(l.opts.ReadSets, ch); kept != nil {
+				keys = keys[1:]
+			}
+		}
+	}
+	if err := st.prefetch(ctx, l.c, keys); err != nil {
 		return nil, 0, err
 	}
 	st.mu.Lock()
 	c, hp := st.values[string(keyCode)], st.values[string(keyHeapPages)]
 	st.mu.Unlock()
-	if !c.found {
+	switch {
+	case kept != nil:
+		c = value{kept, true}
+	case !c.found:
 		return nil, 0, fmt.Errorf("block %s: no :code in its state", Hash(st.at))
+	case !had: // proven just now: kept for the next command
+		storeCode(l.opts.ReadSets, c.v)
 	}
 	if hp.found {
 		if len(hp.v) != 8 {

@@ -14,6 +14,7 @@ import (
 	"github.com/ksm-wallet/ksm/lightclient"
 	"github.com/ksm-wallet/ksm/lightclient/header"
 	"github.com/ksm-wallet/ksm/lightclient/trie"
+	"github.com/ksm-wallet/ksm/tx/hash"
 	"github.com/ksm-wallet/ksm/tx/scale"
 )
 
@@ -170,7 +171,7 @@ func TestLightReadSetFiles(t *testing.T) {
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "readsets")
 	run := func(block int) int {
-		fc := &fakeClient{c: c}
+		fc := &fakeClient{c: c, prove: true}
 		l := NewLight(fc, LightOptions{Compile: compile, ReadSets: dir})
 		defer l.Close()
 		if _, err := l.RuntimeCall(ctx, "ReadAll", args, Hash(c.Blocks[block].Hash)); err != nil {
@@ -196,7 +197,7 @@ func TestLightReadSetFiles(t *testing.T) {
 		}
 	}
 	if n := run(2); n != 2 {
-		t.Fatalf("next command: %d requests, want the code and one batch", n)
+		t.Fatalf("next command: %d requests, want the code's hash (the code is kept) and one batch", n)
 	}
 	if err := os.WriteFile(files[0], []byte("damaged"), 0o600); err != nil {
 		t.Fatal(err)
@@ -363,4 +364,61 @@ func (s *swappedProof) ReadStorageAt(ctx context.Context, block header.Hash, key
 		_, res.Proof = trie.Prove(s.other.Layout, s.other.State(0), keys)
 	}
 	return res, err
+}
+
+// TestLightCodeKept: runtime code proven once is kept by its hash; the next
+// Light (the next command) proves only the hash and runs the kept code,
+// never reading :code. A kept file that does not hash right is proven again
+// and rewritten; a directory keeps at most keptCodes codes.
+func TestLightCodeKept(t *testing.T) {
+	c := lighttest.Shared(t, lighttest.Options{})
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "readsets")
+	at := Hash(c.Blocks[1].Hash)
+	want, _ := c.Value(keyCode)
+	call := func() (compiled []byte, readCode bool) {
+		f := &fakeClient{c: c, prove: true}
+		l := NewLight(f, LightOptions{ReadSets: dir, Compile: func(ctx context.Context, code []byte, _ uint64) (Program, error) {
+			compiled = code
+			return readProgram{}, nil
+		}})
+		defer l.Close()
+		if _, err := l.RuntimeCall(ctx, "ReadAll", encodeKeys(nil), at); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range f.readKeys {
+			readCode = readCode || bytes.Equal(k, keyCode)
+		}
+		return compiled, readCode
+	}
+	if code, read := call(); !read || !bytes.Equal(code, want) {
+		t.Fatalf("first call: read :code %v, compiled %d bytes (want %d)", read, len(code), len(want))
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.code"))
+	if len(files) != 1 {
+		t.Fatalf("kept codes %v", files)
+	}
+	if code, read := call(); read || !bytes.Equal(code, want) {
+		t.Fatalf("second call: read :code %v, compiled %d bytes", read, len(code))
+	}
+	// Damaged: proven again, rewritten.
+	b, _ := os.ReadFile(files[0])
+	b[len(b)/2] ^= 1
+	if err := os.WriteFile(files[0], b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, read := call(); !read || !bytes.Equal(code, want) {
+		t.Fatalf("damaged file: read :code %v, compiled the right code %v", read, bytes.Equal(code, want))
+	}
+	if b, _ := os.ReadFile(files[0]); !bytes.Equal(b, want) {
+		t.Fatal("damaged file not rewritten")
+	}
+	// At most keptCodes, the newest among them.
+	for i := range keptCodes + 2 {
+		storeCode(dir, []byte{byte(i), 1, 2, 3})
+	}
+	files, _ = filepath.Glob(filepath.Join(dir, "*.code"))
+	if len(files) != keptCodes || loadCode(dir, Hash(hash.Blake2b256([]byte{keptCodes + 1, 1, 2, 3}))) == nil {
+		t.Fatalf("%d codes kept (want %d, the last one among them)", len(files), keptCodes)
+	}
 }

@@ -9,9 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"sync"
 
 	"github.com/ksm-wallet/ksm/tx/atomicfile"
+	"github.com/ksm-wallet/ksm/tx/hash"
 	"github.com/ksm-wallet/ksm/tx/scale"
 )
 
@@ -187,6 +189,81 @@ func writeAtomic(name string, b []byte) error {
 
 // maxVersionFile bounds a runtime version file.
 const maxVersionFile = 4096
+
+// maxCodeFile bounds a kept runtime code file (Substrate's runtimes are a
+// few megabytes, compressed).
+const maxCodeFile = 64 << 20
+
+// keptCodes is how many runtime codes a directory keeps (the others, the
+// oldest written, are removed when one is added).
+const keptCodes = 4
+
+// codeFile is where the runtime code hashing to code is kept under dir ""
+// without a directory.
+func codeFile(dir string, code Hash) string {
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, hex.EncodeToString(code[:])+".code")
+}
+
+// keptAnyCode reports whether dir keeps some runtime code (a fresh home
+// keeps none: proving the code's hash first would cost a request for
+// nothing).
+func keptAnyCode(dir string) bool {
+	if dir == "" {
+		return false
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.code"))
+	return len(files) > 0
+}
+
+// loadCode returns the runtime code kept under dir whose hash is code: nil
+// when none is kept, or when the file does not hash to code (damaged or
+// replaced: the code is then proven again, as if never kept).
+func loadCode(dir string, code Hash) []byte {
+	name := codeFile(dir, code)
+	if name == "" {
+		return nil
+	}
+	b, err := readLimited(name, maxCodeFile)
+	if err != nil || Hash(hash.Blake2b256(b)) != code {
+		return nil
+	}
+	return b
+}
+
+// storeCode keeps proven runtime code under dir by its hash, and no more
+// than keptCodes of them.
+func storeCode(dir string, code []byte) {
+	name := codeFile(dir, Hash(hash.Blake2b256(code)))
+	if name == "" {
+		return
+	}
+	if err := atomicfile.Write(name, code, atomicfile.Options{MakeDirs: true}); err != nil {
+		return
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.code"))
+	if len(files) <= keptCodes {
+		return
+	}
+	type kept struct {
+		name string
+		mod  int64
+	}
+	var ks []kept
+	for _, f := range files {
+		if fi, err := os.Stat(f); err == nil {
+			ks = append(ks, kept{f, fi.ModTime().UnixNano()})
+		}
+	}
+	sort.Slice(ks, func(i, j int) bool { return ks[i].mod < ks[j].mod })
+	for _, k := range ks[:max(0, len(ks)-keptCodes)] {
+		if k.name != name {
+			_ = os.Remove(k.name)
+		}
+	}
+}
 
 // versionFile is where the version of the runtime whose code hashes to
 // code is kept under dir (the read sets' directory: what ksm learned of a
