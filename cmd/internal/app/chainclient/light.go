@@ -264,6 +264,15 @@ type blockState struct {
 	mu     sync.Mutex
 	values map[string]value
 	next   map[string]value
+	// code is the block's runtime once proven (Light.code).
+	code *runtimeCode
+}
+
+// runtimeCode is a block's proven runtime code, its hash and heap pages.
+type runtimeCode struct {
+	code      []byte
+	hash      Hash
+	heapPages uint64
 }
 
 type value struct {
@@ -379,10 +388,10 @@ var (
 // proof does not reach it (a source that proves otherwise): read the code.
 func (l *Light) codeHash(ctx context.Context, st *blockState) (ch Hash, ok bool, err error) {
 	st.mu.Lock()
-	c, known := st.values[string(keyCode)]
+	rc := st.code
 	st.mu.Unlock()
-	if known && c.found {
-		return Hash(hash.Blake2b256(c.v)), true, nil
+	if rc != nil {
+		return rc.hash, true, nil
 	}
 	h, known := l.c.Header(st.at)
 	if !known {
@@ -416,19 +425,25 @@ func (l *Light) codeHash(ctx context.Context, st *blockState) (ch Hash, ok bool,
 	return Hash(vh), true, nil
 }
 
-// code returns the proven runtime code of block at and its heap pages.
-// Code kept by an earlier command (ReadSets) is used when its hash is the
-// one proven at the block (codeHash); else the code is proven and kept.
-func (l *Light) code(ctx context.Context, st *blockState) (code []byte, heapPages uint64, err error) {
-	keys := [][]byte{keyCode, keyHeapPages}
+// code returns the proven runtime code of block at, its hash and heap
+// pages, proven once per block. Code kept by an earlier command (ReadSets)
+// is used when its hash is the one proven at the block (codeHash); else the
+// code is proven and kept.
+func (l *Light) code(ctx context.Context, st *blockState) (*runtimeCode, error) {
 	st.mu.Lock()
-	_, had := st.values[string(keyCode)]
+	rc := st.code
 	st.mu.Unlock()
+	if rc != nil {
+		return rc, nil
+	}
+	keys := [][]byte{keyCode, keyHeapPages}
 	var kept []byte
-	if !had && keptAnyCode(l.opts.ReadSets) {
-		ch, ok, err := l.codeHash(ctx, st)
-		if err != nil {
-			return nil, 0, err
+	var ch Hash
+	if keptAnyCode(l.opts.ReadSets) {
+		var ok bool
+		var err error
+		if ch, ok, err = l.codeHash(ctx, st); err != nil {
+			return nil, err
 		}
 		if ok {
 			if kept = loadCode(l.opts.ReadSets, ch); kept != nil {
@@ -437,7 +452,7 @@ func (l *Light) code(ctx context.Context, st *blockState) (code []byte, heapPage
 		}
 	}
 	if err := st.prefetch(ctx, l.c, keys); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	st.mu.Lock()
 	c, hp := st.values[string(keyCode)], st.values[string(keyHeapPages)]
@@ -446,25 +461,30 @@ func (l *Light) code(ctx context.Context, st *blockState) (code []byte, heapPage
 	case kept != nil:
 		c = value{kept, true}
 	case !c.found:
-		return nil, 0, fmt.Errorf("block %s: no :code in its state", Hash(st.at))
-	case !had: // proven just now: kept for the next command
-		storeCode(l.opts.ReadSets, c.v)
+		return nil, fmt.Errorf("block %s: no :code in its state", Hash(st.at))
+	default: // proven just now: kept for the next command
+		ch = Hash(hash.Blake2b256(c.v))
+		storeCode(l.opts.ReadSets, ch, c.v)
 	}
+	rc = &runtimeCode{code: c.v, hash: ch}
 	if hp.found {
 		if len(hp.v) != 8 {
-			return nil, 0, fmt.Errorf("block %s: :heappages of %d bytes", Hash(st.at), len(hp.v))
+			return nil, fmt.Errorf("block %s: :heappages of %d bytes", Hash(st.at), len(hp.v))
 		}
-		heapPages = binary.LittleEndian.Uint64(hp.v)
+		rc.heapPages = binary.LittleEndian.Uint64(hp.v)
 	}
-	return c.v, heapPages, nil
+	st.mu.Lock()
+	st.code = rc
+	st.mu.Unlock()
+	return rc, nil
 }
 
 // program compiles code once per code hash and heap pages.
-func (l *Light) program(ctx context.Context, code []byte, heapPages uint64) (Program, error) {
+func (l *Light) program(ctx context.Context, rc *runtimeCode) (Program, error) {
 	if l.opts.Compile == nil {
 		return nil, fmt.Errorf("runtime call: %w (no runtime executor)", ErrUnsupported)
 	}
-	key := programKey{Hash(hash.Blake2b256(code)), heapPages}
+	key := programKey{rc.hash, rc.heapPages}
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
@@ -476,7 +496,7 @@ func (l *Light) program(ctx context.Context, code []byte, heapPages uint64) (Pro
 		l.programs[key] = e
 	}
 	l.mu.Unlock()
-	e.once.Do(func() { e.p, e.err = l.opts.Compile(ctx, code, heapPages) })
+	e.once.Do(func() { e.p, e.err = l.opts.Compile(ctx, rc.code, rc.heapPages) })
 	if e.err != nil {
 		err := e.err
 		if ctx.Err() != nil {
@@ -499,11 +519,11 @@ func (l *Light) RuntimeCall(ctx context.Context, method string, args []byte, at 
 	if err != nil {
 		return nil, err
 	}
-	code, hp, err := l.code(ctx, st)
+	rc, err := l.code(ctx, st)
 	if err != nil {
 		return nil, err
 	}
-	p, err := l.program(ctx, code, hp)
+	p, err := l.program(ctx, rc)
 	if err != nil {
 		return nil, err
 	}
@@ -512,7 +532,7 @@ func (l *Light) RuntimeCall(ctx context.Context, method string, args []byte, at 
 		out, err := p.Call(ctx, method, args, rd)
 		return out, lightErr(method, err)
 	}
-	k := callKey{Hash(hash.Blake2b256(code)), method}
+	k := callKey{rc.hash, method}
 	l.prefetchCall(ctx, st, k, args)
 	rec := &recorder{r: rd}
 	out, err := p.Call(ctx, method, args, rec)
@@ -542,16 +562,16 @@ func (l *Light) RuntimeVersion(ctx context.Context, at Hash) (*RuntimeVersion, e
 			return v, nil
 		}
 	}
-	code, _, err := l.code(ctx, st)
+	rc, err := l.code(ctx, st)
 	if err != nil {
 		return nil, err
 	}
-	ch = Hash(hash.Blake2b256(code))
+	ch = rc.hash
 	if v := l.knownVersion(ch); v != nil {
 		return v, nil
 	}
 	var v *RuntimeVersion
-	rv, found, err := chainspec.ReadRuntimeVersion(code)
+	rv, found, err := chainspec.ReadRuntimeVersion(rc.code)
 	if err != nil {
 		return nil, fmt.Errorf("runtime version at %s: %w", at, err)
 	}

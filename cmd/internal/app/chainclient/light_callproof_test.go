@@ -283,12 +283,12 @@ func measureCall(tb testing.TB, n *callNet, c callCase, compile Compiler, delay 
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, _, err := l.code(ctx, st); err != nil {
+	rc, err := l.code(ctx, st)
+	if err != nil {
 		tb.Fatal(err)
 	}
 	m := timeCall(ctx, tb, l, src, c, head)
-	code, _, _ := l.code(ctx, st)
-	rs, _ := l.calls.get(callKey{Hash(hash.Blake2b256(code)), c.method}, "")
+	rs, _ := l.calls.get(callKey{rc.hash, c.method}, "")
 	m.keys = len(rs)
 	return m
 }
@@ -331,11 +331,11 @@ func measureNextCommand(tb testing.TB, n *callNet, c callCase, compile Compiler,
 	if err != nil {
 		tb.Fatal(err)
 	}
-	code, hp, err := l.code(ctx, st)
+	rc, err := l.code(ctx, st)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := l.program(ctx, code, hp); err != nil { // from the compilation cache
+	if _, err := l.program(ctx, rc); err != nil { // from the compilation cache
 		tb.Fatal(err)
 	}
 	return timeCall(ctx, tb, l, src, c, head)

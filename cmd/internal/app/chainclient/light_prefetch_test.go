@@ -415,7 +415,8 @@ func TestLightCodeKept(t *testing.T) {
 	}
 	// At most keptCodes, the newest among them.
 	for i := range keptCodes + 2 {
-		storeCode(dir, []byte{byte(i), 1, 2, 3})
+		code := []byte{byte(i), 1, 2, 3}
+		storeCode(dir, Hash(hash.Blake2b256(code)), code)
 	}
 	files, _ = filepath.Glob(filepath.Join(dir, "*.code"))
 	if len(files) != keptCodes || loadCode(dir, Hash(hash.Blake2b256([]byte{keptCodes + 1, 1, 2, 3}))) == nil {

@@ -233,10 +233,10 @@ func loadCode(dir string, code Hash) []byte {
 	return b
 }
 
-// storeCode keeps proven runtime code under dir by its hash, and no more
-// than keptCodes of them.
-func storeCode(dir string, code []byte) {
-	name := codeFile(dir, Hash(hash.Blake2b256(code)))
+// storeCode keeps proven runtime code (hashing to ch) under dir, and no
+// more than keptCodes codes.
+func storeCode(dir string, ch Hash, code []byte) {
+	name := codeFile(dir, ch)
 	if name == "" {
 		return
 	}
