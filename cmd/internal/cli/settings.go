@@ -92,12 +92,3 @@ func (f *Factory) loadConfig() (*config.File, error) {
 	}
 	return cfg, err
 }
-
-// configEndpoint is the endpoint the configuration file names for chain (a
-// profile name such as kusama-asset-hub), "" when none.
-func (f *Factory) configEndpoint(chain string) string {
-	if f.config == nil {
-		return ""
-	}
-	return f.config.Endpoint(chain)
-}

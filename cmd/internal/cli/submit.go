@@ -267,11 +267,6 @@ func (e *chainEnv) resolveAccount(arg string) ([32]byte, string, error) {
 	return lookupAccount(e.store, arg)
 }
 
-// sender looks up the signing key --from names.
-func (e *chainEnv) sender(name string) (*keystore.Entry, [32]byte, error) {
-	return lookupSigner(e.store, name)
-}
-
 // submitFlags are the flags every submitting command has.
 type submitFlags struct {
 	from      string
@@ -512,12 +507,8 @@ func planRun[I any, P signingInput[I]](f *Factory, sf *submitFlags, input func(a
 	}
 }
 
-// runPlan executes a plan on the open chain, asking through the terminal,
-// and reports what became of it.
-func runPlan(ctx context.Context, e *chainEnv, plan *app.Plan) error {
-	return runPlanThen(ctx, e, plan, nil)
-}
-
+// runPlanThen executes a plan on the open chain, asking through the
+// terminal, reports what became of it, and calls after on a success.
 func runPlanThen(ctx context.Context, e *chainEnv, plan *app.Plan, after func(e *chainEnv, out *app.Outcome) error) error {
 	f := e.f
 	res, err := app.Execute(ctx, e.sess, e.store, plan, &cliAsker{e: e})

@@ -10,14 +10,6 @@ import (
 	"testing"
 )
 
-func mustHash(s string) Hash {
-	h, err := ParseHash(s)
-	if err != nil {
-		panic(err)
-	}
-	return h
-}
-
 func TestParseProperties(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
